@@ -1,0 +1,70 @@
+//! One module per subcommand.
+
+pub(crate) mod check;
+pub(crate) mod lint;
+
+use super::args::InputArgs;
+use super::inputs;
+use super::output;
+use crate::source::Source;
+use crate::syntax;
+
+/// Reads the inputs and validates `--profile` against them; `None` after a fatal error.
+pub(crate) fn load(
+    args: &InputArgs,
+    color: bool,
+) -> Option<
+    Vec<(
+        Source,
+        Result<syntax::ast::File, Vec<crate::diagnostics::Diagnostic>>,
+    )>,
+> {
+    let sources = match inputs::read_all(&args.files, &args.stdin_filename) {
+        Ok(s) => s,
+        Err(errors) => {
+            output::fatal(&errors, color);
+            return None;
+        }
+    };
+    let parsed: Vec<_> = sources
+        .into_iter()
+        .map(|s| {
+            let p = syntax::parse(&s);
+            (s, p)
+        })
+        .collect();
+    if let Some(profile) = &args.profile {
+        let mut known: Vec<String> = parsed
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().ok())
+            .flat_map(crate::check::profile_names)
+            .collect();
+        known.sort();
+        known.dedup();
+        let any_parse_error = parsed.iter().any(|(_, p)| p.is_err());
+        if !known.contains(profile) && !any_parse_error {
+            let help = if known.is_empty() {
+                "these files define no profiles; add `profile NAME { … }` inside a policy"
+                    .to_string()
+            } else {
+                format!(
+                    "the profiles defined are {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            output::fatal(
+                &[inputs::InputError {
+                    message: format!("no policy defines the profile `{profile}`"),
+                    help: Some(help),
+                }],
+                color,
+            );
+            return None;
+        }
+    }
+    Some(parsed)
+}

@@ -1,0 +1,71 @@
+//! The command line: parses arguments, runs the stages, prints, and picks the exit code.
+//!
+//! Exit codes: 0 success, 1 the policies have errors (or denied warnings), 2 usage or I/O.
+
+pub mod args;
+mod commands;
+pub mod inputs;
+mod output;
+
+use args::{Cli, ColorWhen, Command};
+use clap::Parser as _;
+use std::ffi::OsString;
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+/// The three outcomes a run can have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to complain about.
+    Clean,
+    /// The policies have errors.
+    Failed,
+    /// The command could not run: usage or I/O.
+    Fatal,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Clean => ExitCode::SUCCESS,
+            Outcome::Failed => ExitCode::from(1),
+            Outcome::Fatal => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs corsc with these arguments (the first is the program name).
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let color = use_color(cli.color);
+    let outcome = match &cli.command {
+        Command::Check(a) => commands::check::run(a, color),
+        Command::Lint(a) => commands::lint::run(a, color),
+    };
+    outcome.into()
+}
+
+/// Whether to color: `--color`, then `NO_COLOR` (any non-empty value), then `CLICOLOR_FORCE`,
+/// then whether standard output is a terminal.
+fn use_color(when: ColorWhen) -> bool {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            if set("NO_COLOR") {
+                false
+            } else if set("CLICOLOR_FORCE") {
+                true
+            } else {
+                std::io::stdout().is_terminal()
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Printing: diagnostics per format, fatal errors through miette, and a closed pipe handled
+//! quietly.
+
+use super::args::Format;
+use super::inputs::InputError;
+use crate::diagnostics::render::{self, JsonReport};
+use crate::diagnostics::{Counts, Diagnostic};
+use crate::source::Source;
+use std::io::Write as _;
+
+/// Writes to standard output; a closed pipe (`corsc … | head`) ends the output silently.
+pub(crate) fn out(s: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(s.as_bytes()).is_err() || stdout.flush().is_err() {
+        // Nothing sensible remains to do when the reader has gone away.
+    }
+}
+
+/// Prints fatal errors (usage, I/O) as miette reports on standard error.
+pub(crate) fn fatal(errors: &[InputError], color: bool) {
+    for e in errors {
+        let mut d = miette::MietteDiagnostic::new(e.message.clone()).with_code("corsc::input");
+        if let Some(h) = &e.help {
+            d = d.with_help(h.clone());
+        }
+        fatal_report(d, color);
+    }
+}
+
+/// Prints one fatal report.
+pub(crate) fn fatal_report(d: miette::MietteDiagnostic, color: bool) {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme);
+    let mut s = String::new();
+    if handler.render_report(&mut s, &d).is_err() {
+        s = format!("error: {}\n", d.message);
+    }
+    let _ = std::io::stderr().write_all(s.as_bytes());
+}
+
+/// Prints every file's diagnostics in the chosen format, then (for people) a summary.
+pub(crate) fn report(files: &[(Source, Vec<Diagnostic>)], format: Format, color: bool, what: &str) {
+    let mut total = Counts::default();
+    for (_, d) in files {
+        total.merge(Counts::of(d));
+    }
+    match format {
+        Format::Human => {
+            let mut s = String::new();
+            for (src, d) in files {
+                s.push_str(&render::human(src, d, color));
+            }
+            s.push_str(&summary(total, files.len(), what));
+            out(&s);
+        }
+        Format::Concise => {
+            let mut s = String::new();
+            for (src, d) in files {
+                s.push_str(&render::concise(src, d));
+            }
+            out(&s);
+        }
+        Format::Json => {
+            let report = JsonReport {
+                schema: "corsc-diagnostics/1",
+                version: env!("CARGO_PKG_VERSION"),
+                files: files.iter().map(|(s, _)| s.name.clone()).collect(),
+                diagnostics: files
+                    .iter()
+                    .flat_map(|(s, d)| render::json_records(s, d))
+                    .collect(),
+                summary: total,
+            };
+            match serde_json::to_string_pretty(&report) {
+                Ok(j) => out(&(j + "\n")),
+                Err(e) => out(&format!("{{\"error\": \"{e}\"}}\n")),
+            }
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn summary(c: Counts, files: usize, what: &str) -> String {
+    let mut parts = Vec::new();
+    if c.errors > 0 {
+        parts.push(plural(c.errors, "error"));
+    }
+    if c.warnings > 0 {
+        parts.push(plural(c.warnings, "warning"));
+    }
+    if c.notes > 0 {
+        parts.push(plural(c.notes, "note"));
+    }
+    if parts.is_empty() {
+        format!("{what} {}: no problems found\n", plural(files, "file"))
+    } else {
+        format!("{what} {}: {}\n", plural(files, "file"), parts.join(", "))
+    }
+}

@@ -1,0 +1,82 @@
+//! The fixed codes of syntax and check errors.
+//!
+//! Lint rules carry their own codes in the lint registry; these are the errors that no
+//! configuration can turn off, because the file does not mean anything until they are fixed.
+//! Codes are never reused: a retired code stays here.
+
+/// A fixed diagnostic code with its stable name and a one-line summary.
+#[derive(Debug)]
+pub struct Code {
+    /// `E…`
+    pub code: &'static str,
+    /// kebab-case name.
+    pub name: &'static str,
+    /// What it means, in one line.
+    pub summary: &'static str,
+}
+
+macro_rules! codes {
+    ($($ident:ident = $code:literal, $name:literal, $summary:literal;)*) => {
+        $(
+            #[doc = $summary]
+            pub const $ident: Code = Code { code: $code, name: $name, summary: $summary };
+        )*
+        /// Every fixed code, sorted by code.
+        pub const ALL: &[Code] = &[$($ident),*];
+    };
+}
+
+codes! {
+    INTERNAL = "E000", "internal-error", "corsc reached a state it should not; please report it";
+    SYNTAX = "E001", "syntax-error", "the text is not shaped like a `.cors` file";
+    UNTERMINATED_STRING = "E002", "unterminated-string", "a string has no closing quote on its line";
+    UNCLOSED_BLOCK = "E003", "unclosed-block", "a `{` block has no closing `}`";
+    UNCLOSED_LIST = "E004", "unclosed-list", "a `[` list has no closing `]`";
+    UNKNOWN_DIRECTIVE = "E101", "unknown-directive", "a directive name that corsc does not know";
+    DUPLICATE_DIRECTIVE = "E102", "duplicate-directive", "the same directive twice in one block";
+    WRONG_TYPE = "E103", "wrong-value-type", "a value of the wrong type for its directive";
+    INVALID_DURATION = "E104", "invalid-duration", "a max-age that is not a whole, non-negative duration";
+    UNKNOWN_SET = "E105", "unknown-origin-set", "a name that is not a defined origin set";
+    SET_CYCLE = "E106", "origin-set-cycle", "origin sets that include each other";
+    DUPLICATE_NAME = "E107", "duplicate-name", "two policies, profiles or origin sets with one name";
+    INVALID_PATH = "E108", "invalid-path", "a path scope that is not a plain URL path";
+    MISPLACED_DIRECTIVE = "E109", "misplaced-directive", "a directive or operator where it has no meaning";
+    VALUE_COUNT = "E110", "wrong-value-count", "a directive given more or fewer values than it takes";
+    INCOMPLETE_SUPPRESSION = "E111", "incomplete-suppression", "an `@allow` without a rule name or without `reason = \"…\"`";
+    UNKNOWN_ATTRIBUTE = "E112", "unknown-attribute", "an `@attribute` other than `@allow`";
+    INVALID_REGEX = "E113", "invalid-regex", "a `regex` origin that does not parse";
+    RESERVED_NAME = "E114", "reserved-name", "a set, policy or profile named like a keyword";
+    MISSING_ORIGINS = "E115", "missing-origins", "a policy that allows no origin at all";
+    INVALID_TOKEN = "E116", "invalid-token", "a method or header name that is not an HTTP token";
+    CONFLICTING_VALUES = "E117", "conflicting-values", "values that cannot stand together, such as `mirror` with names";
+    DUPLICATE_SCOPE = "E118", "duplicate-path-scope", "two policies that claim the same path";
+}
+
+/// Looks a fixed code up by code or name.
+#[must_use]
+pub fn find(key: &str) -> Option<&'static Code> {
+    ALL.iter()
+        .find(|c| c.code.eq_ignore_ascii_case(key) || c.name == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ALL;
+
+    #[test]
+    fn codes_are_unique_sorted_and_kebab_case() {
+        for w in ALL.windows(2) {
+            assert!(w[0].code < w[1].code, "{} before {}", w[0].code, w[1].code);
+        }
+        let mut names: Vec<_> = ALL.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+        for c in ALL {
+            assert!(c
+                .name
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '-'));
+        }
+    }
+}

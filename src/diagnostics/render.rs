@@ -1,0 +1,223 @@
+//! Renderers: diagnostics → text for people (codespan-reporting) and for tools.
+
+use super::{Counts, Diagnostic, Severity};
+use crate::source::Source;
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+use serde::Serialize;
+
+fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+        Severity::Note => cs::Severity::Note,
+    };
+    let mut labels =
+        vec![cs::Label::primary((), d.primary.span.range()).with_message(&d.primary.message)];
+    for l in &d.secondary {
+        labels.push(cs::Label::secondary((), l.span.range()).with_message(&l.message));
+    }
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(h) = &d.help {
+        notes.push(format!("help: {h}"));
+    }
+    for n in &d.notes {
+        notes.push(format!("note: {n}"));
+    }
+    if let Some(f) = &d.fix {
+        notes.push(format!("fix: {} (`corsc lint --fix`)", f.description));
+    }
+    cs::Diagnostic::new(severity)
+        .with_code(format!("{} {}", d.code, d.name))
+        .with_message(&d.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// Renders diagnostics for one source the way a person reads them, with or without color.
+#[must_use]
+pub fn human(source: &Source, diags: &[Diagnostic], color: bool) -> String {
+    let file = SimpleFile::new(source.name.as_str(), &*source.text);
+    let config = term::Config::default();
+    let mut buf = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    for d in diags {
+        if term::emit_to_write_style(&mut buf, &config, &file, &to_codespan(d)).is_err() {
+            // A span outside the file can only come from a bug; still say what was found.
+            buf = append_plain(
+                buf,
+                &format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message),
+            );
+        }
+    }
+    String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+fn append_plain(mut buf: termcolor::Buffer, s: &str) -> termcolor::Buffer {
+    use std::io::Write as _;
+    let _ = buf.write_all(s.as_bytes());
+    buf
+}
+
+/// `file:line:col: CODE name: message`, one line each.
+#[must_use]
+pub fn concise(source: &Source, diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let (line, col) = source.line_col(d.primary.span.start);
+        out.push_str(&format!(
+            "{}:{line}:{col}: {} {}: {}\n",
+            source.name,
+            d.code,
+            d.name,
+            d.message.replace('\n', " ")
+        ));
+    }
+    out
+}
+
+/// A position in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonPosition {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// 0-based byte offset.
+    pub offset: usize,
+}
+
+/// A span in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonRange {
+    /// Where it starts.
+    pub start: JsonPosition,
+    /// Where it ends (exclusive).
+    pub end: JsonPosition,
+}
+
+/// A label in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonLabel {
+    /// Where.
+    pub range: JsonRange,
+    /// What it says.
+    pub message: String,
+}
+
+/// One edit of a fix in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonEdit {
+    /// What to replace.
+    pub range: JsonRange,
+    /// With what.
+    pub replacement: String,
+}
+
+/// A fix in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonFix {
+    /// What it does.
+    pub description: String,
+    /// Its edits.
+    pub edits: Vec<JsonEdit>,
+}
+
+/// One diagnostic in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic {
+    /// The file, as named on the command line.
+    pub file: String,
+    /// Stable code.
+    pub code: &'static str,
+    /// Stable name.
+    pub name: &'static str,
+    /// `error`, `warning` or `note`.
+    pub severity: Severity,
+    /// The message.
+    pub message: String,
+    /// The primary range.
+    pub range: JsonRange,
+    /// The primary label's text.
+    pub label: String,
+    /// Other labelled places.
+    pub related: Vec<JsonLabel>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Background.
+    pub notes: Vec<String>,
+    /// A mechanical fix, if there is one.
+    pub fix: Option<JsonFix>,
+}
+
+/// The whole JSON document.
+#[derive(Debug, Serialize)]
+pub struct JsonReport {
+    /// Always `corsc-diagnostics/1`.
+    pub schema: &'static str,
+    /// corsc's version.
+    pub version: &'static str,
+    /// Files read, in order.
+    pub files: Vec<String>,
+    /// Every finding, by file then position.
+    pub diagnostics: Vec<JsonDiagnostic>,
+    /// Counts per severity.
+    pub summary: Counts,
+}
+
+fn range(source: &Source, span: crate::source::Span) -> JsonRange {
+    let pos = |o: usize| {
+        let (line, column) = source.line_col(o);
+        JsonPosition {
+            line,
+            column,
+            offset: o,
+        }
+    };
+    JsonRange {
+        start: pos(span.start),
+        end: pos(span.end),
+    }
+}
+
+/// Converts one file's diagnostics into JSON records.
+#[must_use]
+pub fn json_records(source: &Source, diags: &[Diagnostic]) -> Vec<JsonDiagnostic> {
+    diags
+        .iter()
+        .map(|d| JsonDiagnostic {
+            file: source.name.clone(),
+            code: d.code,
+            name: d.name,
+            severity: d.severity,
+            message: d.message.clone(),
+            range: range(source, d.primary.span),
+            label: d.primary.message.clone(),
+            related: d
+                .secondary
+                .iter()
+                .map(|l| JsonLabel {
+                    range: range(source, l.span),
+                    message: l.message.clone(),
+                })
+                .collect(),
+            help: d.help.clone(),
+            notes: d.notes.clone(),
+            fix: d.fix.as_ref().map(|f| JsonFix {
+                description: f.description.clone(),
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        range: range(source, e.span),
+                        replacement: e.replacement.clone(),
+                    })
+                    .collect(),
+            }),
+        })
+        .collect()
+}

@@ -1,0 +1,236 @@
+//! The typed, normalized policy: the contract between the checker and everything after it.
+//!
+//! Lints, the evaluator and the emitters see only these types. Every value keeps the span it
+//! came from so a finding can point at the source; everything else is normalized: origins in
+//! their browser-serialized ASCII form with default ports elided, header names lower-cased,
+//! durations in seconds, lists deduplicated in source order.
+
+mod origin;
+
+pub use origin::{
+    classify as origin_classify, is_wildcard_label, HostPattern, Origin, OriginDefect, OriginKind,
+    OriginPattern, PortSpec,
+};
+
+use crate::source::{Span, Spanned};
+use serde::Serialize;
+
+/// Every policy of one file, resolved for one profile (or for none).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PolicySet {
+    /// The profile these policies were resolved for; `None` is the base policy.
+    pub profile: Option<String>,
+    /// Every profile name any policy in the file defines, sorted.
+    pub profiles: Vec<String>,
+    /// Which layer owns CORS, if the file says so.
+    pub owner: Option<Spanned<Owner>>,
+    /// The policies in source order.
+    pub policies: Vec<Policy>,
+    /// Every `@allow` in the file.
+    pub suppressions: Vec<Suppression>,
+    /// Every origin set declared in the file, with where it is used.
+    pub sets: Vec<OriginSetInfo>,
+}
+
+/// Which layer of a deployment answers CORS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    /// The reverse proxy (nginx, Apache) adds the headers and strips the app's.
+    Proxy,
+    /// The application adds the headers; a proxy passes them through untouched.
+    App,
+}
+
+/// A named origin set, for lints about sets themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OriginSetInfo {
+    /// Its name where it is declared.
+    pub name: Spanned<String>,
+    /// Whether any policy or set refers to it.
+    pub used: bool,
+}
+
+/// One policy, with its profile overlay applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// `policy NAME`.
+    pub name: Spanned<String>,
+    /// The whole block.
+    pub span: Span,
+    /// The profile applied to this policy, if it defines the requested one.
+    pub profile: Option<Spanned<String>>,
+    /// Where it applies. Empty means every path.
+    pub paths: Vec<Spanned<PathScope>>,
+    /// The allowed origins: entries in source order, set references expanded.
+    pub origins: Setting<Vec<OriginEntry>>,
+    /// Methods allowed beyond the CORS-safelisted ones.
+    pub methods: Setting<MethodSet>,
+    /// Request headers allowed beyond the CORS-safelisted ones.
+    pub request_headers: Setting<RequestHeaders>,
+    /// Response headers exposed to scripts beyond the safelisted ones.
+    pub expose_headers: Setting<ExposeHeaders>,
+    /// Whether credentialed requests may read responses.
+    pub credentials: Setting<bool>,
+    /// How long a browser may cache a preflight, in seconds. `None`: no header.
+    pub max_age: Setting<Option<u64>>,
+    /// Whether to answer Private Network Access preflights.
+    pub private_network: Setting<bool>,
+}
+
+/// A directive's value and where it was written. `span` is `None` when the default applies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Setting<T> {
+    /// The effective value.
+    pub value: T,
+    /// The directive that set it (name through last value), if one did.
+    pub span: Option<Span>,
+}
+
+impl<T> Setting<T> {
+    /// A default that no directive wrote.
+    pub fn default_value(value: T) -> Self {
+        Self { value, span: None }
+    }
+
+    /// Whether a directive wrote it.
+    pub fn is_explicit(&self) -> bool {
+        self.span.is_some()
+    }
+}
+
+/// A path scope.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "path", rename_all = "lowercase")]
+pub enum PathScope {
+    /// `"/health"`: exactly this path.
+    Exact(String),
+    /// `"/api/*"`: every path that starts with `/api/`.
+    Prefix(String),
+}
+
+impl PathScope {
+    /// Whether a request path falls in this scope.
+    #[must_use]
+    pub fn matches(&self, path: &str) -> bool {
+        match self {
+            PathScope::Exact(p) => path == p,
+            PathScope::Prefix(p) => path.starts_with(p.as_str()),
+        }
+    }
+
+    /// How specific the scope is; the most specific matching policy wins.
+    #[must_use]
+    pub fn specificity(&self) -> (u8, usize) {
+        match self {
+            PathScope::Exact(p) => (1, p.len()),
+            PathScope::Prefix(p) => (0, p.len()),
+        }
+    }
+}
+
+impl std::fmt::Display for PathScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PathScope::Exact(p) => f.write_str(p),
+            PathScope::Prefix(p) => write!(f, "{p}*"),
+        }
+    }
+}
+
+/// One allowed-origin entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OriginEntry {
+    /// The text as written (string content, `*`, `null`, or the regex source).
+    pub raw: String,
+    /// Where the value is written.
+    pub span: Span,
+    /// The set reference it was reached through, at the use site (outermost first).
+    pub via: Vec<Spanned<String>>,
+    /// What it means.
+    pub kind: OriginKind,
+}
+
+/// Allowed methods beyond the CORS-safelisted `GET`, `HEAD` and `POST`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MethodSet {
+    /// `*` was listed.
+    pub any: Option<Span>,
+    /// Method tokens exactly as written (methods are case-sensitive), deduplicated.
+    pub list: Vec<Spanned<String>>,
+}
+
+/// Allowed request headers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RequestHeaders {
+    /// `*` was listed.
+    pub any: Option<Span>,
+    /// `mirror`: echo whatever the preflight asks for.
+    pub mirror: Option<Span>,
+    /// Lower-cased header names, deduplicated.
+    pub list: Vec<Spanned<String>>,
+}
+
+/// Response headers exposed to scripts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ExposeHeaders {
+    /// `*` was listed.
+    pub any: Option<Span>,
+    /// Lower-cased header names, deduplicated.
+    pub list: Vec<Spanned<String>>,
+}
+
+/// `@allow(rule, …, reason = "…")` and what it covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// Rule names or codes as written.
+    pub rules: Vec<Spanned<String>>,
+    /// Why.
+    pub reason: Spanned<String>,
+    /// The attribute itself.
+    pub span: Span,
+    /// What it is attached to: findings whose primary span lies here are suppressed.
+    pub scope: Span,
+}
+
+impl Policy {
+    /// Whether this policy's scope covers a request path (no paths: every path).
+    #[must_use]
+    pub fn covers(&self, path: &str) -> bool {
+        self.paths.is_empty() || self.paths.iter().any(|p| p.node.matches(path))
+    }
+
+    /// The most specific scope of this policy that covers a path.
+    #[must_use]
+    pub fn specificity_for(&self, path: &str) -> Option<(u8, usize)> {
+        if self.paths.is_empty() {
+            return Some((0, 0));
+        }
+        self.paths
+            .iter()
+            .filter(|p| p.node.matches(path))
+            .map(|p| p.node.specificity())
+            .max()
+    }
+
+    /// Whether any entry allows every origin.
+    #[must_use]
+    pub fn allows_any_origin(&self) -> bool {
+        self.origins
+            .value
+            .iter()
+            .any(|o| matches!(o.kind, OriginKind::Any))
+    }
+}
+
+impl PolicySet {
+    /// The policy that answers a request for `path`: the most specific scope wins.
+    #[must_use]
+    pub fn policy_for(&self, path: &str) -> Option<&Policy> {
+        self.policies
+            .iter()
+            .filter_map(|p| p.specificity_for(path).map(|s| (s, p)))
+            .max_by_key(|(s, _)| *s)
+            .map(|(_, p)| p)
+    }
+}

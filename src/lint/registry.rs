@@ -1,0 +1,63 @@
+//! The one list of rules. Order is by code; output order never depends on it.
+
+use super::rule::Rule;
+use super::rules;
+
+/// Every rule, sorted by code.
+pub static RULES: &[&dyn Rule] = &[
+    &rules::wildcard_with_credentials::WildcardWithCredentials,
+    &rules::space_separated_origins::SpaceSeparatedOrigins,
+    &rules::origin_missing_scheme::OriginMissingScheme,
+    &rules::origin_has_path::OriginHasPath,
+    &rules::unused_suppression::UnusedSuppression,
+    &rules::unknown_suppressed_rule::UnknownSuppressedRule,
+];
+
+/// Finds a rule by code (any case) or name.
+#[must_use]
+pub fn find(key: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().name == key || r.meta().code.eq_ignore_ascii_case(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    #[test]
+    fn codes_sorted_unique_names_kebab() {
+        for w in RULES.windows(2) {
+            let (a, b) = (w[0].meta(), w[1].meta());
+            let key = |c: &str| (c[1..].to_string(), c.to_string());
+            assert!(
+                key(a.code) < key(b.code),
+                "{} must come before {}",
+                a.code,
+                b.code
+            );
+        }
+        let mut names: Vec<_> = RULES.iter().map(|r| r.meta().name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len(), "rule names are unique");
+        for r in RULES {
+            let m = r.meta();
+            assert!(
+                m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                m.name
+            );
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+                "## References",
+            ] {
+                assert!(m.docs.contains(section), "{} docs lack `{section}`", m.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! What a lint rule is: metadata, documentation and a check over the IR.
+
+use super::context::LintContext;
+use crate::diagnostics::Severity;
+use crate::ir::PolicySet;
+use serde::Serialize;
+
+/// The family a rule belongs to; selectable as a whole with `--deny security` and the like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// Too permissive: another site can read what it should not.
+    Security,
+    /// Broken: a browser rejects it or it never matches.
+    Correctness,
+    /// Some targets or browsers behave differently.
+    Portability,
+    /// Redundant or misleading, but harmless.
+    Style,
+}
+
+impl Category {
+    /// Every category, in order.
+    pub const ALL: [Category; 4] = [
+        Category::Security,
+        Category::Correctness,
+        Category::Portability,
+        Category::Style,
+    ];
+
+    /// The lower-case name used on the command line.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Security => "security",
+            Category::Correctness => "correctness",
+            Category::Portability => "portability",
+            Category::Style => "style",
+        }
+    }
+}
+
+/// A rule's level: a severity, or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Report as an error (fails the run).
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Report as a note.
+    Note,
+    /// Do not report.
+    Allow,
+}
+
+impl Level {
+    /// The severity this level reports at, if any.
+    #[must_use]
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Note => Some(Severity::Note),
+            Level::Allow => None,
+        }
+    }
+
+    /// The word used in listings.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+            Level::Allow => "allow",
+        }
+    }
+}
+
+/// Everything that describes a rule apart from its check.
+#[derive(Debug, Serialize)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `S101`.
+    pub code: &'static str,
+    /// Stable kebab-case name.
+    pub name: &'static str,
+    /// Its family.
+    pub category: Category,
+    /// The level it reports at unless configured (a rule may raise or lower it by context).
+    pub default_level: Level,
+    /// Whether `corsc lint --fix` can fix its findings.
+    pub fixable: bool,
+    /// One line for listings.
+    pub summary: &'static str,
+    /// Markdown: What it does / Why is this bad? / Example / Use instead / References.
+    pub docs: &'static str,
+}
+
+/// A lint rule.
+pub trait Rule: Sync {
+    /// Its metadata.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Reports its findings on one resolved policy set.
+    fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>);
+}

@@ -1,0 +1,81 @@
+use super::{replace_with_strings, unique_entries, via_note};
+use crate::ir::{OriginDefect, OriginKind, PolicySet};
+use crate::lint::context::LintContext;
+use crate::lint::rule::{Category, Level, Rule, RuleMeta};
+
+pub(crate) struct SpaceSeparatedOrigins;
+
+static META: RuleMeta = RuleMeta {
+    code: "C201",
+    name: "space-separated-origins",
+    category: Category::Correctness,
+    default_level: Level::Error,
+    fixable: true,
+    summary: "several origins written in one value",
+    docs: r#"## What it does
+Flags an origin entry that holds several origins separated by spaces or commas, such as
+`"https://a.example https://b.example"`.
+
+## Why is this bad?
+`Access-Control-Allow-Origin` holds exactly one origin, or `*`. Popular write-ups show a
+space- or comma-separated list in that header; no browser accepts it. The browser compares the
+header with the request's `Origin` byte for byte, so a list never equals any origin and every
+request fails the CORS check. Two header lines fare no better: they are combined into one
+comma-separated value. A server must pick the one matching origin per request, which is what
+corsc compiles a list of entries into.
+
+## Example
+```cors
+policy api {
+    origins  "https://client-1.example https://client-2.example"
+}
+```
+
+## Use instead
+```cors
+policy api {
+    origins  "https://client-1.example", "https://client-2.example"
+}
+```
+`corsc lint --fix` splits the entry.
+
+## References
+- Fetch standard, the `Access-Control-Allow-Origin` syntax: https://fetch.spec.whatwg.org/#http-new-header-syntax
+- MDN, CORSMultipleAllowOriginNotAllowed: https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors/CORSMultipleAllowOriginNotAllowed
+- whatwg/fetch issue 890, on why a list was never a feature: https://github.com/whatwg/fetch/issues/890
+"#,
+};
+
+impl Rule for SpaceSeparatedOrigins {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
+        for e in unique_entries(set) {
+            let OriginKind::Invalid(OriginDefect::SeveralOrigins { parts }) = &e.kind else {
+                continue;
+            };
+            let mut d = LintContext::diag(
+                &META,
+                format!("{} origins are written in one value", parts.len()),
+                e.span,
+            )
+            .with_label("one entry, several origins")
+            .with_help(format!(
+                "write one entry per origin: {}",
+                parts.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ")
+            ))
+            .with_note("`Access-Control-Allow-Origin` holds one origin or `*`; a browser never accepts a list")
+            .with_fix(replace_with_strings(
+                format!("split into {} entries", parts.len()),
+                e.span,
+                parts,
+            ));
+            if let Some(n) = via_note(e) {
+                d = d.with_note(n);
+            }
+            cx.report(&META, d);
+        }
+    }
+}

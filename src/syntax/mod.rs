@@ -1,0 +1,29 @@
+//! Syntax: `.cors` text → spanned AST.
+//!
+//! pest is used here and nowhere else. Its errors are translated into [`Diagnostic`]s that name
+//! what was expected in words a user knows; its `Rule` enum never leaks out of this module.
+
+pub mod ast;
+mod errors;
+mod grammar;
+mod lower;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::Source;
+use pest::Parser as _;
+
+/// Parses a whole file. On failure, returns the diagnostics that explain why (at least one).
+///
+/// # Errors
+/// Returns diagnostics when the text is not a well-formed `.cors` file.
+pub fn parse(source: &Source) -> Result<ast::File, Vec<Diagnostic>> {
+    match grammar::CorsParser::parse(grammar::Rule::file, &source.text) {
+        Ok(mut pairs) => {
+            let Some(file) = pairs.next() else {
+                return Err(vec![errors::internal("the parser returned no file")]);
+            };
+            lower::file(file, source)
+        }
+        Err(e) => Err(vec![errors::from_pest(&e, source)]),
+    }
+}
