@@ -33,18 +33,20 @@ pub(crate) struct Spec {
     pub(crate) placement: Placement,
     /// What one value looks like, for "expected …" messages.
     pub(crate) expects: &'static str,
+    /// A whole directive written correctly, for help lines.
+    pub(crate) example: &'static str,
 }
 
 pub(crate) const SPECS: &[Spec] = &[
-    Spec { name: "paths", kind: Kind::Paths, list: true, placement: Placement::Policy, expects: "a quoted path such as `\"/api/*\"`" },
-    Spec { name: "origins", kind: Kind::Origins, list: true, placement: Placement::Policy, expects: "an origin such as `\"https://app.example.com\"`, `*`, `null`, `regex \"…\"` or an origin set name" },
-    Spec { name: "methods", kind: Kind::Methods, list: true, placement: Placement::Policy, expects: "a method such as `GET` or `*`" },
-    Spec { name: "request-headers", kind: Kind::RequestHeaders, list: true, placement: Placement::Policy, expects: "a header name such as `Content-Type`, `*` or `mirror`" },
-    Spec { name: "expose-headers", kind: Kind::ExposeHeaders, list: true, placement: Placement::Policy, expects: "a header name such as `ETag` or `*`" },
-    Spec { name: "credentials", kind: Kind::Credentials, list: false, placement: Placement::Policy, expects: "`true` or `false`" },
-    Spec { name: "max-age", kind: Kind::MaxAge, list: false, placement: Placement::Policy, expects: "a duration such as `600`, `10m` or `2h`" },
-    Spec { name: "private-network", kind: Kind::PrivateNetwork, list: false, placement: Placement::Policy, expects: "`true` or `false`" },
-    Spec { name: "owner", kind: Kind::Owner, list: false, placement: Placement::File, expects: "`proxy` or `app`" },
+    Spec { name: "paths", example: "paths \"/api/*\", \"/health\"", kind: Kind::Paths, list: true, placement: Placement::Policy, expects: "a quoted path such as `\"/api/*\"`" },
+    Spec { name: "origins", example: "origins \"https://app.example.com\", \"https://*.example.com\"", kind: Kind::Origins, list: true, placement: Placement::Policy, expects: "an origin such as `\"https://app.example.com\"`, `*`, `null`, `regex \"…\"` or an origin set name" },
+    Spec { name: "methods", example: "methods PUT, PATCH, DELETE", kind: Kind::Methods, list: true, placement: Placement::Policy, expects: "a method such as `GET` or `*`" },
+    Spec { name: "request-headers", example: "request-headers Content-Type, Authorization", kind: Kind::RequestHeaders, list: true, placement: Placement::Policy, expects: "a header name such as `Content-Type`, `*` or `mirror`" },
+    Spec { name: "expose-headers", example: "expose-headers ETag, X-Request-Id", kind: Kind::ExposeHeaders, list: true, placement: Placement::Policy, expects: "a header name such as `ETag` or `*`" },
+    Spec { name: "credentials", example: "credentials true", kind: Kind::Credentials, list: false, placement: Placement::Policy, expects: "`true` or `false`" },
+    Spec { name: "max-age", example: "max-age 10m", kind: Kind::MaxAge, list: false, placement: Placement::Policy, expects: "a duration such as `600`, `10m` or `2h`" },
+    Spec { name: "private-network", example: "private-network true", kind: Kind::PrivateNetwork, list: false, placement: Placement::Policy, expects: "`true` or `false`" },
+    Spec { name: "owner", example: "owner proxy", kind: Kind::Owner, list: false, placement: Placement::File, expects: "`proxy` or `app`" },
 ];
 
 /// Spellings from other CORS tools and headers, mapped to corsc's directive.

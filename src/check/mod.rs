@@ -551,7 +551,15 @@ fn reserved(name: &Spanned<String>, what: &str, diags: &mut Vec<Diagnostic>) -> 
 fn duplicate_name(what: &str, name: &Spanned<String>, first: Span) -> Diagnostic {
     Diagnostic::error(
         &codes::DUPLICATE_NAME,
-        format!("a {what} named `{}` is already defined", name.node),
+        format!(
+            "{} {what} named `{}` is already defined",
+            if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            },
+            name.node
+        ),
         name.span,
     )
     .with_secondary(first, "first defined here")

@@ -24,18 +24,15 @@ pub(crate) fn wrong_type(spec: &Spec, v: &Value) -> Diagnostic {
     .with_label(format!("expected {}", spec.expects));
     if let ValueKind::String(s) = &v.kind {
         if is_token(s) {
-            d = d.with_help(format!("write it without quotes: `{s}`"));
+            return d.with_help(format!("write it without quotes: `{s}`"));
         }
     }
-    d
+    d.with_help(format!("for example: `{}`", spec.example))
 }
 
 fn invalid_token(what: &str, v: &Value, w: &str) -> Diagnostic {
-    let parts: Vec<&str> = w
-        .split(|c: char| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)))
-        .filter(|p| !p.is_empty())
-        .collect();
-    let mut d = Diagnostic::error(
+    let parts: Vec<&str> = w.split(';').filter(|p| !p.is_empty()).collect();
+    let d = Diagnostic::error(
         &codes::INVALID_TOKEN,
         format!("`{w}` is not a valid {what}"),
         v.span,

@@ -31,7 +31,7 @@ pub(super) fn unterminated_string(span: Span) -> Diagnostic {
 fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "the end of the file",
-        Rule::WHITESPACE | Rule::COMMENT | Rule::eol => "the end of the line",
+        Rule::WHITESPACE | Rule::COMMENT | Rule::eol => "`,` or the end of the line",
         Rule::file | Rule::item => "`policy NAME {`, `origins NAME = [ … ]` or a setting",
         Rule::set_decl => "an origin set such as `origins team = [ \"https://a.example\" ]`",
         Rule::policy => "a policy such as `policy api {`",
@@ -78,19 +78,55 @@ pub(super) fn from_pest(e: &pest::error::Error<Rule>, source: &Source) -> Diagno
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    if pos >= text.len() {
+        if let Some((open, at)) = unclosed(text) {
+            let (code, msg, help) = if open == '[' {
+                (
+                    &codes::UNCLOSED_LIST,
+                    "this list is never closed",
+                    "add `]` after the last value of the list",
+                )
+            } else {
+                (
+                    &codes::UNCLOSED_BLOCK,
+                    "this block is never closed",
+                    "add `}` on its own line after the block's last directive",
+                )
+            };
+            return Diagnostic::error(code, msg, Span::new(at, at + 1))
+                .with_label(format!(
+                    "this `{open}` has no matching `{}`",
+                    if open == '[' { ']' } else { '}' }
+                ))
+                .with_secondary(span, "the file ends here")
+                .with_help(help);
+        }
+    }
+
+    // Values are one idea to a user, whichever token pest tried first; a name wins over a value
+    // where both could start (`policy {`); `=`/`+=` matter only when nothing else is expected.
+    let value_rules = [
+        Rule::value_list,
+        Rule::bare_list,
+        Rule::bracket_list,
+        Rule::value,
+        Rule::regex_value,
+        Rule::kw_regex,
+        Rule::string,
+        Rule::string_inner,
+        Rule::unterminated_string,
+        Rule::star,
+        Rule::word,
+        Rule::word_char,
+    ];
+    let mut positives = positives;
+    if positives.contains(&Rule::ident) {
+        positives.retain(|r| !value_rules.contains(r) && *r != Rule::assign_op);
+    } else if positives.iter().any(|r| value_rules.contains(r)) {
+        positives.retain(|r| !value_rules.contains(r) && *r != Rule::assign_op);
+        positives.push(Rule::value);
+    }
     let has = |r: Rule| positives.contains(&r);
-
-    if has(Rule::close_bracket) && pos >= text.len() {
-        return Diagnostic::error(&codes::UNCLOSED_LIST, "this list is never closed", span)
-            .with_label("the file ends here")
-            .with_help("add `]` after the last value of the list");
-    }
-    if has(Rule::close_brace) && pos >= text.len() {
-        return Diagnostic::error(&codes::UNCLOSED_BLOCK, "a block is never closed", span)
-            .with_label("the file ends here")
-            .with_help("add `}` on its own line after the block's last directive");
-    }
-
     let mut words: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
     words.sort_unstable();
     words.dedup();
@@ -118,9 +154,7 @@ pub(super) fn from_pest(e: &pest::error::Error<Rule>, source: &Source) -> Diagno
         span,
     )
     .with_label(format!("expected {expected}"));
-    if after_value && !found.trim().is_empty() && !found.starts_with('}') {
-        d = d.with_help("separate values with commas, and put each directive on its own line");
-    } else if found.starts_with('{') {
+    if found.starts_with('{') {
         d = d.with_help("a block opens after a name: `policy NAME {` or `profile NAME {`");
     } else if found.starts_with('\'') {
         d = d.with_help("strings use double quotes: `\"https://app.example.com\"`");
@@ -128,8 +162,45 @@ pub(super) fn from_pest(e: &pest::error::Error<Rule>, source: &Source) -> Diagno
         d = d.with_help("`.cors` files need no `;`: end each directive with a new line");
     } else if found.starts_with(':') {
         d = d.with_help("directives take their values directly, without `:`: `methods GET, POST`");
+    } else if after_value && !found.trim().is_empty() && !found.starts_with('}') {
+        d = d.with_help("separate values with commas, and put each directive on its own line");
     }
     d
+}
+
+/// The innermost `{` or `[` that is still open at the end of the text, skipping strings and
+/// comments.
+fn unclosed(text: &str) -> Option<(char, usize)> {
+    let mut stack = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => stack.push((c, i)),
+            '}' | ']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.pop()
 }
 
 fn found_at(text: &str, pos: usize) -> &str {

@@ -39,7 +39,7 @@ pub(super) fn file(pair: Pair<'_, Rule>, source: &Source) -> Res<File> {
             Rule::set_decl => set_decl(p).map(Item::Set),
             Rule::policy => policy(p).map(Item::Policy),
             Rule::directive => directive(p).map(Item::Directive),
-            Rule::EOI => continue,
+            Rule::EOI | Rule::eol => continue,
             _ => Err(unexpected(&p, "a file")),
         };
         match item {
@@ -57,7 +57,7 @@ pub(super) fn file(pair: Pair<'_, Rule>, source: &Source) -> Res<File> {
 
 fn attributes(pair: Pair<'_, Rule>) -> Res<Vec<Attribute>> {
     let mut out = Vec::new();
-    for a in pair.into_inner() {
+    for a in pair.into_inner().filter(|p| p.as_rule() == Rule::attribute) {
         let sp = span(&a);
         let mut inner = a.into_inner();
         let name = inner
@@ -122,7 +122,7 @@ fn policy(pair: Pair<'_, Rule>) -> Res<PolicyDecl> {
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::attributes => attrs = attributes(p)?,
-            Rule::kw_policy | Rule::close_brace => {}
+            Rule::kw_policy | Rule::close_brace | Rule::eol => {}
             Rule::ident => name = Some(spanned_str(&p)),
             Rule::directive => body.push(BodyItem::Directive(directive(p)?)),
             Rule::profile => body.push(BodyItem::Profile(profile(p)?)),
@@ -146,7 +146,7 @@ fn profile(pair: Pair<'_, Rule>) -> Res<ProfileDecl> {
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::attributes => attrs = attributes(p)?,
-            Rule::kw_profile | Rule::close_brace => {}
+            Rule::kw_profile | Rule::close_brace | Rule::eol => {}
             Rule::ident => name = Some(spanned_str(&p)),
             Rule::directive => directives.push(directive(p)?),
             _ => return Err(unexpected(&p, "a profile")),
