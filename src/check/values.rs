@@ -16,7 +16,7 @@ pub(crate) fn is_token(s: &str) -> bool {
 
 pub(crate) fn wrong_type(spec: &Spec, v: &Value) -> Diagnostic {
     let found = v.kind.describe();
-    let mut d = Diagnostic::error(
+    let d = Diagnostic::error(
         &codes::WRONG_TYPE,
         format!("`{}` takes {}, not {found}", spec.name, spec.expects),
         v.span,
@@ -40,14 +40,19 @@ fn invalid_token(what: &str, v: &Value, w: &str) -> Diagnostic {
     .with_label(format!(
         "a {what} is an HTTP token: letters, digits and `!#$%&'*+-.^_`|~`"
     ))
-    .with_note("a header list that does not parse makes the browser fail every preflight");
-    if parts.len() > 1 {
-        d = d.with_help(format!(
+    .with_note(
+        "an `Access-Control-Allow-*` list that does not parse makes the browser fail every preflight",
+    );
+    if parts.len() > 1 && parts.iter().all(|p| is_token(p)) {
+        d.with_help(format!(
             "separate values with commas: `{}`",
             parts.join(", ")
-        ));
+        ))
+    } else {
+        d.with_help(format!(
+            "remove the characters that are not allowed from `{w}`"
+        ))
     }
-    d
 }
 
 /// `methods`.
