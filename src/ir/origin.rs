@@ -145,7 +145,10 @@ pub enum OriginKind {
     Exact(Origin),
     /// A subdomain or port pattern.
     Pattern(OriginPattern),
-    /// `regex "…"`: the source of a regular expression over the serialized origin.
+    /// `regex "…"`: the source of a regular expression over the serialized origin. It must
+    /// match the *whole* serialized origin (`^(?:…)$`, case-sensitive): the evaluator
+    /// (`eval::server::regex_full_match`) and every emitter anchor it that way, so an
+    /// unanchored source can never let `https://example.com.evil.test` through.
     Regex(String),
     /// Something no browser ever sends; the defect says why.
     Invalid(OriginDefect),

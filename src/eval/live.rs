@@ -1,0 +1,217 @@
+//! Sending probes to a running server and judging its answers: the engine of `corsc verify`.
+//!
+//! One blocking HTTP client ([`ureq`]) with a pooled connection, short timeouts, no redirects
+//! followed (a redirected preflight fails in browsers, so it must be seen as such), and raw
+//! access to every header line, so two `Access-Control-Allow-Origin` lines stay two.
+
+use super::browser::{run, BrowserModel, Exchange};
+use super::probe::{compare, expected, probes, Comparison, Probe, ProbeOptions};
+use super::request::WireRequest;
+use super::server::Response;
+use crate::ir::PolicySet;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// Why probing could not start or go on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LiveError {
+    /// The URL is not an absolute `http://` or `https://` URL.
+    BadUrl(String),
+    /// The server could not be reached at all.
+    Unreachable(String),
+}
+
+impl std::fmt::Display for LiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LiveError::BadUrl(m) | LiveError::Unreachable(m) => f.write_str(m),
+        }
+    }
+}
+
+/// A server under test.
+pub struct Target {
+    base: url::Url,
+    agent: ureq::Agent,
+    /// How many HTTP requests were sent.
+    pub requests: usize,
+}
+
+impl Target {
+    /// Prepares a client for `url` (scheme, host and port are used; a path is a prefix for
+    /// every probe path).
+    ///
+    /// # Errors
+    /// A URL that is not absolute http(s).
+    pub fn new(url: &str, timeout: Duration) -> Result<Self, LiveError> {
+        let base = url::Url::parse(url)
+            .map_err(|e| LiveError::BadUrl(format!("`{url}` is not a URL: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(LiveError::BadUrl(format!(
+                "`{url}` is not an http:// or https:// URL with a host"
+            )));
+        }
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .allow_non_standard_methods(true)
+            .timeout_connect(Some(timeout))
+            .timeout_global(Some(timeout))
+            .user_agent("corsc-verify")
+            .build()
+            .new_agent();
+        Ok(Self {
+            base,
+            agent,
+            requests: 0,
+        })
+    }
+
+    /// The URL a probe path is sent to.
+    #[must_use]
+    pub fn url_for(&self, path: &str) -> String {
+        let prefix = self.base.path().trim_end_matches('/');
+        let mut u = self.base.clone();
+        u.set_query(None);
+        u.set_fragment(None);
+        let mut s = u.to_string();
+        let cut = s.len() - u.path().len();
+        s.truncate(cut);
+        format!("{s}{prefix}{path}")
+    }
+
+    /// Sends one request and returns the response with every header line.
+    ///
+    /// # Errors
+    /// A message naming the URL and what went wrong (connection refused, timeout, …).
+    pub fn send(&mut self, w: &WireRequest) -> Result<Response, String> {
+        let url = self.url_for(&w.path);
+        let mut b = ureq::http::Request::builder()
+            .method(w.method.as_str())
+            .uri(&url);
+        for (n, v) in &w.headers {
+            b = b.header(n.as_str(), v.as_str());
+        }
+        let req = b
+            .body(())
+            .map_err(|e| format!("{} {url}: cannot build the request: {e}", w.method))?;
+        self.requests += 1;
+        let mut res = self
+            .agent
+            .run(req)
+            .map_err(|e| format!("{} {url}: {}", w.method, describe(&e)))?;
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).trim().to_string(),
+                )
+            })
+            .collect();
+        // Drain the body so the connection goes back to the pool.
+        let _ = res.body_mut().with_config().limit(1 << 20).read_to_vec();
+        Ok(Response::observed(status, headers))
+    }
+}
+
+fn describe(e: &ureq::Error) -> String {
+    match e {
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "connection refused (is the server running on that port?)".to_string()
+        }
+        ureq::Error::ConnectionFailed => {
+            "connection failed (is the server running on that port?)".to_string()
+        }
+        ureq::Error::HostNotFound => "host not found".to_string(),
+        ureq::Error::Timeout(t) => format!("timed out ({t})"),
+        other => other.to_string(),
+    }
+}
+
+/// One probe's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProbeResult {
+    /// The probe.
+    pub probe: Probe,
+    /// What the policy prescribes.
+    pub expected: Exchange,
+    /// What the server did, or the transport error.
+    pub observed: Result<Exchange, String>,
+    /// The differences.
+    pub comparison: Comparison,
+}
+
+impl ProbeResult {
+    /// Whether the server was equivalent for this probe.
+    #[must_use]
+    pub fn ok(&self) -> bool {
+        self.observed.is_ok() && self.comparison.ok()
+    }
+}
+
+/// A whole verification.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Every probe's result, in probe order.
+    pub results: Vec<ProbeResult>,
+    /// HTTP requests sent.
+    pub requests: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// How many probes differ.
+    #[must_use]
+    pub fn mismatches(&self) -> usize {
+        self.results.iter().filter(|r| !r.ok()).count()
+    }
+}
+
+/// Sends every probe of `set` to `url` and compares each answer with the policy's.
+///
+/// # Errors
+/// A bad URL, or a server that does not answer the first probe at all.
+pub fn verify(
+    set: &PolicySet,
+    url: &str,
+    model: &BrowserModel,
+    opts: ProbeOptions,
+    timeout: Duration,
+) -> Result<Report, LiveError> {
+    let mut target = Target::new(url, timeout)?;
+    let start = Instant::now();
+    let mut results = Vec::new();
+    for (i, probe) in probes(set, opts).into_iter().enumerate() {
+        let exp = expected(set, model, &probe.request);
+        let observed = run(model, &probe.request, |w| target.send(w));
+        if i == 0 {
+            if let Err(e) = &observed {
+                return Err(LiveError::Unreachable(format!(
+                    "could not reach the server: {e}"
+                )));
+            }
+        }
+        let comparison = match &observed {
+            Ok(obs) => compare(&probe.request, &exp, obs),
+            Err(e) => Comparison {
+                mismatches: vec![format!("no answer: {e}")],
+                notes: Vec::new(),
+            },
+        };
+        results.push(ProbeResult {
+            probe,
+            expected: exp,
+            observed,
+            comparison,
+        });
+    }
+    Ok(Report {
+        results,
+        requests: target.requests,
+        elapsed: start.elapsed(),
+    })
+}
