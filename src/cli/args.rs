@@ -60,6 +60,122 @@ pub enum Command {
 `--deny warnings`), 2 on usage or I/O errors.\n\nExamples:\n  corsc lint policies/\n  corsc lint --deny warnings api.cors\n  cat api.cors | corsc lint - --stdin-filename api.cors"
     )]
     Lint(LintArgs),
+    /// Show what a browser sends, what the policy's server answers, and the browser's verdict.
+    #[command(
+        after_help = "Exit status: 0 when the browser lets script read the response, 1 when it blocks \
+the request, 2 on usage or I/O errors (including a policy with errors).\n\nExamples:\n  \
+corsc simulate api.cors --origin https://app.example.com --method PUT --header Content-Type:application/json --credentials\n  \
+corsc simulate api.cors --origin https://evil.test --path /api/me --format json"
+    )]
+    Simulate(SimulateArgs),
+    /// Send probes derived from a policy to a running server and compare its answers.
+    #[command(
+        after_help = "Exit status: 0 when every probe matches the policy, 1 when any differs, 2 on \
+usage or I/O errors (bad URL, server unreachable, a policy with errors).\n\nExamples:\n  \
+corsc verify api.cors --url http://127.0.0.1:8080\n  \
+corsc verify api.cors --url http://127.0.0.1:8080 --profile dev --format json"
+    )]
+    Verify(VerifyArgs),
+}
+
+/// Output formats of `simulate` and `verify`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+/// Which browser to model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Browser {
+    /// Chromium (max-age capped at 7200 s; `*` still covers Authorization without credentials).
+    Chromium,
+    /// Firefox (max-age capped at 86400 s).
+    Firefox,
+    /// The Fetch standard to the letter (`*` never covers Authorization).
+    Spec,
+}
+
+/// `simulate`'s options.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The policy file (`-` reads standard input).
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+
+    /// The origin of the calling page, as a browser sends it (`https://app.example.com`, `null`).
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: String,
+
+    /// The request method as script passes it to fetch() (`put` is normalized, `patch` is not).
+    #[arg(long, short = 'X', value_name = "METHOD", default_value = "GET")]
+    pub method: String,
+
+    /// A request header set by script, `NAME` or `NAME:VALUE` (repeatable).
+    #[arg(long = "header", short = 'H', value_name = "NAME[:VALUE]")]
+    pub headers: Vec<String>,
+
+    /// Include credentials (`credentials: "include"`: cookies, HTTP auth).
+    #[arg(long)]
+    pub credentials: bool,
+
+    /// The request path; defaults to a path inside the first policy's scope.
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<String>,
+
+    /// Resolve policies for this profile.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Which browser's behaviour to model where browsers differ.
+    #[arg(long, value_enum, default_value_t = Browser::Chromium)]
+    pub browser: Browser,
+
+    /// The name to report for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+/// `verify`'s options.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The policy file the server is supposed to implement.
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+
+    /// The server's base URL (`http://127.0.0.1:8080`); probe paths are appended to its path.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+
+    /// Resolve policies for this profile.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Which browser's behaviour to model where browsers differ.
+    #[arg(long, value_enum, default_value_t = Browser::Chromium)]
+    pub browser: Browser,
+
+    /// At most this many probes.
+    #[arg(long, value_name = "N", default_value_t = 400)]
+    pub max_probes: usize,
+
+    /// Per-request timeout in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub timeout: u64,
+
+    /// The name to report for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 /// Which files to read, and how to report.

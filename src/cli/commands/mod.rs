@@ -2,6 +2,8 @@
 
 pub(crate) mod check;
 pub(crate) mod lint;
+pub(crate) mod simulate;
+pub(crate) mod verify;
 
 use super::args::InputArgs;
 use super::inputs;
