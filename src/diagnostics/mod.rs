@@ -6,7 +6,9 @@
 //! upstream of this module formats text for a terminal.
 
 pub mod codes;
+pub mod github;
 pub mod render;
+pub mod sarif;
 
 use crate::source::Span;
 use serde::Serialize;

@@ -6,6 +6,8 @@
 
 pub mod config;
 pub mod context;
+pub mod docs;
+pub(crate) mod regex_check;
 pub mod registry;
 pub mod rule;
 mod rules;
@@ -20,6 +22,9 @@ use crate::syntax::ast;
 use context::LintContext;
 use std::collections::BTreeMap;
 
+/// A finding's identity across profile runs: code, primary span and message.
+type FindingKey = (&'static str, Span, String);
+
 /// Checks and lints a parsed file across its base policies and every profile, or for one
 /// profile only when `only` names it.
 #[must_use]
@@ -33,8 +38,7 @@ pub fn lint_file(file: &ast::File, config: &LintConfig, only: Option<&str>) -> V
     };
     let mut out: Vec<Diagnostic> = Vec::new();
     // (code, span, message) → (diagnostic, the runs it appeared in)
-    let mut findings: BTreeMap<(&'static str, Span, String), (Diagnostic, Vec<Option<&str>>)> =
-        BTreeMap::new();
+    let mut findings: BTreeMap<FindingKey, (Diagnostic, Vec<Option<&str>>)> = BTreeMap::new();
     let mut used: Vec<bool> = Vec::new();
     let mut last_set = None;
     for run in &runs {

@@ -1,0 +1,434 @@
+//! What the regex rules need to know about a `regex "…"` origin: its anchors, its bare dots,
+//! its over-broad repetitions, which origins it matches, and which syntax other engines lack.
+//!
+//! The checker has already parsed every regex, so a parse failure here is impossible in
+//! practice; every function then answers "nothing to report" rather than guessing.
+//!
+//! corsc hands the regex to the target unchanged, and the targets search with it (nginx `~`,
+//! Apache `SetEnvIf`, `RegExp.test`, `re.search`): it matches any origin that *contains* a match.
+//! The analysis therefore assumes search semantics.
+
+use regex_syntax::ast::{self, Ast};
+use regex_syntax::hir::{Class, HirKind, Look};
+
+/// Which ends of the regex are anchored to the ends of the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Anchors {
+    /// Every match starts at the start of the text (`^` or `\A`, in every branch).
+    pub(crate) start: bool,
+    /// Every match ends at the end of the text (`$` or `\z`, in every branch).
+    pub(crate) end: bool,
+}
+
+fn hir(src: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::Parser::new().parse(src).ok()
+}
+
+fn parse_ast(src: &str) -> Option<Ast> {
+    ast::parse::Parser::new().parse(src).ok()
+}
+
+/// The anchors of a regex; `None` if it does not parse.
+pub(crate) fn anchors(src: &str) -> Option<Anchors> {
+    let h = hir(src)?;
+    let p = h.properties();
+    Some(Anchors {
+        start: p.look_set_prefix().contains(Look::Start),
+        end: p.look_set_suffix().contains(Look::End),
+    })
+}
+
+/// Origins that anyone can serve a page from, one per scheme an attacker would use.
+const ATTACKER_ORIGINS: &[&str] = &["https://attacker.invalid", "http://attacker.invalid"];
+
+/// The attacker-chosen origin the regex matches, if it matches one: such a regex accepts every
+/// origin on the web, like reflecting the `Origin` header.
+pub(crate) fn matches_any_origin(src: &str) -> Option<&'static str> {
+    let re = regex::Regex::new(src).ok()?;
+    ATTACKER_ORIGINS.iter().copied().find(|o| re.is_match(o))
+}
+
+/// Every `.` that is not repeated: each stands for exactly one character of any kind, which is
+/// almost always a host's literal dot written without its backslash. Returned as the text
+/// around the dot, for the message.
+pub(crate) fn bare_dots(src: &str) -> Vec<String> {
+    let Some(a) = parse_ast(src) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    walk_dots(&a, false, src, &mut out);
+    out
+}
+
+fn walk_dots(a: &Ast, repeated: bool, src: &str, out: &mut Vec<String>) {
+    match a {
+        Ast::Dot(span) if !repeated => out.push(context(src, span.start.offset, span.end.offset)),
+        Ast::Repetition(r) => walk_dots(&r.ast, true, src, out),
+        Ast::Group(g) => walk_dots(&g.ast, repeated, src, out),
+        Ast::Concat(c) => c.asts.iter().for_each(|x| walk_dots(x, false, src, out)),
+        Ast::Alternation(alt) => alt.asts.iter().for_each(|x| walk_dots(x, false, src, out)),
+        _ => {}
+    }
+}
+
+/// Up to six characters each side of a byte range, for a message.
+fn context(src: &str, start: usize, end: usize) -> String {
+    let before: String = {
+        let mut v: Vec<char> = src[..start].chars().rev().take(6).collect();
+        v.reverse();
+        v.into_iter().collect()
+    };
+    let after: String = src[end..].chars().take(6).collect();
+    format!("{before}{}{after}", &src[start..end])
+}
+
+/// Characters a host never contains but some browsers put in `Origin` anyway (Safari accepts
+/// several of them in host names), plus the URL delimiters that end a host.
+const QUIRK_CHARS: &[char] = &[
+    '_', '`', '%', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', '~', '{', '}', '|', '@',
+    '?', '#', '/', ' ', '"', '<', '>', '^',
+];
+
+/// Why one repetition of a regex is broader than a host label, if it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Overbroad {
+    /// The repetition as written.
+    pub(crate) fragment: String,
+    /// What it lets in.
+    pub(crate) reason: String,
+}
+
+/// Repetitions that admit more than DNS label characters, and repetitions of letters that run
+/// straight into a literal without a `.` between them (no label boundary).
+pub(crate) fn overbroad(src: &str) -> Vec<Overbroad> {
+    let Some(a) = parse_ast(src) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    walk_broad(&a, src, &mut out);
+    out
+}
+
+fn strip_groups(a: &Ast) -> &Ast {
+    match a {
+        Ast::Group(g) => strip_groups(&g.ast),
+        other => other,
+    }
+}
+
+/// The class a single-character AST stands for, translated with the pattern's defaults.
+fn class_of(a: &Ast, src: &str) -> Option<Class> {
+    let single = matches!(
+        a,
+        Ast::Dot(_) | Ast::ClassPerl(_) | Ast::ClassBracketed(_) | Ast::ClassUnicode(_)
+    );
+    if !single {
+        return None;
+    }
+    let h = regex_syntax::hir::translate::Translator::new()
+        .translate(src, a)
+        .ok()?;
+    match h.kind() {
+        HirKind::Class(c) => Some(c.clone()),
+        _ => None,
+    }
+}
+
+fn admits(c: &Class, ch: char) -> bool {
+    match c {
+        Class::Unicode(u) => u.ranges().iter().any(|r| r.start() <= ch && ch <= r.end()),
+        Class::Bytes(b) => u8::try_from(ch)
+            .is_ok_and(|x| b.ranges().iter().any(|r| r.start() <= x && x <= r.end())),
+    }
+}
+
+fn walk_broad(a: &Ast, src: &str, out: &mut Vec<Overbroad>) {
+    match a {
+        Ast::Repetition(r) => {
+            let sub = strip_groups(&r.ast);
+            if let Some(c) = class_of(sub, src) {
+                let odd: Vec<char> = QUIRK_CHARS
+                    .iter()
+                    .copied()
+                    .filter(|&ch| admits(&c, ch))
+                    .collect();
+                if !odd.is_empty() {
+                    let shown: String = odd
+                        .iter()
+                        .take(4)
+                        .map(|&ch| {
+                            if ch == '`' {
+                                "a backtick".to_string()
+                            } else {
+                                format!("`{ch}`")
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    out.push(Overbroad {
+                        fragment: src[r.span.start.offset..r.span.end.offset].to_string(),
+                        reason: format!("admits characters no host contains, such as {shown}"),
+                    });
+                    return;
+                }
+            }
+            walk_broad(&r.ast, src, out);
+        }
+        Ast::Group(g) => walk_broad(&g.ast, src, out),
+        Ast::Alternation(alt) => alt.asts.iter().for_each(|x| walk_broad(x, src, out)),
+        Ast::Concat(c) => {
+            for (i, x) in c.asts.iter().enumerate() {
+                walk_broad(x, src, out);
+                let Ast::Repetition(r) = x else { continue };
+                let letters = class_of(strip_groups(&r.ast), src).is_some_and(|c| admits(&c, 'a'));
+                let next_alnum = matches!(
+                    c.asts.get(i + 1),
+                    Some(Ast::Literal(l)) if l.c.is_ascii_alphanumeric()
+                );
+                if letters && next_alnum {
+                    let end = c.asts[i + 1].span().end.offset;
+                    let mut tail_end = end;
+                    for y in &c.asts[i + 1..] {
+                        match y {
+                            Ast::Literal(l) if l.c.is_ascii_alphanumeric() || l.c == '-' => {
+                                tail_end = y.span().end.offset;
+                            }
+                            _ => break,
+                        }
+                    }
+                    let word = &src[c.asts[i + 1].span().start.offset..tail_end];
+                    out.push(Overbroad {
+                        fragment: src[r.span.start.offset..tail_end].to_string(),
+                        reason: format!(
+                            "has no label boundary before `{word}`, so `evil{word}` matches too"
+                        ),
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A syntax feature of the regex that some engines do not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Unportable {
+    /// The feature as written.
+    pub(crate) fragment: String,
+    /// What it is.
+    pub(crate) feature: &'static str,
+    /// The engines that reject it or read it differently.
+    pub(crate) engines: &'static str,
+}
+
+struct Portability<'s> {
+    src: &'s str,
+    out: Vec<Unportable>,
+}
+
+impl Portability<'_> {
+    fn push(&mut self, span: &ast::Span, feature: &'static str, engines: &'static str) {
+        let fragment = self.src[span.start.offset..span.end.offset].to_string();
+        if !self
+            .out
+            .iter()
+            .any(|u| u.feature == feature && u.fragment == fragment)
+        {
+            self.out.push(Unportable {
+                fragment,
+                feature,
+                engines,
+            });
+        }
+    }
+}
+
+impl ast::Visitor for Portability<'_> {
+    type Output = Vec<Unportable>;
+    type Err = ();
+
+    fn finish(self) -> Result<Vec<Unportable>, ()> {
+        Ok(self.out)
+    }
+
+    fn visit_pre(&mut self, a: &Ast) -> Result<(), ()> {
+        use ast::AssertionKind as K;
+        match a {
+            Ast::Assertion(x) => match x.kind {
+                K::StartText | K::EndText => self.push(
+                    &x.span,
+                    "a text anchor (`\\A`, `\\z`)",
+                    "JavaScript has neither; Python spells `\\z` as `\\Z`",
+                ),
+                K::WordBoundary | K::NotWordBoundary | K::StartLine | K::EndLine => {}
+                _ => self.push(
+                    &x.span,
+                    "a directional word boundary (`\\<`, `\\>`, `\\b{start}`)",
+                    "PCRE (nginx, Apache), RE2, JavaScript and Python lack it",
+                ),
+            },
+            Ast::Flags(f) => self.push(
+                &f.span,
+                "an inline flag group",
+                "JavaScript has no inline flags; Python allows them only at the very start",
+            ),
+            Ast::Group(g) => match &g.kind {
+                ast::GroupKind::CaptureName {
+                    starts_with_p: true,
+                    ..
+                } => self.push(
+                    &g.span,
+                    "a `(?P<name>…)` group",
+                    "JavaScript lacks this spelling; write `(…)`",
+                ),
+                ast::GroupKind::CaptureName {
+                    starts_with_p: false,
+                    ..
+                } => self.push(
+                    &g.span,
+                    "a `(?<name>…)` group",
+                    "Python lacks this spelling; write `(…)`",
+                ),
+                ast::GroupKind::NonCapturing(flags) if !flags.items.is_empty() => self.push(
+                    &g.span,
+                    "an inline flag group",
+                    "JavaScript has no inline flags; Python allows them only at the very start",
+                ),
+                _ => {}
+            },
+            Ast::ClassUnicode(c) => self.push(
+                &c.span,
+                "a Unicode class (`\\p{…}`)",
+                "Python's `re` lacks it; JavaScript needs the `u` flag",
+            ),
+            Ast::Literal(l) if matches!(l.kind, ast::LiteralKind::HexBrace(_)) => self.push(
+                &l.span,
+                "a `\\x{…}` escape",
+                "JavaScript and Python lack it; write the character",
+            ),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn visit_class_set_item_pre(&mut self, item: &ast::ClassSetItem) -> Result<(), ()> {
+        match item {
+            ast::ClassSetItem::Ascii(c) => self.push(
+                &c.span,
+                "a POSIX class (`[[:alpha:]]`)",
+                "JavaScript and Python lack it",
+            ),
+            ast::ClassSetItem::Unicode(c) => self.push(
+                &c.span,
+                "a Unicode class (`\\p{…}`)",
+                "Python's `re` lacks it; JavaScript needs the `u` flag",
+            ),
+            ast::ClassSetItem::Bracketed(c) => self.push(
+                &c.span,
+                "a nested character class",
+                "PCRE (nginx, Apache), RE2, JavaScript and Python read `[` inside a class as a literal",
+            ),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn visit_class_set_binary_op_pre(&mut self, op: &ast::ClassSetBinaryOp) -> Result<(), ()> {
+        self.push(
+            &op.span,
+            "a class set operation (`&&`, `--`, `~~`)",
+            "PCRE (nginx, Apache), RE2 and Python read it as literal characters",
+        );
+        Ok(())
+    }
+}
+
+/// Syntax in the regex that PCRE (nginx, Apache), RE2, JavaScript or Python lack.
+pub(crate) fn unportable(src: &str) -> Vec<Unportable> {
+    let Some(a) = parse_ast(src) else {
+        return Vec::new();
+    };
+    ast::visit(
+        &a,
+        Portability {
+            src,
+            out: Vec::new(),
+        },
+    )
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_must_hold_in_every_branch() {
+        assert_eq!(
+            anchors(r"^https://a\.example$"),
+            Some(Anchors {
+                start: true,
+                end: true
+            })
+        );
+        assert_eq!(
+            anchors(r"(^https://a\.ru)|(^https://b\.ru)$"),
+            Some(Anchors {
+                start: true,
+                end: false
+            })
+        );
+        assert_eq!(
+            anchors(r"https://a\.example"),
+            Some(Anchors {
+                start: false,
+                end: false
+            })
+        );
+        assert_eq!(
+            anchors(r"\Ahttps://(a|b)\.example\z"),
+            Some(Anchors {
+                start: true,
+                end: true
+            })
+        );
+    }
+
+    #[test]
+    fn bare_dots_are_found_and_repeated_ones_are_not() {
+        assert_eq!(
+            bare_dots(r"^https://api.example\.com$"),
+            vec!["://api.exampl".to_string()]
+        );
+        assert!(bare_dots(r"^https://.*\.example\.com$").is_empty());
+        assert!(bare_dots(r"^https://api\.example\.com$").is_empty());
+    }
+
+    #[test]
+    fn overbroad_repetitions() {
+        assert_eq!(overbroad(r"^https://.*\.example\.com$").len(), 1);
+        assert_eq!(overbroad(r"^https://[^/]+\.example\.com$").len(), 1);
+        assert_eq!(overbroad(r"^https://\w+\.example\.com$").len(), 1);
+        let r = overbroad(r"^https://[a-z]+example\.com$");
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].reason.contains("`example`"), "{r:?}");
+        assert!(overbroad(r"^https://([a-z0-9-]+\.)*example\.com(:[0-9]{1,5})?$").is_empty());
+        assert!(overbroad(r"^https://pr-[0-9]+\.preview\.example\.net$").is_empty());
+    }
+
+    #[test]
+    fn any_origin_by_probing() {
+        assert!(matches_any_origin(".*").is_some());
+        assert!(matches_any_origin(r"^https://.+$").is_some());
+        assert!(matches_any_origin(r"^https://[a-z]+\.example\.com$").is_none());
+    }
+
+    #[test]
+    fn portability_features() {
+        assert!(unportable(r"^https://[a-z]+\.example\.com$").is_empty());
+        assert_eq!(unportable(r"\Ahttps://a\.example\z").len(), 2);
+        assert_eq!(unportable(r"^https://(?P<t>[a-z]+)\.example$").len(), 1);
+        assert_eq!(unportable(r"^https://[[:alpha:]]+\.example$").len(), 1);
+        assert_eq!(unportable(r"(?i)^https://a\.example$").len(), 1);
+    }
+}

@@ -1,0 +1,98 @@
+use crate::diagnostics::{Edit, Fix, Severity};
+use crate::ir::PolicySet;
+use crate::lint::context::LintContext;
+use crate::lint::rule::{Category, Level, Rule, RuleMeta};
+
+pub(crate) struct MethodCase;
+
+static META: RuleMeta = RuleMeta {
+    code: "C208",
+    name: "method-case",
+    category: Category::Correctness,
+    default_level: Level::Warning,
+    fixable: true,
+    summary: "a method not in upper case (an error for the six methods browsers upper-case)",
+    docs: r#"## What it does
+Flags a method in `methods` with lower-case letters. For `delete`, `get`, `head`, `options`,
+`post` and `put` (any case) it is an error, and `corsc lint --fix` upper-cases them. For any
+other method, such as `patch`, it is a warning without a fix.
+
+## Why is this bad?
+Methods are compared case-sensitively. Browsers upper-case those six methods before sending
+them, so a preflight asks for `PUT` and `Access-Control-Allow-Methods: put` never allows it.
+Every other method is sent exactly as the script wrote it: `fetch(url, {method: "patch"})`
+sends `patch`, which `PATCH` does not allow, and `PATCH` is what nearly every client writes.
+
+## Example
+```cors
+policy api {
+    origins  "https://app.example.com"
+    methods  put, delete
+}
+```
+
+## Use instead
+```cors
+policy api {
+    origins  "https://app.example.com"
+    methods  PUT, DELETE
+}
+```
+
+## References
+- Fetch standard, normalize a method: https://fetch.spec.whatwg.org/#concept-method-normalize
+- Fetch standard, CORS-preflight fetch (method check): https://fetch.spec.whatwg.org/#cors-preflight-fetch
+- expressjs/cors issue 261, a lower-case `patch` from a client: https://github.com/expressjs/cors/issues/261
+- go-chi/cors issue 27: https://github.com/go-chi/cors/issues/27
+"#,
+};
+
+/// The methods browsers upper-case before sending (Fetch "normalize").
+pub(crate) const NORMALIZED: &[&str] = &["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+
+impl Rule for MethodCase {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
+        for p in &set.policies {
+            for m in &p.methods.value.list {
+                let upper = m.node.to_ascii_uppercase();
+                if upper == m.node || super::forbidden_method::is_forbidden(&m.node) {
+                    continue;
+                }
+                let d = if NORMALIZED.contains(&upper.as_str()) {
+                    let mut d = LintContext::diag(
+                        &META,
+                        format!("method `{}` never matches: browsers send `{upper}`", m.node),
+                        m.span,
+                    )
+                    .with_label("methods are compared case-sensitively")
+                    .with_help(format!("write `{upper}`"))
+                    .with_fix(Fix {
+                        description: format!("upper-case the method: `{upper}`"),
+                        edits: vec![Edit {
+                            span: m.span,
+                            replacement: upper.clone(),
+                        }],
+                    });
+                    d.severity = Severity::Error;
+                    d
+                } else {
+                    LintContext::diag(
+                        &META,
+                        format!(
+                            "method `{}` only matches clients that write it in this case",
+                            m.node
+                        ),
+                        m.span,
+                    )
+                    .with_label("methods are compared case-sensitively")
+                    .with_help(format!("write `{upper}`, which is what clients send"))
+                };
+                cx.report(&META, d);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+use super::{entry_uses, via_note};
+use crate::diagnostics::Severity;
+use crate::ir::{HostPattern, OriginKind, PolicySet};
+use crate::lint::context::LintContext;
+use crate::lint::rule::{Category, Level, Rule, RuleMeta};
+
+pub(crate) struct PublicSuffixWildcard;
+
+static META: RuleMeta = RuleMeta {
+    code: "S104",
+    name: "public-suffix-wildcard",
+    category: Category::Security,
+    default_level: Level::Warning,
+    fixable: false,
+    summary: "a subdomain wildcard over a public suffix, such as `*.github.io` (an error with credentials)",
+    docs: r#"## What it does
+Flags a subdomain pattern whose base is a public suffix on the Public Suffix List:
+`"https://*.com"`, `"https://*.co.uk"`, `"https://*.github.io"`, `"https://*.vercel.app"`. The
+finding is an error when a policy that allows it also allows credentials, and a warning
+otherwise.
+
+## Why is this bad?
+Anyone can register a name directly under a public suffix, or get a `github.io` or `vercel.app`
+site for free. The pattern therefore allows origins run by strangers, not subdomains of one
+organization.
+
+## Example
+```cors
+policy api {
+    origins  "https://*.github.io"
+}
+```
+
+## Use instead
+```cors
+policy api {
+    origins  "https://my-org.github.io"
+}
+```
+
+## References
+- Public Suffix List: https://publicsuffix.org/
+- jub0bs/cors, `DangerouslyTolerateSubdomainsOfPublicSuffixes`: https://github.com/jub0bs/cors/blob/main/config.go
+- jub0bs/fcors, invalid policies ("host is a public suffix"): https://github.com/jub0bs/fcors/blob/main/fcors_invalid_policies_test.go
+"#,
+};
+
+/// Whether a host is itself a listed public suffix (ICANN or private section).
+pub(crate) fn is_public_suffix(host: &str) -> bool {
+    psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == host.as_bytes())
+}
+
+impl Rule for PublicSuffixWildcard {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
+        for u in entry_uses(set) {
+            let OriginKind::Pattern(p) = &u.entry.kind else {
+                continue;
+            };
+            let HostPattern::Subdomains(base) = &p.host else {
+                continue;
+            };
+            if !is_public_suffix(base) {
+                continue;
+            }
+            let mut d = LintContext::diag(
+                &META,
+                format!(
+                    "`{}` allows every site registered under the public suffix `{base}`",
+                    u.entry.raw
+                ),
+                u.entry.span,
+            )
+            .with_label(format!("anyone can get a name under `{base}`"))
+            .with_help(format!("list your own sites under `{base}` one by one"));
+            if u.credentialed {
+                d.severity = Severity::Error;
+                if let Some(c) = u.credentials {
+                    d = d.with_secondary(c, "credentials are allowed here");
+                }
+            }
+            if let Some(n) = via_note(u.entry) {
+                d = d.with_note(n);
+            }
+            cx.report(&META, d);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+use crate::ir::PolicySet;
+use crate::lint::context::LintContext;
+use crate::lint::rule::{Category, Level, Rule, RuleMeta};
+
+pub(crate) struct RedundantSafelistedHeader;
+
+static META: RuleMeta = RuleMeta {
+    code: "Y406",
+    name: "redundant-safelisted-header",
+    category: Category::Style,
+    default_level: Level::Note,
+    fixable: false,
+    summary: "a safelisted header in `expose-headers`, or `Accept`/`Accept-Language`/`Content-Language` in `request-headers`",
+    docs: r#"## What it does
+Flags a CORS-safelisted response header in `expose-headers` (`Cache-Control`,
+`Content-Language`, `Content-Length`, `Content-Type`, `Expires`, `Last-Modified`, `Pragma`),
+and `Accept`, `Accept-Language` or `Content-Language` in `request-headers`.
+
+`Content-Type` in `request-headers` is never flagged: it is only safelisted for form and text
+bodies, and JSON APIs need it listed (see `missing-content-type`).
+
+## Why is this bad?
+Scripts can always read the safelisted response headers, and always send those request headers,
+so listing them is noise. Listing a safelisted request header does lift the browser's limits on
+its value (128 bytes, a restricted character set), which is why this is only a note.
+
+## Example
+```cors
+policy api {
+    origins         "https://app.example.com"
+    expose-headers  Content-Type, X-Total-Count
+}
+```
+
+## Use instead
+```cors
+policy api {
+    origins         "https://app.example.com"
+    expose-headers  X-Total-Count
+}
+```
+
+## References
+- Fetch standard, CORS-safelisted response-header name: https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name
+- Fetch standard, CORS-safelisted request-header: https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+- MDN, Access-Control-Allow-Headers: https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Allow-Headers
+"#,
+};
+
+const RESPONSE: &[&str] = &[
+    "cache-control",
+    "content-language",
+    "content-length",
+    "content-type",
+    "expires",
+    "last-modified",
+    "pragma",
+];
+const REQUEST: &[&str] = &["accept", "accept-language", "content-language"];
+
+impl Rule for RedundantSafelistedHeader {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
+        for p in &set.policies {
+            for h in &p.expose_headers.value.list {
+                if RESPONSE.contains(&h.node.as_str()) {
+                    let d = LintContext::diag(
+                        &META,
+                        format!("`{}` is always exposed and need not be listed", h.node),
+                        h.span,
+                    )
+                    .with_label("a CORS-safelisted response header")
+                    .with_help("remove it from `expose-headers`");
+                    cx.report(&META, d);
+                }
+            }
+            for h in &p.request_headers.value.list {
+                if REQUEST.contains(&h.node.as_str()) {
+                    let d = LintContext::diag(
+                        &META,
+                        format!("`{}` may always be sent and need not be listed", h.node),
+                        h.span,
+                    )
+                    .with_label("a CORS-safelisted request header")
+                    .with_help("remove it, unless values break the safelist's limits");
+                    cx.report(&META, d);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+use super::public_suffix_wildcard::is_public_suffix;
+use super::{entry_uses, via_note};
+use crate::ir::{HostPattern, OriginKind, PolicySet};
+use crate::lint::context::LintContext;
+use crate::lint::rule::{Category, Level, Rule, RuleMeta};
+
+pub(crate) struct SubdomainWildcardWithCredentials;
+
+static META: RuleMeta = RuleMeta {
+    code: "S105",
+    name: "subdomain-wildcard-with-credentials",
+    category: Category::Security,
+    default_level: Level::Warning,
+    fixable: false,
+    summary: "a subdomain wildcard in a policy that allows credentials",
+    docs: r#"## What it does
+Flags a subdomain pattern such as `"https://*.example.com"` in a policy that allows credentials.
+Wildcards over public suffixes are `public-suffix-wildcard`'s business and are not reported
+again here.
+
+## Why is this bad?
+Every subdomain, at any depth, may then read your users' authenticated responses. One forgotten
+marketing site with an XSS bug, or one dangling DNS record that someone takes over, is enough to
+read them all.
+
+## Example
+```cors
+policy api {
+    origins      "https://*.example.com"
+    credentials  true
+}
+```
+
+## Use instead
+```cors
+policy api {
+    origins      "https://app.example.com", "https://admin.example.com"
+    credentials  true
+}
+```
+When tenants really do live on subdomains, suppress the finding where it is written, with the
+reason: `@allow(subdomain-wildcard-with-credentials, reason = "…")`.
+
+## References
+- CORScanner, `Trust_any_subdomain`: https://github.com/chenjj/CORScanner
+- jub0bs/cors, security considerations for origin patterns: https://github.com/jub0bs/cors/blob/main/config.go
+- PortSwigger, Exploiting CORS misconfigurations: https://portswigger.net/research/exploiting-cors-misconfigurations-for-bitcoins-and-bounties
+"#,
+};
+
+impl Rule for SubdomainWildcardWithCredentials {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
+        for u in entry_uses(set) {
+            if !u.credentialed {
+                continue;
+            }
+            let OriginKind::Pattern(p) = &u.entry.kind else {
+                continue;
+            };
+            let HostPattern::Subdomains(base) = &p.host else {
+                continue;
+            };
+            if is_public_suffix(base) {
+                continue;
+            }
+            let mut d = LintContext::diag(
+                &META,
+                format!("every subdomain of `{base}` may read credentialed responses"),
+                u.entry.span,
+            )
+            .with_label("any subdomain, at any depth")
+            .with_help("list the subdomains that need credentials")
+            .with_note("one subdomain with an XSS bug or a dangling DNS record exposes every user");
+            if let Some(c) = u.credentials {
+                d = d.with_secondary(c, "credentials are allowed here");
+            }
+            if let Some(n) = via_note(u.entry) {
+                d = d.with_note(n);
+            }
+            cx.report(&META, d);
+        }
+    }
+}
