@@ -14,6 +14,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod emit;
 pub mod eval;
 pub mod ir;
 pub mod lint;

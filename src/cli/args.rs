@@ -60,6 +60,18 @@ pub enum Command {
 `--deny warnings`), 2 on usage or I/O errors.\n\nExamples:\n  corsc lint policies/\n  corsc lint --deny warnings api.cors\n  cat api.cors | corsc lint - --stdin-filename api.cors"
     )]
     Lint(LintArgs),
+    /// Compile policies into a server configuration (nginx, Apache).
+    #[command(
+        after_help = "Exit status: 0 when the configuration was written, 1 when the policy has errors \
+(check errors, error-level lint findings, or features the target cannot express), 2 on usage or \
+I/O errors. Nothing is written unless compilation succeeds.\n\nExamples:\n  \
+corsc compile api.cors --target nginx --shape server -o cors.conf\n  \
+corsc compile api.cors --target nginx -o /etc/nginx/corsc/\n  \
+corsc compile api.cors --target apache --profile dev -o cors-apache.conf"
+    )]
+    Compile(CompileArgs),
+    /// List the compilation targets and what each can express.
+    Targets(TargetsArgs),
     /// Show what a browser sends, what the policy's server answers, and the browser's verdict.
     #[command(
         after_help = "Exit status: 0 when the browser lets script read the response, 1 when it blocks \
@@ -216,4 +228,75 @@ pub struct LintArgs {
     /// Do not report these rules, codes or categories.
     #[arg(long, short = 'A', value_name = "RULE")]
     pub allow: Vec<String>,
+}
+
+/// Output shapes of `compile`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShapeArg {
+    /// Fragments to include into an existing configuration (the default).
+    Include,
+    /// A complete example server, for trying a policy (nginx).
+    Server,
+    /// A per-directory `.htaccess` file (Apache).
+    Htaccess,
+}
+
+/// `compile`'s options.
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// The policy file (`-` reads standard input).
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+
+    /// The target configuration language (`corsc targets` lists them).
+    #[arg(long, short = 't', value_name = "TARGET")]
+    pub target: String,
+
+    /// Resolve policies for this profile (e.g. `dev`) instead of the base policies.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Write here instead of standard output (atomically). For nginx's include shape, a
+    /// directory that receives `corsc-http.conf` and `corsc-server.conf`.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// The shape of the output.
+    #[arg(long, value_enum, default_value_t = ShapeArg::Include)]
+    pub shape: ShapeArg,
+
+    /// The address a complete server listens on (`--shape server`).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// Compile even when the linter reports errors (they are still printed).
+    #[arg(long)]
+    pub allow_lint_errors: bool,
+
+    /// The name to report for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Format of the diagnostics, if there are any.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human, env = "CORSC_FORMAT")]
+    pub format: Format,
+}
+
+/// Formats of `targets`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Aligned text.
+    Text,
+    /// One JSON document.
+    Json,
+    /// A Markdown table (for the README).
+    Markdown,
+}
+
+/// `targets`' options.
+#[derive(Debug, Args)]
+pub struct TargetsArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
 }

@@ -47,6 +47,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let outcome = match &cli.command {
         Command::Check(a) => commands::check::run(a, color),
         Command::Lint(a) => commands::lint::run(a, color),
+        Command::Compile(a) => commands::compile::run(a, color),
+        Command::Targets(a) => commands::targets::run(a),
         Command::Simulate(a) => commands::simulate::run(a, color),
         Command::Verify(a) => commands::verify::run(a, color),
     };

@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
 pub(crate) mod check;
+pub(crate) mod compile;
 pub(crate) mod lint;
+pub(crate) mod targets;
 pub(crate) mod simulate;
 pub(crate) mod verify;
 

@@ -1,0 +1,156 @@
+//! `corsc targets`: every target and what it can express, from the capability tables.
+
+use super::super::args::{TableFormat, TargetsArgs};
+use super::super::{output, Outcome};
+use crate::emit::{Capabilities, TARGETS};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct TargetRecord {
+    id: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    capabilities: &'static Capabilities,
+}
+
+pub(crate) fn run(args: &TargetsArgs) -> Outcome {
+    let text = match args.format {
+        TableFormat::Json => {
+            let records: Vec<TargetRecord> = TARGETS
+                .iter()
+                .map(|t| TargetRecord {
+                    id: t.id(),
+                    name: t.name(),
+                    summary: t.doc_short(),
+                    capabilities: t.capabilities(),
+                })
+                .collect();
+            let doc = serde_json::json!({ "schema": "corsc-targets/1", "targets": records });
+            serde_json::to_string_pretty(&doc)
+                .map_or_else(|e| format!("{{\"error\": \"{e}\"}}"), |j| j + "\n")
+        }
+        TableFormat::Markdown => markdown(),
+        TableFormat::Text => text(),
+    };
+    output::out(&text);
+    Outcome::Clean
+}
+
+/// Rows shared by the text and Markdown tables: a feature name, then one cell per target.
+fn rows() -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    out.push((
+        "minimum version".into(),
+        TARGETS
+            .iter()
+            .map(|t| t.capabilities().min_version.to_string())
+            .collect(),
+    ));
+    let first = TARGETS[0].capabilities().rows();
+    for (i, (name, _)) in first.iter().enumerate() {
+        out.push((
+            (*name).to_string(),
+            TARGETS
+                .iter()
+                .map(|t| t.capabilities().rows()[i].1.describe())
+                .collect(),
+        ));
+    }
+    out.push((
+        "exact-origin lookup".into(),
+        TARGETS
+            .iter()
+            .map(|t| format!("{:?}", t.capabilities().exact_lookup).to_lowercase())
+            .collect(),
+    ));
+    out.push((
+        "regex dialect".into(),
+        TARGETS
+            .iter()
+            .map(|t| t.capabilities().regex_dialect.to_string())
+            .collect(),
+    ));
+    out.push((
+        "shapes".into(),
+        TARGETS
+            .iter()
+            .map(|t| {
+                t.capabilities()
+                    .shapes
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect(),
+    ));
+    out.push((
+        "modules".into(),
+        TARGETS
+            .iter()
+            .map(|t| {
+                let m = t.capabilities().modules;
+                if m.is_empty() {
+                    "-".to_string()
+                } else {
+                    m.join(", ")
+                }
+            })
+            .collect(),
+    ));
+    out
+}
+
+fn text() -> String {
+    let mut s = String::new();
+    for t in TARGETS {
+        s.push_str(&format!("{:8} {}\n", t.id(), t.doc_short()));
+    }
+    s.push('\n');
+    let rows = rows();
+    let w0 = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..TARGETS.len())
+        .map(|i| {
+            rows.iter()
+                .map(|(_, c)| c[i].len())
+                .chain(std::iter::once(TARGETS[i].id().len()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut line = format!("{:w0$}", "");
+    for (i, t) in TARGETS.iter().enumerate() {
+        line.push_str(&format!("  {:w$}", t.id(), w = widths[i]));
+    }
+    s.push_str(line.trim_end());
+    s.push('\n');
+    for (name, cells) in &rows {
+        let mut line = format!("{name:w0$}");
+        for (i, c) in cells.iter().enumerate() {
+            line.push_str(&format!("  {c:w$}", w = widths[i]));
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s
+}
+
+fn markdown() -> String {
+    let mut s = String::from("| feature |");
+    for t in TARGETS {
+        s.push_str(&format!(" {} (`{}`) |", t.name(), t.id()));
+    }
+    s.push_str("\n|---|");
+    for _ in TARGETS {
+        s.push_str("---|");
+    }
+    s.push('\n');
+    for (name, cells) in rows() {
+        s.push_str(&format!("| {name} |"));
+        for c in cells {
+            s.push_str(&format!(" {c} |"));
+        }
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,147 @@
+//! What each target can express, declared as data.
+//!
+//! A table per target, read by [`crate::emit::plan`] (the only place that compares it with a
+//! policy) and printed by `corsc targets`. Renderers never look at it: once a plan exists, the
+//! target can express all of it.
+
+use serde::Serialize;
+
+/// Whether a target supports a feature, and from which version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "support", content = "version", rename_all = "kebab-case")]
+pub enum Support {
+    /// In every version corsc targets.
+    Yes,
+    /// From this version on; the generated file says so in its header.
+    Since(&'static str),
+    /// Not at all: a policy that needs it is refused with `P301`.
+    No,
+}
+
+impl Support {
+    /// Whether the feature can be used.
+    #[must_use]
+    pub fn available(self) -> bool {
+        !matches!(self, Support::No)
+    }
+
+    /// `yes`, `no` or `since 1.2.3`, for tables.
+    #[must_use]
+    pub fn describe(self) -> String {
+        match self {
+            Support::Yes => "yes".to_string(),
+            Support::Since(v) => format!("since {v}"),
+            Support::No => "no".to_string(),
+        }
+    }
+}
+
+/// The shapes a target's output can take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// Fragments to include into an existing configuration.
+    Include,
+    /// A complete, runnable server for trying a policy and for tests.
+    Server,
+    /// A per-directory file (Apache `.htaccess`).
+    Htaccess,
+}
+
+impl Shape {
+    /// The CLI spelling.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Include => "include",
+            Shape::Server => "server",
+            Shape::Htaccess => "htaccess",
+        }
+    }
+}
+
+/// How exact origins are looked up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lookup {
+    /// A hash table (nginx `map` string keys): constant time however long the list.
+    Hash,
+    /// A list compared in order (Apache `in { … }`).
+    Linear,
+}
+
+/// The limits of a target's configuration syntax that decide whether a string can be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Syntax {
+    /// Substrings that cannot be written in a header value, with or without quoting.
+    pub value_forbidden: &'static [&'static str],
+    /// Substrings that cannot be written in a regular expression.
+    pub regex_forbidden: &'static [&'static str],
+    /// The longest single configuration token (a quoted regex) the parser accepts.
+    pub max_token: usize,
+}
+
+/// A target's capabilities. Every field is a feature a policy may need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Capabilities {
+    /// The oldest version the output is written for.
+    pub min_version: &'static str,
+    /// Exact origins, and how they are looked up.
+    pub exact_origins: Support,
+    /// How exact origins are looked up.
+    pub exact_lookup: Lookup,
+    /// `https://*.example.com`: one or more labels before the base.
+    pub subdomain_patterns: Support,
+    /// `http://localhost:*`: any port, the default one included.
+    pub port_patterns: Support,
+    /// `regex "…"` origins, full-match.
+    pub regex: Support,
+    /// The regex dialect the target uses.
+    pub regex_dialect: &'static str,
+    /// Named capture groups in a regex (nginx turns them into variables).
+    pub regex_named_groups: bool,
+    /// `origins *` without credentials: a static `Access-Control-Allow-Origin: *`.
+    pub any_origin: Support,
+    /// `Access-Control-Allow-Credentials: true` for allowed origins.
+    pub credentials: Support,
+    /// Echoing `Access-Control-Request-Headers` / `-Method` into the response.
+    pub header_mirroring: Support,
+    /// `expose-headers *` for credentialed requests, where `*` is literal: the server would
+    /// have to list every response header name.
+    pub expose_any_with_credentials: Support,
+    /// `Access-Control-Max-Age`.
+    pub max_age: Support,
+    /// `Access-Control-Allow-Private-Network` on preflights that ask for it.
+    pub private_network: Support,
+    /// Different policies for different paths.
+    pub path_scoping: Support,
+    /// Output shapes, the first being the default.
+    pub shapes: &'static [Shape],
+    /// Modules the output needs loaded.
+    pub modules: &'static [&'static str],
+    /// Syntax limits.
+    pub syntax: Syntax,
+}
+
+impl Capabilities {
+    /// Every feature row as `(name, support)`, in the order `corsc targets` prints them.
+    #[must_use]
+    pub fn rows(&self) -> Vec<(&'static str, Support)> {
+        vec![
+            ("exact origins", self.exact_origins),
+            ("subdomain patterns", self.subdomain_patterns),
+            ("port patterns", self.port_patterns),
+            ("regex origins", self.regex),
+            ("any origin", self.any_origin),
+            ("credentials", self.credentials),
+            ("header mirroring", self.header_mirroring),
+            (
+                "expose * with credentials",
+                self.expose_any_with_credentials,
+            ),
+            ("max-age", self.max_age),
+            ("private network", self.private_network),
+            ("path scoping", self.path_scoping),
+        ]
+    }
+}

@@ -1,0 +1,828 @@
+//! IR × capabilities → plan. The only place that asks what a target can express.
+//!
+//! Everything a renderer needs is decided here: which origins are looked up exactly and which
+//! become anchored regexes, what each `Access-Control-*` header carries (a fixed list, `*`, or
+//! an echo of the request), which scopes exist and in which order they take precedence. A
+//! renderer turns the plan into text and never refuses anything; when this step refuses, it
+//! says which feature and which target, with the span of the policy text that needs it.
+
+use super::capability::{Capabilities, Support};
+use super::codes;
+use super::registry::Target;
+use super::Options;
+use crate::diagnostics::codes::Code;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::ir::{
+    HostPattern, OriginKind, OriginPattern, Owner, PathScope, Policy, PolicySet, PortSpec,
+};
+use crate::source::Span;
+use regex_syntax::ast::{self, Ast};
+use std::collections::BTreeMap;
+
+/// What a target is asked to render.
+#[derive(Debug)]
+pub struct Plan<'a> {
+    /// The target's capabilities (for the header: version, modules).
+    pub capabilities: &'static Capabilities,
+    /// Shape and listen address.
+    pub options: Options,
+    /// The policies, sorted by name.
+    pub policies: Vec<PolicyPlan<'a>>,
+    /// Every scope of every policy, least specific first: when several match a path, the last
+    /// one that matches is the most specific, as the evaluator decides.
+    pub locations: Vec<Location>,
+    /// Whether some location covers every path (otherwise a complete server adds a fallback).
+    pub covers_root: bool,
+}
+
+/// A path scope as targets express it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Every path that starts with this prefix (`/` for a policy without `paths`).
+    Prefix(String),
+    /// Exactly this path.
+    Exact(String),
+}
+
+impl Scope {
+    /// The path as written in the scope.
+    #[must_use]
+    pub fn path(&self) -> &str {
+        match self {
+            Scope::Prefix(p) | Scope::Exact(p) => p,
+        }
+    }
+
+    /// Whether some path falls in both scopes.
+    #[must_use]
+    pub fn overlaps(&self, other: &Scope) -> bool {
+        match (self, other) {
+            (Scope::Prefix(a), Scope::Prefix(b)) => {
+                a.starts_with(b.as_str()) || b.starts_with(a.as_str())
+            }
+            (Scope::Prefix(p), Scope::Exact(e)) | (Scope::Exact(e), Scope::Prefix(p)) => {
+                e.starts_with(p.as_str())
+            }
+            (Scope::Exact(a), Scope::Exact(b)) => a == b,
+        }
+    }
+
+    /// An anchored regex for the paths in the scope (for targets that match paths by regex).
+    #[must_use]
+    pub fn regex(&self) -> String {
+        match self {
+            Scope::Prefix(p) => format!("^{}", regex_escape(p)),
+            Scope::Exact(p) => format!("^{}$", regex_escape(p)),
+        }
+    }
+
+    /// Sort key: least specific first (prefixes by length, then exact paths).
+    fn order_key(&self) -> (u8, usize, String) {
+        match self {
+            Scope::Prefix(p) => (0, p.len(), p.clone()),
+            Scope::Exact(p) => (1, p.len(), p.clone()),
+        }
+    }
+}
+
+/// One scope, and the policy (index into [`Plan::policies`]) that answers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Where.
+    pub scope: Scope,
+    /// Which policy.
+    pub policy: usize,
+}
+
+/// Which origins a policy allows, in the forms targets match them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origins {
+    /// Any origin, no credentials: a static `*`.
+    Any,
+    /// An allowlist: the request's `Origin` is echoed when it matches.
+    List {
+        /// Serialized origins (and `null`), compared byte for byte; sorted.
+        exact: Vec<String>,
+        /// Anchored regexes (patterns compiled by corsc, and `regex` entries), full-match,
+        /// case-sensitive; sorted.
+        regexes: Vec<String>,
+    },
+}
+
+/// What an `Access-Control-Allow-Methods` / `-Headers` response carries on a preflight.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Allow {
+    /// Nothing: the header is left out.
+    Omit,
+    /// This value.
+    Static(String),
+    /// The request's `Access-Control-Request-Method` / `-Headers`, echoed.
+    Mirror,
+    /// The request's `Access-Control-Request-Headers` echoed, unless it names `authorization`,
+    /// which `request-headers *` never covers: then the header is left out.
+    MirrorUnlessAuthorization,
+}
+
+impl Allow {
+    /// Whether the value depends on the request.
+    #[must_use]
+    pub fn mirrors(&self) -> bool {
+        matches!(self, Allow::Mirror | Allow::MirrorUnlessAuthorization)
+    }
+}
+
+/// One policy, decided.
+#[derive(Clone, Debug)]
+pub struct PolicyPlan<'a> {
+    /// The IR policy.
+    pub policy: &'a Policy,
+    /// The name as written.
+    pub name: &'a str,
+    /// The name as a configuration identifier: lower-case ASCII letters, digits and `_`,
+    /// unique in the plan.
+    pub ident: String,
+    /// Its origins.
+    pub origins: Origins,
+    /// Whether to send `Access-Control-Allow-Credentials: true`.
+    pub credentials: bool,
+    /// `Access-Control-Allow-Methods` on preflights.
+    pub methods: Allow,
+    /// `Access-Control-Allow-Headers` on preflights.
+    pub headers: Allow,
+    /// `Access-Control-Expose-Headers` on actual responses.
+    pub expose: Option<String>,
+    /// `Access-Control-Max-Age` on preflights.
+    pub max_age: Option<u64>,
+    /// `Access-Control-Allow-Private-Network: true` on preflights that ask for it.
+    pub private_network: bool,
+}
+
+impl PolicyPlan<'_> {
+    /// Whether `Access-Control-Allow-Origin` depends on the request's `Origin`.
+    #[must_use]
+    pub fn vary_origin(&self) -> bool {
+        !matches!(self.origins, Origins::Any)
+    }
+
+    /// The `Vary` members of a preflight response.
+    #[must_use]
+    pub fn preflight_vary(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.vary_origin() {
+            v.push("Origin");
+        }
+        if self.methods.mirrors() {
+            v.push("Access-Control-Request-Method");
+        }
+        if self.headers.mirrors() {
+            v.push("Access-Control-Request-Headers");
+        }
+        v
+    }
+}
+
+/// The CORS response headers a server must own: any copy an upstream sends is removed.
+pub const CORS_RESPONSE_HEADERS: &[&str] = &[
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Private-Network",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+];
+
+struct Planner<'t> {
+    target: &'t dyn Target,
+    caps: &'static Capabilities,
+    diags: Vec<Diagnostic>,
+}
+
+impl Planner<'_> {
+    fn refuse(&mut self, code: &Code, message: String, span: Span, help: &str) {
+        self.diags.push(
+            Diagnostic::new(code.code, code.name, Severity::Error, message, span)
+                .with_help(help.to_string()),
+        );
+    }
+
+    /// Refuses a feature the table says the target lacks.
+    fn need(&mut self, support: Support, feature: &str, span: Option<Span>, help: &str) -> bool {
+        if support.available() {
+            return true;
+        }
+        let msg = format!("{} cannot express {feature}", self.target.name());
+        self.refuse(
+            &codes::TARGET_CANNOT_EXPRESS,
+            msg,
+            span.unwrap_or_default(),
+            help,
+        );
+        false
+    }
+
+    /// Checks a string bound for a header value.
+    fn value(&mut self, s: &str, what: &str, span: Span) -> bool {
+        if let Some(bad) = unwritable(s, self.caps.syntax.value_forbidden) {
+            let msg = format!(
+                "{what} `{}` contains {bad}, which {} configuration cannot carry",
+                s.escape_debug(),
+                self.target.name()
+            );
+            self.refuse(
+                &codes::UNWRITABLE_VALUE,
+                msg,
+                span,
+                "use names made of letters, digits and `-`",
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Checks and anchors a `regex` origin.
+    fn regex(&mut self, src: &str, span: Span) -> Option<String> {
+        let name = self.target.name();
+        let parsed = ast::parse::Parser::new().parse(src);
+        let Ok(tree) = parsed else {
+            // The checker refuses regexes that do not parse; keep the refusal here too.
+            self.refuse(
+                &codes::UNWRITABLE_VALUE,
+                "this regex does not parse".to_string(),
+                span,
+                "fix the regex",
+            );
+            return None;
+        };
+        if let Some(bad) = unwritable(src, self.caps.syntax.regex_forbidden) {
+            let msg = format!("the regex contains {bad}, which {name} configuration cannot carry");
+            self.refuse(
+                &codes::UNWRITABLE_VALUE,
+                msg,
+                span,
+                "write the regex without it",
+            );
+            return None;
+        }
+        if !self.caps.regex_named_groups && has_named_group(&tree) {
+            let msg = format!("{name} cannot express a regex with named groups");
+            self.refuse(
+                &codes::TARGET_CANNOT_EXPRESS,
+                msg,
+                span,
+                &format!("{name} turns named groups into variables; use `(?:…)` instead"),
+            );
+            return None;
+        }
+        if has_class_set_operation(&tree) {
+            let msg =
+                format!("{name} cannot express class set operations (`&&`, `--`, `~~`) in a regex");
+            self.refuse(
+                &codes::TARGET_CANNOT_EXPRESS,
+                msg,
+                span,
+                &format!(
+                    "{} reads them as literal characters; list the class instead",
+                    self.caps.regex_dialect
+                ),
+            );
+            return None;
+        }
+        let anchored = if is_anchored(&tree) {
+            src.to_string()
+        } else {
+            format!("^(?:{src})$")
+        };
+        if anchored.len() > self.caps.syntax.max_token {
+            let msg = format!(
+                "the regex is {} bytes long; {name} accepts at most {} in one token",
+                anchored.len(),
+                self.caps.syntax.max_token
+            );
+            self.refuse(
+                &codes::UNWRITABLE_VALUE,
+                msg,
+                span,
+                "split it into several `regex` entries",
+            );
+            return None;
+        }
+        Some(anchored)
+    }
+}
+
+/// The first thing in `s` that a configuration cannot carry: a control character or a
+/// forbidden substring, described for a message.
+fn unwritable(s: &str, forbidden: &[&str]) -> Option<String> {
+    if let Some(c) = s.chars().find(|c| c.is_control()) {
+        return Some(format!("the control character `{}`", c.escape_default()));
+    }
+    forbidden
+        .iter()
+        .find(|f| s.contains(**f))
+        .map(|f| format!("`{f}`"))
+}
+
+/// Plans a policy set for a target.
+///
+/// # Errors
+/// Every feature the target cannot express and every value it cannot carry, as `P3xx`
+/// diagnostics.
+pub fn plan<'a>(
+    set: &'a PolicySet,
+    target: &dyn Target,
+    options: &Options,
+) -> Result<Plan<'a>, Vec<Diagnostic>> {
+    let caps = target.capabilities();
+    let mut p = Planner {
+        target,
+        caps,
+        diags: Vec::new(),
+    };
+    if !caps.shapes.contains(&options.shape) {
+        let shapes: Vec<&str> = caps.shapes.iter().map(|s| s.as_str()).collect();
+        p.refuse(
+            &codes::TARGET_CANNOT_EXPRESS,
+            format!(
+                "{} has no `{}` output shape",
+                target.name(),
+                options.shape.as_str()
+            ),
+            Span::default(),
+            &format!("use one of: {}", shapes.join(", ")),
+        );
+    }
+    if let Some(owner) = &set.owner {
+        if owner.node == Owner::App {
+            p.refuse(
+                &codes::OWNED_BY_APP,
+                format!(
+                    "the file says the application answers CORS (`owner app`); a {} configuration would answer it too",
+                    target.name()
+                ),
+                owner.span,
+                "compile for the application's framework, or write `owner proxy` if the proxy should answer CORS",
+            );
+        }
+    }
+    let mut sorted: Vec<&Policy> = set.policies.iter().collect();
+    sorted.sort_by(|a, b| a.name.node.cmp(&b.name.node));
+    let mut idents: BTreeMap<String, usize> = BTreeMap::new();
+    let mut policies = Vec::new();
+    for policy in sorted {
+        let mut ident = identifier(&policy.name.node);
+        if idents.contains_key(&ident) {
+            ident = format!("{ident}_{}", policies.len() + 1);
+        }
+        idents.insert(ident.clone(), policies.len());
+        if let Some(pp) = plan_policy(&mut p, policy, ident) {
+            policies.push(pp);
+        }
+    }
+    let mut locations = Vec::new();
+    let mut seen: BTreeMap<Scope, (usize, Span)> = BTreeMap::new();
+    for (i, pp) in policies.iter().enumerate() {
+        let scopes: Vec<(Scope, Span)> = if pp.policy.paths.is_empty() {
+            vec![(Scope::Prefix("/".to_string()), pp.policy.name.span)]
+        } else {
+            if !caps.path_scoping.available() {
+                let span = pp.policy.paths[0].span;
+                p.need(
+                    caps.path_scoping,
+                    "path scopes",
+                    Some(span),
+                    "remove `paths`",
+                );
+            }
+            pp.policy
+                .paths
+                .iter()
+                .map(|s| {
+                    let scope = match &s.node {
+                        PathScope::Exact(x) => Scope::Exact(x.clone()),
+                        PathScope::Prefix(x) => Scope::Prefix(x.clone()),
+                    };
+                    (scope, s.span)
+                })
+                .collect()
+        };
+        for (scope, span) in scopes {
+            if let Some(bad) = unwritable(scope.path(), caps.syntax.value_forbidden) {
+                p.refuse(
+                    &codes::UNWRITABLE_VALUE,
+                    format!("the path contains {bad}"),
+                    span,
+                    "percent-encode unusual characters",
+                );
+                continue;
+            }
+            if let Some((other, first)) = seen.get(&scope) {
+                if *other != i {
+                    let d = Diagnostic::new(
+                        codes::SCOPE_COLLISION.code,
+                        codes::SCOPE_COLLISION.name,
+                        Severity::Error,
+                        format!(
+                            "policies `{}` and `{}` both claim `{}`",
+                            policies[*other].name,
+                            pp.name,
+                            scope.path()
+                        ),
+                        span,
+                    )
+                    .with_secondary(*first, "claimed here first")
+                    .with_help(
+                        "a policy without `paths` covers `/`; give one of them a narrower scope",
+                    );
+                    p.diags.push(d);
+                }
+                continue;
+            }
+            seen.insert(scope.clone(), (i, span));
+            locations.push(Location { scope, policy: i });
+        }
+    }
+    locations.sort_by_key(|l| l.scope.order_key());
+    let covers_root = locations
+        .iter()
+        .any(|l| l.scope == Scope::Prefix("/".to_string()));
+    if p.diags.is_empty() {
+        Ok(Plan {
+            capabilities: caps,
+            options: options.clone(),
+            policies,
+            locations,
+            covers_root,
+        })
+    } else {
+        crate::diagnostics::sort(&mut p.diags);
+        Err(p.diags)
+    }
+}
+
+fn plan_policy<'a>(
+    p: &mut Planner<'_>,
+    policy: &'a Policy,
+    ident: String,
+) -> Option<PolicyPlan<'a>> {
+    let before = p.diags.len();
+    let caps = p.caps;
+    let credentials = policy.credentials.value;
+    if credentials {
+        p.need(
+            caps.credentials,
+            "credentials",
+            policy.credentials.span,
+            "remove `credentials true`",
+        );
+    }
+    let any = policy.allows_any_origin();
+    let origins = if any {
+        let span = policy
+            .origins
+            .value
+            .iter()
+            .find(|o| matches!(o.kind, OriginKind::Any))
+            .map(|o| o.span);
+        if credentials {
+            p.refuse(
+                &codes::TARGET_CANNOT_EXPRESS,
+                format!(
+                    "{} cannot express `*` with credentials: browsers reject `Access-Control-Allow-Origin: *` with credentials, and echoing every origin would grant far more",
+                    p.target.name()
+                ),
+                span.unwrap_or(policy.span),
+                "list the origins that may send credentials",
+            );
+        } else {
+            p.need(
+                caps.any_origin,
+                "any origin (`*`)",
+                span,
+                "list the origins",
+            );
+        }
+        Origins::Any
+    } else {
+        let mut exact = Vec::new();
+        let mut regexes = Vec::new();
+        for o in &policy.origins.value {
+            match &o.kind {
+                OriginKind::Exact(origin) => {
+                    if p.need(caps.exact_origins, "exact origins", Some(o.span), "") {
+                        exact.push(origin.to_string());
+                    }
+                }
+                OriginKind::Null => {
+                    if p.need(caps.exact_origins, "the `null` origin", Some(o.span), "") {
+                        exact.push("null".to_string());
+                    }
+                }
+                OriginKind::Pattern(pat) => {
+                    let ok = match (&pat.host, pat.port) {
+                        (HostPattern::Subdomains(_), _) => p.need(
+                            caps.subdomain_patterns,
+                            "subdomain patterns",
+                            Some(o.span),
+                            "list the subdomains as exact origins",
+                        ),
+                        (_, PortSpec::Any) => p.need(
+                            caps.port_patterns,
+                            "port patterns",
+                            Some(o.span),
+                            "list the ports as exact origins",
+                        ),
+                        _ => true,
+                    };
+                    if ok {
+                        regexes.push(pattern_regex(pat));
+                    }
+                }
+                OriginKind::Regex(src) => {
+                    if p.need(
+                        caps.regex,
+                        "regex origins",
+                        Some(o.span),
+                        "use exact origins or patterns",
+                    ) {
+                        if let Some(r) = p.regex(src, o.span) {
+                            regexes.push(r);
+                        }
+                    }
+                }
+                OriginKind::Any => {}
+                OriginKind::Invalid(_) => {
+                    // The checker keeps invalid entries so lints can explain them; they can
+                    // never match a browser's `Origin`, so they are left out of the output.
+                }
+            }
+        }
+        exact.sort();
+        exact.dedup();
+        regexes.sort();
+        regexes.dedup();
+        Origins::List { exact, regexes }
+    };
+
+    let m = &policy.methods.value;
+    for meth in &m.list {
+        p.value(&meth.node, "the method", meth.span);
+    }
+    let methods = if m.any.is_some() {
+        if credentials {
+            p.need(
+                caps.header_mirroring,
+                "`methods *` with credentials (it echoes the requested method)",
+                m.any,
+                "list the methods",
+            );
+            Allow::Mirror
+        } else {
+            Allow::Static("*".to_string())
+        }
+    } else if m.list.is_empty() {
+        Allow::Omit
+    } else {
+        let mut l: Vec<&str> = m.list.iter().map(|s| s.node.as_str()).collect();
+        l.sort_unstable();
+        Allow::Static(l.join(", "))
+    };
+
+    let h = &policy.request_headers.value;
+    for name in &h.list {
+        p.value(&name.node, "the header name", name.span);
+    }
+    let listed: Vec<&str> = {
+        let mut l: Vec<&str> = h.list.iter().map(|s| s.node.as_str()).collect();
+        l.sort_unstable();
+        l
+    };
+    let headers = if h.mirror.is_some() {
+        p.need(
+            caps.header_mirroring,
+            "`request-headers mirror`",
+            h.mirror,
+            "list the headers",
+        );
+        Allow::Mirror
+    } else if h.any.is_some() {
+        if credentials {
+            p.need(
+                caps.header_mirroring,
+                "`request-headers *` with credentials (it echoes the requested headers)",
+                h.any,
+                "list the headers",
+            );
+            if listed.contains(&"authorization") {
+                Allow::Mirror
+            } else {
+                Allow::MirrorUnlessAuthorization
+            }
+        } else {
+            let mut v = vec!["*"];
+            // `*` never covers `authorization`; a listed one must stay listed.
+            v.extend(listed.iter().filter(|n| **n == "authorization"));
+            Allow::Static(v.join(", "))
+        }
+    } else if listed.is_empty() {
+        Allow::Omit
+    } else {
+        Allow::Static(listed.join(", "))
+    };
+
+    let e = &policy.expose_headers.value;
+    for name in &e.list {
+        p.value(&name.node, "the header name", name.span);
+    }
+    let expose = if e.any.is_some() {
+        if credentials {
+            p.need(
+                caps.expose_any_with_credentials,
+                "`expose-headers *` with credentials (browsers read `*` literally then, so every response header name would have to be listed)",
+                e.any,
+                "list the response headers scripts may read",
+            );
+        }
+        Some("*".to_string())
+    } else if e.list.is_empty() {
+        None
+    } else {
+        let mut l: Vec<&str> = e.list.iter().map(|s| s.node.as_str()).collect();
+        l.sort_unstable();
+        Some(l.join(", "))
+    };
+
+    let max_age = policy.max_age.value;
+    if max_age.is_some() {
+        p.need(
+            caps.max_age,
+            "`max-age`",
+            policy.max_age.span,
+            "remove `max-age`",
+        );
+    }
+    let private_network = policy.private_network.value;
+    if private_network {
+        p.need(
+            caps.private_network,
+            "`private-network`",
+            policy.private_network.span,
+            "remove `private-network`",
+        );
+    }
+    if p.diags.len() > before {
+        return None;
+    }
+    Some(PolicyPlan {
+        policy,
+        name: &policy.name.node,
+        ident,
+        origins,
+        credentials,
+        methods,
+        headers,
+        expose,
+        max_age,
+        private_network,
+    })
+}
+
+/// A policy name as a configuration identifier.
+fn identifier(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Escapes regex metacharacters (PCRE, RE2 and Rust agree on these).
+#[must_use]
+pub fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A pattern as an anchored, escaped, lower-case regex: `https://*.example.com` →
+/// `^https://([a-z0-9-]+\.)+example\.com$`; `http://localhost:*` → `^http://localhost(:[0-9]+)?$`.
+#[must_use]
+pub fn pattern_regex(p: &OriginPattern) -> String {
+    let host = match &p.host {
+        HostPattern::Exact(h) => regex_escape(h),
+        HostPattern::Subdomains(base) => format!("([a-z0-9-]+\\.)+{}", regex_escape(base)),
+    };
+    let port = match p.port {
+        PortSpec::Default => String::new(),
+        PortSpec::Fixed(n) => format!(":{n}"),
+        PortSpec::Any => "(:[0-9]+)?".to_string(),
+    };
+    format!("^{}://{host}{port}$", regex_escape(&p.scheme))
+}
+
+/// Whether the regex is `^…$` as a whole: a concatenation that starts with `^` and ends with
+/// `$` (an alternation `^a|b$` is not).
+fn is_anchored(tree: &Ast) -> bool {
+    let Ast::Concat(c) = tree else {
+        return false;
+    };
+    let start = matches!(c.asts.first(), Some(Ast::Assertion(a)) if matches!(a.kind, ast::AssertionKind::StartLine | ast::AssertionKind::StartText));
+    let end = matches!(c.asts.last(), Some(Ast::Assertion(a)) if matches!(a.kind, ast::AssertionKind::EndLine | ast::AssertionKind::EndText));
+    start && end && c.asts.len() >= 2
+}
+
+fn has_named_group(tree: &Ast) -> bool {
+    match tree {
+        Ast::Group(g) => {
+            matches!(g.kind, ast::GroupKind::CaptureName { .. }) || has_named_group(&g.ast)
+        }
+        Ast::Repetition(r) => has_named_group(&r.ast),
+        Ast::Alternation(a) => a.asts.iter().any(has_named_group),
+        Ast::Concat(c) => c.asts.iter().any(has_named_group),
+        _ => false,
+    }
+}
+
+fn has_class_set_operation(tree: &Ast) -> bool {
+    fn set_has_op(s: &ast::ClassSet) -> bool {
+        match s {
+            ast::ClassSet::BinaryOp(_) => true,
+            ast::ClassSet::Item(ast::ClassSetItem::Bracketed(b)) => set_has_op(&b.kind),
+            ast::ClassSet::Item(ast::ClassSetItem::Union(u)) => u
+                .items
+                .iter()
+                .any(|i| matches!(i, ast::ClassSetItem::Bracketed(b) if set_has_op(&b.kind))),
+            ast::ClassSet::Item(_) => false,
+        }
+    }
+    match tree {
+        Ast::ClassBracketed(c) => set_has_op(&c.kind),
+        Ast::Group(g) => has_class_set_operation(&g.ast),
+        Ast::Repetition(r) => has_class_set_operation(&r.ast),
+        Ast::Alternation(a) => a.asts.iter().any(has_class_set_operation),
+        Ast::Concat(c) => c.asts.iter().any(has_class_set_operation),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::origin_classify;
+
+    fn pat(s: &str) -> OriginPattern {
+        match origin_classify(s) {
+            OriginKind::Pattern(p) => p,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn patterns_compile_to_anchored_escaped_regexes() {
+        assert_eq!(
+            pattern_regex(&pat("https://*.example.com")),
+            r"^https://([a-z0-9-]+\.)+example\.com$"
+        );
+        assert_eq!(
+            pattern_regex(&pat("http://localhost:*")),
+            r"^http://localhost(:[0-9]+)?$"
+        );
+        assert_eq!(
+            pattern_regex(&pat("http://[::1]:*")),
+            r"^http://\[::1\](:[0-9]+)?$"
+        );
+    }
+
+    #[test]
+    fn anchoring_is_decided_on_the_syntax_tree() {
+        let parse = |s: &str| ast::parse::Parser::new().parse(s).unwrap();
+        assert!(is_anchored(&parse(r"^https://a\.example$")));
+        assert!(is_anchored(&parse(r"^(a|b)$")));
+        assert!(!is_anchored(&parse(r"^a|b$")));
+        assert!(!is_anchored(&parse(r"https://a\.example")));
+        assert!(!is_anchored(&parse(r"^https://a\.example\$")));
+        assert!(has_named_group(&parse(r"^(?P<x>a)$")));
+        assert!(!has_named_group(&parse(r"^(a)(?:b)$")));
+        assert!(has_class_set_operation(&parse(r"[a-z&&[^q]]")));
+        assert!(!has_class_set_operation(&parse(r"[a-z&]")));
+    }
+
+    #[test]
+    fn scopes_overlap_when_some_path_is_in_both() {
+        let pre = |s: &str| Scope::Prefix(s.to_string());
+        let ex = |s: &str| Scope::Exact(s.to_string());
+        assert!(pre("/api/").overlaps(&pre("/api/v1/")));
+        assert!(pre("/").overlaps(&ex("/health")));
+        assert!(!pre("/api/").overlaps(&ex("/health")));
+        assert!(!ex("/a").overlaps(&ex("/b")));
+    }
+}

@@ -1,0 +1,373 @@
+//! Apache httpd 2.4: environment flags from `SetEnvIf`, headers from `Header always`, the
+//! preflight answered by mod_rewrite.
+//!
+//! How the output works, and why:
+//!
+//! - **Scopes.** One `<Location>` (or `<LocationMatch>` for exact paths and prefixes that do
+//!   not end in `/`) per scope, least specific first. Apache merges every matching section in
+//!   that order, so a more specific section comes later and first clears the flags of the
+//!   policies it overrides (`SetEnvIf Request_URI "^" !CORSC_…`): one policy answers a path,
+//!   the most specific, as the evaluator decides. The `.htaccess` shape has no sections: the
+//!   same flags are set from `Request_URI` regexes.
+//! - **Origins.** Exact origins are compared as strings (`SetEnvIfExpr "%{HTTP:Origin} in {…}"`),
+//!   patterns and regexes with `SetEnvIf Origin "^…$"`, both case-sensitive. Each sets
+//!   `CORSC_<POLICY>_ORIGIN`; `CORSC_<POLICY>` is set when the scope and the origin both match.
+//!   `Access-Control-Allow-Origin` is then the request's `Origin`, only under that flag.
+//! - **Headers.** `Header always set` (`always`: also on the 204, errors and proxied responses),
+//!   each under a flag, so a refused origin gets none. Upstream copies are removed first from
+//!   both header tables (`always unset` and `onsuccess unset`), so nothing is doubled.
+//!   `Header always merge Vary` adds `Origin` without duplicating it.
+//! - **Preflights.** `CORSC_PREFLIGHT` marks `OPTIONS` with `Origin` and
+//!   `Access-Control-Request-Method` inside a scope; mod_rewrite answers it with 204
+//!   (`RewriteRule ^ - [R=204,L]`), with or without the `Allow-*` headers, and it never reaches
+//!   the application. mod_rewrite in a section needs `Options FollowSymLinks` (the default).
+
+use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::plan::{
+    regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
+};
+use crate::emit::registry::Target;
+use crate::emit::writer::Writer;
+use crate::emit::{Output, Part, Provenance};
+
+/// The Apache httpd target.
+pub struct Apache;
+
+static CAPS: Capabilities = Capabilities {
+    // `Header … expr=` (values and conditions) appeared in 2.4.10.
+    min_version: "2.4.10",
+    exact_origins: Support::Yes,
+    exact_lookup: Lookup::Linear,
+    subdomain_patterns: Support::Yes,
+    port_patterns: Support::Yes,
+    regex: Support::Yes,
+    regex_dialect: "PCRE",
+    regex_named_groups: true,
+    any_origin: Support::Yes,
+    credentials: Support::Yes,
+    header_mirroring: Support::Since("2.4.10"),
+    expose_any_with_credentials: Support::No,
+    max_age: Support::Yes,
+    private_network: Support::Yes,
+    path_scoping: Support::Yes,
+    shapes: &[Shape::Include, Shape::Htaccess],
+    modules: &["headers", "setenvif", "rewrite"],
+    syntax: Syntax {
+        // `${NAME}` is replaced by a `Define`d variable on every configuration line.
+        value_forbidden: &["${"],
+        regex_forbidden: &["${"],
+        // A configuration line holds at most 8192 bytes.
+        max_token: 7000,
+    },
+};
+
+impl Target for Apache {
+    fn id(&self) -> &'static str {
+        "apache"
+    }
+
+    fn name(&self) -> &'static str {
+        "Apache httpd"
+    }
+
+    fn doc_short(&self) -> &'static str {
+        "<Location> sections with SetEnvIf, Header always and a mod_rewrite 204 (or an .htaccess file)"
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPS
+    }
+
+    fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let mut w = Writer::new();
+        let htaccess = plan.options.shape == Shape::Htaccess;
+        let shape = plan.options.shape.as_str();
+        w.provenance(provenance, "apache", shape, &CAPS, "");
+        if htaccess {
+            w.comment("Save as .htaccess in the directory served at the site's root. Needs");
+            w.comment("`AllowOverride FileInfo` (without it every request fails with 500) and");
+            w.comment("`Options FollowSymLinks` or `SymLinksIfOwnerMatch` (for mod_rewrite).");
+        } else {
+            w.comment("Include inside <VirtualHost> (or the main server config): `Include corsc-apache.conf`.");
+            w.comment("Load the modules first: LoadModule headers_module, setenvif_module, rewrite_module.");
+            w.comment("mod_rewrite in a <Location> needs `Options FollowSymLinks` (the default).");
+        }
+        if htaccess {
+            w.blank();
+            w.comment("Which policy answers the path: the most specific scope, set last.");
+            for loc in &plan.locations {
+                let p = &plan.policies[loc.policy];
+                let resets = resets(plan, loc.policy, &loc.scope);
+                let mut args = vec![quote(&loc.scope.regex())];
+                args.extend(resets);
+                args.push("CORSC_IN=1".to_string());
+                args.push(format!("{}=1", env(p, "_IN")));
+                w.line(format!("SetEnvIf Request_URI {}", args.join(" ")));
+            }
+            for p in &plan.policies {
+                w.blank();
+                body(&mut w, p, scope_text(p));
+            }
+            w.blank();
+            rewrite(&mut w);
+        } else {
+            for loc in &plan.locations {
+                let p = &plan.policies[loc.policy];
+                w.blank();
+                let (open, close) = section(&loc.scope);
+                w.open(open);
+                w.comment(format!("policy `{}`", p.name));
+                let mut args = vec![quote("^")];
+                args.extend(resets(plan, loc.policy, &loc.scope));
+                args.push("CORSC_IN=1".to_string());
+                args.push(format!("{}=1", env(p, "_IN")));
+                w.line(format!("SetEnvIf Request_URI {}", args.join(" ")));
+                body(&mut w, p, None);
+                rewrite(&mut w);
+                w.close(close);
+            }
+        }
+        Output {
+            parts: vec![Part {
+                file_name: if htaccess {
+                    ".htaccess"
+                } else {
+                    "corsc-apache.conf"
+                },
+                placement: if htaccess {
+                    "a directory's .htaccess"
+                } else {
+                    "inside <VirtualHost>"
+                },
+                text: w.finish(),
+            }],
+        }
+    }
+}
+
+/// A double-quoted Apache argument: `\` and `"` escaped (Apache reads `\\` and `\"` inside
+/// quotes and keeps every other backslash). The plan has refused control characters and `${`.
+#[must_use]
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A mod_headers value: `%` starts a format specifier, so a literal one is `%%`.
+fn header_value(s: &str) -> String {
+    quote(&s.replace('%', "%%"))
+}
+
+/// An environment variable of a policy: `CORSC_<IDENT><suffix>`.
+fn env(p: &PolicyPlan<'_>, suffix: &str) -> String {
+    format!("CORSC_{}{suffix}", p.ident.to_ascii_uppercase())
+}
+
+/// `!VAR` arguments clearing the flags of every other policy whose scopes overlap this one.
+fn resets(plan: &Plan<'_>, me: usize, scope: &Scope) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, p) in plan.policies.iter().enumerate() {
+        if i == me {
+            continue;
+        }
+        let overlaps = plan
+            .locations
+            .iter()
+            .any(|l| l.policy == i && l.scope.overlaps(scope));
+        if overlaps {
+            for s in ["_IN", "", "_ORIGIN", "_PREFLIGHT"] {
+                out.push(format!("!{}", env(p, s)));
+            }
+        }
+    }
+    out
+}
+
+fn section(scope: &Scope) -> (String, &'static str) {
+    match scope {
+        Scope::Prefix(p) if p.ends_with('/') => (format!("<Location {}>", quote(p)), "</Location>"),
+        _ => (
+            format!("<LocationMatch {}>", quote(&scope.regex())),
+            "</LocationMatch>",
+        ),
+    }
+}
+
+fn scope_text(p: &PolicyPlan<'_>) -> Option<String> {
+    Some(if p.policy.paths.is_empty() {
+        format!("policy `{}` (every path)", p.name)
+    } else {
+        format!(
+            "policy `{}` ({})",
+            p.name,
+            p.policy
+                .paths
+                .iter()
+                .map(|s| s.node.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+/// Whether an exact origin can be written in a single-quoted `ap_expr` string.
+fn expr_safe(o: &str) -> bool {
+    o.chars()
+        .all(|c| c.is_ascii_alphanumeric() || ".-:/[]_".contains(c))
+}
+
+fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
+    if let Some(t) = title {
+        w.comment(t);
+    }
+    let origin_flag = format!("{}=1", env(p, "_ORIGIN"));
+    match &p.origins {
+        Origins::Any => {
+            w.line(format!("SetEnvIf Request_URI \"^\" {origin_flag}"));
+        }
+        Origins::List { exact, regexes } => {
+            let (simple, other): (Vec<&String>, Vec<&String>) =
+                exact.iter().partition(|o| expr_safe(o));
+            // A configuration line holds at most 8192 bytes: chunk long lists.
+            let mut chunk: Vec<String> = Vec::new();
+            let mut len = 0;
+            let flush = |w: &mut Writer, chunk: &mut Vec<String>| {
+                if !chunk.is_empty() {
+                    w.line(format!(
+                        "SetEnvIfExpr \"%{{HTTP:Origin}} in {{ {} }}\" {origin_flag}",
+                        chunk.join(", ")
+                    ));
+                    chunk.clear();
+                }
+            };
+            for o in simple {
+                if len + o.len() > 3000 {
+                    flush(w, &mut chunk);
+                    len = 0;
+                }
+                len += o.len() + 4;
+                chunk.push(format!("'{o}'"));
+            }
+            flush(w, &mut chunk);
+            for o in other {
+                w.line(format!(
+                    "SetEnvIf Origin {} {origin_flag}",
+                    quote(&format!("^{}$", regex_escape(o)))
+                ));
+            }
+            for r in regexes {
+                w.line(format!("SetEnvIf Origin {} {origin_flag}", quote(r)));
+            }
+        }
+    }
+    let flag = env(p, "");
+    let pre = env(p, "_PREFLIGHT");
+    let inside = env(p, "_IN");
+    w.line(format!(
+        "SetEnvIfExpr \"-n reqenv('{inside}') && -n reqenv('{}')\" {flag}=1",
+        env(p, "_ORIGIN")
+    ));
+    w.line(format!(
+        "SetEnvIfExpr \"-n reqenv('{inside}') && %{{REQUEST_METHOD}} == 'OPTIONS' && -n %{{HTTP:Origin}} && -n %{{HTTP:Access-Control-Request-Method}}\" CORSC_PREFLIGHT=1"
+    ));
+    w.line(format!(
+        "SetEnvIfExpr \"-n reqenv('CORSC_PREFLIGHT') && -n reqenv('{flag}')\" {pre}=1"
+    ));
+    for h in CORS_RESPONSE_HEADERS {
+        w.line(format!("Header always unset {h} env={inside}"));
+        w.line(format!("Header onsuccess unset {h} env={inside}"));
+    }
+    let any = matches!(p.origins, Origins::Any);
+    let acao = if any {
+        quote("*")
+    } else {
+        quote("expr=%{req:Origin}")
+    };
+    w.line(format!(
+        "Header always set Access-Control-Allow-Origin {acao} env={flag}"
+    ));
+    if p.credentials {
+        w.line(format!(
+            "Header always set Access-Control-Allow-Credentials \"true\" env={flag}"
+        ));
+    }
+    if let Some(e) = &p.expose {
+        w.line(format!(
+            "Header always set Access-Control-Expose-Headers {} env={flag}",
+            header_value(e)
+        ));
+    }
+    let allow = |w: &mut Writer, name: &str, a: &Allow, request: &str| {
+        match a {
+        Allow::Omit => {}
+        Allow::Static(s) => w.line(format!(
+            "Header always set {name} {} env={pre}",
+            header_value(s)
+        )),
+        Allow::Mirror => w.line(format!(
+            "Header always set {name} \"expr=%{{req:{request}}}\" env={pre}"
+        )),
+        Allow::MirrorUnlessAuthorization => w.line(format!(
+            "Header always set {name} \"expr=%{{req:{request}}}\" \"expr=-n reqenv('{pre}') && ! %{{HTTP:{request}}} =~ m#(^|[\\\\s,])authorization([\\\\s,]|$)#i\""
+        )),
+    }
+    };
+    allow(
+        w,
+        "Access-Control-Allow-Methods",
+        &p.methods,
+        "Access-Control-Request-Method",
+    );
+    allow(
+        w,
+        "Access-Control-Allow-Headers",
+        &p.headers,
+        "Access-Control-Request-Headers",
+    );
+    if let Some(age) = p.max_age {
+        w.line(format!(
+            "Header always set Access-Control-Max-Age \"{age}\" env={pre}"
+        ));
+    }
+    if p.private_network {
+        w.line(format!(
+            "Header always set Access-Control-Allow-Private-Network \"true\" \"expr=-n reqenv('{pre}') && %{{HTTP:Access-Control-Request-Private-Network}} == 'true'\""
+        ));
+    }
+    if p.vary_origin() {
+        w.line(format!("Header always merge Vary \"Origin\" env={inside}"));
+    }
+    for extra in p.preflight_vary().into_iter().filter(|v| *v != "Origin") {
+        w.line(format!(
+            "Header always merge Vary \"{extra}\" \"expr=-n reqenv('{inside}') && -n reqenv('CORSC_PREFLIGHT')\""
+        ));
+    }
+}
+
+fn rewrite(w: &mut Writer) {
+    w.line("RewriteEngine On");
+    w.line("RewriteCond %{ENV:CORSC_PREFLIGHT} =1");
+    w.line("RewriteRule ^ - [R=204,L]");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_and_header_values() {
+        assert_eq!(quote(r#"a"b\.c"#), r#""a\"b\\.c""#);
+        assert_eq!(header_value("x-100%"), "\"x-100%%\"");
+        assert!(expr_safe("https://a.example:8443"));
+        assert!(!expr_safe("https://a'b.example"));
+    }
+}

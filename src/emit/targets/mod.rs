@@ -1,0 +1,4 @@
+//! One file per target; each renders a [`crate::emit::Plan`] and nothing else.
+
+pub mod apache;
+pub mod nginx;

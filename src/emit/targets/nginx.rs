@@ -1,0 +1,524 @@
+//! nginx: http-level `map`s decide, `location`s add headers.
+//!
+//! How the output works, and why:
+//!
+//! - **Origins.** Exact origins are `map` string keys (a hash lookup, however long the list).
+//!   nginx compares map strings ignoring case, so the exact map reads `$corsc_origin_cased`,
+//!   which is empty when the `Origin` holds an upper-case ASCII letter (browsers never send
+//!   one): `HTTPS://APP.EXAMPLE.COM` is refused, as the evaluator refuses it. Patterns and
+//!   `regex` entries are case-sensitive `~` keys of a second map that reads `$http_origin`,
+//!   anchored (`^…$`), escaped, with lower-case classes. The map's value is `$http_origin`, so
+//!   `Access-Control-Allow-Origin` echoes the origin only after it matched, and is empty
+//!   otherwise.
+//! - **No `add_header` in an `if`.** Each header's value is a map that is empty when the header
+//!   must not be sent; nginx skips an `add_header` whose value is empty. So every location has
+//!   one flat list of `add_header … always` (`always`: also on 204, 4xx and 5xx), nothing nested
+//!   drops it, and the only `if` is `if ($corsc_preflight) { return 204; }`, which inherits
+//!   the location's headers.
+//! - **Preflights.** `$corsc_preflight` is `OPTIONS` with `Origin` and
+//!   `Access-Control-Request-Method`. Every preflight in a scope is answered here with 204: with
+//!   the `Allow-*` headers for an allowed origin, with only `Vary` for a refused one. It never
+//!   reaches the application behind.
+//! - **Upstream headers.** `proxy_hide_header` removes an upstream's own CORS headers, so they
+//!   are never doubled (two `Access-Control-Allow-Origin` values fail the browser's check).
+//! - **Hash sizes.** `map_hash_max_size` and `map_hash_bucket_size` are sized from the longest
+//!   and the number of exact origins, so a list of 10,000 loads without a warning. They are
+//!   http-level directives: a configuration that sets them already must drop its own.
+
+use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS};
+use crate::emit::registry::Target;
+use crate::emit::writer::Writer;
+use crate::emit::{Output, Part, Provenance};
+
+/// The nginx target.
+pub struct Nginx;
+
+static CAPS: Capabilities = Capabilities {
+    // `add_header … always` appeared in 1.7.5.
+    min_version: "1.7.5",
+    exact_origins: Support::Yes,
+    exact_lookup: Lookup::Hash,
+    subdomain_patterns: Support::Yes,
+    port_patterns: Support::Yes,
+    regex: Support::Yes,
+    regex_dialect: "PCRE",
+    regex_named_groups: false,
+    any_origin: Support::Yes,
+    credentials: Support::Yes,
+    header_mirroring: Support::Yes,
+    expose_any_with_credentials: Support::No,
+    max_age: Support::Yes,
+    private_network: Support::Yes,
+    path_scoping: Support::Yes,
+    shapes: &[Shape::Include, Shape::Server],
+    modules: &[],
+    syntax: Syntax {
+        // `$` always starts a variable in a value; there is no escape for it.
+        value_forbidden: &["$"],
+        regex_forbidden: &[],
+        // nginx reads one token into a 4096-byte buffer; leave room for `"~` and quotes.
+        max_token: 4000,
+    },
+};
+
+impl Target for Nginx {
+    fn id(&self) -> &'static str {
+        "nginx"
+    }
+
+    fn name(&self) -> &'static str {
+        "nginx"
+    }
+
+    fn doc_short(&self) -> &'static str {
+        "http-level maps and one location per path scope (include fragments or a complete server)"
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPS
+    }
+
+    fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        match plan.options.shape {
+            Shape::Server => {
+                let mut w = Writer::new();
+                w.provenance(provenance, "nginx", "server", &CAPS, "");
+                w.comment("A complete example server: include this file inside http { } (as conf.d/*.conf");
+                w.comment("files are), or wrap it in `events {} http { … }`. Non-preflight requests get a small");
+                w.comment("JSON 200 naming the policy that answered.");
+                w.blank();
+                http_part(&mut w, plan);
+                w.blank();
+                w.open("server {");
+                w.line(format!("listen {};", plan.options.listen));
+                w.line("default_type application/json;");
+                for loc in &plan.locations {
+                    w.blank();
+                    let p = &plan.policies[loc.policy];
+                    location(
+                        &mut w,
+                        p,
+                        &loc.scope,
+                        Some(&format!("{{\"policy\":\"{}\"}}\n", p.name)),
+                    );
+                }
+                if !plan.covers_root {
+                    w.blank();
+                    w.comment("No policy covers the other paths: no CORS headers.");
+                    w.open("location / {");
+                    w.line(format!("return 200 {};", quote("{\"policy\":null}\n")));
+                    w.close("}");
+                }
+                w.close("}");
+                Output {
+                    parts: vec![Part {
+                        file_name: "corsc-server.conf",
+                        placement: "inside http { }",
+                        text: w.finish(),
+                    }],
+                }
+            }
+            Shape::Include | Shape::Htaccess => {
+                let mut h = Writer::new();
+                h.provenance(
+                    provenance,
+                    "nginx",
+                    "include",
+                    &CAPS,
+                    ", part 1 of 2: http level",
+                );
+                h.comment(
+                    "Include inside http { }, once per nginx instance: `include corsc-http.conf;`.",
+                );
+                h.comment(
+                    "The server-level part (corsc-server.conf) reads the variables defined here.",
+                );
+                h.blank();
+                http_part(&mut h, plan);
+                let mut s = Writer::new();
+                s.provenance(
+                    provenance,
+                    "nginx",
+                    "include",
+                    &CAPS,
+                    ", part 2 of 2: server level",
+                );
+                s.comment("Include inside the server { } that serves the API: `include corsc-server.conf;`.");
+                s.comment("It needs the http-level part (corsc-http.conf). Each location answers CORS for its");
+                s.comment(
+                    "scope; other requests are served as the server serves them. A location of the",
+                );
+                s.comment(
+                    "server with the same path must be removed: nginx refuses duplicate locations.",
+                );
+                for loc in &plan.locations {
+                    s.blank();
+                    location(&mut s, &plan.policies[loc.policy], &loc.scope, None);
+                }
+                Output {
+                    parts: vec![
+                        Part {
+                            file_name: "corsc-http.conf",
+                            placement: "inside http { }",
+                            text: h.finish(),
+                        },
+                        Part {
+                            file_name: "corsc-server.conf",
+                            placement: "inside server { }",
+                            text: s.finish(),
+                        },
+                    ],
+                }
+            }
+        }
+    }
+}
+
+/// A double-quoted nginx string: `\` and `"` escaped. The plan has refused `$` in values and
+/// control characters everywhere, so nothing else needs care.
+#[must_use]
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The variable prefix of a policy.
+fn var(p: &PolicyPlan<'_>, what: &str) -> String {
+    format!("$corsc_{}_{what}", p.ident)
+}
+
+/// Writes a `map` block; `entries` are `(key, value)` already quoted or variables.
+fn map(w: &mut Writer, source: &str, target: &str, default: &str, entries: &[(String, String)]) {
+    w.open(format!("map {source} {target} {{"));
+    let width = entries
+        .iter()
+        .map(|(k, _)| k.len())
+        .chain(std::iter::once("default".len()))
+        .max()
+        .unwrap_or(0);
+    w.line(format!("{:width$} {default};", "default"));
+    for (k, v) in entries {
+        w.line(format!("{k:width$} {v};"));
+    }
+    w.close("}");
+}
+
+/// Size of an nginx hash element for a key: pointer + length + key, pointer-aligned.
+fn hash_elt_size(len: usize) -> usize {
+    8 + (len + 2).div_ceil(8) * 8
+}
+
+/// Everything that lives at http level: hash sizes, the shared preflight test, each policy's
+/// maps.
+fn http_part(w: &mut Writer, plan: &Plan<'_>) {
+    let mut most = 0usize;
+    let mut longest = 0usize;
+    for p in &plan.policies {
+        if let Origins::List { exact, .. } = &p.origins {
+            most = most.max(exact.len());
+            longest = longest.max(exact.iter().map(String::len).max().unwrap_or(0));
+        }
+    }
+    let bucket = (4 * (hash_elt_size(longest) + 8))
+        .next_power_of_two()
+        .max(128);
+    let max_size = (8 * most).next_power_of_two().max(2048);
+    w.comment(
+        "Hash sizes for the exact-origin maps: the longest origin and the count decide them.",
+    );
+    w.line(format!("map_hash_bucket_size {bucket};"));
+    w.line(format!("map_hash_max_size {max_size};"));
+    w.blank();
+    w.comment("A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method.");
+    map(
+        w,
+        "$request_method",
+        "$corsc_is_options",
+        "0",
+        &[(quote("OPTIONS"), "1".into())],
+    );
+    map(
+        w,
+        "$http_origin",
+        "$corsc_has_origin",
+        "1",
+        &[(quote(""), "0".into())],
+    );
+    map(
+        w,
+        "$http_access_control_request_method",
+        "$corsc_has_acrm",
+        "1",
+        &[(quote(""), "0".into())],
+    );
+    map(
+        w,
+        "\"$corsc_is_options$corsc_has_origin$corsc_has_acrm\"",
+        "$corsc_preflight",
+        "0",
+        &[(quote("111"), "1".into())],
+    );
+    let lists = plan
+        .policies
+        .iter()
+        .any(|p| matches!(p.origins, Origins::List { .. }));
+    if lists {
+        w.blank();
+        w.comment(
+            "The Origin, or empty when it holds an upper-case letter: map strings ignore case,",
+        );
+        w.comment("and a browser never sends one, so exact matches stay byte for byte.");
+        map(
+            w,
+            "$http_origin",
+            "$corsc_origin_cased",
+            "$http_origin",
+            &[(quote("~[A-Z]"), quote(""))],
+        );
+    }
+    if plan
+        .policies
+        .iter()
+        .any(|p| p.headers == Allow::MirrorUnlessAuthorization)
+    {
+        w.blank();
+        w.comment(
+            "The requested headers, or empty when they name authorization: `*` never covers it.",
+        );
+        map(
+            w,
+            "$http_access_control_request_headers",
+            "$corsc_acrh_without_authorization",
+            "$http_access_control_request_headers",
+            &[(quote("~*(^|[\\s,])authorization([\\s,]|$)"), quote(""))],
+        );
+    }
+    for p in &plan.policies {
+        w.blank();
+        policy_maps(w, p);
+    }
+}
+
+fn scopes_text(p: &PolicyPlan<'_>) -> String {
+    if p.policy.paths.is_empty() {
+        "every path".to_string()
+    } else {
+        p.policy
+            .paths
+            .iter()
+            .map(|s| s.node.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
+    w.comment(format!("policy `{}` ({})", p.name, scopes_text(p)));
+    // The variable that is "1" on a preflight this policy allows.
+    let preflight_ok = match &p.origins {
+        Origins::Any => "$corsc_preflight".to_string(),
+        Origins::List { exact, regexes } => {
+            let origin = var(p, "origin");
+            let regex_var = var(p, "origin_regex");
+            if !regexes.is_empty() {
+                let entries: Vec<(String, String)> = regexes
+                    .iter()
+                    .map(|r| (quote(&format!("~{r}")), "$http_origin".to_string()))
+                    .collect();
+                let target = if exact.is_empty() {
+                    &origin
+                } else {
+                    &regex_var
+                };
+                map(w, "$http_origin", target, "\"\"", &entries);
+            }
+            if !exact.is_empty() {
+                let default = if regexes.is_empty() {
+                    "\"\"".to_string()
+                } else {
+                    regex_var
+                };
+                let entries: Vec<(String, String)> = exact
+                    .iter()
+                    .map(|o| (quote(o), "$http_origin".to_string()))
+                    .collect();
+                map(w, "$corsc_origin_cased", &origin, &default, &entries);
+            }
+            if exact.is_empty() && regexes.is_empty() {
+                map(w, "$http_origin", &origin, "\"\"", &[]);
+            }
+            let allowed = var(p, "allowed");
+            map(w, &origin, &allowed, "1", &[(quote(""), "0".into())]);
+            let pf = var(p, "preflight");
+            map(
+                w,
+                &format!("\"$corsc_preflight{allowed}\""),
+                &pf,
+                "0",
+                &[(quote("11"), "1".into())],
+            );
+            if p.credentials {
+                map(
+                    w,
+                    &allowed,
+                    &var(p, "credentials"),
+                    "\"\"",
+                    &[(quote("1"), quote("true"))],
+                );
+            }
+            if let Some(e) = &p.expose {
+                map(
+                    w,
+                    &allowed,
+                    &var(p, "expose"),
+                    "\"\"",
+                    &[(quote("1"), quote(e))],
+                );
+            }
+            pf
+        }
+    };
+    if matches!(p.origins, Origins::Any) {
+        // Static values need no map: they are written in the location.
+    }
+    let allow_value = |a: &Allow, mirror: &str| -> Option<String> {
+        match a {
+            Allow::Omit => None,
+            Allow::Static(s) => Some(quote(s)),
+            Allow::Mirror => Some(mirror.to_string()),
+            Allow::MirrorUnlessAuthorization => {
+                Some("$corsc_acrh_without_authorization".to_string())
+            }
+        }
+    };
+    if let Some(v) = allow_value(&p.methods, "$http_access_control_request_method") {
+        map(
+            w,
+            &preflight_ok,
+            &var(p, "methods"),
+            "\"\"",
+            &[(quote("1"), v)],
+        );
+    }
+    if let Some(v) = allow_value(&p.headers, "$http_access_control_request_headers") {
+        map(
+            w,
+            &preflight_ok,
+            &var(p, "headers"),
+            "\"\"",
+            &[(quote("1"), v)],
+        );
+    }
+    if let Some(age) = p.max_age {
+        map(
+            w,
+            &preflight_ok,
+            &var(p, "max_age"),
+            "\"\"",
+            &[(quote("1"), quote(&age.to_string()))],
+        );
+    }
+    if p.private_network {
+        map(
+            w,
+            &format!("\"{preflight_ok}$http_access_control_request_private_network\""),
+            &var(p, "private_network"),
+            "\"\"",
+            &[(quote("1true"), quote("true"))],
+        );
+    }
+    let actual = if p.vary_origin() { "Origin" } else { "" };
+    let pre = p.preflight_vary().join(", ");
+    if pre != actual {
+        map(
+            w,
+            "$corsc_preflight",
+            &var(p, "vary"),
+            &quote(actual),
+            &[(quote("1"), quote(&pre))],
+        );
+    }
+}
+
+fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str>) {
+    let head = match scope {
+        Scope::Exact(path) => format!("location = {path} {{"),
+        Scope::Prefix(path) if path == "/" => "location / {".to_string(),
+        Scope::Prefix(path) => format!("location ^~ {path} {{"),
+    };
+    w.open(head);
+    w.comment(format!("policy `{}`", p.name));
+    w.open("if ($corsc_preflight) {");
+    w.line("return 204;");
+    w.close("}");
+    let any = matches!(p.origins, Origins::Any);
+    let mut headers: Vec<(&str, String)> = Vec::new();
+    headers.push((
+        "Access-Control-Allow-Origin",
+        if any { quote("*") } else { var(p, "origin") },
+    ));
+    if p.credentials {
+        headers.push(("Access-Control-Allow-Credentials", var(p, "credentials")));
+    }
+    if let Some(e) = &p.expose {
+        headers.push((
+            "Access-Control-Expose-Headers",
+            if any { quote(e) } else { var(p, "expose") },
+        ));
+    }
+    if p.methods != Allow::Omit {
+        headers.push(("Access-Control-Allow-Methods", var(p, "methods")));
+    }
+    if p.headers != Allow::Omit {
+        headers.push(("Access-Control-Allow-Headers", var(p, "headers")));
+    }
+    if p.max_age.is_some() {
+        headers.push(("Access-Control-Max-Age", var(p, "max_age")));
+    }
+    if p.private_network {
+        headers.push((
+            "Access-Control-Allow-Private-Network",
+            var(p, "private_network"),
+        ));
+    }
+    let actual = if p.vary_origin() { "Origin" } else { "" };
+    let pre = p.preflight_vary().join(", ");
+    if pre != actual {
+        headers.push(("Vary", var(p, "vary")));
+    } else if !actual.is_empty() {
+        headers.push(("Vary", quote(actual)));
+    }
+    let width = headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, value) in &headers {
+        w.line(format!("add_header {name:width$} {value} always;"));
+    }
+    for h in CORS_RESPONSE_HEADERS {
+        w.line(format!("proxy_hide_header {h};"));
+    }
+    if let Some(b) = body {
+        w.line(format!("return 200 {};", quote(b)));
+    }
+    w.close("}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_backslashes_and_quotes() {
+        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(quote("{;#}"), "\"{;#}\"");
+    }
+}
