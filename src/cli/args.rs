@@ -44,6 +44,10 @@ pub enum Format {
     Concise,
     /// One JSON document (schema `corsc-diagnostics/1`, described in the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`), shown as annotations.
+    Github,
 }
 
 /// The subcommands.
@@ -60,6 +64,13 @@ pub enum Command {
 `--deny warnings`), 2 on usage or I/O errors.\n\nExamples:\n  corsc lint policies/\n  corsc lint --deny warnings api.cors\n  cat api.cors | corsc lint - --stdin-filename api.cors"
     )]
     Lint(LintArgs),
+    /// List every lint rule and every fixed error code.
+    Rules(RulesArgs),
+    /// Show a rule's documentation, or what a fixed error code means.
+    #[command(
+        after_help = "Examples:\n  corsc explain null-origin\n  corsc explain S102\n  corsc explain E104"
+    )]
+    Explain(ExplainArgs),
     /// Compile policies into a server configuration (nginx, Apache).
     #[command(
         after_help = "Exit status: 0 when the configuration was written, 1 when the policy has errors \
@@ -228,6 +239,34 @@ pub struct LintArgs {
     /// Do not report these rules, codes or categories.
     #[arg(long, short = 'A', value_name = "RULE")]
     pub allow: Vec<String>,
+
+    /// Apply the fixes findings carry, in place (standard input: print the fixed text).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Read lint settings from this file instead of the nearest `.corsc.yaml` or `corsc.yaml`.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files; only command-line flags apply.
+    #[arg(long)]
+    pub isolated: bool,
+}
+
+/// `rules`' options.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
+}
+
+/// `explain`'s options.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule name (`null-origin`), a rule code (`S102`) or an error code (`E104`).
+    #[arg(value_name = "RULE")]
+    pub rule: String,
 }
 
 /// Output shapes of `compile`.

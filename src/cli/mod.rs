@@ -4,6 +4,7 @@
 
 pub mod args;
 mod commands;
+mod config_file;
 pub mod inputs;
 mod output;
 
@@ -47,6 +48,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let outcome = match &cli.command {
         Command::Check(a) => commands::check::run(a, color),
         Command::Lint(a) => commands::lint::run(a, color),
+        Command::Rules(a) => commands::rules::run(a),
+        Command::Explain(a) => commands::explain::run(a, color),
         Command::Compile(a) => commands::compile::run(a, color),
         Command::Targets(a) => commands::targets::run(a),
         Command::Simulate(a) => commands::simulate::run(a, color),

@@ -64,6 +64,14 @@ pub(crate) fn report(files: &[(Source, Vec<Diagnostic>)], format: Format, color:
             }
             out(&s);
         }
+        Format::Sarif => out(&crate::diagnostics::sarif::render(files)),
+        Format::Github => {
+            let mut s = String::new();
+            for (src, d) in files {
+                s.push_str(&crate::diagnostics::github::render(src, d));
+            }
+            out(&s);
+        }
         Format::Json => {
             let report = JsonReport {
                 schema: "corsc-diagnostics/1",

@@ -2,9 +2,12 @@
 
 pub(crate) mod check;
 pub(crate) mod compile;
+pub(crate) mod explain;
+pub(crate) mod fix;
 pub(crate) mod lint;
-pub(crate) mod targets;
+pub(crate) mod rules;
 pub(crate) mod simulate;
+pub(crate) mod targets;
 pub(crate) mod verify;
 
 use super::args::InputArgs;
