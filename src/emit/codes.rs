@@ -33,10 +33,18 @@ pub const SCOPE_COLLISION: Code = Code {
     summary: "two path scopes that compile to the same location",
 };
 
+/// The file says the proxy owns CORS, so an application module would double it.
+pub const OWNED_BY_PROXY: Code = Code {
+    code: "P305",
+    name: "cors-owned-by-proxy",
+    summary: "the policy file says the proxy answers CORS, not the application",
+};
+
 /// Every emit code, sorted.
 pub const ALL: &[Code] = &[
     TARGET_CANNOT_EXPRESS,
     UNWRITABLE_VALUE,
     OWNED_BY_APP,
     SCOPE_COLLISION,
+    OWNED_BY_PROXY,
 ];

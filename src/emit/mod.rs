@@ -29,6 +29,8 @@
 
 pub mod capability;
 pub mod codes;
+pub mod limits;
+pub mod ownership;
 pub mod plan;
 pub mod registry;
 pub mod targets;

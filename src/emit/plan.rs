@@ -33,6 +33,8 @@ pub struct Plan<'a> {
     pub locations: Vec<Location>,
     /// Whether some location covers every path (otherwise a complete server adds a fallback).
     pub covers_root: bool,
+    /// Which layer the file says owns CORS (application targets mention it in their header).
+    pub owner: Option<Owner>,
 }
 
 /// A path scope as targets express it.
@@ -196,6 +198,8 @@ struct Planner<'t> {
     target: &'t dyn Target,
     caps: &'static Capabilities,
     diags: Vec<Diagnostic>,
+    /// How many policies the set has (for [`super::limits::Limit::OnePolicy`]).
+    set_len: usize,
 }
 
 impl Planner<'_> {
@@ -338,6 +342,7 @@ pub fn plan<'a>(
         target,
         caps,
         diags: Vec::new(),
+        set_len: set.policies.len(),
     };
     if !caps.shapes.contains(&options.shape) {
         let shapes: Vec<&str> = caps.shapes.iter().map(|s| s.as_str()).collect();
@@ -352,18 +357,10 @@ pub fn plan<'a>(
             &format!("use one of: {}", shapes.join(", ")),
         );
     }
-    if let Some(owner) = &set.owner {
-        if owner.node == Owner::App {
-            p.refuse(
-                &codes::OWNED_BY_APP,
-                format!(
-                    "the file says the application answers CORS (`owner app`); a {} configuration would answer it too",
-                    target.name()
-                ),
-                owner.span,
-                "compile for the application's framework, or write `owner proxy` if the proxy should answer CORS",
-            );
-        }
+    // One layer answers CORS, never both (see `ownership`): a proxy target refuses
+    // `owner app`, an application target refuses `owner proxy`.
+    if let Some(d) = super::ownership::check(set.owner.as_ref(), target) {
+        p.diags.push(d);
     }
     let mut sorted: Vec<&Policy> = set.policies.iter().collect();
     sorted.sort_by(|a, b| a.name.node.cmp(&b.name.node));
@@ -453,6 +450,7 @@ pub fn plan<'a>(
             policies,
             locations,
             covers_root,
+            owner: set.owner.as_ref().map(|o| o.node),
         })
     } else {
         crate::diagnostics::sort(&mut p.diags);
@@ -670,6 +668,8 @@ fn plan_policy<'a>(
             "remove `private-network`",
         );
     }
+    let n = p.target.limits();
+    super::limits::check(p.target.name(), n, p.set_len, policy, &mut p.diags);
     if p.diags.len() > before {
         return None;
     }

@@ -17,10 +17,24 @@ pub trait Target: Sync {
     fn capabilities(&self) -> &'static Capabilities;
     /// Renders a plan. Never refuses: the plan already holds only what the target can express.
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output;
+    /// What the target's library cannot express beyond the capability table; the plan checks
+    /// them. Configuration languages have none.
+    fn limits(&self) -> &'static [super::limits::Limit] {
+        &[]
+    }
+    /// Where the output runs, which decides how a file's `owner` line applies
+    /// ([`super::ownership`]). Application frameworks are the default; proxies say so.
+    fn layer(&self) -> super::ownership::Layer {
+        super::ownership::Layer::App
+    }
 }
 
 /// Every target, sorted by id.
-pub static TARGETS: &[&dyn Target] = &[&targets::apache::Apache, &targets::nginx::Nginx];
+pub static TARGETS: &[&dyn Target] = &[
+    &targets::apache::Apache,
+    &targets::express::Express,
+    &targets::nginx::Nginx,
+];
 
 /// The target with this id.
 #[must_use]

@@ -62,6 +62,12 @@ static CAPS: Capabilities = Capabilities {
 };
 
 impl Target for Apache {
+    /// A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
+    /// a file that says `owner app` (see `emit::ownership`).
+    fn layer(&self) -> crate::emit::ownership::Layer {
+        crate::emit::ownership::Layer::Proxy
+    }
+
     fn id(&self) -> &'static str {
         "apache"
     }
@@ -230,6 +236,7 @@ fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
         w.comment(t);
     }
     let origin_flag = format!("{}=1", env(p, "_ORIGIN"));
+    let inside = env(p, "_IN");
     match &p.origins {
         Origins::Any => {
             w.line(format!("SetEnvIf Request_URI \"^\" {origin_flag}"));
@@ -242,8 +249,10 @@ fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
             let mut len = 0;
             let flush = |w: &mut Writer, chunk: &mut Vec<String>| {
                 if !chunk.is_empty() {
+                    // The scope test comes first: `%{HTTP:Origin}` adds `Vary: Origin`
+                    // wherever it is evaluated, and `&&` stops before it outside the scope.
                     w.line(format!(
-                        "SetEnvIfExpr \"%{{HTTP:Origin}} in {{ {} }}\" {origin_flag}",
+                        "SetEnvIfExpr \"-n reqenv('{inside}') && %{{HTTP:Origin}} in {{ {} }}\" {origin_flag}",
                         chunk.join(", ")
                     ));
                     chunk.clear();
@@ -271,7 +280,6 @@ fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
     }
     let flag = env(p, "");
     let pre = env(p, "_PREFLIGHT");
-    let inside = env(p, "_IN");
     w.line(format!(
         "SetEnvIfExpr \"-n reqenv('{inside}') && -n reqenv('{}')\" {flag}=1",
         env(p, "_ORIGIN")

@@ -1,4 +1,6 @@
 //! One file per target; each renders a [`crate::emit::Plan`] and nothing else.
 
 pub mod apache;
+pub mod express;
+pub mod frameworks;
 pub mod nginx;

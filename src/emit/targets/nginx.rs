@@ -63,6 +63,12 @@ static CAPS: Capabilities = Capabilities {
 };
 
 impl Target for Nginx {
+    /// A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
+    /// a file that says `owner app` (see `emit::ownership`).
+    fn layer(&self) -> crate::emit::ownership::Layer {
+        crate::emit::ownership::Layer::Proxy
+    }
+
     fn id(&self) -> &'static str {
         "nginx"
     }

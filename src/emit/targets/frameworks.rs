@@ -1,0 +1,96 @@
+//! What the framework targets (Express, Fastify, Django, Flask, Starlette) share: string
+//! literals for JavaScript and Python, the provenance header as a `//` comment, and each
+//! policy's regexes in the form a host language's engine reads as corsc does.
+//!
+//! The plan already anchored every pattern and `regex` entry as `^(?:…)$` and refused what
+//! the engines read differently ([`crate::emit::limits::Limit::PortableRegex`]), so the
+//! regexes here are used as they are: JavaScript `RegExp` without flags (no `g`, whose
+//! `lastIndex` would make every other test fail), Python `re` with `\Z` appended, because a
+//! Python `$` also matches before a final newline.
+
+use crate::emit::capability::Capabilities;
+use crate::emit::plan::{Plan, PolicyPlan, Scope};
+use crate::emit::writer::Writer;
+use crate::emit::Provenance;
+
+/// A JavaScript string literal (JSON's escaping is valid JavaScript).
+#[must_use]
+pub fn js_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+/// A Python string literal: double-quoted, backslashes, quotes and control characters escaped.
+#[must_use]
+pub fn py_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Python regex that matches as the anchored corsc regex does, for `re.match` / `search`.
+#[must_use]
+pub fn py_regex(anchored: &str) -> String {
+    format!("(?:{anchored})\\Z")
+}
+
+/// The provenance header, commented with `prefix` (`//` or `#`).
+pub fn header(
+    w: &mut Writer,
+    prefix: &str,
+    provenance: &Provenance,
+    target: &str,
+    caps: &Capabilities,
+) {
+    let mut h = Writer::new();
+    h.provenance(provenance, target, "include", caps, "");
+    for line in h.finish().lines() {
+        let body = line.strip_prefix('#').unwrap_or(line);
+        w.line(format!("{prefix}{body}"));
+    }
+}
+
+/// Where a policy applies, in words.
+#[must_use]
+pub fn scopes_text(p: &PolicyPlan<'_>) -> String {
+    if p.policy.paths.is_empty() {
+        "every path".to_string()
+    } else {
+        p.policy
+            .paths
+            .iter()
+            .map(|s| s.node.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The scopes in the order the generated dispatchers read them: least specific first, so the
+/// last scope that matches a path is the most specific one, as the evaluator decides.
+#[must_use]
+pub fn scopes<'p>(plan: &'p Plan<'_>) -> Vec<(&'p Scope, &'p PolicyPlan<'p>)> {
+    plan.locations
+        .iter()
+        .map(|l| (&l.scope, &plan.policies[l.policy]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_what_their_language_needs() {
+        assert_eq!(js_string("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(py_string("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
+        assert_eq!(py_regex("^a$"), r"(?:^a$)\Z");
+    }
+}
