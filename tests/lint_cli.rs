@@ -1,0 +1,224 @@
+//! `corsc lint` end to end: exit codes, formats, `--fix`, configuration files, `rules` and
+//! `explain`.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn corsc() -> Command {
+    Command::cargo_bin("corsc").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+    p
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const NULL_ORIGIN: &str = "policy api {\n    origins  \"https://app.example.com\", null\n}\n";
+
+#[test]
+fn exit_codes_follow_severity_and_deny_warnings() {
+    let d = tempdir();
+    let p = write(d.path(), "api.cors", NULL_ORIGIN);
+    let (code, out, _) = run(corsc()
+        .args(["lint", "--isolated", "-f", "concise"])
+        .arg(&p));
+    assert_eq!(code, 0, "a warning alone passes");
+    assert!(out.contains("S102 null-origin"), "{out}");
+    let (code, _, _) = run(corsc()
+        .args(["lint", "--isolated", "--deny", "warnings"])
+        .arg(&p));
+    assert_eq!(code, 1);
+    let (code, _, _) = run(corsc()
+        .args(["lint", "--isolated", "--deny", "null-origin"])
+        .arg(&p));
+    assert_eq!(code, 1);
+    let (code, out, _) = run(corsc()
+        .args(["lint", "--isolated", "-A", "security", "-f", "concise"])
+        .arg(&p));
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, _, err) = run(corsc().args(["lint", "--deny", "nul-origin"]).arg(&p));
+    assert_eq!(code, 2);
+    assert!(err.contains("null-origin"), "{err}");
+    let (code, _, _) = run(corsc()
+        .args(["lint", "--isolated"])
+        .arg(d.path().join("missing.cors")));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn github_format_escapes_properties_and_messages() {
+    let d = tempdir();
+    let p = write(d.path(), "a,b.cors", NULL_ORIGIN);
+    let (code, out, _) = run(corsc().current_dir(d.path()).args([
+        "lint",
+        "--isolated",
+        "--format",
+        "github",
+        "a,b.cors",
+    ]));
+    assert_eq!(code, 0);
+    let _ = p;
+    assert_eq!(
+        out,
+        "::warning file=a%2Cb.cors,line=2,col=41,endLine=2,endColumn=45,title=S102 null-origin::`null` is allowed as an origin%0Ahelp: remove `null`; allow the real origin of the tool that needs access\n"
+    );
+}
+
+#[test]
+fn fix_rewrites_in_place_keeping_comments_and_reports() {
+    let d = tempdir();
+    let text = "# header\npolicy api {\n    # the SPA\n    origins  \"https://App.Example.com\", \"app2.example.com:443\"  # trailing\n    methods  put\n    request-headers  Content-Type\n}\n";
+    let p = write(d.path(), "api.cors", text);
+    let (code, out, err) = run(corsc()
+        .args(["lint", "--isolated", "--fix", "-f", "concise"])
+        .arg(&p));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out, "");
+    assert!(err.contains("fixed 3 findings"), "{err}");
+    assert!(
+        err.contains("C205 origin-not-canonical") && err.contains("C208 method-case"),
+        "{err}"
+    );
+    let fixed = std::fs::read_to_string(&p).unwrap_or_default();
+    assert_eq!(
+        fixed,
+        "# header\npolicy api {\n    # the SPA\n    origins  \"https://app.example.com\", \"https://app2.example.com\"  # trailing\n    methods  PUT\n    request-headers  Content-Type\n}\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(d.path())
+        .map(|r| r.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file is left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn fix_never_touches_findings_without_a_safe_fix() {
+    let d = tempdir();
+    let text =
+        "policy api {\n    origins      *\n    credentials  true\n    methods      patch\n}\n";
+    let p = write(d.path(), "api.cors", text);
+    let (code, _, err) = run(corsc().args(["lint", "--isolated", "--fix"]).arg(&p));
+    assert_eq!(code, 1);
+    assert!(!err.contains("fixed"), "{err}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap_or_default(), text);
+}
+
+#[test]
+fn fix_on_standard_input_prints_the_fixed_text() {
+    let (code, out, err) = run(corsc()
+        .args(["lint", "--isolated", "--fix", "-"])
+        .write_stdin("policy api {\n    origins \"https://a.example https://b.example:443\"\n}\n"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "policy api {\n    origins \"https://a.example\", \"https://b.example\"\n}\n"
+    );
+    assert!(err.contains("fixed 2 findings in <stdin>"), "{err}");
+}
+
+#[test]
+fn config_files_are_found_upwards_and_flags_override_them() {
+    let d = tempdir();
+    write(d.path(), ".corsc.yaml", "lint:\n  deny: [null-origin]\n");
+    let p = write(d.path(), "svc/policies/api.cors", NULL_ORIGIN);
+    let (code, _, _) = run(corsc().arg("lint").arg(&p));
+    assert_eq!(code, 1, "the file denies null-origin");
+    let (code, _, _) = run(corsc().args(["lint", "--warn", "S102"]).arg(&p));
+    assert_eq!(code, 0, "the command line wins");
+    let (code, _, _) = run(corsc().args(["lint", "--isolated"]).arg(&p));
+    assert_eq!(code, 0, "--isolated ignores the file");
+    let other = write(d.path(), "elsewhere.yaml", "lint:\n  allow: [all]\n");
+    let (code, out, _) = run(corsc()
+        .args(["lint", "-f", "concise", "--config"])
+        .arg(&other)
+        .arg(&p));
+    assert_eq!((code, out.as_str()), (0, ""), "--config replaces discovery");
+    write(
+        d.path(),
+        "svc/corsc.yaml",
+        "build:\n  target: nginx\nlint:\n  warn: [any-origin]\n",
+    );
+    let (code, _, _) = run(corsc().arg("lint").arg(&p));
+    assert_eq!(code, 0, "the nearest file with `lint:` governs");
+}
+
+#[test]
+fn bad_config_files_are_usage_errors_with_a_line() {
+    let d = tempdir();
+    write(
+        d.path(),
+        "corsc.yaml",
+        "lint:\n  deny: [security]\n  warn:\n    - wildcard-mixed-with-origin\n",
+    );
+    let p = write(d.path(), "api.cors", NULL_ORIGIN);
+    let (code, _, err) = run(corsc().arg("lint").arg(&p));
+    assert_eq!(code, 2);
+    assert!(err.contains("corsc.yaml:4"), "{err}");
+    assert!(err.contains("did you mean"), "{err}");
+    write(
+        d.path(),
+        "corsc.yaml",
+        "lint:\n  deny: [security]\n  ignore: [style]\n",
+    );
+    let (code, _, err) = run(corsc().arg("lint").arg(&p));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("corsc.yaml:3") && err.contains("unknown field `ignore`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let (code, out, _) = run(corsc().args(["rules"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("S102  null-origin") && out.contains("E104  invalid-duration"),
+        "{out}"
+    );
+    let (code, out, _) = run(corsc().args(["rules", "--format", "json"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let all = v.as_array().cloned().unwrap_or_default();
+    assert!(all
+        .iter()
+        .any(|r| r["code"] == "E116" && r["configurable"] == false));
+    assert!(all
+        .iter()
+        .any(|r| r["code"] == "C204" && r["fixable"] == true));
+    let (code, out, _) = run(corsc().args(["explain", "S102"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("# S102 null-origin") && out.contains("## Why is this bad?"),
+        "{out}"
+    );
+    let (code, out, _) = run(corsc().args(["explain", "invalid-duration"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("E104") && out.contains("configurable: no"),
+        "{out}"
+    );
+    let (code, _, err) = run(corsc().args(["explain", "null-orign"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `null-origin`"), "{err}");
+}

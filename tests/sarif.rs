@@ -1,0 +1,145 @@
+//! `corsc lint --format sarif` validates against the official SARIF 2.1.0 schema and carries
+//! what GitHub code scanning needs.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn schema() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-2.1.0.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("schema: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("schema: {e}"))
+}
+
+fn sarif(args: &[&str]) -> (Value, i32) {
+    let out = Command::cargo_bin("corsc")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["lint", "--isolated", "--format", "sarif"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+    (v, out.status.code().unwrap_or(-1))
+}
+
+fn assert_valid(v: &Value) {
+    let validator = jsonschema::validator_for(&schema()).unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn findings_validate_and_carry_github_fields() {
+    let (v, code) = sarif(&[
+        "policies/bad",
+        "tests/fixtures/lint/C204.cors",
+        "tests/fixtures/lint/S112.cors",
+    ]);
+    assert_eq!(code, 1);
+    assert_valid(&v);
+    let run = &v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(rules.len() > 30);
+    for r in &rules {
+        for key in ["id", "name", "helpUri"] {
+            assert!(r[key].is_string(), "{key} in {r}");
+        }
+        for key in ["shortDescription", "fullDescription"] {
+            assert!(
+                r[key]["text"].as_str().is_some_and(|t| !t.is_empty()),
+                "{key} in {r}"
+            );
+        }
+        assert!(r["help"]["text"].is_string() && r["help"]["markdown"].is_string());
+        assert!(r["defaultConfiguration"]["level"].is_string());
+        assert!(r["properties"]["tags"].is_array() && r["properties"]["category"].is_string());
+    }
+    let results = run["results"].as_array().cloned().unwrap_or_default();
+    assert!(results.len() >= 6, "{results:?}");
+    for res in &results {
+        let idx = res["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize;
+        assert_eq!(
+            rules[idx]["id"], res["ruleId"],
+            "ruleIndex points at the rule"
+        );
+        let loc = &res["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap_or_default();
+        assert!(
+            !uri.starts_with('/') && !uri.contains('\\') && !uri.starts_with("./"),
+            "{uri}"
+        );
+        for key in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(
+                loc["region"][key].as_u64().is_some_and(|n| n >= 1),
+                "{key} in {res}"
+            );
+        }
+    }
+    let port = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "C204"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "tests/fixtures/lint/C204.cors"
+        })
+        .unwrap_or_else(|| panic!("no C204 result"));
+    assert_eq!(
+        port["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/fixtures/lint/C204.cors"
+    );
+    assert_eq!(
+        port["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    assert_eq!(
+        port["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        14
+    );
+    assert_eq!(
+        port["locations"][0]["physicalLocation"]["region"]["endColumn"],
+        43
+    );
+    assert_eq!(
+        port["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+        "\"https://app.example.com\""
+    );
+}
+
+#[test]
+fn clean_input_validates_with_no_results() {
+    let (v, code) = sarif(&["policies/public-read-api.cors"]);
+    assert_eq!(code, 0);
+    assert_valid(&v);
+    assert_eq!(v["runs"][0]["results"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn check_errors_validate_too() {
+    let (v, code) = sarif(&["tests/fixtures/errors/E104-invalid-duration.cors"]);
+    assert_eq!(code, 1);
+    assert_valid(&v);
+    assert_eq!(v["runs"][0]["results"][0]["ruleId"], "E104");
+}
+
+#[test]
+fn the_schema_check_rejects_a_broken_log() {
+    let (mut v, _) = sarif(&["policies/bad"]);
+    if let Some(driver) = v["runs"][0]["tool"]["driver"].as_object_mut() {
+        driver.remove("name");
+    }
+    v["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    let validator = jsonschema::validator_for(&schema()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(validator.iter_errors(&v).count() >= 2);
+}
