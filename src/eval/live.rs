@@ -92,8 +92,9 @@ impl Target {
         for (n, v) in &w.headers {
             b = b.header(n.as_str(), v.as_str());
         }
+        // An empty byte body has a known length, so no request goes out chunked.
         let req = b
-            .body(())
+            .body(Vec::<u8>::new())
             .map_err(|e| format!("{} {url}: cannot build the request: {e}", w.method))?;
         self.requests += 1;
         let mut res = self

@@ -131,6 +131,27 @@ fn serve(stream: TcpStream, handler: &Handler, stop: &AtomicBool) {
             let mut body = Vec::new();
             let _ = (&mut reader).take(len).read_to_end(&mut body);
         }
+        if seen
+            .header("transfer-encoding")
+            .is_some_and(|t| t.eq_ignore_ascii_case("chunked"))
+        {
+            // Skip a chunked body: size lines and data until the last (zero) chunk.
+            loop {
+                let mut size = String::new();
+                if reader.read_line(&mut size).unwrap_or(0) == 0 {
+                    return;
+                }
+                let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or(""), 16)
+                    .unwrap_or(0);
+                let mut skip = vec![0u8; n + 2];
+                if reader.read_exact(&mut skip).is_err() {
+                    return;
+                }
+                if n == 0 {
+                    break;
+                }
+            }
+        }
         let answer = handler(&seen);
         let mut out = format!("HTTP/1.1 {} X\r\n", answer.status);
         for (n, v) in &answer.headers {
