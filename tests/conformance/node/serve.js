@@ -1,0 +1,54 @@
+'use strict';
+// Conformance server for corsc-generated Express and Fastify modules.
+//
+//   node serve.js express|fastify MODULE...
+//
+// Loads each generated module unchanged, mounts it on its own app listening on an ephemeral
+// port of 127.0.0.1, and prints one JSON line `{"ports":[...]}` (one port per module, in
+// order) once every app listens. Every request that the module lets through gets a 200 JSON
+// answer, whatever its method. The process exits when standard input closes (the test that
+// started it is gone) and after ten minutes at most.
+
+const path = require('path');
+
+const [framework, ...modules] = process.argv.slice(2);
+
+async function expressApp(mod) {
+    const express = require('express');
+    const app = express();
+    app.use(require(path.resolve(mod)));
+    app.use((req, res) => res.json({ ok: true }));
+    return new Promise((resolve, reject) => {
+        const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
+        server.on('error', reject);
+    });
+}
+
+async function fastifyApp(mod) {
+    const fastify = require('fastify')({ logger: false });
+    await fastify.register(require(path.resolve(mod)));
+    fastify.all('/*', async () => ({ ok: true }));
+    fastify.all('/', async () => ({ ok: true }));
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    return fastify.server.address().port;
+}
+
+async function main() {
+    const start = { express: expressApp, fastify: fastifyApp }[framework];
+    if (!start) {
+        throw new Error(`unknown framework ${framework}`);
+    }
+    const ports = [];
+    for (const m of modules) {
+        ports.push(await start(m));
+    }
+    process.stdout.write(`${JSON.stringify({ ports })}\n`);
+}
+
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+setTimeout(() => process.exit(0), 600_000).unref();
+main().catch((e) => {
+    process.stderr.write(`${e.stack || e}\n`);
+    process.exit(1);
+});

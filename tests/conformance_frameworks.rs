@@ -1,0 +1,161 @@
+//! The framework targets proven on the real frameworks: every example policy the target's plan
+//! accepts, and 100+ random policies (fixed seeds), are compiled, loaded unchanged by a small
+//! app under `tests/conformance/`, served on 127.0.0.1, and verified with
+//! `corsc::eval::live::verify`: zero mismatches. Refusals are counted and printed, and must stay
+//! a minority of the random policies. Each test also runs the language's own check
+//! (`node --check`, `python -m py_compile`, `django check`) on every example's output.
+//!
+//! Without Node.js or the Python packages these tests say why they skip; with
+//! `CORSC_REQUIRE_ENGINES=1` they fail instead.
+
+#[path = "support/frameworks.rs"]
+mod frameworks;
+#[path = "support/random_policy.rs"]
+mod random_policy;
+
+use frameworks::{compile, examples, require, verify_all, Compiled, Refusal, Runtime, Tally};
+use random_policy::{policy_text, Features};
+use std::process::Command;
+use std::time::Instant;
+
+/// Random policies per target.
+const RANDOM: u64 = 120;
+
+struct Case {
+    target: &'static str,
+    framework: &'static str,
+    runtime: Runtime,
+    packages: &'static [&'static str],
+    file_name: &'static str,
+    features: Features,
+    /// Modules per app process.
+    batch: usize,
+}
+
+fn run(case: &Case) {
+    let test = format!("{} conformance", case.target);
+    let Some(bin) = require(case.runtime, case.packages, &test) else {
+        return;
+    };
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let mut accepted: Vec<Compiled> = Vec::new();
+    let mut examples_accepted = 0;
+    for (name, text, profile) in examples() {
+        let label = match &profile {
+            Some(p) => format!("{name} --profile {p}"),
+            None => name.clone(),
+        };
+        match compile(&label, &text, profile.as_deref(), case.target) {
+            Ok(c) => {
+                examples_accepted += 1;
+                accepted.push(c);
+            }
+            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
+            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}"),
+        }
+    }
+    let examples_refused = tally.refused.len();
+    let mut random_accepted = 0;
+    for seed in 0..RANDOM {
+        let text = policy_text(seed, &case.features);
+        let name = format!("random seed {seed}");
+        match compile(&name, &text, None, case.target) {
+            Ok(c) => {
+                random_accepted += 1;
+                accepted.push(c);
+            }
+            Err(Refusal::Plan(d)) => tally.refused.push((name, d[0].message.clone())),
+            Err(Refusal::Check(d)) => panic!("{name} does not check: {d:#?}\n{text}"),
+        }
+    }
+    verify_all(
+        case.runtime,
+        &bin,
+        case.framework,
+        case.file_name,
+        &accepted,
+        case.batch,
+        &mut tally,
+    );
+    for (name, why) in &tally.refused {
+        eprintln!("{}: refused {name}: {why}", case.target);
+    }
+    eprintln!(
+        "{}: examples {examples_accepted} verified, {examples_refused} refused; random {random_accepted} verified of {RANDOM}, {} refused; {} probes; {} mismatching policies; {:?}",
+        case.target,
+        RANDOM as usize - random_accepted,
+        tally.probes,
+        tally.failures.len(),
+        started.elapsed()
+    );
+    assert!(
+        tally.failures.is_empty(),
+        "{}: {} policies mismatch:\n{}",
+        case.target,
+        tally.failures.len(),
+        tally.failures.join("\n\n")
+    );
+    assert_eq!(tally.verified, accepted.len());
+    assert!(
+        examples_accepted >= 3,
+        "only {examples_accepted} examples accepted"
+    );
+    assert!(
+        random_accepted >= 100,
+        "only {random_accepted} random policies accepted"
+    );
+}
+
+/// Runs the language's own syntax check on every example's output.
+fn syntax_check(case: &Case, check: impl Fn(&std::path::Path) -> Command) {
+    let test = format!("{} syntax check", case.target);
+    if require(case.runtime, case.packages, &test).is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut n = 0;
+    for (name, text, profile) in examples() {
+        let Ok(c) = compile(&name, &text, profile.as_deref(), case.target) else {
+            continue;
+        };
+        let path = dir.path().join(format!("m{n}")).join(case.file_name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &c.output.parts[0].text).unwrap();
+        let out = check(&path).output().expect("runs the check");
+        assert!(
+            out.status.success(),
+            "{name} {profile:?}: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            c.output.parts[0].text
+        );
+        n += 1;
+    }
+    assert!(n >= 3, "only {n} outputs checked");
+}
+
+fn express() -> Case {
+    Case {
+        target: "express",
+        framework: "express",
+        runtime: Runtime::Node,
+        packages: &["express", "cors"],
+        file_name: "corsc-express.cjs",
+        features: Features::all(),
+        batch: 70,
+    }
+}
+
+#[test]
+fn express_output_passes_node_check() {
+    syntax_check(&express(), |p| {
+        let mut c = Command::new("node");
+        c.arg("--check").arg(p);
+        c
+    });
+}
+
+#[test]
+fn express_conforms() {
+    run(&express());
+}

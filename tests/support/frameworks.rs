@@ -1,0 +1,340 @@
+//! Real application frameworks, driven by tests: find Node.js (with the packages of
+//! `tests/conformance/node`) or a Python with the packages of
+//! `tests/conformance/python/requirements.txt` (`CORSC_PYTHON`, else `python3`), or skip
+//! saying why (fail under `CORSC_REQUIRE_ENGINES=1`); compile policies; start one app process
+//! that serves several generated modules, each on its own ephemeral port of 127.0.0.1; and
+//! verify each with `corsc::eval::live::verify`.
+//!
+//! An [`App`] is killed when dropped; its standard input is a pipe, so the process also exits
+//! by itself when the test is gone, and it ends after ten minutes whatever happens.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the support code"
+)]
+
+use corsc::emit::{self, Options, Output, Provenance, Shape};
+use corsc::ir::PolicySet;
+use std::io::BufRead as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The language runtime a framework runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runtime {
+    /// Node.js with `tests/conformance/node/node_modules`.
+    Node,
+    /// Python with the conformance requirements installed.
+    Python,
+}
+
+/// The repository's root (tests run there).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn required() -> bool {
+    std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1")
+}
+
+fn skip(test: &str, why: &str) -> Option<PathBuf> {
+    assert!(!required(), "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
+    eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
+    None
+}
+
+/// The runtime's binary when it and the packages for `modules` are there; otherwise `None`
+/// after printing why (or a failure under `CORSC_REQUIRE_ENGINES=1`).
+pub fn require(runtime: Runtime, modules: &[&str], test: &str) -> Option<PathBuf> {
+    match runtime {
+        Runtime::Node => {
+            let ok = Command::new("node")
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                return skip(test, "`node` is not installed");
+            }
+            let nm = root().join("tests/conformance/node/node_modules");
+            for m in modules {
+                if !nm.join(m).join("package.json").is_file() {
+                    return skip(
+                        test,
+                        &format!("`{m}` is not installed (run `npm ci` in tests/conformance/node)"),
+                    );
+                }
+            }
+            Some(PathBuf::from("node"))
+        }
+        Runtime::Python => {
+            let bin = std::env::var_os("CORSC_PYTHON")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("python3"));
+            let imports = modules.join(", ");
+            let ok = Command::new(&bin)
+                .args(["-c", &format!("import {imports}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                Some(bin)
+            } else {
+                skip(
+                    test,
+                    &format!(
+                        "`{}` cannot import {imports} (set CORSC_PYTHON to a Python with tests/conformance/python/requirements.txt installed)",
+                        bin.display()
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// A policy checked and compiled for a target.
+pub struct Compiled {
+    /// What it was compiled from, for messages.
+    pub name: String,
+    /// The policy text.
+    pub text: String,
+    /// The checked policies, for `verify`.
+    pub set: PolicySet,
+    /// The generated module.
+    pub output: Output,
+}
+
+/// Why a policy did not compile.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The checker found errors (a bug in the generator or the example).
+    Check(Vec<corsc::diagnostics::Diagnostic>),
+    /// The target's plan refused it (`P3xx`).
+    Plan(Vec<corsc::diagnostics::Diagnostic>),
+}
+
+/// Checks and compiles policy text for a target.
+pub fn compile(
+    name: &str,
+    text: &str,
+    profile: Option<&str>,
+    target: &str,
+) -> Result<Compiled, Refusal> {
+    let src = corsc::source::Source::new(name, text.to_string());
+    let file = corsc::syntax::parse(&src).map_err(Refusal::Check)?;
+    let checked = corsc::check::check(&file, profile);
+    let set = checked
+        .policies
+        .ok_or(Refusal::Check(checked.diagnostics))?;
+    let t = emit::find(target).expect("registered target");
+    let prov = Provenance::new(name, text.as_bytes(), profile.map(str::to_string));
+    let options = Options {
+        shape: Shape::Include,
+        listen: "127.0.0.1:8080".to_string(),
+    };
+    let output = emit::compile(&set, t, &options, &prov).map_err(Refusal::Plan)?;
+    Ok(Compiled {
+        name: name.to_string(),
+        text: text.to_string(),
+        set,
+        output,
+    })
+}
+
+/// Every example policy (and each profile it defines) as `(name, text, profile)`.
+pub fn examples() -> Vec<(String, String, Option<String>)> {
+    let mut v = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("policies"))
+        .expect("policies/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cors"))
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("policy");
+        let name = format!("policies/{}", path.file_name().unwrap().to_string_lossy());
+        let src = corsc::source::Source::new(name.clone(), text.clone());
+        let file = corsc::syntax::parse(&src).expect("parses");
+        v.push((name.clone(), text.clone(), None));
+        for p in corsc::check::profile_names(&file) {
+            v.push((name.clone(), text.clone(), Some(p)));
+        }
+    }
+    v
+}
+
+/// A running conformance app: one process, one port per module.
+pub struct App {
+    child: Child,
+    _stdin: ChildStdin,
+    /// The port of each module, in the order given.
+    pub ports: Vec<u16>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `program args…` and waits (at most `limit`) for its `{"ports":[…]}` line.
+pub fn start(mut cmd: Command, expected: usize, limit: Duration) -> Result<App, String> {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let mut app = App {
+        child,
+        _stdin: stdin,
+        ports: Vec::new(),
+    };
+    let line = match rx.recv_timeout(limit) {
+        Ok(l) if !l.is_empty() => l,
+        _ => {
+            let _ = app.child.kill();
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+            return Err(format!("the app did not start within {limit:?}:\n{err}"));
+        }
+    };
+    let v: serde_json::Value =
+        serde_json::from_str(&line).map_err(|e| format!("bad ready line {line:?}: {e}"))?;
+    app.ports = v["ports"]
+        .as_array()
+        .ok_or_else(|| format!("bad ready line {line:?}"))?
+        .iter()
+        .map(|p| u16::try_from(p.as_u64().unwrap_or(0)).unwrap_or(0))
+        .collect();
+    if app.ports.len() != expected {
+        return Err(format!("expected {expected} ports, got {line}"));
+    }
+    // Drain stderr so a chatty app never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+    });
+    Ok(app)
+}
+
+/// The command that serves `modules` with `framework` on `runtime`.
+pub fn serve_command(
+    runtime: Runtime,
+    bin: &Path,
+    framework: &str,
+    modules: &[PathBuf],
+) -> Command {
+    let mut cmd = Command::new(bin);
+    match runtime {
+        Runtime::Node => {
+            cmd.arg(root().join("tests/conformance/node/serve.js"));
+            cmd.env(
+                "NODE_PATH",
+                root().join("tests/conformance/node/node_modules"),
+            );
+        }
+        Runtime::Python => {
+            cmd.arg(root().join("tests/conformance/python/serve.py"));
+            cmd.env("PYTHONDONTWRITEBYTECODE", "1");
+        }
+    }
+    cmd.arg(framework).args(modules);
+    cmd
+}
+
+/// What a conformance run found.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Policies verified with zero mismatches.
+    pub verified: usize,
+    /// Policies the plan refused, with the first message of each.
+    pub refused: Vec<(String, String)>,
+    /// Probes sent.
+    pub probes: usize,
+    /// Failures: policy, and the mismatching probes.
+    pub failures: Vec<String>,
+}
+
+/// Serves every compiled module with one app process (in batches) and verifies each.
+pub fn verify_all(
+    runtime: Runtime,
+    bin: &Path,
+    framework: &str,
+    file_name: &str,
+    compiled: &[Compiled],
+    batch: usize,
+    tally: &mut Tally,
+) {
+    let dir = tempfile::Builder::new()
+        .prefix("corsc-fw-")
+        .tempdir()
+        .expect("temp dir");
+    for (b, chunk) in compiled.chunks(batch.max(1)).enumerate() {
+        let mut paths = Vec::new();
+        for (i, c) in chunk.iter().enumerate() {
+            let sub = dir.path().join(format!("m{b}_{i}"));
+            std::fs::create_dir_all(&sub).expect("mkdir");
+            let [part] = c.output.parts.as_slice() else {
+                panic!("{}: expected one part", c.name);
+            };
+            let p = sub.join(file_name);
+            std::fs::write(&p, &part.text).expect("write module");
+            paths.push(p);
+        }
+        let started = Instant::now();
+        let app = start(
+            serve_command(runtime, bin, framework, &paths),
+            paths.len(),
+            Duration::from_secs(120),
+        )
+        .unwrap_or_else(|e| panic!("{framework}: {e}"));
+        eprintln!(
+            "{framework}: batch {b} ({} modules) started in {:?}",
+            paths.len(),
+            started.elapsed()
+        );
+        for (c, port) in chunk.iter().zip(&app.ports) {
+            let report = corsc::eval::live::verify(
+                &c.set,
+                &format!("http://127.0.0.1:{port}"),
+                &corsc::eval::browser::CHROMIUM,
+                corsc::eval::probe::ProbeOptions::default(),
+                Duration::from_secs(10),
+            )
+            .unwrap_or_else(|e| panic!("{framework} {}: {e}", c.name));
+            tally.probes += report.results.len();
+            if report.mismatches() == 0 {
+                tally.verified += 1;
+            } else {
+                let bad: Vec<String> = report
+                    .results
+                    .iter()
+                    .filter(|r| !r.ok())
+                    .take(5)
+                    .map(|r| format!("  {}: {:?}", r.probe.label, r.comparison.mismatches))
+                    .collect();
+                tally.failures.push(format!(
+                    "{} ({} mismatches)\n{}\n{}",
+                    c.name,
+                    report.mismatches(),
+                    bad.join("\n"),
+                    c.text
+                ));
+            }
+        }
+    }
+}
