@@ -292,6 +292,19 @@ impl Planner<'_> {
             );
             return None;
         }
+        if has_repeated_assertion(&tree) {
+            let msg = format!("{name} cannot express a quantifier on an assertion or on another quantifier (`^*`, `a**`) in a regex");
+            self.refuse(
+                &codes::TARGET_CANNOT_EXPRESS,
+                msg,
+                span,
+                &format!(
+                    "{} refuses or reinterprets it; write one quantifier after an item",
+                    self.caps.regex_dialect
+                ),
+            );
+            return None;
+        }
         let anchored = if is_anchored(&tree) {
             src.to_string()
         } else {
@@ -752,6 +765,25 @@ fn has_named_group(tree: &Ast) -> bool {
     }
 }
 
+/// A repetition applied directly to an assertion (`^*`, `$+`, `\b?`) or to another repetition
+/// (`a**`): Rust's parser accepts it, PCRE refuses it or reads it as another regex.
+fn has_repeated_assertion(tree: &Ast) -> bool {
+    match tree {
+        Ast::Repetition(r) => {
+            // A repeated repetition (`a**`, `a*+`) is an error or a possessive quantifier in
+            // PCRE: a different regex either way.
+            matches!(
+                &*r.ast,
+                Ast::Assertion(_) | Ast::Empty(_) | Ast::Repetition(_)
+            ) || has_repeated_assertion(&r.ast)
+        }
+        Ast::Group(g) => has_repeated_assertion(&g.ast),
+        Ast::Alternation(a) => a.asts.iter().any(has_repeated_assertion),
+        Ast::Concat(c) => c.asts.iter().any(has_repeated_assertion),
+        _ => false,
+    }
+}
+
 fn has_class_set_operation(tree: &Ast) -> bool {
     fn set_has_op(s: &ast::ClassSet) -> bool {
         match s {
@@ -814,6 +846,9 @@ mod tests {
         assert!(!has_named_group(&parse(r"^(a)(?:b)$")));
         assert!(has_class_set_operation(&parse(r"[a-z&&[^q]]")));
         assert!(!has_class_set_operation(&parse(r"[a-z&]")));
+        assert!(has_repeated_assertion(&parse(r"^*a$")));
+        assert!(!has_repeated_assertion(&parse(r"^(a)*$")));
+        assert!(has_repeated_assertion(&parse(r"^a**$")));
     }
 
     #[test]
