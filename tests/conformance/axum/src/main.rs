@@ -1,15 +1,17 @@
 //! A test server for corsc's `tower-http` output under axum 0.8.
 //!
 //! `target/generated/` (written by the test, git-ignored) holds one module per policy, each the
-//! unchanged output of `corsc compile --target tower-http`, and a `mod.rs` whose
-//! `router(k)` adds policy `k`'s `cors_layer()` to a router that answers every path and method
-//! with `200 ok`. Arguments are `K:PORT` pairs: policy `K` is served on `127.0.0.1:PORT`, all of
-//! them at once. `--ttl SECONDS` bounds the process's life, so a test that dies cannot leave it
-//! running.
+//! unchanged output of `corsc compile --target tower-http`, and a `mod.rs` whose `router(k)`
+//! adds policy `k`'s `cors_layer()` to a router answering every path and method with `200 ok`.
+//!
+//! Arguments are policy numbers. Each is served on its own ephemeral port of 127.0.0.1, and
+//! one line `{"ports":[…]}` on standard output says which, in argument order. The process
+//! exits when standard input closes (the test is gone) and after ten minutes in any case.
 
 #[path = "../target/generated/mod.rs"]
 mod generated;
 
+use std::io::Read as _;
 use std::time::Duration;
 
 /// What the application answers when CORS lets a request through.
@@ -22,43 +24,37 @@ pub fn base() -> axum::Router {
     axum::Router::new().fallback(answer)
 }
 
+fn fail(message: String) -> ! {
+    eprintln!("{message}");
+    std::process::exit(2);
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let mut ttl = 600u64;
-    let mut serve = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        if a == "--ttl" {
-            ttl = args.next().and_then(|v| v.parse().ok()).unwrap_or(ttl);
-            continue;
-        }
-        let Some((k, port)) = a.split_once(':') else {
-            eprintln!("usage: corsc-conformance-axum [--ttl SECONDS] K:PORT…");
-            std::process::exit(2);
-        };
-        let (Ok(k), Ok(port)) = (k.parse::<usize>(), port.parse::<u16>()) else {
-            eprintln!("`{a}` is not K:PORT");
-            std::process::exit(2);
-        };
-        let Some(router) = generated::router(k) else {
-            eprintln!("no policy {k}");
-            std::process::exit(2);
-        };
-        serve.push((router, port));
-    }
-    for (router, port) in serve {
-        let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("cannot listen on 127.0.0.1:{port}: {e}");
-                std::process::exit(1);
-            }
-        };
+    let mut ports = Vec::new();
+    for a in std::env::args().skip(1) {
+        let k: usize = a
+            .parse()
+            .unwrap_or_else(|_| fail(format!("`{a}` is not a policy number")));
+        let router = generated::router(k).unwrap_or_else(|| fail(format!("no policy {k}")));
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap_or_else(|e| fail(format!("cannot listen on 127.0.0.1: {e}")));
+        let port = listener
+            .local_addr()
+            .unwrap_or_else(|e| fail(format!("no local address: {e}")))
+            .port();
+        ports.push(port.to_string());
         tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, router).await {
                 eprintln!("server on {port}: {e}");
             }
         });
     }
-    tokio::time::sleep(Duration::from_secs(ttl)).await;
+    println!("{{\"ports\":[{}]}}", ports.join(","));
+    std::thread::spawn(|| {
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+        std::process::exit(0);
+    });
+    tokio::time::sleep(Duration::from_secs(600)).await;
 }

@@ -1,0 +1,217 @@
+//! The Rust framework targets proven on the real crates: every example policy the target's
+//! plan accepts and at least 50 random policies (fixed seeds) are compiled, written unchanged
+//! as modules of a small app under `tests/conformance/` (axum 0.8 + tower-http 0.6, actix-web
+//! 4 + actix-cors 0.7), built once with cargo, served on ephemeral ports of 127.0.0.1 (all
+//! policies by one process), and checked with `corsc::eval::live::verify`: zero mismatches.
+//!
+//! The app is built with `CARGO_TARGET_DIR=<repo>/target/conformance` and its committed
+//! `Cargo.lock` (`--locked`), so a second run only recompiles the generated modules. Cargo is
+//! always there; without network access to crates.io (and no cached crates) or with a failed
+//! build these tests fail, loudly, with cargo's output.
+
+#[path = "support/frameworks.rs"]
+mod frameworks;
+#[path = "support/random_policy.rs"]
+mod random_policy;
+
+use frameworks::{compile, examples, root, start, Compiled, Refusal, Tally};
+use random_policy::{policy_text, Features};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Random seeds tried per target; at least [`RANDOM_MIN`] of them must be accepted.
+const RANDOM_SEEDS: u64 = 70;
+/// The least number of random policies that must be verified per target.
+const RANDOM_MIN: usize = 50;
+
+struct RustApp {
+    /// The `--target` value.
+    target: &'static str,
+    /// The directory under `tests/conformance/`, which is also the binary's suffix.
+    dir: &'static str,
+    /// What the random generator may use.
+    features: Features,
+    /// The `mod.rs` listing the modules `p0 … pN-1`: it maps a policy number to something the
+    /// app's `main.rs` serves.
+    mod_rs: fn(&[String]) -> String,
+}
+
+/// Writes the generated modules and their `mod.rs` into the app's git-ignored
+/// `target/generated/`, replacing what a previous run left.
+fn write_modules(app_dir: &Path, compiled: &[Compiled], mod_rs: fn(&[String]) -> String) {
+    let gen = app_dir.join("target/generated");
+    let _ = std::fs::remove_dir_all(&gen);
+    std::fs::create_dir_all(&gen).expect("mkdir target/generated");
+    let mut files = Vec::new();
+    for (k, c) in compiled.iter().enumerate() {
+        let [part] = c.output.parts.as_slice() else {
+            panic!("{}: expected one part", c.name);
+        };
+        let p = gen.join(format!("p{k}.rs"));
+        std::fs::write(&p, &part.text).expect("write module");
+        files.push(p.display().to_string());
+    }
+    std::fs::write(gen.join("mod.rs"), mod_rs(&files)).expect("write mod.rs");
+}
+
+/// `cargo build --release --locked` of the app, into the shared conformance target directory.
+fn build(app_dir: &Path, bin: &str) -> PathBuf {
+    let target_dir = root().join("target/conformance");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let started = Instant::now();
+    let out = Command::new(cargo)
+        .args(["build", "--release", "--locked", "--quiet", "--manifest-path"])
+        .arg(app_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "building {} failed (cargo needs crates.io or a filled cache):\n{}",
+        app_dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !warnings.contains("warning"),
+        "the generated code must compile without warnings:\n{warnings}"
+    );
+    eprintln!("{bin}: built in {:?}", started.elapsed());
+    target_dir.join("release").join(bin)
+}
+
+fn run(app: &RustApp) {
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let mut accepted: Vec<Compiled> = Vec::new();
+    let mut examples_accepted = 0;
+    for (name, text, profile) in examples() {
+        let label = match &profile {
+            Some(p) => format!("{name} --profile {p}"),
+            None => name.clone(),
+        };
+        match compile(&label, &text, profile.as_deref(), app.target) {
+            Ok(c) => {
+                examples_accepted += 1;
+                accepted.push(c);
+            }
+            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
+            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}"),
+        }
+    }
+    let examples_refused = tally.refused.len();
+    let mut random_accepted = 0;
+    for seed in 0..RANDOM_SEEDS {
+        let text = policy_text(seed, &app.features);
+        let label = format!("random seed {seed}");
+        match compile(&label, &text, None, app.target) {
+            Ok(c) => {
+                random_accepted += 1;
+                accepted.push(c);
+            }
+            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
+            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}\n{text}"),
+        }
+    }
+    let app_dir = root().join("tests/conformance").join(app.dir);
+    write_modules(&app_dir, &accepted, app.mod_rs);
+    let bin = format!("corsc-conformance-{}", app.dir);
+    let build_started = Instant::now();
+    let exe = build(&app_dir, &bin);
+    let build_time = build_started.elapsed();
+    let mut cmd = Command::new(&exe);
+    cmd.args((0..accepted.len()).map(|k| k.to_string()));
+    let server = start(cmd, accepted.len(), Duration::from_secs(60))
+        .unwrap_or_else(|e| panic!("{bin}: {e}"));
+    for (c, port) in accepted.iter().zip(&server.ports) {
+        let report = corsc::eval::live::verify(
+            &c.set,
+            &format!("http://127.0.0.1:{port}"),
+            &corsc::eval::browser::CHROMIUM,
+            corsc::eval::probe::ProbeOptions::default(),
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|e| panic!("{bin} {}: {e}", c.name));
+        tally.probes += report.results.len();
+        if report.mismatches() == 0 {
+            tally.verified += 1;
+        } else {
+            let bad: Vec<String> = report
+                .results
+                .iter()
+                .filter(|r| !r.ok())
+                .take(5)
+                .map(|r| format!("  {}: {:?}", r.probe.label, r.comparison.mismatches))
+                .collect();
+            tally.failures.push(format!(
+                "{} ({} mismatches)\n{}\n{}",
+                c.name,
+                report.mismatches(),
+                bad.join("\n"),
+                c.text
+            ));
+        }
+    }
+    drop(server);
+    eprintln!(
+        "{}: examples {examples_accepted} verified, {examples_refused} refused; random {random_accepted} of {RANDOM_SEEDS} compiled, {} refused; {} verified with 0 mismatches, {} probes; build {build_time:?}, total {:?}",
+        app.target,
+        RANDOM_SEEDS as usize - random_accepted,
+        tally.verified,
+        tally.probes,
+        started.elapsed()
+    );
+    for (label, why) in &tally.refused {
+        eprintln!("  refused {label}: {why}");
+    }
+    assert!(
+        tally.failures.is_empty(),
+        "{} policies differ from the evaluator on {}:\n{}",
+        tally.failures.len(),
+        app.target,
+        tally.failures.join("\n\n")
+    );
+    assert_eq!(tally.verified, accepted.len());
+    assert!(examples_accepted >= 1, "no example policy compiled");
+    assert!(
+        random_accepted >= RANDOM_MIN,
+        "only {random_accepted} random policies compiled for {}",
+        app.target
+    );
+}
+
+/// `#[path]` with the absolute file, so the module tree does not depend on where `mod.rs` is.
+fn module_lines(files: &[String]) -> String {
+    let mut s = String::from(
+        "// Written by tests/conformance_rust_frameworks.rs: one unchanged corsc module per policy.\n",
+    );
+    for (k, f) in files.iter().enumerate() {
+        s.push_str(&format!("#[path = {f:?}]\npub mod p{k};\n"));
+    }
+    s
+}
+
+fn axum_mod_rs(files: &[String]) -> String {
+    let mut s = module_lines(files);
+    s.push_str("\n/// Policy `k`'s layer on a router that answers everything.\n");
+    s.push_str("pub fn router(k: usize) -> Option<axum::Router> {\n    Some(match k {\n");
+    for k in 0..files.len() {
+        s.push_str(&format!(
+            "        {k} => crate::base().layer(p{k}::cors_layer()),\n"
+        ));
+    }
+    s.push_str("        _ => return None,\n    })\n}\n");
+    s
+}
+
+#[test]
+fn tower_http_under_axum_matches_the_evaluator() {
+    run(&RustApp {
+        target: "tower-http",
+        dir: "axum",
+        features: Features::all(),
+        mod_rs: axum_mod_rs,
+    });
+}
