@@ -305,3 +305,150 @@ fn nginx_answers_as_the_policies_say() {
 fn apache_answers_as_the_policies_say() {
     run_all(Engine::Apache, "apache", &[Shape::Include, Shape::Htaccess]);
 }
+
+/// Mirroring, `*` with credentials, private network, patterns, regexes and nested scopes, on
+/// both engines.
+fn check_features(srv: &Running, what: &str) {
+    let pre = |origin: &str, acrh: &str, path: &str| {
+        get(
+            srv,
+            "OPTIONS",
+            path,
+            &[
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "PATCH"),
+                ("Access-Control-Request-Headers", acrh),
+                ("Access-Control-Request-Private-Network", "true"),
+            ],
+        )
+    };
+    let app = "https://app.example.com";
+    let r = pre(app, "x-a,content-type", "/api/probe");
+    assert_eq!(r.status, 204, "{what}: {r:#?}");
+    assert_eq!(
+        r.one("access-control-allow-origin"),
+        Some(app),
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-allow-credentials"),
+        Some("true"),
+        "{what}: {r:#?}"
+    );
+    // `methods *` / `request-headers *` with credentials: echoed, never a literal `*`.
+    assert_eq!(
+        r.one("access-control-allow-methods"),
+        Some("PATCH"),
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-allow-headers"),
+        Some("x-a,content-type"),
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-allow-private-network"),
+        Some("true"),
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-max-age"),
+        Some("600"),
+        "{what}: {r:#?}"
+    );
+    // `*` never covers authorization: asking for it gets no Allow-Headers at all.
+    let r = pre(app, "authorization,x-a", "/api/probe");
+    assert_eq!(
+        r.one("access-control-allow-headers"),
+        None,
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-allow-origin"),
+        Some(app),
+        "{what}: {r:#?}"
+    );
+    // Port pattern: any port, none included; another host is refused.
+    for (origin, ok) in [
+        ("http://localhost:3000", true),
+        ("http://localhost", true),
+        ("http://localhost.evil.example:3000", false),
+        ("https://localhost:3000", false),
+        ("https://pr-12.preview.example.net", true),
+        ("https://pr-12.preview.example.net.evil.example", false),
+        ("https://pr-x.preview.example.net", false),
+    ] {
+        let r = get(srv, "GET", "/api/probe", &[("Origin", origin)]);
+        let want = ok.then_some(origin);
+        assert_eq!(
+            r.one("access-control-allow-origin"),
+            want,
+            "{what}: {origin}: {r:#?}"
+        );
+    }
+    // The more specific scope answers: `*`, no credentials, mirrored headers.
+    let r = pre(app, "x-b", "/api/public/probe");
+    assert_eq!(r.status, 204, "{what}: {r:#?}");
+    assert_eq!(
+        r.one("access-control-allow-origin"),
+        Some("*"),
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-allow-credentials"),
+        None,
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-allow-headers"),
+        Some("x-b"),
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-allow-private-network"),
+        None,
+        "{what}: {r:#?}"
+    );
+    let r = get(
+        srv,
+        "GET",
+        "/api/public/probe",
+        &[("Origin", "https://evil.example")],
+    );
+    assert_eq!(
+        r.one("access-control-allow-origin"),
+        Some("*"),
+        "{what}: {r:#?}"
+    );
+    assert_eq!(
+        r.one("access-control-allow-credentials"),
+        None,
+        "{what}: {r:#?}"
+    );
+}
+
+#[test]
+fn engines_express_mirroring_private_network_patterns_and_nested_scopes() {
+    let path = std::path::Path::new("tests/fixtures/emit/features.cors");
+    let files = vec!["/api/probe".to_string(), "/api/public/probe".to_string()];
+    for (engine, target, shapes) in [
+        (Engine::Nginx, "nginx", &[Shape::Server, Shape::Include][..]),
+        (
+            Engine::Apache,
+            "apache",
+            &[Shape::Include, Shape::Htaccess][..],
+        ),
+    ] {
+        let Some(bin) = require(engine, "live features") else {
+            continue;
+        };
+        for shape in shapes {
+            let port = free_port();
+            let out = compile(path, None, target, *shape, &format!("127.0.0.1:{port}"))
+                .expect("compiles");
+            let srv =
+                start(engine, &bin, &out, port, &files).unwrap_or_else(|e| panic!("{target}: {e}"));
+            check_features(&srv, &format!("{target} {}", shape.as_str()));
+        }
+    }
+}

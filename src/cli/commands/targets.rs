@@ -103,8 +103,9 @@ fn rows() -> Vec<(String, Vec<String>)> {
 
 fn text() -> String {
     let mut s = String::new();
+    let idw = TARGETS.iter().map(|t| t.id().len()).max().unwrap_or(0);
     for t in TARGETS {
-        s.push_str(&format!("{:8} {}\n", t.id(), t.doc_short()));
+        s.push_str(&format!("{:idw$}  {}\n", t.id(), t.doc_short()));
     }
     s.push('\n');
     let rows = rows();
