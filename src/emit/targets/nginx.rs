@@ -99,6 +99,7 @@ impl Target for Nginx {
                 w.open("server {");
                 w.line(format!("listen {};", plan.options.listen));
                 w.line("default_type application/json;");
+                w.line("server_tokens off;");
                 for loc in &plan.locations {
                     w.blank();
                     let p = &plan.policies[loc.policy];
