@@ -1,0 +1,224 @@
+//! Conformance of the nginx and Apache output: real servers on 127.0.0.1, started with what
+//! corsc generates, checked by `corsc verify` (the library entry point and, for the example
+//! policies, the binary too) against the reference evaluator. Every example policy in every
+//! profile and shape, and 200 random policies per engine (fixed seeds), must show zero
+//! mismatches: the same browser verdict for every probe, and never more permission.
+
+#[path = "support/engines.rs"]
+mod engines;
+#[path = "support/random_policy.rs"]
+mod random_policy;
+
+use corsc::emit::Shape;
+use corsc::eval::browser::CHROMIUM;
+use corsc::eval::probe::{probes, ProbeOptions};
+use engines::{compile_text, free_port, policy_files, profiles, require, start, Engine};
+use std::time::{Duration, Instant};
+
+const RANDOM_POLICIES: u64 = 200;
+
+fn policy_set(name: &str, text: &str, profile: Option<&str>) -> corsc::ir::PolicySet {
+    let src = corsc::source::Source::new(name, text.to_string());
+    let file = corsc::syntax::parse(&src).expect("parses");
+    corsc::check::check(&file, profile)
+        .policies
+        .expect("checks clean")
+}
+
+struct Tally {
+    servers: usize,
+    probes: usize,
+    refused: usize,
+}
+
+/// Compiles `text` for the engine, starts it, and verifies it. `Ok(None)`: the plan refused.
+fn verify_one(
+    engine: Engine,
+    bin: &std::path::Path,
+    shape: Shape,
+    name: &str,
+    text: &str,
+    profile: Option<&str>,
+    with_binary: bool,
+) -> Result<Option<usize>, String> {
+    let target = match engine {
+        Engine::Nginx => "nginx",
+        Engine::Apache => "apache",
+    };
+    let port = free_port();
+    let out = match compile_text(
+        name,
+        text,
+        text.as_bytes(),
+        profile,
+        target,
+        shape,
+        &format!("127.0.0.1:{port}"),
+    ) {
+        Ok(o) => o,
+        Err(d) => {
+            let src = corsc::source::Source::new(name, text.to_string());
+            eprintln!(
+                "{target}: {name} refused:\n{}",
+                corsc::diagnostics::render::human(&src, &d, false)
+            );
+            return Ok(None);
+        }
+    };
+    let set = policy_set(name, text, profile);
+    let mut paths: Vec<String> = probes(&set, ProbeOptions::default())
+        .into_iter()
+        .map(|p| p.request.path)
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let srv = start(engine, bin, &out, port, &paths)?;
+    let report = corsc::eval::live::verify(
+        &set,
+        &srv.base_url(),
+        &CHROMIUM,
+        ProbeOptions::default(),
+        Duration::from_secs(5),
+    )
+    .map_err(|e| format!("{target} {name}: {e}"))?;
+    let bad: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| !r.ok())
+        .take(5)
+        .map(|r| format!("{r:?}"))
+        .collect();
+    if !bad.is_empty() {
+        return Err(format!(
+            "{target} ({}) {name} profile {profile:?}: {} of {} probes differ:\n{}\n--- policy ---\n{text}",
+            shape.as_str(),
+            report.mismatches(),
+            report.results.len(),
+            bad.join("\n")
+        ));
+    }
+    if with_binary {
+        // The same check through the command users run.
+        let path =
+            std::env::temp_dir().join(format!("corsc-conf-{}-{port}.cors", std::process::id()));
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_corsc"));
+        cmd.arg("verify")
+            .arg(&path)
+            .arg("--url")
+            .arg(srv.base_url());
+        if let Some(p) = profile {
+            cmd.arg("--profile").arg(p);
+        }
+        let o = cmd.output().map_err(|e| e.to_string())?;
+        let _ = std::fs::remove_file(&path);
+        if !o.status.success() {
+            return Err(format!(
+                "`corsc verify` on {target} {name} exited {}:\n{}{}",
+                o.status,
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+    }
+    Ok(Some(report.results.len()))
+}
+
+fn examples(engine: Engine, shapes: &[Shape], test: &str) {
+    let Some(bin) = require(engine, test) else {
+        return;
+    };
+    let start_t = Instant::now();
+    let mut t = Tally {
+        servers: 0,
+        probes: 0,
+        refused: 0,
+    };
+    for path in policy_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display().to_string();
+        let mut runs: Vec<Option<String>> = vec![None];
+        runs.extend(profiles(&path).into_iter().map(Some));
+        for profile in &runs {
+            for shape in shapes {
+                match verify_one(engine, &bin, *shape, &name, &text, profile.as_deref(), true) {
+                    Ok(Some(n)) => {
+                        t.servers += 1;
+                        t.probes += n;
+                    }
+                    Ok(None) => t.refused += 1,
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
+    }
+    assert_eq!(t.refused, 0, "an example policy was refused");
+    assert!(t.servers >= 5);
+    eprintln!(
+        "{test}: {} servers, {} probes, 0 mismatches, {:.1} s",
+        t.servers,
+        t.probes,
+        start_t.elapsed().as_secs_f64()
+    );
+}
+
+fn random(engine: Engine, shape: Shape, test: &str) {
+    let Some(bin) = require(engine, test) else {
+        return;
+    };
+    let start_t = Instant::now();
+    let mut t = Tally {
+        servers: 0,
+        probes: 0,
+        refused: 0,
+    };
+    let features = random_policy::Features::all();
+    for seed in 0..RANDOM_POLICIES {
+        let text = random_policy::policy_text(seed, &features);
+        let name = format!("random-{seed}.cors");
+        match verify_one(engine, &bin, shape, &name, &text, None, false) {
+            Ok(Some(n)) => {
+                t.servers += 1;
+                t.probes += n;
+            }
+            Ok(None) => t.refused += 1,
+            Err(e) => panic!("seed {seed}: {e}"),
+        }
+    }
+    // nginx and Apache can express every feature the generator uses.
+    assert_eq!(t.refused, 0, "random policies were refused");
+    eprintln!(
+        "{test}: {} random policies, {} probes, 0 mismatches, {:.1} s",
+        t.servers,
+        t.probes,
+        start_t.elapsed().as_secs_f64()
+    );
+}
+
+#[test]
+fn nginx_examples_verify_with_zero_mismatches() {
+    examples(
+        Engine::Nginx,
+        &[Shape::Server, Shape::Include],
+        "nginx_examples",
+    );
+}
+
+#[test]
+fn apache_examples_verify_with_zero_mismatches() {
+    examples(
+        Engine::Apache,
+        &[Shape::Include, Shape::Htaccess],
+        "apache_examples",
+    );
+}
+
+#[test]
+fn nginx_random_policies_verify_with_zero_mismatches() {
+    random(Engine::Nginx, Shape::Server, "nginx_random");
+}
+
+#[test]
+fn apache_random_policies_verify_with_zero_mismatches() {
+    random(Engine::Apache, Shape::Include, "apache_random");
+}
