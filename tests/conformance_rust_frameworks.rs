@@ -61,7 +61,13 @@ fn build(app_dir: &Path, bin: &str) -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let out = Command::new(cargo)
-        .args(["build", "--release", "--locked", "--quiet", "--manifest-path"])
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "--manifest-path",
+        ])
         .arg(app_dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target_dir)
         .env_remove("RUSTFLAGS")
@@ -204,6 +210,32 @@ fn axum_mod_rs(files: &[String]) -> String {
     }
     s.push_str("        _ => return None,\n    })\n}\n");
     s
+}
+
+fn actix_mod_rs(files: &[String]) -> String {
+    let mut s = module_lines(files);
+    s.push_str(
+        "\n/// Policy `k` served on `listener`: one worker, everything answered `200 ok`.\n",
+    );
+    s.push_str("pub fn server(\n    k: usize,\n    listener: std::net::TcpListener,\n) -> Option<std::io::Result<actix_web::dev::Server>> {\n    use actix_web::{web, App, HttpServer};\n    Some(match k {\n");
+    for k in 0..files.len() {
+        s.push_str(&format!(
+            "        {k} => HttpServer::new(|| App::new().wrap(p{k}::cors()).default_service(web::to(crate::answer)))\n            .workers(1)\n            .listen(listener)\n            .map(HttpServer::run),\n"
+        ));
+    }
+    s.push_str("        _ => return None,\n    })\n}\n");
+    s
+}
+
+#[test]
+fn actix_cors_under_actix_web_matches_the_evaluator() {
+    run(&RustApp {
+        target: "actix",
+        dir: "actix",
+        // `methods *` is refused for actix-cors; the refusals are counted and printed.
+        features: Features::all(),
+        mod_rs: actix_mod_rs,
+    });
 }
 
 #[test]

@@ -1,0 +1,319 @@
+//! actix-web: a Rust module building one `actix_cors::Cors` per policy, and one middleware
+//! that applies them by path.
+//!
+//! How the output works, and why:
+//!
+//! - **`App::new().wrap(cors::cors())`.** `cors()` is a middleware that hands each request to
+//!   the `Cors` of the policy whose scope is the most specific for the path (the evaluator's
+//!   rule) and passes other paths through untouched; `<policy>_cors()` builds one policy's
+//!   `Cors` for use on its own (`web::scope(…).wrap(…)`).
+//! - **Origins.** One `allowed_origin_fn`: exact origins in a sorted slice compared byte for
+//!   byte, patterns and `regex` entries in one `regex::RegexSet` of the plan's anchored regexes
+//!   (full, case-sensitive matches). `Cors::permissive()` and `allow_any_origin()` without
+//!   `send_wildcard()` reflect every origin, with credentials too: never used. `origins *` is
+//!   `allow_any_origin().send_wildcard()`, a literal `*`, and the plan refuses it with
+//!   credentials (actix-cors would refuse to start).
+//! - **Credentials only for allowed origins.** actix-cors adds
+//!   `Access-Control-Allow-Credentials: true` to every response of a credentialed policy,
+//!   refused origins included; `cors()` removes it from responses without
+//!   `Access-Control-Allow-Origin`.
+//! - **Methods.** actix-cors checks a preflight's method against its list, safelisted ones
+//!   included, so `GET`, `HEAD` and `POST` are always listed (browsers allow them whatever the
+//!   answer says). Its "any method" is a fixed list of nine standard methods, so `methods *` is
+//!   refused by the plan.
+//! - **Request headers.** A list is checked and answered as a list; `*` and `mirror` are
+//!   `allow_any_header()`, which echoes the requested headers, `authorization` included: the
+//!   plan accepts `*` only with `Authorization` listed beside it.
+//! - **Private network** needs actix-cors' `draft-private-network-access` feature.
+
+use super::frameworks::{header, scopes_text};
+use super::tower_http::{origin_fn, rust_str};
+use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::limits::Limit;
+use crate::emit::ownership::app_notice;
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::registry::Target;
+use crate::emit::writer::Writer;
+use crate::emit::{Output, Part, Provenance};
+
+/// The actix-web target.
+pub struct Actix;
+
+static CAPS: Capabilities = Capabilities {
+    min_version: "4 (with actix-cors 0.7)",
+    exact_origins: Support::Yes,
+    // A sorted slice searched with `binary_search`.
+    exact_lookup: Lookup::Hash,
+    subdomain_patterns: Support::Yes,
+    port_patterns: Support::Yes,
+    regex: Support::Yes,
+    regex_dialect: "Rust regex",
+    regex_named_groups: true,
+    any_origin: Support::Yes,
+    credentials: Support::Yes,
+    header_mirroring: Support::Yes,
+    expose_any_with_credentials: Support::No,
+    max_age: Support::Yes,
+    private_network: Support::Yes,
+    path_scoping: Support::Yes,
+    shapes: &[Shape::Include],
+    modules: &["actix-cors", "regex"],
+    syntax: Syntax {
+        value_forbidden: &[],
+        regex_forbidden: &[],
+        max_token: 1 << 20,
+    },
+};
+
+static LIMITS: &[Limit] = &[Limit::MethodWildcard, Limit::WildcardHeadersEchoAll];
+
+impl Target for Actix {
+    fn id(&self) -> &'static str {
+        "actix"
+    }
+
+    fn name(&self) -> &'static str {
+        "actix-cors"
+    }
+
+    fn doc_short(&self) -> &'static str {
+        "a Rust module with an actix-cors Cors per policy and a middleware applying them by path"
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPS
+    }
+
+    fn limits(&self) -> &'static [Limit] {
+        LIMITS
+    }
+
+    fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let mut w = Writer::new();
+        header(&mut w, "//", provenance, "actix", &CAPS);
+        let regex = plan
+            .policies
+            .iter()
+            .any(|p| matches!(&p.origins, Origins::List { regexes, .. } if !regexes.is_empty()));
+        w.line("//");
+        w.line("// Cargo.toml: actix-web = \"4\", actix-cors = \"0.7\"");
+        if regex {
+            w.line("//             regex = \"1\"");
+        }
+        if plan.policies.iter().any(|p| p.private_network) {
+            w.line("//             actix-cors features = [\"draft-private-network-access\"]");
+        }
+        w.line("//");
+        w.line("// Use: `App::new().wrap(cors::cors())…` inside `HttpServer::new(|| …)`.");
+        w.line("//");
+        for l in app_notice(plan.owner) {
+            w.line(format!("// {l}"));
+        }
+        w.blank();
+        let mut body = Writer::new();
+        for p in &plan.policies {
+            body.blank();
+            policy(&mut body, p);
+        }
+        body.blank();
+        dispatcher(&mut body, plan);
+        let body = body.finish();
+        w.line("use actix_cors::Cors;");
+        w.line("use actix_web::body::{EitherBody, MessageBody};");
+        w.line("use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};");
+        if body.contains("&HeaderValue") {
+            w.line("use actix_web::http::header::{self, HeaderValue};");
+        } else {
+            w.line("use actix_web::http::header;");
+        }
+        w.line("use std::future::Future;");
+        w.line("use std::pin::Pin;");
+        w.line("use std::rc::Rc;");
+        w.blank();
+        for line in body.lines() {
+            w.line(line);
+        }
+        Output {
+            parts: vec![Part {
+                file_name: "cors.rs",
+                placement: "a module of the application (`mod cors;`)",
+                text: w.finish(),
+            }],
+        }
+    }
+}
+
+fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
+    let allows = format!("{}_allows_origin", p.ident);
+    if let Origins::List { exact, regexes } = &p.origins {
+        origin_fn(w, &allows, exact, regexes);
+        w.blank();
+    }
+    let mut chain: Vec<String> = Vec::new();
+    match &p.origins {
+        Origins::Any => chain.push(".allow_any_origin()\n.send_wildcard()".into()),
+        Origins::List { .. } => {
+            chain.push(format!(
+                ".allowed_origin_fn(|origin, _req| {allows}(origin))"
+            ));
+        }
+    }
+    // actix-cors checks a preflight's method against this list, safelisted methods too.
+    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
+    if let Allow::Static(list) = &p.methods {
+        methods.extend(list.split(", "));
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    let quoted: Vec<String> = methods.iter().map(|m| rust_str(m)).collect();
+    chain.push(format!(".allowed_methods([{}])", quoted.join(", ")));
+    match &p.headers {
+        Allow::Omit => {}
+        Allow::Static(s) if s.starts_with('*') => chain.push(".allow_any_header()".into()),
+        Allow::Static(s) => {
+            let names: Vec<String> = s.split(", ").map(rust_str).collect();
+            chain.push(format!(".allowed_headers([{}])", names.join(", ")));
+        }
+        Allow::Mirror | Allow::MirrorUnlessAuthorization => {
+            chain.push(".allow_any_header()".into());
+        }
+    }
+    if let Some(list) = &p.expose {
+        let names: Vec<String> = list.split(", ").map(rust_str).collect();
+        chain.push(format!(".expose_headers([{}])", names.join(", ")));
+    }
+    if p.credentials {
+        chain.push(".supports_credentials()".into());
+    }
+    if let Some(age) = p.max_age {
+        chain.push(format!(".max_age({age})"));
+    }
+    if p.private_network {
+        chain.push(".allow_private_network_access()".into());
+    }
+    w.line(format!("/// policy `{}` ({})", p.name, scopes_text(p)));
+    w.open(format!("pub fn {}_cors() -> Cors {{", p.ident));
+    w.line("Cors::default()");
+    for c in &chain {
+        for part in c.lines() {
+            w.line(format!("    {part}"));
+        }
+    }
+    w.close("}");
+}
+
+fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
+    w.line(
+        "/// Which policy answers a request path (an index into `policies()`): the most specific",
+    );
+    w.line("/// scope that covers it; `None` outside every scope.");
+    w.open("fn policy_for(path: &str) -> Option<usize> {");
+    let mut catch_all = false;
+    for loc in plan.locations.iter().rev() {
+        match &loc.scope {
+            Scope::Exact(path) => w.open(format!("if path == {} {{", rust_str(path))),
+            Scope::Prefix(path) if path == "/" => {
+                catch_all = true;
+                if plan.locations.len() == 1 {
+                    w.line("let _ = path;");
+                }
+                w.line(format!("Some({})", loc.policy));
+                break;
+            }
+            Scope::Prefix(path) => w.open(format!("if path.starts_with({}) {{", rust_str(path))),
+        }
+        w.line(format!("return Some({});", loc.policy));
+        w.close("}");
+    }
+    if !catch_all {
+        w.line("None");
+    }
+    w.close("}");
+    w.blank();
+    w.line("/// Every policy's `Cors`, in the order `policy_for` numbers them.");
+    w.open("fn policies() -> Vec<Cors> {");
+    let calls: Vec<String> = plan
+        .policies
+        .iter()
+        .map(|p| format!("{}_cors()", p.ident))
+        .collect();
+    w.line(format!("vec![{}]", calls.join(", ")));
+    w.close("}");
+    w.blank();
+    for line in DISPATCHER.lines() {
+        w.line(line);
+    }
+}
+
+/// The path dispatcher: the same for every file, so it is written once here.
+const DISPATCHER: &str = r#"/// The middleware to add: each request goes through the `Cors` of the policy whose scope
+/// covers its path; other paths reach the application untouched.
+pub fn cors() -> ScopedCors {
+    ScopedCors
+}
+
+/// An actix-web middleware applying one `Cors` per path scope.
+pub struct ScopedCors;
+
+impl<S, B> Transform<S, ServiceRequest> for ScopedCors
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    S::Future: 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = ScopedCorsMiddleware<S>;
+    type InitError = ();
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Transform, ()>>>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        let inner = Rc::new(service);
+        Box::pin(async move {
+            let mut each = Vec::new();
+            for cors in policies() {
+                each.push(cors.new_transform(Rc::clone(&inner)).await?);
+            }
+            Ok(ScopedCorsMiddleware {
+                inner,
+                policies: each,
+            })
+        })
+    }
+}
+
+/// The service [`ScopedCors`] builds.
+pub struct ScopedCorsMiddleware<S> {
+    inner: Rc<S>,
+    policies: Vec<actix_cors::CorsMiddleware<Rc<S>>>,
+}
+
+impl<S, B> Service<ServiceRequest> for ScopedCorsMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    S::Future: 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    forward_ready!(inner);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let Some(i) = policy_for(req.path()) else {
+            let fut = self.inner.call(req);
+            return Box::pin(async move { fut.await.map(ServiceResponse::map_into_left_body) });
+        };
+        let fut = self.policies[i].call(req);
+        Box::pin(async move {
+            let mut res = fut.await?;
+            // actix-cors sends Access-Control-Allow-Credentials to refused origins too.
+            let headers = res.headers_mut();
+            if !headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+                headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
+            }
+            Ok(res)
+        })
+    }
+}"#;
