@@ -27,19 +27,28 @@ pub trait Target: Sync {
     fn layer(&self) -> super::ownership::Layer {
         super::ownership::Layer::App
     }
+    /// Other `--target` values that mean this target (e.g. `axum` for `tower-http`).
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// Every target, sorted by id.
 pub static TARGETS: &[&dyn Target] = &[
+    &targets::actix::Actix,
     &targets::apache::Apache,
     &targets::express::Express,
     &targets::nginx::Nginx,
+    &targets::tower_http::TowerHttp,
 ];
 
 /// The target with this id.
 #[must_use]
 pub fn find(id: &str) -> Option<&'static dyn Target> {
-    TARGETS.iter().copied().find(|t| t.id() == id)
+    TARGETS
+        .iter()
+        .copied()
+        .find(|t| t.id() == id || t.aliases().contains(&id))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! One file per target; each renders a [`crate::emit::Plan`] and nothing else.
 
+pub mod actix;
 pub mod apache;
 pub mod express;
 pub mod frameworks;
 pub mod nginx;
+pub mod tower_http;

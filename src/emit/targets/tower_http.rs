@@ -137,7 +137,8 @@ impl Target for TowerHttp {
         }
         let body = body.finish();
         // Import exactly what the policies use, so the module compiles without warnings.
-        let used = |name: &str| body.contains(&format!("{name}::")) || body.contains(&format!("&{name}"));
+        let used =
+            |name: &str| body.contains(&format!("{name}::")) || body.contains(&format!("&{name}"));
         let http: Vec<&str> = ["HeaderName", "HeaderValue", "Method"]
             .into_iter()
             .filter(|n| used(n))
@@ -216,7 +217,9 @@ fn header_names(list: &str) -> String {
 
 /// The origin test shared by the tower-http and actix modules: a sorted slice and a `RegexSet`.
 pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String]) {
-    w.line("/// Whether the `Origin` is allowed: exact origins byte for byte, patterns and regexes as");
+    w.line(
+        "/// Whether the `Origin` is allowed: exact origins byte for byte, patterns and regexes as",
+    );
     w.line("/// full, case-sensitive matches.");
     w.open(format!("fn {name}(origin: &HeaderValue) -> bool {{"));
     if !exact.is_empty() {
@@ -286,7 +289,9 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         Allow::Omit => {}
         Allow::Static(s) if s == "*" => chain.push(".allow_headers(AllowHeaders::any())".into()),
         Allow::Static(s) if s.starts_with("*, ") => {
-            chain.push("// `*` plus Authorization: echoing what is asked for grants exactly that.".into());
+            chain.push(
+                "// `*` plus Authorization: echoing what is asked for grants exactly that.".into(),
+            );
             chain.push(".allow_headers(AllowHeaders::mirror_request())".into());
         }
         Allow::Static(s) => chain.push(format!(".allow_headers({})", header_names(s))),
