@@ -21,6 +21,10 @@
 //!   reaches the application behind.
 //! - **Upstream headers.** `proxy_hide_header` removes an upstream's own CORS headers, so they
 //!   are never doubled (two `Access-Control-Allow-Origin` values fail the browser's check).
+//! - **The application behind.** In the include shape each location ends with
+//!   `include corsc-upstream*.conf;`: a file beside nginx.conf that holds the deployment's
+//!   `proxy_pass` (nginx does not inherit it into a location). Without one nginx serves the
+//!   location itself.
 //! - **Hash sizes.** `map_hash_max_size` and `map_hash_bucket_size` are sized from the longest
 //!   and the number of exact origins, so a list of 10,000 loads without a warning. They are
 //!   http-level directives: a configuration that sets them already must drop its own.
@@ -513,8 +517,16 @@ fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str
     for h in CORS_RESPONSE_HEADERS {
         w.line(format!("proxy_hide_header {h};"));
     }
-    if let Some(b) = body {
-        w.line(format!("return 200 {};", quote(b)));
+    match body {
+        Some(b) => w.line(format!("return 200 {};", quote(b))),
+        None => {
+            // A location needs its own content handler (`proxy_pass` is not inherited), so the
+            // application behind is named in a file of the deployment's own; the glob makes it
+            // optional. Upstream CORS headers are hidden above, so the browser sees one set.
+            w.comment("Where other requests go: a `corsc-upstream.conf` beside nginx.conf, e.g.");
+            w.comment("`proxy_pass http://127.0.0.1:3000;`. Without it nginx serves the location itself.");
+            w.line("include corsc-upstream*.conf;");
+        }
     }
     w.close("}");
 }
