@@ -16,16 +16,14 @@ use super::output;
 use crate::source::Source;
 use crate::syntax;
 
+/// One input with its parse result: the syntax tree, or the syntax errors.
+pub(crate) type Parsed = (
+    Source,
+    Result<syntax::ast::File, Vec<crate::diagnostics::Diagnostic>>,
+);
+
 /// Reads the inputs and validates `--profile` against them; `None` after a fatal error.
-pub(crate) fn load(
-    args: &InputArgs,
-    color: bool,
-) -> Option<
-    Vec<(
-        Source,
-        Result<syntax::ast::File, Vec<crate::diagnostics::Diagnostic>>,
-    )>,
-> {
+pub(crate) fn load(args: &InputArgs, color: bool) -> Option<Vec<Parsed>> {
     let sources = match inputs::read_all(&args.files, &args.stdin_filename) {
         Ok(s) => s,
         Err(errors) => {

@@ -39,12 +39,13 @@ pub(crate) mod wildcard_with_credentials;
 use crate::diagnostics::{Edit, Fix};
 use crate::ir::{HostPattern, OriginEntry, OriginKind, PolicySet};
 use crate::source::Span;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 /// Every origin entry of every policy, each once (entries reached through a shared set appear
 /// in several policies but are reported at one place).
 pub(crate) fn unique_entries(set: &PolicySet) -> Vec<&OriginEntry> {
-    let mut seen: std::collections::HashSet<Span> = std::collections::HashSet::new();
+    let mut seen: HashSet<Span> = HashSet::new();
     let mut out = Vec::new();
     for p in &set.policies {
         for e in &p.origins.value {
@@ -99,15 +100,17 @@ pub(crate) struct EntryUse<'a> {
 /// in a shared set is as dangerous as the most permissive policy that includes it.
 pub(crate) fn entry_uses(set: &PolicySet) -> Vec<EntryUse<'_>> {
     let mut out: Vec<EntryUse<'_>> = Vec::new();
+    let mut index: HashMap<Span, usize> = HashMap::new();
     for p in &set.policies {
         for e in &p.origins.value {
             let cred = p.credentials.value;
-            if let Some(u) = out.iter_mut().find(|u| u.entry.span == e.span) {
+            if let Some(u) = index.get(&e.span).and_then(|&i| out.get_mut(i)) {
                 if cred && !u.credentialed {
                     u.credentialed = true;
                     u.credentials = p.credentials.span;
                 }
             } else {
+                index.insert(e.span, out.len());
                 out.push(EntryUse {
                     entry: e,
                     credentials: if cred { p.credentials.span } else { None },
