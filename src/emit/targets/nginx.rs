@@ -524,7 +524,9 @@ fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str
             // application behind is named in a file of the deployment's own; the glob makes it
             // optional. Upstream CORS headers are hidden above, so the browser sees one set.
             w.comment("Where other requests go: a `corsc-upstream.conf` beside nginx.conf, e.g.");
-            w.comment("`proxy_pass http://127.0.0.1:3000;`. Without it nginx serves the location itself.");
+            w.comment(
+                "`proxy_pass http://127.0.0.1:3000;`. Without it nginx serves the location itself.",
+            );
             w.line("include corsc-upstream*.conf;");
         }
     }
