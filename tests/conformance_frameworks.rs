@@ -159,3 +159,32 @@ fn express_output_passes_node_check() {
 fn express_conforms() {
     run(&express());
 }
+
+fn python_check(p: &std::path::Path) -> Command {
+    let py = std::env::var_os("CORSC_PYTHON").unwrap_or_else(|| "python3".into());
+    let mut c = Command::new(py);
+    c.args(["-m", "py_compile"]).arg(p);
+    c
+}
+
+fn starlette() -> Case {
+    Case {
+        target: "starlette",
+        framework: "starlette",
+        runtime: Runtime::Python,
+        packages: &["starlette", "uvicorn"],
+        file_name: "corsc_cors.py",
+        features: Features::all(),
+        batch: 70,
+    }
+}
+
+#[test]
+fn starlette_output_passes_py_compile() {
+    syntax_check(&starlette(), python_check);
+}
+
+#[test]
+fn starlette_conforms() {
+    run(&starlette());
+}

@@ -28,6 +28,8 @@ pub enum Limit {
     WildcardHeadersEchoAll,
     /// The configuration holds one policy: several policies are refused.
     OnePolicy,
+    /// `methods *` cannot be said: the library expands `*` to a fixed list of methods.
+    NoMethodWildcard,
     /// `methods *` has no equivalent: the library answers only from a fixed method list (and
     /// its "any method" is a fixed list of the standard ones, which `PURGE` is not in).
     MethodWildcard,
@@ -141,6 +143,15 @@ pub fn check(
                         format!("{library} cannot send `Access-Control-Max-Age: 0`: it leaves the header out, and browsers then cache the preflight for 5 s"),
                         policy.max_age.span.unwrap_or(policy.name.span),
                         "remove `max-age` (browsers then cache for 5 s), or use at least 1 s",
+                    );
+                }
+            }
+            Limit::NoMethodWildcard => {
+                if let Some(span) = policy.methods.value.any {
+                    refuse(
+                        format!("{library} cannot express `methods *`: it expands `*` to a fixed list of methods"),
+                        span,
+                        "list the methods",
                     );
                 }
             }

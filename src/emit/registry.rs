@@ -39,6 +39,7 @@ pub static TARGETS: &[&dyn Target] = &[
     &targets::apache::Apache,
     &targets::express::Express,
     &targets::nginx::Nginx,
+    &targets::starlette::Starlette,
     &targets::tower_http::TowerHttp,
 ];
 

@@ -5,4 +5,5 @@ pub mod apache;
 pub mod express;
 pub mod frameworks;
 pub mod nginx;
+pub mod starlette;
 pub mod tower_http;
