@@ -4,6 +4,7 @@ pub mod actix;
 pub mod apache;
 pub mod express;
 pub mod frameworks;
+pub mod go;
 pub mod nginx;
 pub mod starlette;
 pub mod tower_http;

@@ -1,0 +1,354 @@
+//! Go: a package configuring `github.com/rs/cors` (the 1.7 API, as Debian 12 ships it; later
+//! versions accept the same options) per policy, and one `Handler` that applies them by path.
+//!
+//! How the output works, and why:
+//!
+//! - **`corspolicy.Handler(app)`** wraps an `http.Handler`: each request goes through the
+//!   `*cors.Cors` of the policy whose scope is the most specific for the path (the evaluator's
+//!   rule, on the escaped path as sent), other paths reach the application untouched.
+//! - **Origins are decided by corsc's code, not by rs/cors' lists.** rs/cors lower-cases
+//!   listed origins and reads one `*` as a prefix-and-suffix match (`https://*example.org`
+//!   admits `https://evilexample.org`). `AllowOriginFunc` gets the `Origin` as sent: exact
+//!   origins are a map lookup, patterns and `regex` entries are `regexp` (RE2) expressions
+//!   anchored `^…$` by the plan, a full match; only the subset of regex syntax that RE2 reads as
+//!   the evaluator does is accepted. `origins *` is `AllowedOrigins: ["*"]`, a literal `*`, and
+//!   the plan refuses it with credentials (rs/cors would send `*` with credentials).
+//! - **Methods.** rs/cors also checks actual requests' methods against its list and drops the
+//!   CORS headers of any other, so `GET`, `HEAD` and `POST` are always listed. It answers a
+//!   preflight with the requested method when listed; `methods *` has no equivalent (refused).
+//! - **Request headers.** Left empty, rs/cors allows four default headers; a policy without
+//!   `request-headers` lists `Origin`, which scripts can never set, so nothing is granted. `*`
+//!   and `mirror` echo every requested header, `authorization` included, so `*` is accepted
+//!   only with `Authorization` listed beside it.
+//! - **`max-age 0`** cannot be sent (rs/cors omits 0) and is refused; private network access
+//!   does not exist in rs/cors 1.7 and is refused.
+
+use super::frameworks::{header, scopes_text};
+use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::limits::Limit;
+use crate::emit::ownership::app_notice;
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::registry::Target;
+use crate::emit::writer::Writer;
+use crate::emit::{Output, Part, Provenance};
+
+/// The Go (rs/cors) target.
+pub struct Go;
+
+static CAPS: Capabilities = Capabilities {
+    min_version: "1.7 (github.com/rs/cors; Go 1.19)",
+    exact_origins: Support::Yes,
+    exact_lookup: Lookup::Hash,
+    subdomain_patterns: Support::Yes,
+    port_patterns: Support::Yes,
+    regex: Support::Yes,
+    regex_dialect: "Go regexp (RE2)",
+    regex_named_groups: false,
+    any_origin: Support::Yes,
+    credentials: Support::Yes,
+    header_mirroring: Support::Yes,
+    expose_any_with_credentials: Support::No,
+    max_age: Support::Yes,
+    private_network: Support::No,
+    path_scoping: Support::Yes,
+    shapes: &[Shape::Include],
+    modules: &["github.com/rs/cors"],
+    syntax: Syntax {
+        value_forbidden: &[],
+        regex_forbidden: &[],
+        max_token: 1 << 20,
+    },
+};
+
+static LIMITS: &[Limit] = &[
+    Limit::PortableRegex("Go regexp (RE2)"),
+    Limit::MethodWildcard,
+    Limit::WildcardHeadersEchoAll,
+    Limit::MaxAgeZeroOmitted,
+];
+
+impl Target for Go {
+    fn id(&self) -> &'static str {
+        "go"
+    }
+
+    fn name(&self) -> &'static str {
+        "rs/cors"
+    }
+
+    fn doc_short(&self) -> &'static str {
+        "a Go package with rs/cors options per policy and a Handler applying them by path"
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPS
+    }
+
+    fn limits(&self) -> &'static [Limit] {
+        LIMITS
+    }
+
+    fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let mut w = Writer::new();
+        header(&mut w, "//", provenance, "go", &CAPS);
+        w.line("//");
+        w.line("// Use: put this file in a package directory `corspolicy`, then");
+        w.line("// `http.ListenAndServe(addr, corspolicy.Handler(app))`.");
+        w.line("//");
+        for l in app_notice(plan.owner) {
+            w.line(format!("// {l}"));
+        }
+        w.blank();
+        w.line("// Package corspolicy answers CORS as the policy file says.");
+        w.line("package corspolicy");
+        let mut body = Writer::new();
+        for p in &plan.policies {
+            body.blank();
+            policy(&mut body, p);
+        }
+        body.blank();
+        dispatcher(&mut body, plan);
+        let body = body.finish();
+        w.blank();
+        w.line("import (");
+        w.line("\t\"net/http\"");
+        if body.contains("regexp.") {
+            w.line("\t\"regexp\"");
+        }
+        if body.contains("strings.") {
+            w.line("\t\"strings\"");
+        }
+        w.blank();
+        w.line("\t\"github.com/rs/cors\"");
+        w.line(")");
+        w.blank();
+        for line in body.lines() {
+            w.line(line);
+        }
+        // gofmt indents with tabs.
+        let text: String = w
+            .finish()
+            .lines()
+            .map(|l| {
+                let body = l.trim_start_matches(' ');
+                let depth = (l.len() - body.len()) / 4;
+                format!("{}{body}\n", "\t".repeat(depth))
+            })
+            .collect();
+        Output {
+            parts: vec![Part {
+                file_name: "corspolicy.go",
+                placement: "a package `corspolicy` of the application",
+                text,
+            }],
+        }
+    }
+}
+
+/// A Go interpreted string literal: `\`, `"` and control characters escaped.
+#[must_use]
+pub fn go_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A regex as a Go raw string (no escaping to undo) unless it holds a backquote.
+fn go_regex_literal(r: &str) -> String {
+    if r.contains('`') || r.chars().any(char::is_control) {
+        go_str(r)
+    } else {
+        format!("`{r}`")
+    }
+}
+
+/// A policy name as a Go identifier part: `tenant_api` → `tenantApi`.
+fn go_ident(ident: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in ident.chars() {
+        if c == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "p");
+    }
+    out
+}
+
+fn string_slice(items: &[&str]) -> String {
+    let q: Vec<String> = items.iter().map(|s| go_str(s)).collect();
+    format!("[]string{{{}}}", q.join(", "))
+}
+
+fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
+    let id = go_ident(&p.ident);
+    let mut fields: Vec<(String, String)> = Vec::new();
+    match &p.origins {
+        Origins::Any => fields.push(("AllowedOrigins".into(), string_slice(&["*"]))),
+        Origins::List { exact, regexes } => {
+            w.line(format!(
+                "// {id}Exact holds the exact origins of policy `{}`.",
+                p.name
+            ));
+            if exact.is_empty() {
+                w.line(format!("var {id}Exact = map[string]bool{{}}"));
+            } else {
+                w.open(format!("var {id}Exact = map[string]bool{{"));
+                // gofmt aligns the values of consecutive keys.
+                let width = exact.iter().map(|e| go_str(e).len() + 1).max().unwrap_or(0);
+                for e in exact {
+                    w.line(format!("{:width$} true,", format!("{}:", go_str(e))));
+                }
+                w.close("}");
+            }
+            if !regexes.is_empty() {
+                w.blank();
+                w.line(format!(
+                    "// {id}Regexps are its patterns and regexes, anchored: a full match."
+                ));
+                w.open(format!("var {id}Regexps = []*regexp.Regexp{{"));
+                for r in regexes {
+                    w.line(format!("regexp.MustCompile({}),", go_regex_literal(r)));
+                }
+                w.close("}");
+            }
+            w.blank();
+            w.line(format!(
+                "// {id}AllowsOrigin says whether policy `{}` allows an Origin, as sent.",
+                p.name
+            ));
+            w.open(format!("func {id}AllowsOrigin(origin string) bool {{"));
+            if regexes.is_empty() {
+                w.line(format!("return {id}Exact[origin]"));
+            } else {
+                w.open(format!("if {id}Exact[origin] {{"));
+                w.line("return true");
+                w.close("}");
+                w.open(format!("for _, re := range {id}Regexps {{"));
+                w.open("if re.MatchString(origin) {");
+                w.line("return true");
+                w.close("}");
+                w.close("}");
+                w.line("return false");
+            }
+            w.close("}");
+            w.blank();
+            fields.push(("AllowOriginFunc".into(), format!("{id}AllowsOrigin")));
+        }
+    }
+    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
+    if let Allow::Static(list) = &p.methods {
+        methods.extend(list.split(", "));
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    fields.push(("AllowedMethods".into(), string_slice(&methods)));
+    let headers: Vec<&str> = match &p.headers {
+        // Scripts can never set `Origin`: listing it grants nothing, where an empty list
+        // would grant rs/cors' four defaults.
+        Allow::Omit => vec!["Origin"],
+        Allow::Static(s) if s.starts_with('*') => vec!["*"],
+        Allow::Static(s) => s.split(", ").collect(),
+        Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
+    };
+    fields.push(("AllowedHeaders".into(), string_slice(&headers)));
+    if let Some(list) = &p.expose {
+        let e: Vec<&str> = list.split(", ").collect();
+        fields.push(("ExposedHeaders".into(), string_slice(&e)));
+    }
+    if p.credentials {
+        fields.push(("AllowCredentials".into(), "true".into()));
+    }
+    if let Some(age) = p.max_age {
+        fields.push(("MaxAge".into(), age.to_string()));
+    }
+    let width = fields.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0);
+    w.line(format!(
+        "// {id}Cors is policy `{}` ({}).",
+        p.name,
+        scopes_text(p)
+    ));
+    w.open(format!("func {id}Cors() *cors.Cors {{"));
+    w.open("return cors.New(cors.Options{");
+    for (k, v) in &fields {
+        w.line(format!("{:width$} {v},", format!("{k}:")));
+    }
+    w.close("})");
+    w.close("}");
+}
+
+fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
+    w.line("// policyFor returns which policy answers a request path (an index into the list");
+    w.line("// Handler builds): the most specific scope that covers it, -1 outside every scope.");
+    w.open("func policyFor(path string) int {");
+    let mut catch_all = false;
+    for loc in plan.locations.iter().rev() {
+        match &loc.scope {
+            Scope::Exact(path) => w.open(format!("if path == {} {{", go_str(path))),
+            Scope::Prefix(path) if path == "/" => {
+                catch_all = true;
+                if plan.locations.len() == 1 {
+                    w.line("_ = path");
+                }
+                w.line(format!("return {}", loc.policy));
+                break;
+            }
+            Scope::Prefix(path) => {
+                w.open(format!("if strings.HasPrefix(path, {}) {{", go_str(path)))
+            }
+        }
+        w.line(format!("return {}", loc.policy));
+        w.close("}");
+    }
+    if !catch_all {
+        w.line("return -1");
+    }
+    w.close("}");
+    w.blank();
+    w.line(
+        "// Handler wraps the application: each request goes through the rs/cors handler of the",
+    );
+    w.line("// policy whose scope covers its path; other paths reach next untouched.");
+    w.open("func Handler(next http.Handler) http.Handler {");
+    w.open("policies := []http.Handler{");
+    for p in &plan.policies {
+        w.line(format!("{}Cors().Handler(next),", go_ident(&p.ident)));
+    }
+    w.close("}");
+    w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
+    w.open("if i := policyFor(r.URL.EscapedPath()); i >= 0 {");
+    w.line("policies[i].ServeHTTP(w, r)");
+    w.line("return");
+    w.close("}");
+    w.line("next.ServeHTTP(w, r)");
+    w.close("})");
+    w.close("}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_strings_are_go() {
+        assert_eq!(go_ident("tenant_api"), "tenantApi");
+        assert_eq!(go_ident("2fa"), "p2fa");
+        assert_eq!(go_str("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
+    }
+}
