@@ -188,3 +188,25 @@ fn starlette_output_passes_py_compile() {
 fn starlette_conforms() {
     run(&starlette());
 }
+
+fn flask() -> Case {
+    Case {
+        target: "flask",
+        framework: "flask",
+        runtime: Runtime::Python,
+        packages: &["flask", "flask_cors"],
+        file_name: "corsc_cors.py",
+        features: Features::all(),
+        batch: 70,
+    }
+}
+
+#[test]
+fn flask_output_passes_py_compile() {
+    syntax_check(&flask(), python_check);
+}
+
+#[test]
+fn flask_conforms() {
+    run(&flask());
+}

@@ -38,6 +38,7 @@ pub static TARGETS: &[&dyn Target] = &[
     &targets::actix::Actix,
     &targets::apache::Apache,
     &targets::express::Express,
+    &targets::flask::Flask,
     &targets::go::Go,
     &targets::nginx::Nginx,
     &targets::starlette::Starlette,

@@ -3,6 +3,7 @@
 pub mod actix;
 pub mod apache;
 pub mod express;
+pub mod flask;
 pub mod frameworks;
 pub mod go;
 pub mod nginx;
