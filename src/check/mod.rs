@@ -208,7 +208,7 @@ impl<'a, 'd> Checker<'a, 'd> {
             let (msg, help) = match spec.placement {
                 Placement::Policy => (
                     format!("`{name}` belongs inside a policy"),
-                    format!("move it into a `policy NAME {{ … }}` block; to share origins between policies, declare a set: `origins NAME = [ … ]`"),
+                    "move it into a `policy NAME { … }` block; to share origins between policies, declare a set: `origins NAME = [ … ]`".to_string(),
                 ),
                 Placement::File => (
                     format!("`{name}` is a file-wide setting"),
