@@ -39,6 +39,8 @@ pub enum Limit {
     /// `max-age 0` is not sent (the library omits the header for 0), so browsers would cache
     /// the preflight for their default 5 s instead of not at all.
     MaxAgeZeroOmitted,
+    /// Path patterns match whole segments (`/api/**`): a prefix scope must end with `/`.
+    SegmentPrefixScopes,
 }
 
 /// Checks one policy against a target's limits; refusals go to `diags`.
@@ -134,6 +136,19 @@ pub fn check(
                             span,
                             "list the headers, or add `Authorization` beside `*` if scripts may send it",
                         );
+                    }
+                }
+            }
+            Limit::SegmentPrefixScopes => {
+                for scope in &policy.paths {
+                    if let crate::ir::PathScope::Prefix(p) = &scope.node {
+                        if !p.ends_with('/') {
+                            refuse(
+                                format!("{library} path patterns match whole segments; it cannot express the prefix `{}`", scope.node),
+                                scope.span,
+                                "end the prefix with `/` (`\"/api/*\"`), or list exact paths",
+                            );
+                        }
                     }
                 }
             }

@@ -41,6 +41,7 @@ pub static TARGETS: &[&dyn Target] = &[
     &targets::flask::Flask,
     &targets::go::Go,
     &targets::nginx::Nginx,
+    &targets::spring::Spring,
     &targets::starlette::Starlette,
     &targets::tower_http::TowerHttp,
 ];

@@ -113,7 +113,7 @@ fn origin(rng: &mut Rng, f: &Features) -> String {
             rng.pick(&[8443, 4443, 9000])
         ),
         2 => format!("\"https://*.{w}.example.test\""),
-        3 => format!("\"http://localhost:*\""),
+        3 => "\"http://localhost:*\"".to_string(),
         4 => format!("regex \"^https://pr-[0-9]+\\.{w}\\.example\\.test$\""),
         _ => format!("\"http://localhost:{}\"", rng.pick(&[3000, 5173, 8080])),
     }

@@ -186,7 +186,7 @@ fn go_ident(ident: &str) -> String {
         }
     }
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert_str(0, "p");
+        out.insert(0, 'p');
     }
     out
 }

@@ -7,5 +7,6 @@ pub mod flask;
 pub mod frameworks;
 pub mod go;
 pub mod nginx;
+pub mod spring;
 pub mod starlette;
 pub mod tower_http;

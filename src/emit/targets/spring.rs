@@ -1,0 +1,238 @@
+//! Spring MVC: a `@Configuration` class implementing `WebMvcConfigurer` whose
+//! `addCorsMappings(CorsRegistry)` registers one mapping per path scope.
+//!
+//! How the output works, and why:
+//!
+//! - **Mappings, most specific first.** Spring uses the first registered mapping whose path
+//!   pattern matches, so scopes are registered from the most specific to the least, as the
+//!   evaluator decides. A prefix scope `"/api/*"` is the pattern `/api/**` (which also matches
+//!   `/api` itself); an exact path is itself. Prefixes that do not end in `/` cannot be said
+//!   with segment patterns and are refused.
+//! - **Origins.** Exact origins only: `allowedOrigins(…)`. With subdomain or port patterns:
+//!   `allowedOriginPatterns(…)`, exact origins included, because `allowedOrigins` and patterns
+//!   are checked separately anyway. Spring's `*` in a host means "any characters", so
+//!   `https://*.example.org` also admits labels with characters outside `[a-z0-9-]` (`_`) under
+//!   the same base; `:[*]` is any port or none, as corsc's `:*`. `regex` entries have no
+//!   Spring equivalent and are refused. `allowedOrigins("*")` with credentials throws on every
+//!   request and `allowedOriginPatterns("*")` reflects every origin: the plan refuses `*` with
+//!   credentials, so neither is ever written.
+//! - **Defaults overridden.** A registration starts from "all origins, GET/HEAD/POST, every
+//!   header, max-age 1800": every list is written out. Spring rejects actual requests whose
+//!   method is not listed, so `GET`, `HEAD` and `POST` are always listed. Without `max-age`
+//!   the class sends 5, the browsers' own default when the header is absent.
+//! - **Request headers.** Spring echoes the requested headers it allows; `*` echoes them all,
+//!   `authorization` included, so `*` is accepted only with `Authorization` listed beside it.
+//! - **Private network** is not written (refused).
+
+use super::frameworks::{header, scopes_text};
+use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::limits::Limit;
+use crate::emit::ownership::app_notice;
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::registry::Target;
+use crate::emit::writer::Writer;
+use crate::emit::{Output, Part, Provenance};
+use crate::ir::{HostPattern, OriginKind, PortSpec};
+
+/// The Spring MVC target.
+pub struct Spring;
+
+static CAPS: Capabilities = Capabilities {
+    // `allowedOriginPatterns` appeared in 5.3.
+    min_version: "Spring Framework 5.3",
+    exact_origins: Support::Yes,
+    exact_lookup: Lookup::Linear,
+    subdomain_patterns: Support::Since("5.3"),
+    port_patterns: Support::Since("5.3"),
+    regex: Support::No,
+    regex_dialect: "none (origin patterns only)",
+    regex_named_groups: false,
+    any_origin: Support::Yes,
+    credentials: Support::Yes,
+    header_mirroring: Support::Yes,
+    expose_any_with_credentials: Support::No,
+    max_age: Support::Yes,
+    private_network: Support::No,
+    path_scoping: Support::Yes,
+    shapes: &[Shape::Include],
+    modules: &["spring-webmvc"],
+    syntax: Syntax {
+        value_forbidden: &[],
+        regex_forbidden: &[],
+        max_token: 1 << 20,
+    },
+};
+
+static LIMITS: &[Limit] = &[Limit::WildcardHeadersEchoAll, Limit::SegmentPrefixScopes];
+
+impl Target for Spring {
+    fn id(&self) -> &'static str {
+        "spring"
+    }
+
+    fn name(&self) -> &'static str {
+        "Spring"
+    }
+
+    fn doc_short(&self) -> &'static str {
+        "a Spring MVC @Configuration (WebMvcConfigurer.addCorsMappings), one mapping per path scope"
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPS
+    }
+
+    fn limits(&self) -> &'static [Limit] {
+        LIMITS
+    }
+
+    fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let mut w = Writer::new();
+        header(&mut w, "//", provenance, "spring", &CAPS);
+        w.line("//");
+        w.line("// Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let");
+        w.line("// component scanning find package `corsc.generated`). Under Spring Security also");
+        w.line("// enable `http.cors(…)`, so preflights are answered before authentication.");
+        w.line("//");
+        for l in app_notice(plan.owner) {
+            w.line(format!("// {l}"));
+        }
+        w.blank();
+        w.line("package corsc.generated;");
+        w.blank();
+        w.line("import org.springframework.context.annotation.Configuration;");
+        w.line("import org.springframework.web.servlet.config.annotation.CorsRegistry;");
+        w.line("import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;");
+        w.blank();
+        w.line("@Configuration");
+        w.open("public class CorscCorsConfiguration implements WebMvcConfigurer {");
+        w.line("@Override");
+        w.open("public void addCorsMappings(CorsRegistry registry) {");
+        w.line(
+            "// Spring uses the first mapping that matches: the most specific scope comes first.",
+        );
+        let mut first = true;
+        for loc in plan.locations.iter().rev() {
+            if !first {
+                w.blank();
+            }
+            first = false;
+            mapping(&mut w, &plan.policies[loc.policy], &loc.scope);
+        }
+        w.close("}");
+        w.close("}");
+        Output {
+            parts: vec![Part {
+                file_name: "CorscCorsConfiguration.java",
+                placement: "a class of the Spring application",
+                text: w.finish(),
+            }],
+        }
+    }
+}
+
+/// A Java string literal.
+#[must_use]
+pub fn java_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn args(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|s| java_str(s))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A corsc pattern in Spring's origin-pattern syntax.
+fn spring_pattern(scheme: &str, host: &HostPattern, port: PortSpec) -> String {
+    let host = match host {
+        HostPattern::Exact(h) => h.clone(),
+        HostPattern::Subdomains(base) => format!("*.{base}"),
+    };
+    let port = match port {
+        PortSpec::Default => String::new(),
+        PortSpec::Fixed(n) => format!(":{n}"),
+        PortSpec::Any => ":[*]".to_string(),
+    };
+    format!("{scheme}://{host}{port}")
+}
+
+fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
+    let path = match scope {
+        Scope::Exact(path) => path.clone(),
+        Scope::Prefix(path) => format!("{path}**"),
+    };
+    w.line(format!("// policy `{}` ({})", p.name, scopes_text(p)));
+    w.line(format!("registry.addMapping({})", java_str(&path)));
+    let mut chain: Vec<String> = Vec::new();
+    match &p.origins {
+        Origins::Any => chain.push(format!(".allowedOrigins({})", args(&["*"]))),
+        Origins::List { exact, .. } => {
+            let mut patterns: Vec<String> = p
+                .policy
+                .origins
+                .value
+                .iter()
+                .filter_map(|o| match &o.kind {
+                    OriginKind::Pattern(pat) => {
+                        Some(spring_pattern(&pat.scheme, &pat.host, pat.port))
+                    }
+                    _ => None,
+                })
+                .collect();
+            patterns.sort();
+            patterns.dedup();
+            if patterns.is_empty() {
+                let e: Vec<&str> = exact.iter().map(String::as_str).collect();
+                chain.push(format!(".allowedOrigins({})", args(&e)));
+            } else {
+                let mut all: Vec<&str> = exact.iter().map(String::as_str).collect();
+                all.extend(patterns.iter().map(String::as_str));
+                chain.push(format!(".allowedOriginPatterns({})", args(&all)));
+            }
+        }
+    }
+    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
+    match &p.methods {
+        Allow::Static(s) if s == "*" => methods = vec!["*"],
+        Allow::Static(list) => methods.extend(list.split(", ")),
+        Allow::Mirror | Allow::MirrorUnlessAuthorization => methods = vec!["*"],
+        Allow::Omit => {}
+    }
+    methods.sort_unstable();
+    methods.dedup();
+    chain.push(format!(".allowedMethods({})", args(&methods)));
+    let headers: Vec<&str> = match &p.headers {
+        Allow::Omit => Vec::new(),
+        Allow::Static(s) if s.starts_with('*') => vec!["*"],
+        Allow::Static(s) => s.split(", ").collect(),
+        Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
+    };
+    chain.push(format!(".allowedHeaders({})", args(&headers)));
+    if let Some(list) = &p.expose {
+        let e: Vec<&str> = list.split(", ").collect();
+        chain.push(format!(".exposedHeaders({})", args(&e)));
+    }
+    if p.credentials {
+        chain.push(".allowCredentials(true)".to_string());
+    }
+    chain.push(format!(".maxAge({})", p.max_age.unwrap_or(5)));
+    let n = chain.len();
+    for (i, c) in chain.iter().enumerate() {
+        let end = if i + 1 == n { ";" } else { "" };
+        w.line(format!("        {c}{end}"));
+    }
+}
