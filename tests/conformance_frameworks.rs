@@ -210,3 +210,52 @@ fn flask_output_passes_py_compile() {
 fn flask_conforms() {
     run(&flask());
 }
+
+fn django() -> Case {
+    Case {
+        target: "django",
+        framework: "django",
+        runtime: Runtime::Python,
+        packages: &["django", "corsheaders"],
+        file_name: "cors_settings.py",
+        // One policy per settings module, and no echoed header lists.
+        features: Features {
+            several_policies: false,
+            mirror_headers: false,
+            ..Features::all()
+        },
+        // Django settings are per process: one module per app process.
+        batch: 1,
+    }
+}
+
+/// `python -m django check` on a settings module that imports the fragment as a user would.
+fn django_check(fragment: &std::path::Path) -> Command {
+    let dir = fragment.parent().expect("dir");
+    std::fs::write(
+        dir.join("corsc_check_settings.py"),
+        "from cors_settings import *  # noqa: F401,F403\n\
+         SECRET_KEY = \"corsc-check\"\n\
+         INSTALLED_APPS = [\"corsheaders\"]\n\
+         MIDDLEWARE = [\"corsheaders.middleware.CorsMiddleware\", \"django.middleware.common.CommonMiddleware\"]\n\
+         ROOT_URLCONF = \"corsc_check_settings\"\n\
+         urlpatterns = []\n",
+    )
+    .expect("settings");
+    let py = std::env::var_os("CORSC_PYTHON").unwrap_or_else(|| "python3".into());
+    let mut c = Command::new(py);
+    c.args(["-m", "django", "check", "--fail-level", "WARNING"])
+        .env("PYTHONPATH", dir)
+        .env("DJANGO_SETTINGS_MODULE", "corsc_check_settings");
+    c
+}
+
+#[test]
+fn django_output_passes_django_check() {
+    syntax_check(&django(), django_check);
+}
+
+#[test]
+fn django_conforms() {
+    run(&django());
+}

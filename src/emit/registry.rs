@@ -37,6 +37,7 @@ pub trait Target: Sync {
 pub static TARGETS: &[&dyn Target] = &[
     &targets::actix::Actix,
     &targets::apache::Apache,
+    &targets::django::Django,
     &targets::express::Express,
     &targets::flask::Flask,
     &targets::go::Go,

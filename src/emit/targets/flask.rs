@@ -183,7 +183,10 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
             w.line("\"send_wildcard\": False,");
         }
     }
-    w.line(format!("\"supports_credentials\": {},", py_bool(p.credentials)));
+    w.line(format!(
+        "\"supports_credentials\": {},",
+        py_bool(p.credentials)
+    ));
     let mut methods: Vec<String> = ["GET", "HEAD", "POST"].map(String::from).to_vec();
     if let Allow::Static(s) = &p.methods {
         for m in split(s) {

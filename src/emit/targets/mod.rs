@@ -2,6 +2,7 @@
 
 pub mod actix;
 pub mod apache;
+pub mod django;
 pub mod express;
 pub mod flask;
 pub mod frameworks;

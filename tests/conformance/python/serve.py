@@ -109,15 +109,17 @@ def django_app(path):
         DEBUG=False,
         ALLOWED_HOSTS=["127.0.0.1"],
         ROOT_URLCONF="corsc_test_settings",
-        INSTALLED_APPS=[],
-        MIDDLEWARE=["django.middleware.common.CommonMiddleware"],
+        INSTALLED_APPS=["corsheaders"],
+        MIDDLEWARE=[
+            "corsheaders.middleware.CorsMiddleware",
+            "django.middleware.common.CommonMiddleware",
+        ],
         USE_TZ=True,
     )
     fragment = load(path, "corsc_cors_settings")
     for k, v in vars(fragment).items():
         if k.isupper():
             setattr(settings, k, v)
-    fragment.apply(settings.__dict__) if hasattr(fragment, "apply") else None
     from django.http import JsonResponse
     from django.urls import re_path
     from django.views.decorators.csrf import csrf_exempt
