@@ -6,7 +6,7 @@ use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 pub(crate) struct MaxAgeExceedsBrowserCap;
 
 static META: RuleMeta = RuleMeta {
-    code: "P302",
+    code: "P351",
     name: "max-age-exceeds-browser-cap",
     category: Category::Portability,
     default_level: Level::Note,

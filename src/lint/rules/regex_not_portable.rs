@@ -7,7 +7,7 @@ use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 pub(crate) struct RegexNotPortable;
 
 static META: RuleMeta = RuleMeta {
-    code: "P301",
+    code: "P350",
     name: "regex-not-portable",
     category: Category::Portability,
     default_level: Level::Warning,
