@@ -296,7 +296,36 @@ fn message(d: &Diagnostic) -> String {
 /// Builds the SARIF log for every file's diagnostics.
 #[must_use]
 pub fn log(files: &[(Source, Vec<Diagnostic>)]) -> Log {
-    let rules = descriptors();
+    let mut rules = descriptors();
+    // Codes from other stages (the emit stage's `P3xx`) get a descriptor of their own, so
+    // `ruleIndex` always points at the right rule.
+    for (_, diags) in files {
+        for d in diags {
+            if !rules.iter().any(|r| r.id == d.code) {
+                rules.push(ReportingDescriptor {
+                    id: d.code,
+                    name: d.name,
+                    short_description: Text {
+                        text: d.name.replace('-', " "),
+                    },
+                    full_description: Text {
+                        text: d.name.replace('-', " "),
+                    },
+                    help: MultiformatText {
+                        text: format!("`corsc explain {}`", d.code),
+                        markdown: format!("`corsc explain {}`", d.code),
+                    },
+                    help_uri: docs::help_uri(d.code),
+                    default_configuration: Configuration { level: "error" },
+                    properties: RuleProperties {
+                        tags: vec!["portability", "cors"],
+                        category: "error",
+                        security_severity: None,
+                    },
+                });
+            }
+        }
+    }
     let mut results = Vec::new();
     for (source, diags) in files {
         for d in diags {
