@@ -160,6 +160,32 @@ fn express_conforms() {
     run(&express());
 }
 
+fn fastify() -> Case {
+    Case {
+        target: "fastify",
+        framework: "fastify",
+        runtime: Runtime::Node,
+        packages: &["fastify", "@fastify/cors"],
+        file_name: "corsc-fastify.cjs",
+        features: Features::all(),
+        batch: 70,
+    }
+}
+
+#[test]
+fn fastify_output_passes_node_check() {
+    syntax_check(&fastify(), |p| {
+        let mut c = Command::new("node");
+        c.arg("--check").arg(p);
+        c
+    });
+}
+
+#[test]
+fn fastify_conforms() {
+    run(&fastify());
+}
+
 fn python_check(p: &std::path::Path) -> Command {
     let py = std::env::var_os("CORSC_PYTHON").unwrap_or_else(|| "python3".into());
     let mut c = Command::new(py);

@@ -8,7 +8,7 @@ mod frameworks;
 use frameworks::{compile, examples, Refusal};
 
 /// The framework targets.
-const TARGETS: &[&str] = &["django", "express", "flask", "starlette"];
+const TARGETS: &[&str] = &["django", "express", "fastify", "flask", "starlette"];
 
 fn stem(name: &str) -> String {
     name.trim_start_matches("policies/")

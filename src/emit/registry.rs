@@ -39,6 +39,7 @@ pub static TARGETS: &[&dyn Target] = &[
     &targets::apache::Apache,
     &targets::django::Django,
     &targets::express::Express,
+    &targets::fastify::Fastify,
     &targets::flask::Flask,
     &targets::go::Go,
     &targets::nginx::Nginx,

@@ -4,6 +4,7 @@ pub mod actix;
 pub mod apache;
 pub mod django;
 pub mod express;
+pub mod fastify;
 pub mod flask;
 pub mod frameworks;
 pub mod go;

@@ -27,8 +27,14 @@ async function expressApp(mod) {
 async function fastifyApp(mod) {
     const fastify = require('fastify')({ logger: false });
     await fastify.register(require(path.resolve(mod)));
-    fastify.all('/*', async () => ({ ok: true }));
-    fastify.all('/', async () => ({ ok: true }));
+    // @fastify/cors declares `OPTIONS *` itself (a second OPTIONS route for the same path
+    // throws), so the app's routes take every other method.
+    const method = fastify.supportedMethods.filter((m) => m !== 'OPTIONS');
+    // Probes send a Content-Type without a body; the app reads no body at all.
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser('*', (req, payload, done) => done(null));
+    fastify.route({ method, url: '/*', handler: async () => ({ ok: true }) });
+    fastify.route({ method, url: '/', handler: async () => ({ ok: true }) });
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     return fastify.server.address().port;
 }

@@ -1,0 +1,429 @@
+//! Fastify: a CommonJS plugin built on `@fastify/cors`, registered in one line.
+//!
+//! How the output works, and why:
+//!
+//! - **One `@fastify/cors` registration, options per request.** The library declares the route
+//!   `OPTIONS *` each time it is registered, so it can be registered once per Fastify instance;
+//!   and plugin encapsulation only scopes routes declared inside the plugin, which the user's
+//!   routes are not. So the module registers it once, with a `delegator` that hands it the
+//!   options of the policy of the most specific scope for the request path (the last match in
+//!   a least-specific-first list, as the evaluator decides). The module's own function skips
+//!   Fastify's encapsulation (`Symbol.for('skip-override')`), so its hooks apply to every
+//!   route of the instance it is registered on.
+//! - **Origins are checked before the library runs.** `@fastify/cors` sends
+//!   `Access-Control-Allow-Credentials: true` to every origin, refused ones included. An
+//!   `onRequest` hook registered before the library finds the policy and checks the origin: a
+//!   refused origin (or none) gets `Vary: Origin`; a refused preflight is answered `403` with
+//!   nothing else, so the application never sees it; any other request goes on, and the
+//!   delegator tells the library `origin: false` (no CORS headers). Only an allowed origin
+//!   reaches the library's options, with the same allowlist, so it reflects that origin.
+//! - **Only real preflights are preflights.** With `strictPreflight` (the default) the library
+//!   answers `400` to an `OPTIONS` without `Origin` or `Access-Control-Request-Method`; the
+//!   module sets `preflight` per request, so such an `OPTIONS` is an ordinary request.
+//! - **Origin matching.** Exact origins are compared with `===` (a `Set`), patterns and
+//!   `regex` entries are `RegExp`s anchored by corsc, built without flags.
+//! - **Never `*` with credentials.** The plan refuses it; the library would send `*` with
+//!   `true`.
+//! - **Lists the library would widen or garble.** Left out, `methods` defaults to
+//!   `GET,HEAD,POST`, `allowedHeaders` to echoing whatever is asked, and an `undefined`
+//!   `maxAge` or `exposedHeaders` is sent as the word `undefined`; the module passes `''`, `[]`
+//!   and `null` instead. Echoes the policy asks for (`methods *` or `request-headers *` with
+//!   credentials, `request-headers mirror`) are computed per request, with their `Vary`.
+//! - **`Vary: Origin`** is sent by the library on every response it sees, since its options
+//!   are decided per request: more than a `*` policy needs, never less.
+//! - **Private network.** `@fastify/cors` has no option for it: refused by the plan.
+
+use super::frameworks::{header, js_string, scopes, scopes_text};
+use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::limits::Limit;
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::registry::Target;
+use crate::emit::writer::{comment_safe, Writer};
+use crate::emit::{Output, Part, Provenance};
+
+/// The Fastify target.
+pub struct Fastify;
+
+static CAPS: Capabilities = Capabilities {
+    min_version: "5 (with @fastify/cors 11)",
+    exact_origins: Support::Yes,
+    exact_lookup: Lookup::Hash,
+    subdomain_patterns: Support::Yes,
+    port_patterns: Support::Yes,
+    regex: Support::Yes,
+    regex_dialect: "JavaScript RegExp",
+    regex_named_groups: false,
+    any_origin: Support::Yes,
+    credentials: Support::Yes,
+    header_mirroring: Support::Yes,
+    expose_any_with_credentials: Support::No,
+    max_age: Support::Yes,
+    private_network: Support::No,
+    path_scoping: Support::Yes,
+    shapes: &[Shape::Include],
+    modules: &["@fastify/cors"],
+    syntax: Syntax {
+        value_forbidden: &[],
+        regex_forbidden: &[],
+        max_token: 1 << 20,
+    },
+};
+
+static LIMITS: &[Limit] = &[Limit::PortableRegex("JavaScript RegExp")];
+
+impl Target for Fastify {
+    fn id(&self) -> &'static str {
+        "fastify"
+    }
+
+    fn name(&self) -> &'static str {
+        "Fastify (@fastify/cors)"
+    }
+
+    fn doc_short(&self) -> &'static str {
+        "a CommonJS Fastify plugin built on `@fastify/cors`, registered in one line"
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPS
+    }
+
+    fn limits(&self) -> &'static [Limit] {
+        LIMITS
+    }
+
+    fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let mut w = Writer::new();
+        header(&mut w, "//", provenance, "fastify", &CAPS);
+        for l in [
+            "",
+            "Fastify plugin answering CORS for the policies below, built on `@fastify/cors`.",
+            "",
+            "CommonJS:  await app.register(require('./corsc-fastify.cjs'));",
+            "ESM:       import corsc from './corsc-fastify.cjs';  await app.register(corsc);",
+            "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
+            "",
+            "Register it once, on the root instance, before the routes and before authentication",
+            "(preflights carry no credentials), and do not register `@fastify/cors` besides it.",
+            "`@fastify/cors` declares the route `OPTIONS *`: the application cannot declare",
+            "OPTIONS routes of its own (`app.all('/*')` throws; list the other methods).",
+        ] {
+            w.line(format!("//{}{l}", if l.is_empty() { "" } else { " " }));
+        }
+        w.line("'use strict';");
+        w.blank();
+        w.line("const fastifyCors = require('@fastify/cors');");
+        w.blank();
+        for line in RUNTIME.lines() {
+            w.line(line);
+        }
+        for p in &plan.policies {
+            w.blank();
+            policy(&mut w, p);
+        }
+        w.blank();
+        w.line("// Least specific first: the last scope that matches a path wins.");
+        w.open("const scopes = [");
+        for (scope, p) in scopes(plan) {
+            let (exact, path) = match scope {
+                Scope::Exact(x) => (true, x),
+                Scope::Prefix(x) => (false, x),
+            };
+            w.line(format!(
+                "{{ exact: {exact}, path: {}, policy: {} }},",
+                js_string(path),
+                p.ident
+            ));
+        }
+        w.close("];");
+        for line in PLUGIN.lines() {
+            w.line(line);
+        }
+        let names: Vec<String> = plan
+            .policies
+            .iter()
+            .map(|p| format!("{}: {}", js_string(p.name), p.ident))
+            .collect();
+        w.line(format!(
+            "module.exports.policies = {{ {} }};",
+            names.join(", ")
+        ));
+        Output {
+            parts: vec![Part {
+                file_name: "corsc-fastify.cjs",
+                placement: "next to the Fastify app",
+                text: w.finish(),
+            }],
+        }
+    }
+}
+
+/// The helpers every generated module carries: the preflight test, `Vary`, and the builder
+/// of one policy's per-request options.
+const RUNTIME: &str = r#"const MIRROR = Symbol('mirror the request');
+const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
+
+/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
+function isPreflight(req) {
+    return req.method === 'OPTIONS'
+        && typeof req.headers.origin === 'string'
+        && typeof req.headers['access-control-request-method'] === 'string';
+}
+
+/** Whether Access-Control-Request-Headers names authorization, which `*` never covers. */
+function namesAuthorization(requested) {
+    return String(requested || '').split(',').some((h) => h.trim().toLowerCase() === 'authorization');
+}
+
+/** Adds a header name to Vary, keeping what is there. */
+function vary(reply, name) {
+    const current = reply.getHeader('Vary');
+    const text = Array.isArray(current) ? current.join(', ') : String(current || '');
+    const names = text.split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+    if (names.length === 0) {
+        reply.header('Vary', name);
+    } else if (!names.includes('*') && !names.includes(name.toLowerCase())) {
+        reply.header('Vary', `${text}, ${name}`);
+    }
+}
+
+/** One policy: its origin test, and the `@fastify/cors` options for an allowed request. */
+function policy(spec) {
+    const exact = new Set(spec.exact);
+    const origin = spec.anyOrigin ? '*' : [...spec.exact, ...spec.patterns];
+    return {
+        anyOrigin: spec.anyOrigin,
+        mirrorsMethods: spec.methods === MIRROR,
+        mirrorsHeaders: spec.allowedHeaders === MIRROR || spec.allowedHeaders === MIRROR_UNLESS_AUTHORIZATION,
+        allows(requestOrigin) {
+            return typeof requestOrigin === 'string'
+                && (spec.anyOrigin || exact.has(requestOrigin) || spec.patterns.some((re) => re.test(requestOrigin)));
+        },
+        options(req) {
+            let methods = spec.methods;
+            if (methods === MIRROR) {
+                methods = req.headers['access-control-request-method'] || '';
+            }
+            let allowedHeaders = spec.allowedHeaders;
+            if (allowedHeaders === MIRROR) {
+                allowedHeaders = null; // @fastify/cors echoes Access-Control-Request-Headers
+            } else if (allowedHeaders === MIRROR_UNLESS_AUTHORIZATION) {
+                allowedHeaders = namesAuthorization(req.headers['access-control-request-headers']) ? [] : null;
+            }
+            return {
+                origin,
+                credentials: spec.credentials,
+                methods,
+                allowedHeaders,
+                exposedHeaders: spec.exposedHeaders,
+                maxAge: spec.maxAge,
+                // Only a real preflight is answered as one; any other OPTIONS goes on.
+                preflight: isPreflight(req),
+                strictPreflight: false,
+                optionsSuccessStatus: 204,
+            };
+        },
+    };
+}"#;
+
+/// The plugin: the origin check, the `@fastify/cors` registration, and the exports.
+const PLUGIN: &str = r#"
+/** The policy of the most specific scope for a request URL, or null. */
+function policyFor(url) {
+    const path = String(url || '').split('?')[0].split('#')[0];
+    let found = null;
+    for (const s of scopes) {
+        if (s.exact ? path === s.path : path.startsWith(s.path)) {
+            found = s.policy;
+        }
+    }
+    return found;
+}
+
+/**
+ * The plugin. Its onRequest hook runs before the one of @fastify/cors: a refused origin never
+ * reaches the library, which would send it Access-Control-Allow-Credentials.
+ */
+function corsc(fastify, _options, done) {
+    fastify.decorateRequest('corscPolicy', null);
+    fastify.addHook('onRequest', function corscOrigin(req, reply, next) {
+        const p = policyFor(req.url);
+        if (p === null) {
+            return next();
+        }
+        if (!p.anyOrigin) {
+            vary(reply, 'Origin');
+        }
+        if (!p.allows(req.headers.origin)) {
+            if (isPreflight(req)) {
+                reply.code(403).header('Content-Length', '0').send();
+                return undefined;
+            }
+            return next();
+        }
+        if (isPreflight(req)) {
+            if (p.mirrorsMethods) {
+                vary(reply, 'Access-Control-Request-Method');
+            }
+            if (p.mirrorsHeaders) {
+                vary(reply, 'Access-Control-Request-Headers');
+            }
+        }
+        req.corscPolicy = p;
+        return next();
+    });
+    fastify.register(fastifyCors, {
+        delegator(req, callback) {
+            const p = req.corscPolicy;
+            callback(null, p === null ? { origin: false } : p.options(req));
+        },
+    });
+    done();
+}
+
+// Not encapsulated: the hooks apply to every route of the instance the plugin is registered on.
+corsc[Symbol.for('skip-override')] = true;
+corsc[Symbol.for('fastify.display-name')] = 'corsc';
+
+module.exports = corsc;
+module.exports.default = corsc;
+module.exports.corsc = corsc;"#;
+
+fn allow_js(a: &Allow, omit: &str) -> String {
+    match a {
+        Allow::Omit => omit.to_string(),
+        Allow::Static(s) => js_string(s),
+        Allow::Mirror => "MIRROR".to_string(),
+        Allow::MirrorUnlessAuthorization => "MIRROR_UNLESS_AUTHORIZATION".to_string(),
+    }
+}
+
+fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
+    w.line(format!(
+        "// policy `{}` ({})",
+        comment_safe(p.name),
+        comment_safe(&scopes_text(p))
+    ));
+    w.open(format!("const {} = policy({{", p.ident));
+    match &p.origins {
+        Origins::Any => {
+            w.line("anyOrigin: true,");
+            w.line("exact: [],");
+            w.line("patterns: [],");
+        }
+        Origins::List { exact, regexes } => {
+            w.line("anyOrigin: false,");
+            if exact.is_empty() {
+                w.line("exact: [],");
+            } else {
+                w.open("exact: [");
+                for o in exact {
+                    w.line(format!("{},", js_string(o)));
+                }
+                w.close("],");
+            }
+            if regexes.is_empty() {
+                w.line("patterns: [],");
+            } else {
+                w.open("patterns: [");
+                for r in regexes {
+                    w.line(format!("new RegExp({}),", js_string(r)));
+                }
+                w.close("],");
+            }
+        }
+    }
+    w.line(format!("credentials: {},", p.credentials));
+    w.line(format!("methods: {},", allow_js(&p.methods, "''")));
+    w.line(format!("allowedHeaders: {},", allow_js(&p.headers, "[]")));
+    match &p.expose {
+        Some(e) => w.line(format!("exposedHeaders: {},", js_string(e))),
+        None => w.line("exposedHeaders: null,"),
+    }
+    match p.max_age {
+        Some(n) => w.line(format!("maxAge: {n},")),
+        None => w.line("maxAge: null,"),
+    }
+    w.close("});");
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Diagnostic;
+    use crate::emit::{self, Options, Provenance, Shape};
+
+    fn compile(text: &str) -> Result<String, Vec<Diagnostic>> {
+        let src = crate::source::Source::new("t.cors", text.to_string());
+        let file = crate::syntax::parse(&src).expect("parses");
+        let set = crate::check::check(&file, None).policies.expect("checks");
+        let prov = Provenance::new("t.cors", text.as_bytes(), None);
+        let options = Options {
+            shape: Shape::Include,
+            listen: "127.0.0.1:8080".to_string(),
+        };
+        let target = emit::find("fastify").expect("registered");
+        emit::compile(&set, target, &options, &prov).map(|o| o.joined())
+    }
+
+    #[test]
+    fn lists_the_library_would_widen_are_given_explicitly() {
+        let out = compile("policy p {\n  origins \"https://a.example\"\n}\n").expect("compiles");
+        // No methods, no headers, no max-age, no exposed headers: never the library defaults
+        // (`GET,HEAD,POST`, echoing the request) nor `undefined`.
+        assert!(out.contains("methods: '',"), "{out}");
+        assert!(out.contains("allowedHeaders: [],"), "{out}");
+        assert!(out.contains("maxAge: null,"), "{out}");
+        assert!(out.contains("exposedHeaders: null,"), "{out}");
+        assert!(!out.contains("undefined,"), "{out}");
+        // Only real preflights are answered as preflights.
+        assert!(out.contains("preflight: isPreflight(req),"), "{out}");
+    }
+
+    #[test]
+    fn patterns_are_anchored_flagless_regexps_and_max_age_zero_is_sent() {
+        let out = compile(
+            "policy p {\n  origins \"https://*.a.example\", \"http://localhost:*\"\n  credentials true\n  max-age 0\n}\n",
+        )
+        .expect("compiles");
+        let patterns: Vec<&str> = out
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("new RegExp("))
+            .collect();
+        assert_eq!(patterns.len(), 2, "{out}");
+        for p in patterns {
+            assert!(
+                p.starts_with("new RegExp(\"^") && p.ends_with("$\"),"),
+                "{p}"
+            );
+        }
+        assert!(out.contains("maxAge: 0,"), "{out}");
+        assert!(out.contains("credentials: true,"), "{out}");
+    }
+
+    #[test]
+    fn private_network_and_any_origin_with_credentials_are_refused_naming_the_library() {
+        for body in [
+            "origins \"https://a.example\"\n  private-network true",
+            "origins *\n  credentials true",
+        ] {
+            let d = compile(&format!("policy p {{\n  {body}\n}}\n")).expect_err(body);
+            assert_eq!(d[0].code, "P301", "{body}");
+            assert!(d[0].message.contains("@fastify/cors"), "{}", d[0].message);
+        }
+    }
+
+    #[test]
+    fn several_policies_are_dispatched_least_specific_first() {
+        let out = compile(
+            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/api/*\", \"/health\"\n  origins \"https://b.example\"\n}\n",
+        )
+        .expect("compiles");
+        let root = out.find("path: \"/\", policy: a").expect("root scope");
+        let api = out.find("path: \"/api/\", policy: b").expect("api scope");
+        let health = out
+            .find("exact: true, path: \"/health\"")
+            .expect("exact scope");
+        assert!(root < api && api < health, "{out}");
+    }
+}
