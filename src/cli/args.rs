@@ -80,6 +80,11 @@ corsc compile api.cors --target nginx --shape server -o cors.conf\n  \
 corsc compile api.cors --target nginx -o /etc/nginx/corsc/\n  \
 corsc compile api.cors --target apache --profile dev -o cors-apache.conf"
     )]
+    /// Compile every output listed in `corsc.yaml`; `--check` shows drift without writing.
+    #[command(
+        after_help = "The manifest lists what to build:\n\n  build:\n    - policy: policies/api.cors\n      target: nginx\n      output: deploy/nginx/\n    - policy: policies/api.cors\n      target: express\n      profile: dev\n      output: app/corsc-express.cjs\n\nPaths are relative to the manifest. Exit status: 0 built (or up to date with --check), 1 an output does not build (nothing is written) or, with --check, an output drifted, 2 usage or I/O errors."
+    )]
+    Build(BuildArgs),
     Compile(CompileArgs),
     /// List the compilation targets and what each can express.
     Targets(TargetsArgs),
@@ -338,4 +343,17 @@ pub struct TargetsArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Text)]
     pub format: TableFormat,
+}
+
+/// `build`'s options.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The manifest (default: `corsc.yaml` here or in the nearest parent directory).
+    #[arg(long, value_name = "PATH")]
+    pub manifest: Option<PathBuf>,
+
+    /// Write nothing; print a diff of every output that differs from what its policy
+    /// generates, and exit 1 if any does.
+    #[arg(long)]
+    pub check: bool,
 }

@@ -50,6 +50,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Lint(a) => commands::lint::run(a, color),
         Command::Rules(a) => commands::rules::run(a),
         Command::Explain(a) => commands::explain::run(a, color),
+        Command::Build(a) => commands::build::run(a, color),
         Command::Compile(a) => commands::compile::run(a, color),
         Command::Targets(a) => commands::targets::run(a),
         Command::Simulate(a) => commands::simulate::run(a, color),
