@@ -66,9 +66,10 @@ fn manifest_path(given: Option<&Path>) -> Result<PathBuf, InputError> {
         .find(|p| p.is_file())
         .ok_or_else(|| InputError {
             message: format!("no `{MANIFEST}` here or in any parent directory"),
-            help: Some(format!(
+            help: Some(
                 "create one listing what to build, or name it with `--manifest PATH`:\n\nbuild:\n  - policy: policies/api.cors\n    target: nginx\n    output: deploy/nginx/"
-            )),
+                    .to_string(),
+            ),
         })
 }
 
