@@ -33,12 +33,12 @@
 //!   are decided per request: more than a `*` policy needs, never less.
 //! - **Private network.** `@fastify/cors` has no option for it: refused by the plan.
 
-use super::frameworks::{header, js_string, scopes, scopes_text};
+use super::frameworks::{header, js_policy, js_string, scopes};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::limits::Limit;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::plan::{Plan, Scope};
 use crate::emit::registry::Target;
-use crate::emit::writer::{comment_safe, Writer};
+use crate::emit::writer::Writer;
 use crate::emit::{Output, Part, Provenance};
 
 /// The Fastify target.
@@ -119,7 +119,7 @@ impl Target for Fastify {
         }
         for p in &plan.policies {
             w.blank();
-            policy(&mut w, p);
+            js_policy(&mut w, p, "null");
         }
         w.blank();
         w.line("// Least specific first: the last scope that matches a path wins.");
@@ -288,64 +288,6 @@ corsc[Symbol.for('fastify.display-name')] = 'corsc';
 module.exports = corsc;
 module.exports.default = corsc;
 module.exports.corsc = corsc;"#;
-
-fn allow_js(a: &Allow, omit: &str) -> String {
-    match a {
-        Allow::Omit => omit.to_string(),
-        Allow::Static(s) => js_string(s),
-        Allow::Mirror => "MIRROR".to_string(),
-        Allow::MirrorUnlessAuthorization => "MIRROR_UNLESS_AUTHORIZATION".to_string(),
-    }
-}
-
-fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    w.line(format!(
-        "// policy `{}` ({})",
-        comment_safe(p.name),
-        comment_safe(&scopes_text(p))
-    ));
-    w.open(format!("const {} = policy({{", p.ident));
-    match &p.origins {
-        Origins::Any => {
-            w.line("anyOrigin: true,");
-            w.line("exact: [],");
-            w.line("patterns: [],");
-        }
-        Origins::List { exact, regexes } => {
-            w.line("anyOrigin: false,");
-            if exact.is_empty() {
-                w.line("exact: [],");
-            } else {
-                w.open("exact: [");
-                for o in exact {
-                    w.line(format!("{},", js_string(o)));
-                }
-                w.close("],");
-            }
-            if regexes.is_empty() {
-                w.line("patterns: [],");
-            } else {
-                w.open("patterns: [");
-                for r in regexes {
-                    w.line(format!("new RegExp({}),", js_string(r)));
-                }
-                w.close("],");
-            }
-        }
-    }
-    w.line(format!("credentials: {},", p.credentials));
-    w.line(format!("methods: {},", allow_js(&p.methods, "''")));
-    w.line(format!("allowedHeaders: {},", allow_js(&p.headers, "[]")));
-    match &p.expose {
-        Some(e) => w.line(format!("exposedHeaders: {},", js_string(e))),
-        None => w.line("exposedHeaders: null,"),
-    }
-    match p.max_age {
-        Some(n) => w.line(format!("maxAge: {n},")),
-        None => w.line("maxAge: null,"),
-    }
-    w.close("});");
-}
 
 #[cfg(test)]
 mod tests {

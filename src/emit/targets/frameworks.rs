@@ -9,8 +9,8 @@
 //! Python `$` also matches before a final newline.
 
 use crate::emit::capability::Capabilities;
-use crate::emit::plan::{Plan, PolicyPlan, Scope};
-use crate::emit::writer::Writer;
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::writer::{comment_safe, Writer};
 use crate::emit::Provenance;
 
 /// A JavaScript string literal (JSON's escaping is valid JavaScript).
@@ -81,6 +81,68 @@ pub fn scopes<'p>(plan: &'p Plan<'_>) -> Vec<(&'p Scope, &'p PolicyPlan<'p>)> {
         .iter()
         .map(|l| (&l.scope, &plan.policies[l.policy]))
         .collect()
+}
+
+fn allow_js(a: &Allow, omit: &str) -> String {
+    match a {
+        Allow::Omit => omit.to_string(),
+        Allow::Static(s) => js_string(s),
+        Allow::Mirror => "MIRROR".to_string(),
+        Allow::MirrorUnlessAuthorization => "MIRROR_UNLESS_AUTHORIZATION".to_string(),
+    }
+}
+
+/// The options object of one policy in the generated JavaScript modules (Express and Fastify
+/// share the shape). `missing` is how the library wants an absent `exposedHeaders`/`maxAge`
+/// written: `cors` skips `undefined`, while `@fastify/cors` would send the word `undefined`, so
+/// it gets `null`.
+pub(super) fn js_policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
+    w.line(format!(
+        "// policy `{}` ({})",
+        comment_safe(p.name),
+        comment_safe(&scopes_text(p))
+    ));
+    w.open(format!("const {} = policy({{", p.ident));
+    match &p.origins {
+        Origins::Any => {
+            w.line("anyOrigin: true,");
+            w.line("exact: [],");
+            w.line("patterns: [],");
+        }
+        Origins::List { exact, regexes } => {
+            w.line("anyOrigin: false,");
+            if exact.is_empty() {
+                w.line("exact: [],");
+            } else {
+                w.open("exact: [");
+                for o in exact {
+                    w.line(format!("{},", js_string(o)));
+                }
+                w.close("],");
+            }
+            if regexes.is_empty() {
+                w.line("patterns: [],");
+            } else {
+                w.open("patterns: [");
+                for r in regexes {
+                    w.line(format!("new RegExp({}),", js_string(r)));
+                }
+                w.close("],");
+            }
+        }
+    }
+    w.line(format!("credentials: {},", p.credentials));
+    w.line(format!("methods: {},", allow_js(&p.methods, "''")));
+    w.line(format!("allowedHeaders: {},", allow_js(&p.headers, "[]")));
+    match &p.expose {
+        Some(e) => w.line(format!("exposedHeaders: {},", js_string(e))),
+        None => w.line(format!("exposedHeaders: {missing},")),
+    }
+    match p.max_age {
+        Some(n) => w.line(format!("maxAge: {n},")),
+        None => w.line(format!("maxAge: {missing},")),
+    }
+    w.close("});");
 }
 
 #[cfg(test)]

@@ -47,33 +47,9 @@ policy api {
 "#,
 };
 
-const FORBIDDEN: &[&str] = &[
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "access-control-request-private-network",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
-
 fn why(name: &str) -> Option<&'static str> {
-    if FORBIDDEN.contains(&name) || name.starts_with("sec-") || name.starts_with("proxy-") {
+    // One definition of the Fetch standard's list, shared with the evaluator.
+    if crate::eval::request::is_forbidden_request_header(name) {
         Some("browsers set this header themselves; scripts cannot")
     } else if name.starts_with("access-control-allow-")
         || name == "access-control-max-age"
