@@ -9,7 +9,23 @@
 //!                        diagnostics ◀── one type, rendered for people and for tools
 //! ```
 //!
-//! Each stage is a module; the CLI in [`cli`] only wires them together.
+//! Each stage is a module; the CLI in [`cli`] only wires them together. The same stages are
+//! usable as a library:
+//!
+//! ```
+//! use corsc::lint::LintConfig;
+//! use corsc::source::Source;
+//!
+//! let src = Source::new(
+//!     "api.cors",
+//!     "policy api {\n    origins \"https://app.example.com/\"\n}\n",
+//! );
+//! let file = corsc::syntax::parse(&src).expect("well-formed");
+//! // The file type-checks: a trailing slash is a lint finding, not a type error.
+//! assert!(corsc::check::check(&file, None).diagnostics.is_empty());
+//! let findings = corsc::lint::lint_file(&file, &LintConfig::default(), None);
+//! assert_eq!(findings[0].name, "origin-has-path");
+//! ```
 
 pub mod check;
 pub mod cli;
