@@ -171,33 +171,7 @@ fn rs_cors_matches_the_evaluator() {
     let server =
         start(cmd, accepted.len(), Duration::from_secs(60)).unwrap_or_else(|e| panic!("{e}"));
     for (c, port) in accepted.iter().zip(&server.ports) {
-        let report = corsc::eval::live::verify(
-            &c.set,
-            &format!("http://127.0.0.1:{port}"),
-            &corsc::eval::browser::CHROMIUM,
-            corsc::eval::probe::ProbeOptions::default(),
-            Duration::from_secs(10),
-        )
-        .unwrap_or_else(|e| panic!("go {}: {e}", c.name));
-        tally.probes += report.results.len();
-        if report.mismatches() == 0 {
-            tally.verified += 1;
-        } else {
-            let bad: Vec<String> = report
-                .results
-                .iter()
-                .filter(|r| !r.ok())
-                .take(5)
-                .map(|r| format!("  {}: {:?}", r.probe.label, r.comparison.mismatches))
-                .collect();
-            tally.failures.push(format!(
-                "{} ({} mismatches)\n{}\n{}",
-                c.name,
-                report.mismatches(),
-                bad.join("\n"),
-                c.text
-            ));
-        }
+        tally.verify("go", &c.name, &c.set, &c.text, *port);
     }
     drop(server);
     eprintln!(

@@ -269,6 +269,45 @@ pub struct Tally {
     pub failures: Vec<String>,
 }
 
+impl Tally {
+    /// Runs `corsc verify` (the library) against one server and records the outcome: a verified
+    /// policy, or a failure with the first mismatching probes and the policy text.
+    pub fn verify(
+        &mut self,
+        what: &str,
+        name: &str,
+        set: &corsc::ir::PolicySet,
+        text: &str,
+        port: u16,
+    ) {
+        let report = corsc::eval::live::verify(
+            set,
+            &format!("http://127.0.0.1:{port}"),
+            &corsc::eval::browser::CHROMIUM,
+            corsc::eval::probe::ProbeOptions::default(),
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|e| panic!("{what} {name}: {e}"));
+        self.probes += report.results.len();
+        if report.mismatches() == 0 {
+            self.verified += 1;
+            return;
+        }
+        let bad: Vec<String> = report
+            .results
+            .iter()
+            .filter(|r| !r.ok())
+            .take(5)
+            .map(|r| format!("  {}: {:?}", r.probe.label, r.comparison.mismatches))
+            .collect();
+        self.failures.push(format!(
+            "{name} ({} mismatches)\n{}\n{text}",
+            report.mismatches(),
+            bad.join("\n")
+        ));
+    }
+}
+
 /// Serves every compiled module with one app process (in batches) and verifies each.
 pub fn verify_all(
     runtime: Runtime,
@@ -308,33 +347,7 @@ pub fn verify_all(
             started.elapsed()
         );
         for (c, port) in chunk.iter().zip(&app.ports) {
-            let report = corsc::eval::live::verify(
-                &c.set,
-                &format!("http://127.0.0.1:{port}"),
-                &corsc::eval::browser::CHROMIUM,
-                corsc::eval::probe::ProbeOptions::default(),
-                Duration::from_secs(10),
-            )
-            .unwrap_or_else(|e| panic!("{framework} {}: {e}", c.name));
-            tally.probes += report.results.len();
-            if report.mismatches() == 0 {
-                tally.verified += 1;
-            } else {
-                let bad: Vec<String> = report
-                    .results
-                    .iter()
-                    .filter(|r| !r.ok())
-                    .take(5)
-                    .map(|r| format!("  {}: {:?}", r.probe.label, r.comparison.mismatches))
-                    .collect();
-                tally.failures.push(format!(
-                    "{} ({} mismatches)\n{}\n{}",
-                    c.name,
-                    report.mismatches(),
-                    bad.join("\n"),
-                    c.text
-                ));
-            }
+            tally.verify(framework, &c.name, &c.set, &c.text, *port);
         }
     }
 }
