@@ -27,11 +27,11 @@
 //! - **Private network** needs actix-cors' `draft-private-network-access` feature.
 
 use super::frameworks::{header, scopes_text};
-use super::tower_http::{origin_fn, rust_str};
+use super::tower_http::{origin_fn, policy_table, rust_str};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::limits::Limit;
 use crate::emit::ownership::app_notice;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::registry::Target;
 use crate::emit::writer::Writer;
 use crate::emit::{Output, Part, Provenance};
@@ -203,43 +203,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    w.line(
-        "/// Which policy answers a request path (an index into `policies()`): the most specific",
-    );
-    w.line("/// scope that covers it; `None` outside every scope.");
-    w.open("fn policy_for(path: &str) -> Option<usize> {");
-    let mut catch_all = false;
-    for loc in plan.locations.iter().rev() {
-        match &loc.scope {
-            Scope::Exact(path) => w.open(format!("if path == {} {{", rust_str(path))),
-            Scope::Prefix(path) if path == "/" => {
-                catch_all = true;
-                if plan.locations.len() == 1 {
-                    w.line("let _ = path;");
-                }
-                w.line(format!("Some({})", loc.policy));
-                break;
-            }
-            Scope::Prefix(path) => w.open(format!("if path.starts_with({}) {{", rust_str(path))),
-        }
-        w.line(format!("return Some({});", loc.policy));
-        w.close("}");
-    }
-    if !catch_all {
-        w.line("None");
-    }
-    w.close("}");
-    w.blank();
-    w.line("/// Every policy's `Cors`, in the order `policy_for` numbers them.");
-    w.open("fn policies() -> Vec<Cors> {");
-    let calls: Vec<String> = plan
-        .policies
-        .iter()
-        .map(|p| format!("{}_cors()", p.ident))
-        .collect();
-    w.line(format!("vec![{}]", calls.join(", ")));
-    w.close("}");
-    w.blank();
+    policy_table(w, plan, "policies", "`Cors`", "Cors", "_cors");
     for line in DISPATCHER.lines() {
         w.line(line);
     }

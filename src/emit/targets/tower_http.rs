@@ -186,6 +186,60 @@ fn single_root(plan: &Plan<'_>) -> bool {
         && plan.locations[0].scope == Scope::Prefix("/".to_string())
 }
 
+/// The part of a generated Rust module that maps a request path to its policy: `policy_for`
+/// (most specific scope first, as `PolicySet::policy_for` decides) and the list of every
+/// policy's value it indexes into. Shared by the tower-http and actix targets, which differ
+/// only in the names: `list_fn` (`layers`), what one item is called in docs (`layer`), its
+/// type (`CorsLayer`), and the suffix of each policy's constructor (`_cors_layer`).
+pub(super) fn policy_table(
+    w: &mut Writer,
+    plan: &Plan<'_>,
+    list_fn: &str,
+    item_doc: &str,
+    item_type: &str,
+    ctor_suffix: &str,
+) {
+    w.line(format!(
+        "/// Which policy answers a request path (an index into `{list_fn}()`): the most specific"
+    ));
+    w.line("/// scope that covers it; `None` outside every scope.");
+    w.open("fn policy_for(path: &str) -> Option<usize> {");
+    let mut catch_all = false;
+    for loc in plan.locations.iter().rev() {
+        match &loc.scope {
+            Scope::Exact(path) => w.open(format!("if path == {} {{", rust_str(path))),
+            Scope::Prefix(path) if path == "/" => {
+                catch_all = true;
+                if plan.locations.len() == 1 {
+                    w.line("let _ = path;");
+                }
+                w.line(format!("Some({})", loc.policy));
+                break;
+            }
+            Scope::Prefix(path) => w.open(format!("if path.starts_with({}) {{", rust_str(path))),
+        }
+        w.line(format!("return Some({});", loc.policy));
+        w.close("}");
+    }
+    if !catch_all {
+        w.line("None");
+    }
+    w.close("}");
+    w.blank();
+    w.line(format!(
+        "/// Every policy's {item_doc}, in the order `policy_for` numbers them."
+    ));
+    w.open(format!("fn {list_fn}() -> Vec<{item_type}> {{"));
+    let calls: Vec<String> = plan
+        .policies
+        .iter()
+        .map(|p| format!("{}{ctor_suffix}()", p.ident))
+        .collect();
+    w.line(format!("vec![{}]", calls.join(", ")));
+    w.close("}");
+    w.blank();
+}
+
 /// A Rust string literal (`Debug` escaping is valid Rust).
 #[must_use]
 pub fn rust_str(s: &str) -> String {
@@ -320,42 +374,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    w.line("/// Which policy answers a request path (an index into `layers()`): the most specific");
-    w.line("/// scope that covers it; `None` outside every scope.");
-    w.open("fn policy_for(path: &str) -> Option<usize> {");
-    let mut any_catch_all = false;
-    for loc in plan.locations.iter().rev() {
-        match &loc.scope {
-            Scope::Exact(path) => {
-                w.open(format!("if path == {} {{", rust_str(path)));
-            }
-            Scope::Prefix(path) if path == "/" => {
-                any_catch_all = true;
-                w.line(format!("Some({})", loc.policy));
-                break;
-            }
-            Scope::Prefix(path) => {
-                w.open(format!("if path.starts_with({}) {{", rust_str(path)));
-            }
-        }
-        w.line(format!("return Some({});", loc.policy));
-        w.close("}");
-    }
-    if !any_catch_all {
-        w.line("None");
-    }
-    w.close("}");
-    w.blank();
-    w.line("/// Every policy's layer, in the order `policy_for` numbers them.");
-    w.open("fn layers() -> Vec<CorsLayer> {");
-    let calls: Vec<String> = plan
-        .policies
-        .iter()
-        .map(|p| format!("{}_cors_layer()", p.ident))
-        .collect();
-    w.line(format!("vec![{}]", calls.join(", ")));
-    w.close("}");
-    w.blank();
+    policy_table(w, plan, "layers", "layer", "CorsLayer", "_cors_layer");
     for line in DISPATCHER.lines() {
         w.line(line);
     }
