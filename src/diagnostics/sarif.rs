@@ -1,152 +1,24 @@
 //! SARIF 2.1.0, as GitHub code scanning reads it.
 //!
-//! Typed structs rather than a generic JSON value, so a misspelled property is a compile error.
-//! Every rule and every fixed code is listed in `tool.driver.rules`, so `ruleIndex` is stable for
-//! a given corsc version whatever was found. Columns count Unicode code points
-//! (`columnKind: unicodeCodePoints`), as the other outputs do; `endColumn` is exclusive.
+//! Built with the `serde-sarif` crate's types, which are generated from the SARIF schema, so a
+//! misspelled or misplaced property does not compile. Every rule and every fixed code is listed
+//! in `tool.driver.rules`, so `ruleIndex` is stable for a given corsc version whatever was
+//! found. Columns count Unicode code points (`columnKind: unicodeCodePoints`), as the other
+//! outputs do; `endColumn` is exclusive.
 
 use super::{codes, Diagnostic, Severity};
 use crate::lint::{docs, registry, Level};
 use crate::source::{Source, Span};
-use serde::Serialize;
+use serde_sarif::sarif::{
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
+    MultiformatMessageString, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
+    Tool, ToolComponent,
+};
+use std::collections::BTreeMap;
 
 /// The schema address GitHub and validators expect.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-
-/// A whole SARIF log.
-#[derive(Debug, Serialize)]
-pub struct Log {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run {
-    tool: Tool,
-    column_kind: &'static str,
-    results: Vec<ResultItem>,
-}
-
-#[derive(Debug, Serialize)]
-struct Tool {
-    driver: Driver,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Driver {
-    name: &'static str,
-    version: &'static str,
-    semantic_version: &'static str,
-    information_uri: &'static str,
-    rules: Vec<ReportingDescriptor>,
-}
-
-#[derive(Debug, Serialize)]
-struct Text {
-    text: String,
-}
-
-#[derive(Debug, Serialize)]
-struct MultiformatText {
-    text: String,
-    markdown: String,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ReportingDescriptor {
-    id: &'static str,
-    name: &'static str,
-    short_description: Text,
-    full_description: Text,
-    help: MultiformatText,
-    help_uri: String,
-    default_configuration: Configuration,
-    properties: RuleProperties,
-}
-
-#[derive(Debug, Serialize)]
-struct Configuration {
-    level: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-struct RuleProperties {
-    tags: Vec<&'static str>,
-    category: &'static str,
-    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
-    security_severity: Option<&'static str>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultItem {
-    rule_id: &'static str,
-    rule_index: usize,
-    level: &'static str,
-    message: Text,
-    locations: Vec<Location>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<Location>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    fixes: Vec<SarifFix>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Location {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<usize>,
-    physical_location: PhysicalLocation,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<Text>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
-    region: Region,
-}
-
-#[derive(Debug, Serialize)]
-struct ArtifactLocation {
-    uri: String,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifFix {
-    description: Text,
-    artifact_changes: Vec<ArtifactChange>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactChange {
-    artifact_location: ArtifactLocation,
-    replacements: Vec<Replacement>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Replacement {
-    deleted_region: Region,
-    inserted_content: Text,
-}
 
 fn level(l: Level) -> &'static str {
     match l {
@@ -157,12 +29,58 @@ fn level(l: Level) -> &'static str {
     }
 }
 
-fn severity(s: Severity) -> &'static str {
+fn result_level(s: Severity) -> ResultLevel {
     match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Note => "note",
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Note => ResultLevel::Note,
     }
+}
+
+/// A rule's descriptor: its id and name, one-line and full descriptions, help in text and
+/// Markdown, default level, and the tags and category code scanning files it under.
+struct Describe<'a> {
+    id: &'a str,
+    name: &'a str,
+    short: String,
+    full: String,
+    help: String,
+    level: &'static str,
+    tags: Vec<&'a str>,
+    category: &'a str,
+    security_severity: Option<&'static str>,
+}
+
+fn descriptor(d: Describe<'_>) -> ReportingDescriptor {
+    let mut extra = BTreeMap::new();
+    extra.insert("category".to_string(), serde_json::json!(d.category));
+    if let Some(sev) = d.security_severity {
+        extra.insert("security-severity".to_string(), serde_json::json!(sev));
+    }
+    ReportingDescriptor::builder()
+        .id(d.id)
+        .name(d.name)
+        .short_description(MultiformatMessageString::builder().text(d.short).build())
+        .full_description(MultiformatMessageString::builder().text(d.full).build())
+        .help(
+            MultiformatMessageString::builder()
+                .text(d.help.clone())
+                .markdown(d.help)
+                .build(),
+        )
+        .help_uri(docs::help_uri(d.id))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(serde_json::json!(d.level))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(d.tags.into_iter().map(str::to_string).collect::<Vec<_>>())
+                .additional_properties(extra)
+                .build(),
+        )
+        .build()
 }
 
 /// Every rule, then every fixed code: the `rules` array and the order `ruleIndex` refers to.
@@ -173,59 +91,42 @@ fn descriptors() -> Vec<ReportingDescriptor> {
             let m = r.meta();
             let cat = m.category.as_str();
             let security = cat == "security";
-            ReportingDescriptor {
+            descriptor(Describe {
                 id: m.code,
                 name: m.name,
-                short_description: Text {
-                    text: m.summary.to_string(),
+                short: m.summary.to_string(),
+                full: docs::what_it_does(m),
+                help: m.docs.to_string(),
+                level: level(m.default_level),
+                tags: if security {
+                    vec!["security", "cors", "external/cwe/cwe-942"]
+                } else {
+                    vec![cat, "cors"]
                 },
-                full_description: Text {
-                    text: docs::what_it_does(m),
-                },
-                help: MultiformatText {
-                    text: m.docs.to_string(),
-                    markdown: m.docs.to_string(),
-                },
-                help_uri: docs::help_uri(m.code),
-                default_configuration: Configuration {
-                    level: level(m.default_level),
-                },
-                properties: RuleProperties {
-                    tags: if security {
-                        vec!["security", "cors", "external/cwe/cwe-942"]
-                    } else {
-                        vec![cat, "cors"]
-                    },
-                    category: cat,
-                    security_severity: security.then_some(match m.default_level {
-                        Level::Error => "8.0",
-                        Level::Warning => "5.0",
-                        _ => "3.0",
-                    }),
-                },
-            }
+                category: cat,
+                security_severity: security.then_some(match m.default_level {
+                    Level::Error => "8.0",
+                    Level::Warning => "5.0",
+                    _ => "3.0",
+                }),
+            })
         })
         .collect();
-    out.extend(codes::ALL.iter().map(|c| ReportingDescriptor {
-        id: c.code,
-        name: c.name,
-        short_description: Text {
-            text: c.summary.to_string(),
-        },
-        full_description: Text {
-            text: format!("{}. This error cannot be configured away: the file has no meaning until it is fixed.", c.summary),
-        },
-        help: MultiformatText {
-            text: c.summary.to_string(),
-            markdown: c.summary.to_string(),
-        },
-        help_uri: docs::help_uri(c.code),
-        default_configuration: Configuration { level: "error" },
-        properties: RuleProperties {
+    out.extend(codes::ALL.iter().map(|c| {
+        descriptor(Describe {
+            id: c.code,
+            name: c.name,
+            short: c.summary.to_string(),
+            full: format!(
+                "{}. This error cannot be configured away: the file has no meaning until it is fixed.",
+                c.summary
+            ),
+            help: c.summary.to_string(),
+            level: "error",
             tags: vec!["correctness", "cors"],
             category: "error",
             security_severity: None,
-        },
+        })
     }));
     out
 }
@@ -265,21 +166,30 @@ pub fn artifact_uri(name: &str) -> String {
 fn region(source: &Source, span: Span) -> Region {
     let (start_line, start_column) = source.line_col(span.start);
     let (end_line, end_column) = source.line_col(span.end);
-    Region {
-        start_line,
-        start_column,
-        end_line,
-        end_column,
-    }
+    let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+    Region::builder()
+        .start_line(n(start_line))
+        .start_column(n(start_column))
+        .end_line(n(end_line))
+        .end_column(n(end_column))
+        .build()
+}
+
+fn artifact(source: &Source) -> ArtifactLocation {
+    ArtifactLocation::builder()
+        .uri(artifact_uri(&source.name))
+        .build()
 }
 
 fn physical(source: &Source, span: Span) -> PhysicalLocation {
-    PhysicalLocation {
-        artifact_location: ArtifactLocation {
-            uri: artifact_uri(&source.name),
-        },
-        region: region(source, span),
-    }
+    PhysicalLocation::builder()
+        .artifact_location(artifact(source))
+        .region(region(source, span))
+        .build()
+}
+
+fn text(t: impl Into<String>) -> Message {
+    Message::builder().text(t.into()).build()
 }
 
 fn message(d: &Diagnostic) -> String {
@@ -293,36 +203,85 @@ fn message(d: &Diagnostic) -> String {
     m
 }
 
+fn result(source: &Source, d: &Diagnostic, rule_index: usize) -> SarifResult {
+    let related: Vec<Location> = d
+        .secondary
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            Location::builder()
+                .id(i64::try_from(i).unwrap_or(i64::MAX))
+                .physical_location(physical(source, l.span))
+                .message(text(l.message.clone()))
+                .build()
+        })
+        .collect();
+    let fixes: Vec<Fix> = d
+        .fix
+        .iter()
+        .map(|f| {
+            let replacements: Vec<Replacement> = f
+                .edits
+                .iter()
+                .map(|e| {
+                    Replacement::builder()
+                        .deleted_region(region(source, e.span))
+                        .inserted_content(
+                            ArtifactContent::builder()
+                                .text(e.replacement.clone())
+                                .build(),
+                        )
+                        .build()
+                })
+                .collect();
+            Fix::builder()
+                .description(text(f.description.clone()))
+                .artifact_changes(vec![ArtifactChange::builder()
+                    .artifact_location(artifact(source))
+                    .replacements(replacements)
+                    .build()])
+                .build()
+        })
+        .collect();
+    let location = Location::builder()
+        .physical_location(physical(source, d.primary.span))
+        .build();
+    let mut r = SarifResult::builder()
+        .rule_id(d.code)
+        .rule_index(i64::try_from(rule_index).unwrap_or(0))
+        .level(result_level(d.severity))
+        .message(text(message(d)))
+        .locations(vec![location])
+        .build();
+    if !related.is_empty() {
+        r.related_locations = Some(related);
+    }
+    if !fixes.is_empty() {
+        r.fixes = Some(fixes);
+    }
+    r
+}
+
 /// Builds the SARIF log for every file's diagnostics.
 #[must_use]
-pub fn log(files: &[(Source, Vec<Diagnostic>)]) -> Log {
+pub fn log(files: &[(Source, Vec<Diagnostic>)]) -> Sarif {
     let mut rules = descriptors();
     // Codes from other stages (the emit stage's `P3xx`) get a descriptor of their own, so
     // `ruleIndex` always points at the right rule.
     for (_, diags) in files {
         for d in diags {
             if !rules.iter().any(|r| r.id == d.code) {
-                rules.push(ReportingDescriptor {
+                rules.push(descriptor(Describe {
                     id: d.code,
                     name: d.name,
-                    short_description: Text {
-                        text: d.name.replace('-', " "),
-                    },
-                    full_description: Text {
-                        text: d.name.replace('-', " "),
-                    },
-                    help: MultiformatText {
-                        text: format!("`corsc explain {}`", d.code),
-                        markdown: format!("`corsc explain {}`", d.code),
-                    },
-                    help_uri: docs::help_uri(d.code),
-                    default_configuration: Configuration { level: "error" },
-                    properties: RuleProperties {
-                        tags: vec!["portability", "cors"],
-                        category: "error",
-                        security_severity: None,
-                    },
-                });
+                    short: d.name.replace('-', " "),
+                    full: d.name.replace('-', " "),
+                    help: format!("`corsc explain {}`", d.code),
+                    level: "error",
+                    tags: vec!["portability", "cors"],
+                    category: "error",
+                    security_severity: None,
+                }));
             }
         }
     }
@@ -330,72 +289,26 @@ pub fn log(files: &[(Source, Vec<Diagnostic>)]) -> Log {
     for (source, diags) in files {
         for d in diags {
             let rule_index = rules.iter().position(|r| r.id == d.code).unwrap_or(0);
-            results.push(ResultItem {
-                rule_id: d.code,
-                rule_index,
-                level: severity(d.severity),
-                message: Text { text: message(d) },
-                locations: vec![Location {
-                    id: None,
-                    physical_location: physical(source, d.primary.span),
-                    message: None,
-                }],
-                related_locations: d
-                    .secondary
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| Location {
-                        id: Some(i),
-                        physical_location: physical(source, l.span),
-                        message: Some(Text {
-                            text: l.message.clone(),
-                        }),
-                    })
-                    .collect(),
-                fixes: d
-                    .fix
-                    .iter()
-                    .map(|f| SarifFix {
-                        description: Text {
-                            text: f.description.clone(),
-                        },
-                        artifact_changes: vec![ArtifactChange {
-                            artifact_location: ArtifactLocation {
-                                uri: artifact_uri(&source.name),
-                            },
-                            replacements: f
-                                .edits
-                                .iter()
-                                .map(|e| Replacement {
-                                    deleted_region: region(source, e.span),
-                                    inserted_content: Text {
-                                        text: e.replacement.clone(),
-                                    },
-                                })
-                                .collect(),
-                        }],
-                    })
-                    .collect(),
-            });
+            results.push(result(source, d, rule_index));
         }
     }
-    Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "corsc",
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: env!("CARGO_PKG_REPOSITORY"),
-                    rules,
-                },
-            },
-            column_kind: "unicodeCodePoints",
-            results,
-        }],
-    }
+    let driver = ToolComponent::builder()
+        .name("corsc")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(env!("CARGO_PKG_REPOSITORY"))
+        .rules(rules)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .column_kind(serde_json::json!("unicodeCodePoints"))
+        .results(results)
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA)
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build()
 }
 
 /// The SARIF log as pretty JSON with a final newline.
