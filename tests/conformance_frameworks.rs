@@ -13,7 +13,7 @@ mod frameworks;
 #[path = "support/random_policy.rs"]
 mod random_policy;
 
-use frameworks::{compile, examples, require, verify_all, Compiled, Refusal, Runtime, Tally};
+use frameworks::{compile, corpus, examples, require, verify_all, Corpus, Runtime, Tally};
 use random_policy::{policy_text, Features};
 use std::process::Command;
 use std::time::Instant;
@@ -39,36 +39,17 @@ fn run(case: &Case) {
     };
     let started = Instant::now();
     let mut tally = Tally::default();
-    let mut accepted: Vec<Compiled> = Vec::new();
-    let mut examples_accepted = 0;
-    for (name, text, profile) in examples() {
-        let label = match &profile {
-            Some(p) => format!("{name} --profile {p}"),
-            None => name.clone(),
-        };
-        match compile(&label, &text, profile.as_deref(), case.target) {
-            Ok(c) => {
-                examples_accepted += 1;
-                accepted.push(c);
-            }
-            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
-            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}"),
-        }
-    }
-    let examples_refused = tally.refused.len();
-    let mut random_accepted = 0;
-    for seed in 0..RANDOM {
-        let text = policy_text(seed, &case.features);
-        let name = format!("random seed {seed}");
-        match compile(&name, &text, None, case.target) {
-            Ok(c) => {
-                random_accepted += 1;
-                accepted.push(c);
-            }
-            Err(Refusal::Plan(d)) => tally.refused.push((name, d[0].message.clone())),
-            Err(Refusal::Check(d)) => panic!("{name} does not check: {d:#?}\n{text}"),
-        }
-    }
+    let Corpus {
+        accepted,
+        examples_accepted,
+        examples_refused,
+        random_accepted,
+    } = corpus(
+        case.target,
+        RANDOM,
+        |seed| policy_text(seed, &case.features),
+        &mut tally,
+    );
     verify_all(
         case.runtime,
         &bin,

@@ -14,7 +14,7 @@ mod frameworks;
 #[path = "support/random_policy.rs"]
 mod random_policy;
 
-use frameworks::{compile, examples, root, start, Compiled, Refusal, Tally};
+use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -99,36 +99,17 @@ fn rs_cors_matches_the_evaluator() {
     };
     let started = Instant::now();
     let mut tally = Tally::default();
-    let mut accepted: Vec<Compiled> = Vec::new();
-    let mut examples_accepted = 0;
-    for (name, text, profile) in examples() {
-        let label = match &profile {
-            Some(p) => format!("{name} --profile {p}"),
-            None => name.clone(),
-        };
-        match compile(&label, &text, profile.as_deref(), "go") {
-            Ok(c) => {
-                examples_accepted += 1;
-                accepted.push(c);
-            }
-            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
-            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}"),
-        }
-    }
-    let examples_refused = tally.refused.len();
-    let mut random_accepted = 0;
-    for seed in 0..RANDOM_SEEDS {
-        let text = policy_text(seed, &Features::all());
-        let label = format!("random seed {seed}");
-        match compile(&label, &text, None, "go") {
-            Ok(c) => {
-                random_accepted += 1;
-                accepted.push(c);
-            }
-            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
-            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}\n{text}"),
-        }
-    }
+    let Corpus {
+        accepted,
+        examples_accepted,
+        examples_refused,
+        random_accepted,
+    } = corpus(
+        "go",
+        RANDOM_SEEDS,
+        |seed| policy_text(seed, &Features::all()),
+        &mut tally,
+    );
     let tmp = tempfile::Builder::new()
         .prefix("corsc-go-")
         .tempdir()

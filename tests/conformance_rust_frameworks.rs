@@ -14,7 +14,7 @@ mod frameworks;
 #[path = "support/random_policy.rs"]
 mod random_policy;
 
-use frameworks::{compile, examples, root, start, Compiled, Refusal, Tally};
+use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -91,36 +91,17 @@ fn build(app_dir: &Path, bin: &str) -> PathBuf {
 fn run(app: &RustApp) {
     let started = Instant::now();
     let mut tally = Tally::default();
-    let mut accepted: Vec<Compiled> = Vec::new();
-    let mut examples_accepted = 0;
-    for (name, text, profile) in examples() {
-        let label = match &profile {
-            Some(p) => format!("{name} --profile {p}"),
-            None => name.clone(),
-        };
-        match compile(&label, &text, profile.as_deref(), app.target) {
-            Ok(c) => {
-                examples_accepted += 1;
-                accepted.push(c);
-            }
-            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
-            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}"),
-        }
-    }
-    let examples_refused = tally.refused.len();
-    let mut random_accepted = 0;
-    for seed in 0..RANDOM_SEEDS {
-        let text = policy_text(seed, &app.features);
-        let label = format!("random seed {seed}");
-        match compile(&label, &text, None, app.target) {
-            Ok(c) => {
-                random_accepted += 1;
-                accepted.push(c);
-            }
-            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
-            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}\n{text}"),
-        }
-    }
+    let Corpus {
+        accepted,
+        examples_accepted,
+        examples_refused,
+        random_accepted,
+    } = corpus(
+        app.target,
+        RANDOM_SEEDS,
+        |seed| policy_text(seed, &app.features),
+        &mut tally,
+    );
     let app_dir = root().join("tests/conformance").join(app.dir);
     write_modules(&app_dir, &accepted, app.mod_rs);
     let bin = format!("corsc-conformance-{}", app.dir);

@@ -167,6 +167,65 @@ pub fn examples() -> Vec<(String, String, Option<String>)> {
     v
 }
 
+/// The policies a conformance suite feeds one target: every example (and profile), then
+/// `seeds` random policies. Those the target's plan refuses go to `tally.refused`; those that
+/// do not even check are a bug in the generator or the example, and fail the test.
+pub struct Corpus {
+    /// What compiled, in order.
+    pub accepted: Vec<Compiled>,
+    /// Examples that compiled.
+    pub examples_accepted: usize,
+    /// Examples the plan refused.
+    pub examples_refused: usize,
+    /// Random policies that compiled.
+    pub random_accepted: usize,
+}
+
+/// Compiles the corpus for `target`; `random_text(seed)` gives the random policy of a seed.
+pub fn corpus(
+    target: &str,
+    seeds: u64,
+    random_text: impl Fn(u64) -> String,
+    tally: &mut Tally,
+) -> Corpus {
+    let mut accepted = Vec::new();
+    let mut examples_accepted = 0;
+    for (name, text, profile) in examples() {
+        let label = match &profile {
+            Some(p) => format!("{name} --profile {p}"),
+            None => name.clone(),
+        };
+        match compile(&label, &text, profile.as_deref(), target) {
+            Ok(c) => {
+                examples_accepted += 1;
+                accepted.push(c);
+            }
+            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
+            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}"),
+        }
+    }
+    let examples_refused = tally.refused.len();
+    let mut random_accepted = 0;
+    for seed in 0..seeds {
+        let text = random_text(seed);
+        let label = format!("random seed {seed}");
+        match compile(&label, &text, None, target) {
+            Ok(c) => {
+                random_accepted += 1;
+                accepted.push(c);
+            }
+            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
+            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}\n{text}"),
+        }
+    }
+    Corpus {
+        accepted,
+        examples_accepted,
+        examples_refused,
+        random_accepted,
+    }
+}
+
 /// A running conformance app: one process, one port per module.
 pub struct App {
     child: Child,
