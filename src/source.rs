@@ -35,12 +35,6 @@ impl Span {
     }
 }
 
-impl From<pest::Span<'_>> for Span {
-    fn from(s: pest::Span<'_>) -> Self {
-        Span::new(s.start(), s.end())
-    }
-}
-
 /// A value together with the place in the source it came from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct Spanned<T> {

@@ -16,7 +16,7 @@ use pest::iterators::Pair;
 type Res<T> = Result<T, Vec<Diagnostic>>;
 
 fn span(p: &Pair<'_, Rule>) -> Span {
-    p.as_span().into()
+    Span::new(p.as_span().start(), p.as_span().end())
 }
 
 fn spanned_str(p: &Pair<'_, Rule>) -> Spanned<String> {
