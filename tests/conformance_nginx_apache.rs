@@ -6,6 +6,8 @@
 
 #[path = "support/engines.rs"]
 mod engines;
+#[path = "support/frameworks.rs"]
+mod frameworks;
 #[path = "support/random_policy.rs"]
 mod random_policy;
 
@@ -149,6 +151,19 @@ fn examples(engine: Engine, shapes: &[Shape], test: &str) {
                     Ok(None) => t.refused += 1,
                     Err(e) => panic!("{e}"),
                 }
+            }
+        }
+    }
+    // Policy names that collide once mangled into variables: each policy must keep its own.
+    for (name, text) in frameworks::hostile_name_sets() {
+        for shape in shapes {
+            match verify_one(engine, &bin, *shape, &name, &text, None, false) {
+                Ok(Some(n)) => {
+                    t.servers += 1;
+                    t.probes += n;
+                }
+                Ok(None) => t.refused += 1,
+                Err(e) => panic!("{e}"),
             }
         }
     }

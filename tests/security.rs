@@ -9,3 +9,9 @@
 //! `CORSC_REQUIRE_ENGINES=1` (which `.ci/run` sets).
 //!
 //! Read `tests/security/*.rs` as the list: one file per class.
+
+#[path = "support/frameworks.rs"]
+mod frameworks;
+
+#[path = "security/identifiers.rs"]
+mod identifiers;

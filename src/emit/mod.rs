@@ -29,6 +29,7 @@
 
 pub mod capability;
 pub mod codes;
+pub mod idents;
 pub mod limits;
 pub mod ownership;
 pub mod plan;

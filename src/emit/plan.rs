@@ -140,8 +140,9 @@ pub struct PolicyPlan<'a> {
     pub policy: &'a Policy,
     /// The name as written.
     pub name: &'a str,
-    /// The name as a configuration identifier: lower-case ASCII letters, digits and `_`,
-    /// unique in the plan.
+    /// The stem of the policy's identifiers in the target's language, from the target's
+    /// [`super::idents::IdentScheme`]: unique in the output, and none of the names it derives
+    /// meets another policy's or one the output uses for itself.
     pub ident: String,
     /// Its origins.
     pub origins: Origins,
@@ -377,14 +378,12 @@ pub fn plan<'a>(
     }
     let mut sorted: Vec<&Policy> = set.policies.iter().collect();
     sorted.sort_by(|a, b| a.name.node.cmp(&b.name.node));
-    let mut idents: BTreeMap<String, usize> = BTreeMap::new();
+    // One allocator for the whole output: stems unique, their derived names disjoint from
+    // each other's and from the target's own names (see `idents`).
+    let names: Vec<&str> = sorted.iter().map(|p| p.name.node.as_str()).collect();
+    let stems = super::idents::allocate(&names, target.idents());
     let mut policies = Vec::new();
-    for policy in sorted {
-        let mut ident = identifier(&policy.name.node);
-        if idents.contains_key(&ident) {
-            ident = format!("{ident}_{}", policies.len() + 1);
-        }
-        idents.insert(ident.clone(), policies.len());
+    for (policy, ident) in sorted.into_iter().zip(stems) {
         if let Some(pp) = plan_policy(&mut p, policy, ident) {
             policies.push(pp);
         }
@@ -698,19 +697,6 @@ fn plan_policy<'a>(
         max_age,
         private_network,
     })
-}
-
-/// A policy name as a configuration identifier.
-fn identifier(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Escapes regex metacharacters (PCRE, RE2 and Rust agree on these).

@@ -27,6 +27,11 @@ pub trait Target: Sync {
     fn layer(&self) -> super::ownership::Layer {
         super::ownership::Layer::App
     }
+    /// How policy names become identifiers in the output, and which names the output already
+    /// uses ([`super::idents`]). Targets that name no policy keep the default.
+    fn idents(&self) -> &'static super::idents::IdentScheme {
+        &super::idents::IdentScheme::NONE
+    }
     /// Other `--target` values that mean this target (e.g. `axum` for `tower-http`).
     fn aliases(&self) -> &'static [&'static str] {
         &[]

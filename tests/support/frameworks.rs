@@ -167,6 +167,114 @@ pub fn examples() -> Vec<(String, String, Option<String>)> {
     v
 }
 
+/// Policy names chosen to collide once mangled into a target's identifiers: look-alikes that
+/// lower-case, `-`→`_` and camel case merge (`A-B`, `a_b`, `a--b`, `aB`), names equal to a
+/// `_N` suffix the allocator might add (`A-B-2`), the names of every target's own helpers and
+/// variables (`preflight`, `in`, `has`, `policy`, `scopes`, `policyFor`, `cors_layer`, …),
+/// and reserved words of the generated languages (`class`, `default`, `import`, `package`,
+/// `True`, `yield`, `self`, `func`, `__proto__`, …).
+pub const HOSTILE_NAMES: &[&[&str]] = &[
+    &["A-B", "A-B-3", "A-b"],
+    &[
+        "A-B", "A-B-2", "A-B-3", "A-b", "a_b", "a-b", "a--b", "aB", "a-b-2", "_a_b", "a__b",
+        "a_b_2",
+    ],
+    &[
+        "preflight",
+        "in",
+        "has",
+        "is",
+        "origin",
+        "has_origin",
+        "origin_cased",
+        "is_options",
+        "acrh_without_authorization",
+        "x",
+        "x_origin",
+        "x-allowed",
+        "PREFLIGHT",
+        "IN",
+    ],
+    &[
+        "Policy",
+        "scopes",
+        "corsc",
+        "cors",
+        "fastifyCors",
+        "policyFor",
+        "policy-for",
+        "Handler",
+        "handler",
+        "layers",
+        "cors_layer",
+        "policies",
+        "isPreflight",
+        "vary",
+        "MIRROR",
+        "spec",
+        "allows",
+        "a_cors",
+        "a",
+        "a_allows_origin",
+        "aCors",
+        "a-exact",
+        "header",
+    ],
+    &[
+        "class",
+        "default",
+        "import",
+        "package",
+        "True",
+        "yield",
+        "self",
+        "Self",
+        "fn",
+        "func",
+        "map",
+        "var",
+        "let",
+        "new",
+        "None",
+        "__proto__",
+        "constructor",
+        "toString",
+        "hasOwnProperty",
+        "_",
+        "__",
+        "require",
+        "module",
+        "exports",
+        "http",
+        "regexp",
+        "strings",
+        "type",
+        "static",
+        "await",
+        "enum",
+    ],
+];
+
+/// One policy file per name set of [`HOSTILE_NAMES`]: each policy has its own path scope and
+/// its own exact origin (every other one with credentials), so a policy that took another's
+/// variables, flags or functions answers with the wrong origins and `verify` says so.
+pub fn hostile_name_sets() -> Vec<(String, String)> {
+    HOSTILE_NAMES
+        .iter()
+        .enumerate()
+        .map(|(k, names)| {
+            let mut text = format!("# policy names that collide once mangled, set {k}\n");
+            for (i, name) in names.iter().enumerate() {
+                text.push_str(&format!(
+                    "policy {name} {{\n    paths \"/h{i}/*\"\n    origins \"https://h{i}.names{k}.example\"\n    methods PUT\n{}}}\n",
+                    if i % 2 == 0 { "    credentials true\n" } else { "" }
+                ));
+            }
+            (format!("hostile names, set {k}"), text)
+        })
+        .collect()
+}
+
 /// The policies a conformance suite feeds one target: every example (and profile), then
 /// `seeds` random policies. Those the target's plan refuses go to `tally.refused`; those that
 /// do not even check are a bug in the generator or the example, and fail the test.
@@ -196,6 +304,16 @@ pub fn corpus(
             None => name.clone(),
         };
         match compile(&label, &text, profile.as_deref(), target) {
+            Ok(c) => {
+                examples_accepted += 1;
+                accepted.push(c);
+            }
+            Err(Refusal::Plan(d)) => tally.refused.push((label, d[0].message.clone())),
+            Err(Refusal::Check(d)) => panic!("{label} does not check: {d:#?}"),
+        }
+    }
+    for (label, text) in hostile_name_sets() {
+        match compile(&label, &text, None, target) {
             Ok(c) => {
                 examples_accepted += 1;
                 accepted.push(c);

@@ -29,6 +29,7 @@
 use super::frameworks::{header, scopes_text};
 use super::tower_http::{origin_fn, policy_table, rust_str};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::limits::Limit;
 use crate::emit::ownership::app_notice;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
@@ -67,6 +68,25 @@ static CAPS: Capabilities = Capabilities {
 
 static LIMITS: &[Limit] = &[Limit::MethodWildcard, Limit::WildcardHeadersEchoAll];
 
+/// Each policy derives module-level functions from its stem; none may meet another policy's,
+/// a keyword, an imported crate, or a function of the module's own code.
+static IDENTS: IdentScheme = IdentScheme {
+    style: Style::Snake,
+    derived: &["{}_allows_origin", "{}_cors"],
+    reserved: &[
+        "policy_for",
+        "policies",
+        "cors",
+        "actix_cors",
+        "actix_web",
+        "header",
+        "regex",
+        "std",
+    ],
+    keywords: RUST_RESERVED,
+    fixed_code: &[DISPATCHER],
+};
+
 impl Target for Actix {
     fn id(&self) -> &'static str {
         "actix"
@@ -78,6 +98,10 @@ impl Target for Actix {
 
     fn doc_short(&self) -> &'static str {
         "a Rust module with an actix-cors Cors per policy and a middleware applying them by path"
+    }
+
+    fn idents(&self) -> &'static IdentScheme {
+        &IDENTS
     }
 
     fn capabilities(&self) -> &'static Capabilities {

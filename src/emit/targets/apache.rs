@@ -23,6 +23,7 @@
 //!   the application. mod_rewrite in a section needs `Options FollowSymLinks` (the default).
 
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
@@ -78,6 +79,10 @@ impl Target for Apache {
 
     fn doc_short(&self) -> &'static str {
         "<Location> sections with SetEnvIf, Header always and a mod_rewrite 204 (or an .htaccess file)"
+    }
+
+    fn idents(&self) -> &'static IdentScheme {
+        &IDENTS
     }
 
     fn capabilities(&self) -> &'static Capabilities {
@@ -173,9 +178,32 @@ fn header_value(s: &str) -> String {
     quote(&s.replace('%', "%%"))
 }
 
-/// An environment variable of a policy: `CORSC_<IDENT><suffix>`.
+/// Every environment variable a policy derives, and the output's own: a policy named
+/// `preflight` must not own `CORSC_PREFLIGHT`, nor one named `in` the scope flag `CORSC_IN`.
+static IDENTS: IdentScheme = IdentScheme {
+    style: Style::Snake,
+    derived: &[
+        "CORSC_{}_IN",
+        "CORSC_{}",
+        "CORSC_{}_ORIGIN",
+        "CORSC_{}_PREFLIGHT",
+    ],
+    reserved: &["CORSC_IN", "CORSC_PREFLIGHT"],
+    keywords: &[],
+    fixed_code: &[],
+};
+
+/// An environment variable of a policy: `CORSC_<IDENT><suffix>`, one of [`IDENTS`]' names.
 fn env(p: &PolicyPlan<'_>, suffix: &str) -> String {
-    format!("CORSC_{}{suffix}", p.ident.to_ascii_uppercase())
+    let name = format!("CORSC_{}{suffix}", p.ident.to_ascii_uppercase());
+    debug_assert!(
+        IDENTS
+            .derive(&p.ident)
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&name)),
+        "{name} is not declared in IDENTS"
+    );
+    name
 }
 
 /// `!VAR` arguments clearing the flags of every other policy whose scopes overlap this one.

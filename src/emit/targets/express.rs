@@ -24,8 +24,9 @@
 //!   with their `Vary`.
 //! - **Private network.** `cors` has no option for it: refused by the plan.
 
-use super::frameworks::{header, js_policy, js_string, scopes};
+use super::frameworks::{header, js_exports_policies, js_policy, js_string, scopes};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::limits::Limit;
 use crate::emit::plan::{Plan, Scope};
 use crate::emit::registry::Target;
@@ -62,6 +63,17 @@ static CAPS: Capabilities = Capabilities {
 
 static LIMITS: &[Limit] = &[Limit::PortableRegex("JavaScript RegExp")];
 
+/// Each policy is a module-level `const` named by its stem: never a reserved word, a global,
+/// or a name of the module's own code (a policy named `policy` would shadow the builder and
+/// throw when the module loads).
+static IDENTS: IdentScheme = IdentScheme {
+    style: Style::Snake,
+    derived: &["{}"],
+    reserved: &["cors", "scopes", "corsc"],
+    keywords: JS_RESERVED,
+    fixed_code: &[RUNTIME],
+};
+
 impl Target for Express {
     fn id(&self) -> &'static str {
         "express"
@@ -73,6 +85,10 @@ impl Target for Express {
 
     fn doc_short(&self) -> &'static str {
         "a CommonJS module exporting one Express middleware built on the `cors` package"
+    }
+
+    fn idents(&self) -> &'static IdentScheme {
+        &IDENTS
     }
 
     fn capabilities(&self) -> &'static Capabilities {
@@ -139,15 +155,7 @@ impl Target for Express {
         w.blank();
         w.line("module.exports = corsc;");
         w.line("module.exports.default = corsc;");
-        let names: Vec<String> = plan
-            .policies
-            .iter()
-            .map(|p| format!("{}: {}", js_string(p.name), p.ident))
-            .collect();
-        w.line(format!(
-            "module.exports.policies = {{ {} }};",
-            names.join(", ")
-        ));
+        w.line(js_exports_policies(plan));
         Output {
             parts: vec![Part {
                 file_name: "corsc-express.cjs",

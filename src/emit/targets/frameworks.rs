@@ -145,6 +145,25 @@ pub(super) fn js_policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
     w.close("});");
 }
 
+/// `module.exports.policies = { "name": stem, … };`: each policy's middleware by its name as
+/// written. The key `__proto__` is written computed (`["__proto__"]`): as a plain key in an
+/// object literal it would set the object's prototype instead of adding a property.
+pub(super) fn js_exports_policies(plan: &Plan<'_>) -> String {
+    let entries: Vec<String> = plan
+        .policies
+        .iter()
+        .map(|p| {
+            let key = js_string(p.name);
+            if p.name == "__proto__" {
+                format!("[{key}]: {}", p.ident)
+            } else {
+                format!("{key}: {}", p.ident)
+            }
+        })
+        .collect();
+    format!("module.exports.policies = {{ {} }};", entries.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

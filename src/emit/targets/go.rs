@@ -25,6 +25,7 @@
 
 use super::frameworks::{header, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::limits::Limit;
 use crate::emit::ownership::app_notice;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
@@ -67,6 +68,25 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
+/// Each policy derives four package-level names from its camel-case stem (`a-b` and `a--b`
+/// would both be `aB`); none may meet another's, a Go keyword or predeclared name, an
+/// imported package, or the package's own `policyFor` and `Handler`.
+static IDENTS: IdentScheme = IdentScheme {
+    style: Style::Camel,
+    derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
+    reserved: &[
+        "policyFor",
+        "Handler",
+        "cors",
+        "http",
+        "regexp",
+        "strings",
+        "corspolicy",
+    ],
+    keywords: GO_RESERVED,
+    fixed_code: &[],
+};
+
 impl Target for Go {
     fn id(&self) -> &'static str {
         "go"
@@ -78,6 +98,10 @@ impl Target for Go {
 
     fn doc_short(&self) -> &'static str {
         "a Go package with rs/cors options per policy and a Handler applying them by path"
+    }
+
+    fn idents(&self) -> &'static IdentScheme {
+        &IDENTS
     }
 
     fn capabilities(&self) -> &'static Capabilities {
@@ -171,33 +195,13 @@ fn go_regex_literal(r: &str) -> String {
     }
 }
 
-/// A policy name as a Go identifier part: `tenant_api` → `tenantApi`.
-fn go_ident(ident: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in ident.chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'p');
-    }
-    out
-}
-
 fn string_slice(items: &[&str]) -> String {
     let q: Vec<String> = items.iter().map(|s| go_str(s)).collect();
     format!("[]string{{{}}}", q.join(", "))
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let id = go_ident(&p.ident);
+    let id = &p.ident;
     let mut fields: Vec<(String, String)> = Vec::new();
     match &p.origins {
         Origins::Any => fields.push(("AllowedOrigins".into(), string_slice(&["*"]))),
@@ -328,7 +332,7 @@ fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     w.open("func Handler(next http.Handler) http.Handler {");
     w.open("policies := []http.Handler{");
     for p in &plan.policies {
-        w.line(format!("{}Cors().Handler(next),", go_ident(&p.ident)));
+        w.line(format!("{}Cors().Handler(next),", p.ident));
     }
     w.close("}");
     w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
@@ -347,8 +351,6 @@ mod tests {
 
     #[test]
     fn identifiers_and_strings_are_go() {
-        assert_eq!(go_ident("tenant_api"), "tenantApi");
-        assert_eq!(go_ident("2fa"), "p2fa");
         assert_eq!(go_str("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
     }
 }

@@ -30,6 +30,7 @@
 //!   http-level directives: a configuration that sets them already must drop its own.
 
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS};
 use crate::emit::registry::Target;
 use crate::emit::writer::Writer;
@@ -83,6 +84,10 @@ impl Target for Nginx {
 
     fn doc_short(&self) -> &'static str {
         "http-level maps and one location per path scope (include fragments or a complete server)"
+    }
+
+    fn idents(&self) -> &'static IdentScheme {
+        &IDENTS
     }
 
     fn capabilities(&self) -> &'static Capabilities {
@@ -204,9 +209,43 @@ pub fn quote(s: &str) -> String {
     out
 }
 
-/// The variable prefix of a policy.
+/// Every variable a policy derives, and the output's own: nginx variables are global to the
+/// configuration, so a policy named `has` must not become `$corsc_has_origin`.
+static IDENTS: IdentScheme = IdentScheme {
+    style: Style::Snake,
+    derived: &[
+        "$corsc_{}_origin",
+        "$corsc_{}_origin_regex",
+        "$corsc_{}_allowed",
+        "$corsc_{}_preflight",
+        "$corsc_{}_credentials",
+        "$corsc_{}_expose",
+        "$corsc_{}_methods",
+        "$corsc_{}_headers",
+        "$corsc_{}_max_age",
+        "$corsc_{}_private_network",
+        "$corsc_{}_vary",
+    ],
+    reserved: &[
+        "$corsc_is_options",
+        "$corsc_has_origin",
+        "$corsc_has_acrm",
+        "$corsc_preflight",
+        "$corsc_origin_cased",
+        "$corsc_acrh_without_authorization",
+    ],
+    keywords: &[],
+    fixed_code: &[],
+};
+
+/// A variable of a policy; `what` must be one of [`IDENTS`]' derived names.
 fn var(p: &PolicyPlan<'_>, what: &str) -> String {
-    format!("$corsc_{}_{what}", p.ident)
+    let name = format!("$corsc_{}_{what}", p.ident);
+    debug_assert!(
+        IDENTS.derive(&p.ident).contains(&name),
+        "{name} is not declared in IDENTS"
+    );
+    name
 }
 
 /// Writes a `map` block; `entries` are `(key, value)` already quoted or variables.

@@ -30,6 +30,7 @@
 
 use super::frameworks::{header, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::limits::Limit;
 use crate::emit::ownership::app_notice;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
@@ -68,6 +69,25 @@ static CAPS: Capabilities = Capabilities {
 
 static LIMITS: &[Limit] = &[Limit::CredentialedWildcardHeadersEchoAll];
 
+/// Each policy derives module-level functions from its stem; none may meet another policy's,
+/// a keyword, an imported crate, or a function of the module's own code.
+static IDENTS: IdentScheme = IdentScheme {
+    style: Style::Snake,
+    derived: &["{}_allows_origin", "{}_cors_layer"],
+    reserved: &[
+        "policy_for",
+        "layers",
+        "cors_layer",
+        "http",
+        "tower_http",
+        "tower",
+        "regex",
+        "std",
+    ],
+    keywords: RUST_RESERVED,
+    fixed_code: &[DISPATCHER],
+};
+
 impl Target for TowerHttp {
     fn id(&self) -> &'static str {
         "tower-http"
@@ -79,6 +99,10 @@ impl Target for TowerHttp {
 
     fn doc_short(&self) -> &'static str {
         "a Rust module with a tower-http CorsLayer per policy and a path dispatcher (axum, any tower service)"
+    }
+
+    fn idents(&self) -> &'static IdentScheme {
+        &IDENTS
     }
 
     fn capabilities(&self) -> &'static Capabilities {
