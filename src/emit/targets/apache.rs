@@ -23,6 +23,7 @@
 //!   the application. mod_rewrite in a section needs `Options FollowSymLinks` (the default).
 
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::limits::Limit;
 use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
@@ -61,6 +62,11 @@ static CAPS: Capabilities = Capabilities {
     },
 };
 
+/// PCRE reads escapes and constructs outside the common subset differently, or refuses them
+/// (`\u2028`: "PCRE2 does not support \u"; `[a[b]]` is not a nested class): the output would
+/// not load, or would match something else than the evaluator decides.
+static LIMITS: &[Limit] = &[Limit::PortableRegex("PCRE")];
+
 impl Target for Apache {
     /// A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
     /// a file that says `owner app` (see `emit::ownership`).
@@ -82,6 +88,10 @@ impl Target for Apache {
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPS
+    }
+
+    fn limits(&self) -> &'static [Limit] {
+        LIMITS
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
