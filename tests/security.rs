@@ -15,3 +15,6 @@ mod frameworks;
 
 #[path = "security/identifiers.rs"]
 mod identifiers;
+
+#[path = "security/limits.rs"]
+mod limits;

@@ -6,6 +6,7 @@
 //! is produced only when there are no errors.
 
 mod directives;
+pub mod limits;
 mod origins;
 mod suggest;
 mod values;
@@ -56,6 +57,7 @@ pub fn profile_names(file: &ast::File) -> Vec<String> {
 #[must_use]
 pub fn check(file: &ast::File, profile: Option<&str>) -> Checked {
     let mut diags = Vec::new();
+    limits::check_sizes(file, &mut diags);
     let set = Checker::new(file, &mut diags).run(profile);
     crate::diagnostics::sort(&mut diags);
     let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
@@ -108,11 +110,8 @@ impl<'a, 'd> Checker<'a, 'd> {
                 }
             }
         }
-        Self {
-            file,
-            diags,
-            sets: Sets::new(decls),
-        }
+        let sets = Sets::new(decls, diags);
+        Self { file, diags, sets }
     }
 
     fn run(mut self, profile: Option<&str>) -> PolicySet {
@@ -156,7 +155,6 @@ impl<'a, 'd> Checker<'a, 'd> {
                 }
             }
         }
-        self.sets.check_all(self.diags);
         self.duplicate_scopes(&policies);
         let sets = self
             .file
@@ -230,10 +228,7 @@ impl<'a, 'd> Checker<'a, 'd> {
         let before = diags.len();
         let value = match spec.kind {
             Kind::Paths => Typed::Paths(values::paths(spec, values, diags)),
-            Kind::Origins => {
-                let mut stack = Vec::new();
-                Typed::Origins(self.sets.entries(spec, values, &mut stack, diags))
-            }
+            Kind::Origins => Typed::Origins(self.sets.entries(spec, values, diags)),
             Kind::Methods => Typed::Methods(values::methods(spec, values, diags)),
             Kind::RequestHeaders => {
                 Typed::RequestHeaders(values::request_headers(spec, values, diags))

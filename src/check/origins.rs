@@ -1,147 +1,367 @@
 //! Typing of origin values and resolution of named origin sets.
+//!
+//! A hostile file can make set resolution the most expensive thing corsc does: a set that
+//! includes the previous one twice, forty times over, names 2⁴⁰ entries in one kilobyte; a
+//! chain of thousands of sets nests deeper than any stack. So each set is typed once, its
+//! references are followed with an explicit stack (never recursion), a set reached twice from
+//! one directive is included once, the path an entry was reached through is a shared [`Via`],
+//! and the nesting depth and the number of resolved entries are bounded
+//! ([`super::limits`]), with a diagnostic where a bound is crossed.
 
 use super::directives::Spec;
+use super::limits;
 use super::suggest::closest;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::ir::origin_classify;
-use crate::ir::{OriginEntry, OriginKind};
+use crate::ir::{OriginEntry, OriginKind, Via};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{SetDecl, Value, ValueKind};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Declared origin sets, resolved lazily with cycle detection.
-pub(crate) struct Sets<'a> {
-    decls: BTreeMap<&'a str, &'a SetDecl>,
-    resolved: BTreeMap<&'a str, Vec<OriginEntry>>,
-    pub(crate) used: BTreeSet<String>,
-    reported_cycles: BTreeSet<String>,
+/// One typed member of a set: an entry, or a reference to another (declared) set.
+enum Member<'a> {
+    Entry(OriginEntry),
+    Set(&'a str, Spanned<String>),
 }
 
+/// Declared origin sets, each typed once, with cycles and depth checked up front.
+pub(crate) struct Sets<'a> {
+    decls: BTreeMap<&'a str, &'a SetDecl>,
+    members: BTreeMap<&'a str, Vec<Member<'a>>>,
+    pub(crate) used: BTreeSet<String>,
+    /// Entries handed out so far, over every directive of the file (see [`limits::MAX_ENTRIES`]).
+    resolved: usize,
+    /// Whether the entry budget has been reported (once per file).
+    over_budget: bool,
+    /// How many more unknown references get a "did you mean" (each compares with every set).
+    suggestions: usize,
+}
+
+/// Unknown set references that get a "did you mean": each one is compared with every declared
+/// name, so a file of thousands of unknown references against thousands of sets would be
+/// quadratic without a bound.
+const SUGGESTIONS: usize = 32;
+
 impl<'a> Sets<'a> {
-    pub(crate) fn new(decls: BTreeMap<&'a str, &'a SetDecl>) -> Self {
-        Self {
-            decls,
-            resolved: BTreeMap::new(),
-            used: BTreeSet::new(),
-            reported_cycles: BTreeSet::new(),
+    /// Types every declared set (so mistakes in unused sets are reported too) and reports
+    /// cycles and sets nested too deep.
+    pub(crate) fn new(decls: BTreeMap<&'a str, &'a SetDecl>, diags: &mut Vec<Diagnostic>) -> Self {
+        let mut used = BTreeSet::new();
+        let mut members = BTreeMap::new();
+        let mut suggestions = SUGGESTIONS;
+        for (name, decl) in &decls {
+            let typed = type_values(
+                &decl.values.values,
+                &decls,
+                &mut used,
+                &mut suggestions,
+                diags,
+            );
+            members.insert(*name, typed);
         }
+        let sets = Self {
+            decls,
+            members,
+            used,
+            resolved: 0,
+            over_budget: false,
+            suggestions,
+        };
+        sets.check_graph(diags);
+        sets
     }
 
-    /// Types the values of an `origins` directive or set, expanding set references.
+    /// Types the values of an `origins` directive, expanding set references.
     pub(crate) fn entries(
         &mut self,
         _spec: &Spec,
         values: &'a [Value],
-        stack: &mut Vec<Spanned<String>>,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<OriginEntry> {
+        let typed = type_values(
+            values,
+            &self.decls,
+            &mut self.used,
+            &mut self.suggestions,
+            diags,
+        );
         let mut out = Vec::new();
-        for v in values {
-            match &v.kind {
-                ValueKind::Star => out.push(entry("*", v.span, OriginKind::Any)),
-                ValueKind::Word(w) if w == "null" => {
-                    out.push(entry("null", v.span, OriginKind::Null));
+        let mut visited = BTreeSet::new();
+        for m in typed {
+            match m {
+                Member::Entry(e) => {
+                    if self.spend(1, e.span, diags) {
+                        out.push(e);
+                    }
                 }
-                ValueKind::String(s) => out.push(entry(s, v.span, origin_classify(s))),
-                ValueKind::Regex(r) => match regex_syntax::Parser::new().parse(r) {
-                    Ok(_) => out.push(entry(r, v.span, OriginKind::Regex(r.clone()))),
-                    Err(e) => diags.push(
-                        Diagnostic::error(
-                            &codes::INVALID_REGEX,
-                            "this regex does not parse",
-                            v.span,
-                        )
-                        .with_label(first_line(&e.to_string()))
-                        .with_help("regex origins use the common subset of PCRE, RE2 and JavaScript syntax"),
-                    ),
-                },
-                ValueKind::Word(w) => {
-                    let reference = Spanned::new(w.clone(), v.span);
-                    out.extend(self.reference(&reference, stack, diags));
+                Member::Set(name, reference) => {
+                    self.expand(name, reference, &mut visited, &mut out, diags);
                 }
             }
         }
         out
     }
 
-    fn reference(
+    /// Appends every entry a set reaches, depth first in source order, each set once.
+    fn expand(
         &mut self,
-        name: &Spanned<String>,
-        stack: &mut Vec<Spanned<String>>,
+        root: &'a str,
+        reference: Spanned<String>,
+        visited: &mut BTreeSet<&'a str>,
+        out: &mut Vec<OriginEntry>,
         diags: &mut Vec<Diagnostic>,
-    ) -> Vec<OriginEntry> {
-        let Some(decl) = self.decls.get(name.node.as_str()).copied() else {
-            let mut d = Diagnostic::error(
-                &codes::UNKNOWN_SET,
-                format!("no origin set is named `{}`", name.node),
-                name.span,
-            )
-            .with_label("not a defined origin set");
-            if let Some(s) = closest(&name.node, self.decls.keys().copied()) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            } else if name.node.contains('.') || name.node.contains("://") {
-                d = d.with_help(format!("origins are quoted: `\"{}\"`", name.node));
-            } else {
-                d = d.with_help(format!(
-                    "declare it at the top level: `origins {} = [ \"https://…\" ]`",
-                    name.node
-                ));
-            }
-            diags.push(d);
-            return Vec::new();
-        };
-        self.used.insert(name.node.clone());
-        if let Some(pos) = stack.iter().position(|s| s.node == name.node) {
-            let cycle: Vec<&str> = stack[pos..]
-                .iter()
-                .map(|s| s.node.as_str())
-                .chain(std::iter::once(name.node.as_str()))
-                .collect();
-            let mut key: Vec<&str> = cycle[..cycle.len() - 1].to_vec();
-            key.sort_unstable();
-            if self.reported_cycles.insert(key.join(",")) {
-                diags.push(
-                    Diagnostic::error(
-                        &codes::SET_CYCLE,
-                        format!("origin sets include each other: {}", cycle.join(" → ")),
-                        name.span,
-                    )
-                    .with_label("this reference closes the cycle")
-                    .with_secondary(decl.name.span, format!("`{}` is declared here", name.node))
-                    .with_help("a set may include other sets, but never itself, directly or not"),
-                );
-            }
-            return Vec::new();
+    ) {
+        if !visited.insert(root) {
+            return;
         }
-        let key = decl.name.node.as_str();
-        let resolved = if let Some(r) = self.resolved.get(key) {
-            r.clone()
-        } else {
-            stack.push(name.clone());
-            let spec = super::directives::find("origins");
-            let r = match spec {
-                Some(spec) => self.entries(spec, &decl.values.values, stack, diags),
-                None => Vec::new(),
+        let use_span = reference.span;
+        // (set, the chain that reached it, next member)
+        let mut stack: Vec<(&'a str, Via, usize)> = vec![(root, Via::new().through(reference), 0)];
+        while let Some((name, via, next)) = stack.last_mut() {
+            let Some(member) = self.members.get(*name).and_then(|m| m.get(*next)) else {
+                stack.pop();
+                continue;
             };
-            stack.pop();
-            self.resolved.insert(key, r.clone());
-            r
-        };
-        resolved
-            .into_iter()
-            .map(|mut e| {
-                e.via.insert(0, name.clone());
-                e
-            })
-            .collect()
+            *next += 1;
+            match member {
+                Member::Entry(e) => {
+                    let via = via.clone();
+                    let e = e.clone();
+                    if !self.spend(1, use_span, diags) {
+                        return;
+                    }
+                    out.push(OriginEntry { via, ..e });
+                }
+                Member::Set(inner, r) => {
+                    if visited.insert(inner) {
+                        let via = via.through(r.clone());
+                        let inner = *inner;
+                        // Following a reference is work too: a wide graph of empty sets must
+                        // not be walked once per policy without a bound.
+                        if !self.spend(1, use_span, diags) {
+                            return;
+                        }
+                        stack.push((inner, via, 0));
+                    }
+                }
+            }
+        }
     }
+
+    /// Counts `n` units of resolution work against the file's budget; past it, reports once
+    /// and refuses.
+    fn spend(&mut self, n: usize, span: Span, diags: &mut Vec<Diagnostic>) -> bool {
+        self.resolved += n;
+        if self.resolved <= limits::MAX_ENTRIES {
+            return true;
+        }
+        if !self.over_budget {
+            self.over_budget = true;
+            diags.push(limits::exceeded(
+                format!(
+                    "the policies of this file resolve to more than {} origin entries",
+                    limits::MAX_ENTRIES
+                ),
+                span,
+                "this reference takes the file past the limit",
+                "split the file, or share one policy between the paths that need the same origins (a set used by several policies counts once per policy)",
+            ));
+        }
+        false
+    }
+
+    /// Reports every cycle once and the first set nested deeper than
+    /// [`limits::MAX_SET_DEPTH`], walking the reference graph with an explicit stack.
+    fn check_graph(&self, diags: &mut Vec<Diagnostic>) {
+        #[derive(Clone, Copy, PartialEq)]
+        enum State {
+            /// On the stack, at this position.
+            Open(usize),
+            Done(usize),
+        }
+        let mut state: BTreeMap<&str, State> = BTreeMap::new();
+        let mut reported_cycles: BTreeSet<String> = BTreeSet::new();
+        let mut roots: Vec<&SetDecl> = self.decls.values().copied().collect();
+        roots.sort_by_key(|d| d.span.start);
+        for root in roots {
+            let root = root.name.node.as_str();
+            if state.contains_key(root) {
+                continue;
+            }
+            // (set, next member, deepest child so far)
+            let mut stack: Vec<(&str, usize, usize)> = vec![(root, 0, 0)];
+            state.insert(root, State::Open(0));
+            while let Some(&mut (name, ref mut next, deepest)) = stack.last_mut() {
+                let members = self.members.get(name).map_or(&[][..], Vec::as_slice);
+                let Some(member) = members.get(*next) else {
+                    let depth = deepest + 1;
+                    state.insert(name, State::Done(depth));
+                    stack.pop();
+                    if let Some(parent) = stack.last_mut() {
+                        parent.2 = parent.2.max(depth);
+                    }
+                    continue;
+                };
+                *next += 1;
+                let Member::Set(inner, reference) = member else {
+                    continue;
+                };
+                match state.get(inner).copied() {
+                    Some(State::Done(d)) => {
+                        let top = stack.last_mut().map(|t| &mut t.2);
+                        if let Some(t) = top {
+                            *t = (*t).max(d);
+                        }
+                    }
+                    Some(State::Open(pos)) => {
+                        let cycle: Vec<&str> = stack[pos..]
+                            .iter()
+                            .map(|s| s.0)
+                            .chain(std::iter::once(*inner))
+                            .collect();
+                        let mut key: Vec<&str> = cycle[..cycle.len() - 1].to_vec();
+                        key.sort_unstable();
+                        if reported_cycles.insert(key.join(",")) {
+                            let decl_span = self
+                                .decls
+                                .get(inner)
+                                .map_or(reference.span, |d| d.name.span);
+                            diags.push(
+                                Diagnostic::error(
+                                    &codes::SET_CYCLE,
+                                    format!("origin sets include each other: {}", show_cycle(&cycle)),
+                                    reference.span,
+                                )
+                                .with_label("this reference closes the cycle")
+                                .with_secondary(decl_span, format!("`{inner}` is declared here"))
+                                .with_help("a set may include other sets, but never itself, directly or not"),
+                            );
+                        }
+                    }
+                    None => {
+                        state.insert(inner, State::Open(stack.len()));
+                        stack.push((inner, 0, 0));
+                    }
+                }
+            }
+        }
+        let mut too_deep: Vec<(&SetDecl, usize)> = state
+            .iter()
+            .filter_map(|(name, s)| match s {
+                State::Done(d) if *d > limits::MAX_SET_DEPTH => {
+                    self.decls.get(name).map(|decl| (*decl, *d))
+                }
+                _ => None,
+            })
+            .collect();
+        // The shallowest offender is where the limit is first crossed; report that one.
+        too_deep.sort_by_key(|(d, depth)| (*depth, d.span.start));
+        if let Some((decl, depth)) = too_deep.first() {
+            diags.push(limits::exceeded(
+                format!(
+                    "origin set `{}` nests {depth} levels of sets; corsc accepts at most {}",
+                    decl.name.node,
+                    limits::MAX_SET_DEPTH
+                ),
+                decl.name.span,
+                "the limit is crossed here",
+                "list the origins in fewer levels: a set may include sets that include sets, but not without end",
+            ));
+        }
+    }
+}
+
+/// A cycle for a message: a long one is shortened, so a thousand-set cycle does not make a
+/// diagnostic of a thousand names.
+fn show_cycle(cycle: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    if cycle.len() <= SHOWN + 2 {
+        return cycle.join(" → ");
+    }
+    format!(
+        "{} → … ({} more) … → {}",
+        cycle[..SHOWN].join(" → "),
+        cycle.len() - SHOWN - 2,
+        cycle[cycle.len() - 2..].join(" → ")
+    )
+}
+
+/// Types values as origins; set references become [`Member::Set`] (unknown ones are reported).
+fn type_values<'a>(
+    values: &'a [Value],
+    decls: &BTreeMap<&'a str, &'a SetDecl>,
+    used: &mut BTreeSet<String>,
+    suggestions: &mut usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Member<'a>> {
+    let mut out = Vec::new();
+    for v in values {
+        match &v.kind {
+            ValueKind::Star => out.push(Member::Entry(entry("*", v.span, OriginKind::Any))),
+            ValueKind::Word(w) if w == "null" => {
+                out.push(Member::Entry(entry("null", v.span, OriginKind::Null)));
+            }
+            ValueKind::String(s) => out.push(Member::Entry(entry(s, v.span, origin_classify(s)))),
+            ValueKind::Regex(r) => match regex_syntax::Parser::new().parse(r) {
+                Ok(_) => out.push(Member::Entry(entry(r, v.span, OriginKind::Regex(r.clone())))),
+                Err(e) => diags.push(
+                    Diagnostic::error(&codes::INVALID_REGEX, "this regex does not parse", v.span)
+                        .with_label(first_line(&e.to_string()))
+                        .with_help(
+                            "regex origins use the common subset of PCRE, RE2 and JavaScript syntax",
+                        ),
+                ),
+            },
+            ValueKind::Word(w) => match decls.get_key_value(w.as_str()) {
+                Some((name, _)) => {
+                    used.insert(w.clone());
+                    out.push(Member::Set(name, Spanned::new(w.clone(), v.span)));
+                }
+                None => {
+                    let suggest = *suggestions > 0;
+                    *suggestions = suggestions.saturating_sub(1);
+                    diags.push(unknown_set(w, v.span, decls, suggest));
+                }
+            },
+        }
+    }
+    out
+}
+
+fn unknown_set(
+    name: &str,
+    span: Span,
+    decls: &BTreeMap<&str, &SetDecl>,
+    suggest: bool,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        &codes::UNKNOWN_SET,
+        format!("no origin set is named `{name}`"),
+        span,
+    )
+    .with_label("not a defined origin set");
+    let near = if suggest {
+        closest(name, decls.keys().copied())
+    } else {
+        None
+    };
+    if let Some(s) = near {
+        d = d.with_help(format!("did you mean `{s}`?"));
+    } else if name.contains('.') || name.contains("://") {
+        d = d.with_help(format!("origins are quoted: `\"{name}\"`"));
+    } else {
+        d = d.with_help(format!(
+            "declare it at the top level: `origins {name} = [ \"https://…\" ]`"
+        ));
+    }
+    d
 }
 
 fn entry(raw: &str, span: Span, kind: OriginKind) -> OriginEntry {
     OriginEntry {
         raw: raw.to_string(),
         span,
-        via: Vec::new(),
+        via: Via::new(),
         kind,
     }
 }
@@ -154,25 +374,4 @@ fn first_line(s: &str) -> String {
         .trim_start_matches("error:")
         .trim()
         .to_string()
-}
-
-impl Sets<'_> {
-    /// Types every declared set once, so mistakes in unused sets are reported too.
-    pub(crate) fn check_all(&mut self, diags: &mut Vec<Diagnostic>) {
-        let names: Vec<&str> = self.decls.keys().copied().collect();
-        for name in names {
-            if self.resolved.contains_key(name) {
-                continue;
-            }
-            let Some(decl) = self.decls.get(name).copied() else {
-                continue;
-            };
-            let Some(spec) = super::directives::find("origins") else {
-                continue;
-            };
-            let mut stack = vec![decl.name.clone()];
-            let r = self.entries(spec, &decl.values.values, &mut stack, diags);
-            self.resolved.insert(name, r);
-        }
-    }
 }

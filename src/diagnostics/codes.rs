@@ -50,6 +50,7 @@ codes! {
     INVALID_TOKEN = "E116", "invalid-token", "a method or header name that is not an HTTP token";
     CONFLICTING_VALUES = "E117", "conflicting-values", "values that cannot stand together, such as `mirror` with names";
     DUPLICATE_SCOPE = "E118", "duplicate-path-scope", "two policies that claim the same path";
+    LIMIT_EXCEEDED = "E119", "limit-exceeded", "a value, name, file or set nesting larger than corsc accepts";
 }
 
 /// Looks a fixed code up by code or name.

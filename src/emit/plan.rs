@@ -226,8 +226,33 @@ impl Planner<'_> {
         false
     }
 
+    /// Checks that a string fits in one token of the target's configuration syntax
+    /// ([`super::capability::Syntax::max_token`]): past it, the engine refuses the whole file
+    /// on deploy (nginx: "too long parameter").
+    fn token(&mut self, s: &str, what: &str, span: Span) -> bool {
+        let max = self.caps.syntax.max_token;
+        if s.len() <= max {
+            return true;
+        }
+        let msg = format!(
+            "{what} is {} bytes long; {} accepts at most {max} in one value",
+            s.len(),
+            self.target.name()
+        );
+        self.refuse(
+            &codes::UNWRITABLE_VALUE,
+            msg,
+            span,
+            "shorten it, or compile for a target without this limit",
+        );
+        false
+    }
+
     /// Checks a string bound for a header value.
     fn value(&mut self, s: &str, what: &str, span: Span) -> bool {
+        if !self.token(s, what, span) {
+            return false;
+        }
         if let Some(bad) = unwritable(s, self.caps.syntax.value_forbidden) {
             let msg = format!(
                 "{what} `{}` contains {bad}, which {} configuration cannot carry",
@@ -416,6 +441,10 @@ pub fn plan<'a>(
                 .collect()
         };
         for (scope, span) in scopes {
+            // A path is written as a literal and, for some targets, as an escaped regex.
+            if !p.token(&scope.regex(), "the path", span) {
+                continue;
+            }
             if let Some(bad) = unwritable(scope.path(), caps.syntax.value_forbidden) {
                 p.refuse(
                     &codes::UNWRITABLE_VALUE,
@@ -520,7 +549,10 @@ fn plan_policy<'a>(
             match &o.kind {
                 OriginKind::Exact(origin) => {
                     if p.need(caps.exact_origins, "exact origins", Some(o.span), "") {
-                        exact.push(origin.to_string());
+                        let text = origin.to_string();
+                        if p.token(&text, "the origin", o.span) {
+                            exact.push(text);
+                        }
                     }
                 }
                 OriginKind::Null => {
@@ -545,7 +577,10 @@ fn plan_policy<'a>(
                         _ => true,
                     };
                     if ok {
-                        regexes.push(pattern_regex(pat));
+                        let r = pattern_regex(pat);
+                        if p.token(&r, "the pattern's regex", o.span) {
+                            regexes.push(r);
+                        }
                     }
                 }
                 OriginKind::Regex(src) => {
@@ -661,6 +696,25 @@ fn plan_policy<'a>(
         l.sort_unstable();
         Some(l.join(", "))
     };
+
+    // Each list is written as one header value, so as one token.
+    let lists = [
+        (&methods, "the method list", policy.methods.span),
+        (
+            &headers,
+            "the request-header list",
+            policy.request_headers.span,
+        ),
+    ];
+    for (allow, what, span) in lists {
+        if let Allow::Static(v) = allow {
+            p.token(v, what, span.unwrap_or(policy.name.span));
+        }
+    }
+    if let Some(v) = &expose {
+        let span = policy.expose_headers.span.unwrap_or(policy.name.span);
+        p.token(v, "the exposed-header list", span);
+    }
 
     let max_age = policy.max_age.value;
     if max_age.is_some() {

@@ -98,6 +98,18 @@ impl Writer {
     }
 }
 
+/// `s` followed by spaces up to `width` characters, for aligned columns. `format!("{s:width$}")`
+/// panics when `width` exceeds 65,535, and a width computed from policy values (a long origin)
+/// can: this cannot.
+#[must_use]
+pub fn pad(s: &str, width: usize) -> String {
+    let len = s.chars().count();
+    let mut out = String::with_capacity(s.len() + width.saturating_sub(len));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
+    out
+}
+
 /// Text safe inside a one-line comment: control characters (a newline in a file name, say)
 /// are written as escapes.
 #[must_use]
@@ -116,6 +128,14 @@ pub fn comment_safe(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padding_never_panics_on_huge_widths() {
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(pad("abcdef", 4), "abcdef");
+        assert_eq!(pad("é", 2), "é ");
+        assert_eq!(pad("x", 70_000).len(), 70_000);
+    }
 
     #[test]
     fn blocks_indent_and_comments_stay_on_one_line() {

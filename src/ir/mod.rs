@@ -6,11 +6,13 @@
 //! durations in seconds, lists deduplicated in source order.
 
 mod origin;
+mod via;
 
 pub use origin::{
     classify as origin_classify, is_wildcard_label, HostPattern, Origin, OriginDefect, OriginKind,
     OriginPattern, PortSpec,
 };
+pub use via::Via;
 
 use crate::source::{Span, Spanned};
 use serde::Serialize;
@@ -145,8 +147,10 @@ pub struct OriginEntry {
     pub raw: String,
     /// Where the value is written.
     pub span: Span,
-    /// The set reference it was reached through, at the use site (outermost first).
-    pub via: Vec<Spanned<String>>,
+    /// The set references it was reached through, from the use site inwards (outermost
+    /// first); empty when the entry is written in the directive itself. Shared between all
+    /// the entries of one set, so a large set costs one path, not one per entry.
+    pub via: Via,
     /// What it means.
     pub kind: OriginKind,
 }

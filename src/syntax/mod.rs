@@ -17,6 +17,12 @@ use pest::Parser as _;
 /// # Errors
 /// Returns diagnostics when the text is not a well-formed `.cors` file.
 pub fn parse(source: &Source) -> Result<ast::File, Vec<Diagnostic>> {
+    // Bounded before pest sees it: parsing builds a tree many times the size of the text.
+    if source.text.len() > crate::check::limits::MAX_FILE_BYTES {
+        return Err(vec![crate::check::limits::file_too_large(
+            source.text.len(),
+        )]);
+    }
     match grammar::CorsParser::parse(grammar::Rule::file, &source.text) {
         Ok(mut pairs) => {
             let Some(file) = pairs.next() else {

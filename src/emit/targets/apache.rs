@@ -24,6 +24,7 @@
 
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
+use crate::emit::limits::Limit;
 use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
@@ -62,6 +63,11 @@ static CAPS: Capabilities = Capabilities {
     },
 };
 
+/// PCRE reads escapes and constructs outside the common subset differently, or refuses them
+/// (`\u2028`: "PCRE2 does not support \u"; `[a[b]]` is not a nested class): the output would
+/// not load, or would match something else than the evaluator decides.
+static LIMITS: &[Limit] = &[Limit::PortableRegex("PCRE")];
+
 impl Target for Apache {
     /// A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
     /// a file that says `owner app` (see `emit::ownership`).
@@ -87,6 +93,10 @@ impl Target for Apache {
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPS
+    }
+
+    fn limits(&self) -> &'static [Limit] {
+        LIMITS
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {

@@ -30,7 +30,7 @@ use crate::emit::limits::Limit;
 use crate::emit::ownership::app_notice;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::registry::Target;
-use crate::emit::writer::Writer;
+use crate::emit::writer::{pad, Writer};
 use crate::emit::{Output, Part, Provenance};
 
 /// The Go (rs/cors) target.
@@ -56,7 +56,9 @@ static CAPS: Capabilities = Capabilities {
     modules: &["github.com/rs/cors"],
     syntax: Syntax {
         value_forbidden: &[],
-        regex_forbidden: &[],
+        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
+        // mark anywhere but at the start of a source file.
+        regex_forbidden: &["\u{feff}"],
         max_token: 1 << 20,
     },
 };
@@ -217,7 +219,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
                 // gofmt aligns the values of consecutive keys.
                 let width = exact.iter().map(|e| go_str(e).len() + 1).max().unwrap_or(0);
                 for e in exact {
-                    w.line(format!("{:width$} true,", format!("{}:", go_str(e))));
+                    w.line(format!("{} true,", pad(&format!("{}:", go_str(e)), width)));
                 }
                 w.close("}");
             }
@@ -291,7 +293,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.open(format!("func {id}Cors() *cors.Cors {{"));
     w.open("return cors.New(cors.Options{");
     for (k, v) in &fields {
-        w.line(format!("{:width$} {v},", format!("{k}:")));
+        w.line(format!("{} {v},", pad(&format!("{k}:"), width)));
     }
     w.close("})");
     w.close("}");

@@ -31,9 +31,10 @@
 
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
+use crate::emit::limits::Limit;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS};
 use crate::emit::registry::Target;
-use crate::emit::writer::Writer;
+use crate::emit::writer::{pad, Writer};
 use crate::emit::{Output, Part, Provenance};
 
 /// The nginx target.
@@ -67,6 +68,11 @@ static CAPS: Capabilities = Capabilities {
     },
 };
 
+/// PCRE reads escapes and constructs outside the common subset differently, or refuses them
+/// (`\u2028`: "PCRE2 does not support \u"; `[a[b]]` is not a nested class): the output would
+/// not load, or would match something else than the evaluator decides.
+static LIMITS: &[Limit] = &[Limit::PortableRegex("PCRE")];
+
 impl Target for Nginx {
     /// A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
     /// a file that says `owner app` (see `emit::ownership`).
@@ -92,6 +98,10 @@ impl Target for Nginx {
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPS
+    }
+
+    fn limits(&self) -> &'static [Limit] {
+        LIMITS
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
@@ -257,9 +267,9 @@ fn map(w: &mut Writer, source: &str, target: &str, default: &str, entries: &[(St
         .chain(std::iter::once("default".len()))
         .max()
         .unwrap_or(0);
-    w.line(format!("{:width$} {default};", "default"));
+    w.line(format!("{} {default};", pad("default", width)));
     for (k, v) in entries {
-        w.line(format!("{k:width$} {v};"));
+        w.line(format!("{} {v};", pad(k, width)));
     }
     w.close("}");
 }
@@ -551,7 +561,7 @@ fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str
     }
     let width = headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (name, value) in &headers {
-        w.line(format!("add_header {name:width$} {value} always;"));
+        w.line(format!("add_header {} {value} always;", pad(name, width)));
     }
     for h in CORS_RESPONSE_HEADERS {
         w.line(format!("proxy_hide_header {h};"));

@@ -1,0 +1,145 @@
+//! The sizes corsc accepts, and the check that enforces them before anything expensive runs.
+//!
+//! A pre-commit hook or a CI job runs corsc on whatever a pull request contains, so a small
+//! hostile file must be answered with a diagnostic, never with gigabytes of memory, a stack
+//! overflow or a panic. The bounds are about *size and structure*, chosen far above real use:
+//! a SaaS may list 100,000 origins, and that stays fine; an origin of 70,000 characters, a
+//! chain of 5,000 sets or a file that resolves to billions of entries does not.
+//!
+//! Each target has its own, tighter limits on what its configuration syntax can hold (nginx
+//! reads one token into a 4 KiB buffer); those are capability data and the plan checks them
+//! with a `P3xx` (see `emit::capability::Syntax`).
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, Attribute, BodyItem, Directive, Item, Value, ValueKind};
+
+/// The largest policy file, in bytes. 100,000 origins take about 4 MiB.
+pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The longest single value (an origin, a regex, a path, a header name or method, a reason),
+/// in bytes. A URL of more than 8 KiB is refused by most servers already; a DNS name has at
+/// most 253 characters.
+pub const MAX_VALUE_BYTES: usize = 8 * 1024;
+
+/// The longest name of a policy, profile or origin set, in bytes. Names become identifiers in
+/// generated code and configuration.
+pub const MAX_NAME_BYTES: usize = 128;
+
+/// How deeply origin sets may include other sets (a set of origins only is one level).
+pub const MAX_SET_DEPTH: usize = 64;
+
+/// The most origin entries (and set references followed) the policies of one file may resolve
+/// to, every policy and profile counted: a set used by ten policies counts ten times. Large
+/// enough for a 100,000-origin allowlist shared by ten policies; small enough that a file that
+/// doubles a set at every level is refused in milliseconds and a few hundred megabytes.
+pub const MAX_ENTRIES: usize = 2_000_000;
+
+/// A `limit-exceeded` error.
+pub(crate) fn exceeded(message: String, span: Span, label: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(&codes::LIMIT_EXCEEDED, message, span)
+        .with_label(label)
+        .with_help(help)
+}
+
+/// Reports every name and value longer than corsc accepts.
+pub(crate) fn check_sizes(file: &ast::File, diags: &mut Vec<Diagnostic>) {
+    for item in &file.items {
+        match item {
+            Item::Set(s) => {
+                attributes(&s.attributes, diags);
+                name(&s.name, diags);
+                values(&s.values.values, diags);
+            }
+            Item::Directive(d) => directive(d, diags),
+            Item::Policy(p) => {
+                attributes(&p.attributes, diags);
+                name(&p.name, diags);
+                for b in &p.body {
+                    match b {
+                        BodyItem::Directive(d) => directive(d, diags),
+                        BodyItem::Profile(pr) => {
+                            attributes(&pr.attributes, diags);
+                            name(&pr.name, diags);
+                            for d in &pr.directives {
+                                directive(d, diags);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn directive(d: &Directive, diags: &mut Vec<Diagnostic>) {
+    attributes(&d.attributes, diags);
+    if d.name.node.len() > MAX_NAME_BYTES {
+        diags.push(too_long(
+            "this directive name",
+            d.name.node.len(),
+            MAX_NAME_BYTES,
+            d.name.span,
+        ));
+    }
+    values(&d.values.values, diags);
+}
+
+fn attributes(attrs: &[Attribute], diags: &mut Vec<Diagnostic>) {
+    for a in attrs {
+        name(&a.name, diags);
+        for arg in &a.args {
+            name(arg, diags);
+        }
+        if let Some(r) = &a.reason {
+            if r.node.len() > MAX_VALUE_BYTES {
+                diags.push(too_long(
+                    "this reason",
+                    r.node.len(),
+                    MAX_VALUE_BYTES,
+                    r.span,
+                ));
+            }
+        }
+    }
+}
+
+fn name(n: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
+    if n.node.len() > MAX_NAME_BYTES {
+        diags.push(too_long("this name", n.node.len(), MAX_NAME_BYTES, n.span));
+    }
+}
+
+fn values(values: &[Value], diags: &mut Vec<Diagnostic>) {
+    for v in values {
+        let (what, len) = match &v.kind {
+            ValueKind::String(s) => ("this string", s.len()),
+            ValueKind::Regex(r) => ("this regex", r.len()),
+            ValueKind::Word(w) => ("this word", w.len()),
+            ValueKind::Star => continue,
+        };
+        if len > MAX_VALUE_BYTES {
+            diags.push(too_long(what, len, MAX_VALUE_BYTES, v.span));
+        }
+    }
+}
+
+fn too_long(what: &str, len: usize, max: usize, span: Span) -> Diagnostic {
+    exceeded(
+        format!("{what} is {len} bytes long; corsc accepts at most {max}"),
+        span,
+        "too long",
+        "no origin, path, header name or regex needs this much; shorten it (a regex can be split into several `regex` entries)",
+    )
+}
+
+/// The diagnostic for a file larger than [`MAX_FILE_BYTES`], at its first byte.
+#[must_use]
+pub fn file_too_large(len: usize) -> Diagnostic {
+    exceeded(
+        format!("the file is {len} bytes long; corsc reads policy files of at most {MAX_FILE_BYTES} bytes"),
+        Span::new(0, 0),
+        "the file starts here",
+        "split the policies over several files",
+    )
+}

@@ -1,0 +1,587 @@
+//! Classes 5 and 6 of the attacks: small or odd inputs that exhaust the machine or crash corsc,
+//! and lint-clean policies whose output the target refuses to load (a denial of service on
+//! deploy).
+//!
+//! Class 6 runs the built `corsc` binary under a memory cap (`ulimit -v`), so exhaustion is a
+//! failure rather than a slow test, and asserts the answer: a diagnostic with a code and exit
+//! 1, or success for input that is legitimate; never a signal, a panic or a stack overflow. No
+//! assertion is about time. Class 5 compiles values at each target's limits and loads the
+//! output in the real engine or compiler (`nginx -t`, `apache2 -t`, `node --check`, Python's
+//! `py_compile`, `gofmt -e`, `rustfmt`), and checks that one byte past the limit is refused
+//! with a `P3xx` or `E119` instead.
+
+#[path = "../support/engines.rs"]
+mod engines;
+#[path = "../support/frameworks.rs"]
+mod frameworks;
+
+use corsc::check::limits::{
+    MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_SET_DEPTH, MAX_VALUE_BYTES,
+};
+use corsc::emit::{Output, Shape};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The memory every command below must stay within, in KiB (a real run takes tens of MiB).
+const MEMORY_CAP_KIB: u64 = 1536 * 1024;
+
+/// The commands a CI job or pre-commit hook runs on a policy file.
+fn commands() -> Vec<Vec<String>> {
+    let mut v = vec![vec!["check".to_string()], vec!["lint".to_string()]];
+    for t in corsc::emit::TARGETS {
+        v.push(vec![
+            "compile".to_string(),
+            "--target".to_string(),
+            t.id().to_string(),
+        ]);
+    }
+    v
+}
+
+/// What one run of the binary did.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `corsc ARGS FILE` under the memory cap.
+fn corsc_capped(args: &[String], file: &Path) -> Run {
+    let bin = assert_cmd::cargo::cargo_bin("corsc");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {MEMORY_CAP_KIB}; exec \"$0\" \"$@\""))
+        .arg(&bin)
+        .args(args)
+        .arg("--color")
+        .arg("never")
+        .arg(file)
+        .env_remove("CORSC_FORMAT")
+        .output()
+        .expect("sh runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Asserts that a run ended by itself (no signal, no panic, no allocation failure).
+fn assert_no_crash(run: &Run, what: &str) {
+    assert!(
+        run.code.is_some(),
+        "{what}: killed by a signal (stack overflow or memory exhausted)\n{}",
+        tail(&run.stderr)
+    );
+    for bad in [
+        "panicked",
+        "overflowed its stack",
+        "memory allocation",
+        "RUST_BACKTRACE",
+    ] {
+        assert!(
+            !run.stderr.contains(bad),
+            "{what}: {bad}\n{}",
+            tail(&run.stderr)
+        );
+    }
+}
+
+/// Asserts a refusal with `code`: exit 1 and the code in the report.
+fn assert_refused(run: &Run, code: &str, what: &str) {
+    assert_no_crash(run, what);
+    assert_eq!(
+        run.code,
+        Some(1),
+        "{what}: expected a refusal\n{}\n{}",
+        tail(&run.stdout),
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stdout.contains(code) || run.stderr.contains(code),
+        "{what}: no {code} in the report\n{}\n{}",
+        tail(&run.stdout),
+        tail(&run.stderr)
+    );
+}
+
+fn tail(s: &str) -> String {
+    let start = s.len().saturating_sub(1500);
+    let start = (start..=s.len())
+        .find(|i| s.is_char_boundary(*i))
+        .unwrap_or(0);
+    s[start..].to_string()
+}
+
+fn write_policy(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// `levels` sets, each including the previous one twice: 2^levels entries if copied.
+fn doubling_sets(levels: usize) -> String {
+    let mut s = "origins s0 = \"https://a.example\"\n".to_string();
+    for i in 1..=levels {
+        let _ = writeln!(s, "origins s{i} = s{}, s{}", i - 1, i - 1);
+    }
+    let _ = writeln!(s, "policy p {{\n    origins s{levels}\n}}");
+    s
+}
+
+/// `n` sets, each including the previous one and adding one origin.
+fn chain_of_sets(n: usize) -> String {
+    let mut s = "origins s0 = \"https://a0.example\"\n".to_string();
+    for i in 1..n {
+        let _ = writeln!(s, "origins s{i} = s{}, \"https://a{i}.example\"", i - 1);
+    }
+    let _ = writeln!(s, "policy p {{\n    origins s{}\n}}", n - 1);
+    s
+}
+
+/// An exact origin of exactly `len` bytes, made of DNS-sized labels.
+fn origin_of_len(len: usize) -> String {
+    let prefix = "https://";
+    let suffix = ".example";
+    let mut host = String::new();
+    let body = len - prefix.len() - suffix.len();
+    while host.len() < body {
+        let room = body - host.len();
+        if !host.is_empty() {
+            if room < 2 {
+                // never end on a dot: lengthen the previous label instead
+                host.push('b');
+                continue;
+            }
+            host.push('.');
+        }
+        let n = (body - host.len()).min(60);
+        host.push_str(&"a".repeat(n));
+    }
+    let o = format!("{prefix}{host}{suffix}");
+    assert_eq!(o.len(), len);
+    o
+}
+
+/// A file that includes a set twice at every level, 40 levels deep (2^40 entries if each
+/// reference copied the set), checks, lints and compiles in bounded memory.
+#[test]
+fn doubling_sets_are_resolved_once_not_copied() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = doubling_sets(40);
+    assert!(text.len() < 1100, "the attack is a small file");
+    let f = write_policy(&dir, "double.cors", &text);
+    for args in commands() {
+        let run = corsc_capped(&args, &f);
+        assert_no_crash(&run, &format!("{args:?}"));
+        assert_eq!(
+            run.code,
+            Some(0),
+            "{args:?}\n{}\n{}",
+            tail(&run.stdout),
+            tail(&run.stderr)
+        );
+    }
+}
+
+/// Chains of thousands of sets (cubic when copied, a stack overflow when resolved by
+/// recursion) are refused with E119 by every command, without crashing.
+#[test]
+fn long_chains_of_sets_are_refused_with_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in [400, 5_400, 20_000] {
+        let f = write_policy(&dir, &format!("chain{n}.cors"), &chain_of_sets(n));
+        for args in commands() {
+            let run = corsc_capped(&args, &f);
+            assert_refused(&run, "E119", &format!("chain of {n} sets, {args:?}"));
+        }
+    }
+}
+
+/// Sets nested exactly as deep as corsc allows still resolve, and one level more is refused.
+#[test]
+fn sets_nested_to_the_depth_limit_resolve_and_one_more_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = write_policy(&dir, "ok.cors", &chain_of_sets(MAX_SET_DEPTH));
+    let run = corsc_capped(&["check".to_string()], &ok);
+    assert_no_crash(&run, "at the limit");
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let over = write_policy(&dir, "over.cors", &chain_of_sets(MAX_SET_DEPTH + 1));
+    let run = corsc_capped(&["check".to_string()], &over);
+    assert_refused(&run, "E119", "one level past the limit");
+}
+
+/// A cycle of thousands of sets is found without recursion and reported in a message of
+/// bounded size.
+#[test]
+fn a_long_cycle_of_sets_is_reported_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 10_000;
+    let mut s = String::new();
+    for i in 0..n {
+        let _ = writeln!(
+            s,
+            "origins s{i} = s{}, \"https://a{i}.example\"",
+            (i + 1) % n
+        );
+    }
+    s.push_str("policy p {\n    origins s0\n}\n");
+    let f = write_policy(&dir, "cycle.cors", &s);
+    let run = corsc_capped(&["check".to_string()], &f);
+    assert_refused(&run, "E106", "a cycle of 10,000 sets");
+    assert!(run.stdout.len() < 20_000, "{}", tail(&run.stdout));
+}
+
+/// An origin of 70,000 characters (an alignment width past 65,535 panicked nginx and Go) is
+/// refused with E119 by every command.
+#[test]
+fn an_origin_of_70000_characters_is_refused_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write_policy(
+        &dir,
+        "long.cors",
+        &format!(
+            "policy p {{\n    origins \"{}\"\n}}\n",
+            origin_of_len(70_000)
+        ),
+    );
+    for args in commands() {
+        let run = corsc_capped(&args, &f);
+        assert_refused(&run, "E119", &format!("{args:?}"));
+    }
+}
+
+/// A file whose policies resolve to more origin entries than corsc accepts (one set used by
+/// many policies) is refused with E119 in bounded memory.
+#[test]
+fn a_file_resolving_to_too_many_entries_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let per_set = 20_000;
+    let policies = MAX_ENTRIES / per_set + 1;
+    let mut s = "origins big = [\n".to_string();
+    for i in 0..per_set {
+        let _ = writeln!(s, "    \"https://app{i}.example.com\",");
+    }
+    s.push_str("]\n");
+    for i in 0..policies {
+        let _ = writeln!(
+            s,
+            "policy p{i} {{\n    paths \"/p{i}/*\"\n    origins big\n}}"
+        );
+    }
+    let f = write_policy(&dir, "wide.cors", &s);
+    let run = corsc_capped(&["check".to_string()], &f);
+    assert_refused(&run, "E119", "entries past the limit");
+}
+
+/// A 100,000-origin allowlist (a large SaaS) is legitimate: it checks and compiles in bounded
+/// memory.
+#[test]
+fn a_large_legitimate_allowlist_compiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = "origins customers = [\n".to_string();
+    for i in 0..100_000 {
+        let _ = writeln!(s, "    \"https://tenant{i}.example.com\",");
+    }
+    s.push_str("]\npolicy api {\n    origins customers\n    credentials true\n}\n");
+    let f = write_policy(&dir, "saas.cors", &s);
+    for args in [
+        vec!["check".to_string()],
+        vec!["compile".into(), "--target".into(), "nginx".into()],
+    ] {
+        let run = corsc_capped(&args, &f);
+        assert_no_crash(&run, &format!("{args:?}"));
+        assert_eq!(run.code, Some(0), "{args:?}: {}", tail(&run.stdout));
+    }
+}
+
+/// Every kind of value, name and reason past its size limit is refused by the checker with
+/// E119 (and one byte shorter is accepted).
+#[test]
+fn every_value_and_name_past_its_size_limit_is_refused() {
+    let v = MAX_VALUE_BYTES;
+    let n = MAX_NAME_BYTES;
+    let cases = |extra: usize| -> Vec<(&'static str, String)> {
+        let long = |len: usize| "a".repeat(len);
+        vec![
+            ("origin", format!("policy p {{\n    origins \"{}\"\n}}\n", origin_of_len(v + extra))),
+            (
+                "regex",
+                format!("policy p {{\n    origins regex \"^https://{}$\"\n}}\n", long(v + extra - 10)),
+            ),
+            (
+                "path",
+                format!("policy p {{\n    paths \"/{}\"\n    origins \"https://a.example\"\n}}\n", long(v + extra - 1)),
+            ),
+            (
+                "header",
+                format!("policy p {{\n    origins \"https://a.example\"\n    request-headers {}\n}}\n", long(v + extra)),
+            ),
+            (
+                "method",
+                format!("policy p {{\n    origins \"https://a.example\"\n    methods {}\n}}\n", long(v + extra).to_uppercase()),
+            ),
+            (
+                "policy name",
+                format!("policy {} {{\n    origins \"https://a.example\"\n}}\n", long(n + extra)),
+            ),
+            (
+                "set name",
+                format!("origins {} = \"https://a.example\"\npolicy p {{\n    origins {}\n}}\n", long(n + extra), long(n + extra)),
+            ),
+            (
+                "reason",
+                format!("@allow(null-origin, reason = \"{}\")\npolicy p {{\n    origins \"https://a.example\"\n}}\n", long(v + extra)),
+            ),
+        ]
+    };
+    let codes = |text: &str| -> Vec<String> {
+        let src = corsc::source::Source::new("t.cors", text.to_string());
+        match corsc::syntax::parse(&src) {
+            Ok(file) => corsc::check::check(&file, None)
+                .diagnostics
+                .iter()
+                .map(|d| d.code.to_string())
+                .collect(),
+            Err(d) => d.iter().map(|d| d.code.to_string()).collect(),
+        }
+    };
+    for (what, text) in cases(1) {
+        assert!(
+            codes(&text).iter().any(|c| c == "E119"),
+            "{what} past the limit: {:?}",
+            codes(&text)
+        );
+    }
+    for (what, text) in cases(0) {
+        assert!(
+            !codes(&text).iter().any(|c| c == "E119"),
+            "{what} at the limit: {:?}",
+            codes(&text)
+        );
+    }
+}
+
+/// A file past the size limit is refused before it is parsed.
+#[test]
+fn a_file_past_the_size_limit_is_refused_before_parsing() {
+    let mut text = "policy p {\n    origins \"https://a.example\"\n}\n".to_string();
+    text.push_str(&"#".repeat(MAX_FILE_BYTES + 1 - text.len()));
+    let src = corsc::source::Source::new("big.cors", text);
+    let diags = corsc::syntax::parse(&src).expect_err("refused");
+    assert_eq!(diags[0].code, "E119");
+}
+
+// ---------------------------------------------------------------------------------------
+// Class 5: what a target accepts loads, what it cannot load is refused in the plan.
+// ---------------------------------------------------------------------------------------
+
+/// How a target's output is loaded by its own engine or compiler.
+fn load(target: &str, out: &Output, test: &str) -> Option<Result<(), String>> {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |part: &corsc::emit::Part| {
+        let p = dir.path().join(part.file_name);
+        std::fs::write(&p, &part.text).unwrap();
+        p
+    };
+    let run = |cmd: &mut Command| -> Result<(), String> {
+        let o = cmd.output().map_err(|e| e.to_string())?;
+        if o.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ))
+        }
+    };
+    match target {
+        "nginx" => {
+            let bin = engines::require(engines::Engine::Nginx, test)?;
+            Some(engines::nginx_test(&bin, out).map(drop))
+        }
+        "apache" => {
+            let bin = engines::require(engines::Engine::Apache, test)?;
+            Some(engines::apache_test(&bin, out).map(drop))
+        }
+        "express" | "fastify" => {
+            let node = frameworks::require(frameworks::Runtime::Node, &[], test)?;
+            Some(
+                out.parts
+                    .iter()
+                    .try_for_each(|part| run(Command::new(&node).arg("--check").arg(write(part)))),
+            )
+        }
+        "django" | "flask" | "starlette" => {
+            let py = frameworks::require(frameworks::Runtime::Python, &["sys"], test)?;
+            Some(out.parts.iter().try_for_each(|part| {
+                run(Command::new(&py)
+                    .args(["-m", "py_compile"])
+                    .arg(write(part)))
+            }))
+        }
+        "go" => {
+            tool("gofmt", test)?;
+            Some(out.parts.iter().try_for_each(|part| {
+                run(Command::new("gofmt").args(["-e", "-l"]).arg(write(part)))
+            }))
+        }
+        "actix" | "tower-http" => {
+            tool("rustfmt", test)?;
+            Some(out.parts.iter().try_for_each(|part| {
+                run(Command::new("rustfmt")
+                    .args(["--edition", "2021", "--emit", "stdout"])
+                    .arg(write(part)))
+            }))
+        }
+        _ => {
+            // Spring: `javac` cannot compile the configuration without Spring on the class
+            // path; its strings are Java-escaped by the renderer.
+            eprintln!("{test}: no loader for {target}; only the plan is checked");
+            None
+        }
+    }
+}
+
+/// A tool on `PATH`, or `None` after saying why (a failure under `CORSC_REQUIRE_ENGINES=1`).
+fn tool(name: &str, test: &str) -> Option<()> {
+    let ok = Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success() || !o.stderr.is_empty() || !o.stdout.is_empty());
+    if ok {
+        return Some(());
+    }
+    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "{test}: `{name}` is not installed and CORSC_REQUIRE_ENGINES=1"
+    );
+    eprintln!("skipping {test}: `{name}` is not installed");
+    None
+}
+
+/// Compiles policy text for a target (include shape, or the only shape the target has).
+fn compile(text: &str, target: &str) -> Result<Output, Vec<corsc::diagnostics::Diagnostic>> {
+    let t = corsc::emit::find(target).expect("registered target");
+    let shape = if t.capabilities().shapes.contains(&Shape::Include) {
+        Shape::Include
+    } else {
+        t.capabilities().shapes[0]
+    };
+    engines::compile_text(
+        "limits.cors",
+        text,
+        text.as_bytes(),
+        None,
+        target,
+        shape,
+        "127.0.0.1:8080",
+    )
+}
+
+/// The longest value a target accepts in one token: its syntax limit or the checker's.
+fn max_value(target: &str) -> usize {
+    let t = corsc::emit::find(target).expect("registered target");
+    t.capabilities().syntax.max_token.min(MAX_VALUE_BYTES)
+}
+
+/// A policy with an origin, a path scope and a header list each `len` bytes long as the
+/// target writes them.
+fn sized_policy(len: usize) -> String {
+    // A prefix scope is written `^/aaa…/` as a regex: one byte more than the path.
+    let path = format!("/{}/", "a".repeat(len - 3));
+    format!(
+        "policy p {{\n    paths \"{path}*\"\n    origins \"{}\"\n    request-headers {}\n    expose-headers {}\n}}\n",
+        origin_of_len(len),
+        "x".repeat(len),
+        "y".repeat(len),
+    )
+}
+
+/// For every target, an origin, a path and header lists at the longest length it accepts
+/// compile and load in the real engine or compiler; one byte more is refused with a P302 or
+/// E119 instead of an output the engine refuses ("too long parameter").
+#[test]
+fn values_at_each_targets_limit_load_and_one_byte_more_is_refused() {
+    for t in corsc::emit::TARGETS {
+        let id = t.id();
+        let max = max_value(id);
+        let test = format!("values_at_each_targets_limit_load ({id})");
+        match compile(&sized_policy(max), id) {
+            Ok(out) => {
+                if let Some(r) = load(id, &out, &test) {
+                    r.unwrap_or_else(|e| {
+                        panic!("{id}: values of {max} bytes do not load:\n{}", tail(&e))
+                    });
+                }
+            }
+            Err(d) => {
+                // A target may refuse the policy for another reason (a feature it lacks), but
+                // never for the size it declares it accepts.
+                assert!(
+                    d.iter().all(|d| d.code == "P301"),
+                    "{id}: values of {max} bytes refused: {:?}",
+                    d.iter()
+                        .map(|d| (d.code.to_string(), d.message.clone()))
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+        let over = compile(&sized_policy(max + 1), id).expect_err("one byte past the limit");
+        assert!(
+            over.iter().any(|d| d.code == "P302" || d.code == "E119"),
+            "{id}: {:?}",
+            over.iter()
+                .map(|d| (d.code.to_string(), d.message.clone()))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+/// Regexes with characters and escapes some engine or source language refuses (`\u2028`,
+/// which PCRE rejects; a raw U+FEFF, which Go rejects in source; raw line and paragraph
+/// separators, which end a JavaScript line; nested classes PCRE reads differently) are, for
+/// every target, either refused in the plan or written so that the output loads.
+#[test]
+fn hostile_regex_characters_are_refused_or_load_on_every_target() {
+    let regexes = [
+        r"^https://a\.example(\u2028)?$",
+        r"^https://a\.example(\u{2028})?$",
+        r"^https://a\.example(\x{2028})?$",
+        "^https://a\\.example(\u{feff})?$",
+        "^https://a\\.example(\u{2028}|\u{2029})?$",
+        r"^https://[a[b]]\.example$",
+        r"^https://\p{L}+\.example$",
+        r"^https://a\.example\<$",
+        "^https://a\\.example(\u{85})?$",
+        "^https://a\\.example(\u{200b}\u{202e})?$",
+    ];
+    for t in corsc::emit::TARGETS {
+        let id = t.id();
+        for r in regexes {
+            let text = format!(
+                "policy p {{\n    origins \"https://b.example\", regex \"{}\"\n}}\n",
+                r.replace('\\', "\\\\").replace('"', "\\\"")
+            );
+            let test = format!("hostile regex {} on {id}", r.escape_debug());
+            match compile(&text, id) {
+                Ok(out) => {
+                    if let Some(res) = load(id, &out, &test) {
+                        res.unwrap_or_else(|e| {
+                            panic!("{test}: output does not load:\n{}", tail(&e))
+                        });
+                    }
+                }
+                Err(d) => assert!(
+                    d.iter()
+                        .all(|d| d.code.starts_with('P') || d.code.starts_with('E')),
+                    "{test}: {:?}",
+                    d.iter().map(|d| d.code.to_string()).collect::<Vec<_>>()
+                ),
+            }
+        }
+    }
+}
