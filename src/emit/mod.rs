@@ -75,15 +75,17 @@ impl Provenance {
 pub struct Options {
     /// The shape of the output.
     pub shape: Shape,
-    /// `host:port` a complete server listens on (`--shape server`).
-    pub listen: String,
+    /// The address a complete server listens on (`--shape server`). A parsed address, not
+    /// text: it is written into the output as it displays, so nothing but an IP and a port can
+    /// reach a `listen` directive, whichever way (flag or manifest) it was given.
+    pub listen: std::net::SocketAddr,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             shape: Shape::Include,
-            listen: "127.0.0.1:8080".to_string(),
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
         }
     }
 }
