@@ -12,3 +12,5 @@
 
 #[path = "security/manifest.rs"]
 mod manifest;
+#[path = "security/text.rs"]
+mod text;

@@ -29,6 +29,7 @@
 
 pub mod capability;
 pub mod codes;
+pub mod comment;
 pub mod limits;
 pub mod ownership;
 pub mod plan;
@@ -46,6 +47,9 @@ use crate::ir::PolicySet;
 use sha2::{Digest as _, Sha256};
 
 /// Where the output came from; written at the top of every generated file.
+///
+/// `source` and `profile` come from outside the policy (a command line, a manifest), so the
+/// header writes them only through [`comment::display_name`].
 #[derive(Clone, Debug)]
 pub struct Provenance {
     /// The source file as named on the command line (`<stdin>` for standard input).
