@@ -613,3 +613,36 @@ fn javac_compiles_the_same_class_whatever_the_name() {
         );
     }
 }
+
+/// `rustc`'s parser (`-Zunpretty=ast-tree`, allowed on stable by `RUSTC_BOOTSTRAP=1`) reads
+/// the same syntax tree from the actix and tower-http outputs whatever the name: no name can
+/// end a comment or put a bare `\r` in a doc comment.
+#[test]
+fn rustc_parses_the_same_tree_whatever_the_name() {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    for target in ["actix", "tower-http"] {
+        let outs = drawn_outputs(target);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files = write_all(dir.path(), &outs);
+        let mut trees = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            // Run in the file's directory with the same file name, so spans print alike.
+            let mut cmd = Command::new(&rustc);
+            cmd.env("RUSTC_BOOTSTRAP", "1")
+                .args(["--edition", "2021", "-Zunpretty=ast-tree"])
+                .arg(f.file_name().expect("file name"))
+                .current_dir(f.parent().expect("dir"));
+            trees.push(run(
+                cmd,
+                &format!("rustc parsing {target} for {:?}", outs[i].0),
+            ));
+        }
+        for (i, t) in trees.iter().enumerate() {
+            assert!(
+                *t == trees[0],
+                "{target}: the tree parsed for {:?} differs from the harmless one",
+                outs[i].0
+            );
+        }
+    }
+}
