@@ -241,3 +241,39 @@ fn a_valid_manifest_still_builds() {
     let text = std::fs::read_to_string(d.path().join("out/nginx.conf")).expect("written");
     assert!(text.contains("listen [::1]:8081;"), "{text}");
 }
+
+/// `output` cannot overwrite the manifest, a policy, or another entry's output.
+#[test]
+fn output_cannot_overwrite_the_manifest_a_policy_or_another_output() {
+    for (entry, why) in [
+        (
+            "policy: policies/api.cors\n    target: nginx\n    output: corsc.yaml",
+            "is the manifest itself",
+        ),
+        (
+            "policy: policies/api.cors\n    target: nginx\n    output: ./policies/api.cors",
+            "is a policy file of this manifest",
+        ),
+        (
+            "policy: policies/api.cors\n    target: nginx\n    output: out.conf\n  - policy: policies/api.cors\n    target: apache\n    output: out.conf",
+            "is already the output of another entry",
+        ),
+    ] {
+        let d = project(entry);
+        let before: Vec<(String, Vec<u8>)> = files(d.path())
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(d.path().join(&f)).unwrap_or_default();
+                (f, bytes)
+            })
+            .collect();
+        let o = build(d.path());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(why) && err.contains("`output`"), "{err}");
+        for (f, bytes) in before {
+            assert_eq!(std::fs::read(d.path().join(&f)).unwrap_or_default(), bytes, "{f}");
+        }
+        assert!(!d.path().join("out.conf").exists());
+    }
+}

@@ -187,6 +187,16 @@ fn validate<'m>(
 ) -> Result<Vec<Valid<'m>>, Vec<InputError>> {
     let mut errors = Vec::new();
     let mut valid = Vec::new();
+    // Paths as written, without `.` components: an output must not overwrite the manifest, a
+    // policy, or another entry's output.
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    let manifest_name = path.file_name().map(PathBuf::from).unwrap_or_default();
+    let policies: Vec<PathBuf> = m.build.iter().map(|e| plain(&e.policy)).collect();
+    let mut outputs: Vec<PathBuf> = Vec::new();
     for (i, e) in m.build.iter().enumerate() {
         let mut refuse = |key: &str, err: Invalid| {
             errors.push(entry_error(path, text, m, i, key, err));
@@ -205,9 +215,32 @@ fn validate<'m>(
         let policy = request::inside(base, &e.policy)
             .map_err(|x| refuse("policy", x))
             .ok();
-        let output = request::inside(base, &e.output)
+        let mut output = request::inside(base, &e.output)
             .map_err(|x| refuse("output", x))
             .ok();
+        let out = plain(&e.output);
+        let clash = if out == manifest_name {
+            Some("is the manifest itself")
+        } else if policies.contains(&out) {
+            Some("is a policy file of this manifest")
+        } else if outputs.contains(&out) {
+            Some("is already the output of another entry")
+        } else {
+            None
+        };
+        if let Some(why) = clash {
+            refuse(
+                "output",
+                Invalid {
+                    message: format!("{} {why}", shown(&e.output.to_string_lossy())),
+                    help:
+                        "give each entry its own output, apart from the policies and the manifest"
+                            .into(),
+                },
+            );
+            output = None;
+        }
+        outputs.push(out);
         if let (Some(target), Some(shape), Some(listen), Some(policy), Some(_)) =
             (target, shape, listen, policy, output)
         {
