@@ -104,6 +104,19 @@ fn variants() -> Vec<(&'static str, Shape, &'static str)> {
     ALL.get_or_init(find_variants).clone()
 }
 
+/// The output of each of [`variants`] for the harmless name, computed once.
+fn harmless_outputs() -> &'static [Output] {
+    static ALL: std::sync::OnceLock<Vec<Output>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        variants()
+            .into_iter()
+            .map(|(t, shape, text)| {
+                compile(t, shape, text, PLAIN, Some("dev")).unwrap_or_else(|e| panic!("{t}: {e}"))
+            })
+            .collect()
+    })
+}
+
 fn find_variants() -> Vec<(&'static str, Shape, &'static str)> {
     let mut out = Vec::new();
     for t in emit::TARGETS {
@@ -180,15 +193,17 @@ fn is_python(target: &str) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases by default; `PROPTEST_CASES` runs more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
 
     /// A hostile source file name or profile changes nothing in any output but its own,
     /// plainly encoded line, on every target and shape.
     #[test]
     fn hostile_names_change_no_token_of_any_output(name in hostile_name(), profile in hostile_name()) {
-        for (target, shape, text) in variants() {
-            let harmless = compile(target, shape, text, PLAIN, Some("dev"))
-                .map_err(|e| TestCaseError::fail(format!("{target}: {e}")))?;
+        for ((target, shape, text), harmless) in variants().into_iter().zip(harmless_outputs()) {
             let hostile = compile(target, shape, text, &name, Some(&profile))
                 .map_err(|e| TestCaseError::fail(format!("{target}: {e}")))?;
             prop_assert_eq!(harmless.parts.len(), hostile.parts.len());
@@ -559,6 +574,24 @@ const SPRING_STUBS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Runs javac in-process for `CLASSPATH (SOURCE OUTDIR)...`, with an ASCII source encoding:
+/// the output must not depend on the build's.
+const JAVAC_BATCH: &str = r#"
+public class Batch {
+    public static void main(String[] a) {
+        javax.tools.JavaCompiler c = javax.tools.ToolProvider.getSystemJavaCompiler();
+        for (int i = 1; i + 1 < a.length; i += 2) {
+            int rc = c.run(null, null, null, "-encoding", "US-ASCII", "-proc:none",
+                "-cp", a[0], "-d", a[i + 1], a[i]);
+            if (rc != 0) {
+                System.err.println("javac refused " + a[i]);
+                System.exit(1);
+            }
+        }
+    }
+}
+"#;
+
 /// `javac` (against stand-ins for Spring's API) compiles the Spring output for every hostile
 /// name to the same class file as for a harmless one.
 #[test]
@@ -589,22 +622,26 @@ fn javac_compiles_the_same_class_whatever_the_name() {
     cmd.arg("-d").arg(&stub_classes).args(&stub_files);
     run(cmd, "javac on the stand-ins");
     let files = write_all(dir.path(), &outs);
-    let mut classes = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        let out = dir.path().join(format!("classes-{i}"));
-        let mut cmd = Command::new("javac");
-        // An ASCII source encoding: the output must not depend on the build's.
-        cmd.args(["-encoding", "US-ASCII", "-proc:none", "-cp"])
-            .arg(&stub_classes)
-            .arg("-d")
-            .arg(&out)
-            .arg(f);
-        run(cmd, &format!("javac for {:?}", outs[i].0));
-        classes.push(
-            std::fs::read(out.join("corsc/generated/CorscCorsConfiguration.class"))
-                .expect("class file"),
-        );
+    // One JVM runs javac for every file (each into its own directory): a javac process per
+    // file would cost a JVM start each.
+    let batch = dir.path().join("Batch.java");
+    std::fs::write(&batch, JAVAC_BATCH).expect("write driver");
+    let mut cmd = Command::new("java");
+    cmd.arg(&batch).arg(&stub_classes);
+    let outdirs: Vec<PathBuf> = (0..files.len())
+        .map(|i| dir.path().join(format!("classes-{i}")))
+        .collect();
+    for (f, o) in files.iter().zip(&outdirs) {
+        cmd.arg(f).arg(o);
     }
+    run(cmd, "javac on the Spring outputs");
+    let classes: Vec<Vec<u8>> = outdirs
+        .iter()
+        .map(|o| {
+            std::fs::read(o.join("corsc/generated/CorscCorsConfiguration.class"))
+                .expect("class file")
+        })
+        .collect();
     for (i, c) in classes.iter().enumerate() {
         assert!(
             *c == classes[0],
