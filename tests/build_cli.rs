@@ -159,9 +159,11 @@ fn manifest_errors_are_usage_errors_with_a_location() {
         "build:\n  - policy: policies/spa-with-cookies.cors\n    target: caddy\n    output: x\n",
     )
     .unwrap();
+    // A wrong value in an entry is a usage error, as the same value given as a flag is.
     corsc(p.path())
         .arg("build")
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("unknown target `caddy`"));
+        .code(2)
+        .stderr(predicate::str::contains("unknown target `caddy`"))
+        .stderr(predicate::str::contains("corsc.yaml:3"));
 }

@@ -18,3 +18,8 @@ mod identifiers;
 
 #[path = "security/limits.rs"]
 mod limits;
+
+#[path = "security/manifest.rs"]
+mod manifest;
+#[path = "security/text.rs"]
+mod text;

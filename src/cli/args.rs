@@ -82,7 +82,7 @@ corsc compile api.cors --target apache --profile dev -o cors-apache.conf"
     )]
     /// Compile every output listed in `corsc.yaml`; `--check` shows drift without writing.
     #[command(
-        after_help = "The manifest lists what to build:\n\n  build:\n    - policy: policies/api.cors\n      target: nginx\n      output: deploy/nginx/\n    - policy: policies/api.cors\n      target: express\n      profile: dev\n      output: app/corsc-express.cjs\n\nPaths are relative to the manifest. Exit status: 0 built (or up to date with --check), 1 an output does not build (nothing is written) or, with --check, an output drifted, 2 usage or I/O errors."
+        after_help = "The manifest lists what to build:\n\n  build:\n    - policy: policies/api.cors\n      target: nginx\n      output: deploy/nginx/\n    - policy: policies/api.cors\n      target: express\n      profile: dev\n      output: app/corsc-express.cjs\n\nPaths are relative to the manifest and stay inside its directory; every value is validated as the matching `compile` flag is. Exit status: 0 built (or up to date with --check), 1 an output does not build (nothing is written) or, with --check, an output drifted, 2 usage or I/O errors, a refused manifest value included (nothing is written)."
     )]
     Build(BuildArgs),
     Compile(CompileArgs),

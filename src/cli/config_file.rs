@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const NAMES: &[&str] = &[".corsc.yaml", "corsc.yaml"];
 
 /// Top-level keys of `corsc.yaml` that belong to other commands and are left to them.
-pub(crate) const OTHER_SECTIONS: &[&str] = &["build", "targets", "outputs", "policies"];
+pub(crate) const OTHER_SECTIONS: &[&str] = &["build"];
 
 /// The `lint:` section.
 #[derive(Debug, Default, Deserialize)]

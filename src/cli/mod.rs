@@ -7,6 +7,7 @@ mod commands;
 mod config_file;
 pub mod inputs;
 mod output;
+mod request;
 
 use args::{Cli, ColorWhen, Command};
 use clap::Parser as _;

@@ -29,6 +29,7 @@
 
 pub mod capability;
 pub mod codes;
+pub mod comment;
 pub mod idents;
 pub mod limits;
 pub mod ownership;
@@ -47,6 +48,9 @@ use crate::ir::PolicySet;
 use sha2::{Digest as _, Sha256};
 
 /// Where the output came from; written at the top of every generated file.
+///
+/// `source` and `profile` come from outside the policy (a command line, a manifest), so the
+/// header writes them only through [`comment::display_name`].
 #[derive(Clone, Debug)]
 pub struct Provenance {
     /// The source file as named on the command line (`<stdin>` for standard input).
@@ -76,15 +80,17 @@ impl Provenance {
 pub struct Options {
     /// The shape of the output.
     pub shape: Shape,
-    /// `host:port` a complete server listens on (`--shape server`).
-    pub listen: String,
+    /// The address a complete server listens on (`--shape server`). A parsed address, not
+    /// text: it is written into the output as it displays, so nothing but an IP and a port can
+    /// reach a `listen` directive, whichever way (flag or manifest) it was given.
+    pub listen: std::net::SocketAddr,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             shape: Shape::Include,
-            listen: "127.0.0.1:8080".to_string(),
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
         }
     }
 }

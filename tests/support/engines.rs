@@ -104,7 +104,9 @@ pub fn compile_text(
     let prov = Provenance::new(name, bytes, profile.map(str::to_string));
     let options = Options {
         shape,
-        listen: listen.to_string(),
+        listen: listen
+            .parse()
+            .expect("a test listens on an IP address and port"),
     };
     emit::compile(&set, target, &options, &prov)
 }

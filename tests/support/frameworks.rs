@@ -134,7 +134,7 @@ pub fn compile(
     let prov = Provenance::new(name, text.as_bytes(), profile.map(str::to_string));
     let options = Options {
         shape: Shape::Include,
-        listen: "127.0.0.1:8080".to_string(),
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
     };
     let output = emit::compile(&set, t, &options, &prov).map_err(Refusal::Plan)?;
     Ok(Compiled {

@@ -4,13 +4,19 @@
 //!
 //! The build is all or nothing: every entry is compiled first, and files are written only when
 //! every entry succeeded, each one atomically.
+//!
+//! A manifest is input like a policy: an entry's `target`, `shape`, `profile` and `listen` go
+//! through the same validation as `corsc compile`'s flags ([`request`]), and its `policy` and
+//! `output` must stay inside the manifest's directory. A value refused there is a usage error
+//! (exit 2) naming the manifest, the line and the entry.
 
 use super::super::args::BuildArgs;
 use super::super::inputs::InputError;
+use super::super::request::{self, shown, Invalid};
 use super::super::{output, Outcome};
 use super::compile::{destinations, write_output};
 use crate::diagnostics::{render, Diagnostic, Severity};
-use crate::emit::{self, Options, Output, Provenance, Shape};
+use crate::emit::{self, Options, Output, Provenance, Shape, Target};
 use crate::lint::{self, LintConfig};
 use crate::source::Source;
 use serde::Deserialize;
@@ -20,8 +26,10 @@ use std::path::{Path, PathBuf};
 /// The manifest file name, found in the current directory or above.
 pub(crate) const MANIFEST: &str = "corsc.yaml";
 
-/// `corsc.yaml`. Other top-level sections (`lint:`) belong to other commands.
+/// `corsc.yaml`. Other top-level sections (`lint:`) belong to other commands; a key nobody
+/// reads is an error, so a misspelt section is not silently ignored.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Manifest {
     /// What to build.
     #[serde(default)]
@@ -73,7 +81,7 @@ fn manifest_path(given: Option<&Path>) -> Result<PathBuf, InputError> {
         })
 }
 
-fn read_manifest(path: &Path) -> Result<Manifest, InputError> {
+fn read_manifest(path: &Path) -> Result<(Manifest, String), InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| InputError {
         message: format!("could not read `{}`: {e}", path.display()),
         help: None,
@@ -97,7 +105,160 @@ fn read_manifest(path: &Path) -> Result<Manifest, InputError> {
             help: Some("add entries under `build:` with `policy`, `target` and `output`".into()),
         });
     }
-    Ok(m)
+    Ok((m, text))
+}
+
+/// An entry whose values passed validation: typed, and with paths joined to the manifest's
+/// directory.
+struct Valid<'m> {
+    /// Its position in `build:`, from 0.
+    index: usize,
+    entry: &'m Entry,
+    target: &'static dyn Target,
+    shape: Shape,
+    listen: std::net::SocketAddr,
+    policy: PathBuf,
+}
+
+/// The 1-based line of the `nth` (0-based) occurrence of `key:` as a mapping key, if the keys
+/// found are exactly the `expected` ones (block style); `None` when the layout is not that
+/// simple (flow style), so a wrong line is never given.
+fn key_line(text: &str, key: &str, nth: usize, expected: usize) -> Option<usize> {
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim_start();
+            let t = t.strip_prefix('-').map_or(t, str::trim_start);
+            let t = t.trim_start_matches(['"', '\'']);
+            t.strip_prefix(key)
+                .map(|r| r.trim_start_matches(['"', '\'']))
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    (lines.len() == expected)
+        .then(|| lines.get(nth).copied())
+        .flatten()
+}
+
+/// Whether an entry gives `key` (for finding its line).
+fn is_set(e: &Entry, key: &str) -> bool {
+    match key {
+        "shape" => e.shape.is_some(),
+        "profile" => e.profile.is_some(),
+        "listen" => e.listen.is_some(),
+        _ => true,
+    }
+}
+
+/// A refused value of entry `i`: the manifest, the line of `key` where it can be found, the
+/// entry's number and the key, then why and what to write instead.
+fn entry_error(
+    path: &Path,
+    text: &str,
+    m: &Manifest,
+    i: usize,
+    key: &str,
+    err: Invalid,
+) -> InputError {
+    let nth = m.build[..i].iter().filter(|x| is_set(x, key)).count();
+    let expected = m.build.iter().filter(|x| is_set(x, key)).count();
+    let at = key_line(text, key, nth, expected)
+        .map(|l| format!(":{l}"))
+        .unwrap_or_default();
+    InputError {
+        message: format!(
+            "{}{at}: build entry {}, `{key}`: {}",
+            path.display(),
+            i + 1,
+            err.message
+        ),
+        help: Some(err.help),
+    }
+}
+
+/// Validates every entry as `corsc compile` validates its flags; all refusals at once.
+fn validate<'m>(
+    path: &Path,
+    text: &str,
+    base: &Path,
+    m: &'m Manifest,
+) -> Result<Vec<Valid<'m>>, Vec<InputError>> {
+    let mut errors = Vec::new();
+    let mut valid = Vec::new();
+    // Paths as written, without `.` components: an output must not overwrite the manifest, a
+    // policy, or another entry's output.
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    let manifest_name = path.file_name().map(PathBuf::from).unwrap_or_default();
+    let policies: Vec<PathBuf> = m.build.iter().map(|e| plain(&e.policy)).collect();
+    let mut outputs: Vec<PathBuf> = Vec::new();
+    for (i, e) in m.build.iter().enumerate() {
+        let mut refuse = |key: &str, err: Invalid| {
+            errors.push(entry_error(path, text, m, i, key, err));
+        };
+        let target = request::target(&e.target)
+            .map_err(|x| refuse("target", x))
+            .ok();
+        let shape = match e.shape.as_deref() {
+            None => Some(Shape::Include),
+            Some(s) => request::shape(s).map_err(|x| refuse("shape", x)).ok(),
+        };
+        let listen = match e.listen.as_deref() {
+            None => Some(emit::Options::default().listen),
+            Some(l) => request::listen(l).map_err(|x| refuse("listen", x)).ok(),
+        };
+        let policy = request::inside(base, &e.policy)
+            .map_err(|x| refuse("policy", x))
+            .ok();
+        let mut output = request::inside(base, &e.output)
+            .map_err(|x| refuse("output", x))
+            .ok();
+        let out = plain(&e.output);
+        let clash = if out == manifest_name {
+            Some("is the manifest itself")
+        } else if policies.contains(&out) {
+            Some("is a policy file of this manifest")
+        } else if outputs.contains(&out) {
+            Some("is already the output of another entry")
+        } else {
+            None
+        };
+        if let Some(why) = clash {
+            refuse(
+                "output",
+                Invalid {
+                    message: format!("{} {why}", shown(&e.output.to_string_lossy())),
+                    help:
+                        "give each entry its own output, apart from the policies and the manifest"
+                            .into(),
+                },
+            );
+            output = None;
+        }
+        outputs.push(out);
+        if let (Some(target), Some(shape), Some(listen), Some(policy), Some(_)) =
+            (target, shape, listen, policy, output)
+        {
+            valid.push(Valid {
+                index: i,
+                entry: e,
+                target,
+                shape,
+                listen,
+                policy,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(errors)
+    }
 }
 
 /// yaml_serde's message without its trailing " at line L column C" (the location is put first).
@@ -109,44 +270,29 @@ fn strip_location(msg: &str) -> &str {
 enum Failure {
     /// The policy has errors, or the target cannot express it.
     Diagnostics(Source, Vec<Diagnostic>),
-    /// The entry itself is wrong, or a file could not be read.
+    /// A file could not be read.
     Input(InputError),
+    /// A value of the entry is refused (a profile its policy does not define).
+    Entry(&'static str, Invalid),
 }
 
 fn input(message: String, help: Option<String>) -> Failure {
     Failure::Input(InputError { message, help })
 }
 
-/// Compiles one entry exactly as `corsc compile` would.
-fn compile_entry(base: &Path, e: &Entry) -> Result<Output, Failure> {
-    let target = emit::find(&e.target).ok_or_else(|| {
-        let ids: Vec<&str> = emit::TARGETS.iter().map(|t| t.id()).collect();
+/// Compiles one validated entry exactly as `corsc compile` would.
+fn compile_entry(v: &Valid<'_>) -> Result<Output, Failure> {
+    let e = v.entry;
+    let path = &v.policy;
+    let bytes = std::fs::read(path).map_err(|err| {
         input(
-            format!("unknown target `{}`", e.target),
-            Some(format!("the targets are {}", ids.join(", "))),
-        )
-    })?;
-    let shape = match e.shape.as_deref() {
-        None | Some("include") => Shape::Include,
-        Some("server") => Shape::Server,
-        Some("htaccess") => Shape::Htaccess,
-        Some(other) => {
-            return Err(input(
-                format!("unknown shape `{other}`"),
-                Some("the shapes are `include`, `server` and `htaccess`".into()),
-            ))
-        }
-    };
-    let path = base.join(&e.policy);
-    let bytes = std::fs::read(&path).map_err(|err| {
-        input(
-            format!("could not read `{}`: {err}", path.display()),
+            format!("could not read {}: {err}", shown(&path.to_string_lossy())),
             Some("policy paths are relative to the manifest".into()),
         )
     })?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| {
         input(
-            format!("`{}` is not valid UTF-8", path.display()),
+            format!("{} is not valid UTF-8", shown(&path.to_string_lossy())),
             Some("save the policy as UTF-8 text".into()),
         )
     })?;
@@ -158,9 +304,8 @@ fn compile_entry(base: &Path, e: &Entry) -> Result<Output, Failure> {
         crate::syntax::parse(&source).map_err(|d| Failure::Diagnostics(source.clone(), d))?;
     let profile = e.profile.as_deref();
     if let Some(p) = profile {
-        if !crate::check::profile_names(&file).iter().any(|n| n == p) {
-            return Err(input(format!("`{name}` defines no profile `{p}`"), None));
-        }
+        request::profile(p, &crate::check::profile_names(&file))
+            .map_err(|x| Failure::Entry("profile", x))?;
     }
     let checked = crate::check::check(&file, profile);
     let set = checked
@@ -175,30 +320,32 @@ fn compile_entry(base: &Path, e: &Entry) -> Result<Output, Failure> {
         return Err(Failure::Diagnostics(source, findings));
     }
     let options = Options {
-        shape,
-        listen: e.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into()),
+        shape: v.shape,
+        listen: v.listen,
     };
     let prov = Provenance::new(name, &bytes, e.profile.clone());
-    emit::compile(&set, target, &options, &prov).map_err(|d| Failure::Diagnostics(source, d))
+    emit::compile(&set, v.target, &options, &prov).map_err(|d| Failure::Diagnostics(source, d))
 }
 
+/// An entry in one line, its values escaped (they come from the manifest).
 fn describe(e: &Entry) -> String {
+    let esc = |s: &str| s.escape_debug().to_string();
     format!(
         "{} → {}{} → {}",
-        e.policy.display(),
-        e.target,
+        esc(&e.policy.to_string_lossy()),
+        esc(&e.target),
         e.profile
             .as_deref()
-            .map(|p| format!(" (profile {p})"))
+            .map(|p| format!(" (profile {})", esc(p)))
             .unwrap_or_default(),
-        e.output.display()
+        esc(&e.output.to_string_lossy())
     )
 }
 
 pub(crate) fn run(args: &BuildArgs, color: bool) -> Outcome {
     let manifest = match manifest_path(args.manifest.as_deref()).and_then(|p| {
-        let m = read_manifest(&p)?;
-        Ok((p, m))
+        let (m, text) = read_manifest(&p)?;
+        Ok((p, m, text))
     }) {
         Ok(x) => x,
         Err(e) => {
@@ -206,7 +353,7 @@ pub(crate) fn run(args: &BuildArgs, color: bool) -> Outcome {
             return Outcome::Fatal;
         }
     };
-    let (path, m) = manifest;
+    let (path, m, text) = manifest;
     let base = path
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -215,19 +362,45 @@ pub(crate) fn run(args: &BuildArgs, color: bool) -> Outcome {
     } else {
         base
     };
+    let valid = match validate(&path, &text, &base, &m) {
+        Ok(v) => v,
+        Err(errors) => {
+            output::fatal(&errors, color);
+            let _ = writeln!(
+                std::io::stderr(),
+                "nothing was written: the manifest has {} invalid value{}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            return Outcome::Fatal;
+        }
+    };
     let mut built = Vec::new();
     let mut failed = false;
+    let mut usage = false;
     let mut stderr = String::new();
-    for e in &m.build {
-        match compile_entry(&base, e) {
+    for v in &valid {
+        let e = v.entry;
+        match compile_entry(v) {
             Ok(out) => built.push((e, out)),
             Err(Failure::Diagnostics(src, d)) => {
                 failed = true;
                 stderr.push_str(&format!("error: {} does not build\n", describe(e)));
                 stderr.push_str(&render::human(&src, &d, color));
             }
+            Err(Failure::Entry(key, err)) => {
+                failed = true;
+                usage = true;
+                let err = entry_error(&path, &text, &m, v.index, key, err);
+                stderr.push_str(&format!(
+                    "error: {}\n  help: {}\n",
+                    err.message,
+                    err.help.unwrap_or_default()
+                ));
+            }
             Err(Failure::Input(err)) => {
                 failed = true;
+                usage = true;
                 stderr.push_str(&format!(
                     "error: {}: {}\n{}",
                     describe(e),
@@ -247,7 +420,13 @@ pub(crate) fn run(args: &BuildArgs, color: bool) -> Outcome {
             m.build.len() - built.len(),
             m.build.len()
         );
-        return Outcome::Failed;
+        // A wrong entry (a profile no policy defines, a file that cannot be read) is a usage
+        // error, like the same mistake on `corsc compile`'s command line.
+        return if usage {
+            Outcome::Fatal
+        } else {
+            Outcome::Failed
+        };
     }
     if args.check {
         return check(&base, &built);

@@ -3,13 +3,14 @@
 //! Diagnostics go to standard error, so standard output carries only the configuration. The
 //! output file is written only when everything succeeded, and then atomically.
 
-use super::super::args::{CompileArgs, Format, InputArgs, ShapeArg};
+use super::super::args::{CompileArgs, Format, InputArgs};
 use super::super::inputs::InputError;
+use super::super::request;
 use super::super::{output, Outcome};
 use crate::check;
 use crate::diagnostics::render::{self, JsonReport};
 use crate::diagnostics::{Counts, Diagnostic, Severity};
-use crate::emit::{self, write, Options, Output, Provenance, Shape};
+use crate::emit::{self, write, Options, Output, Provenance};
 use crate::lint::{self, LintConfig};
 use crate::source::Source;
 use std::io::Write as _;
@@ -46,29 +47,16 @@ fn report(source: &Source, diags: &[Diagnostic], format: Format, color: bool) {
 }
 
 pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
-    let Some(target) = emit::find(&args.target) else {
-        let ids: Vec<&str> = emit::TARGETS.iter().map(|t| t.id()).collect();
-        return fatal(
-            format!("unknown target `{}`", args.target),
-            Some(format!(
-                "the targets are {}; `corsc targets` says what each can express",
-                ids.join(", ")
-            )),
-            color,
-        );
+    // The same validation as a `corsc build` manifest entry's (`request`).
+    let target = match request::target(&args.target) {
+        Ok(t) => t,
+        Err(e) => return fatal(e.message, Some(e.help), color),
     };
-    let shape = match args.shape {
-        ShapeArg::Include => Shape::Include,
-        ShapeArg::Server => Shape::Server,
-        ShapeArg::Htaccess => Shape::Htaccess,
+    let shape = request::shape_of(args.shape);
+    let listen = match request::listen(&args.listen) {
+        Ok(a) => a,
+        Err(e) => return fatal(format!("--listen: {}", e.message), Some(e.help), color),
     };
-    if args.listen.parse::<std::net::SocketAddr>().is_err() {
-        return fatal(
-            format!("`{}` is not an address to listen on", args.listen),
-            Some("give an IP address and a port, as in `--listen 127.0.0.1:8080`".into()),
-            color,
-        );
-    }
     let input = InputArgs {
         files: vec![args.policy.clone()],
         profile: args.profile.clone(),
@@ -129,10 +117,7 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         return Outcome::Failed;
     }
     let provenance = Provenance::new(source.name.clone(), &bytes, args.profile.clone());
-    let options = Options {
-        shape,
-        listen: args.listen.clone(),
-    };
+    let options = Options { shape, listen };
     let out = match emit::compile(&set, target, &options, &provenance) {
         Ok(o) => o,
         Err(mut d) => {

@@ -48,28 +48,18 @@ pub(crate) fn load(args: &InputArgs, color: bool) -> Option<Vec<Parsed>> {
         known.sort();
         known.dedup();
         let any_parse_error = parsed.iter().any(|(_, p)| p.is_err());
-        if !known.contains(profile) && !any_parse_error {
-            let help = if known.is_empty() {
-                "these files define no profiles; add `profile NAME { … }` inside a policy"
-                    .to_string()
-            } else {
-                format!(
-                    "the profiles defined are {}",
-                    known
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            output::fatal(
-                &[inputs::InputError {
-                    message: format!("no policy defines the profile `{profile}`"),
-                    help: Some(help),
-                }],
-                color,
-            );
-            return None;
+        if !any_parse_error {
+            // The same validation as a `corsc build` manifest entry's profile.
+            if let Err(e) = super::request::profile(profile, &known) {
+                output::fatal(
+                    &[inputs::InputError {
+                        message: e.message,
+                        help: Some(e.help),
+                    }],
+                    color,
+                );
+                return None;
+            }
         }
     }
     Some(parsed)

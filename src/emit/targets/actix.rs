@@ -215,7 +215,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if p.private_network {
         chain.push(".allow_private_network_access()".into());
     }
-    w.line(format!("/// policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment_with("///", format!("policy `{}` ({})", p.name, scopes_text(p)));
     w.open(format!("pub fn {}_cors() -> Cors {{", p.ident));
     w.line("Cors::default()");
     for c in &chain {

@@ -20,7 +20,7 @@
 //!   leaves the header out (the library's default is 86400); `max-age 0` is left out the same
 //!   way, and browsers then cache a preflight for 5 seconds.
 
-use super::frameworks::{header, py_regex, py_string, scopes_text};
+use super::frameworks::{py_regex, py_string, python_header, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::limits::Limit;
 use crate::emit::plan::{regex_escape, Allow, Origins, Plan, Scope};
@@ -81,7 +81,7 @@ impl Target for Django {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "#", provenance, "django", &CAPS);
+        python_header(&mut w, provenance, "django", &CAPS);
         for l in [
             "",
             "django-cors-headers settings. In the project's settings module:",

@@ -173,7 +173,7 @@ trait JsComment {
 
 impl JsComment for Writer {
     fn comment_js(&mut self, s: &str) {
-        self.line(format!("// {}", crate::emit::writer::comment_safe(s)));
+        self.comment_with("//", s);
     }
 }
 

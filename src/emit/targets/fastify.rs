@@ -309,7 +309,7 @@ mod tests {
         let prov = Provenance::new("t.cors", text.as_bytes(), None);
         let options = Options {
             shape: Shape::Include,
-            listen: "127.0.0.1:8080".to_string(),
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
         };
         let target = emit::find("fastify").expect("registered");
         emit::compile(&set, target, &options, &prov).map(|o| o.joined())

@@ -24,7 +24,7 @@
 //!   `request-headers *` echoes everything, so it needs `Authorization` listed beside it.
 //! - `always_send=False`: no CORS headers on requests without `Origin`.
 
-use super::frameworks::{header, py_regex, py_string, scopes_text};
+use super::frameworks::{py_regex, py_string, python_header, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::limits::Limit;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
@@ -89,7 +89,7 @@ impl Target for Flask {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "#", provenance, "flask", &CAPS);
+        python_header(&mut w, provenance, "flask", &CAPS);
         for l in [
             "",
             "CORS for Flask with Flask-CORS: one resource per path scope.",

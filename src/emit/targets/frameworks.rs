@@ -10,13 +10,18 @@
 
 use crate::emit::capability::Capabilities;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
-use crate::emit::writer::{comment_safe, Writer};
+use crate::emit::writer::Writer;
 use crate::emit::Provenance;
 
-/// A JavaScript string literal (JSON's escaping is valid JavaScript).
+/// A JavaScript string literal (JSON's escaping is valid JavaScript). JSON leaves U+2028 and
+/// U+2029 as they are, which engines before ES2019 (and tools that still parse that way) read
+/// as line ends inside the string, so they are escaped too.
 #[must_use]
 pub fn js_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".to_string())
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// A Python string literal: double-quoted, backslashes, quotes and control characters escaped.
@@ -40,6 +45,16 @@ pub fn py_string(s: &str) -> String {
 #[must_use]
 pub fn py_regex(anchored: &str) -> String {
     format!("(?:{anchored})\\Z")
+}
+
+/// The first line of every Python output: Python reads a `coding:` declaration in a comment
+/// on line 1 or 2, so this one is fixed before any name can come near those lines.
+pub const PYTHON_CODING: &str = "# -*- coding: utf-8 -*-";
+
+/// The provenance header of a Python module: [`PYTHON_CODING`], then [`header`].
+pub fn python_header(w: &mut Writer, provenance: &Provenance, target: &str, caps: &Capabilities) {
+    w.line(PYTHON_CODING);
+    header(w, "#", provenance, target, caps);
 }
 
 /// The provenance header, commented with `prefix` (`//` or `#`).
@@ -97,11 +112,7 @@ fn allow_js(a: &Allow, omit: &str) -> String {
 /// written: `cors` skips `undefined`, while `@fastify/cors` would send the word `undefined`, so
 /// it gets `null`.
 pub(super) fn js_policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
-    w.line(format!(
-        "// policy `{}` ({})",
-        comment_safe(p.name),
-        comment_safe(&scopes_text(p))
-    ));
+    w.comment_with("//", format!("policy `{}` ({})", p.name, scopes_text(p)));
     w.open(format!("const {} = policy({{", p.ident));
     match &p.origins {
         Origins::Any => {
@@ -173,5 +184,6 @@ mod tests {
         assert_eq!(js_string("a\"b\\c"), r#""a\"b\\c""#);
         assert_eq!(py_string("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
         assert_eq!(py_regex("^a$"), r"(?:^a$)\Z");
+        assert_eq!(js_string("a\u{2028}b\u{2029}"), r#""a\u2028b\u2029""#);
     }
 }

@@ -171,7 +171,9 @@ impl Target for Go {
     }
 }
 
-/// A Go interpreted string literal: `\`, `"` and control characters escaped.
+/// A Go interpreted string literal: `\`, `"`, and everything outside printable ASCII escaped
+/// (`\uXXXX`, `\UXXXXXXXX`), so the file is ASCII: the Go compiler refuses a byte-order mark
+/// anywhere but at the start of a file, and escapes keep invisible characters visible.
 #[must_use]
 pub fn go_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -180,20 +182,22 @@ pub fn go_str(s: &str) -> String {
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            ' '..='~' => out.push(c),
+            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
         }
     }
     out.push('"');
     out
 }
 
-/// A regex as a Go raw string (no escaping to undo) unless it holds a backquote.
+/// A regex as a Go raw string (no escaping to undo) when it is printable ASCII without a
+/// backquote; otherwise as an interpreted string.
 fn go_regex_literal(r: &str) -> String {
-    if r.contains('`') || r.chars().any(char::is_control) {
-        go_str(r)
-    } else {
+    if r.chars().all(|c| matches!(c, ' '..='~') && c != '`') {
         format!("`{r}`")
+    } else {
+        go_str(r)
     }
 }
 
@@ -208,10 +212,10 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     match &p.origins {
         Origins::Any => fields.push(("AllowedOrigins".into(), string_slice(&["*"]))),
         Origins::List { exact, regexes } => {
-            w.line(format!(
-                "// {id}Exact holds the exact origins of policy `{}`.",
-                p.name
-            ));
+            w.comment_with(
+                "//",
+                format!("{id}Exact holds the exact origins of policy `{}`.", p.name),
+            );
             if exact.is_empty() {
                 w.line(format!("var {id}Exact = map[string]bool{{}}"));
             } else {
@@ -235,10 +239,13 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
                 w.close("}");
             }
             w.blank();
-            w.line(format!(
-                "// {id}AllowsOrigin says whether policy `{}` allows an Origin, as sent.",
-                p.name
-            ));
+            w.comment_with(
+                "//",
+                format!(
+                    "{id}AllowsOrigin says whether policy `{}` allows an Origin, as sent.",
+                    p.name
+                ),
+            );
             w.open(format!("func {id}AllowsOrigin(origin string) bool {{"));
             if regexes.is_empty() {
                 w.line(format!("return {id}Exact[origin]"));
@@ -285,11 +292,10 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         fields.push(("MaxAge".into(), age.to_string()));
     }
     let width = fields.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0);
-    w.line(format!(
-        "// {id}Cors is policy `{}` ({}).",
-        p.name,
-        scopes_text(p)
-    ));
+    w.comment_with(
+        "//",
+        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
+    );
     w.open(format!("func {id}Cors() *cors.Cors {{"));
     w.open("return cors.New(cors.Options{");
     for (k, v) in &fields {

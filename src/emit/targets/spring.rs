@@ -92,7 +92,8 @@ impl Target for Spring {
         w.line("//");
         w.line("// Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let");
         w.line("// component scanning find package `corsc.generated`). Under Spring Security also");
-        w.line("// enable `http.cors(…)`, so preflights are answered before authentication.");
+        // ASCII only: javac reads the file in the build's encoding, which may be ASCII.
+        w.line("// enable `http.cors(...)`, so preflights are answered before authentication.");
         w.line("//");
         for l in app_notice(plan.owner) {
             w.line(format!("// {l}"));
@@ -140,8 +141,18 @@ pub fn java_str(s: &str) -> String {
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            ' '..='~' => out.push(c),
+            // `javac` turns every `\uXXXX` into its character before it reads the string, so
+            // a `\u000a` would end the line inside it: ASCII controls get octal escapes.
+            c if (c as u32) < 0x80 => out.push_str(&format!("\\{:03o}", c as u32)),
+            // Everything else as UTF-16 `\u` escapes: the file stays ASCII, whatever encoding
+            // the build reads it with, and none of these is a quote, a backslash or a line end.
+            c => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            }
         }
     }
     out.push('"');
@@ -175,7 +186,7 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
         Scope::Exact(path) => path.clone(),
         Scope::Prefix(path) => format!("{path}**"),
     };
-    w.line(format!("// policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment_with("//", format!("policy `{}` ({})", p.name, scopes_text(p)));
     w.line(format!("registry.addMapping({})", java_str(&path)));
     let mut chain: Vec<String> = Vec::new();
     match &p.origins {
@@ -234,5 +245,20 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
     for (i, c) in chain.iter().enumerate() {
         let end = if i + 1 == n { ";" } else { "" };
         w.line(format!("        {c}{end}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::java_str;
+
+    #[test]
+    fn java_strings_hold_no_escape_javac_would_read_first() {
+        // `\u0022` stays text, a line end is octal (a `\u000a` would end the line), and the
+        // rest is UTF-16 `\u` escapes, so the file is ASCII.
+        assert_eq!(
+            java_str("\\u0022\n\u{e9}\u{1f600}\""),
+            r#""\\u0022\012\u00e9\ud83d\ude00\"""#
+        );
     }
 }

@@ -28,7 +28,7 @@
 //! - **Max-age.** Starlette always sends `Access-Control-Max-Age` (600 by default); a policy
 //!   without `max-age` gets 5, the browsers' own default when the header is absent.
 
-use super::frameworks::{header, py_string, scopes, scopes_text};
+use super::frameworks::{py_string, python_header, scopes, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::limits::Limit;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
@@ -97,7 +97,7 @@ impl Target for Starlette {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "#", provenance, "starlette", &CAPS);
+        python_header(&mut w, provenance, "starlette", &CAPS);
         for l in [
             "",
             "CORS for Starlette and FastAPI: one CORSMiddleware per policy behind a path dispatcher.",

@@ -388,7 +388,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if p.private_network {
         chain.push(".allow_private_network(true)".into());
     }
-    w.line(format!("/// policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment_with("///", format!("policy `{}` ({})", p.name, scopes_text(p)));
     w.open(format!("pub fn {}_cors_layer() -> CorsLayer {{", p.ident));
     w.line("CorsLayer::new()");
     for c in &chain {

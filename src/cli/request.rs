@@ -1,0 +1,184 @@
+//! What to compile, validated once: `corsc compile`'s flags and every `corsc build` manifest
+//! entry go through these functions, so a value a flag refuses is refused in a manifest too,
+//! with the same message.
+//!
+//! A manifest is input like a policy (a pull request can change it), and its values reach
+//! generated text and the file system: `listen` is written into an nginx `listen` directive,
+//! `policy` is read (and quoted back in diagnostics), `output` is written. Each is parsed into
+//! a typed value or refused here; nothing reaches an emitter as free text.
+
+use super::args::ShapeArg;
+use crate::emit::{self, Shape, Target};
+use clap::ValueEnum as _;
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+
+/// Why a value was refused: what is wrong, and what to write instead.
+#[derive(Debug)]
+pub(crate) struct Invalid {
+    /// What is wrong, naming the value as given (escaped, so it cannot disturb a terminal).
+    pub(crate) message: String,
+    /// What to write instead.
+    pub(crate) help: String,
+}
+
+/// A value as a message shows it: quoted, with control and invisible characters escaped, so a
+/// hostile value cannot move the cursor of the terminal or CI log that shows the error.
+pub(crate) fn shown(s: &str) -> String {
+    format!("`{}`", s.escape_debug())
+}
+
+/// The target named by an id or alias (`corsc targets`).
+pub(crate) fn target(name: &str) -> Result<&'static dyn Target, Invalid> {
+    emit::find(name).ok_or_else(|| {
+        let ids: Vec<&str> = emit::TARGETS.iter().map(|t| t.id()).collect();
+        Invalid {
+            message: format!("unknown target {}", shown(name)),
+            help: format!(
+                "the targets are {}; `corsc targets` says what each can express",
+                ids.join(", ")
+            ),
+        }
+    })
+}
+
+/// The shape of `--shape`.
+pub(crate) fn shape_of(arg: ShapeArg) -> Shape {
+    match arg {
+        ShapeArg::Include => Shape::Include,
+        ShapeArg::Server => Shape::Server,
+        ShapeArg::Htaccess => Shape::Htaccess,
+    }
+}
+
+/// A shape named as `--shape` takes it (the same parser as the flag's).
+pub(crate) fn shape(name: &str) -> Result<Shape, Invalid> {
+    ShapeArg::from_str(name, false)
+        .map(shape_of)
+        .map_err(|_| Invalid {
+            message: format!("unknown shape {}", shown(name)),
+            help: "the shapes are `include`, `server` and `htaccess`".into(),
+        })
+}
+
+/// The address a complete server listens on: an IP address and a port, nothing else.
+pub(crate) fn listen(text: &str) -> Result<SocketAddr, Invalid> {
+    text.parse::<SocketAddr>().map_err(|_| Invalid {
+        message: format!("{} is not an address to listen on", shown(text)),
+        help: "give an IP address and a port, as in `127.0.0.1:8080` or `[::1]:8080`".into(),
+    })
+}
+
+/// A profile must be one the policy files define.
+pub(crate) fn profile(name: &str, defined: &[String]) -> Result<(), Invalid> {
+    if defined.iter().any(|d| d == name) {
+        return Ok(());
+    }
+    let help = if defined.is_empty() {
+        "these files define no profiles; add `profile NAME { … }` inside a policy".to_string()
+    } else {
+        format!(
+            "the profiles defined are {}",
+            defined
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Err(Invalid {
+        message: format!("no policy defines the profile {}", shown(name)),
+        help,
+    })
+}
+
+/// A path a manifest names (`policy`, `output`), joined to the manifest's directory `base`.
+///
+/// It must be relative and stay inside `base`: no root, no `..`, and no symbolic link on the
+/// way that leads out. A manifest from a pull request must not make a build read a file
+/// elsewhere (its lines would be quoted in diagnostics) or write one (a hook, a cron job).
+pub(crate) fn inside(base: &Path, given: &Path) -> Result<PathBuf, Invalid> {
+    let refuse = |why: &str| {
+        Invalid {
+        message: format!("{} {why}", shown(&given.to_string_lossy())),
+        help: "paths in the manifest are relative to it and stay inside its directory, as in `policies/api.cors` or `deploy/nginx/`".into(),
+    }
+    };
+    if given.as_os_str().is_empty() {
+        return Err(refuse("is empty"));
+    }
+    for c in given.components() {
+        match c {
+            Component::Normal(_) | Component::CurDir => {}
+            Component::ParentDir => return Err(refuse("leaves the manifest's directory")),
+            Component::RootDir | Component::Prefix(_) => return Err(refuse("is absolute")),
+        }
+    }
+    let joined = base.join(given);
+    // What exists of the path must resolve inside the manifest's directory: a symbolic link
+    // in the tree can point anywhere.
+    let root = std::fs::canonicalize(base).map_err(|_| refuse("cannot be resolved"))?;
+    let mut existing = joined.as_path();
+    loop {
+        if existing.exists() {
+            let real = std::fs::canonicalize(existing).map_err(|_| refuse("cannot be resolved"))?;
+            if !real.starts_with(&root) {
+                return Err(refuse("leads out of the manifest's directory"));
+            }
+            break;
+        }
+        match existing.parent() {
+            Some(p) => existing = p,
+            None => break,
+        }
+    }
+    Ok(joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_is_an_address_and_nothing_else() {
+        assert!(listen("127.0.0.1:18081").is_ok());
+        assert!(listen("[::1]:8080").is_ok());
+        for bad in [
+            "127.0.0.1:18081; location /x { return 200; } #",
+            "127.0.0.1:8080\n",
+            "localhost:8080",
+            "8080",
+            "",
+        ] {
+            let e = listen(bad).err().map(|e| e.message).unwrap_or_default();
+            assert!(e.contains("not an address"), "{bad:?}: {e}");
+            assert!(!e.contains('\n'), "{e}");
+        }
+    }
+
+    #[test]
+    fn shapes_and_targets_use_the_flags_names() {
+        assert!(matches!(shape("server"), Ok(Shape::Server)));
+        assert!(shape("server;").is_err());
+        assert!(target("nginx").is_ok());
+        assert!(target("nginx\u{1b}[2J").is_err_and(|e| e.message.contains("\\u{1b}")));
+    }
+
+    #[test]
+    fn manifest_paths_stay_inside() {
+        let d = std::env::temp_dir().join(format!("corsc-request-{}", std::process::id()));
+        std::fs::create_dir_all(d.join("a")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(inside(&d, Path::new("a/x.cors")).is_ok());
+        assert!(inside(&d, Path::new("./new/dir/")).is_ok());
+        for bad in ["/etc/passwd", "../x", "a/../../x", ""] {
+            assert!(inside(&d, Path::new(bad)).is_err(), "{bad}");
+        }
+        #[cfg(unix)]
+        {
+            let _ = std::fs::remove_file(d.join("out"));
+            std::os::unix::fs::symlink("/tmp", d.join("out")).unwrap_or_else(|e| panic!("{e}"));
+            assert!(inside(&d, Path::new("out/x.conf")).is_err());
+        }
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
