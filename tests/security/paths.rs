@@ -492,3 +492,146 @@ fn apache_answers_with_the_policy_of_the_location_it_picks() {
     let port: u16 = running.addr.rsplit(':').next().unwrap().parse().unwrap();
     assert_none(&attack("apache", port, |_| None));
 }
+
+/// Two scopes that a target's router cannot tell apart (`/API/*` and `/api/*` where Express
+/// folds case, `/%61pi/*` and `/api/*` where the router decodes) are refused with P304, never
+/// compiled into a dispatcher where the first one silently wins.
+#[test]
+fn scopes_one_router_cannot_tell_apart_are_refused() {
+    let cases = [
+        ("express", "/API/*", "/api/*"),
+        ("starlette", "/%61pi/*", "/api/*"),
+        ("fastify", "/%61pi/*", "/api/*"),
+        ("go", "/api/./v1/*", "/api/v1/*"),
+        ("nginx", "/api//v1/*", "/api/v1/*"),
+    ];
+    for (target, a, b) in cases {
+        let text = format!(
+            "policy wide {{\n    paths \"{a}\"\n    origins *\n}}\n\npolicy narrow {{\n    paths \"{b}\"\n    origins \"https://admin.example\"\n    credentials true\n}}\n"
+        );
+        match frameworks::compile("twins.cors", &text, None, target) {
+            Err(frameworks::Refusal::Plan(d)) => assert!(
+                d.iter().any(|d| d.code == "P304"),
+                "{target}: {a} and {b} refused without P304: {d:#?}"
+            ),
+            Err(frameworks::Refusal::Check(d)) => panic!("{target}: does not check: {d:#?}"),
+            Ok(_) => panic!("{target}: {a} and {b} compiled into one dispatcher"),
+        }
+    }
+}
+
+/// `corsc simulate --target T` answers with the policy that owns the handler T's server
+/// routes the path to, and says how it routed it; without `--target` the path is the raw one.
+#[test]
+fn simulate_with_a_target_answers_as_that_targets_server_routes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("nested.cors");
+    std::fs::write(&policy, NESTED).expect("write policy");
+    let run = |extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_corsc"))
+            .arg("simulate")
+            .arg(&policy)
+            .args([
+                "--origin",
+                EVIL,
+                "--path",
+                "/api/%61dmin/secret",
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .output()
+            .expect("corsc runs");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+        (o.status.code(), v)
+    };
+    let (code, raw) = run(&[]);
+    assert_eq!(code, Some(0), "the raw path is api's: {raw}");
+    assert_eq!(raw["policy"]["name"], "api");
+    for target in ["starlette", "fastify", "go", "nginx", "actix"] {
+        let (code, v) = run(&["--target", target]);
+        assert_eq!(code, Some(1), "{target}: {v}");
+        assert_eq!(v["policy"]["name"], "admin", "{target}");
+        assert_eq!(v["routed_path"]["path"], "/api/admin/secret", "{target}");
+    }
+    let (code, v) = run(&["--target", "tower-http"]);
+    assert_eq!(
+        (code, &v["policy"]["name"]),
+        (Some(0), &serde_json::json!("api"))
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_corsc"))
+        .arg("simulate")
+        .arg(&policy)
+        .args(["--origin", EVIL, "--target", "iis"])
+        .output()
+        .expect("corsc runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a target"));
+}
+
+/// Builds one of the Rust conformance apps (`tests/conformance/{dir}`) around the module
+/// compiled from [`NESTED`] (`mod_rs` wires module `p0` as the app's policy 0), starts it and
+/// runs the attack. The build shares `target/conformance` with the Rust conformance suite.
+fn rust_app(target: &str, dir: &str, mod_rs: fn(&str) -> String) -> Vec<String> {
+    let Some(c) = compile(target) else {
+        return Vec::new();
+    };
+    let app_dir = frameworks::root().join("tests/conformance").join(dir);
+    let gen = app_dir.join("target/generated");
+    let _ = std::fs::remove_dir_all(&gen);
+    std::fs::create_dir_all(&gen).expect("mkdir target/generated");
+    let module = gen.join("p0.rs");
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    std::fs::write(gen.join("mod.rs"), mod_rs(&module.display().to_string()))
+        .expect("write mod.rs");
+    let target_dir = frameworks::root().join("target/conformance");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(app_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "building {dir} failed (cargo needs crates.io or a filled cache):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut cmd = Command::new(target_dir.join(format!("release/corsc-conformance-{dir}")));
+    cmd.arg("0");
+    let app =
+        frameworks::start(cmd, 1, Duration::from_secs(30)).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    attack(target, app.ports[0], route_header)
+}
+
+/// axum routes on the raw path, as the tower-http dispatcher compares it: no spelling reaches
+/// the admin route with `api`'s CORS.
+#[test]
+fn tower_http_answers_with_the_policy_of_the_route_axum_picks() {
+    let f = rust_app("tower-http", "axum", |p0| {
+        format!(
+            "#[path = {p0:?}]\npub mod p0;\n\npub fn router(k: usize) -> Option<axum::Router> {{\n    (k == 0).then(|| crate::base().layer(p0::cors_layer()))\n}}\n"
+        )
+    });
+    assert_none(&f);
+}
+
+/// actix-web routes on its requoted path (`%61` decoded, `%2F` kept): the dispatcher reads
+/// the same form, so `/api/%61dmin/x` never gets `api`'s CORS on the admin route.
+#[test]
+fn actix_answers_with_the_policy_of_the_route_it_picks() {
+    let f = rust_app("actix", "actix", |p0| {
+        format!(
+            "#[path = {p0:?}]\npub mod p0;\n\npub fn server(\n    k: usize,\n    listener: std::net::TcpListener,\n) -> Option<std::io::Result<actix_web::dev::Server>> {{\n    use actix_web::{{web, App, HttpServer}};\n    (k == 0).then(|| {{\n        HttpServer::new(|| App::new().wrap(p0::cors()).configure(crate::routes).default_service(web::to(crate::answer)))\n            .workers(1)\n            .listen(listener)\n            .map(HttpServer::run)\n    }})\n}}\n"
+        )
+    });
+    assert_none(&f);
+}
