@@ -54,6 +54,7 @@ pub enum Routing {
     Go,
     /// Spring MVC: segments decoded one by one (`%2F` stays inside its segment), matrix
     /// parameters (`;…`) ignored; the CORS mappings use the handler mappings' own matcher.
+    /// A prefix mapping `/api/**` also matches the bare `/api`.
     Spring,
     /// axum (tower-http): the raw path, as matchit routes it.
     TowerHttp,
@@ -183,16 +184,21 @@ impl Routing {
                     || (self.exact_takes_trailing_slash()
                         && routed.strip_suffix('/') == Some(p.as_str()))
             }
-            PathScope::Prefix(p) => routed.starts_with(&self.scope(p)),
+            PathScope::Prefix(p) => {
+                let p = self.scope(p);
+                routed.starts_with(&p)
+                    || (self.prefix_takes_bare_path()
+                        && p.len() > 1
+                        && p.strip_suffix('/') == Some(routed))
+            }
         }
     }
 
-    /// Whether the evaluator may model this target's routing exactly for nested scopes. Every
-    /// model above is exact for the engines corsc is tested on; the plan refuses nested scopes
-    /// for a target whose model is not.
+    /// Whether a prefix scope (`/api/`) also covers its bare path (`/api`): Spring's
+    /// `/api/**` pattern matches zero segments after `/api`.
     #[must_use]
-    pub fn exact(self) -> bool {
-        true
+    pub fn prefix_takes_bare_path(self) -> bool {
+        self == Routing::Spring
     }
 }
 
@@ -486,5 +492,10 @@ mod tests {
         assert_eq!(name(Routing::Express, "/health/").as_deref(), Some("admin"));
         assert_eq!(name(Routing::Spec, "/health/"), None);
         assert_eq!(name(Routing::Apache, "/api/admin%2Fx"), None);
+        assert_eq!(
+            name(Routing::Spring, "/api/admin").as_deref(),
+            Some("admin")
+        );
+        assert_eq!(name(Routing::Spec, "/api/admin").as_deref(), Some("api"));
     }
 }
