@@ -68,18 +68,27 @@ fn verify_one(
         }
     };
     let set = policy_set(name, text, profile);
+    // Files for the probe paths (Apache serves them); the path variants are other spellings
+    // of these, and a bare prefix would be a file where a directory must be.
     let mut paths: Vec<String> = probes(&set, ProbeOptions::default())
         .into_iter()
+        .filter(|p| p.intent != corsc::eval::probe::Intent::PathVariant)
         .map(|p| p.request.path)
         .collect();
     paths.sort();
     paths.dedup();
     let srv = start(engine, bin, &out, port, &paths)?;
+    // Expected answers follow the engine's own routing: it decodes, merges `//` and
+    // resolves dot segments before it picks a location.
+    let opts = ProbeOptions {
+        routing: corsc::eval::Routing::for_target(target).expect("a routing model"),
+        ..ProbeOptions::default()
+    };
     let report = corsc::eval::live::verify(
         &set,
         &srv.base_url(),
         &CHROMIUM,
-        ProbeOptions::default(),
+        opts,
         Duration::from_secs(5),
     )
     .map_err(|e| format!("{target} {name}: {e}"))?;
@@ -108,7 +117,9 @@ fn verify_one(
         cmd.arg("verify")
             .arg(&path)
             .arg("--url")
-            .arg(srv.base_url());
+            .arg(srv.base_url())
+            .arg("--target")
+            .arg(target);
         if let Some(p) = profile {
             cmd.arg("--profile").arg(p);
         }

@@ -175,7 +175,7 @@ fn actix_mod_rs(files: &[String]) -> String {
     s.push_str("pub fn server(\n    k: usize,\n    listener: std::net::TcpListener,\n) -> Option<std::io::Result<actix_web::dev::Server>> {\n    use actix_web::{web, App, HttpServer};\n    Some(match k {\n");
     for k in 0..files.len() {
         s.push_str(&format!(
-            "        {k} => HttpServer::new(|| App::new().wrap(p{k}::cors()).default_service(web::to(crate::answer)))\n            .workers(1)\n            .listen(listener)\n            .map(HttpServer::run),\n"
+            "        {k} => HttpServer::new(|| App::new().wrap(p{k}::cors()).configure(crate::routes).default_service(web::to(crate::answer)))\n            .workers(1)\n            .listen(listener)\n            .map(HttpServer::run),\n"
         ));
     }
     s.push_str("        _ => return None,\n    })\n}\n");

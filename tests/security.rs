@@ -10,6 +10,8 @@
 //!
 //! Read `tests/security/*.rs` as the list: one file per class.
 
+#[path = "support/engines.rs"]
+mod engines;
 #[path = "support/frameworks.rs"]
 mod frameworks;
 
@@ -23,3 +25,6 @@ mod limits;
 mod manifest;
 #[path = "security/text.rs"]
 mod text;
+
+#[path = "security/paths.rs"]
+mod paths;

@@ -161,6 +161,11 @@ pub struct SimulateArgs {
     #[arg(long, value_enum, default_value_t = Browser::Chromium)]
     pub browser: Browser,
 
+    /// Answer as the compiled output for this target does: the policy is picked on the path
+    /// form its server routes on (decoded, case-folded, cleaned). Default: the path as sent.
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
@@ -196,6 +201,11 @@ pub struct VerifyArgs {
     /// Per-request timeout in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     pub timeout: u64,
+
+    /// The target whose output the server runs: expected answers follow the path form its
+    /// router uses (decoded, case-folded, cleaned). Default: the path as sent.
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
 
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]

@@ -115,6 +115,9 @@ pub struct Capabilities {
     pub private_network: Support,
     /// Different policies for different paths.
     pub path_scoping: Support,
+    /// The path form the target's router compares with its routes, which the generated
+    /// dispatcher selects a policy on and the plan compares scopes in.
+    pub routing: crate::eval::Routing,
     /// Output shapes, the first being the default.
     pub shapes: &'static [Shape],
     /// Modules the output needs loaded.

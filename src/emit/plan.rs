@@ -454,7 +454,13 @@ pub fn plan<'a>(
                 );
                 continue;
             }
-            if let Some((other, first)) = seen.get(&scope) {
+            // Two scopes the target's router cannot tell apart (`/API/*` and `/api/*` where it
+            // folds case, `/%61pi/*` and `/api/*` where it decodes) are one place to it.
+            let routed = match &scope {
+                Scope::Exact(x) => Scope::Exact(caps.routing.scope(x)),
+                Scope::Prefix(x) => Scope::Prefix(caps.routing.scope(x)),
+            };
+            if let Some((other, first)) = seen.get(&routed) {
                 if *other != i {
                     let d = Diagnostic::new(
                         codes::SCOPE_COLLISION.code,
@@ -476,7 +482,7 @@ pub fn plan<'a>(
                 }
                 continue;
             }
-            seen.insert(scope.clone(), (i, span));
+            seen.insert(routed, (i, span));
             locations.push(Location { scope, policy: i });
         }
     }

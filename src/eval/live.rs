@@ -5,7 +5,7 @@
 //! access to every header line, so two `Access-Control-Allow-Origin` lines stay two.
 
 use super::browser::{run, BrowserModel, Exchange};
-use super::probe::{compare, expected, probes, Comparison, Probe, ProbeOptions};
+use super::probe::{compare, expected_routed, probes, Comparison, Probe, ProbeOptions};
 use super::request::WireRequest;
 use super::server::Response;
 use crate::ir::PolicySet;
@@ -187,7 +187,7 @@ pub fn verify(
     let start = Instant::now();
     let mut results = Vec::new();
     for (i, probe) in probes(set, opts).into_iter().enumerate() {
-        let exp = expected(set, model, &probe.request);
+        let exp = expected_routed(set, model, opts.routing, &probe.request);
         let observed = run(model, &probe.request, |w| target.send(w));
         if i == 0 {
             if let Err(e) = &observed {

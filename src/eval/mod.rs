@@ -11,6 +11,8 @@
 //!   request it sees. This is the oracle every emitter's output is compared with.
 //! - [`browser`]: [`judge`] — what a browser decides given the responses, the step that fails,
 //!   what script may read, and how long the preflight is cached.
+//! - [`routing`]: the path form each server routes on, so the evaluator answers as the
+//!   generated dispatcher of a target does (`simulate --target`).
 //! - [`probe`]: the probe set `corsc verify` derives from a policy, and how an observed answer is
 //!   compared with the expected one.
 //! - [`live`]: sending probes to a running server over HTTP.
@@ -21,11 +23,13 @@ pub mod browser;
 pub mod live;
 pub mod probe;
 pub mod request;
+pub mod routing;
 pub mod server;
 
 pub use browser::{judge, Blocked, BlockedReason, BrowserModel, Exposure, Step, Verdict};
 pub use request::{BrowserRequest, WireRequest};
-pub use server::{respond, Response, Trace};
+pub use routing::{Routed, Routing};
+pub use server::{respond, respond_routed, Response, Trace};
 
 /// A header list as it travels on the wire: names as sent, values as sent, one entry per
 /// header line, in order. Duplicates are kept, because a duplicated

@@ -11,7 +11,8 @@
 
 use super::browser::{cors_check, run, BrowserModel, Exchange, Verdict};
 use super::request::{is_safelisted_method, BrowserRequest};
-use super::server::{respond, Response};
+use super::routing::Routing;
+use super::server::{respond_routed, Response};
 use crate::ir::{HostPattern, OriginDefect, OriginKind, Policy, PolicySet, PortSpec};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -26,6 +27,10 @@ pub enum Intent {
     NearMiss,
     /// A path outside every policy's scope.
     OutsideScope,
+    /// A spelling of a path at a scope boundary that some server routes differently from
+    /// its raw form: percent-encoded, case-changed, with `//`, `.` or `..` segments, an
+    /// encoded slash, or a prefix scope without its trailing slash.
+    PathVariant,
 }
 
 /// One browser request to try.
@@ -47,6 +52,9 @@ pub struct ProbeOptions {
     /// At most this many allowed origins per policy get the full method × header matrix; the
     /// rest get a simple request each.
     pub full_matrix_origins: usize,
+    /// The path form the server routes on: expected answers come from the policy that owns
+    /// the handler this server reaches.
+    pub routing: Routing,
 }
 
 impl Default for ProbeOptions {
@@ -54,9 +62,13 @@ impl Default for ProbeOptions {
         Self {
             max_probes: 400,
             full_matrix_origins: 4,
+            routing: Routing::Spec,
         }
     }
 }
+
+/// At most this many path-variant probes; the rest of the set is cut to leave room for them.
+const MAX_PATH_VARIANT_PROBES: usize = 120;
 
 /// The origin used where a policy allows any origin.
 const ANY_SAMPLE: &str = "https://corsc-any.example";
@@ -164,7 +176,100 @@ pub fn probes(set: &PolicySet, opts: ProbeOptions) -> Vec<Probe> {
             BrowserRequest::new(&origin, "PUT", path).with_credentials(true),
         );
     }
-    out.truncate(opts.max_probes);
+    let mut variants = Vec::new();
+    for (path, origin, credentials) in path_variants(set) {
+        let r = BrowserRequest::new(&origin, "GET", &path).with_credentials(credentials);
+        push(&mut variants, Intent::PathVariant, r.clone());
+        let r = BrowserRequest::new(&origin, "PUT", &path).with_credentials(credentials);
+        push(&mut variants, Intent::PathVariant, r);
+    }
+    variants.truncate(MAX_PATH_VARIANT_PROBES.min(opts.max_probes / 2));
+    out.truncate(opts.max_probes - variants.len());
+    out.extend(variants);
+    out
+}
+
+/// Spellings of every scope boundary that servers route differently from the raw path, each
+/// with the first allowed origin of every policy (with that policy's credentials mode), so a
+/// server that answers one of them with a wider policy than the one owning its handler is
+/// caught: `/api/%61dmin/x`, `/API/admin/x`, `/api/ADMIN/x`, `/api//admin/x`,
+/// `/api/./admin/x`, `/api/x/../admin/y`, `/api/admin%2Fx`, `/api/%2561dmin/x`, the bare
+/// prefix `/api/admin`, and for exact scopes the trailing slash and case variants.
+fn path_variants(set: &PolicySet) -> Vec<(String, String, bool)> {
+    let mut paths: Vec<String> = Vec::new();
+    for policy in &set.policies {
+        for scope in &policy.paths {
+            let (base, exact) = match &scope.node {
+                crate::ir::PathScope::Exact(e) => (e.clone(), true),
+                crate::ir::PathScope::Prefix(p) => (p.clone(), false),
+            };
+            paths.extend(spellings(&base, exact));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    paths.retain(|p| seen.insert(p.clone()));
+    let mut origins: Vec<(String, bool)> = Vec::new();
+    for policy in &set.policies {
+        if let Some(o) = allowed_origins(policy).into_iter().next() {
+            let cred = policy.credentials.value;
+            if !origins.contains(&(o.clone(), cred)) {
+                origins.push((o, cred));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in &paths {
+        for (o, c) in &origins {
+            out.push((p.clone(), o.clone(), *c));
+        }
+    }
+    out
+}
+
+/// The spellings of one scope's path (`base` is the written path; a prefix ends in `/` or
+/// not).
+fn spellings(base: &str, exact: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let tail = if exact || base.ends_with('/') {
+        ""
+    } else {
+        "-"
+    };
+    let leaf = if exact { "" } else { "corsc-probe" };
+    let full = |p: &str| format!("{p}{tail}{leaf}");
+    // The segments of the scope, for spellings of its last named segment.
+    let trimmed = base.trim_end_matches('/');
+    let Some(cut) = trimmed.rfind('/') else {
+        return out;
+    };
+    let (parent, last) = (&trimmed[..=cut], &trimmed[cut + 1..]);
+    let after = &base[trimmed.len()..];
+    if last.is_empty() {
+        return out;
+    }
+    if let Some(c) = last.chars().next().filter(char::is_ascii_alphanumeric) {
+        let rest = &last[c.len_utf8()..];
+        out.push(full(&format!("{parent}%{:02X}{rest}{after}", c as u32)));
+        out.push(full(&format!("{parent}%{:02x}{rest}{after}", c as u32)));
+        out.push(full(&format!("{parent}%25{:02X}{rest}{after}", c as u32)));
+    }
+    out.push(full(&base.to_ascii_uppercase()));
+    out.push(full(&format!(
+        "{parent}{}{after}",
+        last.to_ascii_uppercase()
+    )));
+    if parent.len() > 1 {
+        out.push(full(&format!("{parent}/{last}{after}")));
+    }
+    out.push(full(&format!("{parent}./{last}{after}")));
+    out.push(full(&format!("{parent}corsc-x/../{last}{after}")));
+    if exact {
+        out.push(format!("{base}/"));
+    } else if after == "/" {
+        out.push(format!("{parent}{last}%2F{leaf}"));
+        out.push(format!("{parent}{last}%2f{leaf}"));
+        out.push(format!("{parent}{last}"));
+    }
     out
 }
 
@@ -362,7 +467,19 @@ impl Comparison {
 /// The expected exchange for a probe: the policy's own server answering.
 #[must_use]
 pub fn expected(set: &PolicySet, model: &BrowserModel, req: &BrowserRequest) -> Exchange {
-    let r: Result<Exchange, std::convert::Infallible> = run(model, req, |w| Ok(respond(set, w)));
+    expected_routed(set, model, Routing::Spec, req)
+}
+
+/// The expected exchange for a probe sent to a server that routes on `routing`'s path form.
+#[must_use]
+pub fn expected_routed(
+    set: &PolicySet,
+    model: &BrowserModel,
+    routing: Routing,
+    req: &BrowserRequest,
+) -> Exchange {
+    let r: Result<Exchange, std::convert::Infallible> =
+        run(model, req, |w| Ok(respond_routed(set, routing, w)));
     match r {
         Ok(x) => x,
         Err(never) => match never {},

@@ -27,6 +27,7 @@
 //!   answer to another.
 
 use super::request::WireRequest;
+use super::routing::Routing;
 use super::HeaderList;
 use crate::ir::{Origin, OriginKind, Policy, PolicySet};
 use serde::Serialize;
@@ -96,7 +97,13 @@ pub enum OriginDecision {
 /// Answers a request as a server implementing `set` correctly would.
 #[must_use]
 pub fn respond(set: &PolicySet, req: &WireRequest) -> Response {
-    let path = req.path.split(['?', '#']).next().unwrap_or("");
+    respond_routed(set, Routing::Spec, req)
+}
+
+/// Answers a request as a server implementing `set` correctly would when it routes on the
+/// path form of `routing`: the policy is the one owning the handler that server reaches.
+#[must_use]
+pub fn respond_routed(set: &PolicySet, routing: Routing, req: &WireRequest) -> Response {
     let preflight = req.is_preflight();
     let mut res = Response {
         status: if preflight { 403 } else { 200 },
@@ -107,7 +114,7 @@ pub fn respond(set: &PolicySet, req: &WireRequest) -> Response {
             origin: OriginDecision::NotApplicable,
         },
     };
-    let Some(policy) = set.policy_for(path) else {
+    let Some(policy) = super::routing::policy_for(set, routing, &req.path) else {
         return res;
     };
     res.trace.policy = set.policies.iter().position(|p| std::ptr::eq(p, policy));

@@ -723,6 +723,7 @@ fn probe_count_is_bounded() {
         ProbeOptions {
             max_probes: 7,
             full_matrix_origins: 4,
+            ..ProbeOptions::default()
         },
     );
     assert_eq!(ps.len(), 7);

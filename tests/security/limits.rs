@@ -10,10 +10,7 @@
 //! `py_compile`, `gofmt -e`, `rustfmt`), and checks that one byte past the limit is refused
 //! with a `P3xx` or `E119` instead.
 
-#[path = "../support/engines.rs"]
-mod engines;
-#[path = "../support/frameworks.rs"]
-mod frameworks;
+use super::{engines, frameworks};
 
 use corsc::check::limits::{
     MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_SET_DEPTH, MAX_VALUE_BYTES,

@@ -4,10 +4,7 @@
 //! language reads as anything but text. The real tools (nginx, Apache, Node, Python, Go,
 //! javac) confirm it on hostile names drawn from the same generator.
 
-#[path = "../support/engines.rs"]
-mod engines;
-#[path = "../support/frameworks.rs"]
-mod frameworks;
+use super::{engines, frameworks};
 
 use corsc::emit::{self, Options, Output, Provenance, Shape};
 use proptest::prelude::*;

@@ -457,11 +457,20 @@ impl Tally {
         text: &str,
         port: u16,
     ) {
+        // `what` is the framework (or the app binary, `corsc-conformance-axum`): expected
+        // answers follow the path form its router uses.
+        let routing = corsc::eval::Routing::for_target(
+            what.strip_prefix("corsc-conformance-").unwrap_or(what),
+        )
+        .unwrap_or_else(|| panic!("no routing model for {what}"));
         let report = corsc::eval::live::verify(
             set,
             &format!("http://127.0.0.1:{port}"),
             &corsc::eval::browser::CHROMIUM,
-            corsc::eval::probe::ProbeOptions::default(),
+            corsc::eval::probe::ProbeOptions {
+                routing,
+                ..corsc::eval::probe::ProbeOptions::default()
+            },
             Duration::from_secs(10),
         )
         .unwrap_or_else(|e| panic!("{what} {name}: {e}"));

@@ -9,7 +9,7 @@ use super::super::{output, Outcome};
 use crate::diagnostics::{render, Severity};
 use crate::eval::browser::{self, BlockedReason, BrowserModel, Exchange, Step, Verdict};
 use crate::eval::server::{OriginDecision, Response};
-use crate::eval::{reason_phrase, respond, BrowserRequest, WireRequest};
+use crate::eval::{reason_phrase, respond_routed, BrowserRequest, Routed, Routing, WireRequest};
 use crate::ir::{OriginKind, PathScope, Policy, PolicySet};
 use crate::source::{Source, Span};
 use serde::Serialize;
@@ -180,8 +180,22 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
         req = req.with_header(n, v);
     }
     let model = model(args.browser);
-    let exchange = crate::eval::probe::expected(&set, model, &req);
-    let sim = Simulation::new(&source, &set, &req, model, &exchange, dropped);
+    let routing = match args.target.as_deref() {
+        None => Routing::Spec,
+        Some(t) => match crate::emit::find(t) {
+            Some(target) => target.capabilities().routing,
+            None => {
+                let ids: Vec<&str> = crate::emit::TARGETS.iter().map(|t| t.id()).collect();
+                return usage(
+                    format!("`{t}` is not a target"),
+                    &format!("the targets are {}", ids.join(", ")),
+                    color,
+                );
+            }
+        },
+    };
+    let exchange = crate::eval::probe::expected_routed(&set, model, routing, &req);
+    let sim = Simulation::new(&source, &set, &req, model, routing, &exchange, dropped);
     match args.format {
         ReportFormat::Human => output::out(&sim.human()),
         ReportFormat::Json => match serde_json::to_string_pretty(&sim) {
@@ -238,6 +252,10 @@ fn locate(source: &Source, span: Span) -> Location {
 struct Simulation<'a> {
     schema: &'static str,
     browser: &'static str,
+    /// Whose path form picked the policy (`spec`: the path as sent).
+    routing: Routing,
+    /// The request path in that form, or `refused` when that server rejects it first.
+    routed_path: Routed,
     request: &'a BrowserRequest,
     /// Headers script set that the browser drops (forbidden request headers).
     dropped_headers: Vec<String>,
@@ -267,17 +285,20 @@ impl<'a> Simulation<'a> {
         set: &'a PolicySet,
         req: &'a BrowserRequest,
         model: &'a BrowserModel,
+        routing: Routing,
         x: &'a Exchange,
         dropped_headers: Vec<String>,
     ) -> Self {
         // The policy's own answer to the actual request says which policy and entry decided,
         // even when the browser stopped at the preflight.
-        let trace = respond(set, &req.actual()).trace;
+        let trace = respond_routed(set, routing, &req.actual()).trace;
         let policy = trace.policy.map(|i| &set.policies[i]);
         let (explanation, span) = explain(set, policy, &trace.origin, req, &x.verdict);
         Simulation {
             schema: "corsc-simulate/1",
             browser: model.name,
+            routing,
+            routed_path: routing.route(&req.path),
             request: req,
             dropped_headers,
             policy: policy.map(|p| PolicyRef {
@@ -310,6 +331,17 @@ impl<'a> Simulation<'a> {
         );
         for (n, v) in &r.headers {
             s.push_str(&format!("          {n}: {v}\n"));
+        }
+        if self.routing != Routing::Spec {
+            match &self.routed_path {
+                Routed::Path(p) if *p == r.path => {}
+                Routed::Path(p) => {
+                    s.push_str(&format!("          (routed as `{p}` by this target's server)\n"));
+                }
+                Routed::Refused => s.push_str(
+                    "          (refused by this target's server before any route: no policy answers)\n",
+                ),
+            }
         }
         for d in &self.dropped_headers {
             s.push_str(&format!(

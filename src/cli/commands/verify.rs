@@ -44,8 +44,26 @@ pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
     ) else {
         return Outcome::Fatal;
     };
+    let routing = match args.target.as_deref() {
+        None => crate::eval::Routing::Spec,
+        Some(t) => match crate::emit::find(t) {
+            Some(target) => target.capabilities().routing,
+            None => {
+                let ids: Vec<&str> = crate::emit::TARGETS.iter().map(|t| t.id()).collect();
+                output::fatal(
+                    &[InputError {
+                        message: format!("`{t}` is not a target"),
+                        help: Some(format!("the targets are {}", ids.join(", "))),
+                    }],
+                    color,
+                );
+                return Outcome::Fatal;
+            }
+        },
+    };
     let opts = ProbeOptions {
         max_probes: args.max_probes,
+        routing,
         ..ProbeOptions::default()
     };
     let report = match live::verify(

@@ -57,6 +57,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::Yes,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Actix,
     shapes: &[Shape::Include],
     modules: &["actix-cors", "regex"],
     syntax: Syntax {
@@ -289,7 +290,10 @@ where
     forward_ready!(inner);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let Some(i) = policy_for(req.path()) else {
+        // The path as actix-web's router matches it (every escape decoded but %25, %2F and
+        // %2B): `req.path()` is the raw path, on which /api/%61dmin/x would get the policy of
+        // /api/ while the router hands it to the /api/admin/ routes.
+        let Some(i) = policy_for(req.match_info().as_str()) else {
             let fut = self.inner.call(req);
             return Box::pin(async move { fut.await.map(ServiceResponse::map_into_left_body) });
         };

@@ -52,6 +52,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::Yes,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Apache,
     shapes: &[Shape::Include, Shape::Htaccess],
     modules: &["headers", "setenvif", "rewrite"],
     syntax: Syntax {

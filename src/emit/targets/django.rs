@@ -47,6 +47,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::Yes,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Django,
     shapes: &[Shape::Include],
     modules: &["django-cors-headers"],
     syntax: Syntax {

@@ -24,11 +24,11 @@
 //!   with their `Vary`.
 //! - **Private network.** `cors` has no option for it: refused by the plan.
 
-use super::frameworks::{header, js_exports_policies, js_policy, js_string, scopes};
+use super::frameworks::{header, js_exports_policies, js_policy, js_string, routed_scopes};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::limits::Limit;
-use crate::emit::plan::{Plan, Scope};
+use crate::emit::plan::Plan;
 use crate::emit::registry::Target;
 use crate::emit::writer::Writer;
 use crate::emit::{Output, Part, Provenance};
@@ -52,6 +52,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::No,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Express,
     shapes: &[Shape::Include],
     modules: &["cors"],
     syntax: Syntax {
@@ -125,33 +126,24 @@ impl Target for Express {
             js_policy(&mut w, p, "undefined");
         }
         w.blank();
-        w.comment_js("Least specific first: the last scope that matches a path wins.");
+        w.comment_js("Least specific first: the last scope that matches a path wins. Paths are");
+        w.comment_js(
+            "lower case: Express routes ignoring case (its default `caseSensitive: false`).",
+        );
         w.open("const scopes = [");
-        for (scope, p) in scopes(plan) {
-            let (exact, path) = match scope {
-                Scope::Exact(x) => (true, x),
-                Scope::Prefix(x) => (false, x),
-            };
+        for s in routed_scopes(plan) {
             w.line(format!(
-                "{{ exact: {exact}, path: {}, handler: {} }},",
-                js_string(path),
-                p.ident
+                "{{ exact: {}, path: {}, handler: {} }},",
+                s.exact,
+                js_string(&s.path),
+                s.policy.ident
             ));
         }
         w.close("];");
         w.blank();
-        w.line("/** The CORS middleware: dispatches to the policy of the most specific scope. */");
-        w.open("function corsc(req, res, next) {");
-        w.line("const url = req.originalUrl || req.url || '';");
-        w.line("const path = url.split('?')[0].split('#')[0];");
-        w.line("let handler = null;");
-        w.open("for (const s of scopes) {");
-        w.open("if (s.exact ? path === s.path : path.startsWith(s.path)) {");
-        w.line("handler = s.handler;");
-        w.close("}");
-        w.close("}");
-        w.line("return handler ? handler(req, res, next) : next();");
-        w.close("}");
+        for line in DISPATCH.lines() {
+            w.line(line);
+        }
         w.blank();
         w.line("module.exports = corsc;");
         w.line("module.exports.default = corsc;");
@@ -165,6 +157,28 @@ impl Target for Express {
         }
     }
 }
+
+/// The dispatcher. It selects the policy on the path as Express's router reads it (the raw
+/// path, ASCII case folded, and an exact route also taking one trailing slash: `strict:
+/// false`), so `/api/ADMIN/x`, which Express hands to the `/api/admin/*` route, gets that
+/// route's policy and never the one of `/api/*`.
+const DISPATCH: &str = r#"/** The path as Express routes it: the raw path with ASCII letters in lower case. */
+function routingPath(req) {
+    const url = req.originalUrl || req.url || '';
+    return url.split('?')[0].split('#')[0].replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** The CORS middleware: dispatches to the policy of the most specific scope. */
+function corsc(req, res, next) {
+    const path = routingPath(req);
+    let handler = null;
+    for (const s of scopes) {
+        if (s.exact ? path === s.path || path === `${s.path}/` : path.startsWith(s.path)) {
+            handler = s.handler;
+        }
+    }
+    return handler ? handler(req, res, next) : next();
+}"#;
 
 /// `//` comments for JavaScript.
 trait JsComment {

@@ -33,11 +33,11 @@
 //!   are decided per request: more than a `*` policy needs, never less.
 //! - **Private network.** `@fastify/cors` has no option for it: refused by the plan.
 
-use super::frameworks::{header, js_exports_policies, js_policy, js_string, scopes};
+use super::frameworks::{header, js_exports_policies, js_policy, js_string, routed_scopes};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::limits::Limit;
-use crate::emit::plan::{Plan, Scope};
+use crate::emit::plan::Plan;
 use crate::emit::registry::Target;
 use crate::emit::writer::Writer;
 use crate::emit::{Output, Part, Provenance};
@@ -61,6 +61,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::No,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Fastify,
     shapes: &[Shape::Include],
     modules: &["@fastify/cors"],
     syntax: Syntax {
@@ -138,17 +139,15 @@ impl Target for Fastify {
             js_policy(&mut w, p, "null");
         }
         w.blank();
-        w.line("// Least specific first: the last scope that matches a path wins.");
+        w.line("// Least specific first: the last scope that matches a path wins. Paths are as");
+        w.line("// Fastify's router reads them: decoded, the reserved escapes kept.");
         w.open("const scopes = [");
-        for (scope, p) in scopes(plan) {
-            let (exact, path) = match scope {
-                Scope::Exact(x) => (true, x),
-                Scope::Prefix(x) => (false, x),
-            };
+        for s in routed_scopes(plan) {
             w.line(format!(
-                "{{ exact: {exact}, path: {}, policy: {} }},",
-                js_string(path),
-                p.ident
+                "{{ exact: {}, path: {}, policy: {} }},",
+                s.exact,
+                js_string(&s.path),
+                s.policy.ident
             ));
         }
         w.close("];");
@@ -236,9 +235,29 @@ function policy(spec) {
 
 /// The plugin: the origin check, the `@fastify/cors` registration, and the exports.
 const PLUGIN: &str = r#"
+/**
+ * The path as Fastify's router (find-my-way) matches it: decodeURI, which keeps the escapes of
+ * reserved characters (%2F, %3F, ...) as written, with %25 kept too; null when decodeURI
+ * throws (a malformed escape), which Fastify answers with 400.
+ */
+function routingPath(url) {
+    const raw = String(url || '').split('?')[0].split('#')[0];
+    if (!raw.includes('%')) {
+        return raw;
+    }
+    try {
+        return decodeURI(raw.replace(/%25/g, '%2525'));
+    } catch {
+        return null;
+    }
+}
+
 /** The policy of the most specific scope for a request URL, or null. */
 function policyFor(url) {
-    const path = String(url || '').split('?')[0].split('#')[0];
+    const path = routingPath(url);
+    if (path === null) {
+        return null;
+    }
     let found = null;
     for (const s of scopes) {
         if (s.exact ? path === s.path : path.startsWith(s.path)) {

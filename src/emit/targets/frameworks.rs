@@ -98,6 +98,45 @@ pub fn scopes<'p>(plan: &'p Plan<'_>) -> Vec<(&'p Scope, &'p PolicyPlan<'p>)> {
         .collect()
 }
 
+/// One scope as the target's router compares it.
+pub struct RoutedScope<'p> {
+    /// An exact path (else a prefix).
+    pub exact: bool,
+    /// The scope's path in the target's routing form ([`crate::eval::Routing::scope`]): the
+    /// form the generated dispatcher compares the request's routing form with.
+    pub path: String,
+    /// The index of its policy in `plan.policies`.
+    pub index: usize,
+    /// Its policy.
+    pub policy: &'p PolicyPlan<'p>,
+}
+
+/// The scopes in the target's routing form, least specific first (prefix before exact, then
+/// shorter before longer), so the last one that matches a routed path is the one the
+/// evaluator's routing model picks ([`crate::eval::routing::policy_for`]).
+#[must_use]
+pub fn routed_scopes<'p>(plan: &'p Plan<'_>) -> Vec<RoutedScope<'p>> {
+    let routing = plan.capabilities.routing;
+    let mut v: Vec<RoutedScope<'p>> = plan
+        .locations
+        .iter()
+        .map(|l| {
+            let (exact, path) = match &l.scope {
+                Scope::Exact(x) => (true, routing.scope(x)),
+                Scope::Prefix(x) => (false, routing.scope(x)),
+            };
+            RoutedScope {
+                exact,
+                path,
+                index: l.policy,
+                policy: &plan.policies[l.policy],
+            }
+        })
+        .collect();
+    v.sort_by_key(|s| (s.exact, s.path.len()));
+    v
+}
+
 fn allow_js(a: &Allow, omit: &str) -> String {
     match a {
         Allow::Omit => omit.to_string(),

@@ -23,12 +23,12 @@
 //! - **`max-age 0`** cannot be sent (rs/cors omits 0) and is refused; private network access
 //!   does not exist in rs/cors 1.7 and is refused.
 
-use super::frameworks::{header, scopes_text};
+use super::frameworks::{header, routed_scopes, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::limits::Limit;
 use crate::emit::ownership::app_notice;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::registry::Target;
 use crate::emit::writer::{pad, Writer};
 use crate::emit::{Output, Part, Provenance};
@@ -52,6 +52,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::No,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Go,
     shapes: &[Shape::Include],
     modules: &["github.com/rs/cors"],
     syntax: Syntax {
@@ -138,6 +139,9 @@ impl Target for Go {
         w.blank();
         w.line("import (");
         w.line("\t\"net/http\"");
+        if body.contains("path.Clean") {
+            w.line("\t\"path\"");
+        }
         if body.contains("regexp.") {
             w.line("\t\"regexp\"");
         }
@@ -309,29 +313,35 @@ fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     w.line("// policyFor returns which policy answers a request path (an index into the list");
     w.line("// Handler builds): the most specific scope that covers it, -1 outside every scope.");
     w.open("func policyFor(path string) int {");
+    let scopes = routed_scopes(plan);
     let mut catch_all = false;
-    for loc in plan.locations.iter().rev() {
-        match &loc.scope {
-            Scope::Exact(path) => w.open(format!("if path == {} {{", go_str(path))),
-            Scope::Prefix(path) if path == "/" => {
-                catch_all = true;
-                if plan.locations.len() == 1 {
-                    w.line("_ = path");
-                }
-                w.line(format!("return {}", loc.policy));
-                break;
+    for sc in scopes.iter().rev() {
+        if sc.exact {
+            w.open(format!("if path == {} {{", go_str(&sc.path)));
+        } else if sc.path == "/" {
+            catch_all = true;
+            if scopes.len() == 1 {
+                w.line("_ = path");
             }
-            Scope::Prefix(path) => {
-                w.open(format!("if strings.HasPrefix(path, {}) {{", go_str(path)))
-            }
+            w.line(format!("return {}", sc.index));
+            break;
+        } else {
+            w.open(format!(
+                "if strings.HasPrefix(path, {}) {{",
+                go_str(&sc.path)
+            ));
         }
-        w.line(format!("return {}", loc.policy));
+        w.line(format!("return {}", sc.index));
         w.close("}");
     }
     if !catch_all {
         w.line("return -1");
     }
     w.close("}");
+    w.blank();
+    for line in ROUTING_PATH.lines() {
+        w.line(line);
+    }
     w.blank();
     w.line(
         "// Handler wraps the application: each request goes through the rs/cors handler of the",
@@ -344,14 +354,41 @@ fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     }
     w.close("}");
     w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
-    w.open("if i := policyFor(r.URL.EscapedPath()); i >= 0 {");
+    w.open("if p, ok := routingPath(r); ok {");
+    w.open("if i := policyFor(p); i >= 0 {");
     w.line("policies[i].ServeHTTP(w, r)");
     w.line("return");
+    w.close("}");
     w.close("}");
     w.line("next.ServeHTTP(w, r)");
     w.close("})");
     w.close("}");
 }
+
+/// The path as `http.ServeMux` routes it. The mux of Go 1.22+ cleans the escaped path and
+/// unescapes it segment by segment; the mux of older modules and GOPATH builds cleans the
+/// decoded path. Both agree on a cleaned decoded path unless an escape encodes `/` or `.`
+/// (`/api/admin%2Fx`, `/api/%2e%2e/admin`), which no policy answers: the dispatcher cannot
+/// know which mux is behind it. A path the mux redirects (`/api//admin/x`) is answered with
+/// the CORS of the clean path it redirects to.
+const ROUTING_PATH: &str = r#"// routingPath is the request path as http.ServeMux matches it: decoded and cleaned ("//",
+// "." and ".." resolved, a trailing slash kept). ok is false for a path with an encoded "/"
+// or ".", which the two ServeMux generations route differently.
+func routingPath(r *http.Request) (string, bool) {
+    escaped := strings.ToLower(r.URL.EscapedPath())
+    if strings.Contains(escaped, "%2f") || strings.Contains(escaped, "%2e") {
+        return "", false
+    }
+    p := r.URL.Path
+    if p == "" || p[0] != '/' {
+        p = "/" + p
+    }
+    clean := path.Clean(p)
+    if p[len(p)-1] == '/' && clean != "/" {
+        clean += "/"
+    }
+    return clean, true
+}"#;
 
 #[cfg(test)]
 mod tests {

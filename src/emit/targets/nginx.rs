@@ -57,6 +57,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::Yes,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Nginx,
     shapes: &[Shape::Include, Shape::Server],
     modules: &[],
     syntax: Syntax {
@@ -129,6 +130,17 @@ impl Target for Nginx {
                         Some(&format!("{{\"policy\":\"{}\"}}\n", p.name)),
                     );
                 }
+                for (bare, owner) in bare_prefixes(plan) {
+                    w.blank();
+                    match owner {
+                        Some(i) => {
+                            let p = &plan.policies[i];
+                            let body = format!("{{\"policy\":\"{}\"}}\n", p.name);
+                            location(&mut w, p, &Scope::Exact(bare), Some(&body));
+                        }
+                        None => bare_location(&mut w, &bare, Some("{\"policy\":null}\n")),
+                    }
+                }
                 if !plan.covers_root {
                     w.blank();
                     w.comment("No policy covers the other paths: no CORS headers.");
@@ -181,6 +193,13 @@ impl Target for Nginx {
                 for loc in &plan.locations {
                     s.blank();
                     location(&mut s, &plan.policies[loc.policy], &loc.scope, None);
+                }
+                for (bare, owner) in bare_prefixes(plan) {
+                    s.blank();
+                    match owner {
+                        Some(i) => location(&mut s, &plan.policies[i], &Scope::Exact(bare), None),
+                        None => bare_location(&mut s, &bare, None),
+                    }
                 }
                 Output {
                     parts: vec![
@@ -509,6 +528,59 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
             &[(quote("1"), quote(&pre))],
         );
     }
+}
+
+/// The bare form of every prefix scope (`/api/admin` for `/api/admin/*`) that no scope names
+/// exactly, with the policy that owns it (the most specific scope covering it), if any.
+///
+/// Why: nginx answers a request for a proxied `location ^~ /api/admin/` without its trailing
+/// slash with a 301 to `/api/admin/`, sent from that location with its CORS headers, and
+/// browsers follow it. The bare path is not in the scope (the policy owning it may be wider,
+/// or none), so an exact location gives it the CORS of its owner instead.
+fn bare_prefixes(plan: &Plan<'_>) -> Vec<(String, Option<usize>)> {
+    let mut out = Vec::new();
+    for loc in &plan.locations {
+        let Scope::Prefix(p) = &loc.scope else {
+            continue;
+        };
+        let Some(bare) = p.strip_suffix('/').filter(|b| !b.is_empty()) else {
+            continue;
+        };
+        let named = plan
+            .locations
+            .iter()
+            .any(|l| l.scope == Scope::Exact(bare.to_string()));
+        if named || out.iter().any(|(b, _)| b == bare) {
+            continue;
+        }
+        // Locations are sorted least specific first: the last that covers it owns it.
+        let owner = plan
+            .locations
+            .iter()
+            .rev()
+            .find(|l| match &l.scope {
+                Scope::Exact(x) => x == bare,
+                Scope::Prefix(x) => bare.starts_with(x.as_str()),
+            })
+            .map(|l| l.policy);
+        out.push((bare.to_string(), owner));
+    }
+    out
+}
+
+/// An exact location for a bare prefix no policy covers: no CORS headers, the request served
+/// as the other paths are (nginx would otherwise redirect it with the prefix scope's CORS).
+fn bare_location(w: &mut Writer, bare: &str, body: Option<&str>) {
+    w.open(format!("location = {bare} {{"));
+    w.comment(format!(
+        "No policy covers this path; without this location nginx would redirect it to `{bare}/`"
+    ));
+    w.comment("with the CORS headers of that scope.");
+    match body {
+        Some(b) => w.line(format!("return 200 {};", quote(b))),
+        None => w.line("include corsc-upstream*.conf;"),
+    }
+    w.close("}");
 }
 
 fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str>) {

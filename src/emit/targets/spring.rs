@@ -54,6 +54,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::No,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Spring,
     shapes: &[Shape::Include],
     modules: &["spring-webmvc"],
     syntax: Syntax {

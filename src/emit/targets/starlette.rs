@@ -28,10 +28,10 @@
 //! - **Max-age.** Starlette always sends `Access-Control-Max-Age` (600 by default); a policy
 //!   without `max-age` gets 5, the browsers' own default when the header is absent.
 
-use super::frameworks::{py_string, python_header, scopes, scopes_text};
+use super::frameworks::{py_string, python_header, routed_scopes, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::limits::Limit;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::registry::Target;
 use crate::emit::writer::Writer;
 use crate::emit::{Output, Part, Provenance};
@@ -55,6 +55,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::Yes,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::Starlette,
     shapes: &[Shape::Include],
     modules: &["starlette"],
     syntax: Syntax {
@@ -122,17 +123,15 @@ impl Target for Starlette {
         }
         w.close("}");
         w.blank();
-        w.comment("Least specific first: the last scope that matches a path wins.");
+        w.comment("Least specific first: the last scope that matches a path wins. Paths are");
+        w.comment("percent-decoded, as the ASGI `path` Starlette routes on.");
         w.open("_SCOPES = [");
-        for (scope, p) in scopes(plan) {
-            let (exact, path) = match scope {
-                Scope::Exact(x) => ("True", x),
-                Scope::Prefix(x) => ("False", x),
-            };
+        for s in routed_scopes(plan) {
             w.line(format!(
-                "({exact}, {}, {}),",
-                py_string(path),
-                py_string(p.name)
+                "({}, {}, {}),",
+                if s.exact { "True" } else { "False" },
+                py_string(&s.path),
+                py_string(s.policy.name)
             ));
         }
         w.close("]");
@@ -204,9 +203,9 @@ const DISPATCH: &str = r#"class CorscCORS:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        raw = scope.get("raw_path")
-        path = raw.decode("latin-1") if raw else scope["path"]
-        path = path.split("?", 1)[0]
+        # The decoded path, the one Starlette's router matches: the raw path would let
+        # /api/%61dmin/x reach the /api/admin/ routes with the policy of /api/.
+        path = scope["path"]
         policy = None
         for exact, prefix, name in _SCOPES:
             if (path == prefix) if exact else path.startswith(prefix):

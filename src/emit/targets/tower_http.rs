@@ -28,7 +28,7 @@
 //!   origin, access-control-request-method, access-control-request-headers` goes on every
 //!   response in a scope.
 
-use super::frameworks::{header, scopes_text};
+use super::frameworks::{header, routed_scopes, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::limits::Limit;
@@ -58,6 +58,7 @@ static CAPS: Capabilities = Capabilities {
     max_age: Support::Yes,
     private_network: Support::Yes,
     path_scoping: Support::Yes,
+    routing: crate::eval::Routing::TowerHttp,
     shapes: &[Shape::Include],
     modules: &["tower-http (feature cors)", "tower", "http", "regex"],
     syntax: Syntax {
@@ -228,21 +229,22 @@ pub(super) fn policy_table(
     ));
     w.line("/// scope that covers it; `None` outside every scope.");
     w.open("fn policy_for(path: &str) -> Option<usize> {");
+    let scopes = routed_scopes(plan);
     let mut catch_all = false;
-    for loc in plan.locations.iter().rev() {
-        match &loc.scope {
-            Scope::Exact(path) => w.open(format!("if path == {} {{", rust_str(path))),
-            Scope::Prefix(path) if path == "/" => {
-                catch_all = true;
-                if plan.locations.len() == 1 {
-                    w.line("let _ = path;");
-                }
-                w.line(format!("Some({})", loc.policy));
-                break;
+    for sc in scopes.iter().rev() {
+        if sc.exact {
+            w.open(format!("if path == {} {{", rust_str(&sc.path)));
+        } else if sc.path == "/" {
+            catch_all = true;
+            if scopes.len() == 1 {
+                w.line("let _ = path;");
             }
-            Scope::Prefix(path) => w.open(format!("if path.starts_with({}) {{", rust_str(path))),
+            w.line(format!("Some({})", sc.index));
+            break;
+        } else {
+            w.open(format!("if path.starts_with({}) {{", rust_str(&sc.path)));
         }
-        w.line(format!("return Some({});", loc.policy));
+        w.line(format!("return Some({});", sc.index));
         w.close("}");
     }
     if !catch_all {

@@ -4,7 +4,10 @@
 // policy (each the unchanged output of `corsc compile --target go`) and a handlers.go listing
 // their Handler functions. Arguments are policy numbers; each is served on its own ephemeral
 // port of 127.0.0.1, and one line {"ports":[...]} on standard output says which, in argument
-// order. Every request the policy lets through gets 200 "ok". The process exits when standard
+// order. Every request the policy lets through gets 200 "ok" from an http.ServeMux with three
+// routes (/api/admin/, /api/, /), each naming itself in the X-Corsc-Route header:
+// tests/security/paths.rs checks that a request gets the CORS of the policy owning the route
+// the mux actually picked (the mux cleans paths and unescapes segments before it matches). The process exits when standard
 // input closes (the test is gone) and after ten minutes in any case.
 package main
 
@@ -20,9 +23,16 @@ import (
 )
 
 func main() {
-	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "ok\n")
-	})
+	route := func(name string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Corsc-Route", name)
+			io.WriteString(w, "ok\n")
+		}
+	}
+	ok := http.NewServeMux()
+	ok.Handle("/api/admin/", route("admin"))
+	ok.Handle("/api/", route("api"))
+	ok.Handle("/", route("other"))
 	var ports []string
 	for _, a := range os.Args[1:] {
 		k, err := strconv.Atoi(a)

@@ -6,7 +6,10 @@
 // Loads each generated module unchanged, mounts it on its own app listening on an ephemeral
 // port of 127.0.0.1, and prints one JSON line `{"ports":[...]}` (one port per module, in
 // order) once every app listens. Every request that the module lets through gets a 200 JSON
-// answer, whatever its method. The process exits when standard input closes (the test that
+// answer, whatever its method, from one of three routes declared with the framework's own
+// router (`/api/admin/*`, `/api/*`, everything else), which names itself in the
+// `X-Corsc-Route` header: tests/security/paths.rs checks that a request gets the CORS of the
+// policy owning the route the framework actually picked. The process exits when standard input closes (the test that
 // started it is gone) and after ten minutes at most.
 
 const path = require('path');
@@ -17,7 +20,10 @@ async function expressApp(mod) {
     const express = require('express');
     const app = express();
     app.use(require(path.resolve(mod)));
-    app.use((req, res) => res.json({ ok: true }));
+    const route = (name) => (req, res) => res.set('X-Corsc-Route', name).json({ ok: true, route: name });
+    app.all('/api/admin/*splat', route('admin'));
+    app.all('/api/*splat', route('api'));
+    app.use(route('other'));
     return new Promise((resolve, reject) => {
         const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
         server.on('error', reject);
@@ -33,8 +39,14 @@ async function fastifyApp(mod) {
     // Probes send a Content-Type without a body; the app reads no body at all.
     fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', (req, payload, done) => done(null));
-    fastify.route({ method, url: '/*', handler: async () => ({ ok: true }) });
-    fastify.route({ method, url: '/', handler: async () => ({ ok: true }) });
+    const route = (name) => async (request, reply) => {
+        reply.header('X-Corsc-Route', name);
+        return { ok: true, route: name };
+    };
+    fastify.route({ method, url: '/api/admin/*', handler: route('admin') });
+    fastify.route({ method, url: '/api/*', handler: route('api') });
+    fastify.route({ method, url: '/*', handler: route('other') });
+    fastify.route({ method, url: '/', handler: route('other') });
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     return fastify.server.address().port;
 }

@@ -5,7 +5,10 @@
 Loads each generated module unchanged, wires it into its own application listening on an
 ephemeral port of 127.0.0.1, and prints one JSON line {"ports": [...]} (one port per module,
 in order) once every application listens. Every request the module lets through gets a 200
-JSON answer, whatever its method. The process exits when standard input closes (the test that
+JSON answer, whatever its method, from one of three routes declared with the framework's own
+router (/api/admin/..., /api/..., everything else), which names itself in the X-Corsc-Route
+header: tests/security/paths.rs checks that a request gets the CORS of the policy owning the
+route the framework actually picked. The process exits when standard input closes (the test that
 started it is gone) and after ten minutes at most.
 """
 
@@ -45,13 +48,22 @@ def serve_starlette(paths):
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    async def ok(request):
-        return JSONResponse({"ok": True})
+    def route(name):
+        async def answer(request):
+            return JSONResponse({"ok": True, "route": name}, headers={"X-Corsc-Route": name})
+
+        return answer
 
     servers, sockets = [], []
     for i, path in enumerate(paths):
         module = load(path, f"corsc_cors_{i}")
-        app = Starlette(routes=[Route("/{rest:path}", ok, methods=METHODS)])
+        app = Starlette(
+            routes=[
+                Route("/api/admin/{rest:path}", route("admin"), methods=METHODS),
+                Route("/api/{rest:path}", route("api"), methods=METHODS),
+                Route("/{rest:path}", route("other"), methods=METHODS),
+            ]
+        )
         module.add_cors(app)
         sock = bound_socket()
         config = uvicorn.Config(app, log_level="error", lifespan="off")
@@ -89,10 +101,19 @@ def flask_apps(paths):
         module = load(path, f"corsc_cors_{i}")
         app = Flask(f"corsc_app_{i}")
 
-        @app.route("/", defaults={"rest": ""}, methods=METHODS)
-        @app.route("/<path:rest>", methods=METHODS)
-        def ok(rest):
-            return jsonify(ok=True)
+        def route(name):
+            def answer(rest=""):
+                response = jsonify(ok=True, route=name)
+                response.headers["X-Corsc-Route"] = name
+                return response
+
+            return answer
+
+        app.add_url_rule("/api/admin/", "admin_root", route("admin"), methods=METHODS)
+        app.add_url_rule("/api/admin/<path:rest>", "admin", route("admin"), methods=METHODS)
+        app.add_url_rule("/api/<path:rest>", "api", route("api"), methods=METHODS)
+        app.add_url_rule("/", "root", route("other"), methods=METHODS)
+        app.add_url_rule("/<path:rest>", "other", route("other"), methods=METHODS)
 
         module.init_cors(app)
         apps.append(app)
@@ -124,11 +145,20 @@ def django_app(path):
     from django.urls import re_path
     from django.views.decorators.csrf import csrf_exempt
 
-    @csrf_exempt
-    def ok(request):
-        return JsonResponse({"ok": True})
+    def route(name):
+        @csrf_exempt
+        def answer(request):
+            response = JsonResponse({"ok": True, "route": name})
+            response["X-Corsc-Route"] = name
+            return response
 
-    settings.urlpatterns = [re_path(r"", ok)]
+        return answer
+
+    settings.urlpatterns = [
+        re_path(r"^api/admin/", route("admin")),
+        re_path(r"^api/", route("api")),
+        re_path(r"", route("other")),
+    ]
     sys.modules["corsc_test_settings"] = settings
     os.environ["DJANGO_SETTINGS_MODULE"] = "corsc_test_settings"
     import django

@@ -20,6 +20,21 @@ pub async fn answer() -> &'static str {
     "ok\n"
 }
 
+/// `/api/admin/…` and `/api/…` routes declared with actix-web's own router, each naming
+/// itself in `X-Corsc-Route`, so tests/security/paths.rs sees which handler actix picked.
+pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+    use actix_web::{web, HttpResponse};
+    let route = |name: &'static str| {
+        web::to(move || async move {
+            HttpResponse::Ok()
+                .insert_header(("x-corsc-route", name))
+                .body("ok\n")
+        })
+    };
+    cfg.service(web::resource("/api/admin/{tail:.*}").route(route("admin")))
+        .service(web::resource("/api/{tail:.*}").route(route("api")));
+}
+
 fn fail(message: String) -> ! {
     eprintln!("{message}");
     std::process::exit(2);

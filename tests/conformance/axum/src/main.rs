@@ -19,9 +19,20 @@ async fn answer() -> &'static str {
     "ok\n"
 }
 
-/// A router that answers everything, for a policy's layer to wrap.
+/// A route that names itself in `X-Corsc-Route`, so tests/security/paths.rs sees which
+/// handler axum's router picked.
+fn route(name: &'static str) -> axum::routing::MethodRouter {
+    axum::routing::any(move || async move { ([("x-corsc-route", name)], "ok\n") })
+}
+
+/// A router that answers everything, for a policy's layer to wrap: `/api/admin/…` and
+/// `/api/…` routes declared with axum's own router, and a fallback for the rest.
 pub fn base() -> axum::Router {
-    axum::Router::new().fallback(answer)
+    axum::Router::new()
+        .route("/api/admin/", route("admin"))
+        .route("/api/admin/{*rest}", route("admin"))
+        .route("/api/{*rest}", route("api"))
+        .fallback(answer)
 }
 
 fn fail(message: String) -> ! {

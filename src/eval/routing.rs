@@ -1,0 +1,501 @@
+//! Routing models: the form of a request path each server compares with its routes.
+//!
+//! A policy's scopes are written as plain paths (`/api/*`, `/api/admin/*`), but servers do not
+//! route on the bytes a client sends: nginx and Apache decode `%61`, merge `//` and resolve
+//! `/./` and `/../` before they pick a location; Express folds case; Starlette, Flask and
+//! Django route on the percent-decoded path; Go's `ServeMux` cleans the path and unescapes
+//! each segment; actix requotes everything but `%25`, `%2F` and `%2B`. A CORS dispatcher that
+//! compares the raw path while the router compares another form hands `/api/%61dmin/secret` to
+//! the admin handler with the CORS of `api`. So every generated dispatcher selects its policy
+//! on the routing form of its target, and the evaluator answers with the same form:
+//! [`Routing::route`] turns a request path into it, [`Routing::scope`] turns a scope's path
+//! into it, and [`policy_for`] picks the most specific scope, as [`PolicySet::policy_for`]
+//! does on the raw form.
+//!
+//! [`Routing::Spec`] (the default) is the raw path as the browser sends it: the policy as
+//! written, with no server in between.
+
+use crate::ir::{PathScope, Policy, PolicySet};
+use serde::Serialize;
+
+/// Whose path form to model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Routing {
+    /// The raw path as sent (the policy as written).
+    #[default]
+    Spec,
+    /// nginx: `%XX` decoded (invalid escapes are a 400), `//` merged, dot segments resolved
+    /// (above the root is a 400); case-sensitive.
+    Nginx,
+    /// Apache httpd: as nginx, but an encoded slash (`%2F`) or NUL is a 404 before any
+    /// `<Location>` applies (`AllowEncodedSlashes Off`).
+    Apache,
+    /// Express: the raw path, compared ignoring ASCII case (`caseSensitive: false`), and an
+    /// exact route also matches its path with one trailing slash (`strict: false`).
+    Express,
+    /// Fastify (find-my-way): `decodeURI` with the reserved escapes (`%2F`, `%3F`, `%25`, …)
+    /// kept as written; a malformed escape is a 400.
+    Fastify,
+    /// Starlette and FastAPI: the ASGI `path`, fully percent-decoded (`%2F` too).
+    Starlette,
+    /// Flask (Werkzeug): the percent-decoded path (Werkzeug matches `//` as written when a
+    /// rule takes it). Flask-CORS decodes that path a second time before it compares, so a
+    /// decoded path that still holds a `%` (`%2561dmin`) is refused: the generated module
+    /// strips CORS from it rather than answer with whatever the second decoding names.
+    Flask,
+    /// Django: fully percent-decoded `path_info`.
+    Django,
+    /// Go `net/http.ServeMux`: malformed escapes are a 400; the decoded path is cleaned
+    /// (`//`, `.`, `..`: the mux redirects to the clean path). The mux of Go 1.22+ cleans the
+    /// escaped path and unescapes segment by segment (`%2F` stays inside a segment), the
+    /// mux of older modules and GOPATH builds cleans the decoded path (`%2F` is a separator):
+    /// they agree except on an encoded `/` or `.`, so those paths are refused.
+    Go,
+    /// Spring MVC: segments decoded one by one (`%2F` stays inside its segment), matrix
+    /// parameters (`;…`) ignored; the CORS mappings use the handler mappings' own matcher.
+    /// A prefix mapping `/api/**` also matches the bare `/api`.
+    Spring,
+    /// axum (tower-http): the raw path, as matchit routes it.
+    TowerHttp,
+    /// actix-web: every escape decoded but `%25`, `%2F` and `%2B`, as its router requotes.
+    Actix,
+}
+
+/// A request path in a server's routing form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "path", rename_all = "kebab-case")]
+pub enum Routed {
+    /// The form the server compares with its routes and locations.
+    Path(String),
+    /// The server refuses the request before any route or location applies (400, 404): no
+    /// policy answers it.
+    Refused,
+}
+
+impl Routing {
+    /// Every model, for listings and tests.
+    pub const ALL: &'static [Routing] = &[
+        Routing::Spec,
+        Routing::Nginx,
+        Routing::Apache,
+        Routing::Express,
+        Routing::Fastify,
+        Routing::Starlette,
+        Routing::Flask,
+        Routing::Django,
+        Routing::Go,
+        Routing::Spring,
+        Routing::TowerHttp,
+        Routing::Actix,
+    ];
+
+    /// The model of a `--target` id (`None` for an unknown id).
+    #[must_use]
+    pub fn for_target(id: &str) -> Option<Self> {
+        Some(match id {
+            "spec" => Routing::Spec,
+            "nginx" => Routing::Nginx,
+            "apache" => Routing::Apache,
+            "express" => Routing::Express,
+            "fastify" => Routing::Fastify,
+            "starlette" => Routing::Starlette,
+            "flask" => Routing::Flask,
+            "django" => Routing::Django,
+            "go" => Routing::Go,
+            "spring" => Routing::Spring,
+            "tower-http" | "tower_http" | "axum" => Routing::TowerHttp,
+            "actix" => Routing::Actix,
+            _ => return None,
+        })
+    }
+
+    /// The routing form of a request path (query and fragment are cut off first).
+    #[must_use]
+    pub fn route(self, raw: &str) -> Routed {
+        let path = raw.split(['?', '#']).next().unwrap_or("");
+        match self {
+            Routing::Spec | Routing::TowerHttp => Routed::Path(path.to_string()),
+            Routing::Express => Routed::Path(path.to_ascii_lowercase()),
+            Routing::Nginx | Routing::Apache => {
+                let apache = self == Routing::Apache;
+                let Some(bytes) = decode_strict(path) else {
+                    return Routed::Refused;
+                };
+                if apache && (bytes.contains(&0) || has_encoded_slash(path)) {
+                    return Routed::Refused;
+                }
+                let decoded = String::from_utf8_lossy(&bytes).into_owned();
+                match resolve_dots(&merge_slashes(&decoded)) {
+                    Some(p) => Routed::Path(p),
+                    None => Routed::Refused,
+                }
+            }
+            Routing::Fastify => match fastify_decode(path) {
+                Some(p) => Routed::Path(p),
+                None => Routed::Refused,
+            },
+            Routing::Starlette | Routing::Django => Routed::Path(decode_lossy(path)),
+            Routing::Flask => {
+                let d = decode_lossy(path);
+                if d.contains('%') {
+                    Routed::Refused
+                } else {
+                    Routed::Path(d)
+                }
+            }
+            Routing::Go => {
+                let lower = path.to_ascii_lowercase();
+                if decode_strict(path).is_none() || lower.contains("%2f") || lower.contains("%2e") {
+                    return Routed::Refused;
+                }
+                Routed::Path(go_clean(&decode_lossy(path)))
+            }
+            Routing::Spring => Routed::Path(segments_unescaped(path, true)),
+            Routing::Actix => Routed::Path(requote(path, b"%/+")),
+        }
+    }
+
+    /// The routing form of a scope's path: the same transformation, so a scope written with
+    /// escapes or upper case compares as the server compares it. A scope the server would
+    /// refuse keeps its written form (no request reaches it anyway).
+    #[must_use]
+    pub fn scope(self, path: &str) -> String {
+        match self.route(path) {
+            Routed::Path(p) => p,
+            Routed::Refused => path.to_string(),
+        }
+    }
+
+    /// Whether an exact scope also matches its path followed by one `/` (Express's default
+    /// `strict: false`).
+    #[must_use]
+    pub fn exact_takes_trailing_slash(self) -> bool {
+        self == Routing::Express
+    }
+
+    /// Whether a scope covers a request path already in this routing form.
+    #[must_use]
+    pub fn matches(self, scope: &PathScope, routed: &str) -> bool {
+        match scope {
+            PathScope::Exact(p) => {
+                let p = self.scope(p);
+                routed == p
+                    || (self.exact_takes_trailing_slash()
+                        && routed.strip_suffix('/') == Some(p.as_str()))
+            }
+            PathScope::Prefix(p) => {
+                let p = self.scope(p);
+                routed.starts_with(&p)
+                    || (self.prefix_takes_bare_path()
+                        && p.len() > 1
+                        && p.strip_suffix('/') == Some(routed))
+            }
+        }
+    }
+
+    /// Whether a prefix scope (`/api/`) also covers its bare path (`/api`): Spring's
+    /// `/api/**` pattern matches zero segments after `/api`.
+    #[must_use]
+    pub fn prefix_takes_bare_path(self) -> bool {
+        self == Routing::Spring
+    }
+}
+
+/// The policy that answers a request under a routing model: the most specific scope (exact
+/// over prefix, then the longest routing form) that covers the routed path; `None` when no
+/// scope does or the server refuses the request.
+#[must_use]
+pub fn policy_for<'s>(set: &'s PolicySet, routing: Routing, raw: &str) -> Option<&'s Policy> {
+    let Routed::Path(path) = routing.route(raw) else {
+        return None;
+    };
+    set.policies
+        .iter()
+        .filter_map(|p| specificity(p, routing, &path).map(|s| (s, p)))
+        .max_by_key(|(s, _)| *s)
+        .map(|(_, p)| p)
+}
+
+fn specificity(p: &Policy, routing: Routing, path: &str) -> Option<(u8, usize)> {
+    if p.paths.is_empty() {
+        return Some((0, 0));
+    }
+    p.paths
+        .iter()
+        .filter(|s| routing.matches(&s.node, path))
+        .map(|s| match &s.node {
+            PathScope::Exact(x) => (1, routing.scope(x).len()),
+            PathScope::Prefix(x) => (0, routing.scope(x).len()),
+        })
+        .max()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+/// Percent-decodes every escape; `None` when a `%` is not followed by two hex digits.
+fn decode_strict(path: &str) -> Option<Vec<u8>> {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hi = b.get(i + 1).copied().and_then(hex)?;
+            let lo = b.get(i + 2).copied().and_then(hex)?;
+            out.push(hi * 16 + lo);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// Percent-decodes the escapes there are (a stray `%` stays), invalid UTF-8 becoming U+FFFD:
+/// Python's `urllib.parse.unquote`.
+fn decode_lossy(path: &str) -> String {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if let (Some(hi), Some(lo)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            ) {
+                out.push(hi * 16 + lo);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn has_encoded_slash(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.contains("%2f")
+}
+
+/// Runs of `/` become one.
+fn merge_slashes(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c == '/' && out.ends_with('/') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Resolves `.` and `..` segments of an absolute path; `None` when `..` climbs above the root.
+fn resolve_dots(path: &str) -> Option<String> {
+    let mut segs: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = path.split('/').skip(1).collect();
+    let n = parts.len();
+    let mut trailing = false;
+    for (i, s) in parts.iter().enumerate() {
+        let last = i + 1 == n;
+        match *s {
+            "." => trailing = last,
+            ".." => {
+                segs.pop()?;
+                trailing = last;
+            }
+            s => {
+                segs.push(s);
+                trailing = false;
+            }
+        }
+    }
+    let mut out = String::from("/");
+    out.push_str(&segs.join("/"));
+    if trailing && !out.ends_with('/') {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Go's `cleanPath`: `path.Clean`, keeping a trailing slash.
+fn go_clean(p: &str) -> String {
+    if p.is_empty() {
+        return "/".to_string();
+    }
+    let p = if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("/{p}")
+    };
+    let mut segs: Vec<&str> = Vec::new();
+    for s in p.split('/') {
+        match s {
+            "" | "." => {}
+            ".." => {
+                segs.pop();
+            }
+            s => segs.push(s),
+        }
+    }
+    let mut np = format!("/{}", segs.join("/"));
+    if p.ends_with('/') && np != "/" {
+        np.push('/');
+    }
+    np
+}
+
+/// Unescapes each `/`-separated segment on its own; a decoded `/` or `%` is written back as
+/// `%2F` / `%25`, so it can never be read as a separator or an escape. `matrix`: a segment's
+/// `;…` parameters are dropped first (Spring).
+fn segments_unescaped(path: &str, matrix: bool) -> String {
+    path.split('/')
+        .map(|seg| {
+            let seg = if matrix {
+                seg.split(';').next().unwrap_or("")
+            } else {
+                seg
+            };
+            let d = decode_lossy(seg);
+            d.replace('%', "%25").replace('/', "%2F")
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// actix-router's `Quoter::requote`: every valid escape is decoded except those of the
+/// `protected` bytes, which stay as written; invalid UTF-8 becomes U+FFFD.
+fn requote(path: &str, protected: &[u8]) -> String {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if let (Some(hi), Some(lo)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            ) {
+                let v = hi * 16 + lo;
+                if protected.contains(&v) {
+                    out.extend_from_slice(&b[i..i + 3]);
+                } else {
+                    out.push(v);
+                }
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// find-my-way's `safeDecodeURI`: JavaScript's `decodeURI` (which keeps the escapes of
+/// `; / ? : @ & = + $ , #` as written), with `%25` kept too; `None` where `decodeURI` throws
+/// (a malformed escape or invalid UTF-8), which Fastify answers with 400.
+fn fastify_decode(path: &str) -> Option<String> {
+    const KEEP: &[u8] = b";/?:@&=+$,#%";
+    if !path.contains('%') {
+        return Some(path.to_string());
+    }
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hi = b.get(i + 1).copied().and_then(hex)?;
+            let lo = b.get(i + 2).copied().and_then(hex)?;
+            let v = hi * 16 + lo;
+            if KEEP.contains(&v) {
+                out.extend_from_slice(&b[i..i + 3]);
+            } else {
+                out.push(v);
+            }
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(m: Routing, p: &str) -> String {
+        match m.route(p) {
+            Routed::Path(p) => p,
+            Routed::Refused => "<refused>".to_string(),
+        }
+    }
+
+    #[test]
+    fn each_model_routes_the_attack_paths_as_its_server_does() {
+        use Routing::*;
+        let p = "/api/%61dmin/x";
+        assert_eq!(r(Spec, p), p);
+        assert_eq!(r(TowerHttp, p), p);
+        assert_eq!(r(Express, "/API/ADMIN/x"), "/api/admin/x");
+        for m in [
+            Nginx, Apache, Fastify, Starlette, Flask, Django, Go, Spring, Actix,
+        ] {
+            assert_eq!(r(m, p), "/api/admin/x", "{m:?}");
+        }
+        assert_eq!(r(Nginx, "/api//admin/./x/../y"), "/api/admin/y");
+        assert_eq!(r(Nginx, "/api/%2e%2e/admin"), "/admin");
+        assert_eq!(r(Nginx, "/api/admin%2Fx"), "/api/admin/x");
+        assert_eq!(r(Apache, "/api/admin%2fx"), "<refused>");
+        assert_eq!(r(Nginx, "/api/%zz"), "<refused>");
+        assert_eq!(r(Nginx, "/.."), "<refused>");
+        assert_eq!(r(Fastify, "/api/admin%2Fx"), "/api/admin%2Fx");
+        assert_eq!(r(Fastify, "/api/%2561dmin"), "/api/%2561dmin");
+        assert_eq!(r(Fastify, "/api/%zz"), "<refused>");
+        assert_eq!(r(Starlette, "/api/admin%2Fx"), "/api/admin/x");
+        assert_eq!(r(Starlette, "/api/%zz"), "/api/%zz");
+        assert_eq!(r(Flask, "/api//admin/x"), "/api//admin/x");
+        assert_eq!(r(Flask, "/api/%2561dmin/x"), "<refused>");
+        assert_eq!(r(Go, "/api//admin/./x"), "/api/admin/x");
+        assert_eq!(r(Go, "/api/x/../admin/"), "/api/admin/");
+        assert_eq!(r(Go, "/api/admin%2Fx"), "<refused>");
+        assert_eq!(r(Go, "/api/x/%2e%2e/admin"), "<refused>");
+        assert_eq!(r(Go, "/api/%2561dmin"), "/api/%61dmin");
+        assert_eq!(r(Spring, "/api/admin;v=1/x"), "/api/admin/x");
+        assert_eq!(r(Actix, "/api/admin%2fx"), "/api/admin%2fx");
+        assert_eq!(r(Actix, "/api/%2561dmin"), "/api/%2561dmin");
+    }
+
+    #[test]
+    fn a_scope_compares_in_the_same_form_as_the_request() {
+        let set = crate::eval::policy_set(
+            "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",
+        );
+        let name = |m: Routing, p: &str| policy_for(&set, m, p).map(|p| p.name.node.clone());
+        assert_eq!(
+            name(Routing::Spec, "/api/%61dmin/x").as_deref(),
+            Some("api")
+        );
+        assert_eq!(
+            name(Routing::Starlette, "/api/%61dmin/x").as_deref(),
+            Some("admin")
+        );
+        assert_eq!(
+            name(Routing::Express, "/API/Admin/x").as_deref(),
+            Some("admin")
+        );
+        assert_eq!(name(Routing::Express, "/health/").as_deref(), Some("admin"));
+        assert_eq!(name(Routing::Spec, "/health/"), None);
+        assert_eq!(name(Routing::Apache, "/api/admin%2Fx"), None);
+        assert_eq!(
+            name(Routing::Spring, "/api/admin").as_deref(),
+            Some("admin")
+        );
+        assert_eq!(name(Routing::Spec, "/api/admin").as_deref(), Some("api"));
+    }
+}

@@ -1,0 +1,682 @@
+//! Class 4: paths judged on one form, routed on another.
+//!
+//! A policy `api` on `/api/*` (any origin, no credentials) and a stricter `admin` on
+//! `/api/admin/*` (one origin, with credentials). Servers do not route on the raw path: they
+//! decode `%61`, fold case, merge `//`, resolve dot segments. For every target that runs here,
+//! the real engine serves the generated output in front of routes declared with its own
+//! router (`/api/admin/…`, `/api/…`, the rest; the apps under `tests/conformance/` name the
+//! route that served in `X-Corsc-Route`), and each spelling of the admin boundary is sent
+//! from the attacker's origin and from admin's: a response from a route must carry exactly the
+//! CORS of the policy owning that route, and the evaluator's routing model for the target
+//! must name that same policy; a response from no route (a redirect, a 400, a 404) must carry
+//! exactly what the evaluator's routing model prescribes.
+
+use super::{engines, frameworks};
+
+use corsc::emit::Shape;
+use corsc::eval::{respond, respond_routed, Routed, Routing, WireRequest};
+use corsc::ir::PolicySet;
+use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+/// The nested policy under attack.
+const NESTED: &str = "policy api {\n    paths \"/api/*\"\n    origins *\n    methods GET, PUT\n}\n\npolicy admin {\n    paths \"/api/admin/*\"\n    origins \"https://admin.example\"\n    methods GET, PUT\n    credentials true\n}\n";
+
+/// One policy on the admin scope alone, for targets that hold one policy per output.
+const ADMIN_ONLY: &str = "policy admin {\n    paths \"/api/admin/*\"\n    origins \"https://admin.example\"\n    methods GET, PUT\n    credentials true\n}\n";
+
+/// The attacker: `api` lets it read with `*`, `admin` refuses it.
+const EVIL: &str = "https://evil.test";
+/// The one origin `admin` trusts with credentials.
+const ADMIN: &str = "https://admin.example";
+
+/// Spellings of the `/api/admin/` boundary (and controls on both sides of it).
+const VARIANTS: &[&str] = &[
+    "/api/admin/secret",
+    "/api/other",
+    "/api/%61dmin/secret",
+    "/api/%41dmin/secret",
+    "/api/adm%69n/secret",
+    "/api/%2561dmin/secret",
+    "/API/admin/secret",
+    "/api/ADMIN/secret",
+    "/Api/Admin/secret",
+    "/api//admin/secret",
+    "/api/./admin/secret",
+    "/api/x/../admin/secret",
+    "/api/%2e/admin/secret",
+    "/api/x/%2e%2e/admin/secret",
+    "/api/admin%2Fsecret",
+    "/api/admin%2fsecret",
+    "/api/admin",
+    "/api/admin/",
+    "/api/admin/%2e%2e/other",
+];
+
+/// One raw HTTP/1.1 exchange: status, header lines, body (paths go out exactly as written).
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<String> {
+        let v: Vec<&str> = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        (!v.is_empty()).then(|| v.join(", "))
+    }
+}
+
+fn send(port: u16, req: &WireRequest) -> Answer {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let mut text = format!(
+        "{} {} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n",
+        req.method, req.path
+    );
+    for (n, v) in &req.headers {
+        text.push_str(&format!("{n}: {v}\r\n"));
+    }
+    text.push_str("Content-Length: 0\r\n\r\n");
+    s.write_all(text.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// The requests sent for one path: a credentialed GET from admin's origin, a GET and a PUT
+/// preflight from the attacker's.
+fn requests(path: &str) -> Vec<WireRequest> {
+    let get = |origin: &str| WireRequest {
+        method: "GET".to_string(),
+        path: path.to_string(),
+        headers: vec![("Origin".to_string(), origin.to_string())],
+    };
+    let mut pre = get(EVIL);
+    pre.method = "OPTIONS".to_string();
+    pre.headers.push((
+        "Access-Control-Request-Method".to_string(),
+        "PUT".to_string(),
+    ));
+    vec![get(ADMIN), get(EVIL), pre]
+}
+
+fn set(text: &str) -> PolicySet {
+    let src = corsc::source::Source::new("nested.cors", text.to_string());
+    let file = corsc::syntax::parse(&src).expect("parses");
+    corsc::check::check(&file, None).policies.expect("checks")
+}
+
+/// The CORS grant of a response: what the browser's check reads.
+fn grant(h: impl Fn(&str) -> Option<String>) -> (Option<String>, Option<String>) {
+    (
+        h("access-control-allow-origin"),
+        h("access-control-allow-credentials"),
+    )
+}
+
+/// A canonical path owned by a route name's policy.
+fn canonical(route: &str) -> &'static str {
+    match route {
+        "admin" => "/api/admin/corsc",
+        "api" => "/api/corsc",
+        _ => "/corsc-outside",
+    }
+}
+
+/// Sends every variant to `port` and checks the invariant; `route_of` says which handler
+/// served an answer (`None`: no handler, e.g. a redirect or an error). An answer without any
+/// CORS where the model says the server refuses the path is always acceptable (refusing is
+/// never a wider grant). Returns the failures.
+fn attack(target: &str, port: u16, route_of: impl Fn(&Answer) -> Option<String>) -> Vec<String> {
+    attack_policy(target, NESTED, port, route_of)
+}
+
+/// [`attack`] on a server running the output of `text`.
+fn attack_policy(
+    target: &str,
+    text: &str,
+    port: u16,
+    route_of: impl Fn(&Answer) -> Option<String>,
+) -> Vec<String> {
+    let set = set(text);
+    let routing = Routing::for_target(target).expect("a routing model");
+    let name_of =
+        |p: Option<&corsc::ir::Policy>| p.map_or("other".to_string(), |p| p.name.node.clone());
+    let mut failures = Vec::new();
+    for path in VARIANTS {
+        for req in requests(path) {
+            let got = send(port, &req);
+            let observed = grant(|n| got.header(n));
+            let label = format!(
+                "{target}: {} {path} from {} -> {}",
+                req.method,
+                req.header("origin").unwrap_or_default(),
+                got.status
+            );
+            let routed = corsc::eval::routing::policy_for(&set, routing, path);
+            let refused = matches!(routing.route(path), Routed::Refused);
+            let exp = respond_routed(&set, routing, &req);
+            let modelled = grant(|n| exp.header(n));
+            // A route declared for one policy's scope is owned by that policy; the catch-all,
+            // and `/api/…` routes at the bare boundary (`/api/admin`, `/api/admin/`, which
+            // routers bind by their own trailing-slash rules), are judged by the model.
+            let owned = route_of(&got).filter(|r| {
+                r == "admin" || (r == "api" && !path.trim_end_matches('/').ends_with("/admin"))
+            });
+            if refused && observed == (None, None) {
+                continue;
+            }
+            match owned {
+                Some(route) => {
+                    let mut canon = req.clone();
+                    canon.path = canonical(&route).to_string();
+                    let owner = respond(&set, &canon);
+                    if grant(|n| owner.header(n)) != observed {
+                        failures.push(format!(
+                            "{label}: served by `{route}` but carries {observed:?}, `{route}` grants {:?}",
+                            grant(|n| owner.header(n))
+                        ));
+                    }
+                    // The route's owner: the policy of that name, or none in a file without it.
+                    let owner_name = if set.policies.iter().any(|p| p.name.node == route) {
+                        route.clone()
+                    } else {
+                        "other".to_string()
+                    };
+                    if name_of(routed) != owner_name {
+                        failures.push(format!(
+                            "{label}: served by `{route}`, the evaluator's {routing:?} routing picks `{}`",
+                            name_of(routed)
+                        ));
+                    }
+                }
+                None => {
+                    if modelled != observed {
+                        failures.push(format!(
+                            "{label}: {} carries {observed:?}, the evaluator ({routing:?}) says {modelled:?}",
+                            route_of(&got).map_or("no handler".to_string(), |r| format!("route `{r}`"))
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    failures
+}
+
+fn assert_none(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} answers carry another policy's CORS:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The route a conformance app names in `X-Corsc-Route`.
+fn route_header(a: &Answer) -> Option<String> {
+    a.header("x-corsc-route")
+}
+
+/// A framework module compiled from [`NESTED`], or the plan's refusal (which must be a P3xx).
+fn compile(target: &str) -> Option<frameworks::Compiled> {
+    compile_policy(target, NESTED)
+}
+
+/// [`compile`] for any policy text.
+fn compile_policy(target: &str, text: &str) -> Option<frameworks::Compiled> {
+    match frameworks::compile("nested.cors", text, None, target) {
+        Ok(c) => Some(c),
+        Err(frameworks::Refusal::Plan(d)) => {
+            assert!(
+                d.iter().all(|d| d.code.starts_with("P3")),
+                "{target}: refused without a P3xx: {d:#?}"
+            );
+            None
+        }
+        Err(frameworks::Refusal::Check(d)) => panic!("does not check: {d:#?}"),
+    }
+}
+
+fn framework(
+    target: &str,
+    runtime: frameworks::Runtime,
+    packages: &[&str],
+    file_name: &str,
+) -> Vec<String> {
+    framework_policy(target, NESTED, runtime, packages, file_name)
+}
+
+/// [`framework`] for the output of `text`.
+fn framework_policy(
+    target: &str,
+    text: &str,
+    runtime: frameworks::Runtime,
+    packages: &[&str],
+    file_name: &str,
+) -> Vec<String> {
+    let test = format!("{target} path attack");
+    let Some(bin) = frameworks::require(runtime, packages, &test) else {
+        return Vec::new();
+    };
+    let Some(c) = compile_policy(target, text) else {
+        return Vec::new();
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join(file_name);
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    let app = frameworks::start(
+        frameworks::serve_command(runtime, &bin, target, &[module]),
+        1,
+        Duration::from_secs(120),
+    )
+    .unwrap_or_else(|e| panic!("{target}: {e}"));
+    attack_policy(target, text, app.ports[0], route_header)
+}
+
+/// Express folds case (`/api/ADMIN/x` reaches the admin route): it never gets `api`'s CORS.
+#[test]
+fn express_answers_with_the_policy_of_the_route_it_picks() {
+    let f = framework(
+        "express",
+        frameworks::Runtime::Node,
+        &["express", "cors"],
+        "corsc-express.cjs",
+    );
+    assert_none(&f);
+}
+
+/// Fastify decodes `%61` before routing: `/api/%61dmin/x` never gets `api`'s CORS.
+#[test]
+fn fastify_answers_with_the_policy_of_the_route_it_picks() {
+    let f = framework(
+        "fastify",
+        frameworks::Runtime::Node,
+        &["fastify", "@fastify/cors"],
+        "corsc-fastify.cjs",
+    );
+    assert_none(&f);
+}
+
+/// Starlette routes on the decoded ASGI path: `/api/%61dmin/x` never gets `api`'s CORS.
+#[test]
+fn starlette_answers_with_the_policy_of_the_route_it_picks() {
+    let f = framework(
+        "starlette",
+        frameworks::Runtime::Python,
+        &["starlette", "uvicorn"],
+        "corsc_cors.py",
+    );
+    assert_none(&f);
+}
+
+/// Flask decodes and merges `//` (redirecting): no spelling gets another policy's CORS.
+#[test]
+fn flask_answers_with_the_policy_of_the_route_it_picks() {
+    let f = framework(
+        "flask",
+        frameworks::Runtime::Python,
+        &["flask", "flask_cors"],
+        "corsc_cors.py",
+    );
+    assert_none(&f);
+}
+
+/// Django holds one policy per settings module, so nested scopes are refused (P301); the one
+/// policy on `/api/admin/*` is judged on the decoded path Django routes on: every spelling that
+/// reaches the admin route gets admin's CORS, and no other spelling does.
+#[test]
+fn django_refuses_nested_scopes_and_answers_as_it_routes() {
+    if frameworks::require(
+        frameworks::Runtime::Python,
+        &["django", "corsheaders"],
+        "django path attack",
+    )
+    .is_none()
+    {
+        return;
+    }
+    assert!(compile("django").is_none(), "django compiled nested scopes");
+    let f = framework_policy(
+        "django",
+        ADMIN_ONLY,
+        frameworks::Runtime::Python,
+        &["django", "corsheaders"],
+        "cors_settings.py",
+    );
+    assert_none(&f);
+}
+
+fn require_go() -> Option<PathBuf> {
+    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
+    let gocode = std::env::var_os("CORSC_GOPATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/share/gocode"));
+    let ok = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && gocode.join("src/github.com/rs/cors/cors.go").is_file();
+    if ok {
+        return Some(gocode);
+    }
+    assert!(
+        !required,
+        "go path attack: go or rs/cors missing, and CORSC_REQUIRE_ENGINES=1"
+    );
+    eprintln!("skipping go path attack: go or rs/cors missing");
+    None
+}
+
+/// Go's ServeMux cleans the path and unescapes segments: no spelling gets `api`'s CORS on the
+/// admin route, and its redirects to the clean path carry the clean path's CORS.
+#[test]
+fn go_answers_with_the_policy_of_the_route_it_picks() {
+    let Some(gocode) = require_go() else {
+        return;
+    };
+    let Some(c) = compile("go") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let app = tmp.path().join("src/corscpaths");
+    std::fs::create_dir_all(app.join("p0")).expect("mkdir");
+    std::fs::copy(
+        frameworks::root().join("tests/conformance/go/main.go"),
+        app.join("main.go"),
+    )
+    .expect("copy main.go");
+    let part = &c.output.parts[0];
+    std::fs::write(app.join("p0").join(part.file_name), &part.text).expect("write package");
+    std::fs::write(
+        app.join("handlers.go"),
+        "package main\n\nimport (\n\t\"net/http\"\n\n\tp0 \"corscpaths/p0\"\n)\n\nvar handlers = []func(http.Handler) http.Handler{p0.Handler}\n",
+    )
+    .expect("write handlers.go");
+    let exe = tmp.path().join("corscpaths");
+    let out = Command::new("go")
+        .args(["build", "-o"])
+        .arg(&exe)
+        .arg("corscpaths")
+        .env("GO111MODULE", "off")
+        .env(
+            "GOPATH",
+            format!("{}:{}", tmp.path().display(), gocode.display()),
+        )
+        .env("GOFLAGS", "")
+        .output()
+        .expect("go runs");
+    assert!(
+        out.status.success(),
+        "go build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut cmd = Command::new(&exe);
+    cmd.arg("0");
+    let app = frameworks::start(cmd, 1, Duration::from_secs(30)).expect("go app starts");
+    assert_none(&attack("go", app.ports[0], route_header));
+}
+
+fn engine(e: engines::Engine) -> Option<PathBuf> {
+    engines::require(e, &format!("{} path attack", e.binary()))
+}
+
+fn engine_output(target: &str, shape: Shape, listen: &str) -> corsc::emit::Output {
+    engines::compile_text(
+        "nested.cors",
+        NESTED,
+        NESTED.as_bytes(),
+        None,
+        target,
+        shape,
+        listen,
+    )
+    .unwrap_or_else(|d| panic!("{target}: {d:#?}"))
+}
+
+/// nginx decodes, merges `//` and resolves dot segments before it picks a location: each
+/// location (the complete server names its policy in the body) answers with its own policy,
+/// and the evaluator's nginx routing picks the same one.
+#[test]
+fn nginx_answers_with_the_policy_of_the_location_it_picks() {
+    let Some(bin) = engine(engines::Engine::Nginx) else {
+        return;
+    };
+    let port = engines::free_port();
+    let out = engine_output("nginx", Shape::Server, &format!("127.0.0.1:{port}"));
+    let running =
+        engines::start(engines::Engine::Nginx, &bin, &out, port, &[]).expect("nginx starts");
+    let port: u16 = running.addr.rsplit(':').next().unwrap().parse().unwrap();
+    let f = attack("nginx", port, |a| {
+        let v: serde_json::Value = serde_json::from_str(a.body.trim()).ok()?;
+        Some(v["policy"].as_str().unwrap_or("other").to_string())
+    });
+    assert_none(&f);
+}
+
+/// nginx answers a bare prefix (`/api/admin`) of a proxied `location ^~ /api/admin/` with a
+/// 301 carrying that location's CORS, which browsers follow: the output gives every bare
+/// prefix the CORS of the policy that owns it, as the evaluator does.
+#[test]
+fn nginx_bare_prefix_redirect_carries_the_owning_policys_cors() {
+    let Some(bin) = engine(engines::Engine::Nginx) else {
+        return;
+    };
+    let out = engine_output("nginx", Shape::Include, "127.0.0.1:8080");
+    let w = engines::Workdir::new();
+    let port = engines::free_port();
+    let conf = engines::nginx_setup(&w, &out, port, true);
+    // The deployment's upstream: nginx itself, so every location proxies (which turns on
+    // nginx's trailing-slash redirect).
+    w.write(
+        "corsc-upstream.conf",
+        &format!("proxy_pass http://127.0.0.1:{port}/__corsc_ready$is_args$args;\n"),
+    );
+    let mut child = Command::new(&bin)
+        .arg("-p")
+        .arg(w.path())
+        .arg("-e")
+        .arg(w.path().join("error.log"))
+        .arg("-c")
+        .arg(&conf)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline && child.try_wait().ok().flatten().is_none(),
+            "nginx did not start: {}",
+            w.error_log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let f = attack("nginx", port, |_| None);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_none(&f);
+}
+
+/// Apache decodes, merges `//`, resolves dot segments and refuses `%2F` before `<Location>`
+/// applies: every spelling carries what the evaluator's Apache routing prescribes.
+#[test]
+fn apache_answers_with_the_policy_of_the_location_it_picks() {
+    let Some(bin) = engine(engines::Engine::Apache) else {
+        return;
+    };
+    let port = engines::free_port();
+    let out = engine_output("apache", Shape::Include, "127.0.0.1:8080");
+    let running =
+        engines::start(engines::Engine::Apache, &bin, &out, port, &[]).expect("apache starts");
+    let port: u16 = running.addr.rsplit(':').next().unwrap().parse().unwrap();
+    assert_none(&attack("apache", port, |_| None));
+}
+
+/// Two scopes that a target's router cannot tell apart (`/API/*` and `/api/*` where Express
+/// folds case, `/%61pi/*` and `/api/*` where the router decodes) are refused with P304, never
+/// compiled into a dispatcher where the first one silently wins.
+#[test]
+fn scopes_one_router_cannot_tell_apart_are_refused() {
+    let cases = [
+        ("express", "/API/*", "/api/*"),
+        ("starlette", "/%61pi/*", "/api/*"),
+        ("fastify", "/%61pi/*", "/api/*"),
+        ("go", "/api/./v1/*", "/api/v1/*"),
+        ("nginx", "/api//v1/*", "/api/v1/*"),
+    ];
+    for (target, a, b) in cases {
+        let text = format!(
+            "policy wide {{\n    paths \"{a}\"\n    origins *\n}}\n\npolicy narrow {{\n    paths \"{b}\"\n    origins \"https://admin.example\"\n    credentials true\n}}\n"
+        );
+        match frameworks::compile("twins.cors", &text, None, target) {
+            Err(frameworks::Refusal::Plan(d)) => assert!(
+                d.iter().any(|d| d.code == "P304"),
+                "{target}: {a} and {b} refused without P304: {d:#?}"
+            ),
+            Err(frameworks::Refusal::Check(d)) => panic!("{target}: does not check: {d:#?}"),
+            Ok(_) => panic!("{target}: {a} and {b} compiled into one dispatcher"),
+        }
+    }
+}
+
+/// `corsc simulate --target T` answers with the policy that owns the handler T's server
+/// routes the path to, and says how it routed it; without `--target` the path is the raw one.
+#[test]
+fn simulate_with_a_target_answers_as_that_targets_server_routes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("nested.cors");
+    std::fs::write(&policy, NESTED).expect("write policy");
+    let run = |extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_corsc"))
+            .arg("simulate")
+            .arg(&policy)
+            .args([
+                "--origin",
+                EVIL,
+                "--path",
+                "/api/%61dmin/secret",
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .output()
+            .expect("corsc runs");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+        (o.status.code(), v)
+    };
+    let (code, raw) = run(&[]);
+    assert_eq!(code, Some(0), "the raw path is api's: {raw}");
+    assert_eq!(raw["policy"]["name"], "api");
+    for target in ["starlette", "fastify", "go", "nginx", "actix"] {
+        let (code, v) = run(&["--target", target]);
+        assert_eq!(code, Some(1), "{target}: {v}");
+        assert_eq!(v["policy"]["name"], "admin", "{target}");
+        assert_eq!(v["routed_path"]["path"], "/api/admin/secret", "{target}");
+    }
+    let (code, v) = run(&["--target", "tower-http"]);
+    assert_eq!(
+        (code, &v["policy"]["name"]),
+        (Some(0), &serde_json::json!("api"))
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_corsc"))
+        .arg("simulate")
+        .arg(&policy)
+        .args(["--origin", EVIL, "--target", "iis"])
+        .output()
+        .expect("corsc runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a target"));
+}
+
+/// Builds one of the Rust conformance apps (`tests/conformance/{dir}`) around the module
+/// compiled from [`NESTED`] (`mod_rs` wires module `p0` as the app's policy 0), starts it and
+/// runs the attack. The build shares `target/conformance` with the Rust conformance suite.
+fn rust_app(target: &str, dir: &str, mod_rs: fn(&str) -> String) -> Vec<String> {
+    let Some(c) = compile(target) else {
+        return Vec::new();
+    };
+    let app_dir = frameworks::root().join("tests/conformance").join(dir);
+    let gen = app_dir.join("target/generated");
+    let _ = std::fs::remove_dir_all(&gen);
+    std::fs::create_dir_all(&gen).expect("mkdir target/generated");
+    let module = gen.join("p0.rs");
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    std::fs::write(gen.join("mod.rs"), mod_rs(&module.display().to_string()))
+        .expect("write mod.rs");
+    let target_dir = frameworks::root().join("target/conformance");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(app_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "building {dir} failed (cargo needs crates.io or a filled cache):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut cmd = Command::new(target_dir.join(format!("release/corsc-conformance-{dir}")));
+    cmd.arg("0");
+    let app =
+        frameworks::start(cmd, 1, Duration::from_secs(30)).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    attack(target, app.ports[0], route_header)
+}
+
+/// axum routes on the raw path, as the tower-http dispatcher compares it: no spelling reaches
+/// the admin route with `api`'s CORS.
+#[test]
+fn tower_http_answers_with_the_policy_of_the_route_axum_picks() {
+    let f = rust_app("tower-http", "axum", |p0| {
+        format!(
+            "#[path = {p0:?}]\npub mod p0;\n\npub fn router(k: usize) -> Option<axum::Router> {{\n    (k == 0).then(|| crate::base().layer(p0::cors_layer()))\n}}\n"
+        )
+    });
+    assert_none(&f);
+}
+
+/// actix-web routes on its requoted path (`%61` decoded, `%2F` kept): the dispatcher reads
+/// the same form, so `/api/%61dmin/x` never gets `api`'s CORS on the admin route.
+#[test]
+fn actix_answers_with_the_policy_of_the_route_it_picks() {
+    let f = rust_app("actix", "actix", |p0| {
+        format!(
+            "#[path = {p0:?}]\npub mod p0;\n\npub fn server(\n    k: usize,\n    listener: std::net::TcpListener,\n) -> Option<std::io::Result<actix_web::dev::Server>> {{\n    use actix_web::{{web, App, HttpServer}};\n    (k == 0).then(|| {{\n        HttpServer::new(|| App::new().wrap(p0::cors()).configure(crate::routes).default_service(web::to(crate::answer)))\n            .workers(1)\n            .listen(listener)\n            .map(HttpServer::run)\n    }})\n}}\n"
+        )
+    });
+    assert_none(&f);
+}
