@@ -26,6 +26,9 @@ pub enum Style {
     Snake,
     /// Lower camel case, never starting with a digit: `tenant-api` → `tenantApi`.
     Camel,
+    /// Rust's snake case, which rustc's `non_snake_case` lint accepts: like [`Style::Snake`],
+    /// with runs of `_` folded into one and none at either end (`__proto__` → `proto`).
+    RustSnake,
 }
 
 /// What a target's output needs from policy identifiers.
@@ -99,7 +102,25 @@ pub fn mangle(name: &str, style: Style) -> String {
     match style {
         Style::Snake => snake,
         Style::Camel => camel(&snake),
+        Style::RustSnake => rust_snake(&snake),
     }
+}
+
+/// `__a__b_` → `a_b`; never empty, never starting with a digit.
+fn rust_snake(snake: &str) -> String {
+    let mut out = String::new();
+    for part in snake.split('_').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(part);
+    }
+    if out.is_empty() {
+        out.push('p');
+    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "p_");
+    }
+    out
 }
 
 /// `tenant_api` → `tenantApi`; never empty, never starting with a digit.
@@ -409,5 +430,25 @@ mod tests {
         assert_eq!(stems[0], "aB");
         assert_eq!(mangle("2fa", Style::Camel), "p2fa");
         assert_eq!(mangle("_", Style::Camel), "p");
+    }
+
+    #[test]
+    fn rust_stems_have_no_double_or_edge_underscores() {
+        let scheme = IdentScheme {
+            style: Style::RustSnake,
+            derived: &["{}_cors"],
+            keywords: RUST_RESERVED,
+            ..IdentScheme::NONE
+        };
+        let names = ["a__b", "a_b", "__proto__", "_", "__", "proto", "_2fa"];
+        let stems = allocate(&names, &scheme);
+        for s in &stems {
+            assert!(
+                !s.contains("__") && !s.starts_with('_') && !s.ends_with('_'),
+                "{s}"
+            );
+        }
+        let unique: BTreeSet<&String> = stems.iter().collect();
+        assert_eq!(unique.len(), names.len(), "{stems:?}");
     }
 }

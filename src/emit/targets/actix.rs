@@ -72,7 +72,7 @@ static LIMITS: &[Limit] = &[Limit::MethodWildcard, Limit::WildcardHeadersEchoAll
 /// Each policy derives module-level functions from its stem; none may meet another policy's,
 /// a keyword, an imported crate, or a function of the module's own code.
 static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Snake,
+    style: Style::RustSnake,
     derived: &["{}_allows_origin", "{}_cors"],
     reserved: &[
         "policy_for",

@@ -73,7 +73,7 @@ static LIMITS: &[Limit] = &[Limit::CredentialedWildcardHeadersEchoAll];
 /// Each policy derives module-level functions from its stem; none may meet another policy's,
 /// a keyword, an imported crate, or a function of the module's own code.
 static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Snake,
+    style: Style::RustSnake,
     derived: &["{}_allows_origin", "{}_cors_layer"],
     reserved: &[
         "policy_for",
