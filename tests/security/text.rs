@@ -683,3 +683,38 @@ fn rustc_parses_the_same_tree_whatever_the_name() {
         }
     }
 }
+
+/// A very long source name, and a policy whose scope list fills a long comment, still give
+/// configurations nginx and Apache load: nginx reads a comment as one token and refuses one
+/// beyond its 4 KB buffer, so comments are wrapped and shown names are cut.
+#[test]
+fn long_names_and_scope_lists_keep_nginx_and_apache_loading() {
+    let paths: Vec<String> = (0..300)
+        .map(|i| format!("\"/api/v{i}/resources/*\""))
+        .collect();
+    let policy = format!(
+        "policy api {{\n  paths {}\n  origins \"https://app.example\"\n}}\n",
+        paths.join(", ")
+    );
+    let name = "\u{e9}".repeat(3000);
+    for (engine, target) in [
+        (engines::Engine::Nginx, "nginx"),
+        (engines::Engine::Apache, "apache"),
+    ] {
+        let Some(bin) = engines::require(
+            engine,
+            "long_names_and_scope_lists_keep_nginx_and_apache_loading",
+        ) else {
+            continue;
+        };
+        let out = compile(target, Shape::Include, &policy, &name, Some(&name))
+            .unwrap_or_else(|e| panic!("{target}: {e}"));
+        let r = match engine {
+            engines::Engine::Nginx => engines::nginx_test(&bin, &out),
+            engines::Engine::Apache => engines::apache_test(&bin, &out),
+        };
+        if let Err(e) = r {
+            panic!("{target} refuses the output: {e}");
+        }
+    }
+}
