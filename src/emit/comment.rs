@@ -90,8 +90,9 @@ pub const MAX_NAME: usize = 240;
 /// A name from the command line or a manifest (a source file, a profile) as a provenance header
 /// shows it: ASCII letters, digits and `-._~/@+,` kept, every other byte (`%`, spaces, `:` and
 /// `=` included) percent-encoded. The encoding is one-to-one, so the header names the input
-/// exactly; its result is plain in every target language, and without `:` or `=` it can never
-/// read as a Python `coding:` declaration either.
+/// exactly (up to [`MAX_NAME`] bytes; a longer one is cut and ends with `...`); its result is
+/// plain in every target language, and without `:` or `=` it can never read as a Python
+/// `coding:` declaration either.
 #[must_use]
 pub fn display_name(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
