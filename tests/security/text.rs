@@ -8,6 +8,8 @@
 mod engines;
 #[path = "../support/frameworks.rs"]
 mod frameworks;
+#[path = "../support/random_policy.rs"]
+mod random_policy;
 
 use corsc::emit::{self, Options, Output, Provenance, Shape};
 use proptest::prelude::*;
@@ -717,4 +719,46 @@ fn long_names_and_scope_lists_keep_nginx_and_apache_loading() {
             panic!("{target} refuses the output: {e}");
         }
     }
+}
+
+/// Every output of 200 random policies (every feature, every target and shape) is made of
+/// printable ASCII, tabs, newlines and corsc's three typographic characters: no value, name or
+/// path brings a line end, a control or an invisible character into any file.
+#[test]
+fn random_policies_give_outputs_of_plain_characters_only() {
+    let features = random_policy::Features::all();
+    let mut checked = 0;
+    for seed in 0..200 {
+        let text = random_policy::policy_text(seed, &features);
+        let src = corsc::source::Source::new("p.cors", text.clone());
+        let file = corsc::syntax::parse(&src).unwrap_or_else(|d| panic!("{seed}: {d:?}"));
+        let Some(set) = corsc::check::check(&file, None).policies else {
+            panic!("{seed}: the random policy does not check");
+        };
+        for t in emit::TARGETS {
+            for shape in [Shape::Include, Shape::Server, Shape::Htaccess] {
+                let prov = Provenance::new("p.cors", text.as_bytes(), None);
+                let options = Options {
+                    shape,
+                    ..Options::default()
+                };
+                let Ok(out) = emit::compile(&set, *t, &options, &prov) else {
+                    continue;
+                };
+                for part in &out.parts {
+                    checked += 1;
+                    let bad = part.text.chars().find(|c| {
+                        !(matches!(c, ' '..='~' | '\n' | '\t') || ['…', '—', '→'].contains(c))
+                    });
+                    assert!(
+                        bad.is_none(),
+                        "seed {seed}, {} {shape:?}: {bad:?} in {}",
+                        t.id(),
+                        part.file_name
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} outputs compiled");
 }
