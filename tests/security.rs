@@ -14,6 +14,8 @@
 mod engines;
 #[path = "support/frameworks.rs"]
 mod frameworks;
+#[path = "support/random_policy.rs"]
+mod random_policy;
 
 #[path = "security/identifiers.rs"]
 mod identifiers;

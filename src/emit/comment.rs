@@ -35,22 +35,64 @@ pub fn line_text(s: &str) -> String {
     out
 }
 
-/// A one-line comment: `prefix` (`#`, `//`, `///`), a space, then [`line_text`] of `s`.
+/// The longest comment body written on one line, in bytes. nginx reads a comment as one
+/// token and refuses a token beyond its 4 KB buffer ("too long parameter"), so a long policy
+/// name, a long list of paths or a long file name would stop the output from loading.
+pub const MAX_LINE: usize = 1000;
+
+/// A comment: `prefix` (`#`, `//`, `///`), a space, then [`line_text`] of `s`, wrapped into
+/// as many lines of at most [`MAX_LINE`] bytes of text as it needs (never inside a `%XX`).
 #[must_use]
-pub fn line(prefix: &str, s: &str) -> String {
+pub fn lines(prefix: &str, s: &str) -> Vec<String> {
     let body = line_text(s);
     if body.is_empty() {
-        prefix.to_string()
+        return vec![prefix.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut rest = body.as_str();
+    while !rest.is_empty() {
+        let cut = split_point(rest, MAX_LINE);
+        out.push(format!("{prefix} {}", &rest[..cut]));
+        rest = &rest[cut..];
+    }
+    out
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary and
+/// not inside a `%XX` escape (the whole of `s` if it is short enough).
+fn split_point(s: &str, max: usize) -> usize {
+    if s.len() <= max {
+        return s.len();
+    }
+    let mut cut = max;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let b = s.as_bytes();
+    for back in 1..=2 {
+        if cut >= back && b[cut - back] == b'%' {
+            cut -= back;
+            break;
+        }
+    }
+    // A text of only escapes and a `%` at the very start cannot be cut: keep it whole.
+    if cut == 0 {
+        s.len()
     } else {
-        format!("{prefix} {body}")
+        cut
     }
 }
+
+/// The longest name a provenance header shows, in bytes of its encoded form; longer names
+/// are cut (at an escape boundary) and end with `...`.
+pub const MAX_NAME: usize = 240;
 
 /// A name from the command line or a manifest (a source file, a profile) as a provenance header
 /// shows it: ASCII letters, digits and `-._~/@+,` kept, every other byte (`%`, spaces, `:` and
 /// `=` included) percent-encoded. The encoding is one-to-one, so the header names the input
-/// exactly; its result is plain in every target language, and without `:` or `=` it can never
-/// read as a Python `coding:` declaration either.
+/// exactly (up to [`MAX_NAME`] bytes; a longer one is cut and ends with `...`); its result is
+/// plain in every target language, and without `:` or `=` it can never read as a Python
+/// `coding:` declaration either.
 #[must_use]
 pub fn display_name(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -60,6 +102,11 @@ pub fn display_name(s: &str) -> String {
         } else {
             percent_encode(c, &mut out);
         }
+    }
+    if out.len() > MAX_NAME {
+        let cut = split_point(&out, MAX_NAME);
+        out.truncate(cut);
+        out.push_str("...");
     }
     out
 }
@@ -90,8 +137,30 @@ mod tests {
         ] {
             assert_eq!(line_text(raw), want, "{raw:?}");
         }
-        assert_eq!(line("//", ""), "//");
-        assert_eq!(line("#", "x\ny"), "# x%0Ay");
+        assert_eq!(lines("//", ""), ["//"]);
+        assert_eq!(lines("#", "x\ny"), ["# x%0Ay"]);
+    }
+
+    #[test]
+    fn long_comments_wrap_and_long_names_are_cut_never_inside_an_escape() {
+        let long = format!("a{}", "\u{e9}".repeat(400));
+        let wrapped = lines("#", &long);
+        assert_eq!(wrapped.len(), 3);
+        assert!(
+            wrapped.iter().all(|l| l.len() <= MAX_LINE + 2),
+            "{wrapped:?}"
+        );
+        assert!(wrapped[1].starts_with("# %C3%A9") || wrapped[1].starts_with("# %A9"));
+        assert!(
+            wrapped.iter().skip(1).all(|l| l.starts_with("# %")),
+            "{wrapped:?}"
+        );
+        assert_eq!(wrapped.concat().replace("# ", ""), line_text(&long));
+        let name = display_name(&"\u{e9}".repeat(1000));
+        assert!(
+            name.len() <= MAX_NAME + 3 && name.ends_with("%A9..."),
+            "{name}"
+        );
     }
 
     #[test]

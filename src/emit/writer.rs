@@ -45,14 +45,17 @@ impl Writer {
     }
 
     /// Writes a `#` comment (nginx, Apache, Python), through [`comment::line_text`], so the
-    /// comment stays one inert line whatever names it holds.
+    /// comment stays inert whatever names it holds (wrapped when very long).
     pub fn comment(&mut self, s: impl AsRef<str>) {
         self.comment_with("#", s);
     }
 
-    /// Writes a one-line comment started by `prefix` (`//`, `///`), as [`Writer::comment`] does.
+    /// Writes a comment started by `prefix` (`//`, `///`), as [`Writer::comment`] does: one
+    /// line, or several when it is longer than [`comment::MAX_LINE`].
     pub fn comment_with(&mut self, prefix: &str, s: impl AsRef<str>) {
-        self.line(comment::line(prefix, s.as_ref()));
+        for l in comment::lines(prefix, s.as_ref()) {
+            self.line(l);
+        }
     }
 
     /// Writes a line that opens a block, then indents.

@@ -277,3 +277,25 @@ fn output_cannot_overwrite_the_manifest_a_policy_or_another_output() {
         assert!(!d.path().join("out.conf").exists());
     }
 }
+
+/// The `lint:` section of the manifest is validated by `build` as `lint` validates it: an
+/// unknown rule or key is refused, not ignored.
+#[test]
+fn the_lint_section_is_validated_too() {
+    for (lint, want) in [
+        ("lint:\n  deny: [no-such-rule]\n", "corsc.yaml:2"),
+        ("lint:\n  dney: [security]\n", "unknown field `dney`"),
+    ] {
+        let d = project("policy: policies/api.cors\n    target: nginx\n    output: out.conf");
+        std::fs::write(
+            d.path().join("corsc.yaml"),
+            format!("{lint}build:\n  - policy: policies/api.cors\n    target: nginx\n    output: out.conf\n"),
+        )
+        .expect("write manifest");
+        let o = build(d.path());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(want), "{err}");
+        assert!(!d.path().join("out.conf").exists());
+    }
+}

@@ -4,7 +4,7 @@
 //! language reads as anything but text. The real tools (nginx, Apache, Node, Python, Go,
 //! javac) confirm it on hostile names drawn from the same generator.
 
-use super::{engines, frameworks};
+use super::{engines, frameworks, random_policy};
 
 use corsc::emit::{self, Options, Output, Provenance, Shape};
 use proptest::prelude::*;
@@ -679,4 +679,81 @@ fn rustc_parses_the_same_tree_whatever_the_name() {
             );
         }
     }
+}
+
+/// A very long source name, and a policy whose scope list fills a long comment, still give
+/// configurations nginx and Apache load: nginx reads a comment as one token and refuses one
+/// beyond its 4 KB buffer, so comments are wrapped and shown names are cut.
+#[test]
+fn long_names_and_scope_lists_keep_nginx_and_apache_loading() {
+    let paths: Vec<String> = (0..300)
+        .map(|i| format!("\"/api/v{i}/resources/*\""))
+        .collect();
+    let policy = format!(
+        "policy api {{\n  paths {}\n  origins \"https://app.example\"\n}}\n",
+        paths.join(", ")
+    );
+    let name = "\u{e9}".repeat(3000);
+    for (engine, target) in [
+        (engines::Engine::Nginx, "nginx"),
+        (engines::Engine::Apache, "apache"),
+    ] {
+        let Some(bin) = engines::require(
+            engine,
+            "long_names_and_scope_lists_keep_nginx_and_apache_loading",
+        ) else {
+            continue;
+        };
+        let out = compile(target, Shape::Include, &policy, &name, Some(&name))
+            .unwrap_or_else(|e| panic!("{target}: {e}"));
+        let r = match engine {
+            engines::Engine::Nginx => engines::nginx_test(&bin, &out),
+            engines::Engine::Apache => engines::apache_test(&bin, &out),
+        };
+        if let Err(e) = r {
+            panic!("{target} refuses the output: {e}");
+        }
+    }
+}
+
+/// Every output of 200 random policies (every feature, every target and shape) is made of
+/// printable ASCII, tabs, newlines and corsc's three typographic characters: no value, name or
+/// path brings a line end, a control or an invisible character into any file.
+#[test]
+fn random_policies_give_outputs_of_plain_characters_only() {
+    let features = random_policy::Features::all();
+    let mut checked = 0;
+    for seed in 0..200 {
+        let text = random_policy::policy_text(seed, &features);
+        let src = corsc::source::Source::new("p.cors", text.clone());
+        let file = corsc::syntax::parse(&src).unwrap_or_else(|d| panic!("{seed}: {d:?}"));
+        let Some(set) = corsc::check::check(&file, None).policies else {
+            panic!("{seed}: the random policy does not check");
+        };
+        for t in emit::TARGETS {
+            for shape in [Shape::Include, Shape::Server, Shape::Htaccess] {
+                let prov = Provenance::new("p.cors", text.as_bytes(), None);
+                let options = Options {
+                    shape,
+                    ..Options::default()
+                };
+                let Ok(out) = emit::compile(&set, *t, &options, &prov) else {
+                    continue;
+                };
+                for part in &out.parts {
+                    checked += 1;
+                    let bad = part.text.chars().find(|c| {
+                        !(matches!(c, ' '..='~' | '\n' | '\t') || ['…', '—', '→'].contains(c))
+                    });
+                    assert!(
+                        bad.is_none(),
+                        "seed {seed}, {} {shape:?}: {bad:?} in {}",
+                        t.id(),
+                        part.file_name
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} outputs compiled");
 }
