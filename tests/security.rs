@@ -9,3 +9,6 @@
 //! `CORSC_REQUIRE_ENGINES=1` (which `.ci/run` sets).
 //!
 //! Read `tests/security/*.rs` as the list: one file per class.
+
+#[path = "security/fuzz_findings.rs"]
+mod fuzz_findings;
