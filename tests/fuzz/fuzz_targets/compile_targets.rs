@@ -2,9 +2,11 @@
 //! headers, credentials, max-age, profiles, origin sets and chains of them), rendered to
 //! `.cors` text under an arbitrary file name, then checked, linted and compiled for every
 //! registered target and shape, for the base policies and each profile (one target for the
-//! rare large inputs). Compilation must not panic and must be deterministic.
+//! rare large inputs), and a few browser requests are answered by the reference evaluator.
+//! Nothing may panic, and compilation must be deterministic.
 #![no_main]
 
+use corsc::eval::request::BrowserRequest;
 use corsc::source::Source;
 use corsc_fuzz::pipeline::Breadth;
 use corsc_fuzz::policy_model::Inputs;
@@ -19,6 +21,19 @@ fuzz_target!(|inputs: Inputs| {
         } else {
             Breadth::All
         };
-        corsc_fuzz::pipeline::compile_everything(&source, inputs.listen(), breadth);
+        let requests: Vec<BrowserRequest> = inputs
+            .requests
+            .iter()
+            .take(4)
+            .map(|r| {
+                let mut req = BrowserRequest::new(&r.origin(), &r.method(), &r.path())
+                    .with_credentials(r.credentials);
+                for (n, v) in r.headers() {
+                    req = req.with_header(&n, &v);
+                }
+                req
+            })
+            .collect();
+        corsc_fuzz::pipeline::compile_everything(&source, inputs.listen(), breadth, &requests);
     }
 });

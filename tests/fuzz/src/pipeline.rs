@@ -4,6 +4,9 @@
 
 use corsc::diagnostics::{render, Diagnostic, Severity};
 use corsc::emit::{self, Options, Provenance};
+use corsc::eval::request::BrowserRequest;
+use corsc::eval::{browser, server};
+use corsc::ir::PolicySet;
 use corsc::lint::LintConfig;
 use corsc::source::Source;
 
@@ -84,6 +87,30 @@ pub fn check_and_lint(source: &Source) -> Option<Vec<String>> {
     Some(profiles)
 }
 
+/// Runs each request through the reference evaluator as Chromium would send it (preflight
+/// first when needed), answered by a server that implements `set` exactly.
+pub fn evaluate(set: &PolicySet, requests: &[BrowserRequest]) {
+    for req in requests {
+        let exchange = browser::run(&browser::CHROMIUM, req, |w| {
+            Ok::<_, std::convert::Infallible>(server::respond(set, w))
+        });
+        let Ok(exchange) = exchange;
+        if let Some((_, res)) = &exchange.actual {
+            // One `Access-Control-Allow-Origin` at most: a second one is a response no
+            // browser accepts, and the evaluator is the reference every target is held to.
+            let acao = res
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("access-control-allow-origin"))
+                .count();
+            assert!(
+                acao <= 1,
+                "the evaluator answered with {acao} Allow-Origin headers"
+            );
+        }
+    }
+}
+
 /// How much of the target matrix one input is compiled for.
 #[derive(Clone, Copy, Debug)]
 pub enum Breadth {
@@ -98,7 +125,12 @@ pub enum Breadth {
 /// Compiles a text for the registered targets, every shape each supports, for the base
 /// policies and for profiles, as `breadth` says. Compilation must not panic and, when done
 /// twice, must give the same output both times (outputs are reproducible byte for byte).
-pub fn compile_everything(source: &Source, listen: &str, breadth: Breadth) {
+pub fn compile_everything(
+    source: &Source,
+    listen: &str,
+    breadth: Breadth,
+    requests: &[BrowserRequest],
+) {
     let Ok(file) = corsc::syntax::parse(source) else {
         return;
     };
@@ -117,6 +149,7 @@ pub fn compile_everything(source: &Source, listen: &str, breadth: Breadth) {
         let Some(set) = checked.policies else {
             continue;
         };
+        evaluate(&set, requests);
         let provenance = Provenance::new(source.name.clone(), source.text.as_bytes(), profile);
         for &target in &targets {
             for &shape in target.capabilities().shapes {

@@ -978,6 +978,73 @@ pub struct Inputs {
     /// The source file name, which reaches every output's provenance header.
     pub file_name: FileName,
     pub listen: Pick,
+    /// Browser requests the reference evaluator answers with the checked policies.
+    pub requests: Vec<RequestModel>,
+}
+
+/// A browser request for the evaluator: an origin (often one the policy names), a method, a
+/// path made of the same segments the policies' paths use, headers, credentials.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct RequestModel {
+    pub null_origin: bool,
+    pub scheme: Scheme,
+    pub host: Host,
+    pub port: Port,
+    pub method: Token,
+    pub path: Vec<Pick>,
+    pub query: Option<Word>,
+    pub headers: Vec<(Token, String)>,
+    pub credentials: bool,
+}
+
+impl RequestModel {
+    pub fn origin(&self) -> String {
+        if self.null_origin {
+            return "null".into();
+        }
+        let port = match &self.port {
+            Port::Star => String::new(),
+            p => p.render(),
+        };
+        format!("{}://{}{port}", self.scheme.render(), self.host.render())
+    }
+
+    pub fn method(&self) -> String {
+        match &self.method {
+            Token::Quoted(s) => s.clone(),
+            t => t.render(METHODS),
+        }
+    }
+
+    pub fn path(&self) -> String {
+        let mut s = String::new();
+        for p in self.path.iter().take(8) {
+            s.push('/');
+            s.push_str(p.of(SEGMENTS));
+        }
+        if s.is_empty() {
+            s.push('/');
+        }
+        if let Some(q) = &self.query {
+            s.push('?');
+            s.push_str(&q.0);
+        }
+        s
+    }
+
+    pub fn headers(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .take(6)
+            .map(|(n, v)| {
+                let name = match n {
+                    Token::Quoted(s) => s.clone(),
+                    t => t.render(HEADERS),
+                };
+                (name, v.clone())
+            })
+            .collect()
+    }
 }
 
 #[derive(Arbitrary, Debug, Clone)]
