@@ -30,3 +30,6 @@ mod text;
 
 #[path = "security/paths.rs"]
 mod paths;
+
+#[path = "security/fuzz_findings.rs"]
+mod fuzz_findings;

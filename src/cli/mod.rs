@@ -5,6 +5,8 @@
 pub mod args;
 mod commands;
 mod config_file;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod inputs;
 mod output;
 mod request;

@@ -1,0 +1,13 @@
+//! Shared code of the corsc fuzz targets.
+//!
+//! - [`policy_model`]: an `arbitrary`-derived model of a `.cors` file, rendered to text, so that
+//!   the structure-aware targets reach the checker and the emitters instead of stopping at the
+//!   parser.
+//! - [`pipeline`]: what the CLI does with a text (parse, check, lint, `--fix`, render the
+//!   diagnostics, compile), with the cheap invariants the targets assert.
+//!
+//! A future `import` target (reading other tools' CORS configuration) adds one file under
+//! `fuzz_targets/` and reuses both modules.
+
+pub mod pipeline;
+pub mod policy_model;

@@ -1,0 +1,209 @@
+//! What the CLI does with a policy text, as plain function calls, with the invariants that
+//! are cheap enough to check on every fuzz input. A broken invariant panics, which libFuzzer
+//! reports as a crash with the input that caused it.
+
+use corsc::diagnostics::{render, Diagnostic, Severity};
+use corsc::emit::{self, Options, Provenance};
+use corsc::eval::request::BrowserRequest;
+use corsc::eval::{browser, server};
+use corsc::ir::PolicySet;
+use corsc::lint::LintConfig;
+use corsc::source::Source;
+
+/// Renders diagnostics in every format the CLI offers: spans must stay inside the text and on
+/// character boundaries whatever the input, or rendering panics.
+pub fn render_all(source: &Source, diags: &[Diagnostic]) {
+    if diags.is_empty() {
+        return;
+    }
+    for d in diags {
+        assert!(
+            d.primary.span.start <= d.primary.span.end && d.primary.span.end <= source.text.len(),
+            "diagnostic {} has a span {:?} outside a text of {} bytes",
+            d.code,
+            d.primary.span,
+            source.text.len()
+        );
+    }
+    let _ = render::human(source, diags, false);
+    let _ = render::concise(source, diags);
+    let _ = render::json_records(source, diags);
+    let _ = corsc::diagnostics::github::render(source, diags);
+    // The SARIF log's input-dependent part is its results; serializing the whole log would
+    // spend most of each run printing the fixed rule table.
+    let log = corsc::diagnostics::sarif::log(&[(source.clone(), diags.to_vec())]);
+    for run in &log.runs {
+        let _ = serde_json::to_string(&run.results);
+    }
+}
+
+/// `corsc check` and `corsc lint` on one text, for the base policies and every profile, plus
+/// `lint --fix`. Returns the parsed file's profile names, or `None` if it did not parse.
+pub fn check_and_lint(source: &Source) -> Option<Vec<String>> {
+    let file = match corsc::syntax::parse(source) {
+        Ok(f) => f,
+        Err(d) => {
+            assert!(!d.is_empty(), "a parse failure without a diagnostic");
+            render_all(source, &d);
+            return None;
+        }
+    };
+    let profiles = corsc::check::profile_names(&file);
+    let mut runs: Vec<Option<&str>> = vec![None];
+    runs.extend(profiles.iter().map(|p| Some(p.as_str())));
+    for profile in &runs {
+        let checked = corsc::check::check(&file, *profile);
+        let has_errors = checked
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        assert_eq!(
+            checked.policies.is_some(),
+            !has_errors,
+            "the IR must exist exactly when the checker reports no error"
+        );
+        render_all(source, &checked.diagnostics);
+    }
+    let lint = corsc::lint::lint_file(&file, &LintConfig::default(), None);
+    render_all(source, &lint);
+    let checks_before = corsc::check::check(&file, None).policies.is_some();
+    if let Some((text, after)) = corsc::cli::fuzzing::lint_fix(source, &lint, None) {
+        // A fix rewrites the user's file: the result must still parse and, if the original
+        // type-checked, still type-check.
+        let fixed_source = Source::new(source.name.clone(), text.as_str());
+        let file2 = corsc::syntax::parse(&fixed_source).unwrap_or_else(|d| {
+            panic!("lint --fix produced text that does not parse: {d:?}\n{text}")
+        });
+        if checks_before {
+            let c = corsc::check::check(&file2, None);
+            assert!(
+                c.policies.is_some(),
+                "lint --fix turned a file that type-checks into one that does not: {:?}\n{text}",
+                c.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
+            );
+        }
+        render_all(&fixed_source, &after);
+    }
+    Some(profiles)
+}
+
+/// Runs each request through the reference evaluator as Chromium would send it (preflight
+/// first when needed), answered by a server that implements `set` exactly.
+pub fn evaluate(set: &PolicySet, requests: &[BrowserRequest]) {
+    for req in requests {
+        let exchange = browser::run(&browser::CHROMIUM, req, |w| {
+            Ok::<_, std::convert::Infallible>(server::respond(set, w))
+        });
+        let Ok(exchange) = exchange;
+        if let Some((_, res)) = &exchange.actual {
+            // One `Access-Control-Allow-Origin` at most: a second one is a response no
+            // browser accepts, and the evaluator is the reference every target is held to.
+            let acao = res
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("access-control-allow-origin"))
+                .count();
+            assert!(
+                acao <= 1,
+                "the evaluator answered with {acao} Allow-Origin headers"
+            );
+        }
+    }
+}
+
+/// How much of the target matrix one input is compiled for.
+#[derive(Clone, Copy, Debug)]
+pub enum Breadth {
+    /// Every target, the base policies and every profile, each twice.
+    All,
+    /// For large inputs: only the target at this index (modulo the number of targets), the
+    /// base policies and at most two profiles, once. Compiling a megabyte of policy some
+    /// hundred times would make every such input a timeout of the harness, not of corsc.
+    One(usize),
+}
+
+/// Compiles a text for the registered targets, every shape each supports, for the base
+/// policies and for profiles, as `breadth` says. Compilation must not panic and, when done
+/// twice, must give the same output both times (outputs are reproducible byte for byte).
+pub fn compile_everything(
+    source: &Source,
+    listen: &str,
+    breadth: Breadth,
+    requests: &[BrowserRequest],
+) {
+    let Ok(file) = corsc::syntax::parse(source) else {
+        return;
+    };
+    let profiles = corsc::check::profile_names(&file);
+    let mut runs: Vec<Option<String>> = vec![None];
+    runs.extend(profiles.into_iter().map(Some));
+    let (targets, twice): (Vec<&dyn emit::Target>, bool) = match breadth {
+        Breadth::All => (emit::TARGETS.to_vec(), true),
+        Breadth::One(i) => {
+            runs.truncate(3);
+            (vec![emit::TARGETS[i % emit::TARGETS.len()]], false)
+        }
+    };
+    for profile in runs {
+        let checked = corsc::check::check(&file, profile.as_deref());
+        let Some(set) = checked.policies else {
+            continue;
+        };
+        evaluate(&set, requests);
+        let provenance = Provenance::new(source.name.clone(), source.text.as_bytes(), profile);
+        for &target in &targets {
+            for &shape in target.capabilities().shapes {
+                let options = Options {
+                    shape,
+                    listen: listen.to_string(),
+                };
+                let first = emit::compile(&set, target, &options, &provenance);
+                if !twice {
+                    match &first {
+                        Ok(out) => {
+                            let _ = out.joined();
+                        }
+                        Err(d) => render_all(source, d),
+                    }
+                    continue;
+                }
+                let second = emit::compile(&set, target, &options, &provenance);
+                match (&first, &second) {
+                    (Ok(a), Ok(b)) => {
+                        assert!(
+                            a == b,
+                            "{} ({}) gave two different outputs for one input",
+                            target.id(),
+                            shape.as_str()
+                        );
+                        assert!(!a.parts.is_empty(), "{} produced no part", target.id());
+                        for p in &a.parts {
+                            assert!(
+                                p.text.ends_with('\n'),
+                                "{} part {} does not end with a newline",
+                                target.id(),
+                                p.file_name
+                            );
+                        }
+                        let _ = a.joined();
+                    }
+                    (Err(a), Err(b)) => {
+                        assert!(
+                            !a.is_empty(),
+                            "{} refused without a diagnostic",
+                            target.id()
+                        );
+                        assert_eq!(
+                            a.iter().map(|d| d.code).collect::<Vec<_>>(),
+                            b.iter().map(|d| d.code).collect::<Vec<_>>(),
+                            "{} refused differently twice",
+                            target.id()
+                        );
+                        render_all(source, a);
+                    }
+                    _ => panic!("{} accepted once and refused once", target.id()),
+                }
+            }
+        }
+    }
+}
