@@ -313,6 +313,29 @@ fn express_answers_with_the_policy_of_the_route_it_picks() {
     assert_none(&f);
 }
 
+/// An Express app with `case sensitive routing` and `strict routing` on: the dispatcher reads
+/// the app's settings, so `/api/ADMIN/x` (now routed to `/api/*`) gets `api`'s CORS, not
+/// admin's credentials.
+#[test]
+fn express_with_case_sensitive_strict_routing_answers_as_it_routes() {
+    let test = "express (case-sensitive) path attack";
+    let runtime = frameworks::Runtime::Node;
+    let Some(bin) = frameworks::require(runtime, &["express", "cors"], test) else {
+        return;
+    };
+    let c = compile("express").expect("express compiles nested scopes");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("corsc-express.cjs");
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    let mut cmd = frameworks::serve_command(runtime, &bin, "express", &[module]);
+    cmd.env("CORSC_EXPRESS_ROUTING", "sensitive,strict");
+    let app = frameworks::start(cmd, 1, Duration::from_secs(60)).expect("express starts");
+    // The routing model is Express's default; with these settings the router is raw, as
+    // tower-http's model says, so the answers are judged by the handler reached and the raw
+    // form.
+    assert_none(&attack("tower-http", app.ports[0], route_header));
+}
+
 /// Fastify decodes `%61` before routing: `/api/%61dmin/x` never gets `api`'s CORS.
 #[test]
 fn fastify_answers_with_the_policy_of_the_route_it_picks() {

@@ -19,6 +19,11 @@ const [framework, ...modules] = process.argv.slice(2);
 async function expressApp(mod) {
     const express = require('express');
     const app = express();
+    // CORSC_EXPRESS_ROUTING=sensitive,strict turns on Express's case-sensitive / strict routing,
+    // which the generated dispatcher must follow.
+    const routing = String(process.env.CORSC_EXPRESS_ROUTING || '').split(',');
+    app.set('case sensitive routing', routing.includes('sensitive'));
+    app.set('strict routing', routing.includes('strict'));
     app.use(require(path.resolve(mod)));
     const route = (name) => (req, res) => res.set('X-Corsc-Route', name).json({ ok: true, route: name });
     app.all('/api/admin/*splat', route('admin'));
