@@ -348,6 +348,35 @@ fn fastify_answers_with_the_policy_of_the_route_it_picks() {
     assert_none(&f);
 }
 
+/// A Fastify app whose router ignores case, trailing slashes and duplicate slashes: the
+/// plugin reads the instance's router options, so `/API//ADMIN/x`, which reaches the admin
+/// route, gets admin's CORS and never `api`'s.
+#[test]
+fn fastify_with_lenient_router_options_answers_as_it_routes() {
+    let test = "fastify (router options) path attack";
+    let runtime = frameworks::Runtime::Node;
+    let Some(bin) = frameworks::require(runtime, &["fastify", "@fastify/cors"], test) else {
+        return;
+    };
+    let c = compile("fastify").expect("fastify compiles nested scopes");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("corsc-fastify.cjs");
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    let mut cmd = frameworks::serve_command(runtime, &bin, "fastify", &[module]);
+    cmd.env(
+        "CORSC_FASTIFY_ROUTER",
+        r#"{"caseSensitive":false,"ignoreTrailingSlash":true,"ignoreDuplicateSlashes":true}"#,
+    );
+    let app = frameworks::start(cmd, 1, Duration::from_secs(60)).expect("fastify starts");
+    // Only the CORS a route answered with is judged: the evaluator's Fastify model is
+    // Fastify's defaults, which these options change.
+    let routed_only: Vec<String> = attack("fastify", app.ports[0], route_header)
+        .into_iter()
+        .filter(|f| f.contains("but carries"))
+        .collect();
+    assert_none(&routed_only);
+}
+
 /// Starlette routes on the decoded ASGI path: `/api/%61dmin/x` never gets `api`'s CORS.
 #[test]
 fn starlette_answers_with_the_policy_of_the_route_it_picks() {

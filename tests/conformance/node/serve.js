@@ -36,7 +36,10 @@ async function expressApp(mod) {
 }
 
 async function fastifyApp(mod) {
-    const fastify = require('fastify')({ logger: false });
+    // CORSC_FASTIFY_ROUTER='{"caseSensitive":false,...}' sets router options, which the
+    // generated plugin must follow.
+    const router = JSON.parse(process.env.CORSC_FASTIFY_ROUTER || '{}');
+    const fastify = require('fastify')({ logger: false, ...router });
     await fastify.register(require(path.resolve(mod)));
     // @fastify/cors declares `OPTIONS *` itself (a second OPTIONS route for the same path
     // throws), so the app's routes take every other method.
