@@ -578,6 +578,67 @@ fn nginx_bare_prefix_redirect_carries_the_owning_policys_cors() {
     assert_none(&f);
 }
 
+/// nginx in front of an Express app: nginx picks the location (and its CORS) on the decoded
+/// path but proxies the path as sent, which Express routes raw and ignoring case. A spelling
+/// the two read differently (`/api/%61dmin/x`: admin's location, api's route; `/api/ADMIN/x`:
+/// api's location, admin's route) is refused by nginx, never proxied with the other policy's
+/// CORS.
+#[test]
+fn nginx_in_front_of_express_never_proxies_with_another_policys_cors() {
+    let Some(bin) = engine(engines::Engine::Nginx) else {
+        return;
+    };
+    let runtime = frameworks::Runtime::Node;
+    let Some(node) =
+        frameworks::require(runtime, &["express", "cors"], "nginx → express path attack")
+    else {
+        return;
+    };
+    let app_out = compile("express").expect("express compiles nested scopes");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("corsc-express.cjs");
+    std::fs::write(&module, &app_out.output.parts[0].text).expect("write module");
+    let app = frameworks::start(
+        frameworks::serve_command(runtime, &node, "express", &[module]),
+        1,
+        Duration::from_secs(60),
+    )
+    .expect("express starts");
+    let out = engine_output("nginx", Shape::Include, "127.0.0.1:8080");
+    let w = engines::Workdir::new();
+    let port = engines::free_port();
+    let conf = engines::nginx_setup(&w, &out, port, true);
+    w.write(
+        "corsc-upstream.conf",
+        &format!("proxy_pass http://127.0.0.1:{};\n", app.ports[0]),
+    );
+    let mut child = Command::new(&bin)
+        .arg("-p")
+        .arg(w.path())
+        .arg("-e")
+        .arg(w.path().join("error.log"))
+        .arg("-c")
+        .arg(&conf)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline && child.try_wait().ok().flatten().is_none(),
+            "nginx did not start: {}",
+            w.error_log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let f = attack("nginx", port, route_header);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_none(&f);
+}
+
 /// Apache decodes, merges `//`, resolves dot segments and refuses `%2F` before `<Location>`
 /// applies: every spelling carries what the evaluator's Apache routing prescribes.
 #[test]

@@ -30,7 +30,9 @@
 //!   http-level directives: a configuration that sets them already must drop its own.
 
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS};
+use crate::emit::plan::{
+    regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
+};
 use crate::emit::registry::Target;
 use crate::emit::writer::Writer;
 use crate::emit::{Output, Part, Provenance};
@@ -105,25 +107,17 @@ impl Target for Nginx {
                 w.line(format!("listen {};", plan.options.listen));
                 w.line("default_type application/json;");
                 w.line("server_tokens off;");
-                for loc in &plan.locations {
-                    w.blank();
-                    let p = &plan.policies[loc.policy];
-                    location(
-                        &mut w,
-                        p,
-                        &loc.scope,
-                        Some(&format!("{{\"policy\":\"{}\"}}\n", p.name)),
-                    );
-                }
-                for (bare, owner) in bare_prefixes(plan) {
+                for (k, (scope, owner)) in written_locations(plan).into_iter().enumerate() {
                     w.blank();
                     match owner {
                         Some(i) => {
                             let p = &plan.policies[i];
                             let body = format!("{{\"policy\":\"{}\"}}\n", p.name);
-                            location(&mut w, p, &Scope::Exact(bare), Some(&body));
+                            location(&mut w, p, &scope, Some(&body), k);
                         }
-                        None => bare_location(&mut w, &bare, Some("{\"policy\":null}\n")),
+                        None => {
+                            bare_location(&mut w, scope.path(), Some("{\"policy\":null}\n"));
+                        }
                     }
                 }
                 if !plan.covers_root {
@@ -175,15 +169,11 @@ impl Target for Nginx {
                 s.comment(
                     "server with the same path must be removed: nginx refuses duplicate locations.",
                 );
-                for loc in &plan.locations {
-                    s.blank();
-                    location(&mut s, &plan.policies[loc.policy], &loc.scope, None);
-                }
-                for (bare, owner) in bare_prefixes(plan) {
+                for (k, (scope, owner)) in written_locations(plan).into_iter().enumerate() {
                     s.blank();
                     match owner {
-                        Some(i) => location(&mut s, &plan.policies[i], &Scope::Exact(bare), None),
-                        None => bare_location(&mut s, &bare, None),
+                        Some(i) => location(&mut s, &plan.policies[i], &scope, None, k),
+                        None => bare_location(&mut s, scope.path(), None),
                     }
                 }
                 Output {
@@ -299,6 +289,8 @@ fn http_part(w: &mut Writer, plan: &Plan<'_>) {
         "0",
         &[(quote("111"), "1".into())],
     );
+    w.blank();
+    route_maps(w, plan);
     let lists = plan
         .policies
         .iter()
@@ -519,6 +511,91 @@ fn bare_prefixes(plan: &Plan<'_>) -> Vec<(String, Option<usize>)> {
     out
 }
 
+/// Every location corsc writes, in the order it writes them (their index is the route number
+/// `$corsc_route_agreed` names): the scopes, then the bare prefixes, each with the policy
+/// answering in it (none for a bare prefix no policy covers).
+fn written_locations(plan: &Plan<'_>) -> Vec<(Scope, Option<usize>)> {
+    let mut v: Vec<(Scope, Option<usize>)> = plan
+        .locations
+        .iter()
+        .map(|l| (l.scope.clone(), Some(l.policy)))
+        .collect();
+    v.extend(
+        bare_prefixes(plan)
+            .into_iter()
+            .map(|(b, owner)| (Scope::Exact(b), owner)),
+    );
+    v
+}
+
+/// The route maps: which location each reading of the request path selects. nginx picks a
+/// location on the decoded, normalized path (`$uri`), but it proxies the path as the client
+/// sent it (`$request_uri`), and the application behind routes that on its own form: raw
+/// (axum, Express), decoded (Starlette, Fastify), case-folded (Express). When the readings
+/// disagree (`/api/%61dmin/x`, `/api/ADMIN/x`, `/api//admin/x`), the location's CORS may
+/// belong to another policy than the handler the application picks, so the request is
+/// refused with 400 before it reaches the application. Regex maps stop at the first match:
+/// most specific first.
+fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
+    let mut routes: Vec<(usize, Scope)> = written_locations(plan)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (_, owner))| owner.is_some())
+        .map(|(k, (scope, _))| (k, scope))
+        .collect();
+    routes.sort_by_key(|(_, scope)| {
+        std::cmp::Reverse(match scope {
+            Scope::Exact(p) => (1, p.len()),
+            Scope::Prefix(p) => (0, p.len()),
+        })
+    });
+    let entries = |raw: bool, fold: bool| -> Vec<(String, String)> {
+        routes
+            .iter()
+            .map(|(k, scope)| {
+                let re = match scope {
+                    Scope::Exact(p) if raw => format!("^{}(?:[?#]|$)", regex_escape(p)),
+                    Scope::Exact(p) => format!("^{}$", regex_escape(p)),
+                    Scope::Prefix(p) => format!("^{}", regex_escape(p)),
+                };
+                (
+                    quote(&format!("{}{re}", if fold { "~*" } else { "~" })),
+                    k.to_string(),
+                )
+            })
+            .collect()
+    };
+    w.comment("Which location each reading of the path selects: as sent, as sent ignoring case,");
+    w.comment(
+        "and normalized ignoring case (nginx's own choice is the location itself). A request",
+    );
+    w.comment(
+        "is served only where they all agree: the application behind routes the path as sent.",
+    );
+    map(
+        w,
+        "$request_uri",
+        "$corsc_route_raw",
+        "none",
+        &entries(true, false),
+    );
+    map(
+        w,
+        "$request_uri",
+        "$corsc_route_folded",
+        "none",
+        &entries(true, true),
+    );
+    map(w, "$uri", "$corsc_route_uri", "none", &entries(false, true));
+    map(
+        w,
+        "\"$corsc_route_raw:$corsc_route_folded:$corsc_route_uri\"",
+        "$corsc_route_agreed",
+        "none",
+        &[(quote("~^([0-9]+):\\1:\\1$"), "$1".into())],
+    );
+}
+
 /// An exact location for a bare prefix no policy covers: no CORS headers, the request served
 /// as the other paths are (nginx would otherwise redirect it with the prefix scope's CORS).
 fn bare_location(w: &mut Writer, bare: &str, body: Option<&str>) {
@@ -534,7 +611,7 @@ fn bare_location(w: &mut Writer, bare: &str, body: Option<&str>) {
     w.close("}");
 }
 
-fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str>) {
+fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str>, route: usize) {
     let head = match scope {
         Scope::Exact(path) => format!("location = {path} {{"),
         Scope::Prefix(path) if path == "/" => "location / {".to_string(),
@@ -542,6 +619,12 @@ fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str
     };
     w.open(head);
     w.comment(format!("policy `{}`", p.name));
+    w.comment(
+        "A path the application behind could route elsewhere (see the route maps) is refused.",
+    );
+    w.open(format!("if ($corsc_route_agreed != \"{route}\") {{"));
+    w.line("return 400;");
+    w.close("}");
     w.open("if ($corsc_preflight) {");
     w.line("return 204;");
     w.close("}");
