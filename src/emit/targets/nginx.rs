@@ -107,13 +107,15 @@ impl Target for Nginx {
                 w.line(format!("listen {};", plan.options.listen));
                 w.line("default_type application/json;");
                 w.line("server_tokens off;");
-                for (k, (scope, owner)) in written_locations(plan).into_iter().enumerate() {
+                w.blank();
+                route_guard(&mut w);
+                for (scope, owner) in written_locations(plan) {
                     w.blank();
                     match owner {
                         Some(i) => {
                             let p = &plan.policies[i];
                             let body = format!("{{\"policy\":\"{}\"}}\n", p.name);
-                            location(&mut w, p, &scope, Some(&body), k);
+                            location(&mut w, p, &scope, Some(&body));
                         }
                         None => {
                             bare_location(&mut w, scope.path(), Some("{\"policy\":null}\n"));
@@ -169,10 +171,12 @@ impl Target for Nginx {
                 s.comment(
                     "server with the same path must be removed: nginx refuses duplicate locations.",
                 );
-                for (k, (scope, owner)) in written_locations(plan).into_iter().enumerate() {
+                s.blank();
+                route_guard(&mut s);
+                for (scope, owner) in written_locations(plan) {
                     s.blank();
                     match owner {
-                        Some(i) => location(&mut s, &plan.policies[i], &scope, None, k),
+                        Some(i) => location(&mut s, &plan.policies[i], &scope, None),
                         None => bare_location(&mut s, scope.path(), None),
                     }
                 }
@@ -511,9 +515,8 @@ fn bare_prefixes(plan: &Plan<'_>) -> Vec<(String, Option<usize>)> {
     out
 }
 
-/// Every location corsc writes, in the order it writes them (their index is the route number
-/// `$corsc_route_agreed` names): the scopes, then the bare prefixes, each with the policy
-/// answering in it (none for a bare prefix no policy covers).
+/// Every location corsc writes, in the order it writes them: the scopes, then the bare
+/// prefixes, each with the policy answering in it (none for a bare prefix no policy covers).
 fn written_locations(plan: &Plan<'_>) -> Vec<(Scope, Option<usize>)> {
     let mut v: Vec<(Scope, Option<usize>)> = plan
         .locations
@@ -528,20 +531,18 @@ fn written_locations(plan: &Plan<'_>) -> Vec<(Scope, Option<usize>)> {
     v
 }
 
-/// The route maps: which location each reading of the request path selects. nginx picks a
+/// The route maps: which policy each reading of the request path selects. nginx picks a
 /// location on the decoded, normalized path (`$uri`), but it proxies the path as the client
 /// sent it (`$request_uri`), and the application behind routes that on its own form: raw
-/// (axum, Express), decoded (Starlette, Fastify), case-folded (Express). When the readings
-/// disagree (`/api/%61dmin/x`, `/api/ADMIN/x`, `/api//admin/x`), the location's CORS may
-/// belong to another policy than the handler the application picks, so the request is
-/// refused with 400 before it reaches the application. Regex maps stop at the first match:
-/// most specific first.
+/// (axum, Express), decoded (Starlette, Fastify), case-folded (Express). When nginx's choice
+/// is a policy's location and another reading selects another policy (`/api/%61dmin/x`,
+/// `/api/ADMIN/x`, `/api/x/../admin/y`), the CORS could belong to another policy than the
+/// handler the application picks: [`route_guard`] refuses such a request with a bare 400,
+/// before any location adds headers. Regex maps stop at the first match: most specific first.
 fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
     let mut routes: Vec<(usize, Scope)> = written_locations(plan)
         .into_iter()
-        .enumerate()
-        .filter(|(_, (_, owner))| owner.is_some())
-        .map(|(k, (scope, _))| (k, scope))
+        .filter_map(|(scope, owner)| owner.map(|i| (i, scope)))
         .collect();
     routes.sort_by_key(|(_, scope)| {
         std::cmp::Reverse(match scope {
@@ -552,7 +553,7 @@ fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
     let entries = |raw: bool, fold: bool| -> Vec<(String, String)> {
         routes
             .iter()
-            .map(|(k, scope)| {
+            .map(|(i, scope)| {
                 let re = match scope {
                     Scope::Exact(p) if raw => format!("^{}(?:[?#]|$)", regex_escape(p)),
                     Scope::Exact(p) => format!("^{}$", regex_escape(p)),
@@ -560,17 +561,20 @@ fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
                 };
                 (
                     quote(&format!("{}{re}", if fold { "~*" } else { "~" })),
-                    k.to_string(),
+                    i.to_string(),
                 )
             })
             .collect()
     };
-    w.comment("Which location each reading of the path selects: as sent, as sent ignoring case,");
-    w.comment(
-        "and normalized ignoring case (nginx's own choice is the location itself). A request",
-    );
-    w.comment(
-        "is served only where they all agree: the application behind routes the path as sent.",
+    w.comment("Which policy each reading of the path selects: nginx's own (the normalized path),");
+    w.comment("the path as sent, the same ignoring case, and the normalized path ignoring case.");
+    w.comment("The application behind receives the path as sent and routes it its own way.");
+    map(
+        w,
+        "$uri",
+        "$corsc_route_uri",
+        "none",
+        &entries(false, false),
     );
     map(
         w,
@@ -586,14 +590,34 @@ fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
         "none",
         &entries(true, true),
     );
-    map(w, "$uri", "$corsc_route_uri", "none", &entries(false, true));
     map(
         w,
-        "\"$corsc_route_raw:$corsc_route_folded:$corsc_route_uri\"",
-        "$corsc_route_agreed",
+        "$uri",
+        "$corsc_route_uri_folded",
         "none",
-        &[(quote("~^([0-9]+):\\1:\\1$"), "$1".into())],
+        &entries(false, true),
     );
+    w.comment("1 when nginx would answer with a policy that another reading does not select.");
+    map(
+        w,
+        "\"$corsc_route_uri:$corsc_route_raw:$corsc_route_folded:$corsc_route_uri_folded\"",
+        "$corsc_route_bad",
+        "1",
+        &[
+            (quote("~^none:"), "0".into()),
+            (quote("~^([0-9]+):\\1:\\1:\\1$"), "0".into()),
+        ],
+    );
+}
+
+/// The server-level refusal of a path whose readings disagree (see [`route_maps`]): a 400
+/// from the server's rewrite phase, before a location is chosen, so it carries no CORS header.
+fn route_guard(w: &mut Writer) {
+    w.comment("A path nginx and the application behind could route to different policies is");
+    w.comment("refused before any location adds CORS headers (see $corsc_route_bad).");
+    w.open("if ($corsc_route_bad) {");
+    w.line("return 400;");
+    w.close("}");
 }
 
 /// An exact location for a bare prefix no policy covers: no CORS headers, the request served
@@ -611,7 +635,7 @@ fn bare_location(w: &mut Writer, bare: &str, body: Option<&str>) {
     w.close("}");
 }
 
-fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str>, route: usize) {
+fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str>) {
     let head = match scope {
         Scope::Exact(path) => format!("location = {path} {{"),
         Scope::Prefix(path) if path == "/" => "location / {".to_string(),
@@ -619,12 +643,6 @@ fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str
     };
     w.open(head);
     w.comment(format!("policy `{}`", p.name));
-    w.comment(
-        "A path the application behind could route elsewhere (see the route maps) is refused.",
-    );
-    w.open(format!("if ($corsc_route_agreed != \"{route}\") {{"));
-    w.line("return 400;");
-    w.close("}");
     w.open("if ($corsc_preflight) {");
     w.line("return 204;");
     w.close("}");
