@@ -206,17 +206,17 @@ impl Routing {
 /// over prefix, then the longest routing form) that covers the routed path; `None` when no
 /// scope does or the server refuses the request.
 ///
-/// nginx proxies the path as sent while it picks the location on the normalized one, so its
-/// output refuses (400, no CORS) a request whose readings select different policies: the
-/// path as sent, the same ignoring ASCII case, and the normalized path ignoring case must all
-/// select the policy nginx's location answers with.
+/// nginx and Apache proxy the path as sent while they pick the location on the normalized
+/// one, so their output refuses (nginx: a 400, Apache: no CORS) a request whose readings
+/// select different policies: the path as sent, the same ignoring ASCII case, and the
+/// normalized path ignoring case must all select the policy the location answers with.
 #[must_use]
 pub fn policy_for<'s>(set: &'s PolicySet, routing: Routing, raw: &str) -> Option<&'s Policy> {
     let Routed::Path(path) = routing.route(raw) else {
         return None;
     };
     let own = select(set, routing, &path, false);
-    if routing == Routing::Nginx && own.is_some() {
+    if matches!(routing, Routing::Nginx | Routing::Apache) && own.is_some() {
         let sent = raw.split(['?', '#']).next().unwrap_or("");
         let readings = [
             select(set, Routing::Spec, sent, false),
