@@ -514,6 +514,44 @@ mod tests {
     }
 
     #[test]
+    fn path_variants_are_probed_under_a_routing_model_only() {
+        use crate::eval::probe::{probes, Intent, ProbeOptions};
+        let set = crate::eval::policy_set(
+            "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",
+        );
+        let with = probes(
+            &set,
+            ProbeOptions {
+                routing: Routing::Nginx,
+                ..ProbeOptions::default()
+            },
+        );
+        let paths: Vec<&str> = with
+            .iter()
+            .filter(|p| p.intent == Intent::PathVariant)
+            .map(|p| p.request.path.as_str())
+            .collect();
+        for want in [
+            "/api/%61dmin/corsc-probe",
+            "/api/%2561dmin/corsc-probe",
+            "/API/ADMIN/corsc-probe",
+            "/api/ADMIN/corsc-probe",
+            "/api//admin/corsc-probe",
+            "/api/./admin/corsc-probe",
+            "/api/corsc-x/../admin/corsc-probe",
+            "/api/admin%2Fcorsc-probe",
+            "/api/admin%2fcorsc-probe",
+            "/api/admin",
+            "/health/",
+            "/HEALTH",
+        ] {
+            assert!(paths.contains(&want), "{want} missing from {paths:?}");
+        }
+        let without = probes(&set, ProbeOptions::default());
+        assert!(without.iter().all(|p| p.intent != Intent::PathVariant));
+    }
+
+    #[test]
     fn a_scope_compares_in_the_same_form_as_the_request() {
         let set = crate::eval::policy_set(
             "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",
