@@ -73,11 +73,15 @@ fn skeleton(text: &str) -> String {
     out
 }
 
+/// A harmless path of the same shape: a prefix ending in `/` gets an exact location for its
+/// bare form on nginx, one that does not end in `/` does not.
 fn benign_path(hostile: &str) -> &'static str {
     if hostile == "/*" {
         "/*"
-    } else if hostile.ends_with('*') {
+    } else if hostile.ends_with("/*") {
         "/b/*"
+    } else if hostile.ends_with('*') {
+        "/b*"
     } else {
         "/b"
     }

@@ -176,8 +176,15 @@ pub fn probes(set: &PolicySet, opts: ProbeOptions) -> Vec<Probe> {
             BrowserRequest::new(&origin, "PUT", path).with_credentials(true),
         );
     }
+    // Path variants are judged by a server's routing model; without one (the raw form) they
+    // would only say that a real server decodes paths, which every server does.
     let mut variants = Vec::new();
-    for (path, origin, credentials) in path_variants(set) {
+    let spellings = if opts.routing == Routing::Spec {
+        Vec::new()
+    } else {
+        path_variants(set)
+    };
+    for (path, origin, credentials) in spellings {
         let r = BrowserRequest::new(&origin, "GET", &path).with_credentials(credentials);
         push(&mut variants, Intent::PathVariant, r.clone());
         let r = BrowserRequest::new(&origin, "PUT", &path).with_credentials(credentials);

@@ -205,25 +205,67 @@ impl Routing {
 /// The policy that answers a request under a routing model: the most specific scope (exact
 /// over prefix, then the longest routing form) that covers the routed path; `None` when no
 /// scope does or the server refuses the request.
+///
+/// nginx and Apache proxy the path as sent while they pick the location on the normalized
+/// one, so their output refuses (nginx: a 400, Apache: no CORS) a request whose readings
+/// select different policies: the path as sent, the same ignoring ASCII case, and the
+/// normalized path ignoring case must all select the policy the location answers with.
 #[must_use]
 pub fn policy_for<'s>(set: &'s PolicySet, routing: Routing, raw: &str) -> Option<&'s Policy> {
     let Routed::Path(path) = routing.route(raw) else {
         return None;
     };
+    let own = select(set, routing, &path, false);
+    if matches!(routing, Routing::Nginx | Routing::Apache) && own.is_some() {
+        let sent = raw.split(['?', '#']).next().unwrap_or("");
+        let readings = [
+            select(set, Routing::Spec, sent, false),
+            select(set, Routing::Spec, sent, true),
+            select(set, routing, &path, true),
+        ];
+        let same = |a: Option<&Policy>| match (a, own) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            _ => false,
+        };
+        if !readings.into_iter().all(same) {
+            return None;
+        }
+    }
+    own
+}
+
+/// The most specific scope's policy for a path already in routing form; `fold`: comparing
+/// ASCII case-insensitively.
+fn select<'s>(set: &'s PolicySet, routing: Routing, path: &str, fold: bool) -> Option<&'s Policy> {
+    let path = if fold {
+        path.to_ascii_lowercase()
+    } else {
+        path.to_string()
+    };
     set.policies
         .iter()
-        .filter_map(|p| specificity(p, routing, &path).map(|s| (s, p)))
+        .filter_map(|p| specificity(p, routing, &path, fold).map(|s| (s, p)))
         .max_by_key(|(s, _)| *s)
         .map(|(_, p)| p)
 }
 
-fn specificity(p: &Policy, routing: Routing, path: &str) -> Option<(u8, usize)> {
+fn specificity(p: &Policy, routing: Routing, path: &str, fold: bool) -> Option<(u8, usize)> {
     if p.paths.is_empty() {
         return Some((0, 0));
     }
     p.paths
         .iter()
-        .filter(|s| routing.matches(&s.node, path))
+        .filter(|s| {
+            if fold {
+                let folded = match &s.node {
+                    PathScope::Exact(x) => PathScope::Exact(x.to_ascii_lowercase()),
+                    PathScope::Prefix(x) => PathScope::Prefix(x.to_ascii_lowercase()),
+                };
+                routing.matches(&folded, path)
+            } else {
+                routing.matches(&s.node, path)
+            }
+        })
         .map(|s| match &s.node {
             PathScope::Exact(x) => (1, routing.scope(x).len()),
             PathScope::Prefix(x) => (0, routing.scope(x).len()),
@@ -469,6 +511,44 @@ mod tests {
         assert_eq!(r(Spring, "/api/admin;v=1/x"), "/api/admin/x");
         assert_eq!(r(Actix, "/api/admin%2fx"), "/api/admin%2fx");
         assert_eq!(r(Actix, "/api/%2561dmin"), "/api/%2561dmin");
+    }
+
+    #[test]
+    fn path_variants_are_probed_under_a_routing_model_only() {
+        use crate::eval::probe::{probes, Intent, ProbeOptions};
+        let set = crate::eval::policy_set(
+            "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",
+        );
+        let with = probes(
+            &set,
+            ProbeOptions {
+                routing: Routing::Nginx,
+                ..ProbeOptions::default()
+            },
+        );
+        let paths: Vec<&str> = with
+            .iter()
+            .filter(|p| p.intent == Intent::PathVariant)
+            .map(|p| p.request.path.as_str())
+            .collect();
+        for want in [
+            "/api/%61dmin/corsc-probe",
+            "/api/%2561dmin/corsc-probe",
+            "/API/ADMIN/corsc-probe",
+            "/api/ADMIN/corsc-probe",
+            "/api//admin/corsc-probe",
+            "/api/./admin/corsc-probe",
+            "/api/corsc-x/../admin/corsc-probe",
+            "/api/admin%2Fcorsc-probe",
+            "/api/admin%2fcorsc-probe",
+            "/api/admin",
+            "/health/",
+            "/HEALTH",
+        ] {
+            assert!(paths.contains(&want), "{want} missing from {paths:?}");
+        }
+        let without = probes(&set, ProbeOptions::default());
+        assert!(without.iter().all(|p| p.intent != Intent::PathVariant));
     }
 
     #[test]

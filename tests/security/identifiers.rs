@@ -174,3 +174,71 @@ fn go_output_for_hostile_names_compiles() {
         );
     }
 }
+
+/// Every nginx variable and Apache environment variable in real output (every example, every
+/// hostile name set, every shape) is either one the target declares as its own or one derived
+/// from a policy's stem: a helper added to a renderer without being declared would let a
+/// policy name take it, and this fails first.
+#[test]
+fn every_variable_in_proxy_output_is_declared() {
+    let mut inputs: Vec<(String, String, Option<String>)> = frameworks::examples();
+    inputs.extend(hostile_name_sets().into_iter().map(|(l, t)| (l, t, None)));
+    for (target, prefix) in [("nginx", "$corsc_"), ("apache", "CORSC_")] {
+        let t = corsc::emit::find(target).expect("registered");
+        let scheme = t.idents();
+        let reserved: BTreeSet<String> = scheme.reserved.iter().map(|s| s.to_string()).collect();
+        let mut checked = 0;
+        for (label, text, profile) in &inputs {
+            for shape in t.capabilities().shapes {
+                let Ok(set) = frameworks::check_set(label, text, profile.as_deref()) else {
+                    continue;
+                };
+                let options = corsc::emit::Options {
+                    shape: *shape,
+                    ..corsc::emit::Options::default()
+                };
+                let Ok(plan) = corsc::emit::plan(&set, t, &options) else {
+                    continue;
+                };
+                let derived: BTreeSet<String> = plan
+                    .policies
+                    .iter()
+                    .flat_map(|p| scheme.derive(&p.ident))
+                    .map(|d| d.to_ascii_uppercase())
+                    .collect();
+                let prov = corsc::emit::Provenance::new(label.as_str(), text.as_bytes(), None);
+                let out = t.render(&plan, &prov).joined();
+                for var in variables(&out, prefix) {
+                    let known = reserved.iter().any(|r| r.eq_ignore_ascii_case(&var))
+                        || derived.contains(&var.to_ascii_uppercase());
+                    assert!(
+                        known,
+                        "{target} {label}: `{var}` is neither declared nor derived"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "{target}: only {checked} variables seen");
+    }
+}
+
+/// The `prefix…` identifiers in a text (`$corsc_x_origin`, `CORSC_X_IN`), skipping comments.
+fn variables(text: &str, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let mut rest = line;
+        while let Some(i) = rest.find(prefix) {
+            let tail = &rest[i..];
+            let end = tail[prefix.len()..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(tail.len(), |e| e + prefix.len());
+            let word = &tail[..end];
+            if word.len() > prefix.len() {
+                out.push(word.to_string());
+            }
+            rest = &tail[end..];
+        }
+    }
+    out
+}

@@ -149,8 +149,8 @@ fn canonical(route: &str) -> &'static str {
 
 /// Sends every variant to `port` and checks the invariant; `route_of` says which handler
 /// served an answer (`None`: no handler, e.g. a redirect or an error). An answer without any
-/// CORS where the model says the server refuses the path is always acceptable (refusing is
-/// never a wider grant). Returns the failures.
+/// CORS where the model gives the path no policy is always acceptable (refusing is never a
+/// wider grant). Returns the failures.
 fn attack(target: &str, port: u16, route_of: impl Fn(&Answer) -> Option<String>) -> Vec<String> {
     attack_policy(target, NESTED, port, route_of)
 }
@@ -178,7 +178,9 @@ fn attack_policy(
                 got.status
             );
             let routed = corsc::eval::routing::policy_for(&set, routing, path);
-            let refused = matches!(routing.route(path), Routed::Refused);
+            // Refused: the server rejects the path first, or its output gives no policy to a
+            // path it cannot place exactly (nginx and Apache guards, Go, Flask).
+            let refused = matches!(routing.route(path), Routed::Refused) || routed.is_none();
             let exp = respond_routed(&set, routing, &req);
             let modelled = grant(|n| exp.header(n));
             // A route declared for one policy's scope is owned by that policy; the catch-all,
@@ -310,6 +312,29 @@ fn express_answers_with_the_policy_of_the_route_it_picks() {
     assert_none(&f);
 }
 
+/// An Express app with `case sensitive routing` and `strict routing` on: the dispatcher reads
+/// the app's settings, so `/api/ADMIN/x` (now routed to `/api/*`) gets `api`'s CORS, not
+/// admin's credentials.
+#[test]
+fn express_with_case_sensitive_strict_routing_answers_as_it_routes() {
+    let test = "express (case-sensitive) path attack";
+    let runtime = frameworks::Runtime::Node;
+    let Some(bin) = frameworks::require(runtime, &["express", "cors"], test) else {
+        return;
+    };
+    let c = compile("express").expect("express compiles nested scopes");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("corsc-express.cjs");
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    let mut cmd = frameworks::serve_command(runtime, &bin, "express", &[module]);
+    cmd.env("CORSC_EXPRESS_ROUTING", "sensitive,strict");
+    let app = frameworks::start(cmd, 1, Duration::from_secs(60)).expect("express starts");
+    // The routing model is Express's default; with these settings the router is raw, as
+    // tower-http's model says, so the answers are judged by the handler reached and the raw
+    // form.
+    assert_none(&attack("tower-http", app.ports[0], route_header));
+}
+
 /// Fastify decodes `%61` before routing: `/api/%61dmin/x` never gets `api`'s CORS.
 #[test]
 fn fastify_answers_with_the_policy_of_the_route_it_picks() {
@@ -320,6 +345,35 @@ fn fastify_answers_with_the_policy_of_the_route_it_picks() {
         "corsc-fastify.cjs",
     );
     assert_none(&f);
+}
+
+/// A Fastify app whose router ignores case, trailing slashes and duplicate slashes: the
+/// plugin reads the instance's router options, so `/API//ADMIN/x`, which reaches the admin
+/// route, gets admin's CORS and never `api`'s.
+#[test]
+fn fastify_with_lenient_router_options_answers_as_it_routes() {
+    let test = "fastify (router options) path attack";
+    let runtime = frameworks::Runtime::Node;
+    let Some(bin) = frameworks::require(runtime, &["fastify", "@fastify/cors"], test) else {
+        return;
+    };
+    let c = compile("fastify").expect("fastify compiles nested scopes");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("corsc-fastify.cjs");
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    let mut cmd = frameworks::serve_command(runtime, &bin, "fastify", &[module]);
+    cmd.env(
+        "CORSC_FASTIFY_ROUTER",
+        r#"{"caseSensitive":false,"ignoreTrailingSlash":true,"ignoreDuplicateSlashes":true}"#,
+    );
+    let app = frameworks::start(cmd, 1, Duration::from_secs(60)).expect("fastify starts");
+    // Only the CORS a route answered with is judged: the evaluator's Fastify model is
+    // Fastify's defaults, which these options change.
+    let routed_only: Vec<String> = attack("fastify", app.ports[0], route_header)
+        .into_iter()
+        .filter(|f| f.contains("but carries"))
+        .collect();
+    assert_none(&routed_only);
 }
 
 /// Starlette routes on the decoded ASGI path: `/api/%61dmin/x` never gets `api`'s CORS.
@@ -523,6 +577,151 @@ fn nginx_bare_prefix_redirect_carries_the_owning_policys_cors() {
     assert_none(&f);
 }
 
+/// The Express conformance app with its routes and no CORS of its own (a pass-through
+/// middleware instead of a generated module): the proxy in front answers CORS alone.
+fn express_without_cors(node: &std::path::Path) -> frameworks::App {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("no-cors.cjs");
+    std::fs::write(&module, "module.exports = (req, res, next) => next();\n").expect("write");
+    let app = frameworks::start(
+        frameworks::serve_command(frameworks::Runtime::Node, node, "express", &[module]),
+        1,
+        Duration::from_secs(60),
+    )
+    .expect("express starts");
+    // The module is loaded at start; the directory may go.
+    drop(dir);
+    app
+}
+
+/// nginx in front of an Express app: nginx picks the location (and its CORS) on the decoded
+/// path but proxies the path as sent, which Express routes raw and ignoring case. A spelling
+/// the two read differently (`/api/%61dmin/x`: admin's location, api's route; `/api/ADMIN/x`:
+/// api's location, admin's route) is refused by nginx, never proxied with the other policy's
+/// CORS.
+#[test]
+fn nginx_in_front_of_express_never_proxies_with_another_policys_cors() {
+    let Some(bin) = engine(engines::Engine::Nginx) else {
+        return;
+    };
+    let runtime = frameworks::Runtime::Node;
+    let Some(node) =
+        frameworks::require(runtime, &["express", "cors"], "nginx → express path attack")
+    else {
+        return;
+    };
+    let app = express_without_cors(&node);
+
+    let out = engine_output("nginx", Shape::Include, "127.0.0.1:8080");
+    let w = engines::Workdir::new();
+    let port = engines::free_port();
+    let conf = engines::nginx_setup(&w, &out, port, true);
+    w.write(
+        "corsc-upstream.conf",
+        &format!("proxy_pass http://127.0.0.1:{};\n", app.ports[0]),
+    );
+    let mut child = Command::new(&bin)
+        .arg("-p")
+        .arg(w.path())
+        .arg("-e")
+        .arg(w.path().join("error.log"))
+        .arg("-c")
+        .arg(&conf)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("nginx starts");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline && child.try_wait().ok().flatten().is_none(),
+            "nginx did not start: {}",
+            w.error_log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let f = attack("nginx", port, route_header);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_none(&f);
+}
+
+/// Apache as a reverse proxy in front of an Express app: Apache picks the `<Location>` (and its
+/// CORS) on its normalized, case-sensitive path, Express routes ignoring case. A spelling the
+/// two read differently (`/api/ADMIN/x`: api's section, admin's route) gets no CORS, never
+/// `api`'s grant on the admin route.
+#[test]
+fn apache_in_front_of_express_never_proxies_with_another_policys_cors() {
+    let Some(bin) = engine(engines::Engine::Apache) else {
+        return;
+    };
+    let runtime = frameworks::Runtime::Node;
+    let Some(node) = frameworks::require(
+        runtime,
+        &["express", "cors"],
+        "apache → express path attack",
+    ) else {
+        return;
+    };
+    let app = express_without_cors(&node);
+
+    let out = engine_output("apache", Shape::Include, "127.0.0.1:8080");
+    let w = engines::Workdir::new();
+    let port = engines::free_port();
+    let d = w.path().display().to_string();
+    let modules = std::env::var("CORSC_APACHE_MODULES")
+        .unwrap_or_else(|_| "/usr/lib/apache2/modules".to_string());
+    let mut conf = format!(
+        "ServerRoot \"{d}\"\nDefaultRuntimeDir \"{d}\"\nPidFile \"{d}/httpd.pid\"\nMutex file:{d} default\nListen 127.0.0.1:{port}\nServerName 127.0.0.1\nErrorLog \"{d}/error.log\"\nLogLevel warn\n"
+    );
+    for (name, file) in [
+        ("mpm_event_module", "mod_mpm_event.so"),
+        ("authz_core_module", "mod_authz_core.so"),
+        ("headers_module", "mod_headers.so"),
+        ("setenvif_module", "mod_setenvif.so"),
+        ("rewrite_module", "mod_rewrite.so"),
+        ("proxy_module", "mod_proxy.so"),
+        ("proxy_http_module", "mod_proxy_http.so"),
+    ] {
+        conf.push_str(&format!("LoadModule {name} {modules}/{file}\n"));
+    }
+    let root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    if root {
+        conf.push_str("User nobody\nGroup nogroup\n");
+    }
+    conf.push_str(&format!(
+        "ProxyPass \"/\" \"http://127.0.0.1:{}/\"\nInclude \"{d}/corsc-apache.conf\"\n",
+        app.ports[0]
+    ));
+    w.write("corsc-apache.conf", &out.parts[0].text);
+    let conf_path = w.write("httpd.conf", &conf);
+    let mut child = Command::new(&bin)
+        .arg("-f")
+        .arg(&conf_path)
+        .arg("-DFOREGROUND")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("apache starts");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline && child.try_wait().ok().flatten().is_none(),
+            "apache did not start: {}",
+            w.error_log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let f = attack("apache", port, route_header);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_none(&f);
+}
+
 /// Apache decodes, merges `//`, resolves dot segments and refuses `%2F` before `<Location>`
 /// applies: every spelling carries what the evaluator's Apache routing prescribes.
 #[test]
@@ -594,10 +793,18 @@ fn simulate_with_a_target_answers_as_that_targets_server_routes() {
     let (code, raw) = run(&[]);
     assert_eq!(code, Some(0), "the raw path is api's: {raw}");
     assert_eq!(raw["policy"]["name"], "api");
-    for target in ["starlette", "fastify", "go", "nginx", "actix"] {
+    for target in ["starlette", "fastify", "go", "actix"] {
         let (code, v) = run(&["--target", target]);
         assert_eq!(code, Some(1), "{target}: {v}");
         assert_eq!(v["policy"]["name"], "admin", "{target}");
+        assert_eq!(v["routed_path"]["path"], "/api/admin/secret", "{target}");
+    }
+    // nginx and Apache pick admin's location but refuse the path: the application behind
+    // receives it as sent and may route it to api's handler.
+    for target in ["nginx", "apache"] {
+        let (code, v) = run(&["--target", target]);
+        assert_eq!(code, Some(1), "{target}: {v}");
+        assert!(v["policy"].is_null(), "{target}: {v}");
         assert_eq!(v["routed_path"]["path"], "/api/admin/secret", "{target}");
     }
     let (code, v) = run(&["--target", "tower-http"]);

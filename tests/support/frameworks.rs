@@ -117,6 +117,14 @@ pub enum Refusal {
     Plan(Vec<corsc::diagnostics::Diagnostic>),
 }
 
+/// Parses and checks a policy text for a profile.
+pub fn check_set(name: &str, text: &str, profile: Option<&str>) -> Result<PolicySet, Refusal> {
+    let src = corsc::source::Source::new(name, text.to_string());
+    let file = corsc::syntax::parse(&src).map_err(Refusal::Check)?;
+    let checked = corsc::check::check(&file, profile);
+    checked.policies.ok_or(Refusal::Check(checked.diagnostics))
+}
+
 /// Checks and compiles policy text for a target.
 pub fn compile(
     name: &str,
@@ -124,12 +132,7 @@ pub fn compile(
     profile: Option<&str>,
     target: &str,
 ) -> Result<Compiled, Refusal> {
-    let src = corsc::source::Source::new(name, text.to_string());
-    let file = corsc::syntax::parse(&src).map_err(Refusal::Check)?;
-    let checked = corsc::check::check(&file, profile);
-    let set = checked
-        .policies
-        .ok_or(Refusal::Check(checked.diagnostics))?;
+    let set = check_set(name, text, profile)?;
     let t = emit::find(target).expect("registered target");
     let prov = Provenance::new(name, text.as_bytes(), profile.map(str::to_string));
     let options = Options {
@@ -194,6 +197,12 @@ pub const HOSTILE_NAMES: &[&[&str]] = &[
         "x-allowed",
         "PREFLIGHT",
         "IN",
+        "route",
+        "route_raw",
+        "route-uri",
+        "route_folded",
+        "ROUTE_BAD",
+        "route_uri_folded",
     ],
     &[
         "Policy",

@@ -131,7 +131,7 @@ impl Target for Apache {
                 body(&mut w, p, scope_text(p));
             }
             w.blank();
-            rewrite(&mut w);
+            rewrite(&mut w, plan);
         } else {
             for loc in &plan.locations {
                 let p = &plan.policies[loc.policy];
@@ -145,7 +145,7 @@ impl Target for Apache {
                 args.push(format!("{}=1", env(p, "_IN")));
                 w.line(format!("SetEnvIf Request_URI {}", args.join(" ")));
                 body(&mut w, p, None);
-                rewrite(&mut w);
+                rewrite(&mut w, plan);
                 w.close(close);
             }
         }
@@ -199,7 +199,13 @@ static IDENTS: IdentScheme = IdentScheme {
         "CORSC_{}_ORIGIN",
         "CORSC_{}_PREFLIGHT",
     ],
-    reserved: &["CORSC_IN", "CORSC_PREFLIGHT"],
+    reserved: &[
+        "CORSC_IN",
+        "CORSC_PREFLIGHT",
+        "CORSC_ROUTE_RAW",
+        "CORSC_ROUTE_FOLDED",
+        "CORSC_ROUTE_URI",
+    ],
     keywords: &[],
     fixed_code: &[],
 };
@@ -400,15 +406,84 @@ fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
     }
 }
 
-fn rewrite(w: &mut Writer) {
+fn rewrite(w: &mut Writer, plan: &Plan<'_>) {
     w.line("RewriteEngine On");
+    route_guard(w, plan);
     w.line("RewriteCond %{ENV:CORSC_PREFLIGHT} =1");
     w.line("RewriteRule ^ - [R=204,L]");
+}
+
+/// A path as a literal in a mod_rewrite pattern: letters, digits and `/-_~` as they are,
+/// every other byte as a PCRE `\xHH` escape. mod_rewrite reads a quoted argument keeping its
+/// backslashes, so the escapes reach PCRE unchanged, and no `"`, space or backslash of the path
+/// is ever written.
+fn rewrite_literal(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Apache picks a `<Location>` on the decoded, normalized path but proxies the path as the
+/// client sent it, and the application behind routes that on its own form: raw (axum,
+/// Express), decoded (Starlette, Fastify), case-folded (Express). These rules compute which
+/// policy each reading selects (the request line as sent, the same ignoring case, the
+/// normalized path ignoring case; least specific first, so the most specific sets it last)
+/// and clear a policy's grant when a reading disagrees with it: `/api/%61dmin/x`,
+/// `/api/ADMIN/x` or `/api/x/../admin/y` get no CORS from the admin section, since the
+/// application may serve them from another policy's handler. Rewrite rules run after the
+/// `SetEnvIf` lines and before `Header` reads the flags.
+fn route_guard(w: &mut Writer, plan: &Plan<'_>) {
+    w.line(
+        "RewriteRule ^ - [E=CORSC_ROUTE_RAW:none,E=CORSC_ROUTE_FOLDED:none,E=CORSC_ROUTE_URI:none]",
+    );
+    for loc in &plan.locations {
+        let i = loc.policy;
+        let (raw, uri) = match &loc.scope {
+            Scope::Exact(p) => (
+                format!("\"^[^ ]+ {}([?# ]|$)\"", rewrite_literal(p)),
+                format!("\"^{}$\"", rewrite_literal(p)),
+            ),
+            Scope::Prefix(p) => (
+                format!("\"^[^ ]+ {}\"", rewrite_literal(p)),
+                format!("\"^{}\"", rewrite_literal(p)),
+            ),
+        };
+        w.line(format!("RewriteCond %{{THE_REQUEST}} {raw}"));
+        w.line(format!("RewriteRule ^ - [E=CORSC_ROUTE_RAW:{i}]"));
+        w.line(format!("RewriteCond %{{THE_REQUEST}} {raw} [NC]"));
+        w.line(format!("RewriteRule ^ - [E=CORSC_ROUTE_FOLDED:{i}]"));
+        w.line(format!("RewriteCond %{{REQUEST_URI}} {uri} [NC]"));
+        w.line(format!("RewriteRule ^ - [E=CORSC_ROUTE_URI:{i}]"));
+    }
+    for (i, p) in plan.policies.iter().enumerate() {
+        w.line(format!("RewriteCond %{{ENV:{}}} =1", env(p, "_IN")));
+        w.line(format!(
+            "RewriteCond \"%{{ENV:CORSC_ROUTE_RAW}}:%{{ENV:CORSC_ROUTE_FOLDED}}:%{{ENV:CORSC_ROUTE_URI}}\" !^{i}:{i}:{i}$"
+        ));
+        w.line(format!(
+            "RewriteRule ^ - [E=!{},E=!{}]",
+            env(p, ""),
+            env(p, "_PREFLIGHT")
+        ));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rewrite_literals_escape_every_byte_but_the_plain_ones() {
+        assert_eq!(rewrite_literal("/api/v1.0/"), r"/api/v1\x2e0/");
+        assert_eq!(rewrite_literal("/a \"b\\"), r"/a\x20\x22b\x5c");
+        assert_eq!(rewrite_literal("/é"), r"/\xc3\xa9");
+    }
 
     #[test]
     fn quoting_and_header_values() {

@@ -126,15 +126,23 @@ impl Target for Express {
             js_policy(&mut w, p, "undefined");
         }
         w.blank();
-        w.comment_js("Least specific first: the last scope that matches a path wins. Paths are");
         w.comment_js(
-            "lower case: Express routes ignoring case (its default `caseSensitive: false`).",
+            "Least specific first: the last scope that matches a path wins. `folded` is the",
+        );
+        w.comment_js(
+            "path in lower case: Express routes ignoring case unless `case sensitive routing`.",
         );
         w.open("const scopes = [");
         for s in routed_scopes(plan) {
+            let written = plan
+                .locations
+                .iter()
+                .find(|l| l.policy == s.index && l.scope.path().to_ascii_lowercase() == s.path)
+                .map_or(s.path.clone(), |l| l.scope.path().to_string());
             w.line(format!(
-                "{{ exact: {}, path: {}, handler: {} }},",
+                "{{ exact: {}, path: {}, folded: {}, handler: {} }},",
                 s.exact,
+                js_string(&written),
                 js_string(&s.path),
                 s.policy.ident
             ));
@@ -161,19 +169,33 @@ impl Target for Express {
 /// The dispatcher. It selects the policy on the path as Express's router reads it (the raw
 /// path, ASCII case folded, and an exact route also taking one trailing slash: `strict:
 /// false`), so `/api/ADMIN/x`, which Express hands to the `/api/admin/*` route, gets that
-/// route's policy and never the one of `/api/*`.
-const DISPATCH: &str = r#"/** The path as Express routes it: the raw path with ASCII letters in lower case. */
-function routingPath(req) {
+/// route's policy and never the one of `/api/*`. An app that turned on `case sensitive
+/// routing` or `strict routing` is read at request time and compared as it routes.
+const DISPATCH: &str = r#"/**
+ * How the app's router compares paths: Express ignores case and takes one trailing slash
+ * after a route unless the app enabled `case sensitive routing` / `strict routing`.
+ */
+function routing(req) {
+    const app = req.app;
+    const on = (name) => Boolean(app && typeof app.enabled === 'function' && app.enabled(name));
+    return { sensitive: on('case sensitive routing'), strict: on('strict routing') };
+}
+
+/** The raw request path, with ASCII letters in lower case unless routing is case-sensitive. */
+function routingPath(req, sensitive) {
     const url = req.originalUrl || req.url || '';
-    return url.split('?')[0].split('#')[0].replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    const path = url.split('?')[0].split('#')[0];
+    return sensitive ? path : path.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 /** The CORS middleware: dispatches to the policy of the most specific scope. */
 function corsc(req, res, next) {
-    const path = routingPath(req);
+    const { sensitive, strict } = routing(req);
+    const path = routingPath(req, sensitive);
     let handler = null;
     for (const s of scopes) {
-        if (s.exact ? path === s.path || path === `${s.path}/` : path.startsWith(s.path)) {
+        const p = sensitive ? s.path : s.folded;
+        if (s.exact ? path === p || (!strict && path === `${p}/`) : path.startsWith(p)) {
             handler = s.handler;
         }
     }

@@ -236,31 +236,72 @@ function policy(spec) {
 /// The plugin: the origin check, the `@fastify/cors` registration, and the exports.
 const PLUGIN: &str = r#"
 /**
- * The path as Fastify's router (find-my-way) matches it: decodeURI, which keeps the escapes of
- * reserved characters (%2F, %3F, ...) as written, with %25 kept too; null when decodeURI
- * throws (a malformed escape), which Fastify answers with 400.
+ * The options this Fastify instance built its router (find-my-way) with: `routerOptions`
+ * first, then the top-level options, then Fastify's defaults.
  */
-function routingPath(url) {
-    const raw = String(url || '').split('?')[0].split('#')[0];
-    if (!raw.includes('%')) {
-        return raw;
-    }
-    try {
-        return decodeURI(raw.replace(/%25/g, '%2525'));
-    } catch {
-        return null;
-    }
+function routerOptions(fastify) {
+    const cfg = fastify.initialConfig || {};
+    const ro = cfg.routerOptions || {};
+    const opt = (k, d) => (Object.hasOwn(ro, k) ? ro[k] : (cfg[k] ?? d));
+    return {
+        caseSensitive: opt('caseSensitive', true),
+        ignoreTrailingSlash: opt('ignoreTrailingSlash', false),
+        ignoreDuplicateSlashes: opt('ignoreDuplicateSlashes', false),
+        useSemicolonDelimiter: opt('useSemicolonDelimiter', false),
+    };
 }
 
-/** The policy of the most specific scope for a request URL, or null. */
-function policyFor(url) {
-    const path = routingPath(url);
+/**
+ * The path as find-my-way matches it: decodeURI, which keeps the escapes of reserved
+ * characters (%2F, %3F, ...) as written, with %25 kept too; then `//` merged, a trailing `/`
+ * cut and case folded where the router is told to. null when decodeURI throws (a malformed
+ * escape), which Fastify answers with 400.
+ */
+function routingPath(url, o) {
+    let raw = String(url || '');
+    const end = raw.search(o.useSemicolonDelimiter ? /[?#;]/ : /[?#]/);
+    if (end >= 0) {
+        raw = raw.slice(0, end);
+    }
+    let path = raw;
+    if (raw.includes('%')) {
+        try {
+            path = decodeURI(raw.replace(/%25/g, '%2525'));
+        } catch {
+            return null;
+        }
+    }
+    return normalize(path, o, true);
+}
+
+/**
+ * The router's own normalizations, applied alike to request paths and scope paths (`trim`:
+ * also cut a trailing slash, which a prefix scope keeps so `/a/` never covers `/ab`).
+ */
+function normalize(path, o, trim) {
+    let p = o.ignoreDuplicateSlashes ? path.replace(/\/\/+/g, '/') : path;
+    if (trim && o.ignoreTrailingSlash && p.length > 1 && p.endsWith('/')) {
+        p = p.slice(0, -1);
+    }
+    return o.caseSensitive ? p : p.toLowerCase();
+}
+
+/**
+ * The policy of the most specific scope for a request URL, or null. With `ignoreTrailingSlash`
+ * a prefix scope `/a/` covers `/a` too, as the router does not tell them apart.
+ */
+function policyFor(url, o) {
+    const path = routingPath(url, o);
     if (path === null) {
         return null;
     }
     let found = null;
     for (const s of scopes) {
-        if (s.exact ? path === s.path : path.startsWith(s.path)) {
+        const p = normalize(s.path, o, s.exact);
+        const inside = s.exact
+            ? path === p
+            : path.startsWith(p) || (o.ignoreTrailingSlash && `${path}/`.startsWith(p));
+        if (inside) {
             found = s.policy;
         }
     }
@@ -273,8 +314,9 @@ function policyFor(url) {
  */
 function corsc(fastify, _options, done) {
     fastify.decorateRequest('corscPolicy', null);
+    const router = routerOptions(fastify);
     fastify.addHook('onRequest', function corscOrigin(req, reply, next) {
-        const p = policyFor(req.url);
+        const p = policyFor(req.url, router);
         if (p === null) {
             return next();
         }

@@ -32,7 +32,9 @@
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::limits::Limit;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS};
+use crate::emit::plan::{
+    regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
+};
 use crate::emit::registry::Target;
 use crate::emit::writer::{pad, Writer};
 use crate::emit::{Output, Part, Provenance};
@@ -120,25 +122,19 @@ impl Target for Nginx {
                 w.line(format!("listen {};", plan.options.listen));
                 w.line("default_type application/json;");
                 w.line("server_tokens off;");
-                for loc in &plan.locations {
-                    w.blank();
-                    let p = &plan.policies[loc.policy];
-                    location(
-                        &mut w,
-                        p,
-                        &loc.scope,
-                        Some(&format!("{{\"policy\":\"{}\"}}\n", p.name)),
-                    );
-                }
-                for (bare, owner) in bare_prefixes(plan) {
+                w.blank();
+                route_guard(&mut w);
+                for (scope, owner) in written_locations(plan) {
                     w.blank();
                     match owner {
                         Some(i) => {
                             let p = &plan.policies[i];
                             let body = format!("{{\"policy\":\"{}\"}}\n", p.name);
-                            location(&mut w, p, &Scope::Exact(bare), Some(&body));
+                            location(&mut w, p, &scope, Some(&body));
                         }
-                        None => bare_location(&mut w, &bare, Some("{\"policy\":null}\n")),
+                        None => {
+                            bare_location(&mut w, scope.path(), Some("{\"policy\":null}\n"));
+                        }
                     }
                 }
                 if !plan.covers_root {
@@ -190,15 +186,13 @@ impl Target for Nginx {
                 s.comment(
                     "server with the same path must be removed: nginx refuses duplicate locations.",
                 );
-                for loc in &plan.locations {
-                    s.blank();
-                    location(&mut s, &plan.policies[loc.policy], &loc.scope, None);
-                }
-                for (bare, owner) in bare_prefixes(plan) {
+                s.blank();
+                route_guard(&mut s);
+                for (scope, owner) in written_locations(plan) {
                     s.blank();
                     match owner {
-                        Some(i) => location(&mut s, &plan.policies[i], &Scope::Exact(bare), None),
-                        None => bare_location(&mut s, &bare, None),
+                        Some(i) => location(&mut s, &plan.policies[i], &scope, None),
+                        None => bare_location(&mut s, scope.path(), None),
                     }
                 }
                 Output {
@@ -262,6 +256,11 @@ static IDENTS: IdentScheme = IdentScheme {
         "$corsc_preflight",
         "$corsc_origin_cased",
         "$corsc_acrh_without_authorization",
+        "$corsc_route_uri",
+        "$corsc_route_raw",
+        "$corsc_route_folded",
+        "$corsc_route_uri_folded",
+        "$corsc_route_bad",
     ],
     keywords: &[],
     fixed_code: &[],
@@ -348,6 +347,8 @@ fn http_part(w: &mut Writer, plan: &Plan<'_>) {
         "0",
         &[(quote("111"), "1".into())],
     );
+    w.blank();
+    route_maps(w, plan);
     let lists = plan
         .policies
         .iter()
@@ -566,6 +567,111 @@ fn bare_prefixes(plan: &Plan<'_>) -> Vec<(String, Option<usize>)> {
         out.push((bare.to_string(), owner));
     }
     out
+}
+
+/// Every location corsc writes, in the order it writes them: the scopes, then the bare
+/// prefixes, each with the policy answering in it (none for a bare prefix no policy covers).
+fn written_locations(plan: &Plan<'_>) -> Vec<(Scope, Option<usize>)> {
+    let mut v: Vec<(Scope, Option<usize>)> = plan
+        .locations
+        .iter()
+        .map(|l| (l.scope.clone(), Some(l.policy)))
+        .collect();
+    v.extend(
+        bare_prefixes(plan)
+            .into_iter()
+            .map(|(b, owner)| (Scope::Exact(b), owner)),
+    );
+    v
+}
+
+/// The route maps: which policy each reading of the request path selects. nginx picks a
+/// location on the decoded, normalized path (`$uri`), but it proxies the path as the client
+/// sent it (`$request_uri`), and the application behind routes that on its own form: raw
+/// (axum, Express), decoded (Starlette, Fastify), case-folded (Express). When nginx's choice
+/// is a policy's location and another reading selects another policy (`/api/%61dmin/x`,
+/// `/api/ADMIN/x`, `/api/x/../admin/y`), the CORS could belong to another policy than the
+/// handler the application picks: [`route_guard`] refuses such a request with a bare 400,
+/// before any location adds headers. Regex maps stop at the first match: most specific first.
+fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
+    let mut routes: Vec<(usize, Scope)> = written_locations(plan)
+        .into_iter()
+        .filter_map(|(scope, owner)| owner.map(|i| (i, scope)))
+        .collect();
+    routes.sort_by_key(|(_, scope)| {
+        std::cmp::Reverse(match scope {
+            Scope::Exact(p) => (1, p.len()),
+            Scope::Prefix(p) => (0, p.len()),
+        })
+    });
+    let entries = |raw: bool, fold: bool| -> Vec<(String, String)> {
+        routes
+            .iter()
+            .map(|(i, scope)| {
+                let re = match scope {
+                    Scope::Exact(p) if raw => format!("^{}(?:[?#]|$)", regex_escape(p)),
+                    Scope::Exact(p) => format!("^{}$", regex_escape(p)),
+                    Scope::Prefix(p) => format!("^{}", regex_escape(p)),
+                };
+                (
+                    quote(&format!("{}{re}", if fold { "~*" } else { "~" })),
+                    i.to_string(),
+                )
+            })
+            .collect()
+    };
+    w.comment("Which policy each reading of the path selects: nginx's own (the normalized path),");
+    w.comment("the path as sent, the same ignoring case, and the normalized path ignoring case.");
+    w.comment("The application behind receives the path as sent and routes it its own way.");
+    map(
+        w,
+        "$uri",
+        "$corsc_route_uri",
+        "none",
+        &entries(false, false),
+    );
+    map(
+        w,
+        "$request_uri",
+        "$corsc_route_raw",
+        "none",
+        &entries(true, false),
+    );
+    map(
+        w,
+        "$request_uri",
+        "$corsc_route_folded",
+        "none",
+        &entries(true, true),
+    );
+    map(
+        w,
+        "$uri",
+        "$corsc_route_uri_folded",
+        "none",
+        &entries(false, true),
+    );
+    w.comment("1 when nginx would answer with a policy that another reading does not select.");
+    map(
+        w,
+        "\"$corsc_route_uri:$corsc_route_raw:$corsc_route_folded:$corsc_route_uri_folded\"",
+        "$corsc_route_bad",
+        "1",
+        &[
+            (quote("~^none:"), "0".into()),
+            (quote("~^([0-9]+):\\1:\\1:\\1$"), "0".into()),
+        ],
+    );
+}
+
+/// The server-level refusal of a path whose readings disagree (see [`route_maps`]): a 400
+/// from the server's rewrite phase, before a location is chosen, so it carries no CORS header.
+fn route_guard(w: &mut Writer) {
+    w.comment("A path nginx and the application behind could route to different policies is");
+    w.comment("refused before any location adds CORS headers (see $corsc_route_bad).");
+    w.open("if ($corsc_route_bad) {");
+    w.line("return 400;");
+    w.close("}");
 }
 
 /// An exact location for a bare prefix no policy covers: no CORS headers, the request served

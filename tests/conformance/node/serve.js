@@ -19,6 +19,11 @@ const [framework, ...modules] = process.argv.slice(2);
 async function expressApp(mod) {
     const express = require('express');
     const app = express();
+    // CORSC_EXPRESS_ROUTING=sensitive,strict turns on Express's case-sensitive / strict routing,
+    // which the generated dispatcher must follow.
+    const routing = String(process.env.CORSC_EXPRESS_ROUTING || '').split(',');
+    app.set('case sensitive routing', routing.includes('sensitive'));
+    app.set('strict routing', routing.includes('strict'));
     app.use(require(path.resolve(mod)));
     const route = (name) => (req, res) => res.set('X-Corsc-Route', name).json({ ok: true, route: name });
     app.all('/api/admin/*splat', route('admin'));
@@ -31,7 +36,10 @@ async function expressApp(mod) {
 }
 
 async function fastifyApp(mod) {
-    const fastify = require('fastify')({ logger: false });
+    // CORSC_FASTIFY_ROUTER='{"caseSensitive":false,...}' sets router options, which the
+    // generated plugin must follow.
+    const router = JSON.parse(process.env.CORSC_FASTIFY_ROUTER || '{}');
+    const fastify = require('fastify')({ logger: false, ...router });
     await fastify.register(require(path.resolve(mod)));
     // @fastify/cors declares `OPTIONS *` itself (a second OPTIONS route for the same path
     // throws), so the app's routes take every other method.
