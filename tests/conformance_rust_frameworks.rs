@@ -16,7 +16,7 @@ mod random_policy;
 
 use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -55,39 +55,6 @@ fn write_modules(app_dir: &Path, compiled: &[Compiled], mod_rs: fn(&[String]) ->
     std::fs::write(gen.join("mod.rs"), mod_rs(&files)).expect("write mod.rs");
 }
 
-/// `cargo build --release --locked` of the app, into the shared conformance target directory.
-fn build(app_dir: &Path, bin: &str) -> PathBuf {
-    let target_dir = root().join("target/conformance");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let started = Instant::now();
-    let out = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "--quiet",
-            "--manifest-path",
-        ])
-        .arg(app_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "building {} failed (cargo needs crates.io or a filled cache):\n{}",
-        app_dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let warnings = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !warnings.contains("warning"),
-        "the generated code must compile without warnings:\n{warnings}"
-    );
-    eprintln!("{bin}: built in {:?}", started.elapsed());
-    target_dir.join("release").join(bin)
-}
-
 fn run(app: &RustApp) {
     let started = Instant::now();
     let mut tally = Tally::default();
@@ -106,7 +73,7 @@ fn run(app: &RustApp) {
     write_modules(&app_dir, &accepted, app.mod_rs);
     let bin = format!("corsc-conformance-{}", app.dir);
     let build_started = Instant::now();
-    let exe = build(&app_dir, &bin);
+    let exe = frameworks::build_rust_app(&app_dir, &bin);
     let build_time = build_started.elapsed();
     let mut cmd = Command::new(&exe);
     cmd.args((0..accepted.len()).map(|k| k.to_string()));

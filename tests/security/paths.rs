@@ -300,6 +300,28 @@ fn framework_policy(
     attack_policy(target, text, app.ports[0], route_header)
 }
 
+/// The nested-scope policy compiled for a Node framework and served by the conformance app
+/// with one setting of the app's router in the environment (`None`: Node or the packages are
+/// missing and the test skips).
+fn node_app_with(
+    target: &str,
+    packages: &[&str],
+    file_name: &str,
+    setting: (&str, &str),
+) -> Option<(tempfile::TempDir, frameworks::App)> {
+    let test = format!("{target} ({}) path attack", setting.0);
+    let runtime = frameworks::Runtime::Node;
+    let bin = frameworks::require(runtime, packages, &test)?;
+    let c = compile(target).expect("compiles nested scopes");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join(file_name);
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    let mut cmd = frameworks::serve_command(runtime, &bin, target, &[module]);
+    cmd.env(setting.0, setting.1);
+    let app = frameworks::start(cmd, 1, Duration::from_secs(60)).expect("the app starts");
+    Some((dir, app))
+}
+
 /// Express folds case (`/api/ADMIN/x` reaches the admin route): it never gets `api`'s CORS.
 #[test]
 fn express_answers_with_the_policy_of_the_route_it_picks() {
@@ -317,18 +339,14 @@ fn express_answers_with_the_policy_of_the_route_it_picks() {
 /// admin's credentials.
 #[test]
 fn express_with_case_sensitive_strict_routing_answers_as_it_routes() {
-    let test = "express (case-sensitive) path attack";
-    let runtime = frameworks::Runtime::Node;
-    let Some(bin) = frameworks::require(runtime, &["express", "cors"], test) else {
+    let Some((_dir, app)) = node_app_with(
+        "express",
+        &["express", "cors"],
+        "corsc-express.cjs",
+        ("CORSC_EXPRESS_ROUTING", "sensitive,strict"),
+    ) else {
         return;
     };
-    let c = compile("express").expect("express compiles nested scopes");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let module = dir.path().join("corsc-express.cjs");
-    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
-    let mut cmd = frameworks::serve_command(runtime, &bin, "express", &[module]);
-    cmd.env("CORSC_EXPRESS_ROUTING", "sensitive,strict");
-    let app = frameworks::start(cmd, 1, Duration::from_secs(60)).expect("express starts");
     // The routing model is Express's default; with these settings the router is raw, as
     // tower-http's model says, so the answers are judged by the handler reached and the raw
     // form.
@@ -352,21 +370,17 @@ fn fastify_answers_with_the_policy_of_the_route_it_picks() {
 /// route, gets admin's CORS and never `api`'s.
 #[test]
 fn fastify_with_lenient_router_options_answers_as_it_routes() {
-    let test = "fastify (router options) path attack";
-    let runtime = frameworks::Runtime::Node;
-    let Some(bin) = frameworks::require(runtime, &["fastify", "@fastify/cors"], test) else {
+    let Some((_dir, app)) = node_app_with(
+        "fastify",
+        &["fastify", "@fastify/cors"],
+        "corsc-fastify.cjs",
+        (
+            "CORSC_FASTIFY_ROUTER",
+            r#"{"caseSensitive":false,"ignoreTrailingSlash":true,"ignoreDuplicateSlashes":true}"#,
+        ),
+    ) else {
         return;
     };
-    let c = compile("fastify").expect("fastify compiles nested scopes");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let module = dir.path().join("corsc-fastify.cjs");
-    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
-    let mut cmd = frameworks::serve_command(runtime, &bin, "fastify", &[module]);
-    cmd.env(
-        "CORSC_FASTIFY_ROUTER",
-        r#"{"caseSensitive":false,"ignoreTrailingSlash":true,"ignoreDuplicateSlashes":true}"#,
-    );
-    let app = frameworks::start(cmd, 1, Duration::from_secs(60)).expect("fastify starts");
     // Only the CORS a route answered with is judged: the evaluator's Fastify model is
     // Fastify's defaults, which these options change.
     let routed_only: Vec<String> = attack("fastify", app.ports[0], route_header)
@@ -550,30 +564,10 @@ fn nginx_bare_prefix_redirect_carries_the_owning_policys_cors() {
         "corsc-upstream.conf",
         &format!("proxy_pass http://127.0.0.1:{port}/__corsc_ready$is_args$args;\n"),
     );
-    let mut child = Command::new(&bin)
-        .arg("-p")
-        .arg(w.path())
-        .arg("-e")
-        .arg(w.path().join("error.log"))
-        .arg("-c")
-        .arg(&conf)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("nginx starts");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline && child.try_wait().ok().flatten().is_none(),
-            "nginx did not start: {}",
-            w.error_log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let running = engines::launch(engines::Engine::Nginx, &bin, w, &conf, port)
+        .unwrap_or_else(|e| panic!("nginx did not start: {e}"));
     let f = attack("nginx", port, |_| None);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(running);
     assert_none(&f);
 }
 
@@ -620,30 +614,10 @@ fn nginx_in_front_of_express_never_proxies_with_another_policys_cors() {
         "corsc-upstream.conf",
         &format!("proxy_pass http://127.0.0.1:{};\n", app.ports[0]),
     );
-    let mut child = Command::new(&bin)
-        .arg("-p")
-        .arg(w.path())
-        .arg("-e")
-        .arg(w.path().join("error.log"))
-        .arg("-c")
-        .arg(&conf)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("nginx starts");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline && child.try_wait().ok().flatten().is_none(),
-            "nginx did not start: {}",
-            w.error_log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let running = engines::launch(engines::Engine::Nginx, &bin, w, &conf, port)
+        .unwrap_or_else(|e| panic!("nginx did not start: {e}"));
     let f = attack("nginx", port, route_header);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(running);
     assert_none(&f);
 }
 
@@ -698,27 +672,10 @@ fn apache_in_front_of_express_never_proxies_with_another_policys_cors() {
     ));
     w.write("corsc-apache.conf", &out.parts[0].text);
     let conf_path = w.write("httpd.conf", &conf);
-    let mut child = Command::new(&bin)
-        .arg("-f")
-        .arg(&conf_path)
-        .arg("-DFOREGROUND")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("apache starts");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            std::time::Instant::now() < deadline && child.try_wait().ok().flatten().is_none(),
-            "apache did not start: {}",
-            w.error_log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let running = engines::launch(engines::Engine::Apache, &bin, w, &conf_path, port)
+        .unwrap_or_else(|e| panic!("apache did not start: {e}"));
     let f = attack("apache", port, route_header);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(running);
     assert_none(&f);
 }
 
@@ -837,27 +794,8 @@ fn rust_app(target: &str, dir: &str, mod_rs: fn(&str) -> String) -> Vec<String> 
     std::fs::write(&module, &c.output.parts[0].text).expect("write module");
     std::fs::write(gen.join("mod.rs"), mod_rs(&module.display().to_string()))
         .expect("write mod.rs");
-    let target_dir = frameworks::root().join("target/conformance");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "--quiet",
-            "--manifest-path",
-        ])
-        .arg(app_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "building {dir} failed (cargo needs crates.io or a filled cache):\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut cmd = Command::new(target_dir.join(format!("release/corsc-conformance-{dir}")));
+    let exe = frameworks::build_rust_app(&app_dir, &format!("corsc-conformance-{dir}"));
+    let mut cmd = Command::new(exe);
     cmd.arg("0");
     let app =
         frameworks::start(cmd, 1, Duration::from_secs(30)).unwrap_or_else(|e| panic!("{dir}: {e}"));

@@ -331,61 +331,77 @@ pub fn start(
     for attempt in 0..3 {
         let port = if attempt == 0 { port } else { free_port() };
         let work = Workdir::new();
-        let mut cmd = Command::new(bin);
-        match engine {
-            Engine::Nginx => {
-                let conf = nginx_setup(&work, out, port, true);
-                cmd.arg("-p")
-                    .arg(work.path())
-                    .arg("-e")
-                    .arg(work.path().join("error.log"))
-                    .arg("-c")
-                    .arg(conf);
-            }
-            Engine::Apache => {
-                let conf = apache_setup(&work, out, port, paths);
-                cmd.arg("-f").arg(conf).arg("-DFOREGROUND");
-            }
-        }
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", engine.binary()))?;
-        let mut running = Running {
-            child,
-            work,
-            addr: format!("127.0.0.1:{port}"),
+        let conf = match engine {
+            Engine::Nginx => nginx_setup(&work, out, port, true),
+            Engine::Apache => apache_setup(&work, out, port, paths),
         };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Ok(Some(status)) = running.child.try_wait() {
-                last = format!(
-                    "{} exited with {status}: {}",
-                    engine.binary(),
-                    running.work.error_log()
-                );
-                break;
-            }
-            if std::net::TcpStream::connect(&running.addr).is_ok() {
-                return Ok(running);
-            }
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "{} did not answer on {} within 10 s: {}",
-                    engine.binary(),
-                    running.addr,
-                    running.work.error_log()
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        match launch(engine, bin, work, &conf, port) {
+            Ok(running) => return Ok(running),
+            Err(e) => last = e,
         }
         if !last.contains("Address already in use") && !last.contains("could not bind") {
             return Err(last);
         }
     }
     Err(last)
+}
+
+/// Starts an engine in the foreground with the configuration `conf` written in `work`, and
+/// waits at most 10 s for `port` to answer.
+pub fn launch(
+    engine: Engine,
+    bin: &Path,
+    work: Workdir,
+    conf: &Path,
+    port: u16,
+) -> Result<Running, String> {
+    let mut cmd = Command::new(bin);
+    match engine {
+        Engine::Nginx => {
+            cmd.arg("-p")
+                .arg(work.path())
+                .arg("-e")
+                .arg(work.path().join("error.log"))
+                .arg("-c")
+                .arg(conf);
+        }
+        Engine::Apache => {
+            cmd.arg("-f").arg(conf).arg("-DFOREGROUND");
+        }
+    }
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", engine.binary()))?;
+    let mut running = Running {
+        child,
+        work,
+        addr: format!("127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(Some(status)) = running.child.try_wait() {
+            return Err(format!(
+                "{} exited with {status}: {}",
+                engine.binary(),
+                running.work.error_log()
+            ));
+        }
+        if std::net::TcpStream::connect(&running.addr).is_ok() {
+            return Ok(running);
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{} did not answer on {} within 10 s: {}",
+                engine.binary(),
+                running.addr,
+                running.work.error_log()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Every `policies/*.cors` file, sorted.

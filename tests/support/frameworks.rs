@@ -546,3 +546,37 @@ pub fn verify_all(
         }
     }
 }
+
+/// `cargo build --release --locked` of a Rust conformance app (`tests/conformance/<dir>`), into
+/// the shared conformance target directory; the generated code must compile without warnings.
+pub fn build_rust_app(app_dir: &Path, bin: &str) -> PathBuf {
+    let target_dir = root().join("target/conformance");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let started = Instant::now();
+    let out = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(app_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "building {} failed (cargo needs crates.io or a filled cache):\n{}",
+        app_dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !warnings.contains("warning"),
+        "the generated code must compile without warnings:\n{warnings}"
+    );
+    eprintln!("{bin}: built in {:?}", started.elapsed());
+    target_dir.join("release").join(bin)
+}
