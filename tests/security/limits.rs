@@ -296,6 +296,32 @@ fn a_large_legitimate_allowlist_compiles() {
     }
 }
 
+/// Thousands of findings on one long line (origins generated onto a single line) print an
+/// excerpt of the line for each, not the whole line each time (output quadratic in the line).
+#[test]
+fn findings_on_one_long_line_print_an_excerpt_not_the_whole_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let origins: Vec<String> = (0..2_000)
+        .map(|i| format!("\"http://app{i}.example.com\""))
+        .collect();
+    let text = format!("policy p {{\n    origins {}\n}}\n", origins.join(", "));
+    let f = write_policy(&dir, "oneline.cors", &text);
+    let run = corsc_capped(&["lint".to_string()], &f);
+    assert_no_crash(&run, "lint");
+    assert_eq!(
+        run.stdout.matches("S103").count(),
+        2_000,
+        "one finding per origin\n{}",
+        tail(&run.stdout)
+    );
+    // 2,000 findings of a few hundred bytes each; the whole line each time would be 120 MB.
+    assert!(
+        run.stdout.len() < 2_000 * 1_000,
+        "{} bytes of output",
+        run.stdout.len()
+    );
+}
+
 /// Every kind of value, name and reason past its size limit is refused by the checker with
 /// E119 (and one byte shorter is accepted).
 #[test]
