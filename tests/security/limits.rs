@@ -322,6 +322,63 @@ fn findings_on_one_long_line_print_an_excerpt_not_the_whole_line() {
     );
 }
 
+/// A root policy with hundreds of policies under it: Apache's section for the root clears
+/// every nested policy's flags (found by one sweep over the scopes, not by comparing every
+/// scope with every other), and the configuration loads.
+#[test]
+fn hundreds_of_nested_policies_load_in_apache() {
+    let mut s = "policy root {\n    origins \"https://www.example.com\"\n}\n".to_string();
+    for i in 0..300 {
+        let _ = writeln!(
+            s,
+            "policy tenant_api_number_{i} {{\n    paths \"/api/t{i}/*\"\n    origins \"https://t{i}.example.com\"\n}}"
+        );
+    }
+    let out = compile(&s, "apache").expect("compiles");
+    if let Some(r) = load("apache", &out, "hundreds_of_nested_policies_load_in_apache") {
+        r.unwrap_or_else(|e| panic!("does not load:\n{}", tail(&e)));
+    }
+}
+
+/// Scopes nested hundreds deep would make Apache's output quadratic (each section names every
+/// overlapping policy): past the target's budget the plan refuses with P301; thousands of
+/// scopes that do not overlap compile for every target in bounded memory.
+#[test]
+fn nested_scopes_past_apaches_budget_are_refused_and_flat_ones_compile() {
+    let mut nested = String::new();
+    for i in 1..=600 {
+        let _ = writeln!(
+            nested,
+            "policy p{i} {{\n    paths \"/{}*\"\n    origins \"https://a.example\"\n}}",
+            "a/".repeat(i)
+        );
+    }
+    let d = compile(&nested, "apache").expect_err("refused");
+    assert!(
+        d.iter().any(|d| d.code == "P301"),
+        "{:?}",
+        d.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut flat = String::new();
+    for i in 0..8_000 {
+        let _ = writeln!(
+            flat,
+            "policy p{i} {{\n    paths \"/p{i}/*\", \"/q{i}\"\n    origins \"https://a{i}.example.com\", \"https://*.b{i}.example.com\"\n}}"
+        );
+    }
+    let f = write_policy(&dir, "flat.cors", &flat);
+    for args in commands() {
+        let run = corsc_capped(&args, &f);
+        assert_no_crash(&run, &format!("{args:?}"));
+        assert!(
+            run.code == Some(0) || run.stdout.contains("P301") || run.stderr.contains("P301"),
+            "{args:?}: {}",
+            tail(&run.stderr)
+        );
+    }
+}
+
 /// Every kind of value, name and reason past its size limit is refused by the checker with
 /// E119 (and one byte shorter is accepted).
 #[test]
