@@ -303,6 +303,18 @@ fn type_values<'a>(
             }
             ValueKind::String(s) => out.push(Member::Entry(entry(s, v.span, origin_classify(s)))),
             ValueKind::Regex(r) => match regex_syntax::Parser::new().parse(r) {
+                Ok(hir) if limits::regex_weight(&hir) > limits::MAX_REGEX_WEIGHT => {
+                    diags.push(limits::exceeded(
+                        format!(
+                            "this regex is {} units long with its repetitions expanded; corsc accepts at most {}",
+                            limits::regex_weight(&hir),
+                            limits::MAX_REGEX_WEIGHT
+                        ),
+                        v.span,
+                        "too large once compiled",
+                        "use smaller repetition counts, `+` or `*`, or ASCII classes (`[a-z0-9]`) instead of `\\w` and `.`",
+                    ));
+                }
                 Ok(_) => out.push(Member::Entry(entry(r, v.span, OriginKind::Regex(r.clone())))),
                 Err(e) => diags.push(
                     Diagnostic::error(&codes::INVALID_REGEX, "this regex does not parse", v.span)

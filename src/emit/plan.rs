@@ -334,6 +334,19 @@ impl Planner<'_> {
             );
             return None;
         }
+        if let Some(n) = max_repeat(&tree).filter(|n| *n > self.caps.syntax.max_regex_repeat) {
+            let msg = format!(
+                "the regex repeats something {n} times; {} accepts at most {}",
+                self.caps.regex_dialect, self.caps.syntax.max_regex_repeat
+            );
+            self.refuse(
+                &codes::UNWRITABLE_VALUE,
+                msg,
+                span,
+                "use a smaller count, or `+` / `*`",
+            );
+            return None;
+        }
         let anchored = if is_anchored(&tree) {
             src.to_string()
         } else {
@@ -882,6 +895,26 @@ fn is_anchored(tree: &Ast) -> bool {
     let start = matches!(c.asts.first(), Some(Ast::Assertion(a)) if matches!(a.kind, ast::AssertionKind::StartLine | ast::AssertionKind::StartText));
     let end = matches!(c.asts.last(), Some(Ast::Assertion(a)) if matches!(a.kind, ast::AssertionKind::EndLine | ast::AssertionKind::EndText));
     start && end && c.asts.len() >= 2
+}
+
+/// The largest count written in a repetition (`{n}`, `{n,}`, `{n,m}`), if any.
+fn max_repeat(tree: &Ast) -> Option<u32> {
+    match tree {
+        Ast::Repetition(r) => {
+            let own = match &r.op.kind {
+                ast::RepetitionKind::Range(range) => Some(match *range {
+                    ast::RepetitionRange::Exactly(n) | ast::RepetitionRange::AtLeast(n) => n,
+                    ast::RepetitionRange::Bounded(a, b) => a.max(b),
+                }),
+                _ => None,
+            };
+            own.max(max_repeat(&r.ast))
+        }
+        Ast::Group(g) => max_repeat(&g.ast),
+        Ast::Alternation(a) => a.asts.iter().filter_map(max_repeat).max(),
+        Ast::Concat(c) => c.asts.iter().filter_map(max_repeat).max(),
+        _ => None,
+    }
 }
 
 fn has_named_group(tree: &Ast) -> bool {

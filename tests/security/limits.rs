@@ -16,7 +16,7 @@ mod engines;
 mod frameworks;
 
 use corsc::check::limits::{
-    MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_SET_DEPTH, MAX_VALUE_BYTES,
+    MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_REGEX_WEIGHT, MAX_SET_DEPTH, MAX_VALUE_BYTES,
 };
 use corsc::emit::{Output, Shape};
 use std::fmt::Write as _;
@@ -444,6 +444,42 @@ fn every_value_and_name_past_its_size_limit_is_refused() {
             codes(&text)
         );
     }
+}
+
+/// A regex that is small as text but huge once its repetitions are expanded (PCRE2 and Rust,
+/// which the evaluator uses, refuse to compile it; the evaluator then says "no match" while
+/// another engine matches) is refused with E119; one at the bound is accepted.
+#[test]
+fn regexes_huge_once_expanded_are_refused() {
+    let codes = |regex: &str| -> Vec<String> {
+        let text = format!("policy p {{\n    origins regex \"{regex}\"\n}}\n");
+        let src = corsc::source::Source::new("t.cors", text);
+        let file = corsc::syntax::parse(&src).expect("parses");
+        corsc::check::check(&file, None)
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect()
+    };
+    assert!(codes(r"^https://(a{1000}){1000}$").contains(&"E119".to_string()));
+    assert!(codes(r"^https://\w{1000}$").contains(&"E119".to_string()));
+    // 18 bytes of literal and anchors around the repetition.
+    let at = MAX_REGEX_WEIGHT as usize - 18;
+    assert!(codes(&format!(r"^https://a{{{at}}}\.example$")).is_empty());
+    assert!(codes(&format!(r"^https://a{{{}}}\.example$", at + 1)).contains(&"E119".to_string()));
+}
+
+/// Go's RE2 refuses repetition counts over 1000 when the generated program starts
+/// (`regexp.MustCompile` panics): the plan refuses them for Go with P302, other targets accept.
+#[test]
+fn repetition_counts_go_refuses_are_refused_in_the_plan() {
+    let text = |n: usize| {
+        format!("policy p {{\n    origins regex \"^https://a{{{n}}}\\\\.example$\"\n}}\n")
+    };
+    let over = compile(&text(1001), "go").expect_err("refused for Go");
+    assert!(over.iter().any(|d| d.code == "P302"), "{over:?}");
+    compile(&text(1000), "go").expect("1000 is fine for Go");
+    compile(&text(1001), "nginx").expect("PCRE accepts 1001");
 }
 
 /// A file past the size limit is refused before it is parsed.

@@ -59,6 +59,8 @@ static CAPS: Capabilities = Capabilities {
         regex_forbidden: &["${"],
         // A configuration line holds at most 8192 bytes.
         max_token: 7000,
+        // PCRE2: a quantifier count is at most 65535.
+        max_regex_repeat: 65535,
     },
 };
 
