@@ -68,6 +68,37 @@ pub fn regex_weight(hir: &regex_syntax::hir::Hir) -> u64 {
     }
 }
 
+/// The most work the checks of one file may take over all its runs: `lint` and `check` check
+/// the base policies and then each profile, so a file of a million entries and a thousand
+/// empty `profile x { }` blocks (fifteen bytes each) would be checked a thousand times. Work
+/// is counted as (resolved entries + syntax nodes) × (1 + profiles).
+pub const MAX_WORK: usize = 16_000_000;
+
+/// How many syntax nodes a file has (items, directives, values, profiles), for [`MAX_WORK`].
+#[must_use]
+pub fn syntax_nodes(file: &ast::File) -> usize {
+    let directive = |d: &Directive| 1 + d.values.values.len();
+    file.items
+        .iter()
+        .map(|item| match item {
+            Item::Set(s) => 1 + s.values.values.len(),
+            Item::Directive(d) => directive(d),
+            Item::Policy(p) => {
+                1 + p
+                    .body
+                    .iter()
+                    .map(|b| match b {
+                        BodyItem::Directive(d) => directive(d),
+                        BodyItem::Profile(pr) => {
+                            1 + pr.directives.iter().map(directive).sum::<usize>()
+                        }
+                    })
+                    .sum::<usize>()
+            }
+        })
+        .sum()
+}
+
 /// A `limit-exceeded` error.
 pub(crate) fn exceeded(message: String, span: Span, label: &str, help: &str) -> Diagnostic {
     Diagnostic::error(&codes::LIMIT_EXCEEDED, message, span)

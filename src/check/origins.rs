@@ -30,9 +30,9 @@ pub(crate) struct Sets<'a> {
     members: BTreeMap<&'a str, Vec<Member<'a>>>,
     pub(crate) used: BTreeSet<String>,
     /// Entries handed out so far, over every directive of the file (see [`limits::MAX_ENTRIES`]).
-    resolved: usize,
+    pub(crate) resolved: usize,
     /// Whether the entry budget has been reported (once per file).
-    over_budget: bool,
+    pub(crate) over_budget: bool,
     /// How many more unknown references get a "did you mean" (each compares with every set).
     suggestions: usize,
 }

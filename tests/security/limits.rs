@@ -275,6 +275,40 @@ fn a_file_resolving_to_too_many_entries_is_refused() {
     assert_refused(&run, "E119", "entries past the limit");
 }
 
+/// `check` and `lint` check the base policies and then every profile: a large allowlist with
+/// a hundred empty profiles (a few bytes each) multiplies the work a hundredfold, and is
+/// refused with E119; the same allowlist with a handful of profiles is fine.
+#[test]
+fn profiles_cannot_multiply_the_work_without_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |profiles: usize| {
+        let mut s = "origins big = [\n".to_string();
+        for i in 0..20_000 {
+            let _ = writeln!(s, "    \"https://app{i}.example.com\",");
+        }
+        s.push_str("]\n");
+        for p in 0..10 {
+            let _ = writeln!(s, "policy p{p} {{\n    paths \"/p{p}/*\"\n    origins big");
+            if p == 0 {
+                for i in 0..profiles {
+                    let _ = writeln!(s, "    profile x{i} {{ }}");
+                }
+            }
+            s.push_str("}\n");
+        }
+        s
+    };
+    let many = write_policy(&dir, "many.cors", &file(100));
+    for cmd in ["check", "lint"] {
+        let run = corsc_capped(&[cmd.to_string()], &many);
+        assert_refused(&run, "E119", &format!("{cmd} with 100 profiles"));
+    }
+    let few = write_policy(&dir, "few.cors", &file(4));
+    let run = corsc_capped(&["lint".to_string()], &few);
+    assert_no_crash(&run, "lint with 4 profiles");
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stdout));
+}
+
 /// A 100,000-origin allowlist (a large SaaS) is legitimate: it checks and compiles in bounded
 /// memory.
 #[test]
