@@ -4,7 +4,7 @@
 //! rendered, so every stage can carry spans for free.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A half-open byte range `start..end` into a [`Source`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -64,7 +64,22 @@ pub struct Source {
     pub name: String,
     /// The whole text.
     pub text: Arc<str>,
+    /// Where each line starts, computed on first use: a report of 100,000 findings must not
+    /// scan the file from the start for each one (that made `--format json` quadratic).
+    index: Arc<OnceLock<Index>>,
 }
+
+/// Line starts and character counts, so a line and column cost constant time.
+#[derive(Debug)]
+struct Index {
+    /// The byte offset of each line's first byte.
+    line_starts: Vec<usize>,
+    /// `chars[k]`: how many characters precede byte `floor_char_boundary(k * MARK)`.
+    chars: Vec<usize>,
+}
+
+/// Bytes between two character-count marks.
+const MARK: usize = 1024;
 
 impl Source {
     /// A source from a name and its text.
@@ -72,6 +87,7 @@ impl Source {
         Self {
             name: name.into(),
             text: text.into(),
+            index: Arc::default(),
         }
     }
 
@@ -84,12 +100,57 @@ impl Source {
     /// 1-based line and column (in characters) of a byte offset.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let index = self.index.get_or_init(|| self.build_index());
+        // The last line start at or before the offset.
+        let line = index.line_starts.partition_point(|&s| s <= offset);
+        let line_start = index.line_starts[line - 1];
+        let col = self.chars_before(index, offset) - self.chars_before(index, line_start) + 1;
         (line, col)
+    }
+}
+
+impl Source {
+    /// The byte range of the line holding a byte offset, without its line end.
+    #[must_use]
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let index = self.index.get_or_init(|| self.build_index());
+        let line = index.line_starts.partition_point(|&s| s <= offset);
+        let start = index.line_starts[line - 1];
+        let end = index
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+
+    fn build_index(&self) -> Index {
+        let line_starts = std::iter::once(0)
+            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut chars = Vec::with_capacity(self.text.len() / MARK + 1);
+        let mut count = 0;
+        let mut from = 0;
+        for k in 0..=self.text.len() / MARK {
+            let to = floor_char_boundary(&self.text, (k * MARK).min(self.text.len()));
+            count += self.text[from..to].chars().count();
+            chars.push(count);
+            from = to;
+        }
+        Index { line_starts, chars }
+    }
+
+    /// How many characters precede a byte offset (a character boundary).
+    fn chars_before(&self, index: &Index, offset: usize) -> usize {
+        let k = offset / MARK;
+        let mark = floor_char_boundary(&self.text, k * MARK);
+        index.chars[k] + self.text[mark..offset].chars().count()
     }
 }
 
@@ -111,5 +172,19 @@ mod tests {
         assert_eq!(s.line_col(3), (2, 1));
         assert_eq!(s.line_col(5), (2, 2));
         assert_eq!(s.line_col(100), (3, 1));
+        assert_eq!(s.line_col(2), (1, 3));
+        assert_eq!(s.line_col(4), (2, 1), "inside `ç`: its start");
+        let no_newline = Source::new("t", "abc");
+        assert_eq!(no_newline.line_col(3), (1, 4));
+        // Across character-count marks, with multi-byte characters on both sides.
+        let text = format!("{}\n{}x", "é".repeat(3000), "ü".repeat(2000));
+        let long = Source::new("t", text.clone());
+        let x = text.len() - 1;
+        assert_eq!(long.line_col(x), (2, 2001));
+        assert_eq!(long.line_col(6000), (1, 3001));
+        assert_eq!(long.line_col(6001), (2, 1));
+        assert_eq!(long.line_col(1025), (1, 513));
+        assert_eq!(long.line_range(7000), 6001..text.len());
+        assert_eq!(Source::new("t", "ab\r\ncd").line_range(1), 0..2);
     }
 }

@@ -26,6 +26,12 @@ pub const MAX_VALUE_BYTES: usize = 8 * 1024;
 /// generated code and configuration.
 pub const MAX_NAME_BYTES: usize = 128;
 
+/// The largest regex, counted with its repetitions expanded (`(a{100}){100}` is 10,000) and a
+/// Unicode class (`\\w`, `.`, `\\p{L}`) as 100: past it, some engine refuses to compile it
+/// (PCRE2's 64 K code units, Rust's 10 MB program, which the evaluator uses too) while another
+/// accepts it, and the evaluator and the server would disagree.
+pub const MAX_REGEX_WEIGHT: u64 = 10_000;
+
 /// How deeply origin sets may include other sets (a set of origins only is one level).
 pub const MAX_SET_DEPTH: usize = 64;
 
@@ -34,6 +40,64 @@ pub const MAX_SET_DEPTH: usize = 64;
 /// enough for a 100,000-origin allowlist shared by ten policies; small enough that a file that
 /// doubles a set at every level is refused in milliseconds and a few hundred megabytes.
 pub const MAX_ENTRIES: usize = 2_000_000;
+
+/// The size of a regex with its repetitions expanded (see [`MAX_REGEX_WEIGHT`]).
+#[must_use]
+pub fn regex_weight(hir: &regex_syntax::hir::Hir) -> u64 {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(l) => l.0.len() as u64,
+        HirKind::Class(Class::Unicode(c)) => {
+            let small = c.ranges().len() <= 8 && c.ranges().iter().all(|r| r.end().is_ascii());
+            if small {
+                1
+            } else {
+                100
+            }
+        }
+        HirKind::Class(Class::Bytes(_)) => 1,
+        HirKind::Repetition(r) => {
+            let count = r.max.unwrap_or(r.min.saturating_add(1)).max(1);
+            regex_weight(&r.sub).saturating_mul(u64::from(count))
+        }
+        HirKind::Capture(c) => regex_weight(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            v.iter().map(regex_weight).fold(0u64, u64::saturating_add)
+        }
+    }
+}
+
+/// The most work the checks of one file may take over all its runs: `lint` and `check` check
+/// the base policies and then each profile, so a file of a million entries and a thousand
+/// empty `profile x { }` blocks (fifteen bytes each) would be checked a thousand times. Work
+/// is counted as (resolved entries + syntax nodes) × (1 + profiles).
+pub const MAX_WORK: usize = 16_000_000;
+
+/// How many syntax nodes a file has (items, directives, values, profiles), for [`MAX_WORK`].
+#[must_use]
+pub fn syntax_nodes(file: &ast::File) -> usize {
+    let directive = |d: &Directive| 1 + d.values.values.len();
+    file.items
+        .iter()
+        .map(|item| match item {
+            Item::Set(s) => 1 + s.values.values.len(),
+            Item::Directive(d) => directive(d),
+            Item::Policy(p) => {
+                1 + p
+                    .body
+                    .iter()
+                    .map(|b| match b {
+                        BodyItem::Directive(d) => directive(d),
+                        BodyItem::Profile(pr) => {
+                            1 + pr.directives.iter().map(directive).sum::<usize>()
+                        }
+                    })
+                    .sum::<usize>()
+            }
+        })
+        .sum()
+}
 
 /// A `limit-exceeded` error.
 pub(crate) fn exceeded(message: String, span: Span, label: &str, help: &str) -> Diagnostic {

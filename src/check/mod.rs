@@ -156,6 +156,7 @@ impl<'a, 'd> Checker<'a, 'd> {
             }
         }
         self.duplicate_scopes(&policies);
+        self.work_budget();
         let sets = self
             .file
             .items
@@ -176,6 +177,40 @@ impl<'a, 'd> Checker<'a, 'd> {
             suppressions,
             sets,
         }
+    }
+
+    /// Reports a file whose checks, over the base policies and every profile, would take more
+    /// than [`limits::MAX_WORK`]: each run costs about the same, so one run can tell.
+    fn work_budget(&mut self) {
+        if self.sets.over_budget {
+            return;
+        }
+        let profiles = profile_names(self.file);
+        let runs = 1 + profiles.len();
+        let per_run = self.sets.resolved + limits::syntax_nodes(self.file);
+        let work = per_run.saturating_mul(runs);
+        if work > limits::MAX_WORK {
+            self.diags.push(limits::exceeded(
+                format!(
+                    "this file is checked once for its base policies and once for each of its {} profiles, {work} units of work in all; corsc accepts at most {}",
+                    profiles.len(),
+                    limits::MAX_WORK
+                ),
+                self.first_profile_span().unwrap_or_default(),
+                "profiles multiply the work",
+                "use fewer profiles, or fewer origins in the policies they apply to (split the file)",
+            ));
+        }
+    }
+
+    fn first_profile_span(&self) -> Option<Span> {
+        self.file.items.iter().find_map(|i| match i {
+            Item::Policy(p) => p.body.iter().find_map(|b| match b {
+                BodyItem::Profile(pr) => Some(pr.name.span),
+                BodyItem::Directive(_) => None,
+            }),
+            _ => None,
+        })
     }
 
     /// Looks a directive up, reporting unknown and misplaced ones.

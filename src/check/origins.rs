@@ -30,9 +30,9 @@ pub(crate) struct Sets<'a> {
     members: BTreeMap<&'a str, Vec<Member<'a>>>,
     pub(crate) used: BTreeSet<String>,
     /// Entries handed out so far, over every directive of the file (see [`limits::MAX_ENTRIES`]).
-    resolved: usize,
+    pub(crate) resolved: usize,
     /// Whether the entry budget has been reported (once per file).
-    over_budget: bool,
+    pub(crate) over_budget: bool,
     /// How many more unknown references get a "did you mean" (each compares with every set).
     suggestions: usize,
 }
@@ -303,6 +303,18 @@ fn type_values<'a>(
             }
             ValueKind::String(s) => out.push(Member::Entry(entry(s, v.span, origin_classify(s)))),
             ValueKind::Regex(r) => match regex_syntax::Parser::new().parse(r) {
+                Ok(hir) if limits::regex_weight(&hir) > limits::MAX_REGEX_WEIGHT => {
+                    diags.push(limits::exceeded(
+                        format!(
+                            "this regex is {} units long with its repetitions expanded; corsc accepts at most {}",
+                            limits::regex_weight(&hir),
+                            limits::MAX_REGEX_WEIGHT
+                        ),
+                        v.span,
+                        "too large once compiled",
+                        "use smaller repetition counts, `+` or `*`, or ASCII classes (`[a-z0-9]`) instead of `\\w` and `.`",
+                    ));
+                }
                 Ok(_) => out.push(Member::Entry(entry(r, v.span, OriginKind::Regex(r.clone())))),
                 Err(e) => diags.push(
                     Diagnostic::error(&codes::INVALID_REGEX, "this regex does not parse", v.span)

@@ -46,6 +46,10 @@ pub fn human(source: &Source, diags: &[Diagnostic], color: bool) -> String {
         termcolor::Buffer::no_color()
     };
     for d in diags {
+        if touches_long_line(source, d) {
+            buf = append_plain(buf, &excerpt(source, d));
+            continue;
+        }
         if term::emit_to_write_style(&mut buf, &config, &file, &to_codespan(d)).is_err() {
             // A span outside the file can only come from a bug; still say what was found.
             buf = append_plain(
@@ -55,6 +59,70 @@ pub fn human(source: &Source, diags: &[Diagnostic], color: bool) -> String {
         }
     }
     String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// Lines longer than this are not drawn whole under a diagnostic: a file with thousands of
+/// origins on one line and a finding for each would otherwise print that line thousands of
+/// times (and the snippet renderer's work grows with the line's length for every label).
+const LONG_LINE: usize = 1024;
+
+/// How much of a long line is shown on each side of a span.
+const EXCERPT: usize = 60;
+
+fn touches_long_line(source: &Source, d: &Diagnostic) -> bool {
+    std::iter::once(&d.primary)
+        .chain(&d.secondary)
+        .any(|l| source.line_range(l.span.start).len() > LONG_LINE)
+}
+
+/// A diagnostic on a long line: its place, and only the part of the line around the span.
+fn excerpt(source: &Source, d: &Diagnostic) -> String {
+    let (line, col) = source.line_col(d.primary.span.start);
+    let range = source.line_range(d.primary.span.start);
+    let text = &source.text;
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(
+        d.primary
+            .span
+            .start
+            .saturating_sub(EXCERPT)
+            .max(range.start),
+    );
+    let span_end = d.primary.span.end.clamp(d.primary.span.start, range.end);
+    let shown_end = floor(span_end.min(d.primary.span.start + 2 * EXCERPT));
+    let end = floor((shown_end + EXCERPT).min(range.end));
+    let mut out = format!(
+        "{}[{} {}]: {}\n  ┌─ {}:{line}:{col}\n  │ {}{}{}\n  │ (line of {} bytes shortened) {}\n",
+        d.severity.as_str(),
+        d.code,
+        d.name,
+        d.message,
+        source.name,
+        if start > range.start { "…" } else { "" },
+        &text[start..end],
+        if end < range.end { "…" } else { "" },
+        range.len(),
+        d.primary.message
+    );
+    if let Some(h) = &d.help {
+        out.push_str(&format!("  = help: {h}\n"));
+    }
+    for n in &d.notes {
+        out.push_str(&format!("  = note: {n}\n"));
+    }
+    if let Some(f) = &d.fix {
+        out.push_str(&format!(
+            "  = fix: {} (`corsc lint --fix`)\n",
+            f.description
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 fn append_plain(mut buf: termcolor::Buffer, s: &str) -> termcolor::Buffer {

@@ -79,6 +79,9 @@ pub struct Syntax {
     pub regex_forbidden: &'static [&'static str],
     /// The longest single configuration token (a quoted regex) the parser accepts.
     pub max_token: usize,
+    /// The largest count a regex repetition (`{n}`, `{n,m}`) may have: Go's RE2 refuses more
+    /// than 1000 when the program compiles (`regexp.MustCompile` panics at start-up).
+    pub max_regex_repeat: u32,
 }
 
 /// A target's capabilities. Every field is a feature a policy may need.

@@ -41,6 +41,10 @@ pub enum Limit {
     MaxAgeZeroOmitted,
     /// Path patterns match whole segments (`/api/**`): a prefix scope must end with `/`.
     SegmentPrefixScopes,
+    /// Each scope's section names every other policy whose scopes overlap it (to clear its
+    /// flags), so nested scopes cost output quadratic in their number: at most this many
+    /// overlapping (scope, policy) pairs in all. Checked for the whole set by the plan.
+    OverlappingScopes(usize),
 }
 
 /// Checks one policy against a target's limits; refusals go to `diags`.
@@ -170,6 +174,8 @@ pub fn check(
                     );
                 }
             }
+            // A property of the whole set, not of one policy: see `plan::overlapping`.
+            Limit::OverlappingScopes(_) => {}
             Limit::OnePolicy => {
                 if set_len > 1 {
                     refuse(

@@ -35,6 +35,10 @@ pub struct Plan<'a> {
     pub covers_root: bool,
     /// Which layer the file says owns CORS (application targets mention it in their header).
     pub owner: Option<Owner>,
+    /// For each location (same index), the other policies with a scope that overlaps it,
+    /// ascending; computed only for targets that declare
+    /// [`super::limits::Limit::OverlappingScopes`] (empty otherwise).
+    pub overlaps: Vec<Vec<usize>>,
 }
 
 /// A path scope as targets express it.
@@ -331,6 +335,19 @@ impl Planner<'_> {
             );
             return None;
         }
+        if let Some(n) = max_repeat(&tree).filter(|n| *n > self.caps.syntax.max_regex_repeat) {
+            let msg = format!(
+                "the regex repeats something {n} times; {} accepts at most {}",
+                self.caps.regex_dialect, self.caps.syntax.max_regex_repeat
+            );
+            self.refuse(
+                &codes::UNWRITABLE_VALUE,
+                msg,
+                span,
+                "use a smaller count, or `+` / `*`",
+            );
+            return None;
+        }
         let anchored = if is_anchored(&tree) {
             src.to_string()
         } else {
@@ -490,6 +507,26 @@ pub fn plan<'a>(
     let covers_root = locations
         .iter()
         .any(|l| l.scope == Scope::Prefix("/".to_string()));
+    let mut overlaps = Vec::new();
+    for limit in target.limits() {
+        if let super::limits::Limit::OverlappingScopes(budget) = *limit {
+            match overlapping(&locations, budget) {
+                Ok(o) => overlaps = o,
+                Err(at) => {
+                    let span = policies[locations[at].policy].policy.name.span;
+                    p.refuse(
+                        &codes::TARGET_CANNOT_EXPRESS,
+                        format!(
+                            "{} writes, for each scope, every other policy whose scopes overlap it; these scopes overlap more than {budget} times in all",
+                            target.name()
+                        ),
+                        span,
+                        "give the policies scopes that do not nest (`/a/*` and `/b/*`, not `/*` and `/a/*`), or compile for nginx",
+                    );
+                }
+            }
+        }
+    }
     if p.diags.is_empty() {
         Ok(Plan {
             capabilities: caps,
@@ -498,11 +535,64 @@ pub fn plan<'a>(
             locations,
             covers_root,
             owner: set.owner.as_ref().map(|o| o.node),
+            overlaps,
         })
     } else {
         crate::diagnostics::sort(&mut p.diags);
         Err(p.diags)
     }
+}
+
+/// For each location, the other policies with an overlapping scope (ascending), or the index
+/// of the location at which more than `budget` overlapping pairs were found.
+///
+/// One sorted sweep instead of comparing every scope with every other: scopes sorted by path
+/// (a prefix scope before an exact one with the same path) put everything that starts with a
+/// prefix right after it, and a stack holds the prefix scopes that are prefixes of the current
+/// path. The work is the number of overlapping pairs, which the budget bounds, plus a sort.
+///
+/// # Errors
+/// The location at which the budget ran out.
+pub fn overlapping(locations: &[Location], budget: usize) -> Result<Vec<Vec<usize>>, usize> {
+    fn rank(l: &Location) -> (&str, u8) {
+        match &l.scope {
+            Scope::Prefix(p) => (p.as_str(), 0),
+            Scope::Exact(p) => (p.as_str(), 1),
+        }
+    }
+    let mut order: Vec<usize> = (0..locations.len()).collect();
+    order.sort_by(|a, b| rank(&locations[*a]).cmp(&rank(&locations[*b])));
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); locations.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut pairs = 0usize;
+    for &i in &order {
+        let path = locations[i].scope.path();
+        while let Some(&top) = stack.last() {
+            if path.starts_with(locations[top].scope.path()) {
+                break;
+            }
+            stack.pop();
+        }
+        for &a in &stack {
+            let (pa, pi) = (locations[a].policy, locations[i].policy);
+            if pa != pi {
+                out[i].push(pa);
+                out[a].push(pi);
+                pairs += 1;
+                if pairs > budget {
+                    return Err(i);
+                }
+            }
+        }
+        if matches!(locations[i].scope, Scope::Prefix(_)) {
+            stack.push(i);
+        }
+    }
+    for v in &mut out {
+        v.sort_unstable();
+        v.dedup();
+    }
+    Ok(out)
 }
 
 fn plan_policy<'a>(
@@ -799,6 +889,26 @@ fn is_anchored(tree: &Ast) -> bool {
     start && end && c.asts.len() >= 2
 }
 
+/// The largest count written in a repetition (`{n}`, `{n,}`, `{n,m}`), if any.
+fn max_repeat(tree: &Ast) -> Option<u32> {
+    match tree {
+        Ast::Repetition(r) => {
+            let own = match &r.op.kind {
+                ast::RepetitionKind::Range(range) => Some(match *range {
+                    ast::RepetitionRange::Exactly(n) | ast::RepetitionRange::AtLeast(n) => n,
+                    ast::RepetitionRange::Bounded(a, b) => a.max(b),
+                }),
+                _ => None,
+            };
+            own.max(max_repeat(&r.ast))
+        }
+        Ast::Group(g) => max_repeat(&g.ast),
+        Ast::Alternation(a) => a.asts.iter().filter_map(max_repeat).max(),
+        Ast::Concat(c) => c.asts.iter().filter_map(max_repeat).max(),
+        _ => None,
+    }
+}
+
 fn has_named_group(tree: &Ast) -> bool {
     match tree {
         Ast::Group(g) => {
@@ -895,6 +1005,42 @@ mod tests {
         assert!(has_repeated_assertion(&parse(r"^*a$")));
         assert!(!has_repeated_assertion(&parse(r"^(a)*$")));
         assert!(has_repeated_assertion(&parse(r"^a**$")));
+    }
+
+    #[test]
+    fn the_overlap_sweep_agrees_with_pairwise_overlaps() {
+        let scopes = [
+            Scope::Prefix("/".into()),
+            Scope::Prefix("/api/".into()),
+            Scope::Exact("/api/health".into()),
+            Scope::Prefix("/api/admin/".into()),
+            Scope::Prefix("/b".into()),
+            Scope::Exact("/b".into()),
+            Scope::Exact("/c".into()),
+            Scope::Prefix("/api/adminx".into()),
+        ];
+        // Two scopes per policy for some policies; the root alone for policy 0.
+        let owners = [0, 1, 2, 3, 4, 1, 5, 3];
+        let locations: Vec<Location> = scopes
+            .iter()
+            .zip(owners)
+            .map(|(s, p)| Location {
+                scope: s.clone(),
+                policy: p,
+            })
+            .collect();
+        let got = overlapping(&locations, 1000).unwrap();
+        for (i, l) in locations.iter().enumerate() {
+            let mut want: Vec<usize> = locations
+                .iter()
+                .filter(|o| o.policy != l.policy && o.scope.overlaps(&l.scope))
+                .map(|o| o.policy)
+                .collect();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(got[i], want, "{:?}", l.scope);
+        }
+        assert!(overlapping(&locations, 3).is_err());
     }
 
     #[test]

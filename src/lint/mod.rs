@@ -43,7 +43,16 @@ pub fn lint_file(file: &ast::File, config: &LintConfig, only: Option<&str>) -> V
     let mut last_set = None;
     for run in &runs {
         let checked = check::check(file, *run);
+        // A file past corsc's limits is refused whatever the profile; checking it again for
+        // each profile would multiply the work the limit is there to bound.
+        let over_limit = checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code == crate::diagnostics::codes::LIMIT_EXCEEDED.code);
         out.extend(checked.diagnostics);
+        if over_limit {
+            break;
+        }
         let Some(set) = checked.policies else {
             continue;
         };

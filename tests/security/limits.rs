@@ -13,7 +13,7 @@
 use super::{engines, frameworks};
 
 use corsc::check::limits::{
-    MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_SET_DEPTH, MAX_VALUE_BYTES,
+    MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_REGEX_WEIGHT, MAX_SET_DEPTH, MAX_VALUE_BYTES,
 };
 use corsc::emit::{Output, Shape};
 use std::fmt::Write as _;
@@ -272,6 +272,40 @@ fn a_file_resolving_to_too_many_entries_is_refused() {
     assert_refused(&run, "E119", "entries past the limit");
 }
 
+/// `check` and `lint` check the base policies and then every profile: a large allowlist with
+/// a hundred empty profiles (a few bytes each) multiplies the work a hundredfold, and is
+/// refused with E119; the same allowlist with a handful of profiles is fine.
+#[test]
+fn profiles_cannot_multiply_the_work_without_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |profiles: usize| {
+        let mut s = "origins big = [\n".to_string();
+        for i in 0..20_000 {
+            let _ = writeln!(s, "    \"https://app{i}.example.com\",");
+        }
+        s.push_str("]\n");
+        for p in 0..10 {
+            let _ = writeln!(s, "policy p{p} {{\n    paths \"/p{p}/*\"\n    origins big");
+            if p == 0 {
+                for i in 0..profiles {
+                    let _ = writeln!(s, "    profile x{i} {{ }}");
+                }
+            }
+            s.push_str("}\n");
+        }
+        s
+    };
+    let many = write_policy(&dir, "many.cors", &file(100));
+    for cmd in ["check", "lint"] {
+        let run = corsc_capped(&[cmd.to_string()], &many);
+        assert_refused(&run, "E119", &format!("{cmd} with 100 profiles"));
+    }
+    let few = write_policy(&dir, "few.cors", &file(4));
+    let run = corsc_capped(&["lint".to_string()], &few);
+    assert_no_crash(&run, "lint with 4 profiles");
+    assert_eq!(run.code, Some(0), "{}", tail(&run.stdout));
+}
+
 /// A 100,000-origin allowlist (a large SaaS) is legitimate: it checks and compiles in bounded
 /// memory.
 #[test]
@@ -290,6 +324,89 @@ fn a_large_legitimate_allowlist_compiles() {
         let run = corsc_capped(&args, &f);
         assert_no_crash(&run, &format!("{args:?}"));
         assert_eq!(run.code, Some(0), "{args:?}: {}", tail(&run.stdout));
+    }
+}
+
+/// Thousands of findings on one long line (origins generated onto a single line) print an
+/// excerpt of the line for each, not the whole line each time (output quadratic in the line).
+#[test]
+fn findings_on_one_long_line_print_an_excerpt_not_the_whole_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let origins: Vec<String> = (0..2_000)
+        .map(|i| format!("\"http://app{i}.example.com\""))
+        .collect();
+    let text = format!("policy p {{\n    origins {}\n}}\n", origins.join(", "));
+    let f = write_policy(&dir, "oneline.cors", &text);
+    let run = corsc_capped(&["lint".to_string()], &f);
+    assert_no_crash(&run, "lint");
+    assert_eq!(
+        run.stdout.matches("S103").count(),
+        2_000,
+        "one finding per origin\n{}",
+        tail(&run.stdout)
+    );
+    // 2,000 findings of a few hundred bytes each; the whole line each time would be 120 MB.
+    assert!(
+        run.stdout.len() < 2_000 * 1_000,
+        "{} bytes of output",
+        run.stdout.len()
+    );
+}
+
+/// A root policy with hundreds of policies under it: Apache's section for the root clears
+/// every nested policy's flags (found by one sweep over the scopes, not by comparing every
+/// scope with every other), and the configuration loads.
+#[test]
+fn hundreds_of_nested_policies_load_in_apache() {
+    let mut s = "policy root {\n    origins \"https://www.example.com\"\n}\n".to_string();
+    for i in 0..300 {
+        let _ = writeln!(
+            s,
+            "policy tenant_api_number_{i} {{\n    paths \"/api/t{i}/*\"\n    origins \"https://t{i}.example.com\"\n}}"
+        );
+    }
+    let out = compile(&s, "apache").expect("compiles");
+    if let Some(r) = load("apache", &out, "hundreds_of_nested_policies_load_in_apache") {
+        r.unwrap_or_else(|e| panic!("does not load:\n{}", tail(&e)));
+    }
+}
+
+/// Scopes nested hundreds deep would make Apache's output quadratic (each section names every
+/// overlapping policy): past the target's budget the plan refuses with P301; thousands of
+/// scopes that do not overlap compile for every target in bounded memory.
+#[test]
+fn nested_scopes_past_apaches_budget_are_refused_and_flat_ones_compile() {
+    let mut nested = String::new();
+    for i in 1..=600 {
+        let _ = writeln!(
+            nested,
+            "policy p{i} {{\n    paths \"/{}*\"\n    origins \"https://a.example\"\n}}",
+            "a/".repeat(i)
+        );
+    }
+    let d = compile(&nested, "apache").expect_err("refused");
+    assert!(
+        d.iter().any(|d| d.code == "P301"),
+        "{:?}",
+        d.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut flat = String::new();
+    for i in 0..8_000 {
+        let _ = writeln!(
+            flat,
+            "policy p{i} {{\n    paths \"/p{i}/*\", \"/q{i}\"\n    origins \"https://a{i}.example.com\", \"https://*.b{i}.example.com\"\n}}"
+        );
+    }
+    let f = write_policy(&dir, "flat.cors", &flat);
+    for args in commands() {
+        let run = corsc_capped(&args, &f);
+        assert_no_crash(&run, &format!("{args:?}"));
+        assert!(
+            run.code == Some(0) || run.stdout.contains("P301") || run.stderr.contains("P301"),
+            "{args:?}: {}",
+            tail(&run.stderr)
+        );
     }
 }
 
@@ -358,6 +475,42 @@ fn every_value_and_name_past_its_size_limit_is_refused() {
             codes(&text)
         );
     }
+}
+
+/// A regex that is small as text but huge once its repetitions are expanded (PCRE2 and Rust,
+/// which the evaluator uses, refuse to compile it; the evaluator then says "no match" while
+/// another engine matches) is refused with E119; one at the bound is accepted.
+#[test]
+fn regexes_huge_once_expanded_are_refused() {
+    let codes = |regex: &str| -> Vec<String> {
+        let text = format!("policy p {{\n    origins regex \"{regex}\"\n}}\n");
+        let src = corsc::source::Source::new("t.cors", text);
+        let file = corsc::syntax::parse(&src).expect("parses");
+        corsc::check::check(&file, None)
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect()
+    };
+    assert!(codes(r"^https://(a{1000}){1000}$").contains(&"E119".to_string()));
+    assert!(codes(r"^https://\w{1000}$").contains(&"E119".to_string()));
+    // 18 bytes of literal and anchors around the repetition.
+    let at = MAX_REGEX_WEIGHT as usize - 18;
+    assert!(codes(&format!(r"^https://a{{{at}}}\.example$")).is_empty());
+    assert!(codes(&format!(r"^https://a{{{}}}\.example$", at + 1)).contains(&"E119".to_string()));
+}
+
+/// Go's RE2 refuses repetition counts over 1000 when the generated program starts
+/// (`regexp.MustCompile` panics): the plan refuses them for Go with P302, other targets accept.
+#[test]
+fn repetition_counts_go_refuses_are_refused_in_the_plan() {
+    let text = |n: usize| {
+        format!("policy p {{\n    origins regex \"^https://a{{{n}}}\\\\.example$\"\n}}\n")
+    };
+    let over = compile(&text(1001), "go").expect_err("refused for Go");
+    assert!(over.iter().any(|d| d.code == "P302"), "{over:?}");
+    compile(&text(1000), "go").expect("1000 is fine for Go");
+    compile(&text(1001), "nginx").expect("PCRE accepts 1001");
 }
 
 /// A file past the size limit is refused before it is parsed.

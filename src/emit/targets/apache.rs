@@ -61,13 +61,21 @@ static CAPS: Capabilities = Capabilities {
         regex_forbidden: &["${"],
         // A configuration line holds at most 8192 bytes.
         max_token: 7000,
+        // PCRE2: a quantifier count is at most 65535.
+        max_regex_repeat: 65535,
     },
 };
 
 /// PCRE reads escapes and constructs outside the common subset differently, or refuses them
 /// (`\u2028`: "PCRE2 does not support \u"; `[a[b]]` is not a nested class): the output would
 /// not load, or would match something else than the evaluator decides.
-static LIMITS: &[Limit] = &[Limit::PortableRegex("PCRE")];
+///
+/// Every scope clears the flags of the other policies that overlap it; 100,000 overlapping
+/// pairs is about 12 MB of configuration.
+static LIMITS: &[Limit] = &[
+    Limit::PortableRegex("PCRE"),
+    Limit::OverlappingScopes(100_000),
+];
 
 impl Target for Apache {
     /// A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
@@ -117,11 +125,10 @@ impl Target for Apache {
         if htaccess {
             w.blank();
             w.comment("Which policy answers the path: the most specific scope, set last.");
-            for loc in &plan.locations {
+            for (i, loc) in plan.locations.iter().enumerate() {
                 let p = &plan.policies[loc.policy];
-                let resets = resets(plan, loc.policy, &loc.scope);
                 let mut args = vec![quote(&loc.scope.regex())];
-                args.extend(resets);
+                args.extend(resets(plan, i));
                 args.push("CORSC_IN=1".to_string());
                 args.push(format!("{}=1", env(p, "_IN")));
                 w.line(format!("SetEnvIf Request_URI {}", args.join(" ")));
@@ -133,14 +140,14 @@ impl Target for Apache {
             w.blank();
             rewrite(&mut w, plan);
         } else {
-            for loc in &plan.locations {
+            for (i, loc) in plan.locations.iter().enumerate() {
                 let p = &plan.policies[loc.policy];
                 w.blank();
                 let (open, close) = section(&loc.scope);
                 w.open(open);
                 w.comment(format!("policy `{}`", p.name));
                 let mut args = vec![quote("^")];
-                args.extend(resets(plan, loc.policy, &loc.scope));
+                args.extend(resets(plan, i));
                 args.push("CORSC_IN=1".to_string());
                 args.push(format!("{}=1", env(p, "_IN")));
                 w.line(format!("SetEnvIf Request_URI {}", args.join(" ")));
@@ -223,21 +230,13 @@ fn env(p: &PolicyPlan<'_>, suffix: &str) -> String {
     name
 }
 
-/// `!VAR` arguments clearing the flags of every other policy whose scopes overlap this one.
-fn resets(plan: &Plan<'_>, me: usize, scope: &Scope) -> Vec<String> {
+/// `!VAR` arguments clearing the flags of every other policy whose scopes overlap location
+/// `loc` (the plan lists them: comparing every scope with every other was cubic).
+fn resets(plan: &Plan<'_>, loc: usize) -> Vec<String> {
     let mut out = Vec::new();
-    for (i, p) in plan.policies.iter().enumerate() {
-        if i == me {
-            continue;
-        }
-        let overlaps = plan
-            .locations
-            .iter()
-            .any(|l| l.policy == i && l.scope.overlaps(scope));
-        if overlaps {
-            for s in ["_IN", "", "_ORIGIN", "_PREFLIGHT"] {
-                out.push(format!("!{}", env(p, s)));
-            }
+    for &i in plan.overlaps.get(loc).map_or(&[][..], Vec::as_slice) {
+        for s in ["_IN", "", "_ORIGIN", "_PREFLIGHT"] {
+            out.push(format!("!{}", env(&plan.policies[i], s)));
         }
     }
     out

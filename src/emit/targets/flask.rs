@@ -58,6 +58,7 @@ static CAPS: Capabilities = Capabilities {
         value_forbidden: &[],
         regex_forbidden: &[],
         max_token: 1 << 20,
+        max_regex_repeat: u32::MAX,
     },
 };
 

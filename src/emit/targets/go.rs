@@ -61,6 +61,8 @@ static CAPS: Capabilities = Capabilities {
         // mark anywhere but at the start of a source file.
         regex_forbidden: &["\u{feff}"],
         max_token: 1 << 20,
+        // RE2: "invalid repeat count" past 1000.
+        max_regex_repeat: 1000,
     },
 };
 

@@ -68,6 +68,8 @@ static CAPS: Capabilities = Capabilities {
         regex_forbidden: &[],
         // nginx reads one token into a 4096-byte buffer; leave room for `"~` and quotes.
         max_token: 4000,
+        // PCRE2: a quantifier count is at most 65535.
+        max_regex_repeat: 65535,
     },
 };
 
