@@ -88,7 +88,7 @@ pub mod bounds {
     /// long chain, are the point; megabytes of them only slow the fuzzer down.
     pub fn text_budget() -> usize {
         if huge() {
-            1 << 20
+            256 << 10
         } else {
             64 << 10
         }
