@@ -53,10 +53,12 @@ for t in "${targets[@]}"; do
   # class 6); libFuzzer measures wall-clock time, so it leaves room for a busy machine.
   # -rss_limit_mb: likewise for memory. -max_len: size is where bugs hide, so allow large
   # inputs; libFuzzer still starts small and grows them.
+  extra=()
+  [ -f "tests/fuzz/dicts/$t.dict" ] && extra+=(-dict="tests/fuzz/dicts/$t.dict")
   status=0
   "${fuzz[@]}" run "${flags[@]}" "$t" "$corpus" "$seeds" -- \
     -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 -max_len=65536 \
-    -print_final_stats=1 -artifact_prefix="$artifacts/" >"$work/$t.log" 2>&1 || status=$?
+    -print_final_stats=1 -artifact_prefix="$artifacts/" "${extra[@]}" >"$work/$t.log" 2>&1 || status=$?
   # The last progress line and the final statistics: executions, coverage, features, corpus.
   grep -E '^#[0-9]+' "$work/$t.log" | tail -1 || true
   grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$work/$t.log" || true

@@ -111,6 +111,36 @@ pub fn evaluate(set: &PolicySet, requests: &[BrowserRequest]) {
     }
 }
 
+/// Characters that end a line, or a token, for some parser of some output language while
+/// looking harmless to a reader: U+2028 and U+2029 end a JavaScript comment line, CR ends a
+/// line for Python and nginx, NEL, VT and FF are line breaks to some, NUL truncates C strings.
+/// corsc writes every output with `\n` line ends, and every value that reaches an output is
+/// checked or escaped, so none of them may appear raw (issue 10, class 2).
+const HIDDEN_BREAKS: &[char] = &[
+    '\r', '\u{2028}', '\u{2029}', '\u{85}', '\u{b}', '\u{c}', '\u{0}',
+];
+
+/// Asserts an output holds none of [`HIDDEN_BREAKS`], unless told to skip bugs already known.
+pub fn assert_no_hidden_breaks(target: &str, out: &emit::Output) {
+    if crate::policy_model::bounds::skip_known_bugs() {
+        return;
+    }
+    for p in &out.parts {
+        if let Some((line, text)) = p
+            .text
+            .split('\n')
+            .enumerate()
+            .find(|(_, l)| l.contains(HIDDEN_BREAKS))
+        {
+            panic!(
+                "{target} wrote a raw line or token break into {} line {}: {text:?}",
+                p.file_name,
+                line + 1
+            );
+        }
+    }
+}
+
 /// How much of the target matrix one input is compiled for.
 #[derive(Clone, Copy, Debug)]
 pub enum Breadth {
@@ -158,6 +188,9 @@ pub fn compile_everything(
                     listen: listen.to_string(),
                 };
                 let first = emit::compile(&set, target, &options, &provenance);
+                if let Ok(out) = &first {
+                    assert_no_hidden_breaks(target.id(), out);
+                }
                 if !twice {
                     match &first {
                         Ok(out) => {
