@@ -49,8 +49,8 @@ for t in "${targets[@]}"; do
   artifacts="$work/artifacts/$t"
   mkdir -p "$corpus" "$artifacts"
   printf '=== fuzz %s for %ss\n' "$t" "$seconds"
-  # -timeout: a policy of a few KB that takes many seconds is a denial of service (issue 10,
-  # class 6); libFuzzer measures wall-clock time, so it leaves room for a busy machine.
+  # -timeout: a policy of a few KB that takes many seconds is a denial of service
+  # (resource exhaustion); libFuzzer measures wall-clock time, so it leaves room for a busy machine.
   # -rss_limit_mb: likewise for memory. -max_len: size is where bugs hide, so allow large
   # inputs; libFuzzer still starts small and grows them.
   extra=()

@@ -115,7 +115,7 @@ pub fn evaluate(set: &PolicySet, requests: &[BrowserRequest]) {
 /// looking harmless to a reader: U+2028 and U+2029 end a JavaScript comment line, CR ends a
 /// line for Python and nginx, NEL, VT and FF are line breaks to some, NUL truncates C strings.
 /// corsc writes every output with `\n` line ends, and every value that reaches an output is
-/// checked or escaped, so none of them may appear raw (issue 10, class 2).
+/// checked or escaped, so none of them may appear raw.
 const HIDDEN_BREAKS: &[char] = &[
     '\r', '\u{2028}', '\u{2029}', '\u{85}', '\u{b}', '\u{c}', '\u{0}',
 ];

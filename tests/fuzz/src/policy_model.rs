@@ -3,7 +3,7 @@
 //! Arbitrary bytes decoded by `arbitrary` into this model always render to text that the
 //! grammar accepts (names are identifiers, strings are escaped, one directive per line), so
 //! the fuzzer spends its time in the checker, the linter, the plan and the emitters. Values
-//! are drawn from pools of realistic and hostile examples (the names of issue 10's identifier
+//! are drawn from pools of realistic and hostile examples (the names of known identifier
 //! collisions, keywords of the target languages, encoded and case-folded paths, IDNs, long
 //! labels) or built from the fuzzer's bytes, so both the ordinary and the adversarial paths
 //! are reached. A few "amplifiers" turn a handful of bytes into large shapes (set chains,
@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 /// Upper bounds that keep one input's work bounded. Large shapes cost the fuzzer dearly (one
 /// 60 KB origin is compiled some twenty times), so they appear only when a model's `huge`
 /// byte is 255, which libFuzzer's comparison tracing finds. With `huge`, the bounds lie above
-/// the sizes at which issue 10 saw resources run out (a set chain doubling at each of 40
+/// the sizes at which earlier versions ran out of resources (a set chain doubling at each of 40
 /// levels, 400 chained sets, 5,400 for the stack, a 65,526-character origin), so the fuzzer
 /// reaches those shapes and CI proves they are answered with a diagnostic. With
 /// `CORSC_FUZZ_BELOW_KNOWN=1` they stay below them, and the harness skips the output check
@@ -104,8 +104,8 @@ pub mod bounds {
     }
 }
 
-/// Names of policies, sets and profiles: ordinary ones, the collisions and helper names of
-/// issue 10, and keywords of the languages corsc writes.
+/// Names of policies, sets and profiles: ordinary ones, the collisions and helper names
+/// of the generated outputs, and keywords of the languages corsc writes.
 const NAMES: &[&str] = &[
     "api",
     "web",
@@ -1247,7 +1247,7 @@ mod tests {
                 panic!("seed {seed} rendered text that does not parse: {d:?}\n{text}")
             });
             total += 1;
-            // Large shapes include the known resource bugs of issue 10; they are the fuzzers'
+            // Large shapes include the known resource bugs of earlier versions; they are the fuzzers'
             // business, not this test's.
             if inputs.model.huge != u8::MAX && corsc::check::check(&file, None).policies.is_some() {
                 checked += 1;
