@@ -31,11 +31,19 @@ fn run_bounded(args: &[&str]) -> Result<(), String> {
         .arg(format!("ulimit -v {MEMORY_KIB}; exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_corsc"))
         .args(args)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start: {e}"))?;
+    // Diagnostics go to standard output (`check`, `lint`) or standard error (`compile`):
+    // both are read, each on its own thread so neither pipe can fill up and block corsc.
+    let mut stdout = child.stdout.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = stderr.read_to_string(&mut s);
@@ -53,13 +61,13 @@ fn run_bounded(args: &[&str]) -> Result<(), String> {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let err = reader.join().unwrap_or_default();
+    let err = reader.join().unwrap_or_default() + &out_reader.join().unwrap_or_default();
     let lines: Vec<&str> = err.lines().collect();
     let last = lines[lines.len().saturating_sub(3)..].join(" | ");
     match status.code() {
         Some(0) => Ok(()),
         Some(1 | 2) if err.contains("panicked") => Err(format!("panicked: {last}")),
-        Some(1 | 2) if err.trim().is_empty() => Err("failed without a diagnostic".into()),
+        Some(1 | 2) if !err.contains("error") => Err("failed without a diagnostic".into()),
         Some(1 | 2) => Ok(()),
         Some(c) => Err(format!("exit code {c}: {last}")),
         None => Err(format!(
