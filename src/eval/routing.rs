@@ -297,26 +297,9 @@ fn decode_strict(path: &str) -> Option<Vec<u8>> {
 }
 
 /// Percent-decodes the escapes there are (a stray `%` stays), invalid UTF-8 becoming U+FFFD:
-/// Python's `urllib.parse.unquote`.
+/// Python's `urllib.parse.unquote` ([`requote`] protecting nothing).
 fn decode_lossy(path: &str) -> String {
-    let b = path.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            if let (Some(hi), Some(lo)) = (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
-            ) {
-                out.push(hi * 16 + lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    requote(path, &[])
 }
 
 fn has_encoded_slash(path: &str) -> bool {
