@@ -45,6 +45,11 @@ pub enum Limit {
     /// flags), so nested scopes cost output quadratic in their number: at most this many
     /// overlapping (scope, policy) pairs in all. Checked for the whole set by the plan.
     OverlappingScopes(usize),
+    /// Each scope's section repeats the route guard, one rule set per scope of the file
+    /// (except in the `.htaccess` shape, which writes it once), so the output grows with the
+    /// square of the number of scopes: at most this many (section, scope) pairs. Checked by
+    /// the plan.
+    RouteGuardPerSection(usize),
 }
 
 /// Checks one policy against a target's limits; refusals go to `diags`.
@@ -175,7 +180,7 @@ pub fn check(
                 }
             }
             // A property of the whole set, not of one policy: see `plan::overlapping`.
-            Limit::OverlappingScopes(_) => {}
+            Limit::OverlappingScopes(_) | Limit::RouteGuardPerSection(_) => {}
             Limit::OnePolicy => {
                 if set_len > 1 {
                     refuse(

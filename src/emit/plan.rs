@@ -6,7 +6,7 @@
 //! renderer turns the plan into text and never refuses anything; when this step refuses, it
 //! says which feature and which target, with the span of the policy text that needs it.
 
-use super::capability::{Capabilities, Support};
+use super::capability::{Capabilities, Shape, Support};
 use super::codes;
 use super::registry::Target;
 use super::Options;
@@ -524,6 +524,25 @@ pub fn plan<'a>(
                         "give the policies scopes that do not nest (`/a/*` and `/b/*`, not `/*` and `/a/*`), or compile for nginx",
                     );
                 }
+            }
+        }
+    }
+    for limit in target.limits() {
+        if let super::limits::Limit::RouteGuardPerSection(budget) = *limit {
+            let n = locations.len();
+            if options.shape != Shape::Htaccess && n.saturating_mul(n) > budget {
+                let span = policies[locations[0].policy].policy.name.span;
+                p.refuse(
+                    &codes::TARGET_CANNOT_EXPRESS,
+                    format!(
+                        "{} repeats the route guard of all {n} scopes in each scope's section; at most {} scopes fit in one `{}` output",
+                        target.name(),
+                        budget.isqrt(),
+                        options.shape.as_str()
+                    ),
+                    span,
+                    "split the policies over several files, use the `htaccess` shape, or compile for nginx",
+                );
             }
         }
     }

@@ -75,6 +75,7 @@ static CAPS: Capabilities = Capabilities {
 static LIMITS: &[Limit] = &[
     Limit::PortableRegex("PCRE"),
     Limit::OverlappingScopes(100_000),
+    Limit::RouteGuardPerSection(250_000),
 ];
 
 impl Target for Apache {
