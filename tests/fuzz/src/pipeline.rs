@@ -164,6 +164,10 @@ pub fn compile_everything(
     let Ok(file) = corsc::syntax::parse(source) else {
         return;
     };
+    // The listen address is validated once, like `--listen`, before it reaches any emitter.
+    let Ok(listen) = listen.parse::<std::net::SocketAddr>() else {
+        return;
+    };
     let profiles = corsc::check::profile_names(&file);
     let mut runs: Vec<Option<String>> = vec![None];
     runs.extend(profiles.into_iter().map(Some));
@@ -183,10 +187,7 @@ pub fn compile_everything(
         let provenance = Provenance::new(source.name.clone(), source.text.as_bytes(), profile);
         for &target in &targets {
             for &shape in target.capabilities().shapes {
-                let options = Options {
-                    shape,
-                    listen: listen.to_string(),
-                };
+                let options = Options { shape, listen };
                 let first = emit::compile(&set, target, &options, &provenance);
                 if let Ok(out) = &first {
                     assert_no_hidden_breaks(target.id(), out);
