@@ -1,6 +1,12 @@
-//! Facts about the source tree that keep the stages apart: pest is used only in `src/syntax/`,
-//! and no `todo!`, `unimplemented!` or `dbg!` is left in `src/`.
+//! Facts about the source tree that keep the stages apart: no import cycle between the modules
+//! of `src/`, stages that import only downward, pest only in `src/syntax/`, the checker called
+//! from one place, no target file that imports another, and no `todo!`, `unimplemented!` or
+//! `dbg!` left in `src/`.
 
+#[path = "support/imports.rs"]
+mod imports;
+
+use imports::{show, Graph, ModPath};
 use std::path::{Path, PathBuf};
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -30,6 +36,121 @@ fn pest_stays_inside_syntax_and_no_leftovers_remain() {
         for bad in ["todo!(", "unimplemented!(", "dbg!("] {
             if text.contains(bad) {
                 problems.push(format!("{} contains `{bad}`", f.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn graph() -> Graph {
+    Graph::of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+}
+
+fn m(path: &str) -> ModPath {
+    path.split('/').map(String::from).collect()
+}
+
+/// The reader of imports sees what it must, or the cycle test below could not fail: a small
+/// crate where a loop runs through a re-export, an alias, `super::` and an inline path.
+#[test]
+fn the_import_reader_finds_loops_written_every_way() {
+    let dir = std::env::temp_dir().join(format!("corsc-layout-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let write = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("lib.rs", "pub mod a;\npub mod b;\npub mod c;\n");
+    write("a/mod.rs", "pub mod x;\npub use x::Thing;\n");
+    write(
+        "a/x.rs",
+        "use crate::b as other;\npub fn f() { other::g(); }\npub struct Thing;\n",
+    );
+    write("b.rs", "pub fn g() { super::c::h() }\n");
+    // c names a's item through the re-export; it must resolve to a/x, the defining file.
+    write(
+        "c.rs",
+        "// use crate::b;\nuse crate::a::Thing;\npub fn h() { let _ = \"crate::b\"; }\n",
+    );
+    let g = Graph::of(&dir);
+    let has = |from: &str, to: &str| g.edges.get(&m(from)).is_some_and(|s| s.contains(&m(to)));
+    assert!(has("a/x", "b"), "an alias used in an inline path");
+    assert!(has("b", "c"), "super:: inline");
+    assert!(has("c", "a/x"), "a re-export followed to its definition");
+    assert!(!has("c", "a"), "the façade is not the definition");
+    assert!(!has("c", "b"), "comments and strings are not code");
+    let cycles = g.cycles();
+    assert_eq!(cycles, vec![vec![m("a/x"), m("b"), m("c")]]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn src_has_no_import_cycle() {
+    let g = graph();
+    let cycles = g.cycles();
+    let mut report = String::new();
+    for c in &cycles {
+        report.push_str(&format!("cycle of {}:\n", c.len()));
+        for a in c {
+            for b in &g.edges[a] {
+                if c.contains(b) {
+                    report.push_str(&format!("    {} -> {}\n", show(a), show(b)));
+                }
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "{report}");
+}
+
+/// Stages import only downward: each layer may name the layers listed after it, never one
+/// before it. `diagnostics`, `source` and `ir` are the floor every stage stands on.
+#[test]
+fn stages_import_only_downward() {
+    // Outermost first. A module belongs to the first layer whose prefix it has.
+    const LAYERS: &[&[&str]] = &[
+        &["main", "cli"],
+        &["pipeline"],
+        &["emit", "eval"],
+        &["lint"],
+        &["check"],
+        &["syntax"],
+        &["ir", "fetch", "regex"],
+        &["diagnostics"],
+        &["source"],
+    ];
+    let g = graph();
+    let layer = |p: &ModPath| -> Option<usize> {
+        let head = p.first()?;
+        LAYERS.iter().position(|l| l.contains(&head.as_str()))
+    };
+    let mut problems = Vec::new();
+    for (from, tos) in &g.edges {
+        let Some(lf) = layer(from) else { continue };
+        for to in tos {
+            let Some(lt) = layer(to) else { continue };
+            if lt < lf {
+                problems.push(format!(
+                    "{} imports {} (a stage above it)",
+                    show(from),
+                    show(to)
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn no_target_imports_another_target() {
+    let g = graph();
+    let targets = m("emit/targets");
+    let is_target = |p: &ModPath| p.len() == 3 && p.starts_with(&targets);
+    let mut problems = Vec::new();
+    for (from, tos) in &g.edges {
+        if is_target(from) {
+            for to in tos.iter().filter(|t| is_target(t)) {
+                problems.push(format!("{} imports {}", show(from), show(to)));
             }
         }
     }
