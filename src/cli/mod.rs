@@ -8,35 +8,17 @@ mod config_file;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod inputs;
+mod outcome;
 mod output;
 mod request;
+
+pub use outcome::Outcome;
 
 use args::{Cli, ColorWhen, Command};
 use clap::Parser as _;
 use std::ffi::OsString;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
-
-/// The three outcomes a run can have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Nothing to complain about.
-    Clean,
-    /// The policies have errors.
-    Failed,
-    /// The command could not run: usage or I/O.
-    Fatal,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(o: Outcome) -> Self {
-        match o {
-            Outcome::Clean => ExitCode::SUCCESS,
-            Outcome::Failed => ExitCode::from(1),
-            Outcome::Fatal => ExitCode::from(2),
-        }
-    }
-}
 
 /// Runs corsc with these arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {

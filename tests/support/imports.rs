@@ -286,6 +286,11 @@ impl Graph {
                 }
             }
             for abs in all {
+                // A path that names a module and no item in it (`use super::targets;`) is
+                // no dependency by itself; the items reached through it are.
+                if g.files.contains_key(&abs) {
+                    continue;
+                }
                 if let Some(file) = g.resolve(&abs, &aliases) {
                     if &file != m {
                         deps.insert(file);
