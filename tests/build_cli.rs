@@ -2,13 +2,13 @@
 //! manifest, is all or nothing, reports drift as a diff with exit 1, and reads `corsc.yaml`
 //! alongside `corsc lint`'s own `lint:` section.
 
-use assert_cmd::Command;
+mod support;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn corsc(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("corsc").unwrap();
-    c.current_dir(dir).env("NO_COLOR", "1");
+fn corsc(dir: &Path) -> assert_cmd::Command {
+    let mut c = support::cli::corsc();
+    c.current_dir(dir);
     c
 }
 

@@ -9,8 +9,8 @@
 //! Without Chromium the test prints why it skips and passes; with `CORSC_REQUIRE_ENGINES=1` a
 //! missing Chromium is a failure.
 
-#[path = "support/http_server.rs"]
-mod http_server;
+mod support;
+use support::http_server;
 
 use corsc::eval::browser::{self, CHROMIUM};
 use corsc::eval::{BrowserRequest, Response, Verdict};

@@ -1,18 +1,9 @@
 //! The `corsc` binary end to end: exit codes, every I/O error, standard input, formats, color.
 
-use assert_cmd::Command;
+mod support;
 use predicates::prelude::*;
 use std::path::Path;
-
-fn corsc() -> Command {
-    let mut c = Command::cargo_bin("corsc").unwrap();
-    c.env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CORSC_FORMAT")
-        .env_remove("CORSC_COLOR")
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+use support::cli::corsc;
 
 #[test]
 fn check_of_a_clean_policy_exits_zero() {

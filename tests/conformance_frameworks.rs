@@ -8,10 +8,8 @@
 //! Without Node.js or the Python packages these tests say why they skip; with
 //! `CORSC_REQUIRE_ENGINES=1` they fail instead.
 
-#[path = "support/frameworks.rs"]
-mod frameworks;
-#[path = "support/random_policy.rs"]
-mod random_policy;
+mod support;
+use support::{frameworks, random_policy};
 
 use frameworks::{compile, corpus, examples, require, verify_all, Corpus, Runtime, Tally};
 use random_policy::{policy_text, Features};

@@ -9,10 +9,8 @@
 //! `golang-github-rs-cors-dev` installs it). Without them the test says why it skips; with
 //! `CORSC_REQUIRE_ENGINES=1` it fails instead.
 
-#[path = "support/frameworks.rs"]
-mod frameworks;
-#[path = "support/random_policy.rs"]
-mod random_policy;
+mod support;
+use support::{frameworks, random_policy};
 
 use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};

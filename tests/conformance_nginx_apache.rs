@@ -4,12 +4,8 @@
 //! profile and shape, and 200 random policies per engine (fixed seeds), must show zero
 //! mismatches: the same browser verdict for every probe, and never more permission.
 
-#[path = "support/engines.rs"]
-mod engines;
-#[path = "support/frameworks.rs"]
-mod frameworks;
-#[path = "support/random_policy.rs"]
-mod random_policy;
+mod support;
+use support::{engines, frameworks, random_policy};
 
 use corsc::emit::Shape;
 use corsc::eval::browser::CHROMIUM;
@@ -113,7 +109,7 @@ fn verify_one(
         let path =
             std::env::temp_dir().join(format!("corsc-conf-{}-{port}.cors", std::process::id()));
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_corsc"));
+        let mut cmd = support::cli::command();
         cmd.arg("verify")
             .arg(&path)
             .arg("--url")

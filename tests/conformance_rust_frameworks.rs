@@ -9,10 +9,8 @@
 //! always there; without network access to crates.io (and no cached crates) or with a failed
 //! build these tests fail, loudly, with cargo's output.
 
-#[path = "support/frameworks.rs"]
-mod frameworks;
-#[path = "support/random_policy.rs"]
-mod random_policy;
+mod support;
+use support::{frameworks, random_policy};
 
 use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};

@@ -1,16 +1,11 @@
 //! `corsc compile` and `corsc targets` from the outside: exit codes, where text goes, atomic
 //! files, and refusals that write nothing.
 
-use assert_cmd::Command;
+mod support;
 use sha2::{Digest as _, Sha256};
+use support::cli::corsc;
 
 const SPA: &str = "policies/spa-with-cookies.cors";
-
-fn corsc() -> Command {
-    let mut c = Command::cargo_bin("corsc").expect("binary");
-    c.env("NO_COLOR", "1").env_remove("CORSC_FORMAT");
-    c
-}
 
 fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

@@ -5,8 +5,8 @@
 //! comments dropped) equals that of a harmless policy of the same shape, and the engine's own
 //! parser accepts it (`nginx -t`, `apache2 -t`, when installed).
 
-#[path = "support/engines.rs"]
-mod engines;
+mod support;
+use support::engines;
 
 use corsc::emit::Shape;
 use engines::{apache_test, compile_text, find, nginx_test, Engine};

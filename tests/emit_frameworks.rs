@@ -2,8 +2,8 @@
 //! profile a policy defines), plus determinism. A refusal is snapshotted too, as the plan's
 //! messages: reviewing a diff here is reviewing a change of output.
 
-#[path = "support/frameworks.rs"]
-mod frameworks;
+mod support;
+use support::frameworks;
 
 use frameworks::{compile, examples, Refusal};
 

@@ -2,8 +2,8 @@
 //! profile it defines). A policy a target refuses is snapshotted as its `P3xx` diagnostics, so
 //! a refusal that appears or disappears is a reviewed change too.
 
-#[path = "support/frameworks.rs"]
-mod frameworks;
+mod support;
+use support::frameworks;
 
 use frameworks::{compile, examples, Refusal};
 

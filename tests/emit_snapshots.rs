@@ -1,8 +1,8 @@
 //! Snapshots of the generated configuration for every example policy × target × shape (and
 //! each profile a policy defines). Reviewing a diff here is reviewing a change of output.
 
-#[path = "support/engines.rs"]
-mod engines;
+mod support;
+use support::engines;
 
 use engines::{compile, policy_files, profiles, TARGET_SHAPES};
 

@@ -2,8 +2,8 @@
 //! with a wrapper configuration in a temporary directory. Without the engine installed these
 //! tests say why they skip; with `CORSC_REQUIRE_ENGINES=1` a missing engine fails them.
 
-#[path = "support/engines.rs"]
-mod engines;
+mod support;
+use support::engines;
 
 use corsc::emit::Shape;
 use engines::{

@@ -3,10 +3,8 @@
 //! right headers, refused origins get no CORS header (only `Vary: Origin`), actual responses
 //! carry `Access-Control-Allow-Origin` only for allowed origins, and nothing is doubled.
 
-#[path = "support/engines.rs"]
-mod engines;
-#[path = "support/http.rs"]
-mod http;
+mod support;
+use support::{engines, http};
 
 use corsc::emit::Shape;
 use corsc::ir::{HostPattern, OriginKind, PathScope, Policy, PortSpec};

@@ -1,10 +1,9 @@
 //! `corsc simulate` end to end: output snapshots and exit codes.
 
-use assert_cmd::Command;
+mod support;
 
 fn simulate(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("corsc")
-        .expect("binary")
+    let out = support::cli::corsc()
         .arg("simulate")
         .args(args)
         .env("NO_COLOR", "1")

@@ -5,8 +5,8 @@
 //! gixy is looked up as `$CORSC_GIXY`, then on `PATH`; without it the test says why it skips,
 //! and with `CORSC_REQUIRE_ENGINES=1` (set by `.ci/run`, which installs it) it fails instead.
 
-#[path = "support/engines.rs"]
-mod engines;
+mod support;
+use support::engines;
 
 use corsc::emit::Shape;
 use engines::{compile, nginx_setup, policy_files, profiles, Workdir};

@@ -3,8 +3,8 @@
 //! from one place, no target file that imports another, and no `todo!`, `unimplemented!` or
 //! `dbg!` left in `src/`.
 
-#[path = "support/imports.rs"]
-mod imports;
+mod support;
+use support::imports;
 
 use imports::{show, Graph, ModPath};
 use std::path::{Path, PathBuf};
@@ -154,5 +154,42 @@ fn no_target_imports_another_target() {
             }
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The test binaries share one support module: one way to run the binary, one reader of
+/// fixture annotations, and no binary that pulls a support file in by its own path.
+#[test]
+fn tests_share_one_support_module() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut files = Vec::new();
+    for dir in ["", "security"] {
+        for entry in std::fs::read_dir(tests.join(dir)).unwrap() {
+            let p = entry.unwrap().path();
+            if p.extension().is_some_and(|e| e == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let name = f.strip_prefix(&tests).unwrap().display().to_string();
+        let bad: &[(&str, &str)] = &[
+            ("cargo_bin(", "runs the binary itself; use support::cli::corsc()"),
+            (
+                "Command::new(env!(\"CARGO_BIN_EXE_corsc\"))",
+                "runs the binary itself; use support::cli::command()",
+            ),
+            ("#[path = \"support/", "includes a support file by path; use `mod support;`"),
+            ("fn expected(text: &str)", "parses annotations itself; use support::fixtures"),
+        ];
+        for (needle, why) in bad {
+            if text.contains(needle) && name != "layout.rs" {
+                problems.push(format!("tests/{name} {why}"));
+            }
+        }
+    }
+    assert!(files.len() > 20);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

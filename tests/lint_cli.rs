@@ -1,12 +1,10 @@
 //! `corsc lint` end to end: exit codes, formats, `--fix`, configuration files, `rules` and
 //! `explain`.
 
+mod support;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
-
-fn corsc() -> Command {
-    Command::cargo_bin("corsc").unwrap_or_else(|e| panic!("{e}"))
-}
+use support::cli::corsc;
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))

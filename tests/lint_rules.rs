@@ -9,11 +9,12 @@
 //! The same file checks that every rule's documented `## Example` triggers it and its
 //! `## Use instead` does not.
 
+mod support;
 use corsc::diagnostics::{render, Diagnostic};
 use corsc::lint::{registry, Level, LintConfig, Selector};
 use corsc::source::Source;
-use std::collections::BTreeMap;
 use std::path::Path;
+use support::fixtures::{actual, expected};
 
 /// Lints a text with the default configuration plus `code` switched on if it is off by default.
 fn lint(name: &str, text: &str, code: &str) -> (Source, Vec<Diagnostic>) {
@@ -28,46 +29,6 @@ fn lint(name: &str, text: &str, code: &str) -> (Source, Vec<Diagnostic>) {
         Err(d) => d,
     };
     (source, diags)
-}
-
-/// `(line, code)` pairs the annotations ask for, with multiplicity.
-fn expected(text: &str) -> BTreeMap<(usize, String), usize> {
-    let lines: Vec<&str> = text.lines().collect();
-    let is_marker = |l: &str| l.trim_start().starts_with("#~");
-    let mut out = BTreeMap::new();
-    for (i, l) in lines.iter().enumerate() {
-        let Some(rest) = l.trim_start().strip_prefix("#~") else {
-            continue;
-        };
-        let (dir, codes) = rest.split_at(rest.find(' ').unwrap_or(rest.len()));
-        let ups = dir.chars().filter(|&c| c == '^').count();
-        assert!(ups > 0 && ups == dir.len(), "bad annotation `{l}`");
-        let mut seen = 0;
-        let mut j = i;
-        let target = loop {
-            assert!(j > 0, "annotation `{l}` points above the file");
-            j -= 1;
-            if !is_marker(lines[j]) {
-                seen += 1;
-                if seen == ups {
-                    break j + 1;
-                }
-            }
-        };
-        for code in codes.split_whitespace() {
-            *out.entry((target, code.to_string())).or_insert(0) += 1;
-        }
-    }
-    out
-}
-
-fn actual(source: &Source, diags: &[Diagnostic]) -> BTreeMap<(usize, String), usize> {
-    let mut out = BTreeMap::new();
-    for d in diags {
-        let (line, _) = source.line_col(d.primary.span.start);
-        *out.entry((line, d.code.to_string())).or_insert(0) += 1;
-    }
-    out
 }
 
 #[test]

@@ -3,10 +3,8 @@
 //! a real Express app compiled from the same policy, where the browser sees exactly one
 //! `Access-Control-Allow-Origin` — while the same setup without nginx's stripping sees two.
 
-#[path = "support/engines.rs"]
-mod engines;
-#[path = "support/frameworks.rs"]
-mod frameworks;
+mod support;
+use support::{engines, frameworks};
 
 use corsc::emit::ownership::Layer;
 use corsc::emit::{self, Options, Output, Provenance, Shape};
@@ -147,7 +145,7 @@ fn the_cli_refuses_with_p305_exit_1_and_writes_nothing() {
     let policy = dir.path().join("owned.cors");
     std::fs::write(&policy, with_owner("proxy")).expect("write");
     let out_file = dir.path().join("cors.rs");
-    let o = Command::new(env!("CARGO_BIN_EXE_corsc"))
+    let o = support::cli::command()
         .args(["compile", "--target", "axum", "--color", "never"])
         .arg(&policy)
         .arg("-o")

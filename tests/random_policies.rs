@@ -1,8 +1,8 @@
 //! The random policies that conformance suites feed to real servers are themselves valid: every
 //! one parses, checks and lints without errors, and the generator is deterministic.
 
-#[path = "support/random_policy.rs"]
-mod random_policy;
+mod support;
+use support::random_policy;
 
 use corsc::diagnostics::Severity;
 use corsc::lint::LintConfig;

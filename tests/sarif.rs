@@ -1,7 +1,7 @@
 //! `corsc lint --format sarif` validates against the official SARIF 2.1.0 schema and carries
 //! what GitHub code scanning needs.
 
-use assert_cmd::Command;
+mod support;
 use serde_json::Value;
 use std::path::Path;
 
@@ -12,8 +12,7 @@ fn schema() -> Value {
 }
 
 fn sarif(args: &[&str]) -> (Value, i32) {
-    let out = Command::cargo_bin("corsc")
-        .unwrap_or_else(|e| panic!("{e}"))
+    let out = support::cli::corsc()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["lint", "--isolated", "--format", "sarif"])
         .args(args)

@@ -10,12 +10,8 @@
 //!
 //! Read `tests/security/*.rs` as the list: one file per class.
 
-#[path = "support/engines.rs"]
-mod engines;
-#[path = "support/frameworks.rs"]
-mod frameworks;
-#[path = "support/random_policy.rs"]
-mod random_policy;
+mod support;
+use support::{engines, frameworks, random_policy};
 
 #[path = "security/identifiers.rs"]
 mod identifiers;

@@ -1,10 +1,9 @@
 //! `corsc verify` against servers written here: one built on the evaluator itself (zero
 //! mismatches), and deliberately broken ones whose flaws must each be reported.
 
-#[path = "support/http_server.rs"]
-mod http_server;
+mod support;
+use support::http_server;
 
-use assert_cmd::Command;
 use corsc::eval::{respond, WireRequest};
 use http_server::{Answer, Seen, Server};
 
@@ -41,8 +40,7 @@ fn correct_server(policy: &str) -> Server {
 }
 
 fn verify(policy: &str, server: &Server, extra: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("corsc")
-        .expect("binary")
+    let out = support::cli::corsc()
         .args(["verify", policy, "--url", &server.url()])
         .args(extra)
         .env("NO_COLOR", "1")
@@ -237,8 +235,7 @@ fn refused_connection_is_a_clear_error() {
         .local_addr()
         .unwrap()
         .port();
-    let out = Command::cargo_bin("corsc")
-        .unwrap()
+    let out = support::cli::corsc()
         .args(["verify", SPA, "--url", &format!("http://127.0.0.1:{port}")])
         .env("NO_COLOR", "1")
         .timeout(std::time::Duration::from_secs(30))
@@ -253,8 +250,7 @@ fn refused_connection_is_a_clear_error() {
 #[test]
 fn bad_url_is_a_usage_error() {
     for url in ["not a url", "ftp://127.0.0.1/", "127.0.0.1:8080"] {
-        let out = Command::cargo_bin("corsc")
-            .unwrap()
+        let out = support::cli::corsc()
             .args(["verify", SPA, "--url", url])
             .env("NO_COLOR", "1")
             .output()

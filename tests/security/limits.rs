@@ -45,7 +45,7 @@ struct Run {
 
 /// Runs `corsc ARGS FILE` under the memory cap.
 fn corsc_capped(args: &[String], file: &Path) -> Run {
-    let bin = assert_cmd::cargo::cargo_bin("corsc");
+    let bin = env!("CARGO_BIN_EXE_corsc");
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -v {MEMORY_CAP_KIB}; exec \"$0\" \"$@\""))

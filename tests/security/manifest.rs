@@ -3,7 +3,7 @@
 //! and a help line, exit status 2, and nothing written.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const POLICY: &str = "policy api {\n  paths \"/api/*\"\n  origins \"https://app.example\"\n  credentials true\n  profile dev {\n    origins += \"http://localhost:3000\"\n  }\n}\n";
 
@@ -22,7 +22,7 @@ fn project(entry: &str) -> tempfile::TempDir {
 }
 
 fn build(dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_corsc"))
+    crate::support::cli::command()
         .arg("build")
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -97,7 +97,7 @@ fn listen_cannot_add_an_nginx_location() {
 #[test]
 fn listen_flag_and_manifest_share_one_validation() {
     let d = project("policy: policies/api.cors\n    target: nginx\n    output: out.conf");
-    let o = Command::new(env!("CARGO_BIN_EXE_corsc"))
+    let o = crate::support::cli::command()
         .args([
             "compile",
             "policies/api.cors",

@@ -729,7 +729,7 @@ fn simulate_with_a_target_answers_as_that_targets_server_routes() {
     let policy = dir.path().join("nested.cors");
     std::fs::write(&policy, NESTED).expect("write policy");
     let run = |extra: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_corsc"))
+        let o = crate::support::cli::command()
             .arg("simulate")
             .arg(&policy)
             .args([
@@ -769,7 +769,7 @@ fn simulate_with_a_target_answers_as_that_targets_server_routes() {
         (code, &v["policy"]["name"]),
         (Some(0), &serde_json::json!("api"))
     );
-    let o = Command::new(env!("CARGO_BIN_EXE_corsc"))
+    let o = crate::support::cli::command()
         .arg("simulate")
         .arg(&policy)
         .args(["--origin", EVIL, "--target", "iis"])

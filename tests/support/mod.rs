@@ -1,0 +1,19 @@
+//! What the test binaries share. Each binary declares `mod support;` and uses the parts it
+//! needs; the rest is dead code for that binary, hence the `allow`.
+//!
+//! - [`cli`]: the one way to run the `corsc` binary, with an environment that cannot leak in.
+//! - [`fixtures`]: the `#~^ CODE` annotation format of the fixture files.
+//! - [`engines`], [`frameworks`]: real servers (nginx, Apache, framework apps) run on 127.0.0.1.
+//! - [`http`], [`http_server`]: a minimal HTTP client and a static server for browser tests.
+//! - [`random_policy`]: random but valid policies for property tests.
+//! - [`imports`]: the module graph of `src/`, for the layout tests.
+#![allow(dead_code)]
+
+pub mod cli;
+pub mod engines;
+pub mod fixtures;
+pub mod frameworks;
+pub mod http;
+pub mod http_server;
+pub mod imports;
+pub mod random_policy;
