@@ -49,7 +49,7 @@ fn corsc_capped(args: &[String], file: &Path) -> Run {
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -v {MEMORY_CAP_KIB}; exec \"$0\" \"$@\""))
-        .arg(&bin)
+        .arg(bin)
         .args(args)
         .arg("--color")
         .arg("never")
