@@ -354,7 +354,11 @@ async function one(c) {{
     );
 
     let profile = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(&chromium)
+    let mut cmd = Command::new(&chromium);
+    // Chromium forks a zygote, a GPU and a network process, and crash handlers; in their own
+    // group they are stopped with it and none outlives the test.
+    support::procs::own_group(&mut cmd);
+    let mut child = cmd
         .args([
             "--headless",
             "--no-sandbox",
@@ -380,13 +384,19 @@ async function one(c) {{
             break;
         }
         if Instant::now() > deadline {
-            let _ = child.kill();
+            support::procs::stop_group(&mut child, "TERM", Duration::from_secs(5));
             panic!("Chromium did not finish within 90 s");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let out = child.wait_with_output().expect("output");
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut dom = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut dom).expect("Chromium's output");
+    let left = support::procs::stop_group(&mut child, "TERM", Duration::from_secs(5));
+    assert!(
+        left.is_empty(),
+        "Chromium processes {left:?} outlived the browser"
+    );
     assert!(dom.contains("DONE"), "the page did not finish:\n{dom}");
 
     let results: HashMap<usize, (bool, String)> = dom

@@ -450,3 +450,37 @@ fn engines_express_mirroring_private_network_patterns_and_nested_scopes() {
         }
     }
 }
+
+/// Each engine leads its own process group and stopping it leaves no process behind: Apache's
+/// workers (run as another user, so a kill of the parent alone orphans them) are in the group
+/// while it runs, and the group is empty after the drop. (The test nginx runs without a master
+/// process, so its group is the one process.)
+#[test]
+fn engines_stop_with_every_worker() {
+    let policy = std::path::Path::new("policies/spa-with-cookies.cors");
+    for (engine, target) in [(Engine::Nginx, "nginx"), (Engine::Apache, "apache")] {
+        let Some(bin) = require(engine, "engines stop with every worker") else {
+            continue;
+        };
+        let port = free_port();
+        let out = compile(
+            policy,
+            None,
+            target,
+            Shape::Include,
+            &format!("127.0.0.1:{port}"),
+        )
+        .expect("compiles");
+        let srv = start(engine, &bin, &out, port, &[]).expect("starts");
+        let pgid = srv.pid();
+        let members = support::procs::members(pgid);
+        let least = if engine == Engine::Apache { 2 } else { 1 };
+        assert!(
+            members.len() >= least,
+            "{target}: expected workers in group {pgid}, found {members:?}"
+        );
+        drop(srv);
+        let left = support::procs::members(pgid);
+        assert!(left.is_empty(), "{target}: {left:?} outlived the stop");
+    }
+}

@@ -176,13 +176,22 @@ fn tests_share_one_support_module() {
         let text = std::fs::read_to_string(f).unwrap();
         let name = f.strip_prefix(&tests).unwrap().display().to_string();
         let bad: &[(&str, &str)] = &[
-            ("cargo_bin(", "runs the binary itself; use support::cli::corsc()"),
+            (
+                "cargo_bin(",
+                "runs the binary itself; use support::cli::corsc()",
+            ),
             (
                 "Command::new(env!(\"CARGO_BIN_EXE_corsc\"))",
                 "runs the binary itself; use support::cli::command()",
             ),
-            ("#[path = \"support/", "includes a support file by path; use `mod support;`"),
-            ("fn expected(text: &str)", "parses annotations itself; use support::fixtures"),
+            (
+                "#[path = \"support/",
+                "includes a support file by path; use `mod support;`",
+            ),
+            (
+                "fn expected(text: &str)",
+                "parses annotations itself; use support::fixtures",
+            ),
         ];
         for (needle, why) in bad {
             if text.contains(needle) && name != "layout.rs" {

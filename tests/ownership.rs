@@ -9,8 +9,7 @@ use support::{engines, frameworks};
 use corsc::emit::ownership::Layer;
 use corsc::emit::{self, Options, Output, Provenance, Shape};
 use corsc::ir::PolicySet;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const POLICY: &str = r#"policy api {
     paths            "/api/*"
@@ -160,24 +159,15 @@ fn the_cli_refuses_with_p305_exit_1_and_writes_nothing() {
     assert!(o.stdout.is_empty());
 }
 
-/// nginx started by [`nginx_in_front`]; killed and reaped when dropped.
-struct Front {
-    child: std::process::Child,
-    work: engines::Workdir,
-    addr: String,
-}
-
-impl Drop for Front {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Starts nginx (foreground) with the include shape of `out` and a `corsc-upstream.conf`
 /// proxying to `upstream`; `hide` false removes nginx's `proxy_hide_header` lines, to show what
 /// the rule prevents.
-fn nginx_in_front(bin: &std::path::Path, out: &Output, upstream: u16, hide: bool) -> Front {
+fn nginx_in_front(
+    bin: &std::path::Path,
+    out: &Output,
+    upstream: u16,
+    hide: bool,
+) -> engines::Running {
     let mut out = out.clone();
     if !hide {
         for p in &mut out.parts {
@@ -196,33 +186,8 @@ fn nginx_in_front(bin: &std::path::Path, out: &Output, upstream: u16, hide: bool
         &format!("proxy_pass http://127.0.0.1:{upstream};\n"),
     );
     let conf = engines::nginx_setup(&work, &out, port, true);
-    let child = Command::new(bin)
-        .arg("-p")
-        .arg(work.path())
-        .arg("-e")
-        .arg(work.path().join("error.log"))
-        .arg("-c")
-        .arg(conf)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nginx starts");
-    let running = Front {
-        child,
-        work,
-        addr: format!("127.0.0.1:{port}"),
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(&running.addr).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "nginx did not answer: {}",
-            running.work.error_log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    running
+    engines::launch(engines::Engine::Nginx, bin, work, &conf, port)
+        .unwrap_or_else(|e| panic!("nginx in front: {e}"))
 }
 
 fn acao_lines(report: &corsc::eval::live::Report) -> usize {

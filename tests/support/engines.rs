@@ -1,8 +1,9 @@
 //! Real nginx and Apache httpd, driven by tests: find the binary (or skip, or fail under
 //! `CORSC_REQUIRE_ENGINES=1`), check a generated configuration with the engine's own `-t`, and
 //! start it in the foreground on 127.0.0.1 with a wrapper configuration that keeps every path
-//! (pid, logs, temp files, mutexes) in a temporary directory. A [`Running`] server is killed
-//! when dropped, and every wait is bounded.
+//! (pid, logs, temp files, mutexes) in a temporary directory. A [`Running`] server leads its
+//! own process group and is stopped with its graceful signal when dropped ([`super::procs`]),
+//! and every wait is bounded.
 //!
 //! Reusable by any test that needs a live engine (e.g. `corsc verify` against it).
 
@@ -297,6 +298,7 @@ pub fn apache_test(bin: &Path, out: &Output) -> Result<String, String> {
 /// A running engine; killed and reaped when dropped.
 pub struct Running {
     child: Child,
+    engine: Engine,
     /// The work directory (kept alive as long as the server).
     pub work: Workdir,
     /// `127.0.0.1:PORT`.
@@ -304,6 +306,11 @@ pub struct Running {
 }
 
 impl Running {
+    /// The engine's pid, which is also its process group.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
@@ -311,9 +318,14 @@ impl Running {
 }
 
 impl Drop for Running {
+    /// nginx stops gracefully on SIGQUIT, Apache on SIGTERM (its parent then stops its
+    /// workers); the whole group goes, and a worker left behind fails the test.
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let graceful = match self.engine {
+            Engine::Nginx => "QUIT",
+            Engine::Apache => "TERM",
+        };
+        super::procs::stop_on_drop(&mut self.child, graceful, self.engine.binary());
     }
 }
 
@@ -369,7 +381,7 @@ pub fn launch(
             cmd.arg("-f").arg(conf).arg("-DFOREGROUND");
         }
     }
-    let child = cmd
+    let child = super::procs::own_group(&mut cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -377,6 +389,7 @@ pub fn launch(
         .map_err(|e| format!("cannot start {}: {e}", engine.binary()))?;
     let mut running = Running {
         child,
+        engine,
         work,
         addr: format!("127.0.0.1:{port}"),
     };

@@ -362,15 +362,16 @@ pub struct App {
 }
 
 impl Drop for App {
+    /// SIGTERM to the app's whole group (a runtime may fork helpers), then SIGKILL; a process
+    /// left behind fails the test.
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        super::procs::stop_on_drop(&mut self.child, "TERM", "conformance app");
     }
 }
 
 /// Starts `program args…` and waits (at most `limit`) for its `{"ports":[…]}` line.
 pub fn start(mut cmd: Command, expected: usize, limit: Duration) -> Result<App, String> {
-    let mut child = cmd
+    let mut child = super::procs::own_group(&mut cmd)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
