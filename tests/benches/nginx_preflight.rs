@@ -6,8 +6,9 @@
 //! otherwise). The preflight comes from the last origin of the list, the worst case for a
 //! regex chain. Settings: one nginx worker, `wrk -t1 -c32 -d8s`, best of three runs.
 
-#[path = "../support/engines.rs"]
-mod engines;
+#[path = "../support/mod.rs"]
+mod support;
+use support::engines;
 
 use corsc::emit::Shape;
 use std::process::{Command, Stdio};
