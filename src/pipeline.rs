@@ -186,9 +186,9 @@ pub enum Refusal {
     },
 }
 
-/// Compiles a parsed file for a target, as `corsc compile` does: the base policies or one
-/// profile, linted with the default levels across every run (so an `@allow` used only by a
-/// profile is not reported unused), then planned and rendered.
+/// Compiles a parsed file for a target, as `corsc compile` does: one profile, or the base
+/// policies (analyzed together with every profile, so an `@allow` used only by a profile is
+/// not reported unused), linted with the default levels, then planned and rendered.
 ///
 /// # Errors
 /// A [`Refusal`] saying which stage stopped and with what.
