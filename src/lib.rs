@@ -22,8 +22,8 @@
 //! );
 //! let file = corsc::syntax::parse(&src).expect("well-formed");
 //! // The file type-checks: a trailing slash is a lint finding, not a type error.
-//! assert!(corsc::check::check(&file, None).diagnostics.is_empty());
-//! let findings = corsc::lint::lint_file(&file, &LintConfig::default(), None);
+//! assert!(corsc::pipeline::check(&file, None).diagnostics.is_empty());
+//! let findings = corsc::pipeline::lint_file(&file, &LintConfig::default(), None);
 //! assert_eq!(findings[0].name, "origin-has-path");
 //! ```
 
@@ -34,5 +34,6 @@ pub mod emit;
 pub mod eval;
 pub mod ir;
 pub mod lint;
+pub mod pipeline;
 pub mod source;
 pub mod syntax;

@@ -202,3 +202,40 @@ fn tests_share_one_support_module() {
     assert!(files.len() > 20);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A file's code without `//` comments and without its `#[cfg(test)]` tail: tests may check a
+/// policy directly.
+fn code_outside_tests(text: &str) -> String {
+    let text = text.find("#[cfg(test)]").map_or(text, |i| &text[..i]);
+    text.lines()
+        .map(|l| l.find("//").map_or(l, |i| &l[..i]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The checker runs from one place: the pipeline checks the base policies and each profile
+/// once and hands the IR on, so no command or stage checks a file again by itself.
+#[test]
+fn only_the_pipeline_calls_the_checker() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let pipeline = src.join("pipeline.rs");
+    let mut callers = Vec::new();
+    for f in &files {
+        if f.starts_with(src.join("check")) {
+            continue;
+        }
+        let code = code_outside_tests(&std::fs::read_to_string(f).unwrap());
+        let calls = code.match_indices("check::check").any(|(i, m)| {
+            !code[i + m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        });
+        if calls {
+            callers.push(f.strip_prefix(&src).unwrap().display().to_string());
+        }
+    }
+    assert!(
+        callers == ["pipeline.rs"] && pipeline.is_file(),
+        "`check::check` is called from {callers:?}; only src/pipeline.rs may call it"
+    );
+}

@@ -23,7 +23,7 @@ fn lint(path: &Path) -> (Source, Vec<Diagnostic>) {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let source = Source::new(path.display().to_string(), text);
     let diags = match corsc::syntax::parse(&source) {
-        Ok(f) => corsc::lint::lint_file(&f, &LintConfig::default(), None),
+        Ok(f) => corsc::pipeline::lint_file(&f, &LintConfig::default(), None),
         Err(d) => d,
     };
     (source, diags)

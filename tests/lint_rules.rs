@@ -25,7 +25,7 @@ fn lint(name: &str, text: &str, code: &str) -> (Source, Vec<Diagnostic>) {
         cfg.push(Selector::Rule(rule.meta().code), Level::Warning);
     }
     let diags = match corsc::syntax::parse(&source) {
-        Ok(file) => corsc::lint::lint_file(&file, &cfg, None),
+        Ok(file) => corsc::pipeline::lint_file(&file, &cfg, None),
         Err(d) => d,
     };
     (source, diags)

@@ -29,7 +29,7 @@ fn run(text: &str) {
                 let checked = corsc::check::check(&file, p.as_deref());
                 spans_in_bounds(text, &checked.diagnostics);
             }
-            let diags = corsc::lint::lint_file(&file, &LintConfig::default(), None);
+            let diags = corsc::pipeline::lint_file(&file, &LintConfig::default(), None);
             spans_in_bounds(text, &diags);
             // Rendering must not fail either.
             let _ = corsc::diagnostics::render::human(&source, &diags, false);

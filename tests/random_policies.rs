@@ -16,7 +16,7 @@ fn generated_policies_lint_without_errors() {
         let src = Source::new(format!("seed-{seed}.cors"), text.as_str());
         let file = corsc::syntax::parse(&src)
             .unwrap_or_else(|d| panic!("{}", corsc::diagnostics::render::human(&src, &d, false)));
-        let diags = corsc::lint::lint_file(&file, &LintConfig::default(), None);
+        let diags = corsc::pipeline::lint_file(&file, &LintConfig::default(), None);
         let errors: Vec<_> = diags
             .iter()
             .filter(|d| d.severity == Severity::Error)

@@ -37,6 +37,17 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Checked {
+    /// Whether the file is past corsc's limits. Such a file is refused whatever the profile,
+    /// so there is no point checking it for another one.
+    #[must_use]
+    pub fn over_limits(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.code == codes::LIMIT_EXCEEDED.code)
+    }
+}
+
 /// Every profile name defined anywhere in a file, sorted.
 #[must_use]
 pub fn profile_names(file: &ast::File) -> Vec<String> {

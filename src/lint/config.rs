@@ -1,7 +1,6 @@
 //! Rule selection: `--deny`, `--warn`, `--allow` by rule name, code, category or `all`.
 
-use super::registry;
-use super::rule::{Category, Level, RuleMeta};
+use super::meta::{Category, Level, RuleMeta};
 
 /// What a selector names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,11 +16,12 @@ pub enum Selector {
 }
 
 impl Selector {
-    /// Parses a selector, or says what it could have been.
+    /// Parses a selector among the rules `known` (the registry's, passed in so the
+    /// configuration does not depend on the list of rules), or says what it could have been.
     ///
     /// # Errors
     /// Returns a message naming the closest rule when the selector is unknown.
-    pub fn parse(s: &str) -> Result<Selector, String> {
+    pub fn parse_among(s: &str, known: &[&'static RuleMeta]) -> Result<Selector, String> {
         if s == "all" {
             return Ok(Selector::All);
         }
@@ -31,10 +31,10 @@ impl Selector {
         if let Some(c) = Category::ALL.iter().find(|c| c.as_str() == s) {
             return Ok(Selector::Category(*c));
         }
-        if let Some(r) = registry::find(s) {
-            return Ok(Selector::Rule(r.meta().code));
+        if let Some(m) = known.iter().find(|m| m.is_named(s)) {
+            return Ok(Selector::Rule(m.code));
         }
-        let names = registry::RULES.iter().map(|r| r.meta().name);
+        let names = known.iter().map(|m| m.name);
         let hint = crate::check::closest_name(s, names)
             .map(|n| format!("; did you mean `{n}`?"))
             .unwrap_or_default();

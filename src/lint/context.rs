@@ -1,7 +1,11 @@
 //! The context a rule reports into: applies configured levels and in-file suppressions.
+//!
+//! Rules depend on the context, never the reverse, and the context knows rules only by their
+//! metadata: the list of every rule comes in as data, so a rule that needs it (an `@allow`
+//! naming no rule) does not import the registry.
 
 use super::config::LintConfig;
-use super::rule::RuleMeta;
+use super::meta::{Level, RuleMeta};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::Suppression;
 use crate::source::Span;
@@ -11,19 +15,32 @@ use crate::source::Span;
 pub struct LintContext<'a> {
     config: &'a LintConfig,
     suppressions: &'a [Suppression],
+    known: &'a [&'static RuleMeta],
     /// Per suppression: whether it silenced something.
     pub(crate) used: Vec<bool>,
     pub(crate) findings: Vec<Diagnostic>,
 }
 
 impl<'a> LintContext<'a> {
-    pub(crate) fn new(config: &'a LintConfig, suppressions: &'a [Suppression]) -> Self {
+    /// A context for one set's `suppressions`; `known` is every rule there is.
+    pub(crate) fn new(
+        config: &'a LintConfig,
+        suppressions: &'a [Suppression],
+        known: &'a [&'static RuleMeta],
+    ) -> Self {
         Self {
             config,
             suppressions,
+            known,
             used: vec![false; suppressions.len()],
             findings: Vec::new(),
         }
+    }
+
+    /// Every rule there is.
+    #[must_use]
+    pub fn known_rules(&self) -> &'a [&'static RuleMeta] {
+        self.known
     }
 
     /// Starts a finding of `rule` at its default severity.
@@ -41,15 +58,12 @@ impl<'a> LintContext<'a> {
                 Some(s) => d.severity = s,
                 None => return,
             },
-            None if meta.default_level == super::rule::Level::Allow => return,
+            None if meta.default_level == Level::Allow => return,
             None => {}
         }
         for (i, s) in self.suppressions.iter().enumerate() {
             let covers = s.scope.start <= d.primary.span.start && d.primary.span.end <= s.scope.end;
-            let names = s
-                .rules
-                .iter()
-                .any(|r| r.node == meta.name || r.node.eq_ignore_ascii_case(meta.code));
+            let names = s.rules.iter().any(|r| meta.is_named(&r.node));
             if covers && names {
                 self.used[i] = true;
                 return;

@@ -1,111 +1,109 @@
 //! Lint: rules over the IR → diagnostics.
 //!
-//! A file is checked once for its base policies and once per profile it defines, and every rule
-//! runs on each. Findings that appear only in some profiles say so. Suppressions (`@allow`)
-//! count as used if they silenced something in any run; the rest are reported.
+//! [`lint`] runs every rule over one resolved policy set. A file is resolved once for its base
+//! policies and once per profile it defines; [`merge`] puts the reports of those runs together:
+//! each finding once, marked with the profiles it appears in when the base policies do not have
+//! it. Suppressions (`@allow`) count as used if they silenced something in any run; the rest are
+//! reported. Lint never sees the syntax tree and never calls the checker: `crate::pipeline`
+//! does that and hands it the IR.
 
 pub mod config;
 pub mod context;
 pub mod docs;
+pub(crate) mod entries;
+pub(crate) mod hosts;
+pub mod meta;
 pub(crate) mod regex_check;
 pub mod registry;
+pub mod report;
 pub mod rule;
 mod rules;
 
 pub use config::{LintConfig, Selector};
-pub use rule::{Category, Level, Rule, RuleMeta};
+pub use meta::{Category, Level, RuleMeta};
+pub use report::{Finding, LintReport, Merged};
+pub use rule::Rule;
 
-use crate::check;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::Diagnostic;
+use crate::ir::{PolicySet, Suppression};
 use crate::source::Span;
-use crate::syntax::ast;
 use context::LintContext;
 use std::collections::BTreeMap;
 
-/// A finding's identity across profile runs: code, primary span and message.
+/// A finding's identity across runs: code, primary span and message.
 type FindingKey = (&'static str, Span, String);
 
-/// Checks and lints a parsed file across its base policies and every profile, or for one
-/// profile only when `only` names it.
+/// Runs every rule over one resolved policy set.
 #[must_use]
-pub fn lint_file(file: &ast::File, config: &LintConfig, only: Option<&str>) -> Vec<Diagnostic> {
-    let profiles = check::profile_names(file);
-    let runs: Vec<Option<&str>> = match only {
-        Some(p) => vec![Some(p)],
-        None => std::iter::once(None)
-            .chain(profiles.iter().map(|p| Some(p.as_str())))
-            .collect(),
-    };
-    let mut out: Vec<Diagnostic> = Vec::new();
-    // (code, span, message) → (diagnostic, the runs it appeared in)
-    let mut findings: BTreeMap<FindingKey, (Diagnostic, Vec<Option<&str>>)> = BTreeMap::new();
-    let mut used: Vec<bool> = Vec::new();
-    let mut last_set = None;
-    for run in &runs {
-        let checked = check::check(file, *run);
-        // A file past corsc's limits is refused whatever the profile; checking it again for
-        // each profile would multiply the work the limit is there to bound.
-        let over_limit = checked
-            .diagnostics
-            .iter()
-            .any(|d| d.code == crate::diagnostics::codes::LIMIT_EXCEEDED.code);
-        out.extend(checked.diagnostics);
-        if over_limit {
-            break;
-        }
-        let Some(set) = checked.policies else {
-            continue;
-        };
-        let mut cx = LintContext::new(config, &set.suppressions);
-        for rule in registry::RULES {
-            rule.check(&set, &mut cx);
-        }
-        if used.len() < cx.used.len() {
-            used.resize(cx.used.len(), false);
-        }
-        for (u, c) in used.iter_mut().zip(&cx.used) {
+pub fn lint(set: &PolicySet, config: &LintConfig) -> LintReport {
+    let known = registry::metas();
+    let mut cx = LintContext::new(config, &set.suppressions, &known);
+    for rule in registry::RULES {
+        rule.check(set, &mut cx);
+    }
+    LintReport {
+        profile: set.profile.clone(),
+        findings: cx.findings,
+        used: cx.used,
+    }
+}
+
+/// Merges the reports of one file's runs, in the order they ran. `suppressions` are the file's
+/// `@allow`s (the same in every run that gave a set; none when no run did).
+///
+/// A finding is kept once, as the first run reported it. When the base policies are among the
+/// runs, a finding they do not have records the profiles it was seen in. A suppression that
+/// silenced nothing in any run is reported, unless it names a rule that does not exist, which
+/// is reported instead.
+#[must_use]
+pub fn merge<'a>(
+    reports: impl IntoIterator<Item = &'a LintReport>,
+    suppressions: &[Suppression],
+    config: &LintConfig,
+) -> Merged {
+    let mut base_linted = false;
+    let mut seen: BTreeMap<FindingKey, (&Diagnostic, Vec<Option<&str>>)> = BTreeMap::new();
+    let mut used = vec![false; suppressions.len()];
+    for r in reports {
+        base_linted |= r.profile.is_none();
+        for (u, c) in used.iter_mut().zip(&r.used) {
             *u |= *c;
         }
-        for d in cx.findings {
+        for d in &r.findings {
             let key = (d.code, d.primary.span, d.message.clone());
-            findings
-                .entry(key)
+            seen.entry(key)
                 .or_insert_with(|| (d, Vec::new()))
                 .1
-                .push(*run);
+                .push(r.profile.as_deref());
         }
-        last_set = Some(set);
     }
-    for (_, (mut d, seen_in)) in findings {
-        if only.is_none() && !seen_in.contains(&None) {
-            let names: Vec<String> = seen_in.iter().flatten().map(|p| format!("`{p}`")).collect();
-            d.notes.insert(
-                0,
-                format!(
-                    "only with profile{} {}",
-                    if names.len() > 1 { "s" } else { "" },
-                    names.join(", ")
-                ),
-            );
-        }
-        out.push(d);
-    }
-    if let Some(set) = last_set {
-        let mut cx = LintContext::new(config, &[]);
-        for (i, s) in set.suppressions.iter().enumerate() {
-            let mut known = true;
-            for r in &s.rules {
-                if registry::find(&r.node).is_none() {
-                    rules::unknown_suppressed_rule::report(r, &mut cx);
-                    known = false;
-                }
-            }
-            if known && !used.get(i).copied().unwrap_or(false) {
-                rules::unused_suppression::report(s, &mut cx);
+    let findings = seen
+        .into_values()
+        .map(|(d, seen_in)| Finding {
+            diagnostic: d.clone(),
+            only_in: if base_linted && !seen_in.contains(&None) {
+                seen_in.into_iter().flatten().map(str::to_string).collect()
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    let known = registry::metas();
+    let mut cx = LintContext::new(config, &[], &known);
+    for (s, used) in suppressions.iter().zip(used) {
+        let mut all_known = true;
+        for r in &s.rules {
+            if registry::find(&r.node).is_none() {
+                rules::unknown_suppressed_rule::report(r, &mut cx);
+                all_known = false;
             }
         }
-        out.extend(cx.findings);
+        if all_known && !used {
+            rules::unused_suppression::report(s, &mut cx);
+        }
     }
-    diagnostics::sort(&mut out);
-    out
+    Merged {
+        findings,
+        suppressions: cx.findings,
+    }
 }

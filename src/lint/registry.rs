@@ -1,5 +1,11 @@
 //! The one list of rules. Order is by code; output order never depends on it.
+//!
+//! This is the only file that names every rule: a new rule is one file under `rules/` and one
+//! line here. Whatever needs the whole list (selectors, the names an `@allow` may use, the
+//! listings) gets it from here, as data.
 
+use super::config::Selector;
+use super::meta::RuleMeta;
 use super::rule::Rule;
 use super::rules;
 
@@ -45,10 +51,24 @@ pub static RULES: &[&dyn Rule] = &[
 /// Finds a rule by code (any case) or name.
 #[must_use]
 pub fn find(key: &str) -> Option<&'static dyn Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.meta().name == key || r.meta().code.eq_ignore_ascii_case(key))
+    RULES.iter().copied().find(|r| r.meta().is_named(key))
+}
+
+/// The metadata of every rule, in registry order.
+#[must_use]
+pub fn metas() -> Vec<&'static RuleMeta> {
+    RULES.iter().map(|r| r.meta()).collect()
+}
+
+impl Selector {
+    /// Parses a selector among the registered rules, or says what it could have been. It
+    /// lives beside the list it reads so that the configuration does not import the registry.
+    ///
+    /// # Errors
+    /// Returns a message naming the closest rule when the selector is unknown.
+    pub fn parse(s: &str) -> Result<Selector, String> {
+        Selector::parse_among(s, &metas())
+    }
 }
 
 #[cfg(test)]

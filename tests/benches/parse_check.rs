@@ -51,7 +51,7 @@ fn bench(c: &mut Criterion) {
         let src = Source::new("t.cors", typical.as_str());
         b.iter(|| {
             let file = corsc::syntax::parse(&src).unwrap();
-            corsc::lint::lint_file(&file, &LintConfig::default(), None)
+            corsc::pipeline::lint_file(&file, &LintConfig::default(), None)
         });
     });
     g.sample_size(20);
@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
         let src = Source::new("g.cors", text.as_str());
         b.iter(|| {
             let file = corsc::syntax::parse(&src).unwrap();
-            corsc::lint::lint_file(&file, &LintConfig::default(), None)
+            corsc::pipeline::lint_file(&file, &LintConfig::default(), None)
         });
     });
     g.finish();

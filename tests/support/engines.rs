@@ -13,6 +13,7 @@
 )]
 
 use corsc::emit::{self, Options, Output, Provenance, Shape};
+use corsc::pipeline::{self, LintErrors, Refusal};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -87,7 +88,8 @@ pub fn compile(
     )
 }
 
-/// Compiles policy text; check errors and plan refusals come back as diagnostics.
+/// Compiles policy text through the library's pipeline, lint errors allowed; check errors and
+/// plan refusals come back as diagnostics.
 pub fn compile_text(
     name: &str,
     text: &str,
@@ -98,9 +100,7 @@ pub fn compile_text(
     listen: &str,
 ) -> Result<Output, Vec<corsc::diagnostics::Diagnostic>> {
     let src = corsc::source::Source::new(name, text.to_string());
-    let file = corsc::syntax::parse(&src)?;
-    let checked = corsc::check::check(&file, profile);
-    let set = checked.policies.ok_or(checked.diagnostics)?;
+    let file = pipeline::parse(&src)?;
     let target = emit::find(target).expect("registered target");
     let prov = Provenance::new(name, bytes, profile.map(str::to_string));
     let options = Options {
@@ -109,7 +109,10 @@ pub fn compile_text(
             .parse()
             .expect("a test listens on an IP address and port"),
     };
-    emit::compile(&set, target, &options, &prov)
+    match pipeline::compile(&file, profile, target, &options, &prov, LintErrors::Allow) {
+        Ok(c) => Ok(c.output),
+        Err(Refusal::Invalid(d) | Refusal::Lint(d) | Refusal::Target { plan: d, .. }) => Err(d),
+    }
 }
 
 /// A free port on 127.0.0.1 (the kernel picks it; a race with another process is possible but

@@ -15,6 +15,7 @@
 
 use corsc::emit::{self, Options, Output, Provenance, Shape};
 use corsc::ir::PolicySet;
+use corsc::pipeline::{self, LintErrors};
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -120,32 +121,37 @@ pub enum Refusal {
 /// Parses and checks a policy text for a profile.
 pub fn check_set(name: &str, text: &str, profile: Option<&str>) -> Result<PolicySet, Refusal> {
     let src = corsc::source::Source::new(name, text.to_string());
-    let file = corsc::syntax::parse(&src).map_err(Refusal::Check)?;
-    let checked = corsc::check::check(&file, profile);
+    let file = pipeline::parse(&src).map_err(Refusal::Check)?;
+    let checked = pipeline::check(&file, profile);
     checked.policies.ok_or(Refusal::Check(checked.diagnostics))
 }
 
-/// Checks and compiles policy text for a target.
+/// Checks and compiles policy text for a target through the library's pipeline, lint errors
+/// allowed.
 pub fn compile(
     name: &str,
     text: &str,
     profile: Option<&str>,
     target: &str,
 ) -> Result<Compiled, Refusal> {
-    let set = check_set(name, text, profile)?;
+    let src = corsc::source::Source::new(name, text.to_string());
+    let file = pipeline::parse(&src).map_err(Refusal::Check)?;
     let t = emit::find(target).expect("registered target");
     let prov = Provenance::new(name, text.as_bytes(), profile.map(str::to_string));
     let options = Options {
         shape: Shape::Include,
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
     };
-    let output = emit::compile(&set, t, &options, &prov).map_err(Refusal::Plan)?;
-    Ok(Compiled {
-        name: name.to_string(),
-        text: text.to_string(),
-        set,
-        output,
-    })
+    match pipeline::compile(&file, profile, t, &options, &prov, LintErrors::Allow) {
+        Ok(c) => Ok(Compiled {
+            name: name.to_string(),
+            text: text.to_string(),
+            set: c.policies,
+            output: c.output,
+        }),
+        Err(pipeline::Refusal::Invalid(d) | pipeline::Refusal::Lint(d)) => Err(Refusal::Check(d)),
+        Err(pipeline::Refusal::Target { plan, .. }) => Err(Refusal::Plan(plan)),
+    }
 }
 
 /// Every example policy (and each profile it defines) as `(name, text, profile)`.

@@ -14,10 +14,10 @@ use super::super::args::BuildArgs;
 use super::super::inputs::InputError;
 use super::super::request::{self, shown, Invalid};
 use super::super::{output, Outcome};
-use super::compile::{destinations, write_output};
+use super::destinations::{destinations, write_output};
 use crate::diagnostics::{render, Diagnostic, Severity};
 use crate::emit::{self, Options, Output, Provenance, Shape, Target};
-use crate::lint::{self, LintConfig};
+use crate::pipeline::{self, LintErrors, Refusal};
 use crate::source::Source;
 use serde::Deserialize;
 use std::io::Write as _;
@@ -305,31 +305,35 @@ fn compile_entry(v: &Valid<'_>) -> Result<Output, Failure> {
     // directory corsc runs in.
     let name = e.policy.display().to_string();
     let source = Source::new(name.clone(), text);
-    let file =
-        crate::syntax::parse(&source).map_err(|d| Failure::Diagnostics(source.clone(), d))?;
+    let file = pipeline::parse(&source).map_err(|d| Failure::Diagnostics(source.clone(), d))?;
     let profile = e.profile.as_deref();
     if let Some(p) = profile {
         request::profile(p, &crate::check::profile_names(&file))
             .map_err(|x| Failure::Entry("profile", x))?;
-    }
-    let checked = crate::check::check(&file, profile);
-    let set = checked
-        .policies
-        .ok_or_else(|| Failure::Diagnostics(source.clone(), checked.diagnostics))?;
-    let mut findings = lint::lint_file(&file, &LintConfig::default(), profile);
-    if profile.is_none() {
-        findings.retain(|d| !d.notes.iter().any(|n| n.starts_with("only with profile")));
-    }
-    if findings.iter().any(|d| d.severity == Severity::Error) {
-        findings.retain(|d| d.severity == Severity::Error);
-        return Err(Failure::Diagnostics(source, findings));
     }
     let options = Options {
         shape: v.shape,
         listen: v.listen,
     };
     let prov = Provenance::new(name, &bytes, e.profile.clone());
-    emit::compile(&set, v.target, &options, &prov).map_err(|d| Failure::Diagnostics(source, d))
+    match pipeline::compile(
+        &file,
+        profile,
+        v.target,
+        &options,
+        &prov,
+        LintErrors::Refuse,
+    ) {
+        Ok(c) => Ok(c.output),
+        Err(Refusal::Invalid(d) | Refusal::Target { plan: d, .. }) => {
+            Err(Failure::Diagnostics(source, d))
+        }
+        // Only the errors among the findings: they are what stopped the build.
+        Err(Refusal::Lint(mut findings)) => {
+            findings.retain(|d| d.severity == Severity::Error);
+            Err(Failure::Diagnostics(source, findings))
+        }
+    }
 }
 
 /// An entry in one line, its values escaped (they come from the manifest).

@@ -2,8 +2,8 @@
 
 use super::super::args::InputArgs;
 use super::super::{output, Outcome};
-use crate::check;
 use crate::diagnostics::Severity;
+use crate::pipeline;
 
 pub(crate) fn run(args: &InputArgs, color: bool) -> Outcome {
     let Some(parsed) = super::load(args, color) else {
@@ -12,7 +12,7 @@ pub(crate) fn run(args: &InputArgs, color: bool) -> Outcome {
     let mut files = Vec::new();
     for (source, ast) in parsed {
         let diags = match ast {
-            Ok(file) => check::check(&file, args.profile.as_deref()).diagnostics,
+            Ok(file) => pipeline::check(&file, args.profile.as_deref()).diagnostics,
             Err(d) => d,
         };
         files.push((source, diags));

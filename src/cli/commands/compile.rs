@@ -1,4 +1,5 @@
-//! `corsc compile`: check, lint, plan against a target, render, write atomically.
+//! `corsc compile`: the pipeline (check, lint, plan against a target, render), then write
+//! atomically.
 //!
 //! Diagnostics go to standard error, so standard output carries only the configuration. The
 //! output file is written only when everything succeeded, and then atomically.
@@ -7,14 +8,13 @@ use super::super::args::{CompileArgs, Format, InputArgs};
 use super::super::inputs::InputError;
 use super::super::request;
 use super::super::{output, Outcome};
-use crate::check;
+use super::destinations::write_output;
 use crate::diagnostics::render::{self, JsonReport};
-use crate::diagnostics::{Counts, Diagnostic, Severity};
-use crate::emit::{self, write, Options, Output, Provenance};
-use crate::lint::{self, LintConfig};
+use crate::diagnostics::{Counts, Diagnostic};
+use crate::emit::{Options, Provenance};
+use crate::pipeline::{self, LintErrors, Refusal};
 use crate::source::Source;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
 
 fn fatal(message: String, help: Option<String>, color: bool) -> Outcome {
     output::fatal(&[InputError { message, help }], color);
@@ -92,38 +92,45 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
             }
         }
     };
-    let profile = args.profile.as_deref();
-    let checked = check::check(&file, profile);
-    let Some(set) = checked.policies else {
-        report(&source, &checked.diagnostics, args.format, color);
-        return Outcome::Failed;
-    };
-    // Lint what is compiled: one profile, or the base policies (findings that appear only
-    // under some profile do not block the base).
-    let mut findings = lint::lint_file(&file, &LintConfig::default(), profile);
-    if profile.is_none() {
-        findings.retain(|d| !d.notes.iter().any(|n| n.starts_with("only with profile")));
-    }
-    let lint_errors = findings.iter().any(|d| d.severity == Severity::Error);
-    if lint_errors && !args.allow_lint_errors {
-        report(&source, &findings, args.format, color);
-        output::fatal(
-            &[InputError {
-                message: "nothing was written: the linter reports errors".into(),
-                help: Some("fix them, or pass `--allow-lint-errors` to compile anyway".into()),
-            }],
-            color,
-        );
-        return Outcome::Failed;
-    }
     let provenance = Provenance::new(source.name.clone(), &bytes, args.profile.clone());
     let options = Options { shape, listen };
-    let out = match emit::compile(&set, target, &options, &provenance) {
-        Ok(o) => o,
-        Err(mut d) => {
-            d.extend(findings);
-            crate::diagnostics::sort(&mut d);
+    // The linter's errors stop the compilation unless allowed. What is linted is what is
+    // compiled: one profile, or the base policies (findings that appear only under some
+    // profile do not block the base).
+    let lint_errors = if args.allow_lint_errors {
+        LintErrors::Allow
+    } else {
+        LintErrors::Refuse
+    };
+    let compiled = pipeline::compile(
+        &file,
+        args.profile.as_deref(),
+        target,
+        &options,
+        &provenance,
+        lint_errors,
+    );
+    let (out, findings) = match compiled {
+        Ok(c) => (c.output, c.findings),
+        Err(Refusal::Invalid(d)) => {
             report(&source, &d, args.format, color);
+            return Outcome::Failed;
+        }
+        Err(Refusal::Lint(findings)) => {
+            report(&source, &findings, args.format, color);
+            output::fatal(
+                &[InputError {
+                    message: "nothing was written: the linter reports errors".into(),
+                    help: Some("fix them, or pass `--allow-lint-errors` to compile anyway".into()),
+                }],
+                color,
+            );
+            return Outcome::Failed;
+        }
+        Err(Refusal::Target { mut plan, findings }) => {
+            plan.extend(findings);
+            crate::diagnostics::sort(&mut plan);
+            report(&source, &plan, args.format, color);
             return Outcome::Failed;
         }
     };
@@ -142,58 +149,4 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
             Err(e) => fatal(e.message, e.help, color),
         },
     }
-}
-
-/// Where each part of an output goes: one part to the file named (or into the directory
-/// named), several parts into a directory. Shared by `compile -o` and `build`.
-pub(crate) fn destinations(
-    path: &Path,
-    out: &Output,
-) -> Result<Vec<(PathBuf, String)>, InputError> {
-    if let [one] = out.parts.as_slice() {
-        let dest = if path.is_dir() {
-            path.join(one.file_name)
-        } else {
-            path.to_path_buf()
-        };
-        return Ok(vec![(dest, one.text.clone())]);
-    }
-    if path.exists() && !path.is_dir() {
-        return Err(InputError {
-            message: format!(
-                "`{}` is a file, but this output has {} parts",
-                path.display(),
-                out.parts.len()
-            ),
-            help: Some(format!(
-                "name a directory; it receives {}",
-                out.parts
-                    .iter()
-                    .map(|p| p.file_name)
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            )),
-        });
-    }
-    Ok(out
-        .parts
-        .iter()
-        .map(|p| (path.join(p.file_name), p.text.clone()))
-        .collect())
-}
-
-/// Writes the parts where [`destinations`] puts them, creating a missing directory for a
-/// several-part output; every file is replaced atomically.
-pub(crate) fn write_output(path: &Path, out: &Output) -> Result<Vec<PathBuf>, InputError> {
-    let io = |p: &Path, e: std::io::Error| InputError {
-        message: format!("could not write `{}`: {e}", p.display()),
-        help: Some("check that the directory exists and is writable".into()),
-    };
-    let owned = destinations(path, out)?;
-    if out.parts.len() > 1 && !path.exists() {
-        std::fs::create_dir(path).map_err(|e| io(path, e))?;
-    }
-    let files: Vec<(PathBuf, &str)> = owned.iter().map(|(p, t)| (p.clone(), t.as_str())).collect();
-    write::atomic_write_all(&files).map_err(|e| io(&files[0].0, e))?;
-    Ok(files.into_iter().map(|(p, _)| p).collect())
 }

@@ -8,6 +8,7 @@
 
 use crate::diagnostics::{Diagnostic, Edit};
 use crate::lint::{registry, LintConfig};
+use crate::pipeline;
 use crate::source::Source;
 use std::io::Write as _;
 use std::path::Path;
@@ -73,8 +74,8 @@ pub(crate) fn lint_text(
     cfg: &LintConfig,
     profile: Option<&str>,
 ) -> Vec<Diagnostic> {
-    match crate::syntax::parse(source) {
-        Ok(file) => crate::lint::lint_file(&file, cfg, profile),
+    match pipeline::parse(source) {
+        Ok(file) => pipeline::lint_file(&file, cfg, profile),
         Err(d) => d,
     }
 }

@@ -106,7 +106,7 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
         };
         let cfg = config(&file_cfg, &cli);
         let mut diags = match &ast {
-            Ok(file) => crate::lint::lint_file(file, &cfg, profile),
+            Ok(file) => crate::pipeline::lint_file(file, &cfg, profile),
             Err(d) => d.clone(),
         };
         let mut source = source;

@@ -3,9 +3,11 @@
 pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod compile;
+mod destinations;
 pub(crate) mod explain;
 pub(crate) mod fix;
 pub(crate) mod lint;
+mod policy_input;
 pub(crate) mod rules;
 pub(crate) mod simulate;
 pub(crate) mod targets;

@@ -3,105 +3,16 @@
 //! Exit status: 0 when the browser lets script read the response, 1 when it blocks the request,
 //! 2 on usage or I/O errors (a policy with errors included: nothing can be simulated then).
 
-use super::super::args::{Browser, ReportFormat, SimulateArgs};
-use super::super::inputs::{self, InputError};
+use super::super::args::{ReportFormat, SimulateArgs};
+use super::super::inputs::InputError;
 use super::super::{output, Outcome};
-use crate::diagnostics::{render, Severity};
+use super::policy_input::{load_policy, model};
 use crate::eval::browser::{self, BlockedReason, BrowserModel, Exchange, Step, Verdict};
 use crate::eval::server::{OriginDecision, Response};
 use crate::eval::{reason_phrase, respond_routed, BrowserRequest, Routed, Routing, WireRequest};
 use crate::ir::{OriginKind, PathScope, Policy, PolicySet};
 use crate::source::{Source, Span};
 use serde::Serialize;
-use std::io::Write as _;
-use std::path::PathBuf;
-
-/// Reads one policy file, checks it and resolves the profile. Prints what went wrong and
-/// returns `None` when it cannot be used.
-pub(crate) fn load_policy(
-    path: &PathBuf,
-    stdin_name: &str,
-    profile: Option<&str>,
-    color: bool,
-) -> Option<(Source, PolicySet)> {
-    let mut sources = match inputs::read_all(std::slice::from_ref(path), stdin_name) {
-        Ok(s) => s,
-        Err(e) => {
-            output::fatal(&e, color);
-            return None;
-        }
-    };
-    if sources.len() != 1 {
-        output::fatal(
-            &[InputError {
-                message: format!(
-                    "`{}` holds {} policy files; name one file",
-                    path.display(),
-                    sources.len()
-                ),
-                help: Some("pass a single `.cors` file".into()),
-            }],
-            color,
-        );
-        return None;
-    }
-    let source = sources.remove(0);
-    let file = match crate::syntax::parse(&source) {
-        Ok(f) => f,
-        Err(d) => {
-            eprint_diagnostics(&source, &d, color);
-            return None;
-        }
-    };
-    if let Some(p) = profile {
-        let known = crate::check::profile_names(&file);
-        if !known.iter().any(|k| k == p) {
-            let help = if known.is_empty() {
-                "this file defines no profiles".to_string()
-            } else {
-                format!("the profiles defined are {}", known.join(", "))
-            };
-            output::fatal(
-                &[InputError {
-                    message: format!("no policy defines the profile `{p}`"),
-                    help: Some(help),
-                }],
-                color,
-            );
-            return None;
-        }
-    }
-    let checked = crate::check::check(&file, profile);
-    match checked.policies {
-        Some(set) => Some((source, set)),
-        None => {
-            let errors: Vec<_> = checked
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect();
-            eprint_diagnostics(&source, &errors, color);
-            None
-        }
-    }
-}
-
-fn eprint_diagnostics(source: &Source, d: &[crate::diagnostics::Diagnostic], color: bool) {
-    let mut s = render::human(source, d, color);
-    s.push_str(&format!(
-        "error: `{}` has errors; fix them first (`corsc check {}`)\n",
-        source.name, source.name
-    ));
-    let _ = std::io::stderr().write_all(s.as_bytes());
-}
-
-pub(crate) fn model(b: Browser) -> &'static BrowserModel {
-    match b {
-        Browser::Chromium => &browser::CHROMIUM,
-        Browser::Firefox => &browser::FIREFOX,
-        Browser::Spec => &browser::SPEC,
-    }
-}
 
 fn usage(message: String, help: &str, color: bool) -> Outcome {
     output::fatal(

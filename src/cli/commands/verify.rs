@@ -6,7 +6,7 @@
 use super::super::args::{ReportFormat, VerifyArgs};
 use super::super::inputs::InputError;
 use super::super::{output, Outcome};
-use super::simulate::{load_policy, model};
+use super::policy_input::{load_policy, model};
 use crate::eval::browser::Verdict;
 use crate::eval::live::{self, LiveError, Report};
 use crate::eval::probe::ProbeOptions;

@@ -1,6 +1,7 @@
-use super::{entry_uses, host_of, is_dev_host, is_dev_name, scheme_of, via_note};
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::entries::{entry_uses, host_of, scheme_of, via_note};
+use crate::lint::hosts::is_dev_host;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct DevOriginInProduction;
@@ -59,6 +60,18 @@ Non-web schemes such as `capacitor://localhost` are never reported.
 - RFC 1918, private address space: https://www.rfc-editor.org/rfc/rfc1918
 "#,
 };
+
+/// Whether the text of a policy or profile name says it is for development. A name counts when
+/// one of its `-`/`_`-separated words is `dev`, `development`, `local`, `test`, `testing`, `e2e`
+/// or `ci`; `staging` and `preview` do not: they are reachable by other people.
+fn is_dev_name(name: &str) -> bool {
+    name.to_ascii_lowercase().split(['-', '_']).any(|w| {
+        matches!(
+            w,
+            "dev" | "development" | "local" | "test" | "testing" | "e2e" | "ci"
+        )
+    })
+}
 
 impl Rule for DevOriginInProduction {
     fn meta(&self) -> &'static RuleMeta {

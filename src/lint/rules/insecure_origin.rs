@@ -1,7 +1,8 @@
-use super::{entry_uses, host_of, is_loopback_host, scheme_of, via_note};
 use crate::diagnostics::Severity;
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::entries::{entry_uses, host_of, scheme_of, via_note};
+use crate::lint::hosts::is_loopback_host;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct InsecureOrigin;

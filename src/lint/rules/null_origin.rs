@@ -1,7 +1,7 @@
-use super::{entry_uses, via_note};
 use crate::diagnostics::Severity;
 use crate::ir::{OriginKind, PolicySet};
 use crate::lint::context::LintContext;
+use crate::lint::entries::{entry_uses, via_note};
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct NullOrigin;

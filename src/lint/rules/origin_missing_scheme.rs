@@ -1,6 +1,6 @@
-use super::{replace_with_strings, unique_entries, via_note};
 use crate::ir::{OriginDefect, OriginKind, PolicySet};
 use crate::lint::context::LintContext;
+use crate::lint::entries::{replace_with_strings, unique_entries, via_note};
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct OriginMissingScheme;

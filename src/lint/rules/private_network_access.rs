@@ -3,7 +3,8 @@ use crate::ir::{OriginKind, PolicySet};
 use crate::lint::context::LintContext;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
-use super::{host_of, is_loopback_host, scheme_of};
+use crate::lint::entries::{host_of, scheme_of};
+use crate::lint::hosts::is_loopback_host;
 
 pub(crate) struct PrivateNetworkAccess;
 

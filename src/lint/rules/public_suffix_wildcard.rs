@@ -1,7 +1,8 @@
-use super::{entry_uses, via_note};
 use crate::diagnostics::Severity;
 use crate::ir::{HostPattern, OriginKind, PolicySet};
 use crate::lint::context::LintContext;
+use crate::lint::entries::{entry_uses, via_note};
+use crate::lint::hosts::is_public_suffix;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct PublicSuffixWildcard;
@@ -44,11 +45,6 @@ policy api {
 - jub0bs/fcors, invalid policies ("host is a public suffix"): https://github.com/jub0bs/fcors/blob/main/fcors_invalid_policies_test.go
 "#,
 };
-
-/// Whether a host is itself a listed public suffix (ICANN or private section).
-pub(crate) fn is_public_suffix(host: &str) -> bool {
-    psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == host.as_bytes())
-}
 
 impl Rule for PublicSuffixWildcard {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,7 +1,7 @@
-use super::{entry_uses, via_note};
 use crate::diagnostics::Severity;
 use crate::ir::{OriginKind, PolicySet};
 use crate::lint::context::LintContext;
+use crate::lint::entries::{entry_uses, via_note};
 use crate::lint::regex_check;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -52,11 +52,6 @@ For a public API without credentials, write `origins *`.
 - CodeQL, `js/cors-misconfiguration-for-credentials`: https://codeql.github.com/codeql-query-help/javascript/js-cors-misconfiguration-for-credentials/
 "#,
 };
-
-/// Whether a regex entry is reported by this rule, so the narrower regex rules skip it.
-pub(crate) fn covers(src: &str) -> bool {
-    regex_check::matches_any_origin(src).is_some()
-}
 
 impl Rule for RegexMatchesAnyOrigin {
     fn meta(&self) -> &'static RuleMeta {

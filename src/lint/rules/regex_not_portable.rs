@@ -1,6 +1,6 @@
-use super::{unique_entries, via_note};
 use crate::ir::{OriginKind, PolicySet};
 use crate::lint::context::LintContext;
+use crate::lint::entries::{unique_entries, via_note};
 use crate::lint::regex_check;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 

@@ -1,7 +1,7 @@
-use super::public_suffix_wildcard::is_public_suffix;
-use super::{entry_uses, via_note};
 use crate::ir::{HostPattern, OriginKind, PolicySet};
 use crate::lint::context::LintContext;
+use crate::lint::entries::{entry_uses, via_note};
+use crate::lint::hosts::is_public_suffix;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct SubdomainWildcardWithCredentials;

@@ -51,7 +51,7 @@ impl Rule for UnknownSuppressedRule {
 
 /// Reports a name in `@allow` that is no rule.
 pub(crate) fn report(name: &Spanned<String>, cx: &mut LintContext<'_>) {
-    let names = crate::lint::registry::RULES.iter().map(|r| r.meta().name);
+    let names = cx.known_rules().iter().map(|m| m.name);
     let help = match crate::check::closest_name(&name.node, names) {
         Some(n) => format!("did you mean `{n}`?"),
         None => "`corsc rules` lists every rule".to_string(),

@@ -8,6 +8,7 @@ use corsc::eval::request::BrowserRequest;
 use corsc::eval::{browser, server};
 use corsc::ir::PolicySet;
 use corsc::lint::LintConfig;
+use corsc::pipeline;
 use corsc::source::Source;
 
 /// Renders diagnostics in every format the CLI offers: spans must stay inside the text and on
@@ -40,7 +41,7 @@ pub fn render_all(source: &Source, diags: &[Diagnostic]) {
 /// `corsc check` and `corsc lint` on one text, for the base policies and every profile, plus
 /// `lint --fix`. Returns the parsed file's profile names, or `None` if it did not parse.
 pub fn check_and_lint(source: &Source) -> Option<Vec<String>> {
-    let file = match corsc::syntax::parse(source) {
+    let file = match pipeline::parse(source) {
         Ok(f) => f,
         Err(d) => {
             assert!(!d.is_empty(), "a parse failure without a diagnostic");
@@ -49,33 +50,28 @@ pub fn check_and_lint(source: &Source) -> Option<Vec<String>> {
         }
     };
     let profiles = corsc::check::profile_names(&file);
-    let mut runs: Vec<Option<&str>> = vec![None];
-    runs.extend(profiles.iter().map(|p| Some(p.as_str())));
-    for profile in &runs {
-        let checked = corsc::check::check(&file, *profile);
-        let has_errors = checked
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error);
+    let analysis = pipeline::analyze(&file, &LintConfig::default(), None);
+    for run in &analysis.runs {
+        let has_errors = run.diagnostics.iter().any(|d| d.severity == Severity::Error);
         assert_eq!(
-            checked.policies.is_some(),
+            run.policies.is_some(),
             !has_errors,
             "the IR must exist exactly when the checker reports no error"
         );
-        render_all(source, &checked.diagnostics);
+        render_all(source, &run.diagnostics);
     }
-    let lint = corsc::lint::lint_file(&file, &LintConfig::default(), None);
+    let lint = analysis.diagnostics();
     render_all(source, &lint);
-    let checks_before = corsc::check::check(&file, None).policies.is_some();
+    let checks_before = analysis.compiled().policies.is_some();
     if let Some((text, after)) = corsc::cli::fuzzing::lint_fix(source, &lint, None) {
         // A fix rewrites the user's file: the result must still parse and, if the original
         // type-checked, still type-check.
         let fixed_source = Source::new(source.name.clone(), text.as_str());
-        let file2 = corsc::syntax::parse(&fixed_source).unwrap_or_else(|d| {
+        let file2 = pipeline::parse(&fixed_source).unwrap_or_else(|d| {
             panic!("lint --fix produced text that does not parse: {d:?}\n{text}")
         });
         if checks_before {
-            let c = corsc::check::check(&file2, None);
+            let c = pipeline::check(&file2, None);
             assert!(
                 c.policies.is_some(),
                 "lint --fix turned a file that type-checks into one that does not: {:?}\n{text}",
@@ -161,16 +157,15 @@ pub fn compile_everything(
     breadth: Breadth,
     requests: &[BrowserRequest],
 ) {
-    let Ok(file) = corsc::syntax::parse(source) else {
+    let Ok(file) = pipeline::parse(source) else {
         return;
     };
     // The listen address is validated once, like `--listen`, before it reaches any emitter.
     let Ok(listen) = listen.parse::<std::net::SocketAddr>() else {
         return;
     };
-    let profiles = corsc::check::profile_names(&file);
-    let mut runs: Vec<Option<String>> = vec![None];
-    runs.extend(profiles.into_iter().map(Some));
+    let analysis = pipeline::analyze(&file, &LintConfig::default(), None);
+    let mut runs: Vec<&pipeline::Run> = analysis.runs.iter().collect();
     let (targets, twice): (Vec<&dyn emit::Target>, bool) = match breadth {
         Breadth::All => (emit::TARGETS.to_vec(), true),
         Breadth::One(i) => {
@@ -178,17 +173,17 @@ pub fn compile_everything(
             (vec![emit::TARGETS[i % emit::TARGETS.len()]], false)
         }
     };
-    for profile in runs {
-        let checked = corsc::check::check(&file, profile.as_deref());
-        let Some(set) = checked.policies else {
+    for run in runs {
+        let Some(set) = &run.policies else {
             continue;
         };
-        evaluate(&set, requests);
+        let profile = run.profile.clone();
+        evaluate(set, requests);
         let provenance = Provenance::new(source.name.clone(), source.text.as_bytes(), profile);
         for &target in &targets {
             for &shape in target.capabilities().shapes {
                 let options = Options { shape, listen };
-                let first = emit::compile(&set, target, &options, &provenance);
+                let first = pipeline::render(set, target, &options, &provenance);
                 if let Ok(out) = &first {
                     assert_no_hidden_breaks(target.id(), out);
                 }
@@ -201,7 +196,7 @@ pub fn compile_everything(
                     }
                     continue;
                 }
-                let second = emit::compile(&set, target, &options, &provenance);
+                let second = pipeline::render(set, target, &options, &provenance);
                 match (&first, &second) {
                     (Ok(a), Ok(b)) => {
                         assert!(
