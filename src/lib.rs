@@ -33,6 +33,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod eval;
 pub mod ir;
+pub mod limits;
 pub mod lint;
 pub mod source;
 pub mod syntax;
