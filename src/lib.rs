@@ -32,6 +32,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod eval;
+pub mod fetch;
 pub mod ir;
 pub mod limits;
 pub mod lint;
