@@ -36,5 +36,6 @@ pub mod fetch;
 pub mod ir;
 pub mod limits;
 pub mod lint;
+pub mod regex;
 pub mod source;
 pub mod syntax;

@@ -19,33 +19,6 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Attribute, BodyItem, Directive, Item, Value, ValueKind};
 
-/// The size of a regex with its repetitions expanded (see [`MAX_REGEX_WEIGHT`]).
-#[must_use]
-pub fn regex_weight(hir: &regex_syntax::hir::Hir) -> u64 {
-    use regex_syntax::hir::{Class, HirKind};
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => 1,
-        HirKind::Literal(l) => l.0.len() as u64,
-        HirKind::Class(Class::Unicode(c)) => {
-            let small = c.ranges().len() <= 8 && c.ranges().iter().all(|r| r.end().is_ascii());
-            if small {
-                1
-            } else {
-                100
-            }
-        }
-        HirKind::Class(Class::Bytes(_)) => 1,
-        HirKind::Repetition(r) => {
-            let count = r.max.unwrap_or(r.min.saturating_add(1)).max(1);
-            regex_weight(&r.sub).saturating_mul(u64::from(count))
-        }
-        HirKind::Capture(c) => regex_weight(&c.sub),
-        HirKind::Concat(v) | HirKind::Alternation(v) => {
-            v.iter().map(regex_weight).fold(0u64, u64::saturating_add)
-        }
-    }
-}
-
 /// How many syntax nodes a file has (items, directives, values, profiles), for [`MAX_WORK`].
 #[must_use]
 pub fn syntax_nodes(file: &ast::File) -> usize {
