@@ -116,6 +116,42 @@ fn findings_validate_and_carry_github_fields() {
     );
 }
 
+/// The compile errors are listed like every other code, whether or not one was found, so a
+/// `corsc compile --format sarif` result points at a described rule.
+#[test]
+fn the_rule_list_has_the_compile_codes() {
+    let (v, _) = sarif(&["policies/public-read-api.cors"]);
+    let rules = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for (code, name) in [
+        ("P301", "target-cannot-express"),
+        ("P302", "unwritable-value"),
+        ("P303", "cors-owned-by-app"),
+        ("P304", "scope-collision"),
+        ("P305", "cors-owned-by-proxy"),
+    ] {
+        let r = rules
+            .iter()
+            .find(|r| r["id"] == code)
+            .unwrap_or_else(|| panic!("no {code} in the rule list"));
+        assert_eq!(r["name"], name);
+        assert_eq!(r["defaultConfiguration"]["level"], "error");
+        assert!(
+            r["fullDescription"]["text"]
+                .as_str()
+                .is_some_and(|t| t.len() > 40),
+            "{r}"
+        );
+    }
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "each code once: {ids:?}");
+}
+
 #[test]
 fn clean_input_validates_with_no_results() {
     let (v, code) = sarif(&["policies/public-read-api.cors"]);

@@ -10,69 +10,14 @@
 //! reads one token into a 4 KiB buffer); those are capability data and the plan checks them
 //! with a `P3xx` (see `emit::capability::Syntax`).
 
+pub use crate::limits::{
+    MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_REGEX_WEIGHT, MAX_SET_DEPTH, MAX_VALUE_BYTES,
+    MAX_WORK,
+};
+
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Attribute, BodyItem, Directive, Item, Value, ValueKind};
-
-/// The largest policy file, in bytes. 100,000 origins take about 4 MiB.
-pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
-
-/// The longest single value (an origin, a regex, a path, a header name or method, a reason),
-/// in bytes. A URL of more than 8 KiB is refused by most servers already; a DNS name has at
-/// most 253 characters.
-pub const MAX_VALUE_BYTES: usize = 8 * 1024;
-
-/// The longest name of a policy, profile or origin set, in bytes. Names become identifiers in
-/// generated code and configuration.
-pub const MAX_NAME_BYTES: usize = 128;
-
-/// The largest regex, counted with its repetitions expanded (`(a{100}){100}` is 10,000) and a
-/// Unicode class (`\\w`, `.`, `\\p{L}`) as 100: past it, some engine refuses to compile it
-/// (PCRE2's 64 K code units, Rust's 10 MB program, which the evaluator uses too) while another
-/// accepts it, and the evaluator and the server would disagree.
-pub const MAX_REGEX_WEIGHT: u64 = 10_000;
-
-/// How deeply origin sets may include other sets (a set of origins only is one level).
-pub const MAX_SET_DEPTH: usize = 64;
-
-/// The most origin entries (and set references followed) the policies of one file may resolve
-/// to, every policy and profile counted: a set used by ten policies counts ten times. Large
-/// enough for a 100,000-origin allowlist shared by ten policies; small enough that a file that
-/// doubles a set at every level is refused in milliseconds and a few hundred megabytes.
-pub const MAX_ENTRIES: usize = 2_000_000;
-
-/// The size of a regex with its repetitions expanded (see [`MAX_REGEX_WEIGHT`]).
-#[must_use]
-pub fn regex_weight(hir: &regex_syntax::hir::Hir) -> u64 {
-    use regex_syntax::hir::{Class, HirKind};
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => 1,
-        HirKind::Literal(l) => l.0.len() as u64,
-        HirKind::Class(Class::Unicode(c)) => {
-            let small = c.ranges().len() <= 8 && c.ranges().iter().all(|r| r.end().is_ascii());
-            if small {
-                1
-            } else {
-                100
-            }
-        }
-        HirKind::Class(Class::Bytes(_)) => 1,
-        HirKind::Repetition(r) => {
-            let count = r.max.unwrap_or(r.min.saturating_add(1)).max(1);
-            regex_weight(&r.sub).saturating_mul(u64::from(count))
-        }
-        HirKind::Capture(c) => regex_weight(&c.sub),
-        HirKind::Concat(v) | HirKind::Alternation(v) => {
-            v.iter().map(regex_weight).fold(0u64, u64::saturating_add)
-        }
-    }
-}
-
-/// The most work the checks of one file may take over all its runs: `lint` and `check` check
-/// the base policies and then each profile, so a file of a million entries and a thousand
-/// empty `profile x { }` blocks (fifteen bytes each) would be checked a thousand times. Work
-/// is counted as (resolved entries + syntax nodes) × (1 + profiles).
-pub const MAX_WORK: usize = 16_000_000;
 
 /// How many syntax nodes a file has (items, directives, values, profiles), for [`MAX_WORK`].
 #[must_use]
@@ -194,16 +139,5 @@ fn too_long(what: &str, len: usize, max: usize, span: Span) -> Diagnostic {
         span,
         "too long",
         "no origin, path, header name or regex needs this much; shorten it (a regex can be split into several `regex` entries)",
-    )
-}
-
-/// The diagnostic for a file larger than [`MAX_FILE_BYTES`], at its first byte.
-#[must_use]
-pub fn file_too_large(len: usize) -> Diagnostic {
-    exceeded(
-        format!("the file is {len} bytes long; corsc reads policy files of at most {MAX_FILE_BYTES} bytes"),
-        Span::new(0, 0),
-        "the file starts here",
-        "split the policies over several files",
     )
 }

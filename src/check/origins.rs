@@ -302,12 +302,12 @@ fn type_values<'a>(
                 out.push(Member::Entry(entry("null", v.span, OriginKind::Null)));
             }
             ValueKind::String(s) => out.push(Member::Entry(entry(s, v.span, origin_classify(s)))),
-            ValueKind::Regex(r) => match regex_syntax::Parser::new().parse(r) {
-                Ok(hir) if limits::regex_weight(&hir) > limits::MAX_REGEX_WEIGHT => {
+            ValueKind::Regex(r) => match crate::regex::hir(r) {
+                Ok(hir) if crate::regex::weight(&hir) > limits::MAX_REGEX_WEIGHT => {
                     diags.push(limits::exceeded(
                         format!(
                             "this regex is {} units long with its repetitions expanded; corsc accepts at most {}",
-                            limits::regex_weight(&hir),
+                            crate::regex::weight(&hir),
                             limits::MAX_REGEX_WEIGHT
                         ),
                         v.span,
@@ -318,7 +318,7 @@ fn type_values<'a>(
                 Ok(_) => out.push(Member::Entry(entry(r, v.span, OriginKind::Regex(r.clone())))),
                 Err(e) => diags.push(
                     Diagnostic::error(&codes::INVALID_REGEX, "this regex does not parse", v.span)
-                        .with_label(first_line(&e.to_string()))
+                        .with_label(first_line(&e))
                         .with_help(
                             "regex origins use the common subset of PCRE, RE2 and JavaScript syntax",
                         ),

@@ -64,7 +64,10 @@ pub(crate) fn report(files: &[(Source, Vec<Diagnostic>)], format: Format, color:
             }
             out(&s);
         }
-        Format::Sarif => out(&crate::diagnostics::sarif::render(files)),
+        Format::Sarif => out(&crate::diagnostics::sarif::render(
+            &crate::lint::docs::catalogue(),
+            files,
+        )),
         Format::Github => {
             let mut s = String::new();
             for (src, d) in files {

@@ -1,8 +1,10 @@
-//! The fixed codes of syntax and check errors.
+//! The fixed codes: the errors of syntax and check (`E…`), which no configuration can turn
+//! off because the file does not mean anything until they are fixed, and the errors of
+//! compilation (`P3xx`), where a target cannot express what the policy says.
 //!
-//! Lint rules carry their own codes in the lint registry; these are the errors that no
-//! configuration can turn off, because the file does not mean anything until they are fixed.
-//! Codes are never reused: a retired code stays here.
+//! Lint rules carry their own codes with their metadata; the [`super::catalogue`] puts every
+//! code together for `corsc rules`, `corsc explain` and SARIF. Codes are never reused: a
+//! retired code stays here.
 
 /// A fixed diagnostic code with its stable name and a one-line summary.
 #[derive(Debug)]
@@ -16,17 +18,18 @@ pub struct Code {
 }
 
 macro_rules! codes {
-    ($($ident:ident = $code:literal, $name:literal, $summary:literal;)*) => {
+    ($all:ident: $($ident:ident = $code:literal, $name:literal, $summary:literal;)*) => {
         $(
             #[doc = $summary]
             pub const $ident: Code = Code { code: $code, name: $name, summary: $summary };
         )*
-        /// Every fixed code, sorted by code.
-        pub const ALL: &[Code] = &[$($ident),*];
+        /// Every code of this kind, sorted by code.
+        pub const $all: &[Code] = &[$($ident),*];
     };
 }
 
 codes! {
+    ALL:
     INTERNAL = "E000", "internal-error", "corsc reached a state it should not; please report it";
     SYNTAX = "E001", "syntax-error", "the text is not shaped like a `.cors` file";
     UNTERMINATED_STRING = "E002", "unterminated-string", "a string has no closing quote on its line";
@@ -53,27 +56,40 @@ codes! {
     LIMIT_EXCEEDED = "E119", "limit-exceeded", "a value, name, file or set nesting larger than corsc accepts";
 }
 
-/// Looks a fixed code up by code or name.
+// The errors of `corsc compile` and `corsc build`: corsc never writes a configuration that
+// grants more, or less, than the policy says.
+codes! {
+    TARGET:
+    TARGET_CANNOT_EXPRESS = "P301", "target-cannot-express", "the target cannot express a feature the policy uses";
+    UNWRITABLE_VALUE = "P302", "unwritable-value", "a value that cannot be written safely in the target's configuration syntax";
+    OWNED_BY_APP = "P303", "cors-owned-by-app", "the policy file says the application answers CORS, not the proxy";
+    SCOPE_COLLISION = "P304", "scope-collision", "two path scopes that compile to the same location";
+    OWNED_BY_PROXY = "P305", "cors-owned-by-proxy", "the policy file says the proxy answers CORS, not the application";
+}
+
+/// Looks a fixed code (syntax, check or compile) up by code or name.
 #[must_use]
 pub fn find(key: &str) -> Option<&'static Code> {
     ALL.iter()
+        .chain(TARGET)
         .find(|c| c.code.eq_ignore_ascii_case(key) || c.name == key)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ALL;
+    use super::{ALL, TARGET};
 
     #[test]
     fn codes_are_unique_sorted_and_kebab_case() {
-        for w in ALL.windows(2) {
+        let every: Vec<_> = ALL.iter().chain(TARGET).collect();
+        for w in every.windows(2) {
             assert!(w[0].code < w[1].code, "{} before {}", w[0].code, w[1].code);
         }
-        let mut names: Vec<_> = ALL.iter().map(|c| c.name).collect();
+        let mut names: Vec<_> = every.iter().map(|c| c.name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), ALL.len());
-        for c in ALL {
+        assert_eq!(names.len(), every.len());
+        for c in every {
             assert!(c
                 .name
                 .chars()

@@ -5,6 +5,7 @@
 //! [`render`] turn them into text for people (codespan-reporting) or for tools (JSON); nothing
 //! upstream of this module formats text for a terminal.
 
+pub mod catalogue;
 pub mod codes;
 pub mod github;
 pub mod render;

@@ -1,13 +1,14 @@
 //! SARIF 2.1.0, as GitHub code scanning reads it.
 //!
 //! Built with the `serde-sarif` crate's types, which are generated from the SARIF schema, so a
-//! misspelled or misplaced property does not compile. Every rule and every fixed code is listed
-//! in `tool.driver.rules`, so `ruleIndex` is stable for a given corsc version whatever was
-//! found. Columns count Unicode code points (`columnKind: unicodeCodePoints`), as the other
-//! outputs do; `endColumn` is exclusive.
+//! misspelled or misplaced property does not compile. Every code of the [`Catalogue`] the
+//! caller hands in (every rule, every fixed error and every compile error) is listed in
+//! `tool.driver.rules`, so `ruleIndex` is stable for a given corsc version whatever was found.
+//! Columns count Unicode code points (`columnKind: unicodeCodePoints`), as the other outputs
+//! do; `endColumn` is exclusive.
 
-use super::{codes, Diagnostic, Severity};
-use crate::lint::{docs, registry, Level};
+use super::catalogue::{help_uri, Catalogue, Entry, Origin};
+use super::{Diagnostic, Severity};
 use crate::source::{Source, Span};
 use serde_sarif::sarif::{
     ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
@@ -20,12 +21,13 @@ use std::collections::BTreeMap;
 /// The schema address GitHub and validators expect.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-fn level(l: Level) -> &'static str {
-    match l {
-        Level::Error => "error",
-        Level::Warning => "warning",
-        Level::Note => "note",
-        Level::Allow => "none",
+/// A default level in SARIF's words (`allow` is `none`).
+fn level(default_level: &str) -> &'static str {
+    match default_level {
+        "error" => "error",
+        "warning" => "warning",
+        "note" => "note",
+        _ => "none",
     }
 }
 
@@ -68,7 +70,7 @@ fn descriptor(d: Describe<'_>) -> ReportingDescriptor {
                 .markdown(d.help)
                 .build(),
         )
-        .help_uri(docs::help_uri(d.id))
+        .help_uri(help_uri(d.id))
         .default_configuration(
             ReportingConfiguration::builder()
                 .level(serde_json::json!(d.level))
@@ -83,52 +85,60 @@ fn descriptor(d: Describe<'_>) -> ReportingDescriptor {
         .build()
 }
 
-/// Every rule, then every fixed code: the `rules` array and the order `ruleIndex` refers to.
-fn descriptors() -> Vec<ReportingDescriptor> {
-    let mut out: Vec<ReportingDescriptor> = registry::RULES
-        .iter()
-        .map(|r| {
-            let m = r.meta();
-            let cat = m.category.as_str();
-            let security = cat == "security";
+/// One catalogue entry's descriptor.
+fn describe(e: &Entry) -> ReportingDescriptor {
+    match e.origin {
+        Origin::Rule => {
+            let security = e.category == "security";
             descriptor(Describe {
-                id: m.code,
-                name: m.name,
-                short: m.summary.to_string(),
-                full: docs::what_it_does(m),
-                help: m.docs.to_string(),
-                level: level(m.default_level),
+                id: e.code,
+                name: e.name,
+                short: e.summary.to_string(),
+                full: e.what_it_does(),
+                help: e.docs.to_string(),
+                level: level(e.default_level),
                 tags: if security {
                     vec!["security", "cors", "external/cwe/cwe-942"]
                 } else {
-                    vec![cat, "cors"]
+                    vec![e.category, "cors"]
                 },
-                category: cat,
-                security_severity: security.then_some(match m.default_level {
-                    Level::Error => "8.0",
-                    Level::Warning => "5.0",
+                category: e.category,
+                security_severity: security.then_some(match e.default_level {
+                    "error" => "8.0",
+                    "warning" => "5.0",
                     _ => "3.0",
                 }),
             })
-        })
-        .collect();
-    out.extend(codes::ALL.iter().map(|c| {
-        descriptor(Describe {
-            id: c.code,
-            name: c.name,
-            short: c.summary.to_string(),
+        }
+        Origin::Error => descriptor(Describe {
+            id: e.code,
+            name: e.name,
+            short: e.summary.to_string(),
             full: format!(
                 "{}. This error cannot be configured away: the file has no meaning until it is fixed.",
-                c.summary
+                e.summary
             ),
-            help: c.summary.to_string(),
+            help: e.summary.to_string(),
             level: "error",
             tags: vec!["correctness", "cors"],
             category: "error",
             security_severity: None,
-        })
-    }));
-    out
+        }),
+        Origin::Target => descriptor(Describe {
+            id: e.code,
+            name: e.name,
+            short: e.summary.to_string(),
+            full: format!(
+                "{}. corsc refuses to compile rather than write a configuration that grants more, or less, than the policy says.",
+                e.summary
+            ),
+            help: format!("{}; `corsc explain {}`", e.summary, e.code),
+            level: "error",
+            tags: vec!["portability", "cors"],
+            category: "error",
+            security_severity: None,
+        }),
+    }
 }
 
 /// A file name as a relative URI with forward slashes; absolute paths under the current
@@ -262,12 +272,12 @@ fn result(source: &Source, d: &Diagnostic, rule_index: usize) -> SarifResult {
     r
 }
 
-/// Builds the SARIF log for every file's diagnostics.
+/// Builds the SARIF log for every file's diagnostics, listing every code of `catalogue`.
 #[must_use]
-pub fn log(files: &[(Source, Vec<Diagnostic>)]) -> Sarif {
-    let mut rules = descriptors();
-    // Codes from other stages (the emit stage's `P3xx`) get a descriptor of their own, so
-    // `ruleIndex` always points at the right rule.
+pub fn log(catalogue: &Catalogue, files: &[(Source, Vec<Diagnostic>)]) -> Sarif {
+    let mut rules: Vec<ReportingDescriptor> = catalogue.entries().iter().map(describe).collect();
+    // A code the catalogue lacks (a caller that handed in no rules) still gets a descriptor,
+    // so `ruleIndex` always points at the right rule.
     for (_, diags) in files {
         for d in diags {
             if !rules.iter().any(|r| r.id == d.code) {
@@ -313,8 +323,8 @@ pub fn log(files: &[(Source, Vec<Diagnostic>)]) -> Sarif {
 
 /// The SARIF log as pretty JSON with a final newline.
 #[must_use]
-pub fn render(files: &[(Source, Vec<Diagnostic>)]) -> String {
-    serde_json::to_string_pretty(&log(files)).map_or_else(
+pub fn render(catalogue: &Catalogue, files: &[(Source, Vec<Diagnostic>)]) -> String {
+    serde_json::to_string_pretty(&log(catalogue, files)).map_or_else(
         |e| format!("{{\"error\": \"{e}\"}}\n"),
         |mut s| {
             s.push('\n');

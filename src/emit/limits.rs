@@ -9,16 +9,19 @@
 use super::codes;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{OriginKind, Policy};
+use crate::regex::{Construct, Found};
 use crate::source::Span;
-use regex_syntax::ast::{self, Ast};
+use regex_syntax::ast::Ast;
 
 /// One thing a library cannot express.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
     /// `regex` origins are handed to another regex engine (JavaScript `RegExp`, Python `re`):
-    /// only the subset every engine reads the same way is accepted (literals, `.`, classes
-    /// with ranges and `\d \w \s`, groups without names or flags, alternation, repetition,
-    /// `^ $ \b`). The name is the dialect, for messages.
+    /// only the constructs every engine reads the same way are accepted (literals, `.`,
+    /// classes with ranges and `\d \w \s`, groups without names or flags, alternation,
+    /// repetition, `^ $ \b`, the escapes `\t \n \r \f \xHH`), as [`crate::regex::Construct`]
+    /// says, which the lint rule `regex-not-portable` asks too. The name is the dialect, for
+    /// messages.
     PortableRegex(&'static str),
     /// These request headers are always allowed by the library, whatever it is told: a policy
     /// with a fixed header list must list them too.
@@ -79,7 +82,7 @@ pub fn check(
                     let OriginKind::Regex(src) = &o.kind else {
                         continue;
                     };
-                    let Ok(tree) = ast::parse::Parser::new().parse(src) else {
+                    let Some(tree) = crate::regex::parse(src) else {
                         continue; // the plan refuses regexes that do not parse
                     };
                     if let Some(what) = non_portable(&tree) {
@@ -194,76 +197,41 @@ pub fn check(
     }
 }
 
-/// The first construct outside the portable subset, described for a message.
+/// The first construct outside the portable subset, described for a message. A quantifier
+/// on a quantifier is left to the plan, which refuses it for every engine that reads it
+/// otherwise.
 fn non_portable(tree: &Ast) -> Option<String> {
-    match tree {
-        Ast::Empty(_) | Ast::Dot(_) | Ast::ClassPerl(_) => None,
-        Ast::Literal(l) => match l.kind {
-            ast::LiteralKind::Verbatim | ast::LiteralKind::Meta => None,
-            ast::LiteralKind::Superfluous if l.c.is_ascii_punctuation() => None,
-            _ => Some(format!("the escape for `{}`", l.c.escape_default())),
-        },
-        Ast::Flags(_) => Some("an inline flag group `(?…)`".to_string()),
-        Ast::Assertion(a) => match a.kind {
-            ast::AssertionKind::StartLine
-            | ast::AssertionKind::EndLine
-            | ast::AssertionKind::WordBoundary
-            | ast::AssertionKind::NotWordBoundary => None,
-            _ => Some("an assertion other than `^`, `$`, `\\b`, `\\B`".to_string()),
-        },
-        Ast::ClassUnicode(_) => Some("a Unicode class `\\p{…}`".to_string()),
-        Ast::ClassBracketed(c) => class_non_portable(&c.kind),
-        Ast::Repetition(r) => non_portable(&r.ast),
-        Ast::Group(g) => match &g.kind {
-            ast::GroupKind::CaptureIndex(_) => non_portable(&g.ast),
-            ast::GroupKind::NonCapturing(f) if f.items.is_empty() => non_portable(&g.ast),
-            ast::GroupKind::NonCapturing(_) => Some("a group with flags `(?flags:…)`".to_string()),
-            ast::GroupKind::CaptureName { .. } => Some("a named group".to_string()),
-        },
-        Ast::Alternation(a) => a.asts.iter().find_map(non_portable),
-        Ast::Concat(c) => c.asts.iter().find_map(non_portable),
-    }
+    crate::regex::constructs(tree)
+        .iter()
+        .filter(|f| f.construct != Construct::RepeatedRepetition && !f.construct.portable())
+        .map(describe)
+        .next()
 }
 
-fn class_non_portable(set: &ast::ClassSet) -> Option<String> {
-    let item = match set {
-        ast::ClassSet::BinaryOp(_) => return Some("a class set operation".to_string()),
-        ast::ClassSet::Item(i) => i,
-    };
-    let one = |i: &ast::ClassSetItem| -> Option<String> {
-        match i {
-            ast::ClassSetItem::Empty(_) | ast::ClassSetItem::Perl(_) => None,
-            ast::ClassSetItem::Literal(l)
-            | ast::ClassSetItem::Range(ast::ClassSetRange { start: l, .. })
-                if !matches!(
-                    l.kind,
-                    ast::LiteralKind::Verbatim
-                        | ast::LiteralKind::Meta
-                        | ast::LiteralKind::Superfluous
-                ) =>
-            {
-                Some(format!("the escape for `{}`", l.c.escape_default()))
-            }
-            ast::ClassSetItem::Range(r)
-                if !matches!(
-                    r.end.kind,
-                    ast::LiteralKind::Verbatim
-                        | ast::LiteralKind::Meta
-                        | ast::LiteralKind::Superfluous
-                ) =>
-            {
-                Some(format!("the escape for `{}`", r.end.c.escape_default()))
-            }
-            ast::ClassSetItem::Literal(_) | ast::ClassSetItem::Range(_) => None,
-            ast::ClassSetItem::Ascii(_) => Some("a POSIX class `[[:name:]]`".to_string()),
-            ast::ClassSetItem::Unicode(_) => Some("a Unicode class `\\p{…}`".to_string()),
-            ast::ClassSetItem::Bracketed(_) => Some("a nested class".to_string()),
-            ast::ClassSetItem::Union(_) => None,
+fn describe(f: &Found) -> String {
+    match f.construct {
+        Construct::BraceHexEscape
+        | Construct::ShortUnicodeEscape
+        | Construct::LongUnicodeEscape
+        | Construct::BellEscape
+        | Construct::VerticalTabEscape
+        | Construct::OtherEscape => format!(
+            "the escape for `{}`",
+            f.escaped.unwrap_or_default().escape_default()
+        ),
+        Construct::InlineFlags => "an inline flag group `(?…)`".to_string(),
+        Construct::TextAnchor | Construct::DirectionalWordBoundary => {
+            "an assertion other than `^`, `$`, `\\b`, `\\B`".to_string()
         }
-    };
-    match item {
-        ast::ClassSetItem::Union(u) => u.items.iter().find_map(one),
-        other => one(other),
+        Construct::UnicodeClass => "a Unicode class `\\p{…}`".to_string(),
+        Construct::GroupFlags => "a group with flags `(?flags:…)`".to_string(),
+        Construct::NamedGroupP | Construct::NamedGroupAngle => "a named group".to_string(),
+        Construct::ClassSetOperation => "a class set operation".to_string(),
+        Construct::PosixClass => "a POSIX class `[[:name:]]`".to_string(),
+        Construct::NestedClass => "a nested class".to_string(),
+        Construct::RepeatedRepetition => {
+            "a quantifier on an assertion or on another quantifier".to_string()
+        }
     }
 }
 
@@ -272,7 +240,7 @@ mod tests {
     use super::*;
 
     fn check_src(src: &str) -> Option<String> {
-        non_portable(&ast::parse::Parser::new().parse(src).unwrap())
+        non_portable(&crate::regex::parse(src).unwrap())
     }
 
     #[test]
@@ -283,6 +251,7 @@ mod tests {
             r"^https://(?:[a-z0-9-]+\.)+example\.org(:\d+)?$",
             r"\bx\B",
             r"^[\[a-z-]$",
+            r"^https://a\x2e[\t]b$",
         ] {
             assert_eq!(check_src(ok), None, "{ok}");
         }
@@ -295,8 +264,76 @@ mod tests {
             r"^https://\x{61}$",
             r"^[a-z&&[^q]]$",
             r"^[a-z[0-9]]$",
+            r"^[\x{61}]$",
+            r"^\u0061\a\v$",
         ] {
             assert!(check_src(bad).is_some(), "{bad}");
+        }
+    }
+
+    fn diags(target: &str, regex: &str) -> Vec<Diagnostic> {
+        let text = format!("policy p {{\n  origins regex \"{regex}\"\n}}\n");
+        let src = crate::source::Source::new("t.cors", text.clone());
+        let file = crate::syntax::parse(&src).expect("parses");
+        let set = crate::check::check(&file, None).policies.expect("checks");
+        let prov = crate::emit::Provenance::new("t.cors", text.as_bytes(), None);
+        let options = crate::emit::Options {
+            shape: crate::emit::Shape::Include,
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+        let t = crate::emit::find(target).expect("registered");
+        crate::emit::compile(&set, t, &options, &prov)
+            .err()
+            .unwrap_or_default()
+    }
+
+    /// The lint rule `regex-not-portable` and the compile step answer the same question (does
+    /// every engine read this regex alike?) and must give the same answer: a regex the lint
+    /// calls portable compiles for every target that hands regexes to another engine, and one
+    /// it flags is refused there.
+    #[test]
+    fn the_lint_and_the_compile_step_agree_on_portability() {
+        for (regex, portable) in [
+            (r"^https://a\\.example$", true),
+            // Escapes every engine reads alike.
+            (r"^https://a\\x2eexample$", true),
+            (r"^https://a[\\t]?\\.example$", true),
+            // Escapes some engine reads otherwise: JavaScript and Python have no `\x{…}` (in a
+            // class too), PCRE and RE2 no `\u`, JavaScript reads `\a` as `a`, PCRE reads `\v` as
+            // any vertical space.
+            (r"^https://a[\\x{2e}]example$", false),
+            (r"^https://a\\u002eexample$", false),
+            (r"^https://\\a\\.example$", false),
+            (r"^https://a\\v?\\.example$", false),
+        ] {
+            let lint = crate::lint::regex_check::unportable(&regex.replace("\\\\", "\\"));
+            assert_eq!(lint.is_empty(), portable, "lint on {regex}: {lint:?}");
+            for target in ["nginx", "express", "flask", "go"] {
+                let d = diags(target, regex);
+                assert_eq!(d.is_empty(), portable, "{target} on {regex}: {d:?}");
+            }
+        }
+    }
+
+    /// A quantifier on a quantifier (`a**`) is refused by the compile step for every engine
+    /// but Rust's, so the lint calls it unportable; class set operations are Rust's own and
+    /// the Rust targets compile them, as the evaluator (Rust's `regex`) reads them.
+    #[test]
+    fn what_only_rust_reads_is_unportable_and_compiles_for_rust() {
+        for regex in [
+            r"^https://a**\\.example$",
+            r"^https://[a-z&&[^q]]+\\.example$",
+        ] {
+            let plain = regex.replace("\\\\", "\\");
+            assert!(
+                !crate::lint::regex_check::unportable(&plain).is_empty(),
+                "lint on {regex}"
+            );
+            assert!(!diags("nginx", regex).is_empty(), "nginx on {regex}");
+            for target in ["tower-http", "actix"] {
+                let d = diags(target, regex);
+                assert!(d.is_empty(), "{target} on {regex}: {d:?}");
+            }
         }
     }
 }

@@ -15,8 +15,8 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{
     HostPattern, OriginKind, OriginPattern, Owner, PathScope, Policy, PolicySet, PortSpec,
 };
+use crate::regex::{self, max_repeat, Construct, Engine};
 use crate::source::Span;
-use regex_syntax::ast::{self, Ast};
 use std::collections::BTreeMap;
 
 /// What a target is asked to render.
@@ -277,8 +277,7 @@ impl Planner<'_> {
     /// Checks and anchors a `regex` origin.
     fn regex(&mut self, src: &str, span: Span) -> Option<String> {
         let name = self.target.name();
-        let parsed = ast::parse::Parser::new().parse(src);
-        let Ok(tree) = parsed else {
+        let Some(tree) = regex::parse(src) else {
             // The checker refuses regexes that do not parse; keep the refusal here too.
             self.refuse(
                 &codes::UNWRITABLE_VALUE,
@@ -298,7 +297,15 @@ impl Planner<'_> {
             );
             return None;
         }
-        if !self.caps.regex_named_groups && has_named_group(&tree) {
+        let found = regex::constructs(&tree);
+        let has = |c: Construct| found.iter().any(|f| f.construct == c);
+        // What the target's engine reads otherwise than corsc (a target without a known engine
+        // is taken to read it otherwise).
+        let engine = Engine::named(self.caps.regex_dialect);
+        let misread = |c: Construct| has(c) && !engine.is_some_and(|e| c.read_alike_by(e));
+        if !self.caps.regex_named_groups
+            && (has(Construct::NamedGroupP) || has(Construct::NamedGroupAngle))
+        {
             let msg = format!("{name} cannot express a regex with named groups");
             self.refuse(
                 &codes::TARGET_CANNOT_EXPRESS,
@@ -308,7 +315,7 @@ impl Planner<'_> {
             );
             return None;
         }
-        if has_class_set_operation(&tree) {
+        if misread(Construct::ClassSetOperation) {
             let msg =
                 format!("{name} cannot express class set operations (`&&`, `--`, `~~`) in a regex");
             self.refuse(
@@ -322,7 +329,7 @@ impl Planner<'_> {
             );
             return None;
         }
-        if has_repeated_assertion(&tree) {
+        if misread(Construct::RepeatedRepetition) {
             let msg = format!("{name} cannot express a quantifier on an assertion or on another quantifier (`^*`, `a**`) in a regex");
             self.refuse(
                 &codes::TARGET_CANNOT_EXPRESS,
@@ -348,11 +355,7 @@ impl Planner<'_> {
             );
             return None;
         }
-        let anchored = if is_anchored(&tree) {
-            src.to_string()
-        } else {
-            format!("^(?:{src})$")
-        };
+        let anchored = regex::full_match(src, &tree);
         if anchored.len() > self.caps.syntax.max_token {
             let msg = format!(
                 "the regex is {} bytes long; {name} accepts at most {} in one token",
@@ -897,90 +900,6 @@ pub fn pattern_regex(p: &OriginPattern) -> String {
     format!("^{}://{host}{port}$", regex_escape(&p.scheme))
 }
 
-/// Whether the regex is `^…$` as a whole: a concatenation that starts with `^` and ends with
-/// `$` (an alternation `^a|b$` is not).
-fn is_anchored(tree: &Ast) -> bool {
-    let Ast::Concat(c) = tree else {
-        return false;
-    };
-    let start = matches!(c.asts.first(), Some(Ast::Assertion(a)) if matches!(a.kind, ast::AssertionKind::StartLine | ast::AssertionKind::StartText));
-    let end = matches!(c.asts.last(), Some(Ast::Assertion(a)) if matches!(a.kind, ast::AssertionKind::EndLine | ast::AssertionKind::EndText));
-    start && end && c.asts.len() >= 2
-}
-
-/// The largest count written in a repetition (`{n}`, `{n,}`, `{n,m}`), if any.
-fn max_repeat(tree: &Ast) -> Option<u32> {
-    match tree {
-        Ast::Repetition(r) => {
-            let own = match &r.op.kind {
-                ast::RepetitionKind::Range(range) => Some(match *range {
-                    ast::RepetitionRange::Exactly(n) | ast::RepetitionRange::AtLeast(n) => n,
-                    ast::RepetitionRange::Bounded(a, b) => a.max(b),
-                }),
-                _ => None,
-            };
-            own.max(max_repeat(&r.ast))
-        }
-        Ast::Group(g) => max_repeat(&g.ast),
-        Ast::Alternation(a) => a.asts.iter().filter_map(max_repeat).max(),
-        Ast::Concat(c) => c.asts.iter().filter_map(max_repeat).max(),
-        _ => None,
-    }
-}
-
-fn has_named_group(tree: &Ast) -> bool {
-    match tree {
-        Ast::Group(g) => {
-            matches!(g.kind, ast::GroupKind::CaptureName { .. }) || has_named_group(&g.ast)
-        }
-        Ast::Repetition(r) => has_named_group(&r.ast),
-        Ast::Alternation(a) => a.asts.iter().any(has_named_group),
-        Ast::Concat(c) => c.asts.iter().any(has_named_group),
-        _ => false,
-    }
-}
-
-/// A repetition applied directly to an assertion (`^*`, `$+`, `\b?`) or to another repetition
-/// (`a**`): Rust's parser accepts it, PCRE refuses it or reads it as another regex.
-fn has_repeated_assertion(tree: &Ast) -> bool {
-    match tree {
-        Ast::Repetition(r) => {
-            // A repeated repetition (`a**`, `a*+`) is an error or a possessive quantifier in
-            // PCRE: a different regex either way.
-            matches!(
-                &*r.ast,
-                Ast::Assertion(_) | Ast::Empty(_) | Ast::Repetition(_)
-            ) || has_repeated_assertion(&r.ast)
-        }
-        Ast::Group(g) => has_repeated_assertion(&g.ast),
-        Ast::Alternation(a) => a.asts.iter().any(has_repeated_assertion),
-        Ast::Concat(c) => c.asts.iter().any(has_repeated_assertion),
-        _ => false,
-    }
-}
-
-fn has_class_set_operation(tree: &Ast) -> bool {
-    fn set_has_op(s: &ast::ClassSet) -> bool {
-        match s {
-            ast::ClassSet::BinaryOp(_) => true,
-            ast::ClassSet::Item(ast::ClassSetItem::Bracketed(b)) => set_has_op(&b.kind),
-            ast::ClassSet::Item(ast::ClassSetItem::Union(u)) => u
-                .items
-                .iter()
-                .any(|i| matches!(i, ast::ClassSetItem::Bracketed(b) if set_has_op(&b.kind))),
-            ast::ClassSet::Item(_) => false,
-        }
-    }
-    match tree {
-        Ast::ClassBracketed(c) => set_has_op(&c.kind),
-        Ast::Group(g) => has_class_set_operation(&g.ast),
-        Ast::Repetition(r) => has_class_set_operation(&r.ast),
-        Ast::Alternation(a) => a.asts.iter().any(has_class_set_operation),
-        Ast::Concat(c) => c.asts.iter().any(has_class_set_operation),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1007,23 +926,6 @@ mod tests {
             pattern_regex(&pat("http://[::1]:*")),
             r"^http://\[::1\](:[0-9]+)?$"
         );
-    }
-
-    #[test]
-    fn anchoring_is_decided_on_the_syntax_tree() {
-        let parse = |s: &str| ast::parse::Parser::new().parse(s).unwrap();
-        assert!(is_anchored(&parse(r"^https://a\.example$")));
-        assert!(is_anchored(&parse(r"^(a|b)$")));
-        assert!(!is_anchored(&parse(r"^a|b$")));
-        assert!(!is_anchored(&parse(r"https://a\.example")));
-        assert!(!is_anchored(&parse(r"^https://a\.example\$")));
-        assert!(has_named_group(&parse(r"^(?P<x>a)$")));
-        assert!(!has_named_group(&parse(r"^(a)(?:b)$")));
-        assert!(has_class_set_operation(&parse(r"[a-z&&[^q]]")));
-        assert!(!has_class_set_operation(&parse(r"[a-z&]")));
-        assert!(has_repeated_assertion(&parse(r"^*a$")));
-        assert!(!has_repeated_assertion(&parse(r"^(a)*$")));
-        assert!(has_repeated_assertion(&parse(r"^a**$")));
     }
 
     #[test]

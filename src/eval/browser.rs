@@ -34,7 +34,7 @@ pub struct BrowserModel {
 /// against the installed browser).
 pub const CHROMIUM: BrowserModel = BrowserModel {
     name: "Chromium",
-    max_age_cap: 7200,
+    max_age_cap: crate::fetch::CHROMIUM_MAX_AGE_CAP,
     wildcard_covers_authorization: true,
     negative_max_age_is_zero: true,
 };
@@ -42,7 +42,7 @@ pub const CHROMIUM: BrowserModel = BrowserModel {
 /// Firefox: caps max-age at 86400 s (24 h).
 pub const FIREFOX: BrowserModel = BrowserModel {
     name: "Firefox",
-    max_age_cap: 86400,
+    max_age_cap: crate::fetch::FIREFOX_MAX_AGE_CAP,
     wildcard_covers_authorization: true,
     negative_max_age_is_zero: false,
 };
@@ -51,7 +51,7 @@ pub const FIREFOX: BrowserModel = BrowserModel {
 /// Firefox's 24 h is used), and `*` never covers `Authorization`.
 pub const SPEC: BrowserModel = BrowserModel {
     name: "the Fetch standard",
-    max_age_cap: 86400,
+    max_age_cap: crate::fetch::FIREFOX_MAX_AGE_CAP,
     wildcard_covers_authorization: false,
     negative_max_age_is_zero: false,
 };
@@ -278,16 +278,7 @@ pub struct Exposure {
     pub names: Vec<String>,
 }
 
-/// Fetch §cors-safelisted-response-header-name, without the list part.
-pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
-    "cache-control",
-    "content-language",
-    "content-length",
-    "content-type",
-    "expires",
-    "last-modified",
-    "pragma",
-];
+pub use crate::fetch::SAFELISTED_RESPONSE_HEADERS;
 
 impl Exposure {
     /// Whether script can read a response header of this name.
@@ -295,7 +286,7 @@ impl Exposure {
     pub fn readable(&self, name: &str) -> bool {
         let n = name.to_ascii_lowercase();
         // Fetch §forbidden-response-header-name: never exposed.
-        if n == "set-cookie" || n == "set-cookie2" {
+        if crate::fetch::is_forbidden_response_header(&n) {
             return false;
         }
         self.all || SAFELISTED_RESPONSE_HEADERS.contains(&n.as_str()) || self.names.contains(&n)
@@ -534,7 +525,9 @@ pub fn max_age(model: &BrowserModel, headers: &HeaderList) -> u64 {
         _ => None,
     };
     // Step 7.10: the imposed limit.
-    parsed.unwrap_or(5).min(model.max_age_cap)
+    parsed
+        .unwrap_or(crate::fetch::DEFAULT_MAX_AGE)
+        .min(model.max_age_cap)
 }
 
 /// Fetch main fetch step 14.1: which headers of a response script may read.

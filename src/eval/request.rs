@@ -114,9 +114,7 @@ impl BrowserRequest {
     /// Whether `fetch()` refuses the method outright (Fetch §forbidden-method).
     #[must_use]
     pub fn has_forbidden_method(&self) -> bool {
-        ["CONNECT", "TRACE", "TRACK"]
-            .iter()
-            .any(|m| m.eq_ignore_ascii_case(&self.method))
+        crate::fetch::is_forbidden_method(&self.method)
     }
 
     /// Fetch §cors-unsafe-request-header-names: lower-cased, deduplicated, sorted.
@@ -199,133 +197,11 @@ impl BrowserRequest {
     }
 }
 
-/// Fetch §concept-method-normalize.
-#[must_use]
-pub fn normalize_method(m: &str) -> String {
-    const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-    match NORMALIZED.iter().find(|n| n.eq_ignore_ascii_case(m)) {
-        Some(n) => (*n).to_string(),
-        None => m.to_string(),
-    }
-}
-
-/// Fetch §cors-safelisted-method: `GET`, `HEAD` or `POST`, byte for byte.
-#[must_use]
-pub fn is_safelisted_method(m: &str) -> bool {
-    matches!(m, "GET" | "HEAD" | "POST")
-}
-
-/// Fetch §forbidden-request-header (names only; the `X-HTTP-Method` family is left out
-/// because it depends on the value and never matters to CORS).
-#[must_use]
-pub fn is_forbidden_request_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    const NAMES: [&str; 21] = [
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "access-control-request-private-network",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-    ];
-    NAMES.contains(&n.as_str()) || n == "via" || n.starts_with("proxy-") || n.starts_with("sec-")
-}
-
-/// Fetch §cors-safelisted-request-header, for one header in isolation (the 1024-byte total is
-/// applied by [`unsafe_header_names`]).
-#[must_use]
-pub fn is_safelisted_request_header(name: &str, value: &str) -> bool {
-    // Step 1: a value longer than 128 bytes is never safelisted.
-    if value.len() > 128 {
-        return false;
-    }
-    // Step 2: switch on the lower-cased name.
-    match name.to_ascii_lowercase().as_str() {
-        "accept" => !value.bytes().any(is_unsafe_byte),
-        "accept-language" | "content-language" => value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b)),
-        "content-type" => {
-            if value.bytes().any(is_unsafe_byte) {
-                return false;
-            }
-            matches!(
-                mime_essence(value).as_deref(),
-                Some("application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain")
-            )
-        }
-        "range" => is_simple_range(value),
-        _ => false,
-    }
-}
-
-/// Fetch §cors-unsafe-request-header-byte.
-fn is_unsafe_byte(b: u8) -> bool {
-    (b < 0x20 && b != 0x09) || b"\"():<>?@[\\]{}\x7f".contains(&b)
-}
-
-/// The essence of a MIME type (`type/subtype`, lower-cased), or `None` when it does not parse
-/// (MIME Sniffing §parse-a-mime-type, restricted to what decides the essence).
-fn mime_essence(value: &str) -> Option<String> {
-    let v = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-    let (ty, rest) = v.split_once('/')?;
-    let sub = rest
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches([' ', '\t', '\r', '\n']);
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-    };
-    if token(ty) && token(sub) {
-        Some(format!(
-            "{}/{}",
-            ty.to_ascii_lowercase(),
-            sub.to_ascii_lowercase()
-        ))
-    } else {
-        None
-    }
-}
-
-/// Fetch §simple-range-header-value with allowWhitespace false, and the safelist's extra rule
-/// that the first position is present (`bytes=-500` is never safelisted).
-fn is_simple_range(value: &str) -> bool {
-    let Some(rest) = value.get(..6).filter(|p| p.eq_ignore_ascii_case("bytes=")) else {
-        return false;
-    };
-    let Some((start, end)) = value[rest.len()..].split_once('-') else {
-        return false;
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(start) || !(end.is_empty() || digits(end)) {
-        return false;
-    }
-    if end.is_empty() {
-        return true;
-    }
-    match (start.parse::<u128>(), end.parse::<u128>()) {
-        (Ok(s), Ok(e)) => s <= e,
-        _ => false,
-    }
-}
+// The Fetch standard's tables live in `crate::fetch`; these names stay for the evaluator's users.
+pub use crate::fetch::{
+    is_forbidden_request_header, is_safelisted_method, is_safelisted_request_header,
+    normalize_method,
+};
 
 /// Fetch §cors-unsafe-request-header-names.
 #[must_use]
@@ -344,7 +220,7 @@ pub fn unsafe_header_names(headers: &[(String, String)]) -> Vec<String> {
         }
     }
     // Step 5: more than 1024 bytes of safelisted values makes all of them unsafe.
-    if safelist_value_size > 1024 {
+    if safelist_value_size > crate::fetch::SAFELISTED_TOTAL_MAX {
         unsafe_names.extend(potentially_unsafe);
     }
     // Step 6: convert header names to a sorted-lowercase set.

@@ -4,39 +4,18 @@
 //! The checker has already parsed every regex, so a parse failure here is impossible in
 //! practice; every function then answers "nothing to report" rather than guessing.
 //!
-//! corsc hands the regex to the target unchanged, and the targets search with it (nginx `~`,
-//! Apache `SetEnvIf`, `RegExp.test`, `re.search`): it matches any origin that *contains* a match.
-//! The analysis therefore assumes search semantics.
+//! The rules judge the regex as written, searched the way a server that takes it as it is
+//! would search it (nginx `~`, Apache `SetEnvIf`, `RegExp.test`, `re.search`): it matches any
+//! origin that *contains* a match. corsc's own output is safer (it compiles every regex to a
+//! full match, [`crate::regex::full_match`]), but a policy is also read, copied and reused as
+//! written. Which engines read which syntax is the regex model's ([`crate::regex`]), shared with
+//! the compile step.
 
-use regex_syntax::ast::{self, Ast};
-use regex_syntax::hir::{Class, HirKind, Look};
+use crate::regex::{parse as parse_ast, Construct};
+use regex_syntax::ast::Ast;
+use regex_syntax::hir::{Class, HirKind};
 
-/// Which ends of the regex are anchored to the ends of the text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Anchors {
-    /// Every match starts at the start of the text (`^` or `\A`, in every branch).
-    pub(crate) start: bool,
-    /// Every match ends at the end of the text (`$` or `\z`, in every branch).
-    pub(crate) end: bool,
-}
-
-fn hir(src: &str) -> Option<regex_syntax::hir::Hir> {
-    regex_syntax::Parser::new().parse(src).ok()
-}
-
-fn parse_ast(src: &str) -> Option<Ast> {
-    ast::parse::Parser::new().parse(src).ok()
-}
-
-/// The anchors of a regex; `None` if it does not parse.
-pub(crate) fn anchors(src: &str) -> Option<Anchors> {
-    let h = hir(src)?;
-    let p = h.properties();
-    Some(Anchors {
-        start: p.look_set_prefix().contains(Look::Start),
-        end: p.look_set_suffix().contains(Look::End),
-    })
-}
+pub(crate) use crate::regex::anchors;
 
 /// Origins that anyone can serve a page from, one per scheme an attacker would use.
 const ATTACKER_ORIGINS: &[&str] = &["https://attacker.invalid", "http://attacker.invalid"];
@@ -221,178 +200,36 @@ pub(crate) struct Unportable {
     pub(crate) engines: &'static str,
 }
 
-struct Portability<'s> {
-    src: &'s str,
-    out: Vec<Unportable>,
-}
-
-impl Portability<'_> {
-    fn push(&mut self, span: &ast::Span, feature: &'static str, engines: &'static str) {
-        let fragment = self.src[span.start.offset..span.end.offset].to_string();
-        if !self
-            .out
-            .iter()
-            .any(|u| u.feature == feature && u.fragment == fragment)
-        {
-            self.out.push(Unportable {
-                fragment,
-                feature,
-                engines,
-            });
-        }
-    }
-}
-
-impl ast::Visitor for Portability<'_> {
-    type Output = Vec<Unportable>;
-    type Err = ();
-
-    fn finish(self) -> Result<Vec<Unportable>, ()> {
-        Ok(self.out)
-    }
-
-    fn visit_pre(&mut self, a: &Ast) -> Result<(), ()> {
-        use ast::AssertionKind as K;
-        match a {
-            Ast::Assertion(x) => match x.kind {
-                K::StartText | K::EndText => self.push(
-                    &x.span,
-                    "a text anchor (`\\A`, `\\z`)",
-                    "JavaScript has neither; Python spells `\\z` as `\\Z`",
-                ),
-                K::WordBoundary | K::NotWordBoundary | K::StartLine | K::EndLine => {}
-                _ => self.push(
-                    &x.span,
-                    "a directional word boundary (`\\<`, `\\>`, `\\b{start}`)",
-                    "PCRE (nginx, Apache), RE2, JavaScript and Python lack it",
-                ),
-            },
-            Ast::Flags(f) => self.push(
-                &f.span,
-                "an inline flag group",
-                "JavaScript has no inline flags; Python allows them only at the very start",
-            ),
-            Ast::Group(g) => match &g.kind {
-                ast::GroupKind::CaptureName {
-                    starts_with_p: true,
-                    ..
-                } => self.push(
-                    &g.span,
-                    "a `(?P<name>…)` group",
-                    "JavaScript lacks this spelling; write `(…)`",
-                ),
-                ast::GroupKind::CaptureName {
-                    starts_with_p: false,
-                    ..
-                } => self.push(
-                    &g.span,
-                    "a `(?<name>…)` group",
-                    "Python lacks this spelling; write `(…)`",
-                ),
-                ast::GroupKind::NonCapturing(flags) if !flags.items.is_empty() => self.push(
-                    &g.span,
-                    "an inline flag group",
-                    "JavaScript has no inline flags; Python allows them only at the very start",
-                ),
-                _ => {}
-            },
-            Ast::ClassUnicode(c) => self.push(
-                &c.span,
-                "a Unicode class (`\\p{…}`)",
-                "Python's `re` lacks it; JavaScript needs the `u` flag",
-            ),
-            Ast::Literal(l) if matches!(l.kind, ast::LiteralKind::HexBrace(_)) => self.push(
-                &l.span,
-                "a `\\x{…}` escape",
-                "JavaScript and Python lack it; write the character",
-            ),
-            _ => {}
-        }
-        Ok(())
-    }
-
-    fn visit_class_set_item_pre(&mut self, item: &ast::ClassSetItem) -> Result<(), ()> {
-        match item {
-            ast::ClassSetItem::Ascii(c) => self.push(
-                &c.span,
-                "a POSIX class (`[[:alpha:]]`)",
-                "JavaScript and Python lack it",
-            ),
-            ast::ClassSetItem::Unicode(c) => self.push(
-                &c.span,
-                "a Unicode class (`\\p{…}`)",
-                "Python's `re` lacks it; JavaScript needs the `u` flag",
-            ),
-            ast::ClassSetItem::Bracketed(c) => self.push(
-                &c.span,
-                "a nested character class",
-                "PCRE (nginx, Apache), RE2, JavaScript and Python read `[` inside a class as a literal",
-            ),
-            _ => {}
-        }
-        Ok(())
-    }
-
-    fn visit_class_set_binary_op_pre(&mut self, op: &ast::ClassSetBinaryOp) -> Result<(), ()> {
-        self.push(
-            &op.span,
-            "a class set operation (`&&`, `--`, `~~`)",
-            "PCRE (nginx, Apache), RE2 and Python read it as literal characters",
-        );
-        Ok(())
-    }
-}
-
-/// Syntax in the regex that PCRE (nginx, Apache), RE2, JavaScript or Python lack.
+/// Syntax in the regex that PCRE (nginx, Apache), RE2, JavaScript or Python reads otherwise
+/// than corsc, once per feature and fragment, in the order written.
 pub(crate) fn unportable(src: &str) -> Vec<Unportable> {
     let Some(a) = parse_ast(src) else {
         return Vec::new();
     };
-    ast::visit(
-        &a,
-        Portability {
-            src,
-            out: Vec::new(),
-        },
-    )
-    .unwrap_or_default()
+    let mut out: Vec<Unportable> = Vec::new();
+    for f in crate::regex::constructs(&a) {
+        let c: Construct = f.construct;
+        if c.portable() {
+            continue;
+        }
+        let fragment = src[f.start..f.end].to_string();
+        if !out
+            .iter()
+            .any(|u| u.feature == c.feature() && u.fragment == fragment)
+        {
+            out.push(Unportable {
+                fragment,
+                feature: c.feature(),
+                engines: c.engines(),
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn anchors_must_hold_in_every_branch() {
-        assert_eq!(
-            anchors(r"^https://a\.example$"),
-            Some(Anchors {
-                start: true,
-                end: true
-            })
-        );
-        assert_eq!(
-            anchors(r"(^https://a\.ru)|(^https://b\.ru)$"),
-            Some(Anchors {
-                start: true,
-                end: false
-            })
-        );
-        assert_eq!(
-            anchors(r"https://a\.example"),
-            Some(Anchors {
-                start: false,
-                end: false
-            })
-        );
-        assert_eq!(
-            anchors(r"\Ahttps://(a|b)\.example\z"),
-            Some(Anchors {
-                start: true,
-                end: true
-            })
-        );
-    }
 
     #[test]
     fn bare_dots_are_found_and_repeated_ones_are_not() {
@@ -430,5 +267,9 @@ mod tests {
         assert_eq!(unportable(r"^https://(?P<t>[a-z]+)\.example$").len(), 1);
         assert_eq!(unportable(r"^https://[[:alpha:]]+\.example$").len(), 1);
         assert_eq!(unportable(r"(?i)^https://a\.example$").len(), 1);
+        // Escapes every engine reads alike, and ones some engine reads otherwise.
+        assert!(unportable(r"^https://a\x2e[\t]example$").is_empty());
+        assert_eq!(unportable(r"^https://a[\x{2e}]\u002e\a\v$").len(), 4);
+        assert_eq!(unportable(r"^https://a**$").len(), 1);
     }
 }

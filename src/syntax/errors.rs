@@ -2,6 +2,7 @@
 
 use super::grammar::Rule;
 use crate::diagnostics::{codes, Diagnostic};
+use crate::limits::MAX_FILE_BYTES;
 use crate::source::{Source, Span};
 use pest::error::{ErrorVariant, InputLocation};
 
@@ -13,6 +14,17 @@ pub(super) fn internal(what: &str) -> Diagnostic {
         Span::default(),
     )
     .with_help("this is a bug in corsc; please report it with the file that caused it")
+}
+
+/// A file larger than [`MAX_FILE_BYTES`], at its first byte: refused before pest sees it.
+pub(super) fn file_too_large(len: usize) -> Diagnostic {
+    Diagnostic::error(
+        &codes::LIMIT_EXCEEDED,
+        format!("the file is {len} bytes long; corsc reads policy files of at most {MAX_FILE_BYTES} bytes"),
+        Span::new(0, 0),
+    )
+    .with_label("the file starts here")
+    .with_help("split the policies over several files")
 }
 
 /// A string that runs to the end of its line.

@@ -9,6 +9,7 @@ mod grammar;
 mod lower;
 
 use crate::diagnostics::Diagnostic;
+use crate::limits::MAX_FILE_BYTES;
 use crate::source::Source;
 use pest::Parser as _;
 
@@ -18,10 +19,8 @@ use pest::Parser as _;
 /// Returns diagnostics when the text is not a well-formed `.cors` file.
 pub fn parse(source: &Source) -> Result<ast::File, Vec<Diagnostic>> {
     // Bounded before pest sees it: parsing builds a tree many times the size of the text.
-    if source.text.len() > crate::check::limits::MAX_FILE_BYTES {
-        return Err(vec![crate::check::limits::file_too_large(
-            source.text.len(),
-        )]);
+    if source.text.len() > MAX_FILE_BYTES {
+        return Err(vec![errors::file_too_large(source.text.len())]);
     }
     match grammar::CorsParser::parse(grammar::Rule::file, &source.text) {
         Ok(mut pairs) => {

@@ -29,7 +29,10 @@ fn report(source: &Source, diags: &[Diagnostic], format: Format, color: bool) {
     let text = match format {
         Format::Human => render::human(source, diags, color),
         Format::Concise => render::concise(source, diags),
-        Format::Sarif => crate::diagnostics::sarif::render(&[(source.clone(), diags.to_vec())]),
+        Format::Sarif => crate::diagnostics::sarif::render(
+            &crate::lint::docs::catalogue(),
+            &[(source.clone(), diags.to_vec())],
+        ),
         Format::Github => crate::diagnostics::github::render(source, diags),
         Format::Json => {
             let r = JsonReport {

@@ -1,4 +1,4 @@
-//! `corsc explain RULE|CODE`: a rule's documentation, or a fixed code's meaning.
+//! `corsc explain RULE|CODE`: a rule's documentation, or a fixed or compile code's meaning.
 
 use super::super::args::ExplainArgs;
 use super::super::inputs::InputError;
@@ -6,11 +6,12 @@ use super::super::{output, Outcome};
 use crate::lint::docs;
 
 pub(crate) fn run(args: &ExplainArgs, color: bool) -> Outcome {
-    if let Some(text) = docs::explain(&args.rule) {
+    let catalogue = docs::catalogue();
+    if let Some(text) = catalogue.explain(&args.rule) {
         output::out(&(text + "\n"));
         return Outcome::Clean;
     }
-    let help = match docs::closest(&args.rule) {
+    let help = match crate::check::closest_name(&args.rule, catalogue.names()) {
         Some(n) => format!("did you mean `{n}`? `corsc rules` lists every rule and code"),
         None => "`corsc rules` lists every rule and code".to_string(),
     };

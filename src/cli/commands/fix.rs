@@ -10,8 +10,6 @@ use crate::diagnostics::{Diagnostic, Edit};
 use crate::lint::{registry, LintConfig};
 use crate::pipeline;
 use crate::source::Source;
-use std::io::Write as _;
-use std::path::Path;
 
 /// Passes before giving up on fixes that keep producing fixes.
 const MAX_PASSES: usize = 4;
@@ -107,36 +105,6 @@ pub(crate) fn fix(
         changed = true;
     }
     (changed.then(|| current.text.to_string()), applied)
-}
-
-/// Writes a file atomically: a temporary file in the same directory, then a rename, keeping the
-/// original's permissions.
-///
-/// # Errors
-/// Any I/O error; the original is untouched then.
-pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "policy".to_string());
-    let tmp = dir.join(format!(".{name}.corsc-fix-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// The report of what `--fix` changed in one file, for standard error.

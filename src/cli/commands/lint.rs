@@ -128,7 +128,7 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
         if args.fix && ast.is_ok() {
             let (fixed, applied) = fix::fix(&source, &diags, &cfg, profile);
             if let Some(text) = fixed {
-                if let Err(e) = fix::write_atomic(Path::new(&source.name), &text) {
+                if let Err(e) = crate::emit::write::atomic_write(Path::new(&source.name), &text) {
                     output::fatal(
                         &[InputError {
                             message: format!("could not write `{}`: {e}", source.name),

@@ -41,13 +41,6 @@ policy api {
 "#,
 };
 
-/// Whether a method is one a browser never sends.
-pub(crate) fn is_forbidden(m: &str) -> bool {
-    ["CONNECT", "TRACE", "TRACK"]
-        .iter()
-        .any(|f| f.eq_ignore_ascii_case(m))
-}
-
 impl Rule for ForbiddenMethod {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -56,7 +49,7 @@ impl Rule for ForbiddenMethod {
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
         for p in &set.policies {
             for m in &p.methods.value.list {
-                if !is_forbidden(&m.node) {
+                if !crate::fetch::is_forbidden_method(&m.node) {
                     continue;
                 }
                 let d = LintContext::diag(

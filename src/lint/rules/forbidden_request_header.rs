@@ -48,13 +48,9 @@ policy api {
 };
 
 fn why(name: &str) -> Option<&'static str> {
-    // One definition of the Fetch standard's list, shared with the evaluator.
-    if crate::eval::request::is_forbidden_request_header(name) {
+    if crate::fetch::is_forbidden_request_header(name) {
         Some("browsers set this header themselves; scripts cannot")
-    } else if name.starts_with("access-control-allow-")
-        || name == "access-control-max-age"
-        || name == "access-control-expose-headers"
-    {
+    } else if crate::fetch::is_cors_response_header(name) {
         Some("a response header: servers send it, clients never do")
     } else {
         None

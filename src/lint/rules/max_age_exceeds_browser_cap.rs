@@ -51,9 +51,9 @@ policy api {
 };
 
 /// Chromium's cap, in seconds.
-const CHROMIUM: u64 = 7200;
+const CHROMIUM: u64 = crate::fetch::CHROMIUM_MAX_AGE_CAP;
 /// Firefox's cap, in seconds.
-const FIREFOX: u64 = 86_400;
+const FIREFOX: u64 = crate::fetch::FIREFOX_MAX_AGE_CAP;
 
 impl Rule for MaxAgeExceedsBrowserCap {
     fn meta(&self) -> &'static RuleMeta {

@@ -47,9 +47,6 @@ policy api {
 "#,
 };
 
-/// The methods browsers upper-case before sending (Fetch "normalize").
-pub(crate) const NORMALIZED: &[&str] = &["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-
 impl Rule for MethodCase {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -59,10 +56,10 @@ impl Rule for MethodCase {
         for p in &set.policies {
             for m in &p.methods.value.list {
                 let upper = m.node.to_ascii_uppercase();
-                if upper == m.node || super::forbidden_method::is_forbidden(&m.node) {
+                if upper == m.node || crate::fetch::is_forbidden_method(&m.node) {
                     continue;
                 }
-                let d = if NORMALIZED.contains(&upper.as_str()) {
+                let d = if crate::fetch::NORMALIZED_METHODS.contains(&upper.as_str()) {
                     let mut d = LintContext::diag(
                         &META,
                         format!("method `{}` never matches: browsers send `{upper}`", m.node),

@@ -47,16 +47,10 @@ policy api {
 "#,
 };
 
-const RESPONSE: &[&str] = &[
-    "cache-control",
-    "content-language",
-    "content-length",
-    "content-type",
-    "expires",
-    "last-modified",
-    "pragma",
-];
-const REQUEST: &[&str] = &["accept", "accept-language", "content-language"];
+/// Response headers script can always read.
+const RESPONSE: &[&str] = &crate::fetch::SAFELISTED_RESPONSE_HEADERS;
+/// Request headers script can always send with everyday values.
+const REQUEST: &[&str] = &crate::fetch::SAFELISTED_ANY_USE_REQUEST_HEADERS;
 
 impl Rule for RedundantSafelistedHeader {
     fn meta(&self) -> &'static RuleMeta {

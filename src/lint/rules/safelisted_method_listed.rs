@@ -52,7 +52,7 @@ impl Rule for SafelistedMethodListed {
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
         for p in &set.policies {
             for m in &p.methods.value.list {
-                if !matches!(m.node.as_str(), "GET" | "HEAD" | "POST") {
+                if !crate::fetch::is_safelisted_method(&m.node) {
                     continue;
                 }
                 let d = LintContext::diag(

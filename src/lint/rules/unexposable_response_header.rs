@@ -46,22 +46,17 @@ policy api {
 };
 
 fn why(name: &str) -> Option<&'static str> {
-    match name {
-        "set-cookie" | "set-cookie2" => {
-            Some("browsers never let scripts read cookies from a response")
-        }
-        "origin"
-        | "cookie"
-        | "access-control-request-method"
-        | "access-control-request-headers"
-        | "access-control-request-private-network" => Some("a request header, never in a response"),
-        "access-control-allow-methods"
-        | "access-control-allow-headers"
-        | "access-control-max-age"
-        | "access-control-allow-private-network" => {
-            Some("only preflight responses carry it, and scripts never see those")
-        }
-        _ => None,
+    use crate::fetch::{
+        CORS_REQUEST_ONLY_HEADERS, FORBIDDEN_RESPONSE_HEADERS, PREFLIGHT_ONLY_RESPONSE_HEADERS,
+    };
+    if FORBIDDEN_RESPONSE_HEADERS.contains(&name) {
+        Some("browsers never let scripts read cookies from a response")
+    } else if CORS_REQUEST_ONLY_HEADERS.contains(&name) {
+        Some("a request header, never in a response")
+    } else if PREFLIGHT_ONLY_RESPONSE_HEADERS.contains(&name) {
+        Some("only preflight responses carry it, and scripts never see those")
+    } else {
+        None
     }
 }
 

@@ -32,7 +32,10 @@ pub fn render_all(source: &Source, diags: &[Diagnostic]) {
     let _ = corsc::diagnostics::github::render(source, diags);
     // The SARIF log's input-dependent part is its results; serializing the whole log would
     // spend most of each run printing the fixed rule table.
-    let log = corsc::diagnostics::sarif::log(&[(source.clone(), diags.to_vec())]);
+    let log = corsc::diagnostics::sarif::log(
+        &corsc::lint::docs::catalogue(),
+        &[(source.clone(), diags.to_vec())],
+    );
     for run in &log.runs {
         let _ = serde_json::to_string(&run.results);
     }

@@ -1,0 +1,69 @@
+//! The engines that read the regexes corsc writes.
+
+/// A regex engine a target hands `regex` origins to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Engine {
+    /// PCRE2, as nginx (`~`) and Apache (`SetEnvIf`, `<If>`) use it.
+    Pcre,
+    /// JavaScript's `RegExp` without flags (Express, Fastify).
+    JavaScript,
+    /// Python's `re` (Django, Flask, Starlette).
+    Python,
+    /// Go's `regexp`, RE2 syntax.
+    Re2,
+    /// Java's `java.util.regex` (no target hands it a regex today: Spring takes origin
+    /// patterns only; listed so the model says what it would need).
+    Java,
+    /// Rust's `regex` (tower-http, actix): the engine corsc itself parses and evaluates with,
+    /// so it reads every construct the checker accepts as corsc does.
+    Rust,
+}
+
+impl Engine {
+    /// Every engine.
+    pub const ALL: [Engine; 6] = [
+        Engine::Pcre,
+        Engine::JavaScript,
+        Engine::Python,
+        Engine::Re2,
+        Engine::Java,
+        Engine::Rust,
+    ];
+
+    /// The engines some target hands a regex to, whose reading decides whether a regex is
+    /// portable.
+    pub const TARGETED: [Engine; 5] = [
+        Engine::Pcre,
+        Engine::JavaScript,
+        Engine::Python,
+        Engine::Re2,
+        Engine::Rust,
+    ];
+
+    /// The engine's name, as targets name their dialect in messages.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Pcre => "PCRE",
+            Engine::JavaScript => "JavaScript RegExp",
+            Engine::Python => "Python re",
+            Engine::Re2 => "Go regexp (RE2)",
+            Engine::Java => "Java regex",
+            Engine::Rust => "Rust regex",
+        }
+    }
+
+    /// The engine a target's dialect name stands for; `None` for a target without regexes.
+    #[must_use]
+    pub fn named(name: &str) -> Option<Engine> {
+        Engine::ALL.into_iter().find(|e| e.name() == name)
+    }
+
+    /// Whether `$` (without the multi-line flag) also matches before a newline that ends the
+    /// text. PCRE, Python and Java do; JavaScript, RE2 and Rust match only at the very end. It
+    /// never matters to an `Origin` header, which cannot hold a newline.
+    #[must_use]
+    pub fn dollar_matches_before_final_newline(self) -> bool {
+        matches!(self, Engine::Pcre | Engine::Python | Engine::Java)
+    }
+}
