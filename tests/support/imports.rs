@@ -342,7 +342,7 @@ impl Graph {
         for _ in 0..16 {
             let n = (0..=abs.len())
                 .rev()
-                .find(|&n| self.files.contains_key(&abs[..n].to_vec()))?;
+                .find(|&n| self.files.contains_key(&abs[..n]))?;
             let module = abs[..n].to_vec();
             match abs.get(n).and_then(|name| aliases.get(&module)?.get(name)) {
                 Some(a) if a.public => {
