@@ -8,6 +8,8 @@
 //! Without Node.js or the Python packages these tests say why they skip; with
 //! `CORSC_REQUIRE_ENGINES=1` they fail instead.
 
+#[path = "support/conformance.rs"]
+mod conformance;
 #[path = "support/frameworks.rs"]
 mod frameworks;
 #[path = "support/random_policy.rs"]
@@ -265,4 +267,14 @@ fn django_output_passes_django_check() {
 #[test]
 fn django_conforms() {
     run(&django());
+}
+
+/// The targets this harness runs are its entry in `support/conformance.rs`, and every
+/// registered target has a harness.
+#[test]
+fn covers_the_targets_its_entry_lists() {
+    conformance::assert_covers(
+        env!("CARGO_CRATE_NAME"),
+        &[express(), fastify(), starlette(), flask(), django()].map(|c| c.target),
+    );
 }

@@ -9,6 +9,8 @@
 //! `golang-github-rs-cors-dev` installs it). Without them the test says why it skips; with
 //! `CORSC_REQUIRE_ENGINES=1` it fails instead.
 
+#[path = "support/conformance.rs"]
+mod conformance;
 #[path = "support/frameworks.rs"]
 mod frameworks;
 #[path = "support/random_policy.rs"]
@@ -20,6 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The `--target` value.
+const TARGET: &str = "go";
 const RANDOM_SEEDS: u64 = 80;
 const RANDOM_MIN: usize = 50;
 
@@ -105,7 +109,7 @@ fn rs_cors_matches_the_evaluator() {
         examples_refused,
         random_accepted,
     } = corpus(
-        "go",
+        TARGET,
         RANDOM_SEEDS,
         |seed| policy_text(seed, &Features::all()),
         &mut tally,
@@ -152,7 +156,7 @@ fn rs_cors_matches_the_evaluator() {
     let server =
         start(cmd, accepted.len(), Duration::from_secs(60)).unwrap_or_else(|e| panic!("{e}"));
     for (c, port) in accepted.iter().zip(&server.ports) {
-        tally.verify("go", &c.name, &c.set, &c.text, *port);
+        tally.verify(TARGET, &c.name, &c.set, &c.text, *port);
     }
     drop(server);
     eprintln!(
@@ -178,4 +182,11 @@ fn rs_cors_matches_the_evaluator() {
         random_accepted >= RANDOM_MIN,
         "only {random_accepted} random policies compiled"
     );
+}
+
+/// The targets this harness runs are its entry in `support/conformance.rs`, and every
+/// registered target has a harness.
+#[test]
+fn covers_the_targets_its_entry_lists() {
+    conformance::assert_covers(env!("CARGO_CRATE_NAME"), &[TARGET]);
 }

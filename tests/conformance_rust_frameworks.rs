@@ -9,6 +9,8 @@
 //! always there; without network access to crates.io (and no cached crates) or with a failed
 //! build these tests fail, loudly, with cargo's output.
 
+#[path = "support/conformance.rs"]
+mod conformance;
 #[path = "support/frameworks.rs"]
 mod frameworks;
 #[path = "support/random_policy.rs"]
@@ -149,23 +151,41 @@ fn actix_mod_rs(files: &[String]) -> String {
     s
 }
 
-#[test]
-fn actix_cors_under_actix_web_matches_the_evaluator() {
-    run(&RustApp {
+fn actix() -> RustApp {
+    RustApp {
         target: "actix",
         dir: "actix",
         // `methods *` is refused for actix-cors; the refusals are counted and printed.
         features: Features::all(),
         mod_rs: actix_mod_rs,
-    });
+    }
 }
 
-#[test]
-fn tower_http_under_axum_matches_the_evaluator() {
-    run(&RustApp {
+fn tower_http() -> RustApp {
+    RustApp {
         target: "tower-http",
         dir: "axum",
         features: Features::all(),
         mod_rs: axum_mod_rs,
-    });
+    }
+}
+
+#[test]
+fn actix_cors_under_actix_web_matches_the_evaluator() {
+    run(&actix());
+}
+
+#[test]
+fn tower_http_under_axum_matches_the_evaluator() {
+    run(&tower_http());
+}
+
+/// The targets this harness runs are its entry in `support/conformance.rs`, and every
+/// registered target has a harness.
+#[test]
+fn covers_the_targets_its_entry_lists() {
+    conformance::assert_covers(
+        env!("CARGO_CRATE_NAME"),
+        &[actix(), tower_http()].map(|a| a.target),
+    );
 }
