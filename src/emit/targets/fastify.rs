@@ -369,8 +369,7 @@ mod tests {
             shape: Shape::Include,
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
         };
-        let target = emit::find("fastify").expect("registered");
-        emit::compile(&set, target, &options, &prov).map(|o| o.joined())
+        emit::compile(&set, &super::Fastify, &options, &prov).map(|o| o.joined())
     }
 
     #[test]
