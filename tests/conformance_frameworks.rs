@@ -9,7 +9,7 @@
 //! `CORSC_REQUIRE_ENGINES=1` they fail instead.
 
 mod support;
-use support::{frameworks, random_policy};
+use support::{conformance, frameworks, random_policy};
 
 use frameworks::{compile, corpus, examples, require, verify_all, Corpus, Runtime, Tally};
 use random_policy::{policy_text, Features};
@@ -263,4 +263,14 @@ fn django_output_passes_django_check() {
 #[test]
 fn django_conforms() {
     run(&django());
+}
+
+/// The targets this harness runs are its entry in `support/conformance.rs`, and every
+/// registered target has a harness.
+#[test]
+fn covers_the_targets_its_entry_lists() {
+    conformance::assert_covers(
+        env!("CARGO_CRATE_NAME"),
+        &[express(), fastify(), starlette(), flask(), django()].map(|c| c.target),
+    );
 }

@@ -10,7 +10,7 @@
 //! `CORSC_REQUIRE_ENGINES=1` it fails instead.
 
 mod support;
-use support::{frameworks, random_policy};
+use support::{conformance, frameworks, random_policy};
 
 use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The `--target` value.
+const TARGET: &str = "go";
 const RANDOM_SEEDS: u64 = 80;
 const RANDOM_MIN: usize = 50;
 
@@ -103,7 +105,7 @@ fn rs_cors_matches_the_evaluator() {
         examples_refused,
         random_accepted,
     } = corpus(
-        "go",
+        TARGET,
         RANDOM_SEEDS,
         |seed| policy_text(seed, &Features::all()),
         &mut tally,
@@ -150,7 +152,7 @@ fn rs_cors_matches_the_evaluator() {
     let server =
         start(cmd, accepted.len(), Duration::from_secs(60)).unwrap_or_else(|e| panic!("{e}"));
     for (c, port) in accepted.iter().zip(&server.ports) {
-        tally.verify("go", &c.name, &c.set, &c.text, *port);
+        tally.verify(TARGET, &c.name, &c.set, &c.text, *port);
     }
     drop(server);
     eprintln!(
@@ -176,4 +178,11 @@ fn rs_cors_matches_the_evaluator() {
         random_accepted >= RANDOM_MIN,
         "only {random_accepted} random policies compiled"
     );
+}
+
+/// The targets this harness runs are its entry in `support/conformance.rs`, and every
+/// registered target has a harness.
+#[test]
+fn covers_the_targets_its_entry_lists() {
+    conformance::assert_covers(env!("CARGO_CRATE_NAME"), &[TARGET]);
 }

@@ -5,7 +5,7 @@
 //! mismatches: the same browser verdict for every probe, and never more permission.
 
 mod support;
-use support::{engines, frameworks, random_policy};
+use support::{conformance, engines, frameworks, random_policy};
 
 use corsc::emit::Shape;
 use corsc::eval::browser::CHROMIUM;
@@ -29,6 +29,14 @@ struct Tally {
     refused: usize,
 }
 
+/// The target whose output an engine runs.
+fn target_of(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Nginx => "nginx",
+        Engine::Apache => "apache",
+    }
+}
+
 /// Compiles `text` for the engine, starts it, and verifies it. `Ok(None)`: the plan refused.
 fn verify_one(
     engine: Engine,
@@ -39,10 +47,7 @@ fn verify_one(
     profile: Option<&str>,
     with_binary: bool,
 ) -> Result<Option<usize>, String> {
-    let target = match engine {
-        Engine::Nginx => "nginx",
-        Engine::Apache => "apache",
-    };
+    let target = target_of(engine);
     let port = free_port();
     let out = match compile_text(
         name,
@@ -243,4 +248,14 @@ fn nginx_random_policies_verify_with_zero_mismatches() {
 #[test]
 fn apache_random_policies_verify_with_zero_mismatches() {
     random(Engine::Apache, Shape::Include, "apache_random");
+}
+
+/// The targets this harness runs are its entry in `support/conformance.rs`, and every
+/// registered target has a harness.
+#[test]
+fn covers_the_targets_its_entry_lists() {
+    conformance::assert_covers(
+        env!("CARGO_CRATE_NAME"),
+        &[Engine::Nginx, Engine::Apache].map(target_of),
+    );
 }

@@ -10,7 +10,7 @@
 //! build these tests fail, loudly, with cargo's output.
 
 mod support;
-use support::{frameworks, random_policy};
+use support::{conformance, frameworks, random_policy};
 
 use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
@@ -147,23 +147,41 @@ fn actix_mod_rs(files: &[String]) -> String {
     s
 }
 
-#[test]
-fn actix_cors_under_actix_web_matches_the_evaluator() {
-    run(&RustApp {
+fn actix() -> RustApp {
+    RustApp {
         target: "actix",
         dir: "actix",
         // `methods *` is refused for actix-cors; the refusals are counted and printed.
         features: Features::all(),
         mod_rs: actix_mod_rs,
-    });
+    }
 }
 
-#[test]
-fn tower_http_under_axum_matches_the_evaluator() {
-    run(&RustApp {
+fn tower_http() -> RustApp {
+    RustApp {
         target: "tower-http",
         dir: "axum",
         features: Features::all(),
         mod_rs: axum_mod_rs,
-    });
+    }
+}
+
+#[test]
+fn actix_cors_under_actix_web_matches_the_evaluator() {
+    run(&actix());
+}
+
+#[test]
+fn tower_http_under_axum_matches_the_evaluator() {
+    run(&tower_http());
+}
+
+/// The targets this harness runs are its entry in `support/conformance.rs`, and every
+/// registered target has a harness.
+#[test]
+fn covers_the_targets_its_entry_lists() {
+    conformance::assert_covers(
+        env!("CARGO_CRATE_NAME"),
+        &[actix(), tower_http()].map(|a| a.target),
+    );
 }

@@ -2,6 +2,8 @@
 //! what `corsc rules --format markdown` prints, so the documentation cannot drift from the
 //! registry.
 
+mod support;
+
 #[test]
 fn readme_rule_table_matches_the_registry() {
     let expected = corsc::lint::docs::markdown_table();
@@ -29,8 +31,7 @@ fn explain_knows_the_compile_codes() {
         ("p302", "# P302 unwritable-value"),
         ("scope-collision", "# P304 scope-collision"),
     ] {
-        let out = assert_cmd::Command::cargo_bin("corsc")
-            .unwrap_or_else(|e| panic!("{e}"))
+        let out = support::cli::corsc()
             .args(["explain", key])
             .output()
             .unwrap_or_else(|e| panic!("{e}"));
@@ -39,8 +40,7 @@ fn explain_knows_the_compile_codes() {
         assert!(text.starts_with(head), "{key}: {text}");
         assert!(text.contains("configurable: no"), "{key}: {text}");
     }
-    let out = assert_cmd::Command::cargo_bin("corsc")
-        .unwrap_or_else(|e| panic!("{e}"))
+    let out = support::cli::corsc()
         .args(["rules"])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));

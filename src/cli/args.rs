@@ -1,5 +1,7 @@
-//! The command line, as clap parses it. Nothing here does work.
+//! The command line, as clap parses it into typed values (a `--target` into the registered
+//! target it names). Nothing here does work.
 
+use crate::emit::{self, Target};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -163,8 +165,8 @@ pub struct SimulateArgs {
 
     /// Answer as the compiled output for this target does: the policy is picked on the path
     /// form its server routes on (decoded, case-folded, cleaned). Default: the path as sent.
-    #[arg(long, value_name = "TARGET")]
-    pub target: Option<String>,
+    #[arg(long, value_name = "TARGET", value_parser = TargetArg::parse)]
+    pub target: Option<TargetArg>,
 
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
@@ -204,8 +206,8 @@ pub struct VerifyArgs {
 
     /// The target whose output the server runs: expected answers follow the path form its
     /// router uses (decoded, case-folded, cleaned). Default: the path as sent.
-    #[arg(long, value_name = "TARGET")]
-    pub target: Option<String>,
+    #[arg(long, value_name = "TARGET", value_parser = TargetArg::parse)]
+    pub target: Option<TargetArg>,
 
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
@@ -284,6 +286,39 @@ pub struct ExplainArgs {
     pub rule: String,
 }
 
+/// A `--target` value: the text as given, and the registered target it names (an id or an
+/// alias), looked up once, here.
+///
+/// An unknown name is kept rather than refused by clap, so each command reports it as it
+/// always has: `compile` before it reads the policy, `simulate` and `verify` after, each in its
+/// own words and with the list of targets.
+#[derive(Clone)]
+pub struct TargetArg {
+    /// The value as given.
+    pub given: String,
+    /// The target it names, if it names one.
+    pub target: Option<&'static dyn Target>,
+}
+
+impl TargetArg {
+    /// Looks the value up in the registry; never fails (see the type's documentation).
+    fn parse(given: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self {
+            given: given.to_string(),
+            target: emit::find(given),
+        })
+    }
+}
+
+impl std::fmt::Debug for TargetArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TargetArg")
+            .field("given", &self.given)
+            .field("target", &self.target.map(|t| t.meta().id))
+            .finish()
+    }
+}
+
 /// Output shapes of `compile`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ShapeArg {
@@ -303,8 +338,8 @@ pub struct CompileArgs {
     pub policy: PathBuf,
 
     /// The target configuration language (`corsc targets` lists them).
-    #[arg(long, short = 't', value_name = "TARGET")]
-    pub target: String,
+    #[arg(long, short = 't', value_name = "TARGET", value_parser = TargetArg::parse)]
+    pub target: TargetArg,
 
     /// Resolve policies for this profile (e.g. `dev`) instead of the base policies.
     #[arg(long, value_name = "NAME")]

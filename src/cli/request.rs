@@ -7,7 +7,7 @@
 //! `policy` is read (and quoted back in diagnostics), `output` is written. Each is parsed into
 //! a typed value or refused here; nothing reaches an emitter as free text.
 
-use super::args::ShapeArg;
+use super::args::{ShapeArg, TargetArg};
 use crate::emit::{self, Shape, Target};
 use clap::ValueEnum as _;
 use std::net::SocketAddr;
@@ -28,17 +28,23 @@ pub(crate) fn shown(s: &str) -> String {
     format!("`{}`", s.escape_debug())
 }
 
-/// The target named by an id or alias (`corsc targets`).
+/// The target named by an id or alias (`corsc targets`), as a manifest entry gives it.
 pub(crate) fn target(name: &str) -> Result<&'static dyn Target, Invalid> {
-    emit::find(name).ok_or_else(|| {
-        let ids: Vec<&str> = emit::TARGETS.iter().map(|t| t.id()).collect();
-        Invalid {
-            message: format!("unknown target {}", shown(name)),
-            help: format!(
-                "the targets are {}; `corsc targets` says what each can express",
-                ids.join(", ")
-            ),
-        }
+    known(name, emit::find(name))
+}
+
+/// The target of a `--target` flag, looked up when the arguments were parsed.
+pub(crate) fn target_flag(arg: &TargetArg) -> Result<&'static dyn Target, Invalid> {
+    known(&arg.given, arg.target)
+}
+
+fn known(name: &str, found: Option<&'static dyn Target>) -> Result<&'static dyn Target, Invalid> {
+    found.ok_or_else(|| Invalid {
+        message: format!("unknown target {}", shown(name)),
+        help: format!(
+            "the targets are {}; `corsc targets` says what each can express",
+            emit::registry::ids().join(", ")
+        ),
     })
 }
 

@@ -1,6 +1,6 @@
 //! What each target can express, declared as data.
 //!
-//! A table per target, read by [`crate::emit::plan`] (the only place that compares it with a
+//! A table per target, read by [`crate::emit::plan`](mod@crate::emit::plan) (the only place that compares it with a
 //! policy) and printed by `corsc targets`. Renderers never look at it: once a plan exists, the
 //! target can express all of it.
 

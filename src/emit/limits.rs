@@ -2,7 +2,7 @@
 //!
 //! A framework's CORS library answers in its own way: Starlette always allows four request
 //! headers, a `*` header list echoes `authorization` too, one Django settings module holds one
-//! origin list. A target lists its [`Limit`]s ([`crate::emit::Target::limits`]) and the plan
+//! origin list. A target lists its [`Limit`]s ([`crate::emit::TargetMeta::limits`]) and the plan
 //! calls [`check`] for every policy, so the refusal happens in the plan like every other one:
 //! with a `P301` that names the library and the feature, never a silently wider policy.
 

@@ -26,118 +26,47 @@
 //! - What a target cannot express fails with a `P3xx` diagnostic; nothing is widened silently.
 //! - Output is deterministic: no timestamps, sorted lists, a provenance header naming the source,
 //!   its SHA-256, the corsc version and the profile.
+//!
+//! Modules, from the outside in (each imports only those below it; this file only declares
+//! them and re-exports what callers use):
+//!
+//! - [`registry`]: the list of targets, the one file that names them all.
+//! - `targets/*`: one file per target, its [`TargetMeta`] and its renderer ([`Target`]).
+//!   Targets never import each other; what several share is in [`lang`] (per host language:
+//!   string literals, regex forms, headers), [`scopes`] and [`writer`].
+//! - [`plan`](mod@plan): the IR against a [`TargetMeta`], with [`limits`], [`ownership`] and [`idents`].
+//! - [`capability`], [`options`], [`output`], [`provenance`], [`codes`], [`comment`]: data.
 
 pub mod capability;
 pub mod codes;
 pub mod comment;
 pub mod idents;
+pub mod lang;
 pub mod limits;
+pub mod meta;
+pub mod options;
+pub mod output;
 pub mod ownership;
 pub mod plan;
+pub mod provenance;
 pub mod registry;
+pub mod scopes;
+pub mod target;
 pub mod targets;
 pub mod write;
 pub mod writer;
 
 pub use capability::{Capabilities, Shape, Support};
+pub use meta::TargetMeta;
+pub use options::Options;
+pub use output::{Output, Part};
 pub use plan::{plan, Plan};
-pub use registry::{find, Target, TARGETS};
+pub use provenance::Provenance;
+pub use registry::{find, TARGETS};
+pub use target::Target;
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::PolicySet;
-use sha2::{Digest as _, Sha256};
-
-/// Where the output came from; written at the top of every generated file.
-///
-/// `source` and `profile` come from outside the policy (a command line, a manifest), so the
-/// header writes them only through [`comment::display_name`].
-#[derive(Clone, Debug)]
-pub struct Provenance {
-    /// The source file as named on the command line (`<stdin>` for standard input).
-    pub source: String,
-    /// Lower-case hex SHA-256 of the source's bytes.
-    pub sha256: String,
-    /// The profile the policies were resolved for, if any.
-    pub profile: Option<String>,
-}
-
-impl Provenance {
-    /// Provenance for a source name and its bytes.
-    #[must_use]
-    pub fn new(source: impl Into<String>, bytes: &[u8], profile: Option<String>) -> Self {
-        let digest = Sha256::digest(bytes);
-        let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Self {
-            source: source.into(),
-            sha256,
-            profile,
-        }
-    }
-}
-
-/// How to compile: the output shape and, for complete servers, where they listen.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// The shape of the output.
-    pub shape: Shape,
-    /// The address a complete server listens on (`--shape server`). A parsed address, not
-    /// text: it is written into the output as it displays, so nothing but an IP and a port can
-    /// reach a `listen` directive, whichever way (flag or manifest) it was given.
-    pub listen: std::net::SocketAddr,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            shape: Shape::Include,
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
-        }
-    }
-}
-
-/// One generated file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Part {
-    /// Its file name when the output is written to a directory, e.g. `corsc-http.conf`.
-    pub file_name: &'static str,
-    /// Where it goes, in words, e.g. `inside http { }`.
-    pub placement: &'static str,
-    /// The text, ending with a newline.
-    pub text: String,
-}
-
-/// What a compilation produced: one part, or several that go to different places.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Output {
-    /// The parts, in the order a reader should see them.
-    pub parts: Vec<Part>,
-}
-
-impl Output {
-    /// All parts as one text, each introduced by a banner saying where it goes. A single part
-    /// is returned as it is.
-    #[must_use]
-    pub fn joined(&self) -> String {
-        if let [one] = self.parts.as_slice() {
-            return one.text.clone();
-        }
-        let n = self.parts.len();
-        let mut s = String::new();
-        for (i, p) in self.parts.iter().enumerate() {
-            if i > 0 {
-                s.push('\n');
-            }
-            s.push_str(&format!(
-                "# ======== part {} of {n}: {} (`-o DIR` writes it to DIR/{}) ========\n",
-                i + 1,
-                p.placement,
-                p.file_name
-            ));
-            s.push_str(&p.text);
-        }
-        s
-    }
-}
 
 /// Plans and renders a policy set for a target.
 ///
@@ -149,6 +78,6 @@ pub fn compile(
     options: &Options,
     provenance: &Provenance,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let plan = plan::plan(set, target, options)?;
+    let plan = plan::plan(set, target.meta(), options)?;
     Ok(target.render(&plan, provenance))
 }

@@ -20,7 +20,6 @@
 //! [`check`] is called by the plan step, the only place that compares a policy with a target.
 
 use super::codes;
-use super::registry::Target;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::Owner;
 use crate::source::Spanned;
@@ -35,12 +34,12 @@ pub enum Layer {
     App,
 }
 
-/// The refusal for compiling a policy owned by one layer for a target of the other, if any.
+/// The refusal for compiling a policy owned by one layer for a target of the other, if any:
+/// `layer` is the target's, `name` what messages call it.
 #[must_use]
-pub fn check(owner: Option<&Spanned<Owner>>, target: &dyn Target) -> Option<Diagnostic> {
+pub fn check(owner: Option<&Spanned<Owner>>, layer: Layer, name: &str) -> Option<Diagnostic> {
     let owner = owner?;
-    let name = target.name();
-    match (owner.node, target.layer()) {
+    match (owner.node, layer) {
         (Owner::App, Layer::Proxy) => Some(
             Diagnostic::new(
                 codes::OWNED_BY_APP.code,

@@ -8,8 +8,8 @@
 
 use super::capability::{Capabilities, Shape, Support};
 use super::codes;
-use super::registry::Target;
-use super::Options;
+use super::meta::TargetMeta;
+use super::options::Options;
 use crate::diagnostics::codes::Code;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{
@@ -200,7 +200,7 @@ pub const CORS_RESPONSE_HEADERS: &[&str] = &[
 ];
 
 struct Planner<'t> {
-    target: &'t dyn Target,
+    target: &'t TargetMeta,
     caps: &'static Capabilities,
     diags: Vec<Diagnostic>,
     /// How many policies the set has (for [`super::limits::Limit::OnePolicy`]).
@@ -220,7 +220,7 @@ impl Planner<'_> {
         if support.available() {
             return true;
         }
-        let msg = format!("{} cannot express {feature}", self.target.name());
+        let msg = format!("{} cannot express {feature}", self.target.name);
         self.refuse(
             &codes::TARGET_CANNOT_EXPRESS,
             msg,
@@ -241,7 +241,7 @@ impl Planner<'_> {
         let msg = format!(
             "{what} is {} bytes long; {} accepts at most {max} in one value",
             s.len(),
-            self.target.name()
+            self.target.name
         );
         self.refuse(
             &codes::UNWRITABLE_VALUE,
@@ -261,7 +261,7 @@ impl Planner<'_> {
             let msg = format!(
                 "{what} `{}` contains {bad}, which {} configuration cannot carry",
                 s.escape_debug(),
-                self.target.name()
+                self.target.name
             );
             self.refuse(
                 &codes::UNWRITABLE_VALUE,
@@ -276,7 +276,7 @@ impl Planner<'_> {
 
     /// Checks and anchors a `regex` origin.
     fn regex(&mut self, src: &str, span: Span) -> Option<String> {
-        let name = self.target.name();
+        let name = self.target.name;
         let Some(tree) = regex::parse(src) else {
             // The checker refuses regexes that do not parse; keep the refusal here too.
             self.refuse(
@@ -386,17 +386,18 @@ fn unwritable(s: &str, forbidden: &[&str]) -> Option<String> {
         .map(|f| format!("`{f}`"))
 }
 
-/// Plans a policy set for a target.
+/// Plans a policy set for a target, as its [`TargetMeta`] describes it: the plan never sees
+/// the renderer, nor the list of targets.
 ///
 /// # Errors
 /// Every feature the target cannot express and every value it cannot carry, as `P3xx`
 /// diagnostics.
 pub fn plan<'a>(
     set: &'a PolicySet,
-    target: &dyn Target,
+    target: &TargetMeta,
     options: &Options,
 ) -> Result<Plan<'a>, Vec<Diagnostic>> {
-    let caps = target.capabilities();
+    let caps = target.capabilities;
     let mut p = Planner {
         target,
         caps,
@@ -409,7 +410,7 @@ pub fn plan<'a>(
             &codes::TARGET_CANNOT_EXPRESS,
             format!(
                 "{} has no `{}` output shape",
-                target.name(),
+                target.name,
                 options.shape.as_str()
             ),
             Span::default(),
@@ -418,7 +419,7 @@ pub fn plan<'a>(
     }
     // One layer answers CORS, never both (see `ownership`): a proxy target refuses
     // `owner app`, an application target refuses `owner proxy`.
-    if let Some(d) = super::ownership::check(set.owner.as_ref(), target) {
+    if let Some(d) = super::ownership::check(set.owner.as_ref(), target.layer, target.name) {
         p.diags.push(d);
     }
     let mut sorted: Vec<&Policy> = set.policies.iter().collect();
@@ -426,7 +427,7 @@ pub fn plan<'a>(
     // One allocator for the whole output: stems unique, their derived names disjoint from
     // each other's and from the target's own names (see `idents`).
     let names: Vec<&str> = sorted.iter().map(|p| p.name.node.as_str()).collect();
-    let stems = super::idents::allocate(&names, target.idents());
+    let stems = super::idents::allocate(&names, target.idents);
     let mut policies = Vec::new();
     for (policy, ident) in sorted.into_iter().zip(stems) {
         if let Some(pp) = plan_policy(&mut p, policy, ident) {
@@ -511,7 +512,7 @@ pub fn plan<'a>(
         .iter()
         .any(|l| l.scope == Scope::Prefix("/".to_string()));
     let mut overlaps = Vec::new();
-    for limit in target.limits() {
+    for limit in target.limits {
         if let super::limits::Limit::OverlappingScopes(budget) = *limit {
             match overlapping(&locations, budget) {
                 Ok(o) => overlaps = o,
@@ -521,7 +522,7 @@ pub fn plan<'a>(
                         &codes::TARGET_CANNOT_EXPRESS,
                         format!(
                             "{} writes, for each scope, every other policy whose scopes overlap it; these scopes overlap more than {budget} times in all",
-                            target.name()
+                            target.name
                         ),
                         span,
                         "give the policies scopes that do not nest (`/a/*` and `/b/*`, not `/*` and `/a/*`), or compile for nginx",
@@ -530,7 +531,7 @@ pub fn plan<'a>(
             }
         }
     }
-    for limit in target.limits() {
+    for limit in target.limits {
         if let super::limits::Limit::RouteGuardPerSection(budget) = *limit {
             let n = locations.len();
             if options.shape != Shape::Htaccess && n.saturating_mul(n) > budget {
@@ -539,7 +540,7 @@ pub fn plan<'a>(
                     &codes::TARGET_CANNOT_EXPRESS,
                     format!(
                         "{} repeats the route guard of all {n} scopes in each scope's section; at most {} scopes fit in one `{}` output",
-                        target.name(),
+                        target.name,
                         budget.isqrt(),
                         options.shape.as_str()
                     ),
@@ -646,7 +647,7 @@ fn plan_policy<'a>(
                 &codes::TARGET_CANNOT_EXPRESS,
                 format!(
                     "{} cannot express `*` with credentials: browsers reject `Access-Control-Allow-Origin: *` with credentials, and echoing every origin would grant far more",
-                    p.target.name()
+                    p.target.name
                 ),
                 span.unwrap_or(policy.span),
                 "list the origins that may send credentials",
@@ -852,8 +853,8 @@ fn plan_policy<'a>(
             "remove `private-network`",
         );
     }
-    let n = p.target.limits();
-    super::limits::check(p.target.name(), n, p.set_len, policy, &mut p.diags);
+    let n = p.target.limits;
+    super::limits::check(p.target.name, n, p.set_len, policy, &mut p.diags);
     if p.diags.len() > before {
         return None;
     }

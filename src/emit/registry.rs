@@ -1,42 +1,19 @@
-//! The registered targets. `--target` values, `corsc targets` and the snapshot tests all come
-//! from [`TARGETS`], so a new target is one file under `targets/` and one line here.
+//! The registered targets: the only file that names every target. `--target` values,
+//! `corsc targets`, the snapshot tests and the conformance coverage check all read [`TARGETS`].
+//!
+//! Adding a target:
+//!
+//! 1. Write `targets/<id>.rs`: a `pub static META: TargetMeta` (id, name, capabilities,
+//!    limits, layer, identifier scheme, aliases) and a unit struct implementing [`Target`]
+//!    (`meta` and `render`), using the helpers of `lang/` and `scopes`, never another target's.
+//! 2. Declare it in `targets/mod.rs` and add it to [`TARGETS`] below, in id order.
+//! 3. Run `cargo test --test emit_snapshots`: it fails until every example policy × shape of
+//!    the new target has a snapshot; review and accept them (`cargo insta review`).
+//! 4. Prove it live: add it to one harness in `tests/support/conformance.rs` (or to its
+//!    snapshots-only list, saying why); every conformance binary fails until then.
 
-use super::capability::Capabilities;
-use super::plan::Plan;
-use super::{targets, Output, Provenance};
-
-/// A configuration language corsc can write.
-pub trait Target: Sync {
-    /// The `--target` value and snapshot name, e.g. `nginx`.
-    fn id(&self) -> &'static str;
-    /// The name used in messages, e.g. `nginx`.
-    fn name(&self) -> &'static str;
-    /// One line for `corsc targets`.
-    fn doc_short(&self) -> &'static str;
-    /// What it can express.
-    fn capabilities(&self) -> &'static Capabilities;
-    /// Renders a plan. Never refuses: the plan already holds only what the target can express.
-    fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output;
-    /// What the target's library cannot express beyond the capability table; the plan checks
-    /// them. Configuration languages have none.
-    fn limits(&self) -> &'static [super::limits::Limit] {
-        &[]
-    }
-    /// Where the output runs, which decides how a file's `owner` line applies
-    /// ([`super::ownership`]). Application frameworks are the default; proxies say so.
-    fn layer(&self) -> super::ownership::Layer {
-        super::ownership::Layer::App
-    }
-    /// How policy names become identifiers in the output, and which names the output already
-    /// uses ([`super::idents`]). Targets that name no policy keep the default.
-    fn idents(&self) -> &'static super::idents::IdentScheme {
-        &super::idents::IdentScheme::NONE
-    }
-    /// Other `--target` values that mean this target (e.g. `axum` for `tower-http`).
-    fn aliases(&self) -> &'static [&'static str] {
-        &[]
-    }
-}
+use super::target::Target;
+use super::targets;
 
 /// Every target, sorted by id.
 pub static TARGETS: &[&dyn Target] = &[
@@ -53,26 +30,49 @@ pub static TARGETS: &[&dyn Target] = &[
     &targets::tower_http::TowerHttp,
 ];
 
-/// The target with this id.
+/// The target with this id or alias.
 #[must_use]
-pub fn find(id: &str) -> Option<&'static dyn Target> {
-    TARGETS
-        .iter()
-        .copied()
-        .find(|t| t.id() == id || t.aliases().contains(&id))
+pub fn find(id_or_alias: &str) -> Option<&'static dyn Target> {
+    TARGETS.iter().copied().find(|t| {
+        let m = t.meta();
+        m.id == id_or_alias || m.aliases.contains(&id_or_alias)
+    })
+}
+
+/// Every target's id, in [`TARGETS`] order (for messages that list them).
+#[must_use]
+pub fn ids() -> Vec<&'static str> {
+    TARGETS.iter().map(|t| t.meta().id).collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::TARGETS;
+    use super::{find, TARGETS};
 
     #[test]
-    fn ids_are_sorted_unique_and_default_shape_first() {
+    fn ids_are_sorted_unique_and_every_target_has_a_shape() {
         for w in TARGETS.windows(2) {
-            assert!(w[0].id() < w[1].id());
+            assert!(w[0].meta().id < w[1].meta().id);
         }
         for t in TARGETS {
-            assert!(!t.capabilities().shapes.is_empty(), "{}", t.id());
+            assert!(!t.meta().capabilities.shapes.is_empty(), "{}", t.meta().id);
+        }
+    }
+
+    #[test]
+    fn ids_and_aliases_name_one_target_each() {
+        let mut names: Vec<&str> = TARGETS
+            .iter()
+            .flat_map(|t| std::iter::once(t.meta().id).chain(t.meta().aliases.iter().copied()))
+            .collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n, "an id or alias is used twice: {names:?}");
+        for t in TARGETS {
+            for a in t.meta().aliases {
+                assert_eq!(find(a).map(|f| f.meta().id), Some(t.meta().id));
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::capability::Capabilities;
 use super::comment;
-use super::Provenance;
+use super::provenance::Provenance;
 
 /// Builds configuration text line by line.
 #[derive(Debug, Default)]
@@ -99,6 +99,23 @@ impl Writer {
             req.push_str(&format!("; modules: {}", caps.modules.join(", ")));
         }
         self.comment(format!("requires: {req}"));
+    }
+
+    /// The provenance header of a one-part `include` output (the framework targets' modules),
+    /// each line commented with `prefix` (`//` or `#`) instead of `#`.
+    pub fn include_header(
+        &mut self,
+        prefix: &str,
+        provenance: &Provenance,
+        target: &str,
+        caps: &Capabilities,
+    ) {
+        let mut h = Writer::new();
+        h.provenance(provenance, target, "include", caps, "");
+        for line in h.finish().lines() {
+            let body = line.strip_prefix('#').unwrap_or(line);
+            self.line(format!("{prefix}{body}"));
+        }
     }
 
     /// The text.

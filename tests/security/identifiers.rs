@@ -197,7 +197,7 @@ fn every_variable_in_proxy_output_is_declared() {
                     shape: *shape,
                     ..corsc::emit::Options::default()
                 };
-                let Ok(plan) = corsc::emit::plan(&set, t, &options) else {
+                let Ok(plan) = corsc::emit::plan(&set, t.meta(), &options) else {
                     continue;
                 };
                 let derived: BTreeSet<String> = plan

@@ -438,11 +438,3 @@ pub fn profiles(path: &Path) -> Vec<String> {
     let file = corsc::syntax::parse(&src).expect("parses");
     corsc::check::profile_names(&file)
 }
-
-/// The (target, shape) pairs every policy is compiled to.
-pub const TARGET_SHAPES: &[(&str, Shape)] = &[
-    ("apache", Shape::Include),
-    ("apache", Shape::Htaccess),
-    ("nginx", Shape::Include),
-    ("nginx", Shape::Server),
-];

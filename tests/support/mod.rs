@@ -2,6 +2,7 @@
 //! needs; the rest is dead code for that binary, hence the `allow`.
 //!
 //! - [`cli`]: the one way to run the `corsc` binary, with an environment that cannot leak in.
+//! - [`conformance`]: which harness runs each registered target.
 //! - [`fixtures`]: the `#~^ CODE` annotation format of the fixture files.
 //! - [`engines`], [`frameworks`]: real servers (nginx, Apache, framework apps) run on 127.0.0.1.
 //! - [`http`], [`http_server`]: a minimal HTTP client and a static server for browser tests.
@@ -11,6 +12,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod conformance;
 pub mod engines;
 pub mod fixtures;
 pub mod frameworks;

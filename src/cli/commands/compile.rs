@@ -51,7 +51,7 @@ fn report(source: &Source, diags: &[Diagnostic], format: Format, color: bool) {
 
 pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
     // The same validation as a `corsc build` manifest entry's (`request`).
-    let target = match request::target(&args.target) {
+    let target = match request::target_flag(&args.target) {
         Ok(t) => t,
         Err(e) => return fatal(e.message, Some(e.help), color),
     };

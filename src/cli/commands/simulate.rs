@@ -3,7 +3,7 @@
 //! Exit status: 0 when the browser lets script read the response, 1 when it blocks the request,
 //! 2 on usage or I/O errors (a policy with errors included: nothing can be simulated then).
 
-use super::super::args::{ReportFormat, SimulateArgs};
+use super::super::args::{ReportFormat, SimulateArgs, TargetArg};
 use super::super::inputs::InputError;
 use super::super::{output, Outcome};
 use super::policy_input::{load_policy, model};
@@ -91,12 +91,12 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
         req = req.with_header(n, v);
     }
     let model = model(args.browser);
-    let routing = match args.target.as_deref() {
+    let routing = match &args.target {
         None => Routing::Spec,
-        Some(t) => match crate::emit::find(t) {
-            Some(target) => target.capabilities().routing,
+        Some(TargetArg { given: t, target }) => match target {
+            Some(target) => target.meta().capabilities.routing,
             None => {
-                let ids: Vec<&str> = crate::emit::TARGETS.iter().map(|t| t.id()).collect();
+                let ids = crate::emit::registry::ids();
                 return usage(
                     format!("`{t}` is not a target"),
                     &format!("the targets are {}", ids.join(", ")),

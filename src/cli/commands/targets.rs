@@ -1,8 +1,9 @@
-//! `corsc targets`: every target and what it can express, from the capability tables.
+//! `corsc targets`: every registered target and what it can express, from its
+//! [`TargetMeta`] record.
 
 use super::super::args::{TableFormat, TargetsArgs};
 use super::super::{output, Outcome};
-use crate::emit::{Capabilities, TARGETS};
+use crate::emit::{Capabilities, TargetMeta, TARGETS};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -16,13 +17,12 @@ struct TargetRecord {
 pub(crate) fn run(args: &TargetsArgs) -> Outcome {
     let text = match args.format {
         TableFormat::Json => {
-            let records: Vec<TargetRecord> = TARGETS
-                .iter()
-                .map(|t| TargetRecord {
-                    id: t.id(),
-                    name: t.name(),
-                    summary: t.doc_short(),
-                    capabilities: t.capabilities(),
+            let records: Vec<TargetRecord> = metas()
+                .map(|m| TargetRecord {
+                    id: m.id,
+                    name: m.name,
+                    summary: m.doc_short,
+                    capabilities: m.capabilities,
                 })
                 .collect();
             let doc = serde_json::json!({ "schema": "corsc-targets/1", "targets": records });
@@ -36,46 +36,46 @@ pub(crate) fn run(args: &TargetsArgs) -> Outcome {
     Outcome::Clean
 }
 
+/// Every target's record, in registry order.
+fn metas() -> impl Iterator<Item = &'static TargetMeta> {
+    TARGETS.iter().map(|t| t.meta())
+}
+
 /// Rows shared by the text and Markdown tables: a feature name, then one cell per target.
 fn rows() -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     out.push((
         "minimum version".into(),
-        TARGETS
-            .iter()
-            .map(|t| t.capabilities().min_version.to_string())
+        metas()
+            .map(|m| m.capabilities.min_version.to_string())
             .collect(),
     ));
-    let first = TARGETS[0].capabilities().rows();
+    let first = TARGETS[0].meta().capabilities.rows();
     for (i, (name, _)) in first.iter().enumerate() {
         out.push((
             (*name).to_string(),
-            TARGETS
-                .iter()
-                .map(|t| t.capabilities().rows()[i].1.describe())
+            metas()
+                .map(|m| m.capabilities.rows()[i].1.describe())
                 .collect(),
         ));
     }
     out.push((
         "exact-origin lookup".into(),
-        TARGETS
-            .iter()
-            .map(|t| format!("{:?}", t.capabilities().exact_lookup).to_lowercase())
+        metas()
+            .map(|m| format!("{:?}", m.capabilities.exact_lookup).to_lowercase())
             .collect(),
     ));
     out.push((
         "regex dialect".into(),
-        TARGETS
-            .iter()
-            .map(|t| t.capabilities().regex_dialect.to_string())
+        metas()
+            .map(|m| m.capabilities.regex_dialect.to_string())
             .collect(),
     ));
     out.push((
         "shapes".into(),
-        TARGETS
-            .iter()
-            .map(|t| {
-                t.capabilities()
+        metas()
+            .map(|m| {
+                m.capabilities
                     .shapes
                     .iter()
                     .map(|s| s.as_str())
@@ -86,14 +86,13 @@ fn rows() -> Vec<(String, Vec<String>)> {
     ));
     out.push((
         "modules".into(),
-        TARGETS
-            .iter()
-            .map(|t| {
-                let m = t.capabilities().modules;
-                if m.is_empty() {
+        metas()
+            .map(|m| {
+                let modules = m.capabilities.modules;
+                if modules.is_empty() {
                     "-".to_string()
                 } else {
-                    m.join(", ")
+                    modules.join(", ")
                 }
             })
             .collect(),
@@ -103,9 +102,9 @@ fn rows() -> Vec<(String, Vec<String>)> {
 
 fn text() -> String {
     let mut s = String::new();
-    let idw = TARGETS.iter().map(|t| t.id().len()).max().unwrap_or(0);
-    for t in TARGETS {
-        s.push_str(&format!("{:idw$}  {}\n", t.id(), t.doc_short()));
+    let idw = metas().map(|m| m.id.len()).max().unwrap_or(0);
+    for m in metas() {
+        s.push_str(&format!("{:idw$}  {}\n", m.id, m.doc_short));
     }
     s.push('\n');
     let rows = rows();
@@ -114,14 +113,14 @@ fn text() -> String {
         .map(|i| {
             rows.iter()
                 .map(|(_, c)| c[i].len())
-                .chain(std::iter::once(TARGETS[i].id().len()))
+                .chain(std::iter::once(TARGETS[i].meta().id.len()))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let mut line = format!("{:w0$}", "");
-    for (i, t) in TARGETS.iter().enumerate() {
-        line.push_str(&format!("  {:w$}", t.id(), w = widths[i]));
+    for (i, m) in metas().enumerate() {
+        line.push_str(&format!("  {:w$}", m.id, w = widths[i]));
     }
     s.push_str(line.trim_end());
     s.push('\n');
@@ -138,8 +137,8 @@ fn text() -> String {
 
 fn markdown() -> String {
     let mut s = String::from("| feature |");
-    for t in TARGETS {
-        s.push_str(&format!(" {} (`{}`) |", t.name(), t.id()));
+    for m in metas() {
+        s.push_str(&format!(" {} (`{}`) |", m.name, m.id));
     }
     s.push_str("\n|---|");
     for _ in TARGETS {

@@ -3,7 +3,7 @@
 //! Exit status: 0 when every probe matches, 1 when any differs, 2 on usage or I/O errors (a bad
 //! URL, a server that does not answer, a policy with errors).
 
-use super::super::args::{ReportFormat, VerifyArgs};
+use super::super::args::{ReportFormat, TargetArg, VerifyArgs};
 use super::super::inputs::InputError;
 use super::super::{output, Outcome};
 use super::policy_input::{load_policy, model};
@@ -44,12 +44,12 @@ pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
     ) else {
         return Outcome::Fatal;
     };
-    let routing = match args.target.as_deref() {
+    let routing = match &args.target {
         None => crate::eval::Routing::Spec,
-        Some(t) => match crate::emit::find(t) {
-            Some(target) => target.capabilities().routing,
+        Some(TargetArg { given: t, target }) => match target {
+            Some(target) => target.meta().capabilities.routing,
             None => {
-                let ids: Vec<&str> = crate::emit::TARGETS.iter().map(|t| t.id()).collect();
+                let ids = crate::emit::registry::ids();
                 output::fatal(
                     &[InputError {
                         message: format!("`{t}` is not a target"),

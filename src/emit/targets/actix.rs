@@ -26,16 +26,18 @@
 //!   plan accepts `*` only with `Authorization` listed beside it.
 //! - **Private network** needs actix-cors' `draft-private-network-access` feature.
 
-use super::frameworks::{header, scopes_text};
-use super::tower_http::{origin_fn, policy_table, rust_str};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
+use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
-use crate::emit::ownership::app_notice;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::scopes_text;
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 
 /// The actix-web target.
 pub struct Actix;
@@ -89,34 +91,27 @@ static IDENTS: IdentScheme = IdentScheme {
     fixed_code: &[DISPATCHER],
 };
 
+/// The `actix` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "actix",
+    aliases: &[],
+    name: "actix-cors",
+    doc_short:
+        "a Rust module with an actix-cors Cors per policy and a middleware applying them by path",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IDENTS,
+};
+
 impl Target for Actix {
-    fn id(&self) -> &'static str {
-        "actix"
-    }
-
-    fn name(&self) -> &'static str {
-        "actix-cors"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a Rust module with an actix-cors Cors per policy and a middleware applying them by path"
-    }
-
-    fn idents(&self) -> &'static IdentScheme {
-        &IDENTS
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "//", provenance, "actix", &CAPS);
+        w.include_header("//", provenance, "actix", &CAPS);
         let regex = plan
             .policies
             .iter()
@@ -172,7 +167,7 @@ impl Target for Actix {
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     let allows = format!("{}_allows_origin", p.ident);
     if let Origins::List { exact, regexes } = &p.origins {
-        origin_fn(w, &allows, exact, regexes);
+        rust::origin_fn(w, &allows, exact, regexes);
         w.blank();
     }
     let mut chain: Vec<String> = Vec::new();
@@ -191,13 +186,13 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     }
     methods.sort_unstable();
     methods.dedup();
-    let quoted: Vec<String> = methods.iter().map(|m| rust_str(m)).collect();
+    let quoted: Vec<String> = methods.iter().map(|m| strings::rust(m)).collect();
     chain.push(format!(".allowed_methods([{}])", quoted.join(", ")));
     match &p.headers {
         Allow::Omit => {}
         Allow::Static(s) if s.starts_with('*') => chain.push(".allow_any_header()".into()),
         Allow::Static(s) => {
-            let names: Vec<String> = s.split(", ").map(rust_str).collect();
+            let names: Vec<String> = s.split(", ").map(strings::rust).collect();
             chain.push(format!(".allowed_headers([{}])", names.join(", ")));
         }
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {
@@ -205,7 +200,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         }
     }
     if let Some(list) = &p.expose {
-        let names: Vec<String> = list.split(", ").map(rust_str).collect();
+        let names: Vec<String> = list.split(", ").map(strings::rust).collect();
         chain.push(format!(".expose_headers([{}])", names.join(", ")));
     }
     if p.credentials {
@@ -229,7 +224,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    policy_table(w, plan, "policies", "`Cors`", "Cors", "_cors");
+    rust::policy_table(w, plan, "policies", "`Cors`", "Cors", "_cors");
     for line in DISPATCHER.lines() {
         w.line(line);
     }

@@ -25,12 +25,15 @@
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::limits::Limit;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 
 /// The Apache httpd target.
 pub struct Apache;
@@ -78,35 +81,23 @@ static LIMITS: &[Limit] = &[
     Limit::RouteGuardPerSection(250_000),
 ];
 
+/// The `apache` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "apache",
+    aliases: &[],
+    name: "Apache httpd",
+    doc_short: "<Location> sections with SetEnvIf, Header always and a mod_rewrite 204 (or an .htaccess file)",
+    // A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
+    // a file that says `owner app` (see `emit::ownership`).
+    layer: Layer::Proxy,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IDENTS,
+};
+
 impl Target for Apache {
-    /// A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
-    /// a file that says `owner app` (see `emit::ownership`).
-    fn layer(&self) -> crate::emit::ownership::Layer {
-        crate::emit::ownership::Layer::Proxy
-    }
-
-    fn id(&self) -> &'static str {
-        "apache"
-    }
-
-    fn name(&self) -> &'static str {
-        "Apache httpd"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "<Location> sections with SetEnvIf, Header always and a mod_rewrite 204 (or an .htaccess file)"
-    }
-
-    fn idents(&self) -> &'static IdentScheme {
-        &IDENTS
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {

@@ -20,13 +20,18 @@
 //!   leaves the header out (the library's default is 86400); `max-age 0` is left out the same
 //!   way, and browsers then cache a preflight for 5 seconds.
 
-use super::frameworks::{py_regex, py_string, python_header, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::IdentScheme;
+use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{regex_escape, Allow, Origins, Plan, Scope};
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::scopes_text;
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 
 /// The Django target.
 pub struct Django;
@@ -60,30 +65,26 @@ static CAPS: Capabilities = Capabilities {
 
 static LIMITS: &[Limit] = &[Limit::PortableRegex("Python re"), Limit::OnePolicy];
 
+/// The `django` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "django",
+    aliases: &[],
+    name: "Django (django-cors-headers)",
+    doc_short: "a settings fragment for django-cors-headers (one policy per settings module)",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IdentScheme::NONE,
+};
+
 impl Target for Django {
-    fn id(&self) -> &'static str {
-        "django"
-    }
-
-    fn name(&self) -> &'static str {
-        "Django (django-cors-headers)"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a settings fragment for django-cors-headers (one policy per settings module)"
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        python_header(&mut w, provenance, "django", &CAPS);
+        python::header(&mut w, provenance, "django", &CAPS);
         for l in [
             "",
             "django-cors-headers settings. In the project's settings module:",
@@ -117,7 +118,7 @@ impl Target for Django {
             .collect();
         w.line(format!(
             "CORS_URLS_REGEX = {}",
-            py_string(&format!("^(?:{})", paths.join("|")))
+            strings::python(&format!("^(?:{})", paths.join("|")))
         ));
         match &p.origins {
             Origins::Any => {
@@ -133,11 +134,11 @@ impl Target for Django {
                 for o in exact {
                     w.line(format!(
                         "{},",
-                        py_string(&format!("{}\\Z", regex_escape(o)))
+                        strings::python(&format!("{}\\Z", regex_escape(o)))
                     ));
                 }
                 for r in regexes {
-                    w.line(format!("{},", py_string(&py_regex(r))));
+                    w.line(format!("{},", strings::python(&python::regex(r))));
                 }
                 w.close("]");
             }
@@ -151,7 +152,7 @@ impl Target for Django {
         let expose = p
             .expose
             .as_deref()
-            .map(|e| e.split(", ").map(py_string).collect::<Vec<_>>())
+            .map(|e| e.split(", ").map(strings::python).collect::<Vec<_>>())
             .unwrap_or_default();
         w.line(format!("CORS_EXPOSE_HEADERS = [{}]", expose.join(", ")));
         w.line(format!(
@@ -169,7 +170,7 @@ impl Target for Django {
 fn list(a: &Allow) -> String {
     match a {
         Allow::Static(s) => {
-            let v: Vec<String> = s.split(", ").map(py_string).collect();
+            let v: Vec<String> = s.split(", ").map(strings::python).collect();
             format!("[{}]", v.join(", "))
         }
         // Echoes are refused by the plan (no header mirroring); nothing else is left.

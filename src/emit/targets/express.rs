@@ -24,14 +24,18 @@
 //!   with their `Vary`.
 //! - **Private network.** `cors` has no option for it: refused by the plan.
 
-use super::frameworks::{header, js_exports_policies, js_policy, js_string, routed_scopes};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
+use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::Plan;
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::routed_scopes;
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 
 /// The Express target.
 pub struct Express;
@@ -76,34 +80,26 @@ static IDENTS: IdentScheme = IdentScheme {
     fixed_code: &[RUNTIME],
 };
 
+/// The `express` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "express",
+    aliases: &[],
+    name: "Express (cors)",
+    doc_short: "a CommonJS module exporting one Express middleware built on the `cors` package",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IDENTS,
+};
+
 impl Target for Express {
-    fn id(&self) -> &'static str {
-        "express"
-    }
-
-    fn name(&self) -> &'static str {
-        "Express (cors)"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a CommonJS module exporting one Express middleware built on the `cors` package"
-    }
-
-    fn idents(&self) -> &'static IdentScheme {
-        &IDENTS
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "//", provenance, "express", &CAPS);
+        w.include_header("//", provenance, "express", &CAPS);
         for l in [
             "",
             "Express middleware answering CORS for the policies below, built on the `cors` package.",
@@ -124,7 +120,7 @@ impl Target for Express {
         runtime(&mut w);
         for p in &plan.policies {
             w.blank();
-            js_policy(&mut w, p, "undefined");
+            js::policy(&mut w, p, "undefined");
         }
         w.blank();
         w.comment_js(
@@ -143,8 +139,8 @@ impl Target for Express {
             w.line(format!(
                 "{{ exact: {}, path: {}, folded: {}, handler: {} }},",
                 s.exact,
-                js_string(&written),
-                js_string(&s.path),
+                strings::js(&written),
+                strings::js(&s.path),
                 s.policy.ident
             ));
         }
@@ -156,7 +152,7 @@ impl Target for Express {
         w.blank();
         w.line("module.exports = corsc;");
         w.line("module.exports.default = corsc;");
-        w.line(js_exports_policies(plan));
+        w.line(js::exports_policies(plan));
         Output {
             parts: vec![Part {
                 file_name: "corsc-express.cjs",

@@ -33,14 +33,18 @@
 //!   are decided per request: more than a `*` policy needs, never less.
 //! - **Private network.** `@fastify/cors` has no option for it: refused by the plan.
 
-use super::frameworks::{header, js_exports_policies, js_policy, js_string, routed_scopes};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
+use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::Plan;
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::routed_scopes;
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 
 /// The Fastify target.
 pub struct Fastify;
@@ -85,34 +89,26 @@ static IDENTS: IdentScheme = IdentScheme {
     fixed_code: &[RUNTIME, PLUGIN],
 };
 
+/// The `fastify` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "fastify",
+    aliases: &[],
+    name: "Fastify (@fastify/cors)",
+    doc_short: "a CommonJS Fastify plugin built on `@fastify/cors`, registered in one line",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IDENTS,
+};
+
 impl Target for Fastify {
-    fn id(&self) -> &'static str {
-        "fastify"
-    }
-
-    fn name(&self) -> &'static str {
-        "Fastify (@fastify/cors)"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a CommonJS Fastify plugin built on `@fastify/cors`, registered in one line"
-    }
-
-    fn idents(&self) -> &'static IdentScheme {
-        &IDENTS
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "//", provenance, "fastify", &CAPS);
+        w.include_header("//", provenance, "fastify", &CAPS);
         for l in [
             "",
             "Fastify plugin answering CORS for the policies below, built on `@fastify/cors`.",
@@ -137,7 +133,7 @@ impl Target for Fastify {
         }
         for p in &plan.policies {
             w.blank();
-            js_policy(&mut w, p, "null");
+            js::policy(&mut w, p, "null");
         }
         w.blank();
         w.line("// Least specific first: the last scope that matches a path wins. Paths are as");
@@ -147,7 +143,7 @@ impl Target for Fastify {
             w.line(format!(
                 "{{ exact: {}, path: {}, policy: {} }},",
                 s.exact,
-                js_string(&s.path),
+                strings::js(&s.path),
                 s.policy.ident
             ));
         }
@@ -155,7 +151,7 @@ impl Target for Fastify {
         for line in PLUGIN.lines() {
             w.line(line);
         }
-        w.line(js_exports_policies(plan));
+        w.line(js::exports_policies(plan));
         Output {
             parts: vec![Part {
                 file_name: "corsc-fastify.cjs",
@@ -373,8 +369,7 @@ mod tests {
             shape: Shape::Include,
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
         };
-        let target = emit::find("fastify").expect("registered");
-        emit::compile(&set, target, &options, &prov).map(|o| o.joined())
+        emit::compile(&set, &super::Fastify, &options, &prov).map(|o| o.joined())
     }
 
     #[test]

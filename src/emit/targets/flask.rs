@@ -24,13 +24,18 @@
 //!   `request-headers *` echoes everything, so it needs `Authorization` listed beside it.
 //! - `always_send=False`: no CORS headers on requests without `Origin`.
 
-use super::frameworks::{py_regex, py_string, python_header, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::IdentScheme;
+use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::scopes_text;
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 
 /// The Flask target.
 pub struct Flask;
@@ -68,30 +73,27 @@ static LIMITS: &[Limit] = &[
     Limit::WildcardHeadersEchoAll,
 ];
 
+/// The `flask` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "flask",
+    aliases: &[],
+    name: "Flask (Flask-CORS)",
+    doc_short:
+        "a Python module with init_cors(app) for Flask (Flask-CORS resources per path scope)",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IdentScheme::NONE,
+};
+
 impl Target for Flask {
-    fn id(&self) -> &'static str {
-        "flask"
-    }
-
-    fn name(&self) -> &'static str {
-        "Flask (Flask-CORS)"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a Python module with init_cors(app) for Flask (Flask-CORS resources per path scope)"
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        python_header(&mut w, provenance, "flask", &CAPS);
+        python::header(&mut w, provenance, "flask", &CAPS);
         for l in [
             "",
             "CORS for Flask with Flask-CORS: one resource per path scope.",
@@ -133,7 +135,7 @@ impl Target for Flask {
                 Scope::Exact(x) => format!("^{}\\Z", crate::emit::plan::regex_escape(x)),
             };
             w.comment(format!("policy `{}` ({})", p.name, scopes_text(p)));
-            w.open(format!("re.compile({}): {{", py_string(&key)));
+            w.open(format!("re.compile({}): {{", strings::python(&key)));
             options(&mut w, p);
             w.close("},");
         }
@@ -199,10 +201,13 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
         Origins::List { exact, regexes } => {
             w.open("\"origins\": [");
             for o in exact {
-                w.line(format!("_exact({}),", py_string(o)));
+                w.line(format!("_exact({}),", strings::python(o)));
             }
             for r in regexes {
-                w.line(format!("re.compile({}),", py_string(&py_regex(r))));
+                w.line(format!(
+                    "re.compile({}),",
+                    strings::python(&python::regex(r))
+                ));
             }
             w.close("],");
             w.line("\"send_wildcard\": False,");
@@ -220,14 +225,14 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
             }
         }
     }
-    let m: Vec<String> = methods.iter().map(|s| py_string(s)).collect();
+    let m: Vec<String> = methods.iter().map(|s| strings::python(s)).collect();
     w.line(format!("\"methods\": [{}],", m.join(", ")));
     let headers: Vec<String> = match &p.headers {
         Allow::Omit => Vec::new(),
         Allow::Static(s) if s.starts_with('*') => vec!["re.compile(r\".*\")".to_string()],
         Allow::Static(s) => split(s)
             .iter()
-            .map(|h| format!("_header({})", py_string(h)))
+            .map(|h| format!("_header({})", strings::python(h)))
             .collect(),
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {
             vec!["re.compile(r\".*\")".to_string()]
@@ -240,7 +245,7 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
         .map(split)
         .unwrap_or_default()
         .iter()
-        .map(|s| py_string(s))
+        .map(|s| strings::python(s))
         .collect();
     w.line(format!("\"expose_headers\": [{}],", expose.join(", ")));
     match p.max_age {

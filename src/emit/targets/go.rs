@@ -23,15 +23,18 @@
 //! - **`max-age 0`** cannot be sent (rs/cors omits 0) and is refused; private network access
 //!   does not exist in rs/cors 1.7 and is refused.
 
-use super::frameworks::{header, routed_scopes, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::lang::{go, strings};
 use crate::emit::limits::Limit;
-use crate::emit::ownership::app_notice;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::{routed_scopes, scopes_text};
+use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
-use crate::emit::{Output, Part, Provenance};
 
 /// The Go (rs/cors) target.
 pub struct Go;
@@ -92,34 +95,26 @@ static IDENTS: IdentScheme = IdentScheme {
     fixed_code: &[],
 };
 
+/// The `go` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "go",
+    aliases: &[],
+    name: "rs/cors",
+    doc_short: "a Go package with rs/cors options per policy and a Handler applying them by path",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IDENTS,
+};
+
 impl Target for Go {
-    fn id(&self) -> &'static str {
-        "go"
-    }
-
-    fn name(&self) -> &'static str {
-        "rs/cors"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a Go package with rs/cors options per policy and a Handler applying them by path"
-    }
-
-    fn idents(&self) -> &'static IdentScheme {
-        &IDENTS
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "//", provenance, "go", &CAPS);
+        w.include_header("//", provenance, "go", &CAPS);
         w.line("//");
         w.line("// Use: put this file in a package directory `corspolicy`, then");
         w.line("// `http.ListenAndServe(addr, corspolicy.Handler(app))`.");
@@ -177,46 +172,11 @@ impl Target for Go {
     }
 }
 
-/// A Go interpreted string literal: `\`, `"`, and everything outside printable ASCII escaped
-/// (`\uXXXX`, `\UXXXXXXXX`), so the file is ASCII: the Go compiler refuses a byte-order mark
-/// anywhere but at the start of a file, and escapes keep invisible characters visible.
-#[must_use]
-pub fn go_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            ' '..='~' => out.push(c),
-            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A regex as a Go raw string (no escaping to undo) when it is printable ASCII without a
-/// backquote; otherwise as an interpreted string.
-fn go_regex_literal(r: &str) -> String {
-    if r.chars().all(|c| matches!(c, ' '..='~') && c != '`') {
-        format!("`{r}`")
-    } else {
-        go_str(r)
-    }
-}
-
-fn string_slice(items: &[&str]) -> String {
-    let q: Vec<String> = items.iter().map(|s| go_str(s)).collect();
-    format!("[]string{{{}}}", q.join(", "))
-}
-
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     let id = &p.ident;
     let mut fields: Vec<(String, String)> = Vec::new();
     match &p.origins {
-        Origins::Any => fields.push(("AllowedOrigins".into(), string_slice(&["*"]))),
+        Origins::Any => fields.push(("AllowedOrigins".into(), go::string_slice(&["*"]))),
         Origins::List { exact, regexes } => {
             w.comment_with(
                 "//",
@@ -227,9 +187,16 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
             } else {
                 w.open(format!("var {id}Exact = map[string]bool{{"));
                 // gofmt aligns the values of consecutive keys.
-                let width = exact.iter().map(|e| go_str(e).len() + 1).max().unwrap_or(0);
+                let width = exact
+                    .iter()
+                    .map(|e| strings::go(e).len() + 1)
+                    .max()
+                    .unwrap_or(0);
                 for e in exact {
-                    w.line(format!("{} true,", pad(&format!("{}:", go_str(e)), width)));
+                    w.line(format!(
+                        "{} true,",
+                        pad(&format!("{}:", strings::go(e)), width)
+                    ));
                 }
                 w.close("}");
             }
@@ -240,7 +207,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
                 ));
                 w.open(format!("var {id}Regexps = []*regexp.Regexp{{"));
                 for r in regexes {
-                    w.line(format!("regexp.MustCompile({}),", go_regex_literal(r)));
+                    w.line(format!("regexp.MustCompile({}),", go::regex_literal(r)));
                 }
                 w.close("}");
             }
@@ -277,7 +244,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     }
     methods.sort_unstable();
     methods.dedup();
-    fields.push(("AllowedMethods".into(), string_slice(&methods)));
+    fields.push(("AllowedMethods".into(), go::string_slice(&methods)));
     let headers: Vec<&str> = match &p.headers {
         // Scripts can never set `Origin`: listing it grants nothing, where an empty list
         // would grant rs/cors' four defaults.
@@ -286,10 +253,10 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         Allow::Static(s) => s.split(", ").collect(),
         Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
     };
-    fields.push(("AllowedHeaders".into(), string_slice(&headers)));
+    fields.push(("AllowedHeaders".into(), go::string_slice(&headers)));
     if let Some(list) = &p.expose {
         let e: Vec<&str> = list.split(", ").collect();
-        fields.push(("ExposedHeaders".into(), string_slice(&e)));
+        fields.push(("ExposedHeaders".into(), go::string_slice(&e)));
     }
     if p.credentials {
         fields.push(("AllowCredentials".into(), "true".into()));
@@ -319,7 +286,7 @@ fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     let mut catch_all = false;
     for sc in scopes.iter().rev() {
         if sc.exact {
-            w.open(format!("if path == {} {{", go_str(&sc.path)));
+            w.open(format!("if path == {} {{", strings::go(&sc.path)));
         } else if sc.path == "/" {
             catch_all = true;
             if scopes.len() == 1 {
@@ -330,7 +297,7 @@ fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
         } else {
             w.open(format!(
                 "if strings.HasPrefix(path, {}) {{",
-                go_str(&sc.path)
+                strings::go(&sc.path)
             ));
         }
         w.line(format!("return {}", sc.index));
@@ -391,13 +358,3 @@ func routingPath(r *http.Request) (string, bool) {
     }
     return clean, true
 }"#;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identifiers_and_strings_are_go() {
-        assert_eq!(go_str("a\"b\\c\n"), r#""a\"b\\c\u000a""#);
-    }
-}

@@ -1,4 +1,6 @@
-//! One file per target; each renders a [`crate::emit::Plan`] and nothing else.
+//! One file per target: its [`crate::emit::TargetMeta`] (`META`) and a renderer of a
+//! [`crate::emit::Plan`]. A target file never imports another; shared code is in
+//! [`crate::emit::lang`] and [`crate::emit::scopes`].
 
 pub mod actix;
 pub mod apache;
@@ -6,7 +8,6 @@ pub mod django;
 pub mod express;
 pub mod fastify;
 pub mod flask;
-pub mod frameworks;
 pub mod go;
 pub mod nginx;
 pub mod spring;

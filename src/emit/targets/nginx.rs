@@ -32,12 +32,16 @@
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::limits::Limit;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::scopes_text;
+use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
-use crate::emit::{Output, Part, Provenance};
 
 /// The nginx target.
 pub struct Nginx;
@@ -78,35 +82,24 @@ static CAPS: Capabilities = Capabilities {
 /// not load, or would match something else than the evaluator decides.
 static LIMITS: &[Limit] = &[Limit::PortableRegex("PCRE")];
 
+/// The `nginx` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "nginx",
+    aliases: &[],
+    name: "nginx",
+    doc_short:
+        "http-level maps and one location per path scope (include fragments or a complete server)",
+    // A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
+    // a file that says `owner app` (see `emit::ownership`).
+    layer: Layer::Proxy,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IDENTS,
+};
+
 impl Target for Nginx {
-    /// A reverse proxy: it removes upstream CORS headers in its scopes, and the plan refuses
-    /// a file that says `owner app` (see `emit::ownership`).
-    fn layer(&self) -> crate::emit::ownership::Layer {
-        crate::emit::ownership::Layer::Proxy
-    }
-
-    fn id(&self) -> &'static str {
-        "nginx"
-    }
-
-    fn name(&self) -> &'static str {
-        "nginx"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "http-level maps and one location per path scope (include fragments or a complete server)"
-    }
-
-    fn idents(&self) -> &'static IdentScheme {
-        &IDENTS
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
@@ -389,19 +382,6 @@ fn http_part(w: &mut Writer, plan: &Plan<'_>) {
     for p in &plan.policies {
         w.blank();
         policy_maps(w, p);
-    }
-}
-
-fn scopes_text(p: &PolicyPlan<'_>) -> String {
-    if p.policy.paths.is_empty() {
-        "every path".to_string()
-    } else {
-        p.policy
-            .paths
-            .iter()
-            .map(|s| s.node.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
     }
 }
 

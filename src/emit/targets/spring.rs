@@ -24,14 +24,18 @@
 //!   `authorization` included, so `*` is accepted only with `Authorization` listed beside it.
 //! - **Private network** is not written (refused).
 
-use super::frameworks::{header, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::IdentScheme;
+use crate::emit::lang::strings;
 use crate::emit::limits::Limit;
-use crate::emit::ownership::app_notice;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::scopes_text;
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 use crate::ir::{HostPattern, OriginKind, PortSpec};
 
 /// The Spring MVC target.
@@ -67,30 +71,27 @@ static CAPS: Capabilities = Capabilities {
 
 static LIMITS: &[Limit] = &[Limit::WildcardHeadersEchoAll, Limit::SegmentPrefixScopes];
 
+/// The `spring` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "spring",
+    aliases: &[],
+    name: "Spring",
+    doc_short:
+        "a Spring MVC @Configuration (WebMvcConfigurer.addCorsMappings), one mapping per path scope",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IdentScheme::NONE,
+};
+
 impl Target for Spring {
-    fn id(&self) -> &'static str {
-        "spring"
-    }
-
-    fn name(&self) -> &'static str {
-        "Spring"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a Spring MVC @Configuration (WebMvcConfigurer.addCorsMappings), one mapping per path scope"
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "//", provenance, "spring", &CAPS);
+        w.include_header("//", provenance, "spring", &CAPS);
         w.line("//");
         w.line("// Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let");
         w.line("// component scanning find package `corsc.generated`). Under Spring Security also");
@@ -134,37 +135,10 @@ impl Target for Spring {
     }
 }
 
-/// A Java string literal.
-#[must_use]
-pub fn java_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            ' '..='~' => out.push(c),
-            // `javac` turns every `\uXXXX` into its character before it reads the string, so
-            // a `\u000a` would end the line inside it: ASCII controls get octal escapes.
-            c if (c as u32) < 0x80 => out.push_str(&format!("\\{:03o}", c as u32)),
-            // Everything else as UTF-16 `\u` escapes: the file stays ASCII, whatever encoding
-            // the build reads it with, and none of these is a quote, a backslash or a line end.
-            c => {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{u:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn args(items: &[&str]) -> String {
     items
         .iter()
-        .map(|s| java_str(s))
+        .map(|s| strings::java(s))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -189,7 +163,7 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
         Scope::Prefix(path) => format!("{path}**"),
     };
     w.comment_with("//", format!("policy `{}` ({})", p.name, scopes_text(p)));
-    w.line(format!("registry.addMapping({})", java_str(&path)));
+    w.line(format!("registry.addMapping({})", strings::java(&path)));
     let mut chain: Vec<String> = Vec::new();
     match &p.origins {
         Origins::Any => chain.push(format!(".allowedOrigins({})", args(&["*"]))),
@@ -247,20 +221,5 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
     for (i, c) in chain.iter().enumerate() {
         let end = if i + 1 == n { ";" } else { "" };
         w.line(format!("        {c}{end}"));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::java_str;
-
-    #[test]
-    fn java_strings_hold_no_escape_javac_would_read_first() {
-        // `\u0022` stays text, a line end is octal (a `\u000a` would end the line), and the
-        // rest is UTF-16 `\u` escapes, so the file is ASCII.
-        assert_eq!(
-            java_str("\\u0022\n\u{e9}\u{1f600}\""),
-            r#""\\u0022\012\u00e9\ud83d\ude00\"""#
-        );
     }
 }

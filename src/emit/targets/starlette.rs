@@ -28,13 +28,18 @@
 //! - **Max-age.** Starlette always sends `Access-Control-Max-Age` (600 by default); a policy
 //!   without `max-age` gets 5, the browsers' own default when the header is absent.
 
-use super::frameworks::{py_string, python_header, routed_scopes, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::idents::IdentScheme;
+use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::{routed_scopes, scopes_text};
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 
 /// The Starlette (and FastAPI) target.
 pub struct Starlette;
@@ -72,34 +77,27 @@ static LIMITS: &[Limit] = &[
     Limit::WildcardHeadersEchoAll,
 ];
 
+/// The `starlette` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "starlette",
+    aliases: &["fastapi"],
+    name: "Starlette (CORSMiddleware)",
+    doc_short:
+        "a Python module with add_cors(app) for Starlette and FastAPI (CORSMiddleware per policy)",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IdentScheme::NONE,
+};
+
 impl Target for Starlette {
-    fn id(&self) -> &'static str {
-        "starlette"
-    }
-
-    fn name(&self) -> &'static str {
-        "Starlette (CORSMiddleware)"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a Python module with add_cors(app) for Starlette and FastAPI (CORSMiddleware per policy)"
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
-    }
-
-    fn aliases(&self) -> &'static [&'static str] {
-        &["fastapi"]
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        python_header(&mut w, provenance, "starlette", &CAPS);
+        python::header(&mut w, provenance, "starlette", &CAPS);
         for l in [
             "",
             "CORS for Starlette and FastAPI: one CORSMiddleware per policy behind a path dispatcher.",
@@ -131,8 +129,8 @@ impl Target for Starlette {
             w.line(format!(
                 "({}, {}, {}),",
                 if s.exact { "True" } else { "False" },
-                py_string(&s.path),
-                py_string(s.policy.name)
+                strings::python(&s.path),
+                strings::python(s.policy.name)
             ));
         }
         w.close("]");
@@ -263,7 +261,7 @@ def add_cors(app):
     return app"#;
 
 fn py_list(items: &[String]) -> String {
-    let v: Vec<String> = items.iter().map(|s| py_string(s)).collect();
+    let v: Vec<String> = items.iter().map(|s| strings::python(s)).collect();
     format!("[{}]", v.join(", "))
 }
 
@@ -273,7 +271,7 @@ fn split(s: &str) -> Vec<String> {
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.comment(format!("policy `{}` ({})", p.name, scopes_text(p)));
-    w.open(format!("{}: {{", py_string(p.name)));
+    w.open(format!("{}: {{", strings::python(p.name)));
     let (any, exact, regexes) = match &p.origins {
         Origins::Any => (true, Vec::new(), Vec::new()),
         Origins::List { exact, regexes } => (false, exact.clone(), regexes.clone()),
@@ -285,7 +283,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.line(format!("\"exact\": {},", py_list(&exact)));
     w.open("\"regexes\": [");
     for r in &regexes {
-        w.line(format!("{},", py_string(r)));
+        w.line(format!("{},", strings::python(r)));
     }
     w.close("],");
     w.line(format!(

@@ -28,15 +28,18 @@
 //!   origin, access-control-request-method, access-control-request-headers` goes on every
 //!   response in a scope.
 
-use super::frameworks::{header, routed_scopes, scopes_text};
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
+use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
-use crate::emit::ownership::app_notice;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::{Output, Part};
+use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
-use crate::emit::registry::Target;
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::scopes_text;
+use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::emit::{Output, Part, Provenance};
 
 /// The tower-http target.
 pub struct TowerHttp;
@@ -90,38 +93,26 @@ static IDENTS: IdentScheme = IdentScheme {
     fixed_code: &[DISPATCHER],
 };
 
+/// The `tower-http` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "tower-http",
+    aliases: &["axum"],
+    name: "tower-http",
+    doc_short: "a Rust module with a tower-http CorsLayer per policy and a path dispatcher (axum, any tower service)",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IDENTS,
+};
+
 impl Target for TowerHttp {
-    fn id(&self) -> &'static str {
-        "tower-http"
-    }
-
-    fn name(&self) -> &'static str {
-        "tower-http"
-    }
-
-    fn doc_short(&self) -> &'static str {
-        "a Rust module with a tower-http CorsLayer per policy and a path dispatcher (axum, any tower service)"
-    }
-
-    fn idents(&self) -> &'static IdentScheme {
-        &IDENTS
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPS
-    }
-
-    fn limits(&self) -> &'static [Limit] {
-        LIMITS
-    }
-
-    fn aliases(&self) -> &'static [&'static str] {
-        &["axum"]
+    fn meta(&self) -> &'static TargetMeta {
+        &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        header(&mut w, "//", provenance, "tower-http", &CAPS);
+        w.include_header("//", provenance, "tower-http", &CAPS);
         let regex = plan
             .policies
             .iter()
@@ -212,78 +203,17 @@ fn single_root(plan: &Plan<'_>) -> bool {
         && plan.locations[0].scope == Scope::Prefix("/".to_string())
 }
 
-/// The part of a generated Rust module that maps a request path to its policy: `policy_for`
-/// (most specific scope first, as `PolicySet::policy_for` decides) and the list of every
-/// policy's value it indexes into. Shared by the tower-http and actix targets, which differ
-/// only in the names: `list_fn` (`layers`), what one item is called in docs (`layer`), its
-/// type (`CorsLayer`), and the suffix of each policy's constructor (`_cors_layer`).
-pub(super) fn policy_table(
-    w: &mut Writer,
-    plan: &Plan<'_>,
-    list_fn: &str,
-    item_doc: &str,
-    item_type: &str,
-    ctor_suffix: &str,
-) {
-    w.line(format!(
-        "/// Which policy answers a request path (an index into `{list_fn}()`): the most specific"
-    ));
-    w.line("/// scope that covers it; `None` outside every scope.");
-    w.open("fn policy_for(path: &str) -> Option<usize> {");
-    let scopes = routed_scopes(plan);
-    let mut catch_all = false;
-    for sc in scopes.iter().rev() {
-        if sc.exact {
-            w.open(format!("if path == {} {{", rust_str(&sc.path)));
-        } else if sc.path == "/" {
-            catch_all = true;
-            if scopes.len() == 1 {
-                w.line("let _ = path;");
-            }
-            w.line(format!("Some({})", sc.index));
-            break;
-        } else {
-            w.open(format!("if path.starts_with({}) {{", rust_str(&sc.path)));
-        }
-        w.line(format!("return Some({});", sc.index));
-        w.close("}");
-    }
-    if !catch_all {
-        w.line("None");
-    }
-    w.close("}");
-    w.blank();
-    w.line(format!(
-        "/// Every policy's {item_doc}, in the order `policy_for` numbers them."
-    ));
-    w.open(format!("fn {list_fn}() -> Vec<{item_type}> {{"));
-    let calls: Vec<String> = plan
-        .policies
-        .iter()
-        .map(|p| format!("{}{ctor_suffix}()", p.ident))
-        .collect();
-    w.line(format!("vec![{}]", calls.join(", ")));
-    w.close("}");
-    w.blank();
-}
-
-/// A Rust string literal (`Debug` escaping is valid Rust).
-#[must_use]
-pub fn rust_str(s: &str) -> String {
-    format!("{s:?}")
-}
-
 /// A `Method` expression: the constant for a standard method, else parsed (the checker only
 /// lets method tokens through, which `from_bytes` accepts).
 #[must_use]
-pub fn rust_method(m: &str) -> String {
+fn rust_method(m: &str) -> String {
     match m {
         "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "CONNECT" | "PATCH" | "TRACE" => {
             format!("Method::{m}")
         }
         other => format!(
             "Method::from_bytes({}.as_bytes()).expect(\"a method token\")",
-            rust_str(other)
+            strings::rust(other)
         ),
     }
 }
@@ -291,54 +221,15 @@ pub fn rust_method(m: &str) -> String {
 fn header_names(list: &str) -> String {
     let names: Vec<String> = list
         .split(", ")
-        .map(|n| format!("HeaderName::from_static({})", rust_str(n)))
+        .map(|n| format!("HeaderName::from_static({})", strings::rust(n)))
         .collect();
     format!("[{}]", names.join(", "))
-}
-
-/// The origin test shared by the tower-http and actix modules: a sorted slice and a `RegexSet`.
-pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String]) {
-    w.line(
-        "/// Whether the `Origin` is allowed: exact origins byte for byte, patterns and regexes as",
-    );
-    w.line("/// full, case-sensitive matches.");
-    w.open(format!("fn {name}(origin: &HeaderValue) -> bool {{"));
-    if !exact.is_empty() {
-        w.line("// Sorted, so a binary search finds an origin in a long list.");
-        w.open("const EXACT: &[&[u8]] = &[");
-        for e in exact {
-            w.line(format!("{}.as_bytes(),", rust_str(e)));
-        }
-        w.close("];");
-        w.open("if EXACT.binary_search(&origin.as_bytes()).is_ok() {");
-        w.line("return true;");
-        w.close("}");
-    }
-    if regexes.is_empty() {
-        if exact.is_empty() {
-            w.line("let _ = origin;");
-        }
-        w.line("false");
-    } else {
-        w.open(
-            "static REGEXES: std::sync::LazyLock<regex::RegexSet> = std::sync::LazyLock::new(|| {",
-        );
-        w.open("regex::RegexSet::new([");
-        for r in regexes {
-            w.line(format!("{},", rust_str(r)));
-        }
-        w.close("])");
-        w.line(".expect(\"regexes checked by corsc\")");
-        w.close("});");
-        w.line("origin.to_str().is_ok_and(|o| REGEXES.is_match(o))");
-    }
-    w.close("}");
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     let allows = format!("{}_allows_origin", p.ident);
     if let Origins::List { exact, regexes } = &p.origins {
-        origin_fn(w, &allows, exact, regexes);
+        rust::origin_fn(w, &allows, exact, regexes);
         w.blank();
     }
     let mut chain: Vec<String> = Vec::new();
@@ -401,7 +292,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    policy_table(w, plan, "layers", "layer", "CorsLayer", "_cors_layer");
+    rust::policy_table(w, plan, "layers", "layer", "CorsLayer", "_cors_layer");
     for line in DISPATCHER.lines() {
         w.line(line);
     }

@@ -1,0 +1,34 @@
+//! Python shared by the Django, Flask and Starlette targets: the module header and the regex
+//! form Python's `re` reads as corsc does.
+
+use crate::emit::capability::Capabilities;
+use crate::emit::provenance::Provenance;
+use crate::emit::writer::Writer;
+
+/// A Python regex that matches as the anchored corsc regex does, for `re.match` / `search`:
+/// the plan anchored it as `^(?:…)$`, and `\Z` is appended because a Python `$` also matches
+/// before a final newline.
+#[must_use]
+pub fn regex(anchored: &str) -> String {
+    format!("(?:{anchored})\\Z")
+}
+
+/// The first line of every Python output: Python reads a `coding:` declaration in a comment
+/// on line 1 or 2, so this one is fixed before any name can come near those lines.
+pub const CODING: &str = "# -*- coding: utf-8 -*-";
+
+/// The provenance header of a Python module: [`CODING`], then the `#`-commented header.
+pub fn header(w: &mut Writer, provenance: &Provenance, target: &str, caps: &Capabilities) {
+    w.line(CODING);
+    w.include_header("#", provenance, target, caps);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex;
+
+    #[test]
+    fn regexes_end_at_the_end_of_the_text() {
+        assert_eq!(regex("^a$"), r"(?:^a$)\Z");
+    }
+}

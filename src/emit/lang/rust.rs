@@ -1,0 +1,107 @@
+//! Rust shared by the tower-http and actix targets: the origin test of a policy and the table
+//! that maps a request path to its policy. The two modules differ only in how a policy's
+//! middleware is built.
+
+use super::strings;
+use crate::emit::plan::Plan;
+use crate::emit::scopes::routed_scopes;
+use crate::emit::writer::Writer;
+
+/// The part of a generated Rust module that maps a request path to its policy: `policy_for`
+/// (most specific scope first, as `PolicySet::policy_for` decides) and the list of every
+/// policy's value it indexes into. The modules differ only in the names: `list_fn`
+/// (`layers`), what one item is called in docs (`layer`), its type (`CorsLayer`), and the
+/// suffix of each policy's constructor (`_cors_layer`).
+pub fn policy_table(
+    w: &mut Writer,
+    plan: &Plan<'_>,
+    list_fn: &str,
+    item_doc: &str,
+    item_type: &str,
+    ctor_suffix: &str,
+) {
+    w.line(format!(
+        "/// Which policy answers a request path (an index into `{list_fn}()`): the most specific"
+    ));
+    w.line("/// scope that covers it; `None` outside every scope.");
+    w.open("fn policy_for(path: &str) -> Option<usize> {");
+    let scopes = routed_scopes(plan);
+    let mut catch_all = false;
+    for sc in scopes.iter().rev() {
+        if sc.exact {
+            w.open(format!("if path == {} {{", strings::rust(&sc.path)));
+        } else if sc.path == "/" {
+            catch_all = true;
+            if scopes.len() == 1 {
+                w.line("let _ = path;");
+            }
+            w.line(format!("Some({})", sc.index));
+            break;
+        } else {
+            w.open(format!(
+                "if path.starts_with({}) {{",
+                strings::rust(&sc.path)
+            ));
+        }
+        w.line(format!("return Some({});", sc.index));
+        w.close("}");
+    }
+    if !catch_all {
+        w.line("None");
+    }
+    w.close("}");
+    w.blank();
+    w.line(format!(
+        "/// Every policy's {item_doc}, in the order `policy_for` numbers them."
+    ));
+    w.open(format!("fn {list_fn}() -> Vec<{item_type}> {{"));
+    let calls: Vec<String> = plan
+        .policies
+        .iter()
+        .map(|p| format!("{}{ctor_suffix}()", p.ident))
+        .collect();
+    w.line(format!("vec![{}]", calls.join(", ")));
+    w.close("}");
+    w.blank();
+}
+
+/// A policy's origin test, `fn {name}(origin: &HeaderValue) -> bool`: exact origins in a
+/// sorted slice searched byte for byte, patterns and regexes in one `RegexSet` of the plan's
+/// anchored regexes.
+pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String]) {
+    w.line(
+        "/// Whether the `Origin` is allowed: exact origins byte for byte, patterns and regexes as",
+    );
+    w.line("/// full, case-sensitive matches.");
+    w.open(format!("fn {name}(origin: &HeaderValue) -> bool {{"));
+    if !exact.is_empty() {
+        w.line("// Sorted, so a binary search finds an origin in a long list.");
+        w.open("const EXACT: &[&[u8]] = &[");
+        for e in exact {
+            w.line(format!("{}.as_bytes(),", strings::rust(e)));
+        }
+        w.close("];");
+        w.open("if EXACT.binary_search(&origin.as_bytes()).is_ok() {");
+        w.line("return true;");
+        w.close("}");
+    }
+    if regexes.is_empty() {
+        if exact.is_empty() {
+            w.line("let _ = origin;");
+        }
+        w.line("false");
+    } else {
+        w.open(
+            "static REGEXES: std::sync::LazyLock<regex::RegexSet> = std::sync::LazyLock::new(|| {",
+        );
+        w.open("regex::RegexSet::new([");
+        for r in regexes {
+            w.line(format!("{},", strings::rust(r)));
+        }
+        w.close("])");
+        w.line(".expect(\"regexes checked by corsc\")");
+        w.close("});");
+        w.line("origin.to_str().is_ok_and(|o| REGEXES.is_match(o))");
+    }
+    w.close("}");
+}
