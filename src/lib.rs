@@ -9,8 +9,12 @@
 //!                        diagnostics ◀── one type, rendered for people and for tools
 //! ```
 //!
-//! Each stage is a module; the CLI in [`cli`] only wires them together. The same stages are
-//! usable as a library:
+//! [`pipeline`] wires the stages together once (parse once, check the base policies and each
+//! profile once, lint each IR, merge, plan and render); [`cli`] and the tests call it. Stages
+//! import only downward — `cli` → `pipeline` → `emit`/`eval` → `lint` → `check` → `syntax` →
+//! `ir`, [`fetch`], [`regex`], [`limits`] → `diagnostics` → `source` — and `tests/layout.rs`
+//! proves there is no import cycle. The README's "Architecture" section says how to add a
+//! target, a rule or a command. The same stages are usable as a library:
 //!
 //! ```
 //! use corsc::lint::LintConfig;
