@@ -1,6 +1,6 @@
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{entry_uses, host_of, subdomain_base};
+use crate::lint::entries::{host_of, subdomain_base, unique_entries};
 use crate::lint::findings::report_entry;
 use crate::lint::hosts::is_public_suffix;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
@@ -83,22 +83,22 @@ impl Rule for SharedHostingOrigin {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for u in entry_uses(set) {
+        for e in unique_entries(set) {
             // A wildcard over a public suffix is reported by public-suffix-wildcard.
-            if subdomain_base(&u.entry.kind).is_some_and(is_public_suffix) {
+            if subdomain_base(&e.kind).is_some_and(is_public_suffix) {
                 continue;
             }
-            let Some(platform) = host_of(&u.entry.kind).and_then(playground) else {
+            let Some(platform) = host_of(&e.kind).and_then(playground) else {
                 continue;
             };
             let message = format!(
                 "`{}` is on `{platform}`, where anyone can run script",
-                u.entry.raw
+                e.raw
             );
-            let d = LintContext::diag(&META, message, u.entry.span)
+            let d = LintContext::diag(&META, message, e.span)
                 .with_label("a code playground: every user's pages share this origin")
                 .with_help("allow only origins your organization controls");
-            report_entry(cx, &META, u.entry, d);
+            report_entry(cx, &META, e, d);
         }
     }
 }
