@@ -1,7 +1,7 @@
 //! Facts about the source tree that keep the stages apart: no import cycle between the modules
 //! of `src/`, stages that import only downward, pest only in `src/syntax/`, the checker called
-//! from one place, no target file that imports another, and no `todo!`, `unimplemented!` or
-//! `dbg!` left in `src/`.
+//! from one place, no target file or lint rule that imports another, and no `todo!`,
+//! `unimplemented!` or `dbg!` left in `src/`.
 
 mod support;
 use support::imports;
@@ -141,19 +141,35 @@ fn stages_import_only_downward() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-#[test]
-fn no_target_imports_another_target() {
+/// The imports from one file of `dir` (a folder of peers, such as the targets or the lint
+/// rules) to another file of the same folder.
+fn peer_imports(dir: &str) -> Vec<String> {
     let g = graph();
-    let targets = m("emit/targets");
-    let is_target = |p: &ModPath| p.len() == 3 && p.starts_with(&targets);
+    let dir = m(dir);
+    let is_peer = |p: &ModPath| p.len() == dir.len() + 1 && p.starts_with(&dir);
     let mut problems = Vec::new();
     for (from, tos) in &g.edges {
-        if is_target(from) {
-            for to in tos.iter().filter(|t| is_target(t)) {
+        if is_peer(from) {
+            for to in tos.iter().filter(|t| is_peer(t)) {
                 problems.push(format!("{} imports {}", show(from), show(to)));
             }
         }
     }
+    problems
+}
+
+#[test]
+fn no_target_imports_another_target() {
+    let problems = peer_imports("emit/targets");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A rule reads what it shares with other rules from a lint module beside `rules/` (entries,
+/// hosts, lists, the regex checks) or from the Fetch tables, never from another rule; only the
+/// registry names every rule.
+#[test]
+fn no_rule_imports_another_rule() {
+    let problems = peer_imports("lint/rules");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

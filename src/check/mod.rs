@@ -522,11 +522,7 @@ fn apply(policy: &mut Policy, t: TypedDirective) {
             if add {
                 let m = &mut policy.methods;
                 m.value.any = m.value.any.or(v.any);
-                for x in v.list {
-                    if !m.value.list.iter().any(|y| y.node == x.node) {
-                        m.value.list.push(x);
-                    }
-                }
+                merge_names(&mut m.value.list, v.list);
                 m.span = m.span.or(span);
             } else {
                 policy.methods = Setting { value: v, span };
@@ -565,11 +561,10 @@ fn apply(policy: &mut Policy, t: TypedDirective) {
     }
 }
 
+/// `+=` on a list of names: the names not listed yet, in order.
 fn merge_names(list: &mut Vec<Spanned<String>>, more: Vec<Spanned<String>>) {
     for x in more {
-        if !list.iter().any(|y| y.node == x.node) {
-            list.push(x);
-        }
+        values::push_name(list, x);
     }
 }
 

@@ -62,9 +62,7 @@ pub(crate) fn methods(spec: &Spec, values: &[Value], diags: &mut Vec<Diagnostic>
         match &v.kind {
             ValueKind::Star => set.any = set.any.or(Some(v.span)),
             ValueKind::Word(w) if is_token(w) => {
-                if !set.list.iter().any(|m| &m.node == w) {
-                    set.list.push(Spanned::new(w.clone(), v.span));
-                }
+                push_name(&mut set.list, Spanned::new(w.clone(), v.span));
             }
             ValueKind::Word(w) => diags.push(invalid_token("method", v, w)),
             _ => diags.push(wrong_type(spec, v)),
@@ -82,9 +80,11 @@ fn header_name(v: &Value, w: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanne
     }
 }
 
-fn push_header(list: &mut Vec<Spanned<String>>, h: Spanned<String>) {
-    if !list.iter().any(|x| x.node == h.node) {
-        list.push(h);
+/// Adds a method or header name unless the list has it already: a list keeps the first place
+/// each name is written.
+pub(crate) fn push_name(list: &mut Vec<Spanned<String>>, name: Spanned<String>) {
+    if !list.iter().any(|x| x.node == name.node) {
+        list.push(name);
     }
 }
 
@@ -101,7 +101,7 @@ pub(crate) fn request_headers(
             ValueKind::Word(w) if w == "mirror" => set.mirror = set.mirror.or(Some(v.span)),
             ValueKind::Word(w) => {
                 if let Some(h) = header_name(v, w, diags) {
-                    push_header(&mut set.list, h);
+                    push_name(&mut set.list, h);
                 }
             }
             _ => diags.push(wrong_type(spec, v)),
@@ -144,7 +144,7 @@ pub(crate) fn expose_headers(
             ),
             ValueKind::Word(w) => {
                 if let Some(h) = header_name(v, w, diags) {
-                    push_header(&mut set.list, h);
+                    push_name(&mut set.list, h);
                 }
             }
             _ => diags.push(wrong_type(spec, v)),

@@ -128,6 +128,30 @@ pub enum Browser {
     Spec,
 }
 
+/// What `simulate` and `verify` evaluate the policy as: resolved for a profile, by a browser.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Resolve policies for this profile.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Which browser's behaviour to model where browsers differ.
+    #[arg(long, value_enum, default_value_t = Browser::Chromium)]
+    pub browser: Browser,
+}
+
+/// How `simulate` and `verify` name standard input and write their report.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The name to report for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
 /// `simulate`'s options.
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -155,26 +179,18 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "PATH")]
     pub path: Option<String>,
 
-    /// Resolve policies for this profile.
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-
-    /// Which browser's behaviour to model where browsers differ.
-    #[arg(long, value_enum, default_value_t = Browser::Chromium)]
-    pub browser: Browser,
+    /// The profile and the browser.
+    #[command(flatten)]
+    pub eval: EvalArgs,
 
     /// Answer as the compiled output for this target does: the policy is picked on the path
     /// form its server routes on (decoded, case-folded, cleaned). Default: the path as sent.
     #[arg(long, value_name = "TARGET", value_parser = TargetArg::parse)]
     pub target: Option<TargetArg>,
 
-    /// The name to report for standard input.
-    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
-    pub stdin_filename: String,
-
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    /// Standard input's name and the output format.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// `verify`'s options.
@@ -188,13 +204,9 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "URL")]
     pub url: String,
 
-    /// Resolve policies for this profile.
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
-
-    /// Which browser's behaviour to model where browsers differ.
-    #[arg(long, value_enum, default_value_t = Browser::Chromium)]
-    pub browser: Browser,
+    /// The profile and the browser.
+    #[command(flatten)]
+    pub eval: EvalArgs,
 
     /// At most this many probes.
     #[arg(long, value_name = "N", default_value_t = 400)]
@@ -209,13 +221,9 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "TARGET", value_parser = TargetArg::parse)]
     pub target: Option<TargetArg>,
 
-    /// The name to report for standard input.
-    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
-    pub stdin_filename: String,
-
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    /// Standard input's name and the output format.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Which files to read, and how to report.

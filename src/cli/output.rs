@@ -27,6 +27,17 @@ pub(crate) fn fatal(errors: &[InputError], color: bool) {
     }
 }
 
+/// Prints one fatal error and what to do about it.
+pub(crate) fn fatal_with_help(message: impl Into<String>, help: impl Into<String>, color: bool) {
+    fatal(
+        &[InputError {
+            message: message.into(),
+            help: Some(help.into()),
+        }],
+        color,
+    );
+}
+
 /// Prints one fatal report.
 pub(crate) fn fatal_report(d: miette::MietteDiagnostic, color: bool) {
     let theme = if color {

@@ -223,14 +223,7 @@ impl fmt::Display for BlockedReason {
                 wildcard_with_credentials,
             } => {
                 write!(f, "the method `{method}` is not in Access-Control-Allow-Methods")?;
-                match allowed {
-                    Some(a) => write!(f, " (`{a}`)")?,
-                    None => f.write_str(" (missing)")?,
-                }
-                if *wildcard_with_credentials {
-                    f.write_str("; `*` means only the literal `*` when credentials are included")?;
-                }
-                Ok(())
+                what_was_allowed(f, allowed.as_deref(), *wildcard_with_credentials)
             }
             BlockedReason::AuthorizationNotCovered { wildcard: true } => f.write_str(
                 "`authorization` must be listed by name in Access-Control-Allow-Headers; `*` does not cover it",
@@ -244,20 +237,30 @@ impl fmt::Display for BlockedReason {
                 wildcard_with_credentials,
             } => {
                 write!(f, "the header `{header}` is not in Access-Control-Allow-Headers")?;
-                match allowed {
-                    Some(a) => write!(f, " (`{a}`)")?,
-                    None => f.write_str(" (missing)")?,
-                }
-                if *wildcard_with_credentials {
-                    f.write_str("; `*` means only the literal `*` when credentials are included")?;
-                }
-                Ok(())
+                what_was_allowed(f, allowed.as_deref(), *wildcard_with_credentials)
             }
             BlockedReason::PrivateNetworkNotAllowed => {
                 f.write_str("Access-Control-Allow-Private-Network is not `true`")
             }
         }
     }
+}
+
+/// The end of a method or header that is not allowed: the list the server sent, and why a `*`
+/// in it did not count.
+fn what_was_allowed(
+    f: &mut fmt::Formatter<'_>,
+    allowed: Option<&str>,
+    wildcard_with_credentials: bool,
+) -> fmt::Result {
+    match allowed {
+        Some(a) => write!(f, " (`{a}`)")?,
+        None => f.write_str(" (missing)")?,
+    }
+    if wildcard_with_credentials {
+        f.write_str("; `*` means only the literal `*` when credentials are included")?;
+    }
+    Ok(())
 }
 
 /// A failed step and why.

@@ -1,9 +1,8 @@
-//! What several rules ask about origin entries: each entry once, the credentials of the
-//! policies that use it, its host and scheme, where a shared set brought it from, and the fix
-//! that rewrites it.
+//! What several rules ask about origin entries: each entry once (or each regex, each defect,
+//! each `*`), the credentials of the policies that use it, and its scheme and host.
 
-use crate::diagnostics::{Edit, Fix};
-use crate::ir::{HostPattern, OriginEntry, OriginKind, PolicySet};
+use super::regex_check;
+use crate::ir::{HostPattern, OriginDefect, OriginEntry, OriginKind, Policy, PolicySet};
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
 
@@ -22,33 +21,42 @@ pub(crate) fn unique_entries(set: &PolicySet) -> Vec<&OriginEntry> {
     out
 }
 
-/// A fix that replaces one value with one or more quoted strings.
-pub(crate) fn replace_with_strings(description: String, span: Span, values: &[String]) -> Fix {
-    let replacement = values
-        .iter()
-        .map(|v| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Fix {
-        description,
-        edits: vec![Edit { span, replacement }],
-    }
+/// Every `regex` entry once, with its source.
+pub(crate) fn regexes(set: &PolicySet) -> impl Iterator<Item = (&OriginEntry, &str)> {
+    unique_entries(set)
+        .into_iter()
+        .filter_map(|e| match &e.kind {
+            OriginKind::Regex(src) => Some((e, src.as_str())),
+            _ => None,
+        })
 }
 
-/// Where an entry came from, when it was reached through a set: a note for the diagnostic.
-pub(crate) fn via_note(e: &OriginEntry) -> Option<String> {
-    if e.via.is_empty() {
-        None
-    } else {
-        Some(format!(
-            "this entry is part of the origin set {}",
-            e.via
-                .iter()
-                .map(|v| format!("`{}`", v.node))
-                .collect::<Vec<_>>()
-                .join(" → ")
-        ))
-    }
+/// Every `regex` entry once that does not match any origin. One that does is reported whole
+/// by regex-matches-any-origin; the rules about its parts would only repeat that.
+pub(crate) fn regexes_short_of_any(set: &PolicySet) -> impl Iterator<Item = (&OriginEntry, &str)> {
+    regexes(set).filter(|(_, src)| regex_check::matches_any_origin(src).is_none())
+}
+
+/// Every entry that is no origin as written, once, with what is wrong with it.
+pub(crate) fn defects(set: &PolicySet) -> impl Iterator<Item = (&OriginEntry, &OriginDefect)> {
+    unique_entries(set)
+        .into_iter()
+        .filter_map(|e| match &e.kind {
+            OriginKind::Invalid(defect) => Some((e, defect)),
+            _ => None,
+        })
+}
+
+/// Every policy that allows any origin, with its first `*` entry.
+pub(crate) fn any_origin(set: &PolicySet) -> impl Iterator<Item = (&Policy, &OriginEntry)> {
+    set.policies.iter().filter_map(|p| {
+        let any = p
+            .origins
+            .value
+            .iter()
+            .find(|e| matches!(e.kind, OriginKind::Any))?;
+        Some((p, any))
+    })
 }
 
 /// An origin entry with what the policies that use it say about credentials.
@@ -93,6 +101,22 @@ pub(crate) fn host_of(kind: &OriginKind) -> Option<&str> {
         OriginKind::Exact(o) => Some(&o.host),
         OriginKind::Pattern(p) => match &p.host {
             HostPattern::Exact(h) | HostPattern::Subdomains(h) => Some(h),
+        },
+        _ => None,
+    }
+}
+
+/// The scheme and host of an exact origin or a pattern.
+pub(crate) fn scheme_and_host(kind: &OriginKind) -> Option<(&str, &str)> {
+    Some((scheme_of(kind)?, host_of(kind)?))
+}
+
+/// The base of a subdomain wildcard: `example.com` for `https://*.example.com`.
+pub(crate) fn subdomain_base(kind: &OriginKind) -> Option<&str> {
+    match kind {
+        OriginKind::Pattern(p) => match &p.host {
+            HostPattern::Subdomains(base) => Some(base),
+            HostPattern::Exact(_) => None,
         },
         _ => None,
     }

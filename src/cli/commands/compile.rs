@@ -121,11 +121,9 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         }
         Err(Refusal::Lint(findings)) => {
             report(&source, &findings, args.format, color);
-            output::fatal(
-                &[InputError {
-                    message: "nothing was written: the linter reports errors".into(),
-                    help: Some("fix them, or pass `--allow-lint-errors` to compile anyway".into()),
-                }],
+            output::fatal_with_help(
+                "nothing was written: the linter reports errors",
+                "fix them, or pass `--allow-lint-errors` to compile anyway",
                 color,
             );
             return Outcome::Failed;

@@ -1,7 +1,6 @@
 //! `corsc explain RULE|CODE`: a rule's documentation, or a fixed or compile code's meaning.
 
 use super::super::args::ExplainArgs;
-use super::super::inputs::InputError;
 use super::super::{output, Outcome};
 use crate::lint::docs;
 
@@ -15,11 +14,9 @@ pub(crate) fn run(args: &ExplainArgs, color: bool) -> Outcome {
         Some(n) => format!("did you mean `{n}`? `corsc rules` lists every rule and code"),
         None => "`corsc rules` lists every rule and code".to_string(),
     };
-    output::fatal(
-        &[InputError {
-            message: format!("`{}` is not a rule name or a code", args.rule),
-            help: Some(help),
-        }],
+    output::fatal_with_help(
+        format!("`{}` is not a rule name or a code", args.rule),
+        help,
         color,
     );
     Outcome::Fatal

@@ -129,11 +129,9 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
             let (fixed, applied) = fix::fix(&source, &diags, &cfg, profile);
             if let Some(text) = fixed {
                 if let Err(e) = crate::emit::write::atomic_write(Path::new(&source.name), &text) {
-                    output::fatal(
-                        &[InputError {
-                            message: format!("could not write `{}`: {e}", source.name),
-                            help: Some("check the directory's permissions".into()),
-                        }],
+                    output::fatal_with_help(
+                        format!("could not write `{}`: {e}", source.name),
+                        "check the directory's permissions",
                         color,
                     );
                     return Outcome::Fatal;

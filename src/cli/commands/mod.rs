@@ -53,13 +53,7 @@ pub(crate) fn load(args: &InputArgs, color: bool) -> Option<Vec<Parsed>> {
         if !any_parse_error {
             // The same validation as a `corsc build` manifest entry's profile.
             if let Err(e) = super::request::profile(profile, &known) {
-                output::fatal(
-                    &[inputs::InputError {
-                        message: e.message,
-                        help: Some(e.help),
-                    }],
-                    color,
-                );
+                output::fatal_with_help(e.message, e.help, color);
                 return None;
             }
         }

@@ -1,11 +1,13 @@
 //! One policy file read, checked and resolved for a profile, for the commands that run the
-//! evaluator on it (`corsc simulate`, `corsc verify`), and the browser model they both offer.
+//! evaluator on it (`corsc simulate`, `corsc verify`), and the browser model and the routing
+//! of a target they both offer.
 
-use super::super::args::Browser;
-use super::super::inputs::{self, InputError};
+use super::super::args::{Browser, EvalArgs, ReportArgs, TargetArg};
+use super::super::inputs;
 use super::super::output;
 use crate::diagnostics::{render, Severity};
 use crate::eval::browser::{self, BrowserModel};
+use crate::eval::Routing;
 use crate::ir::PolicySet;
 use crate::pipeline;
 use crate::source::Source;
@@ -16,11 +18,12 @@ use std::path::PathBuf;
 /// returns `None` when it cannot be used.
 pub(crate) fn load_policy(
     path: &PathBuf,
-    stdin_name: &str,
-    profile: Option<&str>,
+    eval: &EvalArgs,
+    report: &ReportArgs,
     color: bool,
 ) -> Option<(Source, PolicySet)> {
-    let mut sources = match inputs::read_all(std::slice::from_ref(path), stdin_name) {
+    let profile = eval.profile.as_deref();
+    let mut sources = match inputs::read_all(std::slice::from_ref(path), &report.stdin_filename) {
         Ok(s) => s,
         Err(e) => {
             output::fatal(&e, color);
@@ -28,15 +31,13 @@ pub(crate) fn load_policy(
         }
     };
     if sources.len() != 1 {
-        output::fatal(
-            &[InputError {
-                message: format!(
-                    "`{}` holds {} policy files; name one file",
-                    path.display(),
-                    sources.len()
-                ),
-                help: Some("pass a single `.cors` file".into()),
-            }],
+        output::fatal_with_help(
+            format!(
+                "`{}` holds {} policy files; name one file",
+                path.display(),
+                sources.len()
+            ),
+            "pass a single `.cors` file",
             color,
         );
         return None;
@@ -57,13 +58,7 @@ pub(crate) fn load_policy(
             } else {
                 format!("the profiles defined are {}", known.join(", "))
             };
-            output::fatal(
-                &[InputError {
-                    message: format!("no policy defines the profile `{p}`"),
-                    help: Some(help),
-                }],
-                color,
-            );
+            output::fatal_with_help(format!("no policy defines the profile `{p}`"), help, color);
             return None;
         }
     }
@@ -91,6 +86,31 @@ fn eprint_diagnostics(source: &Source, d: &[crate::diagnostics::Diagnostic], col
     let _ = std::io::stderr().write_all(s.as_bytes());
 }
 
+/// How the server of `--target` picks a policy by path; the standard's way without one.
+/// Prints what went wrong and returns `None` when the name is no target.
+pub(crate) fn routing(target: Option<&TargetArg>, color: bool) -> Option<Routing> {
+    match target {
+        None => Some(Routing::Spec),
+        Some(TargetArg {
+            target: Some(target),
+            ..
+        }) => Some(target.meta().capabilities.routing),
+        Some(TargetArg {
+            given,
+            target: None,
+        }) => {
+            let ids = crate::emit::registry::ids();
+            output::fatal_with_help(
+                format!("`{given}` is not a target"),
+                format!("the targets are {}", ids.join(", ")),
+                color,
+            );
+            None
+        }
+    }
+}
+
+/// The browser `--browser` names.
 pub(crate) fn model(b: Browser) -> &'static BrowserModel {
     match b {
         Browser::Chromium => &browser::CHROMIUM,

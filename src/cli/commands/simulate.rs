@@ -3,10 +3,9 @@
 //! Exit status: 0 when the browser lets script read the response, 1 when it blocks the request,
 //! 2 on usage or I/O errors (a policy with errors included: nothing can be simulated then).
 
-use super::super::args::{ReportFormat, SimulateArgs, TargetArg};
-use super::super::inputs::InputError;
+use super::super::args::{ReportFormat, SimulateArgs};
 use super::super::{output, Outcome};
-use super::policy_input::{load_policy, model};
+use super::policy_input::{load_policy, model, routing};
 use crate::eval::browser::{self, BlockedReason, BrowserModel, Exchange, Step, Verdict};
 use crate::eval::server::{OriginDecision, Response};
 use crate::eval::{reason_phrase, respond_routed, BrowserRequest, Routed, Routing, WireRequest};
@@ -15,13 +14,7 @@ use crate::source::{Source, Span};
 use serde::Serialize;
 
 fn usage(message: String, help: &str, color: bool) -> Outcome {
-    output::fatal(
-        &[InputError {
-            message,
-            help: Some(help.to_string()),
-        }],
-        color,
-    );
+    output::fatal_with_help(message, help, color);
     Outcome::Fatal
 }
 
@@ -65,12 +58,7 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
         }
         headers.push((name.to_string(), value.to_string()));
     }
-    let Some((source, set)) = load_policy(
-        &args.policy,
-        &args.stdin_filename,
-        args.profile.as_deref(),
-        color,
-    ) else {
+    let Some((source, set)) = load_policy(&args.policy, &args.eval, &args.report, color) else {
         return Outcome::Fatal;
     };
     let path = args.path.clone().unwrap_or_else(|| default_path(&set));
@@ -90,24 +78,13 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
         }
         req = req.with_header(n, v);
     }
-    let model = model(args.browser);
-    let routing = match &args.target {
-        None => Routing::Spec,
-        Some(TargetArg { given: t, target }) => match target {
-            Some(target) => target.meta().capabilities.routing,
-            None => {
-                let ids = crate::emit::registry::ids();
-                return usage(
-                    format!("`{t}` is not a target"),
-                    &format!("the targets are {}", ids.join(", ")),
-                    color,
-                );
-            }
-        },
+    let model = model(args.eval.browser);
+    let Some(routing) = routing(args.target.as_ref(), color) else {
+        return Outcome::Fatal;
     };
     let exchange = crate::eval::probe::expected_routed(&set, model, routing, &req);
     let sim = Simulation::new(&source, &set, &req, model, routing, &exchange, dropped);
-    match args.format {
+    match args.report.format {
         ReportFormat::Human => output::out(&sim.human()),
         ReportFormat::Json => match serde_json::to_string_pretty(&sim) {
             Ok(j) => output::out(&(j + "\n")),

@@ -3,10 +3,9 @@
 //! Exit status: 0 when every probe matches, 1 when any differs, 2 on usage or I/O errors (a bad
 //! URL, a server that does not answer, a policy with errors).
 
-use super::super::args::{ReportFormat, TargetArg, VerifyArgs};
-use super::super::inputs::InputError;
+use super::super::args::{ReportFormat, VerifyArgs};
 use super::super::{output, Outcome};
-use super::policy_input::{load_policy, model};
+use super::policy_input::{load_policy, model, routing};
 use crate::eval::browser::Verdict;
 use crate::eval::live::{self, LiveError, Report};
 use crate::eval::probe::ProbeOptions;
@@ -15,51 +14,26 @@ use std::time::Duration;
 
 pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
     if let Err(e) = crate::eval::live::Target::new(&args.url, Duration::from_secs(1)) {
-        output::fatal(
-            &[InputError {
-                message: e.to_string(),
-                help: Some(
-                    "pass the server's base URL, as in `--url http://127.0.0.1:8080`".into(),
-                ),
-            }],
+        output::fatal_with_help(
+            e.to_string(),
+            "pass the server's base URL, as in `--url http://127.0.0.1:8080`",
             color,
         );
         return Outcome::Fatal;
     }
     if args.timeout == 0 {
-        output::fatal(
-            &[InputError {
-                message: "`--timeout 0` would fail every request".into(),
-                help: Some("give a number of seconds, such as `--timeout 5`".into()),
-            }],
+        output::fatal_with_help(
+            "`--timeout 0` would fail every request",
+            "give a number of seconds, such as `--timeout 5`",
             color,
         );
         return Outcome::Fatal;
     }
-    let Some((source, set)) = load_policy(
-        &args.policy,
-        &args.stdin_filename,
-        args.profile.as_deref(),
-        color,
-    ) else {
+    let Some((source, set)) = load_policy(&args.policy, &args.eval, &args.report, color) else {
         return Outcome::Fatal;
     };
-    let routing = match &args.target {
-        None => crate::eval::Routing::Spec,
-        Some(TargetArg { given: t, target }) => match target {
-            Some(target) => target.meta().capabilities.routing,
-            None => {
-                let ids = crate::emit::registry::ids();
-                output::fatal(
-                    &[InputError {
-                        message: format!("`{t}` is not a target"),
-                        help: Some(format!("the targets are {}", ids.join(", "))),
-                    }],
-                    color,
-                );
-                return Outcome::Fatal;
-            }
-        },
+    let Some(routing) = routing(args.target.as_ref(), color) else {
+        return Outcome::Fatal;
     };
     let opts = ProbeOptions {
         max_probes: args.max_probes,
@@ -69,7 +43,7 @@ pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
     let report = match live::verify(
         &set,
         &args.url,
-        model(args.browser),
+        model(args.eval.browser),
         opts,
         Duration::from_secs(args.timeout),
     ) {
@@ -81,17 +55,11 @@ pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
                     "pass the server's base URL, as in `--url http://127.0.0.1:8080`"
                 }
             };
-            output::fatal(
-                &[InputError {
-                    message: e.to_string(),
-                    help: Some(help.into()),
-                }],
-                color,
-            );
+            output::fatal_with_help(e.to_string(), help, color);
             return Outcome::Fatal;
         }
     };
-    match args.format {
+    match args.report.format {
         ReportFormat::Human => output::out(&human(&report, &source.name, &args.url)),
         ReportFormat::Json => {
             let j = Json {

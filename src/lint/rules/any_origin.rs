@@ -1,5 +1,6 @@
-use crate::ir::{OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::entries::any_origin;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct AnyOrigin;
@@ -49,25 +50,11 @@ impl Rule for AnyOrigin {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            if p.credentials.value {
-                continue;
-            }
-            let Some(any) = p
-                .origins
-                .value
-                .iter()
-                .find(|e| matches!(e.kind, OriginKind::Any))
-            else {
-                continue;
-            };
-            let d = LintContext::diag(
-                &META,
-                format!("policy `{}` lets any site read its responses", p.name.node),
-                any.span,
-            )
-            .with_label("any origin")
-            .with_help("list the origins that need access, unless the data is public");
+        for (p, any) in any_origin(set).filter(|(p, _)| !p.credentials.value) {
+            let message = format!("policy `{}` lets any site read its responses", p.name.node);
+            let d = LintContext::diag(&META, message, any.span)
+                .with_label("any origin")
+                .with_help("list the origins that need access, unless the data is public");
             cx.report(&META, d);
         }
     }

@@ -1,6 +1,7 @@
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{entry_uses, host_of, scheme_of, via_note};
+use crate::lint::entries::{scheme_and_host, unique_entries};
+use crate::lint::findings::report_entry;
 use crate::lint::hosts::is_dev_host;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -88,32 +89,25 @@ impl Rule for DevOriginInProduction {
             .filter(|p| is_dev_name(&p.name.node))
             .flat_map(|p| p.origins.value.iter().map(|e| e.span))
             .collect();
-        for u in entry_uses(set) {
-            let (Some(host), Some(scheme)) = (host_of(&u.entry.kind), scheme_of(&u.entry.kind))
-            else {
+        for e in unique_entries(set) {
+            let Some((scheme, host)) = scheme_and_host(&e.kind) else {
                 continue;
             };
             // `capacitor://localhost` and the like are an installed app's own origin.
             if !matches!(scheme, "http" | "https" | "ws" | "wss") {
                 continue;
             }
-            if !is_dev_host(host) || dev_policies.contains(&u.entry.span) {
+            if !is_dev_host(host) || dev_policies.contains(&e.span) {
                 continue;
             }
-            let mut d = LintContext::diag(
-                &META,
-                format!(
-                    "development origin `{}` is allowed outside a development profile",
-                    u.entry.raw
-                ),
-                u.entry.span,
-            )
-            .with_label("every visitor has a host by this name or address")
-            .with_help("move it into a development profile: `profile dev { origins += … }`");
-            if let Some(n) = via_note(u.entry) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!(
+                "development origin `{}` is allowed outside a development profile",
+                e.raw
+            );
+            let d = LintContext::diag(&META, message, e.span)
+                .with_label("every visitor has a host by this name or address")
+                .with_help("move it into a development profile: `profile dev { origins += … }`");
+            report_entry(cx, &META, e, d);
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::lists::methods;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct ForbiddenMethod;
@@ -47,20 +48,12 @@ impl Rule for ForbiddenMethod {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            for m in &p.methods.value.list {
-                if !crate::fetch::is_forbidden_method(&m.node) {
-                    continue;
-                }
-                let d = LintContext::diag(
-                    &META,
-                    format!("browsers never send `{}` from a script", m.node),
-                    m.span,
-                )
+        for m in methods(set).filter(|m| crate::fetch::is_forbidden_method(&m.node)) {
+            let message = format!("browsers never send `{}` from a script", m.node);
+            let d = LintContext::diag(&META, message, m.span)
                 .with_label("a forbidden method")
                 .with_help("remove it");
-                cx.report(&META, d);
-            }
+            cx.report(&META, d);
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::lists::request_headers;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct ForbiddenRequestHeader;
@@ -63,21 +64,16 @@ impl Rule for ForbiddenRequestHeader {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            for h in &p.request_headers.value.list {
-                let Some(reason) = why(&h.node) else { continue };
-                let d = LintContext::diag(
-                    &META,
-                    format!(
-                        "scripts never send `{}`, so allowing it has no effect",
-                        h.node
-                    ),
-                    h.span,
-                )
+        for h in request_headers(set) {
+            let Some(reason) = why(&h.node) else { continue };
+            let message = format!(
+                "scripts never send `{}`, so allowing it has no effect",
+                h.node
+            );
+            let d = LintContext::diag(&META, message, h.span)
                 .with_label(reason)
                 .with_help("remove it from `request-headers`");
-                cx.report(&META, d);
-            }
+            cx.report(&META, d);
         }
     }
 }

@@ -1,7 +1,7 @@
-use crate::diagnostics::Severity;
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{entry_uses, host_of, scheme_of, via_note};
+use crate::lint::entries::{entry_uses, scheme_and_host};
+use crate::lint::findings::{raise_if_credentialed, report_entry};
 use crate::lint::hosts::is_loopback_host;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -56,40 +56,27 @@ impl Rule for InsecureOrigin {
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
         for u in entry_uses(set) {
-            let (Some(scheme), Some(host)) = (scheme_of(&u.entry.kind), host_of(&u.entry.kind))
-            else {
+            let Some((scheme, host)) = scheme_and_host(&u.entry.kind) else {
                 continue;
             };
             if !matches!(scheme, "http" | "ws") || is_loopback_host(host) {
                 continue;
             }
-            let mut d = LintContext::diag(
-                &META,
-                if u.credentialed {
-                    format!("`{}` is plain HTTP and may send credentials", u.entry.raw)
-                } else {
-                    format!("`{}` is plain HTTP", u.entry.raw)
-                },
-                u.entry.span,
-            )
-            .with_label("a network attacker can inject script into this origin")
-            .with_help(format!(
-                "serve the site over HTTPS and allow `{}` instead",
-                u.entry
-                    .raw
-                    .replacen("http://", "https://", 1)
-                    .replacen("ws://", "wss://", 1)
-            ));
-            if u.credentialed {
-                d.severity = Severity::Error;
-                if let Some(c) = u.credentials {
-                    d = d.with_secondary(c, "credentials are allowed here");
-                }
-            }
-            if let Some(n) = via_note(u.entry) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let raw = &u.entry.raw;
+            let message = if u.credentialed {
+                format!("`{raw}` is plain HTTP and may send credentials")
+            } else {
+                format!("`{raw}` is plain HTTP")
+            };
+            let secure = raw
+                .replacen("http://", "https://", 1)
+                .replacen("ws://", "wss://", 1);
+            let d = LintContext::diag(&META, message, u.entry.span)
+                .with_label("a network attacker can inject script into this origin")
+                .with_help(format!(
+                    "serve the site over HTTPS and allow `{secure}` instead"
+                ));
+            report_entry(cx, &META, u.entry, raise_if_credentialed(&u, d));
         }
     }
 }

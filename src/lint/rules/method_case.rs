@@ -1,7 +1,9 @@
-use crate::diagnostics::{Edit, Fix, Severity};
+use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::lists::methods;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
+use crate::source::Spanned;
 
 pub(crate) struct MethodCase;
 
@@ -53,43 +55,40 @@ impl Rule for MethodCase {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            for m in &p.methods.value.list {
-                let upper = m.node.to_ascii_uppercase();
-                if upper == m.node || crate::fetch::is_forbidden_method(&m.node) {
-                    continue;
-                }
-                let d = if crate::fetch::NORMALIZED_METHODS.contains(&upper.as_str()) {
-                    let mut d = LintContext::diag(
-                        &META,
-                        format!("method `{}` never matches: browsers send `{upper}`", m.node),
-                        m.span,
-                    )
-                    .with_label("methods are compared case-sensitively")
-                    .with_help(format!("write `{upper}`"))
-                    .with_fix(Fix {
-                        description: format!("upper-case the method: `{upper}`"),
-                        edits: vec![Edit {
-                            span: m.span,
-                            replacement: upper.clone(),
-                        }],
-                    });
-                    d.severity = Severity::Error;
-                    d
-                } else {
-                    LintContext::diag(
-                        &META,
-                        format!(
-                            "method `{}` only matches clients that write it in this case",
-                            m.node
-                        ),
-                        m.span,
-                    )
+        for m in methods(set) {
+            let upper = m.node.to_ascii_uppercase();
+            if upper == m.node || crate::fetch::is_forbidden_method(&m.node) {
+                continue;
+            }
+            let d = if crate::fetch::NORMALIZED_METHODS.contains(&upper.as_str()) {
+                never_matches(m, &upper)
+            } else {
+                let message = format!(
+                    "method `{}` only matches clients that write it in this case",
+                    m.node
+                );
+                LintContext::diag(&META, message, m.span)
                     .with_label("methods are compared case-sensitively")
                     .with_help(format!("write `{upper}`, which is what clients send"))
-                };
-                cx.report(&META, d);
-            }
+            };
+            cx.report(&META, d);
         }
     }
+}
+
+/// The error for a method browsers upper-case before sending, with the fix that upper-cases it.
+fn never_matches(m: &Spanned<String>, upper: &str) -> Diagnostic {
+    let message = format!("method `{}` never matches: browsers send `{upper}`", m.node);
+    let mut d = LintContext::diag(&META, message, m.span)
+        .with_label("methods are compared case-sensitively")
+        .with_help(format!("write `{upper}`"))
+        .with_fix(Fix {
+            description: format!("upper-case the method: `{upper}`"),
+            edits: vec![Edit {
+                span: m.span,
+                replacement: upper.to_string(),
+            }],
+        });
+    d.severity = Severity::Error;
+    d
 }

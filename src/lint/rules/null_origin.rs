@@ -1,7 +1,7 @@
-use crate::diagnostics::Severity;
 use crate::ir::{OriginKind, PolicySet};
 use crate::lint::context::LintContext;
-use crate::lint::entries::{entry_uses, via_note};
+use crate::lint::entries::entry_uses;
+use crate::lint::findings::{raise_if_credentialed, report_entry};
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct NullOrigin;
@@ -58,28 +58,16 @@ impl Rule for NullOrigin {
             if !matches!(u.entry.kind, OriginKind::Null) {
                 continue;
             }
-            let mut d = LintContext::diag(
-                &META,
-                if u.credentialed {
-                    "`null` is allowed together with credentials"
-                } else {
-                    "`null` is allowed as an origin"
-                },
-                u.entry.span,
-            )
-            .with_label("any site can send `Origin: null` from a sandboxed iframe")
-            .with_help("remove `null`; allow the real origin of the tool that needs access")
-            .with_note("sandboxed iframes, `data:` and `file:` documents and redirected requests all send `null`");
-            if u.credentialed {
-                d.severity = Severity::Error;
-                if let Some(c) = u.credentials {
-                    d = d.with_secondary(c, "credentials are allowed here");
-                }
-            }
-            if let Some(n) = via_note(u.entry) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = if u.credentialed {
+                "`null` is allowed together with credentials"
+            } else {
+                "`null` is allowed as an origin"
+            };
+            let d = LintContext::diag(&META, message, u.entry.span)
+                .with_label("any site can send `Origin: null` from a sandboxed iframe")
+                .with_help("remove `null`; allow the real origin of the tool that needs access")
+                .with_note("sandboxed iframes, `data:` and `file:` documents and redirected requests all send `null`");
+            report_entry(cx, &META, u.entry, raise_if_credentialed(&u, d));
         }
     }
 }

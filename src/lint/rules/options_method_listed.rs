@@ -1,5 +1,6 @@
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::lists::methods;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct OptionsMethodListed;
@@ -48,13 +49,11 @@ impl Rule for OptionsMethodListed {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            for m in p.methods.value.list.iter().filter(|m| m.node == "OPTIONS") {
-                let d = LintContext::diag(&META, "`OPTIONS` need not be listed", m.span)
-                    .with_label("preflights are answered without it")
-                    .with_help("remove it, unless scripts send `OPTIONS` requests themselves");
-                cx.report(&META, d);
-            }
+        for m in methods(set).filter(|m| m.node == "OPTIONS") {
+            let d = LintContext::diag(&META, "`OPTIONS` need not be listed", m.span)
+                .with_label("preflights are answered without it")
+                .with_help("remove it, unless scripts send `OPTIONS` requests themselves");
+            cx.report(&META, d);
         }
     }
 }

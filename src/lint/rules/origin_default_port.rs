@@ -1,6 +1,7 @@
-use crate::ir::{OriginDefect, OriginKind, PolicySet};
+use crate::ir::{OriginDefect, PolicySet};
 use crate::lint::context::LintContext;
-use crate::lint::entries::{replace_with_strings, unique_entries, via_note};
+use crate::lint::entries::defects;
+use crate::lint::findings::{report_entry, rewrite};
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct OriginDefaultPort;
@@ -49,26 +50,17 @@ impl Rule for OriginDefaultPort {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Invalid(OriginDefect::DefaultPort { suggestion }) = &e.kind else {
+        for (e, defect) in defects(set) {
+            let OriginDefect::DefaultPort { suggestion } = defect else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!("`{}` writes the default port, so it never matches", e.raw),
-                e.span,
-            )
-            .with_label("browsers leave the default port out of `Origin`")
-            .with_help(format!("write `\"{suggestion}\"`"))
-            .with_fix(replace_with_strings(
-                format!("drop the default port: `{suggestion}`"),
-                e.span,
-                std::slice::from_ref(suggestion),
-            ));
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!("`{}` writes the default port, so it never matches", e.raw);
+            let fix = format!("drop the default port: `{suggestion}`");
+            let d = LintContext::diag(&META, message, e.span)
+                .with_label("browsers leave the default port out of `Origin`")
+                .with_help(format!("write `\"{suggestion}\"`"))
+                .with_fix(rewrite(fix, e, suggestion));
+            report_entry(cx, &META, e, d);
         }
     }
 }

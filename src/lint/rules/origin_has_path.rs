@@ -1,6 +1,7 @@
-use crate::ir::{OriginDefect, OriginKind, PolicySet};
+use crate::ir::{OriginDefect, PolicySet};
 use crate::lint::context::LintContext;
-use crate::lint::entries::{replace_with_strings, unique_entries, via_note};
+use crate::lint::entries::defects;
+use crate::lint::findings::{report_entry, rewrite};
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct OriginHasPath;
@@ -48,8 +49,8 @@ impl Rule for OriginHasPath {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Invalid(OriginDefect::HasPath { suggestion }) = &e.kind else {
+        for (e, defect) in defects(set) {
+            let OriginDefect::HasPath { suggestion } = defect else {
                 continue;
             };
             let what = if e.raw.ends_with('/') && e.raw.matches('/').count() == 3 {
@@ -57,24 +58,17 @@ impl Rule for OriginHasPath {
             } else {
                 "a path"
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!("`{}` has {what}, so it never matches", e.raw),
-                e.span,
-            )
-            .with_label("an origin is scheme, host and port only")
-            .with_help(format!(
-                "write `\"{suggestion}\"`; use `paths` to scope a policy to paths"
-            ))
-            .with_fix(replace_with_strings(
-                format!("drop {what}: `{suggestion}`"),
-                e.span,
-                std::slice::from_ref(suggestion),
-            ));
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!("`{}` has {what}, so it never matches", e.raw);
+            let help = format!("write `\"{suggestion}\"`; use `paths` to scope a policy to paths");
+            let d = LintContext::diag(&META, message, e.span)
+                .with_label("an origin is scheme, host and port only")
+                .with_help(help)
+                .with_fix(rewrite(
+                    format!("drop {what}: `{suggestion}`"),
+                    e,
+                    suggestion,
+                ));
+            report_entry(cx, &META, e, d);
         }
     }
 }

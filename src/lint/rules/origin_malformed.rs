@@ -1,6 +1,7 @@
-use crate::ir::{OriginDefect, OriginKind, PolicySet};
+use crate::ir::{OriginDefect, PolicySet};
 use crate::lint::context::LintContext;
-use crate::lint::entries::{unique_entries, via_note};
+use crate::lint::entries::defects;
+use crate::lint::findings::report_entry;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct OriginMalformed;
@@ -49,21 +50,15 @@ impl Rule for OriginMalformed {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Invalid(OriginDefect::Malformed { reason }) = &e.kind else {
+        for (e, defect) in defects(set) {
+            let OriginDefect::Malformed { reason } = defect else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!("`{}` is not an origin, so it never matches", e.raw),
-                e.span,
-            )
-            .with_label(reason.clone())
-            .with_help("an origin is `scheme://host` with an optional `:port`, e.g. `\"https://app.example.com:8443\"`");
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!("`{}` is not an origin, so it never matches", e.raw);
+            let d = LintContext::diag(&META, message, e.span)
+                .with_label(reason.clone())
+                .with_help("an origin is `scheme://host` with an optional `:port`, e.g. `\"https://app.example.com:8443\"`");
+            report_entry(cx, &META, e, d);
         }
     }
 }

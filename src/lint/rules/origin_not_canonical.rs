@@ -1,6 +1,7 @@
-use crate::ir::{OriginDefect, OriginKind, PolicySet};
+use crate::ir::{OriginDefect, PolicySet};
 use crate::lint::context::LintContext;
-use crate::lint::entries::{replace_with_strings, unique_entries, via_note};
+use crate::lint::entries::defects;
+use crate::lint::findings::{report_entry, rewrite};
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct OriginNotCanonical;
@@ -55,29 +56,20 @@ impl Rule for OriginNotCanonical {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Invalid(OriginDefect::NotCanonical { suggestion }) = &e.kind else {
+        for (e, defect) in defects(set) {
+            let OriginDefect::NotCanonical { suggestion } = defect else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!(
-                    "`{}` is not in the form a browser sends, so it never matches",
-                    e.raw
-                ),
-                e.span,
-            )
-            .with_label(format!("a browser sends `{suggestion}`"))
-            .with_help(format!("write `\"{suggestion}\"`"))
-            .with_fix(replace_with_strings(
-                format!("write the serialized origin: `{suggestion}`"),
-                e.span,
-                std::slice::from_ref(suggestion),
-            ));
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!(
+                "`{}` is not in the form a browser sends, so it never matches",
+                e.raw
+            );
+            let fix = format!("write the serialized origin: `{suggestion}`");
+            let d = LintContext::diag(&META, message, e.span)
+                .with_label(format!("a browser sends `{suggestion}`"))
+                .with_help(format!("write `\"{suggestion}\"`"))
+                .with_fix(rewrite(fix, e, suggestion));
+            report_entry(cx, &META, e, d);
         }
     }
 }

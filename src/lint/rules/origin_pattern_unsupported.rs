@@ -1,6 +1,7 @@
-use crate::ir::{OriginDefect, OriginKind, PolicySet};
+use crate::ir::{OriginDefect, PolicySet};
 use crate::lint::context::LintContext;
-use crate::lint::entries::{unique_entries, via_note};
+use crate::lint::entries::defects;
+use crate::lint::findings::report_entry;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct OriginPatternUnsupported;
@@ -51,21 +52,15 @@ impl Rule for OriginPatternUnsupported {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Invalid(OriginDefect::MisplacedWildcard { reason }) = &e.kind else {
+        for (e, defect) in defects(set) {
+            let OriginDefect::MisplacedWildcard { reason } = defect else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!("`{}` has a wildcard corsc cannot match", e.raw),
-                e.span,
-            )
-            .with_label(reason.clone())
-            .with_help("write `\"https://*.example.com\"` for subdomains, `:*` for any port, or an anchored `regex \"…\"`");
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!("`{}` has a wildcard corsc cannot match", e.raw);
+            let d = LintContext::diag(&META, message, e.span)
+                .with_label(reason.clone())
+                .with_help("write `\"https://*.example.com\"` for subdomains, `:*` for any port, or an anchored `regex \"…\"`");
+            report_entry(cx, &META, e, d);
         }
     }
 }

@@ -1,7 +1,7 @@
-use crate::diagnostics::Severity;
-use crate::ir::{HostPattern, OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{entry_uses, via_note};
+use crate::lint::entries::{entry_uses, subdomain_base};
+use crate::lint::findings::{raise_if_credentialed, report_entry};
 use crate::lint::hosts::is_public_suffix;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -53,35 +53,17 @@ impl Rule for PublicSuffixWildcard {
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
         for u in entry_uses(set) {
-            let OriginKind::Pattern(p) = &u.entry.kind else {
+            let Some(base) = subdomain_base(&u.entry.kind).filter(|b| is_public_suffix(b)) else {
                 continue;
             };
-            let HostPattern::Subdomains(base) = &p.host else {
-                continue;
-            };
-            if !is_public_suffix(base) {
-                continue;
-            }
-            let mut d = LintContext::diag(
-                &META,
-                format!(
-                    "`{}` allows every site registered under the public suffix `{base}`",
-                    u.entry.raw
-                ),
-                u.entry.span,
-            )
-            .with_label(format!("anyone can get a name under `{base}`"))
-            .with_help(format!("list your own sites under `{base}` one by one"));
-            if u.credentialed {
-                d.severity = Severity::Error;
-                if let Some(c) = u.credentials {
-                    d = d.with_secondary(c, "credentials are allowed here");
-                }
-            }
-            if let Some(n) = via_note(u.entry) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!(
+                "`{}` allows every site registered under the public suffix `{base}`",
+                u.entry.raw
+            );
+            let d = LintContext::diag(&META, message, u.entry.span)
+                .with_label(format!("anyone can get a name under `{base}`"))
+                .with_help(format!("list your own sites under `{base}` one by one"));
+            report_entry(cx, &META, u.entry, raise_if_credentialed(&u, d));
         }
     }
 }

@@ -59,27 +59,31 @@ impl Rule for RedundantSafelistedHeader {
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
         for p in &set.policies {
-            for h in &p.expose_headers.value.list {
-                if RESPONSE.contains(&h.node.as_str()) {
-                    let d = LintContext::diag(
-                        &META,
-                        format!("`{}` is always exposed and need not be listed", h.node),
-                        h.span,
-                    )
-                    .with_label("a CORS-safelisted response header")
-                    .with_help("remove it from `expose-headers`");
-                    cx.report(&META, d);
-                }
-            }
-            for h in &p.request_headers.value.list {
-                if REQUEST.contains(&h.node.as_str()) {
-                    let d = LintContext::diag(
-                        &META,
-                        format!("`{}` may always be sent and need not be listed", h.node),
-                        h.span,
-                    )
-                    .with_label("a CORS-safelisted request header")
-                    .with_help("remove it, unless values break the safelist's limits");
+            let lists = [
+                (
+                    &p.expose_headers.value.list,
+                    RESPONSE,
+                    "is always exposed",
+                    "a CORS-safelisted response header",
+                    "remove it from `expose-headers`",
+                ),
+                (
+                    &p.request_headers.value.list,
+                    REQUEST,
+                    "may always be sent",
+                    "a CORS-safelisted request header",
+                    "remove it, unless values break the safelist's limits",
+                ),
+            ];
+            for (list, safelisted, what, label, help) in lists {
+                for h in list
+                    .iter()
+                    .filter(|h| safelisted.contains(&h.node.as_str()))
+                {
+                    let message = format!("`{}` {what} and need not be listed", h.node);
+                    let d = LintContext::diag(&META, message, h.span)
+                        .with_label(label)
+                        .with_help(help);
                     cx.report(&META, d);
                 }
             }

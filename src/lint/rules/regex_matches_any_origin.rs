@@ -1,7 +1,7 @@
-use crate::diagnostics::Severity;
 use crate::ir::{OriginKind, PolicySet};
 use crate::lint::context::LintContext;
-use crate::lint::entries::{entry_uses, via_note};
+use crate::lint::entries::entry_uses;
+use crate::lint::findings::{raise_if_credentialed, report_entry};
 use crate::lint::regex_check;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -66,31 +66,21 @@ impl Rule for RegexMatchesAnyOrigin {
             let Some(probe) = regex_check::matches_any_origin(src) else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                if u.credentialed {
-                    "this regex lets any site read credentialed responses".to_string()
-                } else {
-                    "this regex matches any origin".to_string()
-                },
-                u.entry.span,
-            )
-            .with_label(format!("matches `{probe}`"))
-            .with_help(if u.credentialed {
-                "list the origins that may send credentials"
+            let (message, help) = if u.credentialed {
+                (
+                    "this regex lets any site read credentialed responses",
+                    "list the origins that may send credentials",
+                )
             } else {
-                "write `*` for a public API, or list the origins"
-            });
-            if u.credentialed {
-                d.severity = Severity::Error;
-                if let Some(c) = u.credentials {
-                    d = d.with_secondary(c, "credentials are allowed here");
-                }
-            }
-            if let Some(n) = via_note(u.entry) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+                (
+                    "this regex matches any origin",
+                    "write `*` for a public API, or list the origins",
+                )
+            };
+            let d = LintContext::diag(&META, message, u.entry.span)
+                .with_label(format!("matches `{probe}`"))
+                .with_help(help);
+            report_entry(cx, &META, u.entry, raise_if_credentialed(&u, d));
         }
     }
 }

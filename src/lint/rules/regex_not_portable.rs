@@ -1,6 +1,7 @@
-use crate::ir::{OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{unique_entries, via_note};
+use crate::lint::entries::regexes;
+use crate::lint::findings::report_entry;
 use crate::lint::regex_check;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -57,31 +58,22 @@ impl Rule for RegexNotPortable {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Regex(src) = &e.kind else {
-                continue;
-            };
+        for (e, src) in regexes(set) {
             let found = regex_check::unportable(src);
             let Some(first) = found.first() else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!("`{}` in this regex is {}", first.fragment, first.feature),
-                e.span,
-            )
-            .with_label(first.engines)
-            .with_help("stay within `^`, `$`, literals, `\\.`, `[a-z0-9-]`, `( | )`, `?`, `*`, `+` and `{m,n}`");
+            let message = format!("`{}` in this regex is {}", first.fragment, first.feature);
+            let mut d = LintContext::diag(&META, message, e.span)
+                .with_label(first.engines)
+                .with_help("stay within `^`, `$`, literals, `\\.`, `[a-z0-9-]`, `( | )`, `?`, `*`, `+` and `{m,n}`");
             for more in &found[1..] {
                 d = d.with_note(format!(
                     "`{}` is {}: {}",
                     more.fragment, more.feature, more.engines
                 ));
             }
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            report_entry(cx, &META, e, d);
         }
     }
 }

@@ -1,6 +1,7 @@
-use crate::ir::{OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{unique_entries, via_note};
+use crate::lint::entries::regexes_short_of_any;
+use crate::lint::findings::report_entry;
 use crate::lint::regex_check;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -52,35 +53,22 @@ impl Rule for RegexOverbroad {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Regex(src) = &e.kind else {
-                continue;
-            };
-            // A regex that matches any origin is reported whole by regex-matches-any-origin.
-            if regex_check::matches_any_origin(src).is_some() {
-                continue;
-            }
+        for (e, src) in regexes_short_of_any(set) {
             let found = regex_check::overbroad(src);
             let Some(first) = found.first() else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!(
-                    "`{}` in this regex is broader than a host label",
-                    first.fragment
-                ),
-                e.span,
-            )
-            .with_label(first.reason.clone())
-            .with_help("match labels with `[a-z0-9-]+` and separate them with `\\.`");
+            let message = format!(
+                "`{}` in this regex is broader than a host label",
+                first.fragment
+            );
+            let mut d = LintContext::diag(&META, message, e.span)
+                .with_label(first.reason.clone())
+                .with_help("match labels with `[a-z0-9-]+` and separate them with `\\.`");
             for more in &found[1..] {
                 d = d.with_note(format!("`{}` {}", more.fragment, more.reason));
             }
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            report_entry(cx, &META, e, d);
         }
     }
 }

@@ -1,6 +1,7 @@
-use crate::ir::{OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{unique_entries, via_note};
+use crate::lint::entries::regexes_short_of_any;
+use crate::lint::findings::report_entry;
 use crate::lint::regex_check;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -49,33 +50,21 @@ impl Rule for RegexUnanchored {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Regex(src) = &e.kind else {
-                continue;
-            };
+        for (e, src) in regexes_short_of_any(set) {
             let Some(a) = regex_check::anchors(src) else {
                 continue;
             };
-            // A regex that matches any origin is reported whole by regex-matches-any-origin.
-            if (a.start && a.end) || regex_check::matches_any_origin(src).is_some() {
-                continue;
-            }
             let (what, example) = match (a.start, a.end) {
+                (true, true) => continue,
                 (false, false) => ("`^` or `$`", "any origin that merely contains a match"),
-                (true, _) => ("`$`", "a match followed by more, such as `….attacker.net`"),
+                (true, false) => ("`$`", "a match followed by more, such as `….attacker.net`"),
                 (false, true) => ("`^`", "any origin that merely ends with a match"),
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!("this regex has no {what} on every branch"),
-                e.span,
-            )
-            .with_label(format!("also matches {example}"))
-            .with_help("anchor the whole regex: `^(…)$`");
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!("this regex has no {what} on every branch");
+            let d = LintContext::diag(&META, message, e.span)
+                .with_label(format!("also matches {example}"))
+                .with_help("anchor the whole regex: `^(…)$`");
+            report_entry(cx, &META, e, d);
         }
     }
 }

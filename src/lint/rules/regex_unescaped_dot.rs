@@ -1,6 +1,7 @@
-use crate::ir::{OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{unique_entries, via_note};
+use crate::lint::entries::regexes_short_of_any;
+use crate::lint::findings::report_entry;
 use crate::lint::regex_check;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -51,32 +52,19 @@ impl Rule for RegexUnescapedDot {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Regex(src) = &e.kind else {
-                continue;
-            };
-            // A regex that matches any origin is reported whole by regex-matches-any-origin.
-            if regex_check::matches_any_origin(src).is_some() {
-                continue;
-            }
+        for (e, src) in regexes_short_of_any(set) {
             let dots = regex_check::bare_dots(src);
             let Some(first) = dots.first() else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!("this regex has an unescaped `.` in `{first}`"),
-                e.span,
-            )
-            .with_label("`.` matches any character, not just a dot")
-            .with_help("write `\\.` for a literal dot");
+            let message = format!("this regex has an unescaped `.` in `{first}`");
+            let mut d = LintContext::diag(&META, message, e.span)
+                .with_label("`.` matches any character, not just a dot")
+                .with_help("write `\\.` for a literal dot");
             if dots.len() > 1 {
                 d = d.with_note(format!("{} unescaped dots in all", dots.len()));
             }
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            report_entry(cx, &META, e, d);
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::lists::methods;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct SafelistedMethodListed;
@@ -50,20 +51,12 @@ impl Rule for SafelistedMethodListed {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            for m in &p.methods.value.list {
-                if !crate::fetch::is_safelisted_method(&m.node) {
-                    continue;
-                }
-                let d = LintContext::diag(
-                    &META,
-                    format!("`{}` is always allowed and need not be listed", m.node),
-                    m.span,
-                )
+        for m in methods(set).filter(|m| crate::fetch::is_safelisted_method(&m.node)) {
+            let message = format!("`{}` is always allowed and need not be listed", m.node);
+            let d = LintContext::diag(&META, message, m.span)
                 .with_label("a CORS-safelisted method")
                 .with_help("remove it; CORS never blocks sending it");
-                cx.report(&META, d);
-            }
+            cx.report(&META, d);
         }
     }
 }

@@ -1,6 +1,7 @@
-use crate::ir::{HostPattern, OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{entry_uses, host_of, via_note};
+use crate::lint::entries::{host_of, subdomain_base, unique_entries};
+use crate::lint::findings::report_entry;
 use crate::lint::hosts::is_public_suffix;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -82,32 +83,22 @@ impl Rule for SharedHostingOrigin {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for u in entry_uses(set) {
-            let Some(host) = host_of(&u.entry.kind) else {
+        for e in unique_entries(set) {
+            // A wildcard over a public suffix is reported by public-suffix-wildcard.
+            if subdomain_base(&e.kind).is_some_and(is_public_suffix) {
+                continue;
+            }
+            let Some(platform) = host_of(&e.kind).and_then(playground) else {
                 continue;
             };
-            if let OriginKind::Pattern(p) = &u.entry.kind {
-                if matches!(&p.host, HostPattern::Subdomains(b) if is_public_suffix(b)) {
-                    continue;
-                }
-            }
-            let Some(platform) = playground(host) else {
-                continue;
-            };
-            let mut d = LintContext::diag(
-                &META,
-                format!(
-                    "`{}` is on `{platform}`, where anyone can run script",
-                    u.entry.raw
-                ),
-                u.entry.span,
-            )
-            .with_label("a code playground: every user's pages share this origin")
-            .with_help("allow only origins your organization controls");
-            if let Some(n) = via_note(u.entry) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!(
+                "`{}` is on `{platform}`, where anyone can run script",
+                e.raw
+            );
+            let d = LintContext::diag(&META, message, e.span)
+                .with_label("a code playground: every user's pages share this origin")
+                .with_help("allow only origins your organization controls");
+            report_entry(cx, &META, e, d);
         }
     }
 }

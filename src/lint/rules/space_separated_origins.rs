@@ -1,6 +1,7 @@
-use crate::ir::{OriginDefect, OriginKind, PolicySet};
+use crate::ir::{OriginDefect, PolicySet};
 use crate::lint::context::LintContext;
-use crate::lint::entries::{replace_with_strings, unique_entries, via_note};
+use crate::lint::entries::defects;
+use crate::lint::findings::{replace_with_strings, report_entry};
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct SpaceSeparatedOrigins;
@@ -52,30 +53,18 @@ impl Rule for SpaceSeparatedOrigins {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for e in unique_entries(set) {
-            let OriginKind::Invalid(OriginDefect::SeveralOrigins { parts }) = &e.kind else {
+        for (e, defect) in defects(set) {
+            let OriginDefect::SeveralOrigins { parts } = defect else {
                 continue;
             };
-            let mut d = LintContext::diag(
-                &META,
-                format!("{} origins are written in one value", parts.len()),
-                e.span,
-            )
-            .with_label("one entry, several origins")
-            .with_help(format!(
-                "write one entry per origin: {}",
-                parts.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ")
-            ))
-            .with_note("`Access-Control-Allow-Origin` holds one origin or `*`; a browser never accepts a list")
-            .with_fix(replace_with_strings(
-                format!("split into {} entries", parts.len()),
-                e.span,
-                parts,
-            ));
-            if let Some(n) = via_note(e) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let quoted: Vec<String> = parts.iter().map(|p| format!("\"{p}\"")).collect();
+            let fix = format!("split into {} entries", parts.len());
+            let d = LintContext::diag(&META, format!("{} origins are written in one value", parts.len()), e.span)
+                .with_label("one entry, several origins")
+                .with_help(format!("write one entry per origin: {}", quoted.join(", ")))
+                .with_note("`Access-Control-Allow-Origin` holds one origin or `*`; a browser never accepts a list")
+                .with_fix(replace_with_strings(fix, e.span, parts));
+            report_entry(cx, &META, e, d);
         }
     }
 }

@@ -1,6 +1,7 @@
-use crate::ir::{HostPattern, OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
-use crate::lint::entries::{entry_uses, via_note};
+use crate::lint::entries::{entry_uses, subdomain_base};
+use crate::lint::findings::{credentials_here, report_entry};
 use crate::lint::hosts::is_public_suffix;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
@@ -54,34 +55,19 @@ impl Rule for SubdomainWildcardWithCredentials {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for u in entry_uses(set) {
-            if !u.credentialed {
-                continue;
-            }
-            let OriginKind::Pattern(p) = &u.entry.kind else {
+        for u in entry_uses(set).into_iter().filter(|u| u.credentialed) {
+            // A public suffix is reported by public-suffix-wildcard, as an error.
+            let Some(base) = subdomain_base(&u.entry.kind).filter(|b| !is_public_suffix(b)) else {
                 continue;
             };
-            let HostPattern::Subdomains(base) = &p.host else {
-                continue;
-            };
-            if is_public_suffix(base) {
-                continue;
-            }
-            let mut d = LintContext::diag(
-                &META,
-                format!("every subdomain of `{base}` may read credentialed responses"),
-                u.entry.span,
-            )
-            .with_label("any subdomain, at any depth")
-            .with_help("list the subdomains that need credentials")
-            .with_note("one subdomain with an XSS bug or a dangling DNS record exposes every user");
-            if let Some(c) = u.credentials {
-                d = d.with_secondary(c, "credentials are allowed here");
-            }
-            if let Some(n) = via_note(u.entry) {
-                d = d.with_note(n);
-            }
-            cx.report(&META, d);
+            let message = format!("every subdomain of `{base}` may read credentialed responses");
+            let d = LintContext::diag(&META, message, u.entry.span)
+                .with_label("any subdomain, at any depth")
+                .with_help("list the subdomains that need credentials")
+                .with_note(
+                    "one subdomain with an XSS bug or a dangling DNS record exposes every user",
+                );
+            report_entry(cx, &META, u.entry, credentials_here(d, u.credentials));
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::lists::expose_headers;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct UnexposableResponseHeader;
@@ -66,18 +67,16 @@ impl Rule for UnexposableResponseHeader {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            for h in &p.expose_headers.value.list {
-                let Some(reason) = why(&h.node) else { continue };
-                let d = LintContext::diag(
-                    &META,
-                    format!("scripts can never read `{}`", h.node),
-                    h.span,
-                )
-                .with_label(reason)
-                .with_help("remove it from `expose-headers`");
-                cx.report(&META, d);
-            }
+        for h in expose_headers(set) {
+            let Some(reason) = why(&h.node) else { continue };
+            let d = LintContext::diag(
+                &META,
+                format!("scripts can never read `{}`", h.node),
+                h.span,
+            )
+            .with_label(reason)
+            .with_help("remove it from `expose-headers`");
+            cx.report(&META, d);
         }
     }
 }

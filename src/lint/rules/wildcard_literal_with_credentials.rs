@@ -1,5 +1,6 @@
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::findings::credentials_here;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -54,10 +55,7 @@ impl Rule for WildcardLiteralWithCredentials {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            if !p.credentials.value {
-                continue;
-            }
+        for p in set.policies.iter().filter(|p| p.credentials.value) {
             let stars: [(Option<Span>, &str, &str); 3] = [
                 (p.methods.value.any, "methods", "list the methods"),
                 (
@@ -73,17 +71,14 @@ impl Rule for WildcardLiteralWithCredentials {
             ];
             for (span, what, help) in stars {
                 let Some(span) = span else { continue };
-                let mut d = LintContext::diag(
+                let d = LintContext::diag(
                     &META,
                     format!("`*` in `{what}` is a literal name when credentials are allowed"),
                     span,
                 )
                 .with_label("browsers read this as a header or method named `*`")
                 .with_help(help);
-                if let Some(c) = p.credentials.span {
-                    d = d.with_secondary(c, "credentials are allowed here");
-                }
-                cx.report(&META, d);
+                cx.report(&META, credentials_here(d, p.credentials.span));
             }
         }
     }

@@ -1,5 +1,6 @@
 use crate::ir::{OriginKind, PolicySet};
 use crate::lint::context::LintContext;
+use crate::lint::entries::any_origin;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct WildcardMixedWithOrigins;
@@ -47,11 +48,8 @@ impl Rule for WildcardMixedWithOrigins {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
+        for (p, any) in any_origin(set) {
             let entries = &p.origins.value;
-            let Some(any) = entries.iter().find(|e| matches!(e.kind, OriginKind::Any)) else {
-                continue;
-            };
             let Some(other) = entries.iter().find(|e| !matches!(e.kind, OriginKind::Any)) else {
                 continue;
             };

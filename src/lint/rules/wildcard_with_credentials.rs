@@ -1,5 +1,7 @@
-use crate::ir::{OriginKind, PolicySet};
+use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
+use crate::lint::entries::any_origin;
+use crate::lint::findings::credentials_here;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 
 pub(crate) struct WildcardWithCredentials;
@@ -57,19 +59,8 @@ impl Rule for WildcardWithCredentials {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for p in &set.policies {
-            if !p.credentials.value {
-                continue;
-            }
-            let Some(any) = p
-                .origins
-                .value
-                .iter()
-                .find(|e| matches!(e.kind, OriginKind::Any))
-            else {
-                continue;
-            };
-            let mut d = LintContext::diag(
+        for (p, any) in any_origin(set).filter(|(p, _)| p.credentials.value) {
+            let d = LintContext::diag(
                 &META,
                 format!("policy `{}` allows any origin together with credentials", p.name.node),
                 any.span,
@@ -78,10 +69,7 @@ impl Rule for WildcardWithCredentials {
             .with_help("list the origins that may send credentials, or set `credentials false` for a public API")
             .with_note("browsers reject `Access-Control-Allow-Origin: *` on credentialed requests, so this never works as written")
             .with_note("reflecting the request's `Origin` instead would let every site read your users' responses");
-            if let Some(c) = p.credentials.span {
-                d = d.with_secondary(c, "credentials are allowed here");
-            }
-            cx.report(&META, d);
+            cx.report(&META, credentials_here(d, p.credentials.span));
         }
     }
 }
