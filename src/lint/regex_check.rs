@@ -22,9 +22,31 @@ const ATTACKER_ORIGINS: &[&str] = &["https://attacker.invalid", "http://attacker
 
 /// The attacker-chosen origin the regex matches, if it matches one: such a regex accepts every
 /// origin on the web, like reflecting the `Origin` header.
+///
+/// Several rules ask this of every regex entry, once per profile, and compiling a regex costs
+/// far more than matching two short strings; the answers are remembered per thread (a bounded
+/// map, emptied when full), so each regex is compiled once per lint in practice.
 pub(crate) fn matches_any_origin(src: &str) -> Option<&'static str> {
-    let re = regex::Regex::new(src).ok()?;
-    ATTACKER_ORIGINS.iter().copied().find(|o| re.is_match(o))
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const KEEP: usize = 1024;
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Option<&'static str>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(known) = SEEN.with(|m| m.borrow().get(src).copied()) {
+        return known;
+    }
+    let answer = regex::Regex::new(src)
+        .ok()
+        .and_then(|re| ATTACKER_ORIGINS.iter().copied().find(|o| re.is_match(o)));
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= KEEP {
+            m.clear();
+        }
+        m.insert(src.to_string(), answer);
+    });
+    answer
 }
 
 /// Every `.` that is not repeated: each stands for exactly one character of any kind, which is
