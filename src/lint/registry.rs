@@ -1,52 +1,13 @@
-//! The one list of rules. Order is by code; output order never depends on it.
-//!
-//! This is the only file that names every rule: a new rule is one file under `rules/` and one
-//! line here. Whatever needs the whole list (selectors, the names an `@allow` may use, the
-//! listings) gets it from here, as data.
+//! Looking rules up. The list itself is in `rules/mod.rs`, the only file that names every rule
+//! (a new rule is one file under `rules/` and one line there). Order is by code; output order
+//! never depends on it. Whatever needs the whole list (selectors, the names an `@allow` may
+//! use, the listings) gets it from here, as data.
 
 use super::config::Selector;
 use super::meta::RuleMeta;
 use super::rule::Rule;
-use super::rules;
 
-/// Every rule, sorted by code.
-pub static RULES: &[&dyn Rule] = &[
-    &rules::wildcard_with_credentials::WildcardWithCredentials,
-    &rules::null_origin::NullOrigin,
-    &rules::insecure_origin::InsecureOrigin,
-    &rules::public_suffix_wildcard::PublicSuffixWildcard,
-    &rules::subdomain_wildcard_with_credentials::SubdomainWildcardWithCredentials,
-    &rules::shared_hosting_origin::SharedHostingOrigin,
-    &rules::regex_matches_any_origin::RegexMatchesAnyOrigin,
-    &rules::regex_unanchored::RegexUnanchored,
-    &rules::regex_unescaped_dot::RegexUnescapedDot,
-    &rules::regex_overbroad::RegexOverbroad,
-    &rules::private_network_access::PrivateNetworkAccess,
-    &rules::dev_origin_in_production::DevOriginInProduction,
-    &rules::any_origin::AnyOrigin,
-    &rules::space_separated_origins::SpaceSeparatedOrigins,
-    &rules::origin_missing_scheme::OriginMissingScheme,
-    &rules::origin_has_path::OriginHasPath,
-    &rules::origin_default_port::OriginDefaultPort,
-    &rules::origin_not_canonical::OriginNotCanonical,
-    &rules::origin_malformed::OriginMalformed,
-    &rules::origin_pattern_unsupported::OriginPatternUnsupported,
-    &rules::method_case::MethodCase,
-    &rules::forbidden_method::ForbiddenMethod,
-    &rules::wildcard_literal_with_credentials::WildcardLiteralWithCredentials,
-    &rules::wildcard_headers_exclude_authorization::WildcardHeadersExcludeAuthorization,
-    &rules::unexposable_response_header::UnexposableResponseHeader,
-    &rules::missing_content_type::MissingContentType,
-    &rules::regex_not_portable::RegexNotPortable,
-    &rules::max_age_exceeds_browser_cap::MaxAgeExceedsBrowserCap,
-    &rules::unused_suppression::UnusedSuppression,
-    &rules::unknown_suppressed_rule::UnknownSuppressedRule,
-    &rules::wildcard_mixed_with_origins::WildcardMixedWithOrigins,
-    &rules::options_method_listed::OptionsMethodListed,
-    &rules::safelisted_method_listed::SafelistedMethodListed,
-    &rules::redundant_safelisted_header::RedundantSafelistedHeader,
-    &rules::forbidden_request_header::ForbiddenRequestHeader,
-];
+pub use super::rules::RULES;
 
 /// Finds a rule by code (any case) or name.
 #[must_use]

@@ -1,37 +1,53 @@
-//! One file per rule. Each holds the rule's metadata, its documentation and its check.
+//! One file per rule, each with the rule's metadata, documentation and check — and the one
+//! list of them. A new rule is one file here and one line in the [`rules!`] list below, which
+//! both declares the rule's module and registers it; nothing else names every rule.
 
-pub(crate) mod any_origin;
-pub(crate) mod dev_origin_in_production;
-pub(crate) mod forbidden_method;
-pub(crate) mod forbidden_request_header;
-pub(crate) mod insecure_origin;
-pub(crate) mod max_age_exceeds_browser_cap;
-pub(crate) mod method_case;
-pub(crate) mod missing_content_type;
-pub(crate) mod null_origin;
-pub(crate) mod options_method_listed;
-pub(crate) mod origin_default_port;
-pub(crate) mod origin_has_path;
-pub(crate) mod origin_malformed;
-pub(crate) mod origin_missing_scheme;
-pub(crate) mod origin_not_canonical;
-pub(crate) mod origin_pattern_unsupported;
-pub(crate) mod private_network_access;
-pub(crate) mod public_suffix_wildcard;
-pub(crate) mod redundant_safelisted_header;
-pub(crate) mod regex_matches_any_origin;
-pub(crate) mod regex_not_portable;
-pub(crate) mod regex_overbroad;
-pub(crate) mod regex_unanchored;
-pub(crate) mod regex_unescaped_dot;
-pub(crate) mod safelisted_method_listed;
-pub(crate) mod shared_hosting_origin;
-pub(crate) mod space_separated_origins;
-pub(crate) mod subdomain_wildcard_with_credentials;
-pub(crate) mod unexposable_response_header;
-pub(crate) mod unknown_suppressed_rule;
-pub(crate) mod unused_suppression;
-pub(crate) mod wildcard_headers_exclude_authorization;
-pub(crate) mod wildcard_literal_with_credentials;
-pub(crate) mod wildcard_mixed_with_origins;
-pub(crate) mod wildcard_with_credentials;
+use super::rule::Rule;
+
+/// Declares each rule's module and lists the rules, in the order given (by code).
+macro_rules! rules {
+    ($($module:ident :: $rule:ident),* $(,)?) => {
+        $(pub(crate) mod $module;)*
+
+        /// Every rule, sorted by code.
+        pub static RULES: &[&dyn Rule] = &[$(&$module::$rule),*];
+    };
+}
+
+rules! {
+    wildcard_with_credentials::WildcardWithCredentials,
+    null_origin::NullOrigin,
+    insecure_origin::InsecureOrigin,
+    public_suffix_wildcard::PublicSuffixWildcard,
+    subdomain_wildcard_with_credentials::SubdomainWildcardWithCredentials,
+    shared_hosting_origin::SharedHostingOrigin,
+    regex_matches_any_origin::RegexMatchesAnyOrigin,
+    regex_unanchored::RegexUnanchored,
+    regex_unescaped_dot::RegexUnescapedDot,
+    regex_overbroad::RegexOverbroad,
+    private_network_access::PrivateNetworkAccess,
+    dev_origin_in_production::DevOriginInProduction,
+    any_origin::AnyOrigin,
+    space_separated_origins::SpaceSeparatedOrigins,
+    origin_missing_scheme::OriginMissingScheme,
+    origin_has_path::OriginHasPath,
+    origin_default_port::OriginDefaultPort,
+    origin_not_canonical::OriginNotCanonical,
+    origin_malformed::OriginMalformed,
+    origin_pattern_unsupported::OriginPatternUnsupported,
+    method_case::MethodCase,
+    forbidden_method::ForbiddenMethod,
+    wildcard_literal_with_credentials::WildcardLiteralWithCredentials,
+    wildcard_headers_exclude_authorization::WildcardHeadersExcludeAuthorization,
+    unexposable_response_header::UnexposableResponseHeader,
+    missing_content_type::MissingContentType,
+    regex_not_portable::RegexNotPortable,
+    max_age_exceeds_browser_cap::MaxAgeExceedsBrowserCap,
+    unused_suppression::UnusedSuppression,
+    unknown_suppressed_rule::UnknownSuppressedRule,
+    wildcard_mixed_with_origins::WildcardMixedWithOrigins,
+    options_method_listed::OptionsMethodListed,
+    safelisted_method_listed::SafelistedMethodListed,
+    redundant_safelisted_header::RedundantSafelistedHeader,
+    forbidden_request_header::ForbiddenRequestHeader,
+}
