@@ -4,7 +4,9 @@
 //! policy) and printed by `corsc targets`. Renderers never look at it: once a plan exists, the
 //! target can express all of it.
 
-use serde::Serialize;
+use crate::regex::Engine;
+use serde::{Serialize, Serializer};
+use std::fmt;
 
 /// Whether a target supports a feature, and from which version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -70,6 +72,44 @@ pub enum Lookup {
     Linear,
 }
 
+/// The regex engine a target hands `regex` origins to. The plan asks the engine's model
+/// ([`crate::regex`]) what it reads as corsc does; `corsc targets` prints the name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegexDialect {
+    /// Regexes are written for this engine.
+    Engine(Engine),
+    /// The target takes no regex, only origin patterns in its own syntax.
+    OriginPatternsOnly,
+}
+
+impl RegexDialect {
+    /// The engine, if the target has one.
+    #[must_use]
+    pub fn engine(self) -> Option<Engine> {
+        match self {
+            RegexDialect::Engine(e) => Some(e),
+            RegexDialect::OriginPatternsOnly => None,
+        }
+    }
+}
+
+/// The name in messages and tables: the engine's, e.g. `Go regexp (RE2)`.
+impl fmt::Display for RegexDialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegexDialect::Engine(e) => f.write_str(e.name()),
+            RegexDialect::OriginPatternsOnly => f.write_str("none (origin patterns only)"),
+        }
+    }
+}
+
+/// Published as its name, as `corsc targets --format json` always has.
+impl Serialize for RegexDialect {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// The limits of a target's configuration syntax that decide whether a string can be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Syntax {
@@ -100,7 +140,7 @@ pub struct Capabilities {
     /// `regex "…"` origins, full-match.
     pub regex: Support,
     /// The regex dialect the target uses.
-    pub regex_dialect: &'static str,
+    pub regex_dialect: RegexDialect,
     /// Named capture groups in a regex (nginx turns them into variables).
     pub regex_named_groups: bool,
     /// `origins *` without credentials: a static `Access-Control-Allow-Origin: *`.

@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{
     HostPattern, OriginKind, OriginPattern, Owner, PathScope, Policy, PolicySet, PortSpec,
 };
-use crate::regex::{self, max_repeat, Construct, Engine};
+use crate::regex::{self, max_repeat, Construct};
 use crate::source::Span;
 use std::collections::BTreeMap;
 
@@ -135,6 +135,12 @@ impl Allow {
     pub fn mirrors(&self) -> bool {
         matches!(self, Allow::Mirror | Allow::MirrorUnlessAuthorization)
     }
+}
+
+/// The items of a list the plan wrote as one header value (`GET, PUT`): an [`Allow::Static`]
+/// value or [`PolicyPlan::expose`], for targets that hand a library the items one by one.
+pub fn items(list: &str) -> std::str::Split<'_, &'static str> {
+    list.split(", ")
 }
 
 /// One policy, decided.
@@ -301,7 +307,7 @@ impl Planner<'_> {
         let has = |c: Construct| found.iter().any(|f| f.construct == c);
         // What the target's engine reads otherwise than corsc (a target without a known engine
         // is taken to read it otherwise).
-        let engine = Engine::named(self.caps.regex_dialect);
+        let engine = self.caps.regex_dialect.engine();
         let misread = |c: Construct| has(c) && !engine.is_some_and(|e| c.read_alike_by(e));
         if !self.caps.regex_named_groups
             && (has(Construct::NamedGroupP) || has(Construct::NamedGroupAngle))
@@ -854,7 +860,14 @@ fn plan_policy<'a>(
         );
     }
     let n = p.target.limits;
-    super::limits::check(p.target.name, n, p.set_len, policy, &mut p.diags);
+    super::limits::check(
+        p.target.name,
+        p.caps.regex_dialect,
+        n,
+        p.set_len,
+        policy,
+        &mut p.diags,
+    );
     if p.diags.len() > before {
         return None;
     }

@@ -1,6 +1,7 @@
 //! Python shared by the Django, Flask and Starlette targets: the module header and the regex
 //! form Python's `re` reads as corsc does.
 
+use super::strings;
 use crate::emit::capability::Capabilities;
 use crate::emit::provenance::Provenance;
 use crate::emit::writer::Writer;
@@ -11,6 +12,16 @@ use crate::emit::writer::Writer;
 #[must_use]
 pub fn regex(anchored: &str) -> String {
     format!("(?:{anchored})\\Z")
+}
+
+/// A Python list literal of strings: `["a", "b"]`.
+#[must_use]
+pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let quoted: Vec<String> = items
+        .into_iter()
+        .map(|s| strings::python(s.as_ref()))
+        .collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// The first line of every Python output: Python reads a `coding:` declaration in a comment

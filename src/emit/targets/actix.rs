@@ -26,11 +26,12 @@
 //!   plan accepts `*` only with `Authorization` listed beside it.
 //! - **Private network** needs actix-cors' `draft-private-network-access` feature.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
+use crate::emit::methods::with_safelisted;
 use crate::emit::output::{Output, Part};
 use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
@@ -38,6 +39,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The actix-web target.
 pub struct Actix;
@@ -50,7 +52,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "Rust regex",
+    regex_dialect: RegexDialect::Engine(Engine::Rust),
     regex_named_groups: true,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -180,12 +182,8 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         }
     }
     // actix-cors checks a preflight's method against this list, safelisted methods too.
-    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
-    if let Allow::Static(list) = &p.methods {
-        methods.extend(list.split(", "));
-    }
+    let mut methods = with_safelisted(&p.methods);
     methods.sort_unstable();
-    methods.dedup();
     let quoted: Vec<String> = methods.iter().map(|m| strings::rust(m)).collect();
     chain.push(format!(".allowed_methods([{}])", quoted.join(", ")));
     match &p.headers {

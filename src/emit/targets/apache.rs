@@ -22,7 +22,7 @@
 //!   (`RewriteRule ^ - [R=204,L]`), with or without the `Allow-*` headers, and it never reaches
 //!   the application. mod_rewrite in a section needs `Options FollowSymLinks` (the default).
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -34,6 +34,7 @@ use crate::emit::plan::{
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The Apache httpd target.
 pub struct Apache;
@@ -46,7 +47,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "PCRE",
+    regex_dialect: RegexDialect::Engine(Engine::Pcre),
     regex_named_groups: true,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -76,7 +77,7 @@ static CAPS: Capabilities = Capabilities {
 /// Every scope clears the flags of the other policies that overlap it; 100,000 overlapping
 /// pairs is about 12 MB of configuration.
 static LIMITS: &[Limit] = &[
-    Limit::PortableRegex("PCRE"),
+    Limit::PortableRegex,
     Limit::OverlappingScopes(100_000),
     Limit::RouteGuardPerSection(250_000),
 ];

@@ -20,7 +20,7 @@
 //!   leaves the header out (the library's default is 86400); `max-age 0` is left out the same
 //!   way, and browsers then cache a preflight for 5 seconds.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
@@ -32,6 +32,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The Django target.
 pub struct Django;
@@ -43,7 +44,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "Python re",
+    regex_dialect: RegexDialect::Engine(Engine::Python),
     regex_named_groups: false,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -63,7 +64,7 @@ static CAPS: Capabilities = Capabilities {
     },
 };
 
-static LIMITS: &[Limit] = &[Limit::PortableRegex("Python re"), Limit::OnePolicy];
+static LIMITS: &[Limit] = &[Limit::PortableRegex, Limit::OnePolicy];
 
 /// The `django` target, as data.
 pub static META: TargetMeta = TargetMeta {

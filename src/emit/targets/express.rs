@@ -24,7 +24,7 @@
 //!   with their `Vary`.
 //! - **Private network.** `cors` has no option for it: refused by the plan.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
@@ -36,6 +36,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The Express target.
 pub struct Express;
@@ -47,7 +48,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "JavaScript RegExp",
+    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
     regex_named_groups: false,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -67,7 +68,7 @@ static CAPS: Capabilities = Capabilities {
     },
 };
 
-static LIMITS: &[Limit] = &[Limit::PortableRegex("JavaScript RegExp")];
+static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// Each policy is a module-level `const` named by its stem: never a reserved word, a global,
 /// or a name of the module's own code (a policy named `policy` would shadow the builder and

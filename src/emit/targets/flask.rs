@@ -24,11 +24,12 @@
 //!   `request-headers *` echoes everything, so it needs `Authorization` listed beside it.
 //! - `always_send=False`: no CORS headers on requests without `Origin`.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
+use crate::emit::methods::with_safelisted;
 use crate::emit::output::{Output, Part};
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
@@ -36,6 +37,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The Flask target.
 pub struct Flask;
@@ -47,7 +49,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "Python re",
+    regex_dialect: RegexDialect::Engine(Engine::Python),
     regex_named_groups: false,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -68,7 +70,7 @@ static CAPS: Capabilities = Capabilities {
 };
 
 static LIMITS: &[Limit] = &[
-    Limit::PortableRegex("Python re"),
+    Limit::PortableRegex,
     Limit::NoMethodWildcard,
     Limit::WildcardHeadersEchoAll,
 ];
@@ -217,16 +219,10 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
         "\"supports_credentials\": {},",
         py_bool(p.credentials)
     ));
-    let mut methods: Vec<String> = ["GET", "HEAD", "POST"].map(String::from).to_vec();
-    if let Allow::Static(s) = &p.methods {
-        for m in split(s) {
-            if !methods.contains(&m) {
-                methods.push(m);
-            }
-        }
-    }
-    let m: Vec<String> = methods.iter().map(|s| strings::python(s)).collect();
-    w.line(format!("\"methods\": [{}],", m.join(", ")));
+    w.line(format!(
+        "\"methods\": {},",
+        python::list(with_safelisted(&p.methods))
+    ));
     let headers: Vec<String> = match &p.headers {
         Allow::Omit => Vec::new(),
         Allow::Static(s) if s.starts_with('*') => vec!["re.compile(r\".*\")".to_string()],

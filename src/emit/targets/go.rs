@@ -23,11 +23,12 @@
 //! - **`max-age 0`** cannot be sent (rs/cors omits 0) and is refused; private network access
 //!   does not exist in rs/cors 1.7 and is refused.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::lang::{go, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
+use crate::emit::methods::with_safelisted;
 use crate::emit::output::{Output, Part};
 use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
@@ -35,6 +36,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{routed_scopes, scopes_text};
 use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
+use crate::regex::Engine;
 
 /// The Go (rs/cors) target.
 pub struct Go;
@@ -46,7 +48,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "Go regexp (RE2)",
+    regex_dialect: RegexDialect::Engine(Engine::Re2),
     regex_named_groups: false,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -70,7 +72,7 @@ static CAPS: Capabilities = Capabilities {
 };
 
 static LIMITS: &[Limit] = &[
-    Limit::PortableRegex("Go regexp (RE2)"),
+    Limit::PortableRegex,
     Limit::MethodWildcard,
     Limit::WildcardHeadersEchoAll,
     Limit::MaxAgeZeroOmitted,
@@ -238,12 +240,8 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
             fields.push(("AllowOriginFunc".into(), format!("{id}AllowsOrigin")));
         }
     }
-    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
-    if let Allow::Static(list) = &p.methods {
-        methods.extend(list.split(", "));
-    }
+    let mut methods = with_safelisted(&p.methods);
     methods.sort_unstable();
-    methods.dedup();
     fields.push(("AllowedMethods".into(), go::string_slice(&methods)));
     let headers: Vec<&str> = match &p.headers {
         // Scripts can never set `Origin`: listing it grants nothing, where an empty list

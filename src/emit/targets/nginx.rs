@@ -29,7 +29,7 @@
 //!   and the number of exact origins, so a list of 10,000 loads without a warning. They are
 //!   http-level directives: a configuration that sets them already must drop its own.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -42,6 +42,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
+use crate::regex::Engine;
 
 /// The nginx target.
 pub struct Nginx;
@@ -54,7 +55,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "PCRE",
+    regex_dialect: RegexDialect::Engine(Engine::Pcre),
     regex_named_groups: false,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -80,7 +81,7 @@ static CAPS: Capabilities = Capabilities {
 /// PCRE reads escapes and constructs outside the common subset differently, or refuses them
 /// (`\u2028`: "PCRE2 does not support \u"; `[a[b]]` is not a nested class): the output would
 /// not load, or would match something else than the evaluator decides.
-static LIMITS: &[Limit] = &[Limit::PortableRegex("PCRE")];
+static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The `nginx` target, as data.
 pub static META: TargetMeta = TargetMeta {

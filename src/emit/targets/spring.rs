@@ -24,11 +24,12 @@
 //!   `authorization` included, so `*` is accepted only with `Authorization` listed beside it.
 //! - **Private network** is not written (refused).
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::strings;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
+use crate::emit::methods::with_safelisted;
 use crate::emit::output::{Output, Part};
 use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
@@ -49,7 +50,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Since("5.3"),
     port_patterns: Support::Since("5.3"),
     regex: Support::No,
-    regex_dialect: "none (origin patterns only)",
+    regex_dialect: RegexDialect::OriginPatternsOnly,
     regex_named_groups: false,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -192,15 +193,15 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
             }
         }
     }
-    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
-    match &p.methods {
-        Allow::Static(s) if s == "*" => methods = vec!["*"],
-        Allow::Static(list) => methods.extend(list.split(", ")),
-        Allow::Mirror | Allow::MirrorUnlessAuthorization => methods = vec!["*"],
-        Allow::Omit => {}
-    }
-    methods.sort_unstable();
-    methods.dedup();
+    let methods = match &p.methods {
+        Allow::Static(s) if s == "*" => vec!["*"],
+        Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
+        listed => {
+            let mut m = with_safelisted(listed);
+            m.sort_unstable();
+            m
+        }
+    };
     chain.push(format!(".allowedMethods({})", args(&methods)));
     let headers: Vec<&str> = match &p.headers {
         Allow::Omit => Vec::new(),

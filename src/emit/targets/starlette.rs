@@ -28,11 +28,12 @@
 //! - **Max-age.** Starlette always sends `Access-Control-Max-Age` (600 by default); a policy
 //!   without `max-age` gets 5, the browsers' own default when the header is absent.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
+use crate::emit::methods::with_safelisted;
 use crate::emit::output::{Output, Part};
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
@@ -40,6 +41,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{routed_scopes, scopes_text};
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The Starlette (and FastAPI) target.
 pub struct Starlette;
@@ -51,7 +53,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "Python re",
+    regex_dialect: RegexDialect::Engine(Engine::Python),
     regex_named_groups: false,
     any_origin: Support::Yes,
     credentials: Support::Yes,
@@ -72,7 +74,7 @@ static CAPS: Capabilities = Capabilities {
 };
 
 static LIMITS: &[Limit] = &[
-    Limit::PortableRegex("Python re"),
+    Limit::PortableRegex,
     Limit::NoMethodWildcard,
     Limit::WildcardHeadersEchoAll,
 ];
@@ -292,15 +294,10 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     ));
     // Browsers never need the safelisted methods listed; Starlette refuses preflights for
     // methods it does not list, so they are always there.
-    let mut methods: Vec<String> = ["GET", "HEAD", "POST"].map(String::from).to_vec();
-    if let Allow::Static(s) = &p.methods {
-        for m in split(s) {
-            if !methods.contains(&m) {
-                methods.push(m);
-            }
-        }
-    }
-    w.line(format!("\"methods\": {},", py_list(&methods)));
+    w.line(format!(
+        "\"methods\": {},",
+        python::list(with_safelisted(&p.methods))
+    ));
     let headers = match &p.headers {
         Allow::Omit => Vec::new(),
         Allow::Static(s) if s.starts_with('*') => vec!["*".to_string()],

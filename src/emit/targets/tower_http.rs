@@ -28,7 +28,7 @@
 //!   origin, access-control-request-method, access-control-request-headers` goes on every
 //!   response in a scope.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
@@ -40,6 +40,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The tower-http target.
 pub struct TowerHttp;
@@ -52,7 +53,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::Yes,
     port_patterns: Support::Yes,
     regex: Support::Yes,
-    regex_dialect: "Rust regex",
+    regex_dialect: RegexDialect::Engine(Engine::Rust),
     regex_named_groups: true,
     any_origin: Support::Yes,
     credentials: Support::Yes,
