@@ -124,7 +124,21 @@ pub struct Syntax {
     pub max_regex_repeat: u32,
 }
 
+impl Syntax {
+    /// No syntax to escape into: a library takes every string through its API. Only a bound
+    /// on one value (1 MiB) remains.
+    pub const LIBRARY_API: Syntax = Syntax {
+        value_forbidden: &[],
+        regex_forbidden: &[],
+        max_token: 1 << 20,
+        max_regex_repeat: u32::MAX,
+    };
+}
+
 /// A target's capabilities. Every field is a feature a policy may need.
+///
+/// A target's table states what sets it apart and takes the rest from [`Capabilities::COMMON`]
+/// (`..Capabilities::COMMON`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Capabilities {
     /// The oldest version the output is written for.
@@ -170,6 +184,34 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// The answers most targets give, for a target's table to start from: every feature but
+    /// `expose-headers *` with credentials (which no server can express), exact origins hashed,
+    /// no named groups, the include shape only, no module and no syntax to escape into.
+    ///
+    /// `min_version`, `regex_dialect` and `routing` have no common answer: they are
+    /// placeholders every table replaces, as the registry's tests check.
+    pub const COMMON: Capabilities = Capabilities {
+        min_version: "",
+        exact_origins: Support::Yes,
+        exact_lookup: Lookup::Hash,
+        subdomain_patterns: Support::Yes,
+        port_patterns: Support::Yes,
+        regex: Support::Yes,
+        regex_dialect: RegexDialect::OriginPatternsOnly,
+        regex_named_groups: false,
+        any_origin: Support::Yes,
+        credentials: Support::Yes,
+        header_mirroring: Support::Yes,
+        expose_any_with_credentials: Support::No,
+        max_age: Support::Yes,
+        private_network: Support::Yes,
+        path_scoping: Support::Yes,
+        routing: crate::eval::Routing::Spec,
+        shapes: &[Shape::Include],
+        modules: &[],
+        syntax: Syntax::LIBRARY_API,
+    };
+
     /// Every feature row as `(name, support)`, in the order `corsc targets` prints them.
     #[must_use]
     pub fn rows(&self) -> Vec<(&'static str, Support)> {

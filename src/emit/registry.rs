@@ -48,6 +48,7 @@ pub fn ids() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::{find, TARGETS};
+    use crate::emit::capability::Capabilities;
 
     #[test]
     fn ids_are_sorted_unique_and_every_target_has_a_shape() {
@@ -56,6 +57,22 @@ mod tests {
         }
         for t in TARGETS {
             assert!(!t.meta().capabilities.shapes.is_empty(), "{}", t.meta().id);
+        }
+    }
+
+    #[test]
+    fn every_table_replaces_the_placeholders_of_common() {
+        let common = Capabilities::COMMON;
+        for t in TARGETS {
+            let (id, c) = (t.meta().id, t.meta().capabilities);
+            assert!(!c.min_version.is_empty(), "{id}: no minimum version");
+            assert_ne!(c.routing, common.routing, "{id}: no routing model");
+            // A target that takes regexes names their engine; one that takes none names none.
+            assert_eq!(
+                c.regex.available(),
+                c.regex_dialect.engine().is_some(),
+                "{id}: regex support and dialect disagree"
+            );
         }
     }
 

@@ -26,7 +26,7 @@
 //!   plan accepts `*` only with `Authorization` listed beside it.
 //! - **Private network** needs actix-cors' `draft-private-network-access` feature.
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
@@ -46,30 +46,13 @@ pub struct Actix;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4 (with actix-cors 0.7)",
-    exact_origins: Support::Yes,
     // A sorted slice searched with `binary_search`.
     exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::Rust),
     regex_named_groups: true,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Actix,
-    shapes: &[Shape::Include],
     modules: &["actix-cors", "regex"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::MethodWildcard, Limit::WildcardHeadersEchoAll];

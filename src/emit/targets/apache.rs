@@ -42,20 +42,10 @@ pub struct Apache;
 static CAPS: Capabilities = Capabilities {
     // `Header … expr=` (values and conditions) appeared in 2.4.10.
     min_version: "2.4.10",
-    exact_origins: Support::Yes,
     exact_lookup: Lookup::Linear,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::Pcre),
     regex_named_groups: true,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
     header_mirroring: Support::Since("2.4.10"),
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Apache,
     shapes: &[Shape::Include, Shape::Htaccess],
     modules: &["headers", "setenvif", "rewrite"],
@@ -68,6 +58,7 @@ static CAPS: Capabilities = Capabilities {
         // PCRE2: a quantifier count is at most 65535.
         max_regex_repeat: 65535,
     },
+    ..Capabilities::COMMON
 };
 
 /// PCRE reads escapes and constructs outside the common subset differently, or refuses them

@@ -20,7 +20,7 @@
 //!   leaves the header out (the library's default is 86400); `max-age 0` is left out the same
 //!   way, and browsers then cache a preflight for 5 seconds.
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Support};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
@@ -39,29 +39,12 @@ pub struct Django;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4.2 (with django-cors-headers 4)",
-    exact_origins: Support::Yes,
     exact_lookup: Lookup::Linear,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::Python),
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
     header_mirroring: Support::No,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Django,
-    shapes: &[Shape::Include],
     modules: &["django-cors-headers"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::PortableRegex, Limit::OnePolicy];

@@ -24,7 +24,7 @@
 //!   with their `Vary`.
 //! - **Private network.** `cors` has no option for it: refused by the plan.
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, RegexDialect, Support};
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
@@ -43,29 +43,11 @@ pub struct Express;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4 (with cors 2.8)",
-    exact_origins: Support::Yes,
-    exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::JavaScript),
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
     private_network: Support::No,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Express,
-    shapes: &[Shape::Include],
     modules: &["cors"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::PortableRegex];

@@ -24,7 +24,7 @@
 //!   `request-headers *` echoes everything, so it needs `Authorization` listed beside it.
 //! - `always_send=False`: no CORS headers on requests without `Origin`.
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
@@ -44,29 +44,11 @@ pub struct Flask;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "2.3 (with Flask-CORS 6)",
-    exact_origins: Support::Yes,
     exact_lookup: Lookup::Linear,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::Python),
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Flask,
-    shapes: &[Shape::Include],
     modules: &["flask-cors"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[

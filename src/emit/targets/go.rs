@@ -23,7 +23,7 @@
 //! - **`max-age 0`** cannot be sent (rs/cors omits 0) and is refused; private network access
 //!   does not exist in rs/cors 1.7 and is refused.
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::lang::{go, strings};
 use crate::emit::limits::Limit;
@@ -43,32 +43,19 @@ pub struct Go;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "1.7 (github.com/rs/cors; Go 1.19)",
-    exact_origins: Support::Yes,
-    exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::Re2),
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
     private_network: Support::No,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Go,
-    shapes: &[Shape::Include],
     modules: &["github.com/rs/cors"],
     syntax: Syntax {
-        value_forbidden: &[],
         // A regex is written as a raw string literal, and the Go compiler refuses a byte order
         // mark anywhere but at the start of a source file.
         regex_forbidden: &["\u{feff}"],
-        max_token: 1 << 20,
         // RE2: "invalid repeat count" past 1000.
         max_regex_repeat: 1000,
+        ..Syntax::LIBRARY_API
     },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[

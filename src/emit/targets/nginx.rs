@@ -29,7 +29,7 @@
 //!   and the number of exact origins, so a list of 10,000 loads without a warning. They are
 //!   http-level directives: a configuration that sets them already must drop its own.
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, RegexDialect, Shape, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -50,23 +50,9 @@ pub struct Nginx;
 static CAPS: Capabilities = Capabilities {
     // `add_header … always` appeared in 1.7.5.
     min_version: "1.7.5",
-    exact_origins: Support::Yes,
-    exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::Pcre),
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Nginx,
     shapes: &[Shape::Include, Shape::Server],
-    modules: &[],
     syntax: Syntax {
         // `$` always starts a variable in a value; there is no escape for it.
         value_forbidden: &["$"],
@@ -76,6 +62,7 @@ static CAPS: Capabilities = Capabilities {
         // PCRE2: a quantifier count is at most 65535.
         max_regex_repeat: 65535,
     },
+    ..Capabilities::COMMON
 };
 
 /// PCRE reads escapes and constructs outside the common subset differently, or refuses them

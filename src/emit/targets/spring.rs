@@ -24,7 +24,7 @@
 //!   `authorization` included, so `*` is accepted only with `Authorization` listed beside it.
 //! - **Private network** is not written (refused).
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Support};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::strings;
 use crate::emit::limits::Limit;
@@ -45,29 +45,15 @@ pub struct Spring;
 static CAPS: Capabilities = Capabilities {
     // `allowedOriginPatterns` appeared in 5.3.
     min_version: "Spring Framework 5.3",
-    exact_origins: Support::Yes,
     exact_lookup: Lookup::Linear,
     subdomain_patterns: Support::Since("5.3"),
     port_patterns: Support::Since("5.3"),
     regex: Support::No,
     regex_dialect: RegexDialect::OriginPatternsOnly,
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
     private_network: Support::No,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Spring,
-    shapes: &[Shape::Include],
     modules: &["spring-webmvc"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::WildcardHeadersEchoAll, Limit::SegmentPrefixScopes];

@@ -28,7 +28,7 @@
 //! - **Max-age.** Starlette always sends `Access-Control-Max-Age` (600 by default); a policy
 //!   without `max-age` gets 5, the browsers' own default when the header is absent.
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, RegexDialect};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
@@ -48,29 +48,10 @@ pub struct Starlette;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "0.37 (FastAPI 0.110)",
-    exact_origins: Support::Yes,
-    exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::Python),
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Starlette,
-    shapes: &[Shape::Include],
     modules: &["starlette"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[

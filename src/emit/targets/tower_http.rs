@@ -28,7 +28,7 @@
 //!   origin, access-control-request-method, access-control-request-headers` goes on every
 //!   response in a scope.
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
@@ -47,30 +47,13 @@ pub struct TowerHttp;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "0.6 (axum 0.8, tower 0.5, http 1)",
-    exact_origins: Support::Yes,
     // A sorted slice searched with `binary_search`: logarithmic, closer to a hash than a scan.
     exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
     regex_dialect: RegexDialect::Engine(Engine::Rust),
     regex_named_groups: true,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::TowerHttp,
-    shapes: &[Shape::Include],
     modules: &["tower-http (feature cors)", "tower", "http", "regex"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::CredentialedWildcardHeadersEchoAll];
