@@ -41,6 +41,17 @@ pub struct Plan<'a> {
     pub overlaps: Vec<Vec<usize>>,
 }
 
+impl Plan<'_> {
+    /// Whether some policy matches origins with a regex (a pattern or a `regex` entry), so
+    /// the output needs a regex library.
+    #[must_use]
+    pub fn any_regex(&self) -> bool {
+        self.policies
+            .iter()
+            .any(|p| matches!(&p.origins, Origins::List { regexes, .. } if !regexes.is_empty()))
+    }
+}
+
 /// A path scope as targets express it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {

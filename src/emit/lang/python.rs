@@ -2,7 +2,7 @@
 //! form Python's `re` reads as corsc does.
 
 use super::strings;
-use crate::emit::capability::Capabilities;
+use crate::emit::meta::TargetMeta;
 use crate::emit::provenance::Provenance;
 use crate::emit::writer::Writer;
 
@@ -28,10 +28,11 @@ pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
 /// on line 1 or 2, so this one is fixed before any name can come near those lines.
 pub const CODING: &str = "# -*- coding: utf-8 -*-";
 
-/// The provenance header of a Python module: [`CODING`], then the `#`-commented header.
-pub fn header(w: &mut Writer, provenance: &Provenance, target: &str, caps: &Capabilities) {
+/// The header of a Python module: [`CODING`], then the provenance and `notes` on how to use
+/// the module ([`Writer::module_header`]).
+pub fn header(w: &mut Writer, provenance: &Provenance, target: &TargetMeta, notes: &[&str]) {
     w.line(CODING);
-    w.include_header("#", provenance, target, caps);
+    w.module_header("#", provenance, target, notes);
 }
 
 #[cfg(test)]

@@ -95,26 +95,21 @@ impl Target for Actix {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.include_header("//", provenance, "actix", &CAPS);
-        let regex = plan
-            .policies
-            .iter()
-            .any(|p| matches!(&p.origins, Origins::List { regexes, .. } if !regexes.is_empty()));
-        w.line("//");
-        w.line("// Cargo.toml: actix-web = \"4\", actix-cors = \"0.7\"");
-        if regex {
-            w.line("//             regex = \"1\"");
+        let mut notes = vec!["", "Cargo.toml: actix-web = \"4\", actix-cors = \"0.7\""];
+        if plan.any_regex() {
+            notes.push("            regex = \"1\"");
         }
         if plan.policies.iter().any(|p| p.private_network) {
-            w.line("//             actix-cors features = [\"draft-private-network-access\"]");
+            notes.push("            actix-cors features = [\"draft-private-network-access\"]");
         }
-        w.line("//");
-        w.line("// Use: `App::new().wrap(cors::cors())…` inside `HttpServer::new(|| …)`.");
-        w.line("//");
-        for l in app_notice(plan.owner) {
-            w.line(format!("// {l}"));
-        }
+        notes.extend([
+            "",
+            "Use: `App::new().wrap(cors::cors())…` inside `HttpServer::new(|| …)`.",
+            "",
+        ]);
+        notes.extend(app_notice(plan.owner));
+        let mut w = Writer::new();
+        w.module_header("//", provenance, &META, notes);
         w.blank();
         let mut body = Writer::new();
         for p in &plan.policies {
@@ -136,9 +131,7 @@ impl Target for Actix {
         w.line("use std::pin::Pin;");
         w.line("use std::rc::Rc;");
         w.blank();
-        for line in body.lines() {
-            w.line(line);
-        }
+        w.text(&body);
         Output {
             parts: vec![Part {
                 file_name: "cors.rs",
@@ -206,9 +199,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     rust::policy_table(w, plan, "policies", "`Cors`", "Cors", "_cors");
-    for line in DISPATCHER.lines() {
-        w.line(line);
-    }
+    w.text(DISPATCHER);
 }
 
 /// The path dispatcher: the same for every file, so it is written once here.

@@ -95,8 +95,7 @@ impl Target for Apache {
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
         let htaccess = plan.options.shape == Shape::Htaccess;
-        let shape = plan.options.shape.as_str();
-        w.provenance(provenance, "apache", shape, &CAPS, "");
+        w.provenance(provenance, &META, plan.options.shape, "");
         if htaccess {
             w.comment("Save as .htaccess in the directory served at the site's root. Needs");
             w.comment("`AllowOverride FileInfo` (without it every request fails with 500) and");

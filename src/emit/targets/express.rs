@@ -82,34 +82,38 @@ impl Target for Express {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        w.include_header("//", provenance, "express", &CAPS);
-        for l in [
-            "",
-            "Express middleware answering CORS for the policies below, built on the `cors` package.",
-            "",
-            "CommonJS:  app.use(require('./corsc-express.cjs'));",
-            "ESM:       import corsc from './corsc-express.cjs';  app.use(corsc);",
-            "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
-            "",
-            "Mount it before the routes and before authentication: preflights carry no credentials.",
-            "Each policy's middleware is also exported, for one route: `corsc.policies.NAME`.",
-        ] {
-            w.line(format!("//{}{l}", if l.is_empty() { "" } else { " " }));
-        }
+        w.module_header(
+            "//",
+            provenance,
+            &META,
+            [
+                "",
+                "Express middleware answering CORS for the policies below, built on the `cors` package.",
+                "",
+                "CommonJS:  app.use(require('./corsc-express.cjs'));",
+                "ESM:       import corsc from './corsc-express.cjs';  app.use(corsc);",
+                "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
+                "",
+                "Mount it before the routes and before authentication: preflights carry no credentials.",
+                "Each policy's middleware is also exported, for one route: `corsc.policies.NAME`.",
+            ],
+        );
         w.line("'use strict';");
         w.blank();
         w.line("const cors = require('cors');");
         w.blank();
-        runtime(&mut w);
+        w.text(RUNTIME);
         for p in &plan.policies {
             w.blank();
             js::policy(&mut w, p, "undefined");
         }
         w.blank();
-        w.comment_js(
+        w.comment_with(
+            "//",
             "Least specific first: the last scope that matches a path wins. `folded` is the",
         );
-        w.comment_js(
+        w.comment_with(
+            "//",
             "path in lower case: Express routes ignoring case unless `case sensitive routing`.",
         );
         w.open("const scopes = [");
@@ -129,9 +133,7 @@ impl Target for Express {
         }
         w.close("];");
         w.blank();
-        for line in DISPATCH.lines() {
-            w.line(line);
-        }
+        w.text(DISPATCH);
         w.blank();
         w.line("module.exports = corsc;");
         w.line("module.exports.default = corsc;");
@@ -182,24 +184,7 @@ function corsc(req, res, next) {
     return handler ? handler(req, res, next) : next();
 }"#;
 
-/// `//` comments for JavaScript.
-trait JsComment {
-    fn comment_js(&mut self, s: &str);
-}
-
-impl JsComment for Writer {
-    fn comment_js(&mut self, s: &str) {
-        self.comment_with("//", s);
-    }
-}
-
 /// The helpers every generated module carries: the preflight test and the per-policy builder.
-fn runtime(w: &mut Writer) {
-    for line in RUNTIME.lines() {
-        w.line(line);
-    }
-}
-
 const RUNTIME: &str = r#"const MIRROR = Symbol('mirror the request');
 const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
 

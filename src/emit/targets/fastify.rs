@@ -91,29 +91,29 @@ impl Target for Fastify {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        w.include_header("//", provenance, "fastify", &CAPS);
-        for l in [
-            "",
-            "Fastify plugin answering CORS for the policies below, built on `@fastify/cors`.",
-            "",
-            "CommonJS:  await app.register(require('./corsc-fastify.cjs'));",
-            "ESM:       import corsc from './corsc-fastify.cjs';  await app.register(corsc);",
-            "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
-            "",
-            "Register it once, on the root instance, before the routes and before authentication",
-            "(preflights carry no credentials), and do not register `@fastify/cors` besides it.",
-            "`@fastify/cors` declares the route `OPTIONS *`: the application cannot declare",
-            "OPTIONS routes of its own (`app.all('/*')` throws; list the other methods).",
-        ] {
-            w.line(format!("//{}{l}", if l.is_empty() { "" } else { " " }));
-        }
+        w.module_header(
+            "//",
+            provenance,
+            &META,
+            [
+                "",
+                "Fastify plugin answering CORS for the policies below, built on `@fastify/cors`.",
+                "",
+                "CommonJS:  await app.register(require('./corsc-fastify.cjs'));",
+                "ESM:       import corsc from './corsc-fastify.cjs';  await app.register(corsc);",
+                "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
+                "",
+                "Register it once, on the root instance, before the routes and before authentication",
+                "(preflights carry no credentials), and do not register `@fastify/cors` besides it.",
+                "`@fastify/cors` declares the route `OPTIONS *`: the application cannot declare",
+                "OPTIONS routes of its own (`app.all('/*')` throws; list the other methods).",
+            ],
+        );
         w.line("'use strict';");
         w.blank();
         w.line("const fastifyCors = require('@fastify/cors');");
         w.blank();
-        for line in RUNTIME.lines() {
-            w.line(line);
-        }
+        w.text(RUNTIME);
         for p in &plan.policies {
             w.blank();
             js::policy(&mut w, p, "null");
@@ -131,9 +131,7 @@ impl Target for Fastify {
             ));
         }
         w.close("];");
-        for line in PLUGIN.lines() {
-            w.line(line);
-        }
+        w.text(PLUGIN);
         w.line(js::exports_policies(plan));
         Output {
             parts: vec![Part {

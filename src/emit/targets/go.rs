@@ -102,15 +102,15 @@ impl Target for Go {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let mut notes = vec![
+            "",
+            "Use: put this file in a package directory `corspolicy`, then",
+            "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
+            "",
+        ];
+        notes.extend(app_notice(plan.owner));
         let mut w = Writer::new();
-        w.include_header("//", provenance, "go", &CAPS);
-        w.line("//");
-        w.line("// Use: put this file in a package directory `corspolicy`, then");
-        w.line("// `http.ListenAndServe(addr, corspolicy.Handler(app))`.");
-        w.line("//");
-        for l in app_notice(plan.owner) {
-            w.line(format!("// {l}"));
-        }
+        w.module_header("//", provenance, &META, notes);
         w.blank();
         w.line("// Package corspolicy answers CORS as the policy file says.");
         w.line("package corspolicy");
@@ -138,9 +138,7 @@ impl Target for Go {
         w.line("\t\"github.com/rs/cors\"");
         w.line(")");
         w.blank();
-        for line in body.lines() {
-            w.line(line);
-        }
+        w.text(&body);
         // gofmt indents with tabs.
         let text: String = w
             .finish()
@@ -293,9 +291,7 @@ fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     }
     w.close("}");
     w.blank();
-    for line in ROUTING_PATH.lines() {
-        w.line(line);
-    }
+    w.text(ROUTING_PATH);
     w.blank();
     w.line(
         "// Handler wraps the application: each request goes through the rs/cors handler of the",

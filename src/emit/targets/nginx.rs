@@ -94,7 +94,7 @@ impl Target for Nginx {
         match plan.options.shape {
             Shape::Server => {
                 let mut w = Writer::new();
-                w.provenance(provenance, "nginx", "server", &CAPS, "");
+                w.provenance(provenance, &META, Shape::Server, "");
                 w.comment("A complete example server: include this file inside http { } (as conf.d/*.conf");
                 w.comment("files are), or wrap it in `events {} http { … }`. Non-preflight requests get a small");
                 w.comment("JSON 200 naming the policy that answered.");
@@ -140,9 +140,8 @@ impl Target for Nginx {
                 let mut h = Writer::new();
                 h.provenance(
                     provenance,
-                    "nginx",
-                    "include",
-                    &CAPS,
+                    &META,
+                    Shape::Include,
                     ", part 1 of 2: http level",
                 );
                 h.comment(
@@ -156,9 +155,8 @@ impl Target for Nginx {
                 let mut s = Writer::new();
                 s.provenance(
                     provenance,
-                    "nginx",
-                    "include",
-                    &CAPS,
+                    &META,
+                    Shape::Include,
                     ", part 2 of 2: server level",
                 );
                 s.comment("Include inside the server { } that serves the API: `include corsc-server.conf;`.");

@@ -77,17 +77,17 @@ impl Target for Spring {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.include_header("//", provenance, "spring", &CAPS);
-        w.line("//");
-        w.line("// Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let");
-        w.line("// component scanning find package `corsc.generated`). Under Spring Security also");
         // ASCII only: javac reads the file in the build's encoding, which may be ASCII.
-        w.line("// enable `http.cors(...)`, so preflights are answered before authentication.");
-        w.line("//");
-        for l in app_notice(plan.owner) {
-            w.line(format!("// {l}"));
-        }
+        let mut notes = vec![
+            "",
+            "Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let",
+            "component scanning find package `corsc.generated`). Under Spring Security also",
+            "enable `http.cors(...)`, so preflights are answered before authentication.",
+            "",
+        ];
+        notes.extend(app_notice(plan.owner));
+        let mut w = Writer::new();
+        w.module_header("//", provenance, &META, notes);
         w.blank();
         w.line("package corsc.generated;");
         w.blank();

@@ -95,32 +95,26 @@ impl Target for TowerHttp {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.include_header("//", provenance, "tower-http", &CAPS);
-        let regex = plan
-            .policies
-            .iter()
-            .any(|p| matches!(&p.origins, Origins::List { regexes, .. } if !regexes.is_empty()));
         let single = single_root(plan);
-        for l in [
+        let mut notes = vec![
             "",
-            " Cargo.toml: tower-http = { version = \"0.6\", features = [\"cors\"] }, http = \"1\"",
-        ] {
-            w.line(format!("//{l}"));
-        }
+            "Cargo.toml: tower-http = { version = \"0.6\", features = [\"cors\"] }, http = \"1\"",
+        ];
         if !single {
-            w.line("//           tower = \"0.5\"");
+            notes.push("          tower = \"0.5\"");
         }
-        if regex {
-            w.line("//           regex = \"1\"");
+        if plan.any_regex() {
+            notes.push("          regex = \"1\"");
         }
-        w.line("//");
-        w.line("// Use (axum): `let app = Router::new().route(…).layer(cors::cors_layer());`");
-        w.line("// Any tower service: `tower::Layer::layer(&cors::cors_layer(), service)`.");
-        w.line("//");
-        for l in app_notice(plan.owner) {
-            w.line(format!("// {l}"));
-        }
+        notes.extend([
+            "",
+            "Use (axum): `let app = Router::new().route(…).layer(cors::cors_layer());`",
+            "Any tower service: `tower::Layer::layer(&cors::cors_layer(), service)`.",
+            "",
+        ]);
+        notes.extend(app_notice(plan.owner));
+        let mut w = Writer::new();
+        w.module_header("//", provenance, &META, notes);
         w.blank();
         let mut body = Writer::new();
         for p in &plan.policies {
@@ -167,9 +161,7 @@ impl Target for TowerHttp {
             w.line(format!("use tower_http::cors::{{{}}};", cors.join(", ")));
         }
         w.blank();
-        for line in body.lines() {
-            w.line(line);
-        }
+        w.text(&body);
         Output {
             parts: vec![Part {
                 file_name: "cors.rs",
@@ -277,9 +269,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     rust::policy_table(w, plan, "layers", "layer", "CorsLayer", "_cors_layer");
-    for line in DISPATCHER.lines() {
-        w.line(line);
-    }
+    w.text(DISPATCHER);
 }
 
 /// The path dispatcher: the same for every file, so it is written once here.
