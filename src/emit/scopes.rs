@@ -18,6 +18,13 @@ pub fn scopes_text(p: &PolicyPlan<'_>) -> String {
     }
 }
 
+/// A policy as comments introduce it: its name and where it applies, e.g.
+/// ``policy `api` (/api/*, /health)``.
+#[must_use]
+pub fn title(p: &PolicyPlan<'_>) -> String {
+    format!("policy `{}` ({})", p.name, scopes_text(p))
+}
+
 /// One scope as the target's router compares it.
 pub struct RoutedScope<'p> {
     /// An exact path (else a prefix).

@@ -7,6 +7,7 @@
 use super::capability::Shape;
 use super::comment;
 use super::meta::TargetMeta;
+use super::plan::{Plan, PolicyPlan};
 use super::provenance::Provenance;
 
 /// Builds configuration text line by line.
@@ -116,6 +117,20 @@ impl Writer {
         for note in notes {
             self.comment_with(prefix, note);
         }
+    }
+
+    /// Writes each policy's code with `policy`, a blank line before each and one after: the
+    /// part of a generated module before its dispatcher.
+    pub fn each_policy(
+        &mut self,
+        plan: &Plan<'_>,
+        mut policy: impl FnMut(&mut Writer, &PolicyPlan<'_>),
+    ) {
+        for p in &plan.policies {
+            self.blank();
+            policy(self, p);
+        }
+        self.blank();
     }
 
     /// Writes a fixed text (code every output of a target carries) line by line at the

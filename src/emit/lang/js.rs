@@ -8,7 +8,7 @@
 
 use super::strings;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
-use crate::emit::scopes::scopes_text;
+use crate::emit::scopes::title;
 use crate::emit::writer::Writer;
 
 fn allow(a: &Allow, omit: &str) -> String {
@@ -25,7 +25,7 @@ fn allow(a: &Allow, omit: &str) -> String {
 /// written: `cors` skips `undefined`, while `@fastify/cors` would send the word `undefined`, so
 /// it gets `null`.
 pub fn policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
-    w.comment_with("//", format!("policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment_with("//", title(p));
     w.open(format!("const {} = policy({{", p.ident));
     match &p.origins {
         Origins::Any => {

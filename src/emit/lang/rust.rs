@@ -3,8 +3,8 @@
 //! middleware is built.
 
 use super::strings;
-use crate::emit::plan::Plan;
-use crate::emit::scopes::routed_scopes;
+use crate::emit::plan::{Origins, Plan, PolicyPlan};
+use crate::emit::scopes::{routed_scopes, title};
 use crate::emit::writer::Writer;
 
 /// The part of a generated Rust module that maps a request path to its policy: `policy_for`
@@ -63,6 +63,43 @@ pub fn policy_table(
     w.line(format!("vec![{}]", calls.join(", ")));
     w.close("}");
     w.blank();
+}
+
+/// A policy's origin test, `{ident}_allows_origin`, written first when the policy has an
+/// allowlist ([`origin_fn`]); its name, for the policy's builder to call.
+pub fn origin_test(w: &mut Writer, p: &PolicyPlan<'_>) -> String {
+    let name = format!("{}_allows_origin", p.ident);
+    if let Origins::List { exact, regexes } = &p.origins {
+        origin_fn(w, &name, exact, regexes);
+        w.blank();
+    }
+    name
+}
+
+/// A policy's builder, `pub fn {ident}{suffix}() -> {ty}`: `start` (`Cors::default()`), then
+/// one call of `chain` a line (a call may span several).
+pub fn builder_fn(
+    w: &mut Writer,
+    p: &PolicyPlan<'_>,
+    (suffix, ty, start): (&str, &str, &str),
+    chain: &[String],
+) {
+    w.comment_with("///", title(p));
+    w.open(format!("pub fn {}{suffix}() -> {ty} {{", p.ident));
+    w.line(start);
+    for c in chain {
+        for part in c.lines() {
+            w.line(format!("    {part}"));
+        }
+    }
+    w.close("}");
+}
+
+/// A Rust array literal of strings: `["a", "b"]`.
+#[must_use]
+pub fn str_array<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
+    let quoted: Vec<String> = items.into_iter().map(strings::rust).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// A policy's origin test, `fn {name}(origin: &HeaderValue) -> bool`: exact origins in a

@@ -28,15 +28,14 @@
 
 use crate::emit::capability::{Capabilities, Lookup, RegexDialect};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
-use crate::emit::lang::{rust, strings};
+use crate::emit::lang::rust;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::methods::with_safelisted;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::{app_notice, Layer};
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -112,11 +111,7 @@ impl Target for Actix {
         w.module_header("//", provenance, &META, notes);
         w.blank();
         let mut body = Writer::new();
-        for p in &plan.policies {
-            body.blank();
-            policy(&mut body, p);
-        }
-        body.blank();
+        body.each_policy(plan, policy);
         dispatcher(&mut body, plan);
         let body = body.finish();
         w.line("use actix_cors::Cors;");
@@ -132,22 +127,16 @@ impl Target for Actix {
         w.line("use std::rc::Rc;");
         w.blank();
         w.text(&body);
-        Output {
-            parts: vec![Part {
-                file_name: "cors.rs",
-                placement: "a module of the application (`mod cors;`)",
-                text: w.finish(),
-            }],
-        }
+        Output::one(
+            "cors.rs",
+            "a module of the application (`mod cors;`)",
+            w.finish(),
+        )
     }
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let allows = format!("{}_allows_origin", p.ident);
-    if let Origins::List { exact, regexes } = &p.origins {
-        rust::origin_fn(w, &allows, exact, regexes);
-        w.blank();
-    }
+    let allows = rust::origin_test(w, p);
     let mut chain: Vec<String> = Vec::new();
     match &p.origins {
         Origins::Any => chain.push(".allow_any_origin()\n.send_wildcard()".into()),
@@ -160,22 +149,17 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     // actix-cors checks a preflight's method against this list, safelisted methods too.
     let mut methods = with_safelisted(&p.methods);
     methods.sort_unstable();
-    let quoted: Vec<String> = methods.iter().map(|m| strings::rust(m)).collect();
-    chain.push(format!(".allowed_methods([{}])", quoted.join(", ")));
+    chain.push(format!(".allowed_methods({})", rust::str_array(methods)));
     match &p.headers {
         Allow::Omit => {}
         Allow::Static(s) if s.starts_with('*') => chain.push(".allow_any_header()".into()),
-        Allow::Static(s) => {
-            let names: Vec<String> = s.split(", ").map(strings::rust).collect();
-            chain.push(format!(".allowed_headers([{}])", names.join(", ")));
-        }
+        Allow::Static(s) => chain.push(format!(".allowed_headers({})", rust::str_array(items(s)))),
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {
             chain.push(".allow_any_header()".into());
         }
     }
     if let Some(list) = &p.expose {
-        let names: Vec<String> = list.split(", ").map(strings::rust).collect();
-        chain.push(format!(".expose_headers([{}])", names.join(", ")));
+        chain.push(format!(".expose_headers({})", rust::str_array(items(list))));
     }
     if p.credentials {
         chain.push(".supports_credentials()".into());
@@ -186,15 +170,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if p.private_network {
         chain.push(".allow_private_network_access()".into());
     }
-    w.comment_with("///", format!("policy `{}` ({})", p.name, scopes_text(p)));
-    w.open(format!("pub fn {}_cors() -> Cors {{", p.ident));
-    w.line("Cors::default()");
-    for c in &chain {
-        for part in c.lines() {
-            w.line(format!("    {part}"));
-        }
-    }
-    w.close("}");
+    rust::builder_fn(w, p, ("_cors", "Cors", "Cors::default()"), &chain);
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {

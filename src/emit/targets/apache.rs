@@ -32,6 +32,7 @@ use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
 use crate::emit::provenance::Provenance;
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -118,7 +119,7 @@ impl Target for Apache {
             }
             for p in &plan.policies {
                 w.blank();
-                body(&mut w, p, scope_text(p));
+                body(&mut w, p, Some(title(p)));
             }
             w.blank();
             rewrite(&mut w, plan);
@@ -233,23 +234,6 @@ fn section(scope: &Scope) -> (String, &'static str) {
             "</LocationMatch>",
         ),
     }
-}
-
-fn scope_text(p: &PolicyPlan<'_>) -> Option<String> {
-    Some(if p.policy.paths.is_empty() {
-        format!("policy `{}` (every path)", p.name)
-    } else {
-        format!(
-            "policy `{}` ({})",
-            p.name,
-            p.policy
-                .paths
-                .iter()
-                .map(|s| s.node.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })
 }
 
 /// Whether an exact origin can be written in a single-quoted `ap_expr` string.

@@ -25,11 +25,11 @@ use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{regex_escape, Allow, Origins, Plan, Scope};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -93,7 +93,7 @@ impl Target for Django {
             w.line("CORS_URLS_REGEX = r\"(?!)\"");
             return out(w);
         };
-        w.comment(format!("policy `{}` ({})", p.name, scopes_text(p)));
+        w.comment(title(p));
         let paths: Vec<String> = plan
             .locations
             .iter()
@@ -165,11 +165,9 @@ fn list(a: &Allow) -> String {
 }
 
 fn out(w: Writer) -> Output {
-    Output {
-        parts: vec![Part {
-            file_name: "cors_settings.py",
-            placement: "next to the Django settings module",
-            text: w.finish(),
-        }],
-    }
+    Output::one(
+        "cors_settings.py",
+        "next to the Django settings module",
+        w.finish(),
+    )
 }

@@ -29,7 +29,7 @@ use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::Plan;
 use crate::emit::provenance::Provenance;
@@ -103,11 +103,7 @@ impl Target for Express {
         w.line("const cors = require('cors');");
         w.blank();
         w.text(RUNTIME);
-        for p in &plan.policies {
-            w.blank();
-            js::policy(&mut w, p, "undefined");
-        }
-        w.blank();
+        w.each_policy(plan, |w, p| js::policy(w, p, "undefined"));
         w.comment_with(
             "//",
             "Least specific first: the last scope that matches a path wins. `folded` is the",
@@ -138,13 +134,7 @@ impl Target for Express {
         w.line("module.exports = corsc;");
         w.line("module.exports.default = corsc;");
         w.line(js::exports_policies(plan));
-        Output {
-            parts: vec![Part {
-                file_name: "corsc-express.cjs",
-                placement: "next to the Express app",
-                text: w.finish(),
-            }],
-        }
+        Output::one("corsc-express.cjs", "next to the Express app", w.finish())
     }
 }
 

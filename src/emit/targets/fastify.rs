@@ -38,7 +38,7 @@ use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::Plan;
 use crate::emit::provenance::Provenance;
@@ -114,11 +114,7 @@ impl Target for Fastify {
         w.line("const fastifyCors = require('@fastify/cors');");
         w.blank();
         w.text(RUNTIME);
-        for p in &plan.policies {
-            w.blank();
-            js::policy(&mut w, p, "null");
-        }
-        w.blank();
+        w.each_policy(plan, |w, p| js::policy(w, p, "null"));
         w.line("// Least specific first: the last scope that matches a path wins. Paths are as");
         w.line("// Fastify's router reads them: decoded, the reserved escapes kept.");
         w.open("const scopes = [");
@@ -133,13 +129,7 @@ impl Target for Fastify {
         w.close("];");
         w.text(PLUGIN);
         w.line(js::exports_policies(plan));
-        Output {
-            parts: vec![Part {
-                file_name: "corsc-fastify.cjs",
-                placement: "next to the Fastify app",
-                text: w.finish(),
-            }],
-        }
+        Output::one("corsc-fastify.cjs", "next to the Fastify app", w.finish())
     }
 }
 

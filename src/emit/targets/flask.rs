@@ -30,11 +30,11 @@ use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::methods::with_safelisted;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -120,7 +120,7 @@ impl Target for Flask {
                 Scope::Prefix(x) => format!("^{}", crate::emit::plan::regex_escape(x)),
                 Scope::Exact(x) => format!("^{}\\Z", crate::emit::plan::regex_escape(x)),
             };
-            w.comment(format!("policy `{}` ({})", p.name, scopes_text(p)));
+            w.comment(title(p));
             w.open(format!("re.compile({}): {{", strings::python(&key)));
             options(&mut w, p);
             w.close("},");
@@ -139,13 +139,11 @@ impl Target for Flask {
         w.line("return app");
         w.close("");
         let text = w.finish().trim_end().to_string() + "\n";
-        Output {
-            parts: vec![Part {
-                file_name: "corsc_cors.py",
-                placement: "next to the Flask application module",
-                text,
-            }],
-        }
+        Output::one(
+            "corsc_cors.py",
+            "next to the Flask application module",
+            text,
+        )
     }
 }
 

@@ -29,7 +29,7 @@ use crate::emit::lang::{go, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::methods::with_safelisted;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
@@ -115,11 +115,7 @@ impl Target for Go {
         w.line("// Package corspolicy answers CORS as the policy file says.");
         w.line("package corspolicy");
         let mut body = Writer::new();
-        for p in &plan.policies {
-            body.blank();
-            policy(&mut body, p);
-        }
-        body.blank();
+        body.each_policy(plan, policy);
         dispatcher(&mut body, plan);
         let body = body.finish();
         w.blank();
@@ -149,13 +145,11 @@ impl Target for Go {
                 format!("{}{body}\n", "\t".repeat(depth))
             })
             .collect();
-        Output {
-            parts: vec![Part {
-                file_name: "corspolicy.go",
-                placement: "a package `corspolicy` of the application",
-                text,
-            }],
-        }
+        Output::one(
+            "corspolicy.go",
+            "a package `corspolicy` of the application",
+            text,
+        )
     }
 }
 

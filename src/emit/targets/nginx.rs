@@ -39,7 +39,7 @@ use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
 use crate::regex::Engine;
@@ -128,13 +128,7 @@ impl Target for Nginx {
                     w.close("}");
                 }
                 w.close("}");
-                Output {
-                    parts: vec![Part {
-                        file_name: "corsc-server.conf",
-                        placement: "inside http { }",
-                        text: w.finish(),
-                    }],
-                }
+                Output::one("corsc-server.conf", "inside http { }", w.finish())
             }
             Shape::Include | Shape::Htaccess => {
                 let mut h = Writer::new();
@@ -372,7 +366,7 @@ fn http_part(w: &mut Writer, plan: &Plan<'_>) {
 }
 
 fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
-    w.comment(format!("policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment(title(p));
     // The variable that is "1" on a preflight this policy allows.
     let preflight_ok = match &p.origins {
         Origins::Any => "$corsc_preflight".to_string(),

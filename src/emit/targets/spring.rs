@@ -30,11 +30,11 @@ use crate::emit::lang::strings;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::methods::with_safelisted;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::{app_notice, Layer};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::ir::{HostPattern, OriginKind, PortSpec};
@@ -112,13 +112,11 @@ impl Target for Spring {
         }
         w.close("}");
         w.close("}");
-        Output {
-            parts: vec![Part {
-                file_name: "CorscCorsConfiguration.java",
-                placement: "a class of the Spring application",
-                text: w.finish(),
-            }],
-        }
+        Output::one(
+            "CorscCorsConfiguration.java",
+            "a class of the Spring application",
+            w.finish(),
+        )
     }
 }
 
@@ -149,7 +147,7 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
         Scope::Exact(path) => path.clone(),
         Scope::Prefix(path) => format!("{path}**"),
     };
-    w.comment_with("//", format!("policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment_with("//", title(p));
     w.line(format!("registry.addMapping({})", strings::java(&path)));
     let mut chain: Vec<String> = Vec::new();
     match &p.origins {

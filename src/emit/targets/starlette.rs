@@ -34,11 +34,11 @@ use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::methods::with_safelisted;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::{routed_scopes, scopes_text};
+use crate::emit::scopes::{routed_scopes, title};
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -120,13 +120,11 @@ impl Target for Starlette {
         w.blank();
         w.blank();
         w.text(DISPATCH);
-        Output {
-            parts: vec![Part {
-                file_name: "corsc_cors.py",
-                placement: "next to the application module",
-                text: w.finish(),
-            }],
-        }
+        Output::one(
+            "corsc_cors.py",
+            "next to the application module",
+            w.finish(),
+        )
     }
 }
 
@@ -251,7 +249,7 @@ fn split(s: &str) -> Vec<String> {
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    w.comment(format!("policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment(title(p));
     w.open(format!("{}: {{", strings::python(p.name)));
     let (any, exact, regexes) = match &p.origins {
         Origins::Any => (true, Vec::new(), Vec::new()),

@@ -33,11 +33,10 @@ use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::{app_notice, Layer};
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -117,11 +116,7 @@ impl Target for TowerHttp {
         w.module_header("//", provenance, &META, notes);
         w.blank();
         let mut body = Writer::new();
-        for p in &plan.policies {
-            body.blank();
-            policy(&mut body, p);
-        }
-        body.blank();
+        body.each_policy(plan, policy);
         if single {
             body.line("/// The layer to add: the file's one policy covers every path.");
             body.open("pub fn cors_layer() -> CorsLayer {");
@@ -162,13 +157,11 @@ impl Target for TowerHttp {
         }
         w.blank();
         w.text(&body);
-        Output {
-            parts: vec![Part {
-                file_name: "cors.rs",
-                placement: "a module of the application (`mod cors;`)",
-                text: w.finish(),
-            }],
-        }
+        Output::one(
+            "cors.rs",
+            "a module of the application (`mod cors;`)",
+            w.finish(),
+        )
     }
 }
 
@@ -195,19 +188,14 @@ fn rust_method(m: &str) -> String {
 }
 
 fn header_names(list: &str) -> String {
-    let names: Vec<String> = list
-        .split(", ")
+    let names: Vec<String> = items(list)
         .map(|n| format!("HeaderName::from_static({})", strings::rust(n)))
         .collect();
     format!("[{}]", names.join(", "))
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let allows = format!("{}_allows_origin", p.ident);
-    if let Origins::List { exact, regexes } = &p.origins {
-        rust::origin_fn(w, &allows, exact, regexes);
-        w.blank();
-    }
+    let allows = rust::origin_test(w, p);
     let mut chain: Vec<String> = Vec::new();
     match &p.origins {
         Origins::Any => chain.push(".allow_origin(AllowOrigin::any())".into()),
@@ -226,7 +214,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         Allow::Omit => {}
         Allow::Static(s) if s == "*" => chain.push(".allow_methods(AllowMethods::any())".into()),
         Allow::Static(s) => {
-            let ms: Vec<String> = s.split(", ").map(rust_method).collect();
+            let ms: Vec<String> = items(s).map(rust_method).collect();
             chain.push(format!(".allow_methods([{}])", ms.join(", ")));
         }
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {
@@ -258,13 +246,12 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if p.private_network {
         chain.push(".allow_private_network(true)".into());
     }
-    w.comment_with("///", format!("policy `{}` ({})", p.name, scopes_text(p)));
-    w.open(format!("pub fn {}_cors_layer() -> CorsLayer {{", p.ident));
-    w.line("CorsLayer::new()");
-    for c in &chain {
-        w.line(format!("    {c}"));
-    }
-    w.close("}");
+    rust::builder_fn(
+        w,
+        p,
+        ("_cors_layer", "CorsLayer", "CorsLayer::new()"),
+        &chain,
+    );
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
