@@ -7,8 +7,10 @@
 use super::capability::Shape;
 use super::comment;
 use super::meta::TargetMeta;
+use super::ownership::app_notice;
 use super::plan::{Plan, PolicyPlan};
 use super::provenance::Provenance;
+use crate::ir::Owner;
 
 /// Builds configuration text line by line.
 #[derive(Debug, Default)]
@@ -117,6 +119,27 @@ impl Writer {
         for note in notes {
             self.comment_with(prefix, note);
         }
+    }
+
+    /// The header of an application target's module: [`Writer::module_header`] with `notes`,
+    /// an empty comment line and the notice on who owns CORS ([`app_notice`]), then a blank
+    /// line.
+    pub fn app_module_header(
+        &mut self,
+        prefix: &str,
+        provenance: &Provenance,
+        target: &TargetMeta,
+        notes: &[&str],
+        owner: Option<Owner>,
+    ) {
+        let ownership = std::iter::once("").chain(app_notice(owner).iter().copied());
+        self.module_header(
+            prefix,
+            provenance,
+            target,
+            notes.iter().copied().chain(ownership),
+        );
+        self.blank();
     }
 
     /// Writes each policy's code with `policy`, a blank line before each and one after: the

@@ -3,9 +3,23 @@
 //! middleware is built.
 
 use super::strings;
+use crate::emit::output::Output;
 use crate::emit::plan::{Origins, Plan, PolicyPlan};
 use crate::emit::scopes::{routed_scopes, title};
 use crate::emit::writer::Writer;
+
+/// The output of a Rust target: one module file, `cors.rs`, holding what `w` has (the header
+/// and the imports), a blank line, then `body`.
+#[must_use]
+pub fn module(mut w: Writer, body: &str) -> Output {
+    w.blank();
+    w.text(body);
+    Output::one(
+        "cors.rs",
+        "a module of the application (`mod cors;`)",
+        w.finish(),
+    )
+}
 
 /// The part of a generated Rust module that maps a request path to its policy: `policy_for`
 /// (most specific scope first, as `PolicySet::policy_for` decides) and the list of every

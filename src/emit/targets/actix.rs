@@ -33,7 +33,7 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::methods::with_safelisted;
 use crate::emit::output::Output;
-use crate::emit::ownership::{app_notice, Layer};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
@@ -104,12 +104,9 @@ impl Target for Actix {
         notes.extend([
             "",
             "Use: `App::new().wrap(cors::cors())…` inside `HttpServer::new(|| …)`.",
-            "",
         ]);
-        notes.extend(app_notice(plan.owner));
         let mut w = Writer::new();
-        w.module_header("//", provenance, &META, notes);
-        w.blank();
+        w.app_module_header("//", provenance, &META, &notes, plan.owner);
         let mut body = Writer::new();
         body.each_policy(plan, policy);
         dispatcher(&mut body, plan);
@@ -125,13 +122,7 @@ impl Target for Actix {
         w.line("use std::future::Future;");
         w.line("use std::pin::Pin;");
         w.line("use std::rc::Rc;");
-        w.blank();
-        w.text(&body);
-        Output::one(
-            "cors.rs",
-            "a module of the application (`mod cors;`)",
-            w.finish(),
-        )
+        rust::module(w, &body)
     }
 }
 

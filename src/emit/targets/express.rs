@@ -25,7 +25,7 @@
 //! - **Private network.** `cors` has no option for it: refused by the plan.
 
 use crate::emit::capability::{Capabilities, RegexDialect, Support};
-use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -52,16 +52,11 @@ static CAPS: Capabilities = Capabilities {
 
 static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
-/// Each policy is a module-level `const` named by its stem: never a reserved word, a global,
-/// or a name of the module's own code (a policy named `policy` would shadow the builder and
-/// throw when the module loads).
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Snake,
-    derived: &["{}"],
-    reserved: &["cors", "scopes", "corsc"],
-    keywords: JS_RESERVED,
-    fixed_code: &[RUNTIME],
-};
+/// The module's own names: the `cors` import, the scope list and the exported middleware.
+static IDENTS: IdentScheme = js::policy_consts(
+    &["cors", "scopes", "corsc"],
+    &[js::PREFLIGHT_HELPERS, RUNTIME],
+);
 
 /// The `express` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -98,12 +93,13 @@ impl Target for Express {
                 "Each policy's middleware is also exported, for one route: `corsc.policies.NAME`.",
             ],
         );
-        w.line("'use strict';");
-        w.blank();
-        w.line("const cors = require('cors');");
-        w.blank();
-        w.text(RUNTIME);
-        w.each_policy(plan, |w, p| js::policy(w, p, "undefined"));
+        js::module_code(
+            &mut w,
+            plan,
+            "const cors = require('cors');",
+            RUNTIME,
+            "undefined",
+        );
         w.comment_with(
             "//",
             "Least specific first: the last scope that matches a path wins. `folded` is the",
@@ -174,23 +170,8 @@ function corsc(req, res, next) {
     return handler ? handler(req, res, next) : next();
 }"#;
 
-/// The helpers every generated module carries: the preflight test and the per-policy builder.
-const RUNTIME: &str = r#"const MIRROR = Symbol('mirror the request');
-const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
-
-/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
-function isPreflight(req) {
-    return req.method === 'OPTIONS'
-        && typeof req.headers.origin === 'string'
-        && typeof req.headers['access-control-request-method'] === 'string';
-}
-
-/** Whether Access-Control-Request-Headers names authorization, which `*` never covers. */
-function namesAuthorization(requested) {
-    return String(requested || '').split(',').some((h) => h.trim().toLowerCase() === 'authorization');
-}
-
-/**
+/// The builder of one policy's middleware, after [`js::PREFLIGHT_HELPERS`].
+const RUNTIME: &str = r#"/**
  * The middleware of one policy. Refused origins never reach `cors()`, which would send them
  * Access-Control-Allow-Credentials; they get Vary: Origin, and a refused preflight gets 204.
  */

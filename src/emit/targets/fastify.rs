@@ -34,7 +34,7 @@
 //! - **Private network.** `@fastify/cors` has no option for it: refused by the plan.
 
 use crate::emit::capability::{Capabilities, RegexDialect, Support};
-use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -61,16 +61,11 @@ static CAPS: Capabilities = Capabilities {
 
 static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
-/// Each policy is a module-level `const` named by its stem: never a reserved word, a global,
-/// or a name of the module's own code (a policy named `policy` would shadow the builder and
-/// throw when the module loads).
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Snake,
-    derived: &["{}"],
-    reserved: &["fastifyCors", "scopes", "corsc"],
-    keywords: JS_RESERVED,
-    fixed_code: &[RUNTIME, PLUGIN],
-};
+/// The module's own names: the `@fastify/cors` import, the scope list and the plugin.
+static IDENTS: IdentScheme = js::policy_consts(
+    &["fastifyCors", "scopes", "corsc"],
+    &[js::PREFLIGHT_HELPERS, RUNTIME, PLUGIN],
+);
 
 /// The `fastify` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -109,12 +104,13 @@ impl Target for Fastify {
                 "OPTIONS routes of its own (`app.all('/*')` throws; list the other methods).",
             ],
         );
-        w.line("'use strict';");
-        w.blank();
-        w.line("const fastifyCors = require('@fastify/cors');");
-        w.blank();
-        w.text(RUNTIME);
-        w.each_policy(plan, |w, p| js::policy(w, p, "null"));
+        js::module_code(
+            &mut w,
+            plan,
+            "const fastifyCors = require('@fastify/cors');",
+            RUNTIME,
+            "null",
+        );
         w.line("// Least specific first: the last scope that matches a path wins. Paths are as");
         w.line("// Fastify's router reads them: decoded, the reserved escapes kept.");
         w.open("const scopes = [");
@@ -133,24 +129,8 @@ impl Target for Fastify {
     }
 }
 
-/// The helpers every generated module carries: the preflight test, `Vary`, and the builder
-/// of one policy's per-request options.
-const RUNTIME: &str = r#"const MIRROR = Symbol('mirror the request');
-const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
-
-/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
-function isPreflight(req) {
-    return req.method === 'OPTIONS'
-        && typeof req.headers.origin === 'string'
-        && typeof req.headers['access-control-request-method'] === 'string';
-}
-
-/** Whether Access-Control-Request-Headers names authorization, which `*` never covers. */
-function namesAuthorization(requested) {
-    return String(requested || '').split(',').some((h) => h.trim().toLowerCase() === 'authorization');
-}
-
-/** Adds a header name to Vary, keeping what is there. */
+/// After [`js::PREFLIGHT_HELPERS`]: `Vary`, and the builder of one policy's per-request options.
+const RUNTIME: &str = r#"/** Adds a header name to Vary, keeping what is there. */
 function vary(reply, name) {
     const current = reply.getHeader('Vary');
     const text = Array.isArray(current) ? current.join(', ') : String(current || '');

@@ -30,7 +30,7 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::methods::with_safelisted;
 use crate::emit::output::Output;
-use crate::emit::ownership::{app_notice, Layer};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{routed_scopes, scopes_text};
@@ -102,16 +102,18 @@ impl Target for Go {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut notes = vec![
-            "",
-            "Use: put this file in a package directory `corspolicy`, then",
-            "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
-            "",
-        ];
-        notes.extend(app_notice(plan.owner));
         let mut w = Writer::new();
-        w.module_header("//", provenance, &META, notes);
-        w.blank();
+        w.app_module_header(
+            "//",
+            provenance,
+            &META,
+            &[
+                "",
+                "Use: put this file in a package directory `corspolicy`, then",
+                "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
+            ],
+            plan.owner,
+        );
         w.line("// Package corspolicy answers CORS as the policy file says.");
         w.line("package corspolicy");
         let mut body = Writer::new();

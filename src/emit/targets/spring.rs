@@ -31,7 +31,7 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::methods::with_safelisted;
 use crate::emit::output::Output;
-use crate::emit::ownership::{app_notice, Layer};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
@@ -78,17 +78,19 @@ impl Target for Spring {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         // ASCII only: javac reads the file in the build's encoding, which may be ASCII.
-        let mut notes = vec![
-            "",
-            "Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let",
-            "component scanning find package `corsc.generated`). Under Spring Security also",
-            "enable `http.cors(...)`, so preflights are answered before authentication.",
-            "",
-        ];
-        notes.extend(app_notice(plan.owner));
         let mut w = Writer::new();
-        w.module_header("//", provenance, &META, notes);
-        w.blank();
+        w.app_module_header(
+            "//",
+            provenance,
+            &META,
+            &[
+                "",
+                "Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let",
+                "component scanning find package `corsc.generated`). Under Spring Security also",
+                "enable `http.cors(...)`, so preflights are answered before authentication.",
+            ],
+            plan.owner,
+        );
         w.line("package corsc.generated;");
         w.blank();
         w.line("import org.springframework.context.annotation.Configuration;");

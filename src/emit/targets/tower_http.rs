@@ -34,7 +34,7 @@ use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
-use crate::emit::ownership::{app_notice, Layer};
+use crate::emit::ownership::Layer;
 use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
@@ -109,12 +109,9 @@ impl Target for TowerHttp {
             "",
             "Use (axum): `let app = Router::new().route(…).layer(cors::cors_layer());`",
             "Any tower service: `tower::Layer::layer(&cors::cors_layer(), service)`.",
-            "",
         ]);
-        notes.extend(app_notice(plan.owner));
         let mut w = Writer::new();
-        w.module_header("//", provenance, &META, notes);
-        w.blank();
+        w.app_module_header("//", provenance, &META, &notes, plan.owner);
         let mut body = Writer::new();
         body.each_policy(plan, policy);
         if single {
@@ -155,13 +152,7 @@ impl Target for TowerHttp {
         } else {
             w.line(format!("use tower_http::cors::{{{}}};", cors.join(", ")));
         }
-        w.blank();
-        w.text(&body);
-        Output::one(
-            "cors.rs",
-            "a module of the application (`mod cors;`)",
-            w.finish(),
-        )
+        rust::module(w, &body)
     }
 }
 
