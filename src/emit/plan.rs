@@ -16,7 +16,7 @@ use crate::ir::{
     HostPattern, OriginKind, OriginPattern, Owner, PathScope, Policy, PolicySet, PortSpec,
 };
 use crate::regex::{self, max_repeat, Construct};
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 use std::collections::BTreeMap;
 
 /// What a target is asked to render.
@@ -270,6 +270,17 @@ impl Planner<'_> {
     }
 
     /// Checks a string bound for a header value.
+    /// The items of a policy's list, sorted, each checked as a value (`what` names one in
+    /// messages: `the method`).
+    fn sorted<'l>(&mut self, list: &'l [Spanned<String>], what: &str) -> Vec<&'l str> {
+        for item in list {
+            self.value(&item.node, what, item.span);
+        }
+        let mut l: Vec<&str> = list.iter().map(|s| s.node.as_str()).collect();
+        l.sort_unstable();
+        l
+    }
+
     fn value(&mut self, s: &str, what: &str, span: Span) -> bool {
         if !self.token(s, what, span) {
             return false;
@@ -746,9 +757,7 @@ fn plan_policy<'a>(
     };
 
     let m = &policy.methods.value;
-    for meth in &m.list {
-        p.value(&meth.node, "the method", meth.span);
-    }
+    let listed = p.sorted(&m.list, "the method");
     let methods = if m.any.is_some() {
         if credentials {
             p.need(
@@ -761,23 +770,14 @@ fn plan_policy<'a>(
         } else {
             Allow::Static("*".to_string())
         }
-    } else if m.list.is_empty() {
+    } else if listed.is_empty() {
         Allow::Omit
     } else {
-        let mut l: Vec<&str> = m.list.iter().map(|s| s.node.as_str()).collect();
-        l.sort_unstable();
-        Allow::Static(l.join(", "))
+        Allow::Static(listed.join(", "))
     };
 
     let h = &policy.request_headers.value;
-    for name in &h.list {
-        p.value(&name.node, "the header name", name.span);
-    }
-    let listed: Vec<&str> = {
-        let mut l: Vec<&str> = h.list.iter().map(|s| s.node.as_str()).collect();
-        l.sort_unstable();
-        l
-    };
+    let listed = p.sorted(&h.list, "the header name");
     let headers = if h.mirror.is_some() {
         p.need(
             caps.header_mirroring,
@@ -812,9 +812,7 @@ fn plan_policy<'a>(
     };
 
     let e = &policy.expose_headers.value;
-    for name in &e.list {
-        p.value(&name.node, "the header name", name.span);
-    }
+    let listed = p.sorted(&e.list, "the header name");
     let expose = if e.any.is_some() {
         if credentials {
             p.need(
@@ -825,12 +823,10 @@ fn plan_policy<'a>(
             );
         }
         Some("*".to_string())
-    } else if e.list.is_empty() {
+    } else if listed.is_empty() {
         None
     } else {
-        let mut l: Vec<&str> = e.list.iter().map(|s| s.node.as_str()).collect();
-        l.sort_unstable();
-        Some(l.join(", "))
+        Some(listed.join(", "))
     };
 
     // Each list is written as one header value, so as one token.

@@ -24,6 +24,7 @@
 
 use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
+use crate::emit::lang::strings::apache as quote;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::{Output, Part};
@@ -156,23 +157,6 @@ impl Target for Apache {
             }],
         }
     }
-}
-
-/// A double-quoted Apache argument: `\` and `"` escaped (Apache reads `\\` and `\"` inside
-/// quotes and keeps every other backslash). The plan has refused control characters and `${`.
-#[must_use]
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A mod_headers value: `%` starts a format specifier, so a literal one is `%%`.

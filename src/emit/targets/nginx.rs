@@ -31,6 +31,7 @@
 
 use crate::emit::capability::{Capabilities, RegexDialect, Shape, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
+use crate::emit::lang::strings::nginx as quote;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::{Output, Part};
@@ -187,24 +188,6 @@ impl Target for Nginx {
             }
         }
     }
-}
-
-/// A double-quoted nginx string: `\` and `"` escaped. The plan has refused `$` in values and
-/// control characters everywhere, so nothing else needs care.
-#[must_use]
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Every variable a policy derives, and the output's own: nginx variables are global to the
@@ -720,15 +703,4 @@ fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str
         }
     }
     w.close("}");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_escapes_backslashes_and_quotes() {
-        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(quote("{;#}"), "\"{;#}\"");
-    }
 }
