@@ -141,6 +141,16 @@ pub enum Allow {
 }
 
 impl Allow {
+    /// A fixed list, as one header value; nothing when it is empty.
+    #[must_use]
+    pub fn list(items: &[&str]) -> Allow {
+        if items.is_empty() {
+            Allow::Omit
+        } else {
+            Allow::Static(items.join(", "))
+        }
+    }
+
     /// Whether the value depends on the request.
     #[must_use]
     pub fn mirrors(&self) -> bool {
@@ -770,10 +780,8 @@ fn plan_policy<'a>(
         } else {
             Allow::Static("*".to_string())
         }
-    } else if listed.is_empty() {
-        Allow::Omit
     } else {
-        Allow::Static(listed.join(", "))
+        Allow::list(&listed)
     };
 
     let h = &policy.request_headers.value;
@@ -805,10 +813,8 @@ fn plan_policy<'a>(
             v.extend(listed.iter().filter(|n| **n == "authorization"));
             Allow::Static(v.join(", "))
         }
-    } else if listed.is_empty() {
-        Allow::Omit
     } else {
-        Allow::Static(listed.join(", "))
+        Allow::list(&listed)
     };
 
     let e = &policy.expose_headers.value;
@@ -823,10 +829,8 @@ fn plan_policy<'a>(
             );
         }
         Some("*".to_string())
-    } else if listed.is_empty() {
-        None
     } else {
-        Some(listed.join(", "))
+        (!listed.is_empty()).then(|| listed.join(", "))
     };
 
     // Each list is written as one header value, so as one token.

@@ -5,7 +5,7 @@
 use super::strings;
 use crate::emit::output::Output;
 use crate::emit::plan::{Origins, Plan, PolicyPlan};
-use crate::emit::scopes::{routed_scopes, title};
+use crate::emit::scopes::{policy_for_body, title, Branches};
 use crate::emit::writer::Writer;
 
 /// The output of a Rust target: one module file, `cors.rs`, holding what `w` has (the header
@@ -20,6 +20,17 @@ pub fn module(mut w: Writer, body: &str) -> Output {
         w.finish(),
     )
 }
+
+/// The branches of `policy_for` in Rust.
+const POLICY_FOR: Branches = Branches {
+    quote: strings::rust,
+    exact: |p| format!("if path == {p} {{"),
+    prefix: |p| format!("if path.starts_with({p}) {{"),
+    found: |i| format!("return Some({i});"),
+    last: |i| format!("Some({i})"),
+    path_used: "let _ = path;",
+    none: "None",
+};
 
 /// The part of a generated Rust module that maps a request path to its policy: `policy_for`
 /// (most specific scope first, as `PolicySet::policy_for` decides) and the list of every
@@ -39,30 +50,7 @@ pub fn policy_table(
     ));
     w.line("/// scope that covers it; `None` outside every scope.");
     w.open("fn policy_for(path: &str) -> Option<usize> {");
-    let scopes = routed_scopes(plan);
-    let mut catch_all = false;
-    for sc in scopes.iter().rev() {
-        if sc.exact {
-            w.open(format!("if path == {} {{", strings::rust(&sc.path)));
-        } else if sc.path == "/" {
-            catch_all = true;
-            if scopes.len() == 1 {
-                w.line("let _ = path;");
-            }
-            w.line(format!("Some({})", sc.index));
-            break;
-        } else {
-            w.open(format!(
-                "if path.starts_with({}) {{",
-                strings::rust(&sc.path)
-            ));
-        }
-        w.line(format!("return Some({});", sc.index));
-        w.close("}");
-    }
-    if !catch_all {
-        w.line("None");
-    }
+    policy_for_body(w, plan, &POLICY_FOR);
     w.close("}");
     w.blank();
     w.line(format!(

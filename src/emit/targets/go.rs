@@ -33,7 +33,7 @@ use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::{routed_scopes, scopes_text};
+use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
 use crate::regex::Engine;
@@ -257,34 +257,22 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.close("}");
 }
 
+/// The branches of `policyFor` in Go.
+const POLICY_FOR: Branches = Branches {
+    quote: strings::go,
+    exact: |p| format!("if path == {p} {{"),
+    prefix: |p| format!("if strings.HasPrefix(path, {p}) {{"),
+    found: |i| format!("return {i}"),
+    last: |i| format!("return {i}"),
+    path_used: "_ = path",
+    none: "return -1",
+};
+
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     w.line("// policyFor returns which policy answers a request path (an index into the list");
     w.line("// Handler builds): the most specific scope that covers it, -1 outside every scope.");
     w.open("func policyFor(path string) int {");
-    let scopes = routed_scopes(plan);
-    let mut catch_all = false;
-    for sc in scopes.iter().rev() {
-        if sc.exact {
-            w.open(format!("if path == {} {{", strings::go(&sc.path)));
-        } else if sc.path == "/" {
-            catch_all = true;
-            if scopes.len() == 1 {
-                w.line("_ = path");
-            }
-            w.line(format!("return {}", sc.index));
-            break;
-        } else {
-            w.open(format!(
-                "if strings.HasPrefix(path, {}) {{",
-                strings::go(&sc.path)
-            ));
-        }
-        w.line(format!("return {}", sc.index));
-        w.close("}");
-    }
-    if !catch_all {
-        w.line("return -1");
-    }
+    policy_for_body(w, plan, &POLICY_FOR);
     w.close("}");
     w.blank();
     w.text(ROUTING_PATH);
