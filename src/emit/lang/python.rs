@@ -14,6 +14,16 @@ pub fn regex(anchored: &str) -> String {
     format!("(?:{anchored})\\Z")
 }
 
+/// A Python boolean.
+#[must_use]
+pub fn boolean(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
 /// A Python list literal of strings: `["a", "b"]`.
 #[must_use]
 pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {

@@ -27,7 +27,7 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{regex_escape, Allow, Origins, Plan, Scope};
+use crate::emit::plan::{items, regex_escape, Allow, Origins, Plan, Scope};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
 use crate::emit::target::Target;
@@ -131,23 +131,19 @@ impl Target for Django {
         }
         w.line(format!(
             "CORS_ALLOW_CREDENTIALS = {}",
-            if p.credentials { "True" } else { "False" }
+            python::boolean(p.credentials)
         ));
         w.line(format!("CORS_ALLOW_METHODS = {}", list(&p.methods)));
         w.line(format!("CORS_ALLOW_HEADERS = {}", list(&p.headers)));
-        let expose = p
-            .expose
-            .as_deref()
-            .map(|e| e.split(", ").map(strings::python).collect::<Vec<_>>())
-            .unwrap_or_default();
-        w.line(format!("CORS_EXPOSE_HEADERS = [{}]", expose.join(", ")));
+        let expose = p.expose.as_deref().into_iter().flat_map(items);
+        w.line(format!("CORS_EXPOSE_HEADERS = {}", python::list(expose)));
         w.line(format!(
             "CORS_PREFLIGHT_MAX_AGE = {}",
             p.max_age.unwrap_or(0)
         ));
         w.line(format!(
             "CORS_ALLOW_PRIVATE_NETWORK = {}",
-            if p.private_network { "True" } else { "False" }
+            python::boolean(p.private_network)
         ));
         out(w)
     }
@@ -155,10 +151,7 @@ impl Target for Django {
 
 fn list(a: &Allow) -> String {
     match a {
-        Allow::Static(s) => {
-            let v: Vec<String> = s.split(", ").map(strings::python).collect();
-            format!("[{}]", v.join(", "))
-        }
+        Allow::Static(s) => python::list(items(s)),
         // Echoes are refused by the plan (no header mirroring); nothing else is left.
         Allow::Omit | Allow::Mirror | Allow::MirrorUnlessAuthorization => "[]".to_string(),
     }

@@ -28,11 +28,11 @@ use crate::emit::capability::{Capabilities, Lookup, RegexDialect};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
+use crate::emit::lists::with_safelisted;
 use crate::emit::meta::TargetMeta;
-use crate::emit::methods::with_safelisted;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
 use crate::emit::target::Target;
@@ -162,18 +162,6 @@ const REFUSE_DOUBLE_DECODING: &str = r#"def _refuse_double_decoding(response):
             del response.headers[name]
     return response"#;
 
-fn py_bool(b: bool) -> &'static str {
-    if b {
-        "True"
-    } else {
-        "False"
-    }
-}
-
-fn split(s: &str) -> Vec<String> {
-    s.split(", ").map(str::to_string).collect()
-}
-
 fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
     match &p.origins {
         Origins::Any => {
@@ -197,7 +185,7 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
     }
     w.line(format!(
         "\"supports_credentials\": {},",
-        py_bool(p.credentials)
+        python::boolean(p.credentials)
     ));
     w.line(format!(
         "\"methods\": {},",
@@ -206,8 +194,7 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
     let headers: Vec<String> = match &p.headers {
         Allow::Omit => Vec::new(),
         Allow::Static(s) if s.starts_with('*') => vec!["re.compile(r\".*\")".to_string()],
-        Allow::Static(s) => split(s)
-            .iter()
+        Allow::Static(s) => items(s)
             .map(|h| format!("_header({})", strings::python(h)))
             .collect(),
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {
@@ -215,22 +202,15 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
         }
     };
     w.line(format!("\"allow_headers\": [{}],", headers.join(", ")));
-    let expose: Vec<String> = p
-        .expose
-        .as_deref()
-        .map(split)
-        .unwrap_or_default()
-        .iter()
-        .map(|s| strings::python(s))
-        .collect();
-    w.line(format!("\"expose_headers\": [{}],", expose.join(", ")));
+    let expose = p.expose.as_deref().into_iter().flat_map(items);
+    w.line(format!("\"expose_headers\": {},", python::list(expose)));
     match p.max_age {
         Some(n) => w.line(format!("\"max_age\": {n},")),
         None => w.line("\"max_age\": None,"),
     }
     w.line(format!(
         "\"allow_private_network\": {},",
-        py_bool(p.private_network)
+        python::boolean(p.private_network)
     ));
     w.line("\"always_send\": False,");
     w.line("\"vary_header\": True,");

@@ -27,11 +27,11 @@ use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::lang::{go, strings};
 use crate::emit::limits::Limit;
+use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
-use crate::emit::methods::with_safelisted;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::target::Target;
@@ -224,17 +224,15 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     let mut methods = with_safelisted(&p.methods);
     methods.sort_unstable();
     fields.push(("AllowedMethods".into(), go::string_slice(&methods)));
-    let headers: Vec<&str> = match &p.headers {
+    let headers = match &p.headers {
         // Scripts can never set `Origin`: listing it grants nothing, where an empty list
         // would grant rs/cors' four defaults.
         Allow::Omit => vec!["Origin"],
-        Allow::Static(s) if s.starts_with('*') => vec!["*"],
-        Allow::Static(s) => s.split(", ").collect(),
-        Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
+        listed => star_or_listed(listed),
     };
     fields.push(("AllowedHeaders".into(), go::string_slice(&headers)));
     if let Some(list) = &p.expose {
-        let e: Vec<&str> = list.split(", ").collect();
+        let e: Vec<&str> = items(list).collect();
         fields.push(("ExposedHeaders".into(), go::string_slice(&e)));
     }
     if p.credentials {

@@ -28,11 +28,11 @@ use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Support};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::strings;
 use crate::emit::limits::Limit;
+use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
-use crate::emit::methods::with_safelisted;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
 use crate::emit::target::Target;
@@ -189,15 +189,10 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
         }
     };
     chain.push(format!(".allowedMethods({})", args(&methods)));
-    let headers: Vec<&str> = match &p.headers {
-        Allow::Omit => Vec::new(),
-        Allow::Static(s) if s.starts_with('*') => vec!["*"],
-        Allow::Static(s) => s.split(", ").collect(),
-        Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
-    };
+    let headers = star_or_listed(&p.headers);
     chain.push(format!(".allowedHeaders({})", args(&headers)));
     if let Some(list) = &p.expose {
-        let e: Vec<&str> = list.split(", ").collect();
+        let e: Vec<&str> = items(list).collect();
         chain.push(format!(".exposedHeaders({})", args(&e)));
     }
     if p.credentials {

@@ -32,11 +32,11 @@ use crate::emit::capability::{Capabilities, RegexDialect};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{python, strings};
 use crate::emit::limits::Limit;
+use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
-use crate::emit::methods::with_safelisted;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{items, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{routed_scopes, title};
 use crate::emit::target::Target;
@@ -111,7 +111,7 @@ impl Target for Starlette {
         for s in routed_scopes(plan) {
             w.line(format!(
                 "({}, {}, {}),",
-                if s.exact { "True" } else { "False" },
+                python::boolean(s.exact),
                 strings::python(&s.path),
                 strings::python(s.policy.name)
             ));
@@ -239,35 +239,23 @@ def add_cors(app):
     app.add_middleware(CorscCORS)
     return app"#;
 
-fn py_list(items: &[String]) -> String {
-    let v: Vec<String> = items.iter().map(|s| strings::python(s)).collect();
-    format!("[{}]", v.join(", "))
-}
-
-fn split(s: &str) -> Vec<String> {
-    s.split(", ").map(str::to_string).collect()
-}
-
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.comment(title(p));
     w.open(format!("{}: {{", strings::python(p.name)));
-    let (any, exact, regexes) = match &p.origins {
-        Origins::Any => (true, Vec::new(), Vec::new()),
-        Origins::List { exact, regexes } => (false, exact.clone(), regexes.clone()),
+    let (any, exact, regexes): (bool, &[String], &[String]) = match &p.origins {
+        Origins::Any => (true, &[], &[]),
+        Origins::List { exact, regexes } => (false, exact, regexes),
     };
-    w.line(format!(
-        "\"any_origin\": {},",
-        if any { "True" } else { "False" }
-    ));
-    w.line(format!("\"exact\": {},", py_list(&exact)));
+    w.line(format!("\"any_origin\": {},", python::boolean(any)));
+    w.line(format!("\"exact\": {},", python::list(exact)));
     w.open("\"regexes\": [");
-    for r in &regexes {
+    for r in regexes {
         w.line(format!("{},", strings::python(r)));
     }
     w.close("],");
     w.line(format!(
         "\"credentials\": {},",
-        if p.credentials { "True" } else { "False" }
+        python::boolean(p.credentials)
     ));
     // Browsers never need the safelisted methods listed; Starlette refuses preflights for
     // methods it does not list, so they are always there.
@@ -275,19 +263,16 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         "\"methods\": {},",
         python::list(with_safelisted(&p.methods))
     ));
-    let headers = match &p.headers {
-        Allow::Omit => Vec::new(),
-        Allow::Static(s) if s.starts_with('*') => vec!["*".to_string()],
-        Allow::Static(s) => split(s),
-        Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*".to_string()],
-    };
-    w.line(format!("\"headers\": {},", py_list(&headers)));
-    let expose = p.expose.as_deref().map(split).unwrap_or_default();
-    w.line(format!("\"expose\": {},", py_list(&expose)));
+    w.line(format!(
+        "\"headers\": {},",
+        python::list(star_or_listed(&p.headers))
+    ));
+    let expose = p.expose.as_deref().into_iter().flat_map(items);
+    w.line(format!("\"expose\": {},", python::list(expose)));
     w.line(format!("\"max_age\": {},", p.max_age.unwrap_or(5)));
     w.line(format!(
         "\"private_network\": {},",
-        if p.private_network { "True" } else { "False" }
+        python::boolean(p.private_network)
     ));
     w.close("},");
 }

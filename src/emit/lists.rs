@@ -1,4 +1,4 @@
-//! The method lists handed to libraries that check methods against their own list.
+//! The method and request-header lists handed to libraries that take lists, not header values.
 
 use super::plan::{items, Allow};
 use crate::fetch::SAFELISTED_METHODS;
@@ -22,6 +22,21 @@ pub fn with_safelisted(methods: &Allow) -> Vec<&str> {
     out
 }
 
+/// The request headers for a library that reads `*` as "echo every requested header": `*`
+/// for `request-headers *` and for the echoes the plan asks for, otherwise the listed names
+/// (none when the policy lists none). Such a library cannot leave `authorization` out of an
+/// echo, so its target declares [`crate::emit::limits::Limit::WildcardHeadersEchoAll`]: the
+/// plan accepts `*` only with `Authorization` listed beside it.
+#[must_use]
+pub fn star_or_listed(headers: &Allow) -> Vec<&str> {
+    match headers {
+        Allow::Omit => Vec::new(),
+        Allow::Static(s) if s.starts_with('*') => vec!["*"],
+        Allow::Static(s) => items(s).collect(),
+        Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +50,15 @@ mod tests {
         );
         assert_eq!(with_safelisted(&Allow::Omit), ["GET", "HEAD", "POST"]);
         assert_eq!(with_safelisted(&Allow::Mirror), ["GET", "HEAD", "POST"]);
+    }
+
+    #[test]
+    fn a_star_or_an_echo_is_a_star() {
+        let star = Allow::Static("*, authorization".to_string());
+        assert_eq!(star_or_listed(&star), ["*"]);
+        assert_eq!(star_or_listed(&Allow::Mirror), ["*"]);
+        let listed = Allow::Static("content-type, x-a".to_string());
+        assert_eq!(star_or_listed(&listed), ["content-type", "x-a"]);
+        assert!(star_or_listed(&Allow::Omit).is_empty());
     }
 }
