@@ -126,6 +126,17 @@ pub enum Origins {
     },
 }
 
+impl Origins {
+    /// The exact origins and the regexes of an allowlist; none for any origin.
+    #[must_use]
+    pub fn lists(&self) -> (&[String], &[String]) {
+        match self {
+            Origins::Any => (&[], &[]),
+            Origins::List { exact, regexes } => (exact, regexes),
+        }
+    }
+}
+
 /// What an `Access-Control-Allow-Methods` / `-Headers` response carries on a preflight.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Allow {

@@ -156,6 +156,21 @@ impl Writer {
         self.blank();
     }
 
+    /// Writes a bracketed list one item a line, each followed by a comma: `open`, the items
+    /// one level deeper, `close`.
+    pub fn items<S: AsRef<str>>(
+        &mut self,
+        open: impl AsRef<str>,
+        items: impl IntoIterator<Item = S>,
+        close: &str,
+    ) {
+        self.open(open);
+        for item in items {
+            self.line(format!("{},", item.as_ref()));
+        }
+        self.close(close);
+    }
+
     /// Writes a fixed text (code every output of a target carries) line by line at the
     /// current depth.
     pub fn text(&mut self, text: &str) {

@@ -60,6 +60,15 @@ pub fn module_code(w: &mut Writer, plan: &Plan<'_>, require: &str, runtime: &str
     w.each_policy(plan, |w, p| policy(w, p, missing));
 }
 
+/// `key: [],`, or `key: [` with one item a line.
+fn array(w: &mut Writer, key: &str, items: impl ExactSizeIterator<Item = String>) {
+    if items.len() == 0 {
+        w.line(format!("{key}: [],"));
+    } else {
+        w.items(format!("{key}: ["), items, "],");
+    }
+}
+
 fn allow(a: &Allow, omit: &str) -> String {
     match a {
         Allow::Omit => omit.to_string(),
@@ -76,34 +85,16 @@ fn allow(a: &Allow, omit: &str) -> String {
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
     w.comment_with("//", title(p));
     w.open(format!("const {} = policy({{", p.ident));
-    match &p.origins {
-        Origins::Any => {
-            w.line("anyOrigin: true,");
-            w.line("exact: [],");
-            w.line("patterns: [],");
-        }
-        Origins::List { exact, regexes } => {
-            w.line("anyOrigin: false,");
-            if exact.is_empty() {
-                w.line("exact: [],");
-            } else {
-                w.open("exact: [");
-                for o in exact {
-                    w.line(format!("{},", strings::js(o)));
-                }
-                w.close("],");
-            }
-            if regexes.is_empty() {
-                w.line("patterns: [],");
-            } else {
-                w.open("patterns: [");
-                for r in regexes {
-                    w.line(format!("new RegExp({}),", strings::js(r)));
-                }
-                w.close("],");
-            }
-        }
-    }
+    let (exact, regexes) = p.origins.lists();
+    w.line(format!("anyOrigin: {},", p.origins == Origins::Any));
+    array(w, "exact", exact.iter().map(|o| strings::js(o)));
+    array(
+        w,
+        "patterns",
+        regexes
+            .iter()
+            .map(|r| format!("new RegExp({})", strings::js(r))),
+    );
     w.line(format!("credentials: {},", p.credentials));
     w.line(format!("methods: {},", allow(&p.methods, "''")));
     w.line(format!("allowedHeaders: {},", allow(&p.headers, "[]")));

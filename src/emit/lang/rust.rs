@@ -115,11 +115,13 @@ pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String
     w.open(format!("fn {name}(origin: &HeaderValue) -> bool {{"));
     if !exact.is_empty() {
         w.line("// Sorted, so a binary search finds an origin in a long list.");
-        w.open("const EXACT: &[&[u8]] = &[");
-        for e in exact {
-            w.line(format!("{}.as_bytes(),", strings::rust(e)));
-        }
-        w.close("];");
+        w.items(
+            "const EXACT: &[&[u8]] = &[",
+            exact
+                .iter()
+                .map(|e| format!("{}.as_bytes()", strings::rust(e))),
+            "];",
+        );
         w.open("if EXACT.binary_search(&origin.as_bytes()).is_ok() {");
         w.line("return true;");
         w.close("}");
@@ -133,11 +135,11 @@ pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String
         w.open(
             "static REGEXES: std::sync::LazyLock<regex::RegexSet> = std::sync::LazyLock::new(|| {",
         );
-        w.open("regex::RegexSet::new([");
-        for r in regexes {
-            w.line(format!("{},", strings::rust(r)));
-        }
-        w.close("])");
+        w.items(
+            "regex::RegexSet::new([",
+            regexes.iter().map(|r| strings::rust(r)),
+            "])",
+        );
         w.line(".expect(\"regexes checked by corsc\")");
         w.close("});");
         w.line("origin.to_str().is_ok_and(|o| REGEXES.is_match(o))");

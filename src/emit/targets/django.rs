@@ -116,17 +116,13 @@ impl Target for Django {
                 w.line("CORS_ALLOW_ALL_ORIGINS = False");
                 w.comment("Exact origins are full-match regexes too: CORS_ALLOWED_ORIGINS ignores the scheme's case.");
                 w.line("CORS_ALLOWED_ORIGINS = []");
-                w.open("CORS_ALLOWED_ORIGIN_REGEXES = [");
-                for o in exact {
-                    w.line(format!(
-                        "{},",
-                        strings::python(&format!("{}\\Z", regex_escape(o)))
-                    ));
-                }
-                for r in regexes {
-                    w.line(format!("{},", strings::python(&python::regex(r))));
-                }
-                w.close("]");
+                let exact = exact.iter().map(|o| format!("{}\\Z", regex_escape(o)));
+                let regexes = regexes.iter().map(|r| python::regex(r));
+                w.items(
+                    "CORS_ALLOWED_ORIGIN_REGEXES = [",
+                    exact.chain(regexes).map(|r| strings::python(&r)),
+                    "]",
+                );
             }
         }
         w.line(format!(

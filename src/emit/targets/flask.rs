@@ -169,17 +169,13 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
             w.line("\"send_wildcard\": True,");
         }
         Origins::List { exact, regexes } => {
-            w.open("\"origins\": [");
-            for o in exact {
-                w.line(format!("_exact({}),", strings::python(o)));
-            }
-            for r in regexes {
-                w.line(format!(
-                    "re.compile({}),",
-                    strings::python(&python::regex(r))
-                ));
-            }
-            w.close("],");
+            let exact = exact
+                .iter()
+                .map(|o| format!("_exact({})", strings::python(o)));
+            let regexes = regexes
+                .iter()
+                .map(|r| format!("re.compile({})", strings::python(&python::regex(r))));
+            w.items("\"origins\": [", exact.chain(regexes), "],");
             w.line("\"send_wildcard\": False,");
         }
     }

@@ -188,11 +188,13 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
                 w.line(format!(
                     "// {id}Regexps are its patterns and regexes, anchored: a full match."
                 ));
-                w.open(format!("var {id}Regexps = []*regexp.Regexp{{"));
-                for r in regexes {
-                    w.line(format!("regexp.MustCompile({}),", go::regex_literal(r)));
-                }
-                w.close("}");
+                w.items(
+                    format!("var {id}Regexps = []*regexp.Regexp{{"),
+                    regexes
+                        .iter()
+                        .map(|r| format!("regexp.MustCompile({})", go::regex_literal(r))),
+                    "}",
+                );
             }
             w.blank();
             w.comment_with(
@@ -280,11 +282,13 @@ fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     );
     w.line("// policy whose scope covers its path; other paths reach next untouched.");
     w.open("func Handler(next http.Handler) http.Handler {");
-    w.open("policies := []http.Handler{");
-    for p in &plan.policies {
-        w.line(format!("{}Cors().Handler(next),", p.ident));
-    }
-    w.close("}");
+    w.items(
+        "policies := []http.Handler{",
+        plan.policies
+            .iter()
+            .map(|p| format!("{}Cors().Handler(next)", p.ident)),
+        "}",
+    );
     w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
     w.open("if p, ok := routingPath(r); ok {");
     w.open("if i := policyFor(p); i >= 0 {");

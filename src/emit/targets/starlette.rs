@@ -242,17 +242,15 @@ def add_cors(app):
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.comment(title(p));
     w.open(format!("{}: {{", strings::python(p.name)));
-    let (any, exact, regexes): (bool, &[String], &[String]) = match &p.origins {
-        Origins::Any => (true, &[], &[]),
-        Origins::List { exact, regexes } => (false, exact, regexes),
-    };
+    let (exact, regexes) = p.origins.lists();
+    let any = p.origins == Origins::Any;
     w.line(format!("\"any_origin\": {},", python::boolean(any)));
     w.line(format!("\"exact\": {},", python::list(exact)));
-    w.open("\"regexes\": [");
-    for r in regexes {
-        w.line(format!("{},", strings::python(r)));
-    }
-    w.close("],");
+    w.items(
+        "\"regexes\": [",
+        regexes.iter().map(|r| strings::python(r)),
+        "],",
+    );
     w.line(format!(
         "\"credentials\": {},",
         python::boolean(p.credentials)
