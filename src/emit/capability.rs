@@ -173,7 +173,8 @@ pub struct Capabilities {
     /// Different policies for different paths.
     pub path_scoping: Support,
     /// The path form the target's router compares with its routes, which the generated
-    /// dispatcher selects a policy on and the plan compares scopes in.
+    /// dispatcher selects a policy on and the plan compares scopes in; `verify` and
+    /// `simulate` hand it to the evaluator for `--target`.
     pub routing: crate::eval::Routing,
     /// Output shapes, the first being the default.
     pub shapes: &'static [Shape],

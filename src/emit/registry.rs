@@ -4,8 +4,10 @@
 //! Adding a target:
 //!
 //! 1. Write `targets/<id>.rs`: a `pub static META: TargetMeta` (id, name, capabilities,
-//!    limits, layer, identifier scheme, aliases) and a unit struct implementing [`Target`]
-//!    (`meta` and `render`), using the helpers of `lang/` and `scopes`, never another target's.
+//!    limits, layer, identifier scheme, aliases; the capability table states what sets the
+//!    target apart and takes the rest from `Capabilities::COMMON`, routing model included) and
+//!    a unit struct implementing [`Target`] (`meta` and `render`), using the helpers of
+//!    `lang/`, `scopes`, `lists` and `writer`, never another target's.
 //! 2. Declare it in `targets/mod.rs` and add it to [`TARGETS`] below, in id order.
 //! 3. Run `cargo test --test emit_snapshots`: it fails until every example policy × shape of
 //!    the new target has a snapshot; review and accept them (`cargo insta review`).

@@ -48,7 +48,7 @@ pub const fn policy_consts(
 
 /// The code of a JavaScript module up to its scope list: strict mode, the `require` of the
 /// library, [`PREFLIGHT_HELPERS`], the target's own `runtime`, then each policy's options
-/// ([`policy`], with `missing`).
+/// (written with `missing` for an absent value).
 pub fn module_code(w: &mut Writer, plan: &Plan<'_>, require: &str, runtime: &str, missing: &str) {
     w.line("'use strict';");
     w.blank();
