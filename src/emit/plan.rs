@@ -171,6 +171,7 @@ impl Allow {
 
 /// The items of a list the plan wrote as one header value (`GET, PUT`): an [`Allow::Static`]
 /// value or [`PolicyPlan::expose`], for targets that hand a library the items one by one.
+#[must_use]
 pub fn items(list: &str) -> std::str::Split<'_, &'static str> {
     list.split(", ")
 }
@@ -290,7 +291,6 @@ impl Planner<'_> {
         false
     }
 
-    /// Checks a string bound for a header value.
     /// The items of a policy's list, sorted, each checked as a value (`what` names one in
     /// messages: `the method`).
     fn sorted<'l>(&mut self, list: &'l [Spanned<String>], what: &str) -> Vec<&'l str> {
@@ -302,6 +302,7 @@ impl Planner<'_> {
         l
     }
 
+    /// Checks a string bound for a header value.
     fn value(&mut self, s: &str, what: &str, span: Span) -> bool {
         if !self.token(s, what, span) {
             return false;

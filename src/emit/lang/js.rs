@@ -1,5 +1,6 @@
-//! JavaScript (CommonJS) shared by the Express and Fastify targets: the options object of one
-//! policy, and the export of every policy's middleware by name.
+//! JavaScript (CommonJS) shared by the Express and Fastify targets: how policies are named,
+//! the module's code up to its scope list (the preflight helpers and the options object of
+//! each policy), and the export of every policy's middleware by name.
 //!
 //! The plan already anchored every pattern and `regex` entry as `^(?:…)$` and refused what
 //! JavaScript reads differently ([`crate::emit::limits::Limit::PortableRegex`]), so regexes

@@ -1,5 +1,5 @@
-//! Python shared by the Django, Flask and Starlette targets: the module header and the regex
-//! form Python's `re` reads as corsc does.
+//! Python shared by the Django, Flask and Starlette targets: the module header, booleans and
+//! string lists, and the regex form Python's `re` reads as corsc does.
 
 use super::strings;
 use crate::emit::meta::TargetMeta;

@@ -1,6 +1,7 @@
-//! Rust shared by the tower-http and actix targets: the origin test of a policy and the table
-//! that maps a request path to its policy. The two modules differ only in how a policy's
-//! middleware is built.
+//! Rust shared by the tower-http and actix targets: the module file, the origin test of a
+//! policy, the builder function around a policy's method chain, and the table that maps a
+//! request path to its policy. The two modules differ only in the chain of calls that builds
+//! a policy's middleware and in the middleware that dispatches by path.
 
 use super::strings;
 use crate::emit::output::Output;
@@ -83,7 +84,9 @@ pub fn origin_test(w: &mut Writer, p: &PolicyPlan<'_>) -> String {
 pub fn builder_fn(
     w: &mut Writer,
     p: &PolicyPlan<'_>,
-    (suffix, ty, start): (&str, &str, &str),
+    suffix: &str,
+    ty: &str,
+    start: &str,
     chain: &[String],
 ) {
     w.comment_with("///", title(p));

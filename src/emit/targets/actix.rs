@@ -161,7 +161,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if p.private_network {
         chain.push(".allow_private_network_access()".into());
     }
-    rust::builder_fn(w, p, ("_cors", "Cors", "Cors::default()"), &chain);
+    rust::builder_fn(w, p, "_cors", "Cors", "Cors::default()", &chain);
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {

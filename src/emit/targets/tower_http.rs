@@ -237,12 +237,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if p.private_network {
         chain.push(".allow_private_network(true)".into());
     }
-    rust::builder_fn(
-        w,
-        p,
-        ("_cors_layer", "CorsLayer", "CorsLayer::new()"),
-        &chain,
-    );
+    rust::builder_fn(w, p, "_cors_layer", "CorsLayer", "CorsLayer::new()", &chain);
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
