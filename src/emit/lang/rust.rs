@@ -33,18 +33,20 @@ const POLICY_FOR: Branches = Branches {
     none: "None",
 };
 
-/// The part of a generated Rust module that maps a request path to its policy: `policy_for`
-/// (most specific scope first, as `PolicySet::policy_for` decides) and the list of every
-/// policy's value it indexes into. The modules differ only in the names: `list_fn`
-/// (`layers`), what one item is called in docs (`layer`), its type (`CorsLayer`), and the
-/// suffix of each policy's constructor (`_cors_layer`).
-pub fn policy_table(
+/// The part of a generated Rust module that applies each policy on its paths: `policy_for`
+/// (most specific scope first, as `PolicySet::policy_for` decides), the list of every
+/// policy's value it indexes into, then `middleware`, the target's fixed code that uses them.
+/// The modules differ only in the names: `list_fn` (`layers`), what one item is called in
+/// docs (`layer`), its type (`CorsLayer`), and the suffix of each policy's constructor
+/// (`_cors_layer`).
+pub fn dispatcher(
     w: &mut Writer,
     plan: &Plan<'_>,
     list_fn: &str,
     item_doc: &str,
     item_type: &str,
     ctor_suffix: &str,
+    middleware: &str,
 ) {
     w.line(format!(
         "/// Which policy answers a request path (an index into `{list_fn}()`): the most specific"
@@ -66,6 +68,7 @@ pub fn policy_table(
     w.line(format!("vec![{}]", calls.join(", ")));
     w.close("}");
     w.blank();
+    w.text(middleware);
 }
 
 /// A policy's origin test, `{ident}_allows_origin`, written first when the policy has an

@@ -109,7 +109,9 @@ impl Target for Actix {
         w.app_module_header("//", provenance, &META, &notes, plan.owner);
         let mut body = Writer::new();
         body.each_policy(plan, policy);
-        dispatcher(&mut body, plan);
+        rust::dispatcher(
+            &mut body, plan, "policies", "`Cors`", "Cors", "_cors", DISPATCHER,
+        );
         let body = body.finish();
         w.line("use actix_cors::Cors;");
         w.line("use actix_web::body::{EitherBody, MessageBody};");
@@ -162,11 +164,6 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         chain.push(".allow_private_network_access()".into());
     }
     rust::builder_fn(w, p, "_cors", "Cors", "Cors::default()", &chain);
-}
-
-fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    rust::policy_table(w, plan, "policies", "`Cors`", "Cors", "_cors");
-    w.text(DISPATCHER);
 }
 
 /// The path dispatcher: the same for every file, so it is written once here.

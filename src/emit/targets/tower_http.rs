@@ -120,7 +120,15 @@ impl Target for TowerHttp {
             body.line(format!("{}_cors_layer()", plan.policies[0].ident));
             body.close("}");
         } else {
-            dispatcher(&mut body, plan);
+            rust::dispatcher(
+                &mut body,
+                plan,
+                "layers",
+                "layer",
+                "CorsLayer",
+                "_cors_layer",
+                DISPATCHER,
+            );
         }
         let body = body.finish();
         // Import exactly what the policies use, so the module compiles without warnings.
@@ -238,11 +246,6 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         chain.push(".allow_private_network(true)".into());
     }
     rust::builder_fn(w, p, "_cors_layer", "CorsLayer", "CorsLayer::new()", &chain);
-}
-
-fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    rust::policy_table(w, plan, "layers", "layer", "CorsLayer", "_cors_layer");
-    w.text(DISPATCHER);
 }
 
 /// The path dispatcher: the same for every file, so it is written once here.
