@@ -82,7 +82,7 @@ fn verify_one(
     // Expected answers follow the engine's own routing: it decodes, merges `//` and
     // resolves dot segments before it picks a location.
     let opts = ProbeOptions {
-        routing: corsc::eval::Routing::for_target(target).expect("a routing model"),
+        routing: frameworks::routing_of(target),
         ..ProbeOptions::default()
     };
     let report = corsc::eval::live::verify(

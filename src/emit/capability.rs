@@ -4,7 +4,9 @@
 //! policy) and printed by `corsc targets`. Renderers never look at it: once a plan exists, the
 //! target can express all of it.
 
-use serde::Serialize;
+use crate::regex::Engine;
+use serde::{Serialize, Serializer};
+use std::fmt;
 
 /// Whether a target supports a feature, and from which version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -70,6 +72,44 @@ pub enum Lookup {
     Linear,
 }
 
+/// The regex engine a target hands `regex` origins to. The plan asks the engine's model
+/// ([`crate::regex`]) what it reads as corsc does; `corsc targets` prints the name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegexDialect {
+    /// Regexes are written for this engine.
+    Engine(Engine),
+    /// The target takes no regex, only origin patterns in its own syntax.
+    OriginPatternsOnly,
+}
+
+impl RegexDialect {
+    /// The engine, if the target has one.
+    #[must_use]
+    pub fn engine(self) -> Option<Engine> {
+        match self {
+            RegexDialect::Engine(e) => Some(e),
+            RegexDialect::OriginPatternsOnly => None,
+        }
+    }
+}
+
+/// The name in messages and tables: the engine's, e.g. `Go regexp (RE2)`.
+impl fmt::Display for RegexDialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegexDialect::Engine(e) => f.write_str(e.name()),
+            RegexDialect::OriginPatternsOnly => f.write_str("none (origin patterns only)"),
+        }
+    }
+}
+
+/// Published as its name, as `corsc targets --format json` always has.
+impl Serialize for RegexDialect {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// The limits of a target's configuration syntax that decide whether a string can be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Syntax {
@@ -84,7 +124,21 @@ pub struct Syntax {
     pub max_regex_repeat: u32,
 }
 
+impl Syntax {
+    /// No syntax to escape into: a library takes every string through its API. Only a bound
+    /// on one value (1 MiB) remains.
+    pub const LIBRARY_API: Syntax = Syntax {
+        value_forbidden: &[],
+        regex_forbidden: &[],
+        max_token: 1 << 20,
+        max_regex_repeat: u32::MAX,
+    };
+}
+
 /// A target's capabilities. Every field is a feature a policy may need.
+///
+/// A target's table states what sets it apart and takes the rest from [`Capabilities::COMMON`]
+/// (`..Capabilities::COMMON`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Capabilities {
     /// The oldest version the output is written for.
@@ -100,7 +154,7 @@ pub struct Capabilities {
     /// `regex "…"` origins, full-match.
     pub regex: Support,
     /// The regex dialect the target uses.
-    pub regex_dialect: &'static str,
+    pub regex_dialect: RegexDialect,
     /// Named capture groups in a regex (nginx turns them into variables).
     pub regex_named_groups: bool,
     /// `origins *` without credentials: a static `Access-Control-Allow-Origin: *`.
@@ -119,7 +173,8 @@ pub struct Capabilities {
     /// Different policies for different paths.
     pub path_scoping: Support,
     /// The path form the target's router compares with its routes, which the generated
-    /// dispatcher selects a policy on and the plan compares scopes in.
+    /// dispatcher selects a policy on and the plan compares scopes in; `verify` and
+    /// `simulate` hand it to the evaluator for `--target`.
     pub routing: crate::eval::Routing,
     /// Output shapes, the first being the default.
     pub shapes: &'static [Shape],
@@ -130,6 +185,34 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// The answers most targets give, for a target's table to start from: every feature but
+    /// `expose-headers *` with credentials (which no server can express), exact origins hashed,
+    /// no named groups, the include shape only, no module and no syntax to escape into.
+    ///
+    /// `min_version`, `regex_dialect` and `routing` have no common answer: they are
+    /// placeholders every table replaces, as the registry's tests check.
+    pub const COMMON: Capabilities = Capabilities {
+        min_version: "",
+        exact_origins: Support::Yes,
+        exact_lookup: Lookup::Hash,
+        subdomain_patterns: Support::Yes,
+        port_patterns: Support::Yes,
+        regex: Support::Yes,
+        regex_dialect: RegexDialect::OriginPatternsOnly,
+        regex_named_groups: false,
+        any_origin: Support::Yes,
+        credentials: Support::Yes,
+        header_mirroring: Support::Yes,
+        expose_any_with_credentials: Support::No,
+        max_age: Support::Yes,
+        private_network: Support::Yes,
+        path_scoping: Support::Yes,
+        routing: crate::eval::Routing::Spec,
+        shapes: &[Shape::Include],
+        modules: &[],
+        syntax: Syntax::LIBRARY_API,
+    };
+
     /// Every feature row as `(name, support)`, in the order `corsc targets` prints them.
     #[must_use]
     pub fn rows(&self) -> Vec<(&'static str, Support)> {

@@ -6,6 +6,7 @@
 //! calls [`check`] for every policy, so the refusal happens in the plan like every other one:
 //! with a `P301` that names the library and the feature, never a silently wider policy.
 
+use super::capability::RegexDialect;
 use super::codes;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{OriginKind, Policy};
@@ -20,9 +21,9 @@ pub enum Limit {
     /// only the constructs every engine reads the same way are accepted (literals, `.`,
     /// classes with ranges and `\d \w \s`, groups without names or flags, alternation,
     /// repetition, `^ $ \b`, the escapes `\t \n \r \f \xHH`), as [`crate::regex::Construct`]
-    /// says, which the lint rule `regex-not-portable` asks too. The name is the dialect, for
-    /// messages.
-    PortableRegex(&'static str),
+    /// says, which the lint rule `regex-not-portable` asks too. Messages name the target's
+    /// dialect ([`crate::emit::Capabilities::regex_dialect`]).
+    PortableRegex,
     /// These request headers are always allowed by the library, whatever it is told: a policy
     /// with a fixed header list must list them too.
     AlwaysAllowedHeaders(&'static [&'static str]),
@@ -55,9 +56,11 @@ pub enum Limit {
     RouteGuardPerSection(usize),
 }
 
-/// Checks one policy against a target's limits; refusals go to `diags`.
+/// Checks one policy against a target's limits; refusals go to `diags`. `library` and
+/// `dialect` are the target's, for messages.
 pub fn check(
     library: &str,
+    dialect: RegexDialect,
     limits: &[Limit],
     set_len: usize,
     policy: &Policy,
@@ -77,7 +80,7 @@ pub fn check(
     };
     for limit in limits {
         match *limit {
-            Limit::PortableRegex(dialect) => {
+            Limit::PortableRegex => {
                 for o in &policy.origins.value {
                     let OriginKind::Regex(src) = &o.kind else {
                         continue;

@@ -33,7 +33,7 @@
 //! - [`registry`]: the list of targets, the one file that names them all.
 //! - `targets/*`: one file per target, its [`TargetMeta`] and its renderer ([`Target`]).
 //!   Targets never import each other; what several share is in [`lang`] (per host language:
-//!   string literals, regex forms, headers), [`scopes`] and [`writer`].
+//!   string literals, regex forms, headers), [`scopes`], [`lists`] and [`writer`].
 //! - [`plan`](mod@plan): the IR against a [`TargetMeta`], with [`limits`], [`ownership`] and [`idents`].
 //! - [`capability`], [`options`], [`output`], [`provenance`], [`codes`], [`comment`]: data.
 
@@ -43,6 +43,7 @@ pub mod comment;
 pub mod idents;
 pub mod lang;
 pub mod limits;
+pub mod lists;
 pub mod meta;
 pub mod options;
 pub mod output;

@@ -19,6 +19,18 @@ pub struct Output {
 }
 
 impl Output {
+    /// An output of one part.
+    #[must_use]
+    pub fn one(file_name: &'static str, placement: &'static str, text: String) -> Output {
+        Output {
+            parts: vec![Part {
+                file_name,
+                placement,
+                text,
+            }],
+        }
+    }
+
     /// All parts as one text, each introduced by a banner saying where it goes. A single part
     /// is returned as it is.
     #[must_use]

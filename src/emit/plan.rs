@@ -15,8 +15,8 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{
     HostPattern, OriginKind, OriginPattern, Owner, PathScope, Policy, PolicySet, PortSpec,
 };
-use crate::regex::{self, max_repeat, Construct, Engine};
-use crate::source::Span;
+use crate::regex::{self, max_repeat, Construct};
+use crate::source::{Span, Spanned};
 use std::collections::BTreeMap;
 
 /// What a target is asked to render.
@@ -39,6 +39,17 @@ pub struct Plan<'a> {
     /// ascending; computed only for targets that declare
     /// [`super::limits::Limit::OverlappingScopes`] (empty otherwise).
     pub overlaps: Vec<Vec<usize>>,
+}
+
+impl Plan<'_> {
+    /// Whether some policy matches origins with a regex (a pattern or a `regex` entry), so
+    /// the output needs a regex library.
+    #[must_use]
+    pub fn any_regex(&self) -> bool {
+        self.policies
+            .iter()
+            .any(|p| matches!(&p.origins, Origins::List { regexes, .. } if !regexes.is_empty()))
+    }
 }
 
 /// A path scope as targets express it.
@@ -115,6 +126,17 @@ pub enum Origins {
     },
 }
 
+impl Origins {
+    /// The exact origins and the regexes of an allowlist; none for any origin.
+    #[must_use]
+    pub fn lists(&self) -> (&[String], &[String]) {
+        match self {
+            Origins::Any => (&[], &[]),
+            Origins::List { exact, regexes } => (exact, regexes),
+        }
+    }
+}
+
 /// What an `Access-Control-Allow-Methods` / `-Headers` response carries on a preflight.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Allow {
@@ -130,11 +152,28 @@ pub enum Allow {
 }
 
 impl Allow {
+    /// A fixed list, as one header value; nothing when it is empty.
+    #[must_use]
+    pub fn list(items: &[&str]) -> Allow {
+        if items.is_empty() {
+            Allow::Omit
+        } else {
+            Allow::Static(items.join(", "))
+        }
+    }
+
     /// Whether the value depends on the request.
     #[must_use]
     pub fn mirrors(&self) -> bool {
         matches!(self, Allow::Mirror | Allow::MirrorUnlessAuthorization)
     }
+}
+
+/// The items of a list the plan wrote as one header value (`GET, PUT`): an [`Allow::Static`]
+/// value or [`PolicyPlan::expose`], for targets that hand a library the items one by one.
+#[must_use]
+pub fn items(list: &str) -> std::str::Split<'_, &'static str> {
+    list.split(", ")
 }
 
 /// One policy, decided.
@@ -252,6 +291,17 @@ impl Planner<'_> {
         false
     }
 
+    /// The items of a policy's list, sorted, each checked as a value (`what` names one in
+    /// messages: `the method`).
+    fn sorted<'l>(&mut self, list: &'l [Spanned<String>], what: &str) -> Vec<&'l str> {
+        for item in list {
+            self.value(&item.node, what, item.span);
+        }
+        let mut l: Vec<&str> = list.iter().map(|s| s.node.as_str()).collect();
+        l.sort_unstable();
+        l
+    }
+
     /// Checks a string bound for a header value.
     fn value(&mut self, s: &str, what: &str, span: Span) -> bool {
         if !self.token(s, what, span) {
@@ -301,7 +351,7 @@ impl Planner<'_> {
         let has = |c: Construct| found.iter().any(|f| f.construct == c);
         // What the target's engine reads otherwise than corsc (a target without a known engine
         // is taken to read it otherwise).
-        let engine = Engine::named(self.caps.regex_dialect);
+        let engine = self.caps.regex_dialect.engine();
         let misread = |c: Construct| has(c) && !engine.is_some_and(|e| c.read_alike_by(e));
         if !self.caps.regex_named_groups
             && (has(Construct::NamedGroupP) || has(Construct::NamedGroupAngle))
@@ -729,9 +779,7 @@ fn plan_policy<'a>(
     };
 
     let m = &policy.methods.value;
-    for meth in &m.list {
-        p.value(&meth.node, "the method", meth.span);
-    }
+    let listed = p.sorted(&m.list, "the method");
     let methods = if m.any.is_some() {
         if credentials {
             p.need(
@@ -744,23 +792,12 @@ fn plan_policy<'a>(
         } else {
             Allow::Static("*".to_string())
         }
-    } else if m.list.is_empty() {
-        Allow::Omit
     } else {
-        let mut l: Vec<&str> = m.list.iter().map(|s| s.node.as_str()).collect();
-        l.sort_unstable();
-        Allow::Static(l.join(", "))
+        Allow::list(&listed)
     };
 
     let h = &policy.request_headers.value;
-    for name in &h.list {
-        p.value(&name.node, "the header name", name.span);
-    }
-    let listed: Vec<&str> = {
-        let mut l: Vec<&str> = h.list.iter().map(|s| s.node.as_str()).collect();
-        l.sort_unstable();
-        l
-    };
+    let listed = p.sorted(&h.list, "the header name");
     let headers = if h.mirror.is_some() {
         p.need(
             caps.header_mirroring,
@@ -788,16 +825,12 @@ fn plan_policy<'a>(
             v.extend(listed.iter().filter(|n| **n == "authorization"));
             Allow::Static(v.join(", "))
         }
-    } else if listed.is_empty() {
-        Allow::Omit
     } else {
-        Allow::Static(listed.join(", "))
+        Allow::list(&listed)
     };
 
     let e = &policy.expose_headers.value;
-    for name in &e.list {
-        p.value(&name.node, "the header name", name.span);
-    }
+    let listed = p.sorted(&e.list, "the header name");
     let expose = if e.any.is_some() {
         if credentials {
             p.need(
@@ -808,12 +841,8 @@ fn plan_policy<'a>(
             );
         }
         Some("*".to_string())
-    } else if e.list.is_empty() {
-        None
     } else {
-        let mut l: Vec<&str> = e.list.iter().map(|s| s.node.as_str()).collect();
-        l.sort_unstable();
-        Some(l.join(", "))
+        (!listed.is_empty()).then(|| listed.join(", "))
     };
 
     // Each list is written as one header value, so as one token.
@@ -854,7 +883,14 @@ fn plan_policy<'a>(
         );
     }
     let n = p.target.limits;
-    super::limits::check(p.target.name, n, p.set_len, policy, &mut p.diags);
+    super::limits::check(
+        p.target.name,
+        p.caps.regex_dialect,
+        n,
+        p.set_len,
+        policy,
+        &mut p.diags,
+    );
     if p.diags.len() > before {
         return None;
     }

@@ -4,8 +4,10 @@
 //! Adding a target:
 //!
 //! 1. Write `targets/<id>.rs`: a `pub static META: TargetMeta` (id, name, capabilities,
-//!    limits, layer, identifier scheme, aliases) and a unit struct implementing [`Target`]
-//!    (`meta` and `render`), using the helpers of `lang/` and `scopes`, never another target's.
+//!    limits, layer, identifier scheme, aliases; the capability table states what sets the
+//!    target apart and takes the rest from `Capabilities::COMMON`, routing model included) and
+//!    a unit struct implementing [`Target`] (`meta` and `render`), using the helpers of
+//!    `lang/`, `scopes`, `lists` and `writer`, never another target's.
 //! 2. Declare it in `targets/mod.rs` and add it to [`TARGETS`] below, in id order.
 //! 3. Run `cargo test --test emit_snapshots`: it fails until every example policy × shape of
 //!    the new target has a snapshot; review and accept them (`cargo insta review`).
@@ -48,6 +50,7 @@ pub fn ids() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::{find, TARGETS};
+    use crate::emit::capability::Capabilities;
 
     #[test]
     fn ids_are_sorted_unique_and_every_target_has_a_shape() {
@@ -56,6 +59,22 @@ mod tests {
         }
         for t in TARGETS {
             assert!(!t.meta().capabilities.shapes.is_empty(), "{}", t.meta().id);
+        }
+    }
+
+    #[test]
+    fn every_table_replaces_the_placeholders_of_common() {
+        let common = Capabilities::COMMON;
+        for t in TARGETS {
+            let (id, c) = (t.meta().id, t.meta().capabilities);
+            assert!(!c.min_version.is_empty(), "{id}: no minimum version");
+            assert_ne!(c.routing, common.routing, "{id}: no routing model");
+            // A target that takes regexes names their engine; one that takes none names none.
+            assert_eq!(
+                c.regex.available(),
+                c.regex_dialect.engine().is_some(),
+                "{id}: regex support and dialect disagree"
+            );
         }
     }
 

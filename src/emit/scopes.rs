@@ -2,6 +2,7 @@
 //! path form a generated dispatcher compares them.
 
 use super::plan::{Plan, PolicyPlan, Scope};
+use super::writer::Writer;
 
 /// Where a policy applies, in words.
 #[must_use]
@@ -16,6 +17,13 @@ pub fn scopes_text(p: &PolicyPlan<'_>) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// A policy as comments introduce it: its name and where it applies, e.g.
+/// ``policy `api` (/api/*, /health)``.
+#[must_use]
+pub fn title(p: &PolicyPlan<'_>) -> String {
+    format!("policy `{}` ({})", p.name, scopes_text(p))
 }
 
 /// One scope as the target's router compares it.
@@ -55,4 +63,45 @@ pub fn routed_scopes<'p>(plan: &'p Plan<'_>) -> Vec<RoutedScope<'p>> {
         .collect();
     v.sort_by_key(|s| (s.exact, s.path.len()));
     v
+}
+
+/// How one language writes the branches of a generated `policy_for(path)`.
+pub struct Branches {
+    /// A path as a string literal.
+    pub quote: fn(&str) -> String,
+    /// The test of an exact scope, given its quoted path: `if path == "/x" {`.
+    pub exact: fn(&str) -> String,
+    /// The test of a prefix scope, given its quoted path.
+    pub prefix: fn(&str) -> String,
+    /// The answer inside a branch, given the policy's index: `return Some(1);`.
+    pub found: fn(usize) -> String,
+    /// The answer that ends the function when a scope covers every path: `Some(0)`.
+    pub last: fn(usize) -> String,
+    /// A statement that uses `path`, for a function whose only scope covers every path.
+    pub path_used: &'static str,
+    /// The answer outside every scope: `None`.
+    pub none: &'static str,
+}
+
+/// The body of a generated `policy_for(path)`, the path in the target's routing form: one
+/// branch per scope, most specific first, so the first that matches is the one the evaluator
+/// picks ([`routed_scopes`]); a scope covering every path ends the chain.
+pub fn policy_for_body(w: &mut Writer, plan: &Plan<'_>, b: &Branches) {
+    let scopes = routed_scopes(plan);
+    for sc in scopes.iter().rev() {
+        if sc.exact {
+            w.open((b.exact)(&(b.quote)(&sc.path)));
+        } else if sc.path == "/" {
+            if scopes.len() == 1 {
+                w.line(b.path_used);
+            }
+            w.line((b.last)(sc.index));
+            return;
+        } else {
+            w.open((b.prefix)(&(b.quote)(&sc.path)));
+        }
+        w.line((b.found)(sc.index));
+        w.close("}");
+    }
+    w.line(b.none);
 }

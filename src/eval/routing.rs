@@ -18,7 +18,8 @@
 use crate::ir::{PathScope, Policy, PolicySet};
 use serde::Serialize;
 
-/// Whose path form to model.
+/// Whose path form to model. Each target states its own in its capabilities; callers pass
+/// it in, so the evaluator names no target.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Routing {
@@ -89,26 +90,6 @@ impl Routing {
         Routing::TowerHttp,
         Routing::Actix,
     ];
-
-    /// The model of a `--target` id (`None` for an unknown id).
-    #[must_use]
-    pub fn for_target(id: &str) -> Option<Self> {
-        Some(match id {
-            "spec" => Routing::Spec,
-            "nginx" => Routing::Nginx,
-            "apache" => Routing::Apache,
-            "express" => Routing::Express,
-            "fastify" => Routing::Fastify,
-            "starlette" => Routing::Starlette,
-            "flask" => Routing::Flask,
-            "django" => Routing::Django,
-            "go" => Routing::Go,
-            "spring" => Routing::Spring,
-            "tower-http" | "tower_http" | "axum" => Routing::TowerHttp,
-            "actix" => Routing::Actix,
-            _ => return None,
-        })
-    }
 
     /// The routing form of a request path (query and fragment are cut off first).
     #[must_use]

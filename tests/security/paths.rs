@@ -14,7 +14,7 @@
 use super::{engines, frameworks};
 
 use corsc::emit::Shape;
-use corsc::eval::{respond, respond_routed, Routed, Routing, WireRequest};
+use corsc::eval::{respond, respond_routed, Routed, WireRequest};
 use corsc::ir::PolicySet;
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
@@ -163,7 +163,7 @@ fn attack_policy(
     route_of: impl Fn(&Answer) -> Option<String>,
 ) -> Vec<String> {
     let set = set(text);
-    let routing = Routing::for_target(target).expect("a routing model");
+    let routing = frameworks::routing_of(target);
     let name_of =
         |p: Option<&corsc::ir::Policy>| p.map_or("other".to_string(), |p| p.name.node.clone());
     let mut failures = Vec::new();

@@ -462,6 +462,16 @@ pub struct Tally {
     pub failures: Vec<String>,
 }
 
+/// The routing model a target (named by its id or an alias) states in its capabilities: the
+/// path form its router compares, which expected answers follow.
+pub fn routing_of(target: &str) -> corsc::eval::Routing {
+    emit::find(target)
+        .unwrap_or_else(|| panic!("{target} is not a target"))
+        .meta()
+        .capabilities
+        .routing
+}
+
 impl Tally {
     /// Runs `corsc verify` (the library) against one server and records the outcome: a verified
     /// policy, or a failure with the first mismatching probes and the policy text.
@@ -475,10 +485,7 @@ impl Tally {
     ) {
         // `what` is the framework (or the app binary, `corsc-conformance-axum`): expected
         // answers follow the path form its router uses.
-        let routing = corsc::eval::Routing::for_target(
-            what.strip_prefix("corsc-conformance-").unwrap_or(what),
-        )
-        .unwrap_or_else(|| panic!("no routing model for {what}"));
+        let routing = routing_of(what.strip_prefix("corsc-conformance-").unwrap_or(what));
         let report = corsc::eval::live::verify(
             set,
             &format!("http://127.0.0.1:{port}"),

@@ -1,5 +1,6 @@
-//! JavaScript (CommonJS) shared by the Express and Fastify targets: the options object of one
-//! policy, and the export of every policy's middleware by name.
+//! JavaScript (CommonJS) shared by the Express and Fastify targets: how policies are named,
+//! the module's code up to its scope list (the preflight helpers and the options object of
+//! each policy), and the export of every policy's middleware by name.
 //!
 //! The plan already anchored every pattern and `regex` entry as `^(?:…)$` and refused what
 //! JavaScript reads differently ([`crate::emit::limits::Limit::PortableRegex`]), so regexes
@@ -7,9 +8,67 @@
 //! other test fail.
 
 use super::strings;
+use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
-use crate::emit::scopes::scopes_text;
+use crate::emit::scopes::title;
 use crate::emit::writer::Writer;
+
+/// What both JavaScript modules open with: the symbols that mark an echo in a policy's
+/// options, the preflight test, and whether the requested headers name `authorization`.
+pub const PREFLIGHT_HELPERS: &str = r#"const MIRROR = Symbol('mirror the request');
+const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
+
+/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
+function isPreflight(req) {
+    return req.method === 'OPTIONS'
+        && typeof req.headers.origin === 'string'
+        && typeof req.headers['access-control-request-method'] === 'string';
+}
+
+/** Whether Access-Control-Request-Headers names authorization, which `*` never covers. */
+function namesAuthorization(requested) {
+    return String(requested || '').split(',').some((h) => h.trim().toLowerCase() === 'authorization');
+}"#;
+
+/// How a JavaScript module names its policies: each is a module-level `const` named by its
+/// stem, never a reserved word, a global, a name in `reserved` or one the module's own code
+/// declares (a policy named `policy` would shadow the builder and throw when the module loads).
+#[must_use]
+pub const fn policy_consts(
+    reserved: &'static [&'static str],
+    fixed_code: &'static [&'static str],
+) -> IdentScheme {
+    IdentScheme {
+        style: Style::Snake,
+        derived: &["{}"],
+        reserved,
+        keywords: JS_RESERVED,
+        fixed_code,
+    }
+}
+
+/// The code of a JavaScript module up to its scope list: strict mode, the `require` of the
+/// library, [`PREFLIGHT_HELPERS`], the target's own `runtime`, then each policy's options
+/// (written with `missing` for an absent value).
+pub fn module_code(w: &mut Writer, plan: &Plan<'_>, require: &str, runtime: &str, missing: &str) {
+    w.line("'use strict';");
+    w.blank();
+    w.line(require);
+    w.blank();
+    w.text(PREFLIGHT_HELPERS);
+    w.blank();
+    w.text(runtime);
+    w.each_policy(plan, |w, p| policy(w, p, missing));
+}
+
+/// `key: [],`, or `key: [` with one item a line.
+fn array(w: &mut Writer, key: &str, items: impl ExactSizeIterator<Item = String>) {
+    if items.len() == 0 {
+        w.line(format!("{key}: [],"));
+    } else {
+        w.items(format!("{key}: ["), items, "],");
+    }
+}
 
 fn allow(a: &Allow, omit: &str) -> String {
     match a {
@@ -24,37 +83,19 @@ fn allow(a: &Allow, omit: &str) -> String {
 /// share the shape). `missing` is how the library wants an absent `exposedHeaders`/`maxAge`
 /// written: `cors` skips `undefined`, while `@fastify/cors` would send the word `undefined`, so
 /// it gets `null`.
-pub fn policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
-    w.comment_with("//", format!("policy `{}` ({})", p.name, scopes_text(p)));
+fn policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
+    w.comment_with("//", title(p));
     w.open(format!("const {} = policy({{", p.ident));
-    match &p.origins {
-        Origins::Any => {
-            w.line("anyOrigin: true,");
-            w.line("exact: [],");
-            w.line("patterns: [],");
-        }
-        Origins::List { exact, regexes } => {
-            w.line("anyOrigin: false,");
-            if exact.is_empty() {
-                w.line("exact: [],");
-            } else {
-                w.open("exact: [");
-                for o in exact {
-                    w.line(format!("{},", strings::js(o)));
-                }
-                w.close("],");
-            }
-            if regexes.is_empty() {
-                w.line("patterns: [],");
-            } else {
-                w.open("patterns: [");
-                for r in regexes {
-                    w.line(format!("new RegExp({}),", strings::js(r)));
-                }
-                w.close("],");
-            }
-        }
-    }
+    let (exact, regexes) = p.origins.lists();
+    w.line(format!("anyOrigin: {},", p.origins == Origins::Any));
+    array(w, "exact", exact.iter().map(|o| strings::js(o)));
+    array(
+        w,
+        "patterns",
+        regexes
+            .iter()
+            .map(|r| format!("new RegExp({})", strings::js(r))),
+    );
     w.line(format!("credentials: {},", p.credentials));
     w.line(format!("methods: {},", allow(&p.methods, "''")));
     w.line(format!("allowedHeaders: {},", allow(&p.headers, "[]")));

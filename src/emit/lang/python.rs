@@ -1,7 +1,8 @@
-//! Python shared by the Django, Flask and Starlette targets: the module header and the regex
-//! form Python's `re` reads as corsc does.
+//! Python shared by the Django, Flask and Starlette targets: the module header, booleans and
+//! string lists, and the regex form Python's `re` reads as corsc does.
 
-use crate::emit::capability::Capabilities;
+use super::strings;
+use crate::emit::meta::TargetMeta;
 use crate::emit::provenance::Provenance;
 use crate::emit::writer::Writer;
 
@@ -13,14 +14,35 @@ pub fn regex(anchored: &str) -> String {
     format!("(?:{anchored})\\Z")
 }
 
+/// A Python boolean.
+#[must_use]
+pub fn boolean(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+/// A Python list literal of strings: `["a", "b"]`.
+#[must_use]
+pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let quoted: Vec<String> = items
+        .into_iter()
+        .map(|s| strings::python(s.as_ref()))
+        .collect();
+    format!("[{}]", quoted.join(", "))
+}
+
 /// The first line of every Python output: Python reads a `coding:` declaration in a comment
 /// on line 1 or 2, so this one is fixed before any name can come near those lines.
 pub const CODING: &str = "# -*- coding: utf-8 -*-";
 
-/// The provenance header of a Python module: [`CODING`], then the `#`-commented header.
-pub fn header(w: &mut Writer, provenance: &Provenance, target: &str, caps: &Capabilities) {
+/// The header of a Python module: [`CODING`], then the provenance and `notes` on how to use
+/// the module ([`Writer::module_header`]).
+pub fn header(w: &mut Writer, provenance: &Provenance, target: &TargetMeta, notes: &[&str]) {
     w.line(CODING);
-    w.include_header("#", provenance, target, caps);
+    w.module_header("#", provenance, target, notes);
 }
 
 #[cfg(test)]

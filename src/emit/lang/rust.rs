@@ -1,54 +1,59 @@
-//! Rust shared by the tower-http and actix targets: the origin test of a policy and the table
-//! that maps a request path to its policy. The two modules differ only in how a policy's
-//! middleware is built.
+//! Rust shared by the tower-http and actix targets: the module file, the origin test of a
+//! policy, the builder function around a policy's method chain, and the table that maps a
+//! request path to its policy. The two modules differ only in the chain of calls that builds
+//! a policy's middleware and in the middleware that dispatches by path.
 
 use super::strings;
-use crate::emit::plan::Plan;
-use crate::emit::scopes::routed_scopes;
+use crate::emit::output::Output;
+use crate::emit::plan::{Origins, Plan, PolicyPlan};
+use crate::emit::scopes::{policy_for_body, title, Branches};
 use crate::emit::writer::Writer;
 
-/// The part of a generated Rust module that maps a request path to its policy: `policy_for`
-/// (most specific scope first, as `PolicySet::policy_for` decides) and the list of every
-/// policy's value it indexes into. The modules differ only in the names: `list_fn`
-/// (`layers`), what one item is called in docs (`layer`), its type (`CorsLayer`), and the
-/// suffix of each policy's constructor (`_cors_layer`).
-pub fn policy_table(
+/// The output of a Rust target: one module file, `cors.rs`, holding what `w` has (the header
+/// and the imports), a blank line, then `body`.
+#[must_use]
+pub fn module(mut w: Writer, body: &str) -> Output {
+    w.blank();
+    w.text(body);
+    Output::one(
+        "cors.rs",
+        "a module of the application (`mod cors;`)",
+        w.finish(),
+    )
+}
+
+/// The branches of `policy_for` in Rust.
+const POLICY_FOR: Branches = Branches {
+    quote: strings::rust,
+    exact: |p| format!("if path == {p} {{"),
+    prefix: |p| format!("if path.starts_with({p}) {{"),
+    found: |i| format!("return Some({i});"),
+    last: |i| format!("Some({i})"),
+    path_used: "let _ = path;",
+    none: "None",
+};
+
+/// The part of a generated Rust module that applies each policy on its paths: `policy_for`
+/// (most specific scope first, as `PolicySet::policy_for` decides), the list of every
+/// policy's value it indexes into, then `middleware`, the target's fixed code that uses them.
+/// The modules differ only in the names: `list_fn` (`layers`), what one item is called in
+/// docs (`layer`), its type (`CorsLayer`), and the suffix of each policy's constructor
+/// (`_cors_layer`).
+pub fn dispatcher(
     w: &mut Writer,
     plan: &Plan<'_>,
     list_fn: &str,
     item_doc: &str,
     item_type: &str,
     ctor_suffix: &str,
+    middleware: &str,
 ) {
     w.line(format!(
         "/// Which policy answers a request path (an index into `{list_fn}()`): the most specific"
     ));
     w.line("/// scope that covers it; `None` outside every scope.");
     w.open("fn policy_for(path: &str) -> Option<usize> {");
-    let scopes = routed_scopes(plan);
-    let mut catch_all = false;
-    for sc in scopes.iter().rev() {
-        if sc.exact {
-            w.open(format!("if path == {} {{", strings::rust(&sc.path)));
-        } else if sc.path == "/" {
-            catch_all = true;
-            if scopes.len() == 1 {
-                w.line("let _ = path;");
-            }
-            w.line(format!("Some({})", sc.index));
-            break;
-        } else {
-            w.open(format!(
-                "if path.starts_with({}) {{",
-                strings::rust(&sc.path)
-            ));
-        }
-        w.line(format!("return Some({});", sc.index));
-        w.close("}");
-    }
-    if !catch_all {
-        w.line("None");
-    }
+    policy_for_body(w, plan, &POLICY_FOR);
     w.close("}");
     w.blank();
     w.line(format!(
@@ -63,6 +68,46 @@ pub fn policy_table(
     w.line(format!("vec![{}]", calls.join(", ")));
     w.close("}");
     w.blank();
+    w.text(middleware);
+}
+
+/// A policy's origin test, `{ident}_allows_origin`, written first when the policy has an
+/// allowlist ([`origin_fn`]); its name, for the policy's builder to call.
+pub fn origin_test(w: &mut Writer, p: &PolicyPlan<'_>) -> String {
+    let name = format!("{}_allows_origin", p.ident);
+    if let Origins::List { exact, regexes } = &p.origins {
+        origin_fn(w, &name, exact, regexes);
+        w.blank();
+    }
+    name
+}
+
+/// A policy's builder, `pub fn {ident}{suffix}() -> {ty}`: `start` (`Cors::default()`), then
+/// one call of `chain` a line (a call may span several).
+pub fn builder_fn(
+    w: &mut Writer,
+    p: &PolicyPlan<'_>,
+    suffix: &str,
+    ty: &str,
+    start: &str,
+    chain: &[String],
+) {
+    w.comment_with("///", title(p));
+    w.open(format!("pub fn {}{suffix}() -> {ty} {{", p.ident));
+    w.line(start);
+    for c in chain {
+        for part in c.lines() {
+            w.line(format!("    {part}"));
+        }
+    }
+    w.close("}");
+}
+
+/// A Rust array literal of strings: `["a", "b"]`.
+#[must_use]
+pub fn str_array<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
+    let quoted: Vec<String> = items.into_iter().map(strings::rust).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// A policy's origin test, `fn {name}(origin: &HeaderValue) -> bool`: exact origins in a
@@ -76,11 +121,13 @@ pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String
     w.open(format!("fn {name}(origin: &HeaderValue) -> bool {{"));
     if !exact.is_empty() {
         w.line("// Sorted, so a binary search finds an origin in a long list.");
-        w.open("const EXACT: &[&[u8]] = &[");
-        for e in exact {
-            w.line(format!("{}.as_bytes(),", strings::rust(e)));
-        }
-        w.close("];");
+        w.items(
+            "const EXACT: &[&[u8]] = &[",
+            exact
+                .iter()
+                .map(|e| format!("{}.as_bytes()", strings::rust(e))),
+            "];",
+        );
         w.open("if EXACT.binary_search(&origin.as_bytes()).is_ok() {");
         w.line("return true;");
         w.close("}");
@@ -94,11 +141,11 @@ pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String
         w.open(
             "static REGEXES: std::sync::LazyLock<regex::RegexSet> = std::sync::LazyLock::new(|| {",
         );
-        w.open("regex::RegexSet::new([");
-        for r in regexes {
-            w.line(format!("{},", strings::rust(r)));
-        }
-        w.close("])");
+        w.items(
+            "regex::RegexSet::new([",
+            regexes.iter().map(|r| strings::rust(r)),
+            "])",
+        );
         w.line(".expect(\"regexes checked by corsc\")");
         w.close("});");
         w.line("origin.to_str().is_ok_and(|o| REGEXES.is_match(o))");

@@ -19,6 +19,11 @@
 //!
 //! JavaScript and Rust literals come from serializers whose escaping those languages read
 //! ([`js`], [`rust`]).
+//!
+//! The configuration languages quote the same way and keep every other character as it is:
+//! the plan has refused control characters (and what each cannot carry, `$` in nginx values,
+//! `${` in Apache) before a renderer quotes anything. nginx also reads `\n` in a string, which
+//! the example server's JSON bodies end with ([`nginx`], [`apache`]).
 
 /// A double-quoted literal: `\` and `"` escaped, printable ASCII as it is, and every other
 /// character written by `other`.
@@ -79,6 +84,25 @@ pub fn java(s: &str) -> String {
     })
 }
 
+/// A double-quoted nginx string: `\` and `"` escaped, a line end as `\n`.
+#[must_use]
+pub fn nginx(s: &str) -> String {
+    quoted(s, |c, out| {
+        if c == '\n' {
+            out.push_str("\\n");
+        } else {
+            out.push(c);
+        }
+    })
+}
+
+/// A double-quoted Apache argument: `\` and `"` escaped (Apache reads `\\` and `\"` inside
+/// quotes and keeps every other backslash).
+#[must_use]
+pub fn apache(s: &str) -> String {
+    quoted(s, |c, out| out.push(c))
+}
+
 /// A JavaScript string literal (JSON's escaping is valid JavaScript). JSON leaves U+2028 and
 /// U+2029 as they are, which engines before ES2019 (and tools that still parse that way) read
 /// as line ends inside the string, so they are escaped too.
@@ -113,6 +137,8 @@ mod tests {
             r#""\\u0022\012\u00e9\ud83d\ude00\"""#
         );
         assert_eq!(rust("a\"\n"), r#""a\"\n""#);
+        assert_eq!(nginx("a\"b\\c\n{;#}"), r#""a\"b\\c\n{;#}""#);
+        assert_eq!(apache("a\"b\\.c\n"), "\"a\\\"b\\\\.c\n\"");
     }
 
     #[test]

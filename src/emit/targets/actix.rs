@@ -26,48 +26,32 @@
 //!   plan accepts `*` only with `Authorization` listed beside it.
 //! - **Private network** needs actix-cors' `draft-private-network-access` feature.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
-use crate::emit::lang::{rust, strings};
+use crate::emit::lang::rust;
 use crate::emit::limits::Limit;
+use crate::emit::lists::with_safelisted;
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
-use crate::emit::ownership::{app_notice, Layer};
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::output::Output;
+use crate::emit::ownership::Layer;
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The actix-web target.
 pub struct Actix;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4 (with actix-cors 0.7)",
-    exact_origins: Support::Yes,
     // A sorted slice searched with `binary_search`.
     exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
-    regex_dialect: "Rust regex",
+    regex_dialect: RegexDialect::Engine(Engine::Rust),
     regex_named_groups: true,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Actix,
-    shapes: &[Shape::Include],
     modules: &["actix-cors", "regex"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::MethodWildcard, Limit::WildcardHeadersEchoAll];
@@ -110,34 +94,24 @@ impl Target for Actix {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.include_header("//", provenance, "actix", &CAPS);
-        let regex = plan
-            .policies
-            .iter()
-            .any(|p| matches!(&p.origins, Origins::List { regexes, .. } if !regexes.is_empty()));
-        w.line("//");
-        w.line("// Cargo.toml: actix-web = \"4\", actix-cors = \"0.7\"");
-        if regex {
-            w.line("//             regex = \"1\"");
+        let mut notes = vec!["", "Cargo.toml: actix-web = \"4\", actix-cors = \"0.7\""];
+        if plan.any_regex() {
+            notes.push("            regex = \"1\"");
         }
         if plan.policies.iter().any(|p| p.private_network) {
-            w.line("//             actix-cors features = [\"draft-private-network-access\"]");
+            notes.push("            actix-cors features = [\"draft-private-network-access\"]");
         }
-        w.line("//");
-        w.line("// Use: `App::new().wrap(cors::cors())…` inside `HttpServer::new(|| …)`.");
-        w.line("//");
-        for l in app_notice(plan.owner) {
-            w.line(format!("// {l}"));
-        }
-        w.blank();
+        notes.extend([
+            "",
+            "Use: `App::new().wrap(cors::cors())…` inside `HttpServer::new(|| …)`.",
+        ]);
+        let mut w = Writer::new();
+        w.app_module_header("//", provenance, &META, &notes, plan.owner);
         let mut body = Writer::new();
-        for p in &plan.policies {
-            body.blank();
-            policy(&mut body, p);
-        }
-        body.blank();
-        dispatcher(&mut body, plan);
+        body.each_policy(plan, policy);
+        rust::dispatcher(
+            &mut body, plan, "policies", "`Cors`", "Cors", "_cors", DISPATCHER,
+        );
         let body = body.finish();
         w.line("use actix_cors::Cors;");
         w.line("use actix_web::body::{EitherBody, MessageBody};");
@@ -150,26 +124,12 @@ impl Target for Actix {
         w.line("use std::future::Future;");
         w.line("use std::pin::Pin;");
         w.line("use std::rc::Rc;");
-        w.blank();
-        for line in body.lines() {
-            w.line(line);
-        }
-        Output {
-            parts: vec![Part {
-                file_name: "cors.rs",
-                placement: "a module of the application (`mod cors;`)",
-                text: w.finish(),
-            }],
-        }
+        rust::module(w, &body)
     }
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let allows = format!("{}_allows_origin", p.ident);
-    if let Origins::List { exact, regexes } = &p.origins {
-        rust::origin_fn(w, &allows, exact, regexes);
-        w.blank();
-    }
+    let allows = rust::origin_test(w, p);
     let mut chain: Vec<String> = Vec::new();
     match &p.origins {
         Origins::Any => chain.push(".allow_any_origin()\n.send_wildcard()".into()),
@@ -180,28 +140,19 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         }
     }
     // actix-cors checks a preflight's method against this list, safelisted methods too.
-    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
-    if let Allow::Static(list) = &p.methods {
-        methods.extend(list.split(", "));
-    }
+    let mut methods = with_safelisted(&p.methods);
     methods.sort_unstable();
-    methods.dedup();
-    let quoted: Vec<String> = methods.iter().map(|m| strings::rust(m)).collect();
-    chain.push(format!(".allowed_methods([{}])", quoted.join(", ")));
+    chain.push(format!(".allowed_methods({})", rust::str_array(methods)));
     match &p.headers {
         Allow::Omit => {}
         Allow::Static(s) if s.starts_with('*') => chain.push(".allow_any_header()".into()),
-        Allow::Static(s) => {
-            let names: Vec<String> = s.split(", ").map(strings::rust).collect();
-            chain.push(format!(".allowed_headers([{}])", names.join(", ")));
-        }
+        Allow::Static(s) => chain.push(format!(".allowed_headers({})", rust::str_array(items(s)))),
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {
             chain.push(".allow_any_header()".into());
         }
     }
     if let Some(list) = &p.expose {
-        let names: Vec<String> = list.split(", ").map(strings::rust).collect();
-        chain.push(format!(".expose_headers([{}])", names.join(", ")));
+        chain.push(format!(".expose_headers({})", rust::str_array(items(list))));
     }
     if p.credentials {
         chain.push(".supports_credentials()".into());
@@ -212,22 +163,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if p.private_network {
         chain.push(".allow_private_network_access()".into());
     }
-    w.comment_with("///", format!("policy `{}` ({})", p.name, scopes_text(p)));
-    w.open(format!("pub fn {}_cors() -> Cors {{", p.ident));
-    w.line("Cors::default()");
-    for c in &chain {
-        for part in c.lines() {
-            w.line(format!("    {part}"));
-        }
-    }
-    w.close("}");
-}
-
-fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    rust::policy_table(w, plan, "policies", "`Cors`", "Cors", "_cors");
-    for line in DISPATCHER.lines() {
-        w.line(line);
-    }
+    rust::builder_fn(w, p, "_cors", "Cors", "Cors::default()", &chain);
 }
 
 /// The path dispatcher: the same for every file, so it is written once here.

@@ -22,8 +22,9 @@
 //!   (`RewriteRule ^ - [R=204,L]`), with or without the `Allow-*` headers, and it never reaches
 //!   the application. mod_rewrite in a section needs `Options FollowSymLinks` (the default).
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
+use crate::emit::lang::strings::apache as quote;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::{Output, Part};
@@ -32,8 +33,10 @@ use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
 use crate::emit::provenance::Provenance;
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The Apache httpd target.
 pub struct Apache;
@@ -41,20 +44,10 @@ pub struct Apache;
 static CAPS: Capabilities = Capabilities {
     // `Header … expr=` (values and conditions) appeared in 2.4.10.
     min_version: "2.4.10",
-    exact_origins: Support::Yes,
     exact_lookup: Lookup::Linear,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
-    regex_dialect: "PCRE",
+    regex_dialect: RegexDialect::Engine(Engine::Pcre),
     regex_named_groups: true,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
     header_mirroring: Support::Since("2.4.10"),
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Apache,
     shapes: &[Shape::Include, Shape::Htaccess],
     modules: &["headers", "setenvif", "rewrite"],
@@ -67,6 +60,7 @@ static CAPS: Capabilities = Capabilities {
         // PCRE2: a quantifier count is at most 65535.
         max_regex_repeat: 65535,
     },
+    ..Capabilities::COMMON
 };
 
 /// PCRE reads escapes and constructs outside the common subset differently, or refuses them
@@ -76,7 +70,7 @@ static CAPS: Capabilities = Capabilities {
 /// Every scope clears the flags of the other policies that overlap it; 100,000 overlapping
 /// pairs is about 12 MB of configuration.
 static LIMITS: &[Limit] = &[
-    Limit::PortableRegex("PCRE"),
+    Limit::PortableRegex,
     Limit::OverlappingScopes(100_000),
     Limit::RouteGuardPerSection(250_000),
 ];
@@ -103,8 +97,7 @@ impl Target for Apache {
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
         let htaccess = plan.options.shape == Shape::Htaccess;
-        let shape = plan.options.shape.as_str();
-        w.provenance(provenance, "apache", shape, &CAPS, "");
+        w.provenance(provenance, &META, plan.options.shape, "");
         if htaccess {
             w.comment("Save as .htaccess in the directory served at the site's root. Needs");
             w.comment("`AllowOverride FileInfo` (without it every request fails with 500) and");
@@ -127,7 +120,7 @@ impl Target for Apache {
             }
             for p in &plan.policies {
                 w.blank();
-                body(&mut w, p, scope_text(p));
+                body(&mut w, p, Some(title(p)));
             }
             w.blank();
             rewrite(&mut w, plan);
@@ -164,23 +157,6 @@ impl Target for Apache {
             }],
         }
     }
-}
-
-/// A double-quoted Apache argument: `\` and `"` escaped (Apache reads `\\` and `\"` inside
-/// quotes and keeps every other backslash). The plan has refused control characters and `${`.
-#[must_use]
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A mod_headers value: `%` starts a format specifier, so a literal one is `%%`.
@@ -242,23 +218,6 @@ fn section(scope: &Scope) -> (String, &'static str) {
             "</LocationMatch>",
         ),
     }
-}
-
-fn scope_text(p: &PolicyPlan<'_>) -> Option<String> {
-    Some(if p.policy.paths.is_empty() {
-        format!("policy `{}` (every path)", p.name)
-    } else {
-        format!(
-            "policy `{}` ({})",
-            p.name,
-            p.policy
-                .paths
-                .iter()
-                .map(|s| s.node.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })
 }
 
 /// Whether an exact origin can be written in a single-quoted `ap_expr` string.

@@ -24,61 +24,39 @@
 //!   with their `Vary`.
 //! - **Private network.** `cors` has no option for it: refused by the plan.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
-use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
+use crate::emit::capability::{Capabilities, RegexDialect, Support};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::Plan;
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The Express target.
 pub struct Express;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4 (with cors 2.8)",
-    exact_origins: Support::Yes,
-    exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
-    regex_dialect: "JavaScript RegExp",
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
+    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
     private_network: Support::No,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Express,
-    shapes: &[Shape::Include],
     modules: &["cors"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
-static LIMITS: &[Limit] = &[Limit::PortableRegex("JavaScript RegExp")];
+static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
-/// Each policy is a module-level `const` named by its stem: never a reserved word, a global,
-/// or a name of the module's own code (a policy named `policy` would shadow the builder and
-/// throw when the module loads).
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Snake,
-    derived: &["{}"],
-    reserved: &["cors", "scopes", "corsc"],
-    keywords: JS_RESERVED,
-    fixed_code: &[RUNTIME],
-};
+/// The module's own names: the `cors` import, the scope list and the exported middleware.
+static IDENTS: IdentScheme = js::policy_consts(
+    &["cors", "scopes", "corsc"],
+    &[js::PREFLIGHT_HELPERS, RUNTIME],
+);
 
 /// The `express` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -99,34 +77,35 @@ impl Target for Express {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        w.include_header("//", provenance, "express", &CAPS);
-        for l in [
-            "",
-            "Express middleware answering CORS for the policies below, built on the `cors` package.",
-            "",
-            "CommonJS:  app.use(require('./corsc-express.cjs'));",
-            "ESM:       import corsc from './corsc-express.cjs';  app.use(corsc);",
-            "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
-            "",
-            "Mount it before the routes and before authentication: preflights carry no credentials.",
-            "Each policy's middleware is also exported, for one route: `corsc.policies.NAME`.",
-        ] {
-            w.line(format!("//{}{l}", if l.is_empty() { "" } else { " " }));
-        }
-        w.line("'use strict';");
-        w.blank();
-        w.line("const cors = require('cors');");
-        w.blank();
-        runtime(&mut w);
-        for p in &plan.policies {
-            w.blank();
-            js::policy(&mut w, p, "undefined");
-        }
-        w.blank();
-        w.comment_js(
+        w.module_header(
+            "//",
+            provenance,
+            &META,
+            [
+                "",
+                "Express middleware answering CORS for the policies below, built on the `cors` package.",
+                "",
+                "CommonJS:  app.use(require('./corsc-express.cjs'));",
+                "ESM:       import corsc from './corsc-express.cjs';  app.use(corsc);",
+                "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
+                "",
+                "Mount it before the routes and before authentication: preflights carry no credentials.",
+                "Each policy's middleware is also exported, for one route: `corsc.policies.NAME`.",
+            ],
+        );
+        js::module_code(
+            &mut w,
+            plan,
+            "const cors = require('cors');",
+            RUNTIME,
+            "undefined",
+        );
+        w.comment_with(
+            "//",
             "Least specific first: the last scope that matches a path wins. `folded` is the",
         );
-        w.comment_js(
+        w.comment_with(
+            "//",
             "path in lower case: Express routes ignoring case unless `case sensitive routing`.",
         );
         w.open("const scopes = [");
@@ -146,20 +125,12 @@ impl Target for Express {
         }
         w.close("];");
         w.blank();
-        for line in DISPATCH.lines() {
-            w.line(line);
-        }
+        w.text(DISPATCH);
         w.blank();
         w.line("module.exports = corsc;");
         w.line("module.exports.default = corsc;");
         w.line(js::exports_policies(plan));
-        Output {
-            parts: vec![Part {
-                file_name: "corsc-express.cjs",
-                placement: "next to the Express app",
-                text: w.finish(),
-            }],
-        }
+        Output::one("corsc-express.cjs", "next to the Express app", w.finish())
     }
 }
 
@@ -199,40 +170,8 @@ function corsc(req, res, next) {
     return handler ? handler(req, res, next) : next();
 }"#;
 
-/// `//` comments for JavaScript.
-trait JsComment {
-    fn comment_js(&mut self, s: &str);
-}
-
-impl JsComment for Writer {
-    fn comment_js(&mut self, s: &str) {
-        self.comment_with("//", s);
-    }
-}
-
-/// The helpers every generated module carries: the preflight test and the per-policy builder.
-fn runtime(w: &mut Writer) {
-    for line in RUNTIME.lines() {
-        w.line(line);
-    }
-}
-
-const RUNTIME: &str = r#"const MIRROR = Symbol('mirror the request');
-const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
-
-/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
-function isPreflight(req) {
-    return req.method === 'OPTIONS'
-        && typeof req.headers.origin === 'string'
-        && typeof req.headers['access-control-request-method'] === 'string';
-}
-
-/** Whether Access-Control-Request-Headers names authorization, which `*` never covers. */
-function namesAuthorization(requested) {
-    return String(requested || '').split(',').some((h) => h.trim().toLowerCase() === 'authorization');
-}
-
-/**
+/// The builder of one policy's middleware, after [`js::PREFLIGHT_HELPERS`].
+const RUNTIME: &str = r#"/**
  * The middleware of one policy. Refused origins never reach `cors()`, which would send them
  * Access-Control-Allow-Credentials; they get Vary: Origin, and a refused preflight gets 204.
  */

@@ -33,61 +33,39 @@
 //!   are decided per request: more than a `*` policy needs, never less.
 //! - **Private network.** `@fastify/cors` has no option for it: refused by the plan.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
-use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
+use crate::emit::capability::{Capabilities, RegexDialect, Support};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
+use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::Plan;
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The Fastify target.
 pub struct Fastify;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "5 (with @fastify/cors 11)",
-    exact_origins: Support::Yes,
-    exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
-    regex_dialect: "JavaScript RegExp",
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
+    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
     private_network: Support::No,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Fastify,
-    shapes: &[Shape::Include],
     modules: &["@fastify/cors"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
-static LIMITS: &[Limit] = &[Limit::PortableRegex("JavaScript RegExp")];
+static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
-/// Each policy is a module-level `const` named by its stem: never a reserved word, a global,
-/// or a name of the module's own code (a policy named `policy` would shadow the builder and
-/// throw when the module loads).
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Snake,
-    derived: &["{}"],
-    reserved: &["fastifyCors", "scopes", "corsc"],
-    keywords: JS_RESERVED,
-    fixed_code: &[RUNTIME, PLUGIN],
-};
+/// The module's own names: the `@fastify/cors` import, the scope list and the plugin.
+static IDENTS: IdentScheme = js::policy_consts(
+    &["fastifyCors", "scopes", "corsc"],
+    &[js::PREFLIGHT_HELPERS, RUNTIME, PLUGIN],
+);
 
 /// The `fastify` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -108,34 +86,31 @@ impl Target for Fastify {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        w.include_header("//", provenance, "fastify", &CAPS);
-        for l in [
-            "",
-            "Fastify plugin answering CORS for the policies below, built on `@fastify/cors`.",
-            "",
-            "CommonJS:  await app.register(require('./corsc-fastify.cjs'));",
-            "ESM:       import corsc from './corsc-fastify.cjs';  await app.register(corsc);",
-            "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
-            "",
-            "Register it once, on the root instance, before the routes and before authentication",
-            "(preflights carry no credentials), and do not register `@fastify/cors` besides it.",
-            "`@fastify/cors` declares the route `OPTIONS *`: the application cannot declare",
-            "OPTIONS routes of its own (`app.all('/*')` throws; list the other methods).",
-        ] {
-            w.line(format!("//{}{l}", if l.is_empty() { "" } else { " " }));
-        }
-        w.line("'use strict';");
-        w.blank();
-        w.line("const fastifyCors = require('@fastify/cors');");
-        w.blank();
-        for line in RUNTIME.lines() {
-            w.line(line);
-        }
-        for p in &plan.policies {
-            w.blank();
-            js::policy(&mut w, p, "null");
-        }
-        w.blank();
+        w.module_header(
+            "//",
+            provenance,
+            &META,
+            [
+                "",
+                "Fastify plugin answering CORS for the policies below, built on `@fastify/cors`.",
+                "",
+                "CommonJS:  await app.register(require('./corsc-fastify.cjs'));",
+                "ESM:       import corsc from './corsc-fastify.cjs';  await app.register(corsc);",
+                "           (keep the .cjs extension: it stays CommonJS in a \"type\": \"module\" package)",
+                "",
+                "Register it once, on the root instance, before the routes and before authentication",
+                "(preflights carry no credentials), and do not register `@fastify/cors` besides it.",
+                "`@fastify/cors` declares the route `OPTIONS *`: the application cannot declare",
+                "OPTIONS routes of its own (`app.all('/*')` throws; list the other methods).",
+            ],
+        );
+        js::module_code(
+            &mut w,
+            plan,
+            "const fastifyCors = require('@fastify/cors');",
+            RUNTIME,
+            "null",
+        );
         w.line("// Least specific first: the last scope that matches a path wins. Paths are as");
         w.line("// Fastify's router reads them: decoded, the reserved escapes kept.");
         w.open("const scopes = [");
@@ -148,38 +123,14 @@ impl Target for Fastify {
             ));
         }
         w.close("];");
-        for line in PLUGIN.lines() {
-            w.line(line);
-        }
+        w.text(PLUGIN);
         w.line(js::exports_policies(plan));
-        Output {
-            parts: vec![Part {
-                file_name: "corsc-fastify.cjs",
-                placement: "next to the Fastify app",
-                text: w.finish(),
-            }],
-        }
+        Output::one("corsc-fastify.cjs", "next to the Fastify app", w.finish())
     }
 }
 
-/// The helpers every generated module carries: the preflight test, `Vary`, and the builder
-/// of one policy's per-request options.
-const RUNTIME: &str = r#"const MIRROR = Symbol('mirror the request');
-const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
-
-/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
-function isPreflight(req) {
-    return req.method === 'OPTIONS'
-        && typeof req.headers.origin === 'string'
-        && typeof req.headers['access-control-request-method'] === 'string';
-}
-
-/** Whether Access-Control-Request-Headers names authorization, which `*` never covers. */
-function namesAuthorization(requested) {
-    return String(requested || '').split(',').some((h) => h.trim().toLowerCase() === 'authorization');
-}
-
-/** Adds a header name to Vary, keeping what is there. */
+/// After [`js::PREFLIGHT_HELPERS`]: `Vary`, and the builder of one policy's per-request options.
+const RUNTIME: &str = r#"/** Adds a header name to Vary, keeping what is there. */
 function vary(reply, name) {
     const current = reply.getHeader('Vary');
     const text = Array.isArray(current) ? current.join(', ') : String(current || '');

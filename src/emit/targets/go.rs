@@ -23,54 +23,43 @@
 //! - **`max-age 0`** cannot be sent (rs/cors omits 0) and is refused; private network access
 //!   does not exist in rs/cors 1.7 and is refused.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::lang::{go, strings};
 use crate::emit::limits::Limit;
+use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
-use crate::emit::ownership::{app_notice, Layer};
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::output::Output;
+use crate::emit::ownership::Layer;
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::{routed_scopes, scopes_text};
+use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
+use crate::regex::Engine;
 
 /// The Go (rs/cors) target.
 pub struct Go;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "1.7 (github.com/rs/cors; Go 1.19)",
-    exact_origins: Support::Yes,
-    exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
-    regex_dialect: "Go regexp (RE2)",
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
+    regex_dialect: RegexDialect::Engine(Engine::Re2),
     private_network: Support::No,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Go,
-    shapes: &[Shape::Include],
     modules: &["github.com/rs/cors"],
     syntax: Syntax {
-        value_forbidden: &[],
         // A regex is written as a raw string literal, and the Go compiler refuses a byte order
         // mark anywhere but at the start of a source file.
         regex_forbidden: &["\u{feff}"],
-        max_token: 1 << 20,
         // RE2: "invalid repeat count" past 1000.
         max_regex_repeat: 1000,
+        ..Syntax::LIBRARY_API
     },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[
-    Limit::PortableRegex("Go regexp (RE2)"),
+    Limit::PortableRegex,
     Limit::MethodWildcard,
     Limit::WildcardHeadersEchoAll,
     Limit::MaxAgeZeroOmitted,
@@ -114,23 +103,21 @@ impl Target for Go {
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         let mut w = Writer::new();
-        w.include_header("//", provenance, "go", &CAPS);
-        w.line("//");
-        w.line("// Use: put this file in a package directory `corspolicy`, then");
-        w.line("// `http.ListenAndServe(addr, corspolicy.Handler(app))`.");
-        w.line("//");
-        for l in app_notice(plan.owner) {
-            w.line(format!("// {l}"));
-        }
-        w.blank();
+        w.app_module_header(
+            "//",
+            provenance,
+            &META,
+            &[
+                "",
+                "Use: put this file in a package directory `corspolicy`, then",
+                "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
+            ],
+            plan.owner,
+        );
         w.line("// Package corspolicy answers CORS as the policy file says.");
         w.line("package corspolicy");
         let mut body = Writer::new();
-        for p in &plan.policies {
-            body.blank();
-            policy(&mut body, p);
-        }
-        body.blank();
+        body.each_policy(plan, policy);
         dispatcher(&mut body, plan);
         let body = body.finish();
         w.blank();
@@ -149,9 +136,7 @@ impl Target for Go {
         w.line("\t\"github.com/rs/cors\"");
         w.line(")");
         w.blank();
-        for line in body.lines() {
-            w.line(line);
-        }
+        w.text(&body);
         // gofmt indents with tabs.
         let text: String = w
             .finish()
@@ -162,13 +147,11 @@ impl Target for Go {
                 format!("{}{body}\n", "\t".repeat(depth))
             })
             .collect();
-        Output {
-            parts: vec![Part {
-                file_name: "corspolicy.go",
-                placement: "a package `corspolicy` of the application",
-                text,
-            }],
-        }
+        Output::one(
+            "corspolicy.go",
+            "a package `corspolicy` of the application",
+            text,
+        )
     }
 }
 
@@ -205,11 +188,13 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
                 w.line(format!(
                     "// {id}Regexps are its patterns and regexes, anchored: a full match."
                 ));
-                w.open(format!("var {id}Regexps = []*regexp.Regexp{{"));
-                for r in regexes {
-                    w.line(format!("regexp.MustCompile({}),", go::regex_literal(r)));
-                }
-                w.close("}");
+                w.items(
+                    format!("var {id}Regexps = []*regexp.Regexp{{"),
+                    regexes
+                        .iter()
+                        .map(|r| format!("regexp.MustCompile({})", go::regex_literal(r))),
+                    "}",
+                );
             }
             w.blank();
             w.comment_with(
@@ -238,24 +223,18 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
             fields.push(("AllowOriginFunc".into(), format!("{id}AllowsOrigin")));
         }
     }
-    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
-    if let Allow::Static(list) = &p.methods {
-        methods.extend(list.split(", "));
-    }
+    let mut methods = with_safelisted(&p.methods);
     methods.sort_unstable();
-    methods.dedup();
     fields.push(("AllowedMethods".into(), go::string_slice(&methods)));
-    let headers: Vec<&str> = match &p.headers {
+    let headers = match &p.headers {
         // Scripts can never set `Origin`: listing it grants nothing, where an empty list
         // would grant rs/cors' four defaults.
         Allow::Omit => vec!["Origin"],
-        Allow::Static(s) if s.starts_with('*') => vec!["*"],
-        Allow::Static(s) => s.split(", ").collect(),
-        Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
+        listed => star_or_listed(listed),
     };
     fields.push(("AllowedHeaders".into(), go::string_slice(&headers)));
     if let Some(list) = &p.expose {
-        let e: Vec<&str> = list.split(", ").collect();
+        let e: Vec<&str> = items(list).collect();
         fields.push(("ExposedHeaders".into(), go::string_slice(&e)));
     }
     if p.credentials {
@@ -278,50 +257,38 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.close("}");
 }
 
+/// The branches of `policyFor` in Go.
+const POLICY_FOR: Branches = Branches {
+    quote: strings::go,
+    exact: |p| format!("if path == {p} {{"),
+    prefix: |p| format!("if strings.HasPrefix(path, {p}) {{"),
+    found: |i| format!("return {i}"),
+    last: |i| format!("return {i}"),
+    path_used: "_ = path",
+    none: "return -1",
+};
+
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     w.line("// policyFor returns which policy answers a request path (an index into the list");
     w.line("// Handler builds): the most specific scope that covers it, -1 outside every scope.");
     w.open("func policyFor(path string) int {");
-    let scopes = routed_scopes(plan);
-    let mut catch_all = false;
-    for sc in scopes.iter().rev() {
-        if sc.exact {
-            w.open(format!("if path == {} {{", strings::go(&sc.path)));
-        } else if sc.path == "/" {
-            catch_all = true;
-            if scopes.len() == 1 {
-                w.line("_ = path");
-            }
-            w.line(format!("return {}", sc.index));
-            break;
-        } else {
-            w.open(format!(
-                "if strings.HasPrefix(path, {}) {{",
-                strings::go(&sc.path)
-            ));
-        }
-        w.line(format!("return {}", sc.index));
-        w.close("}");
-    }
-    if !catch_all {
-        w.line("return -1");
-    }
+    policy_for_body(w, plan, &POLICY_FOR);
     w.close("}");
     w.blank();
-    for line in ROUTING_PATH.lines() {
-        w.line(line);
-    }
+    w.text(ROUTING_PATH);
     w.blank();
     w.line(
         "// Handler wraps the application: each request goes through the rs/cors handler of the",
     );
     w.line("// policy whose scope covers its path; other paths reach next untouched.");
     w.open("func Handler(next http.Handler) http.Handler {");
-    w.open("policies := []http.Handler{");
-    for p in &plan.policies {
-        w.line(format!("{}Cors().Handler(next),", p.ident));
-    }
-    w.close("}");
+    w.items(
+        "policies := []http.Handler{",
+        plan.policies
+            .iter()
+            .map(|p| format!("{}Cors().Handler(next)", p.ident)),
+        "}",
+    );
     w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
     w.open("if p, ok := routingPath(r); ok {");
     w.open("if i := policyFor(p); i >= 0 {");

@@ -29,8 +29,9 @@
 //!   and the number of exact origins, so a list of 10,000 loads without a warning. They are
 //!   http-level directives: a configuration that sets them already must drop its own.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, RegexDialect, Shape, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
+use crate::emit::lang::strings::nginx as quote;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::{Output, Part};
@@ -39,9 +40,10 @@ use crate::emit::plan::{
     regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
+use crate::regex::Engine;
 
 /// The nginx target.
 pub struct Nginx;
@@ -49,23 +51,9 @@ pub struct Nginx;
 static CAPS: Capabilities = Capabilities {
     // `add_header … always` appeared in 1.7.5.
     min_version: "1.7.5",
-    exact_origins: Support::Yes,
-    exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
-    regex_dialect: "PCRE",
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
+    regex_dialect: RegexDialect::Engine(Engine::Pcre),
     routing: crate::eval::Routing::Nginx,
     shapes: &[Shape::Include, Shape::Server],
-    modules: &[],
     syntax: Syntax {
         // `$` always starts a variable in a value; there is no escape for it.
         value_forbidden: &["$"],
@@ -75,12 +63,13 @@ static CAPS: Capabilities = Capabilities {
         // PCRE2: a quantifier count is at most 65535.
         max_regex_repeat: 65535,
     },
+    ..Capabilities::COMMON
 };
 
 /// PCRE reads escapes and constructs outside the common subset differently, or refuses them
 /// (`\u2028`: "PCRE2 does not support \u"; `[a[b]]` is not a nested class): the output would
 /// not load, or would match something else than the evaluator decides.
-static LIMITS: &[Limit] = &[Limit::PortableRegex("PCRE")];
+static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The `nginx` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -106,7 +95,7 @@ impl Target for Nginx {
         match plan.options.shape {
             Shape::Server => {
                 let mut w = Writer::new();
-                w.provenance(provenance, "nginx", "server", &CAPS, "");
+                w.provenance(provenance, &META, Shape::Server, "");
                 w.comment("A complete example server: include this file inside http { } (as conf.d/*.conf");
                 w.comment("files are), or wrap it in `events {} http { … }`. Non-preflight requests get a small");
                 w.comment("JSON 200 naming the policy that answered.");
@@ -140,21 +129,14 @@ impl Target for Nginx {
                     w.close("}");
                 }
                 w.close("}");
-                Output {
-                    parts: vec![Part {
-                        file_name: "corsc-server.conf",
-                        placement: "inside http { }",
-                        text: w.finish(),
-                    }],
-                }
+                Output::one("corsc-server.conf", "inside http { }", w.finish())
             }
             Shape::Include | Shape::Htaccess => {
                 let mut h = Writer::new();
                 h.provenance(
                     provenance,
-                    "nginx",
-                    "include",
-                    &CAPS,
+                    &META,
+                    Shape::Include,
                     ", part 1 of 2: http level",
                 );
                 h.comment(
@@ -168,9 +150,8 @@ impl Target for Nginx {
                 let mut s = Writer::new();
                 s.provenance(
                     provenance,
-                    "nginx",
-                    "include",
-                    &CAPS,
+                    &META,
+                    Shape::Include,
                     ", part 2 of 2: server level",
                 );
                 s.comment("Include inside the server { } that serves the API: `include corsc-server.conf;`.");
@@ -207,24 +188,6 @@ impl Target for Nginx {
             }
         }
     }
-}
-
-/// A double-quoted nginx string: `\` and `"` escaped. The plan has refused `$` in values and
-/// control characters everywhere, so nothing else needs care.
-#[must_use]
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Every variable a policy derives, and the output's own: nginx variables are global to the
@@ -386,7 +349,7 @@ fn http_part(w: &mut Writer, plan: &Plan<'_>) {
 }
 
 fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
-    w.comment(format!("policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment(title(p));
     // The variable that is "1" on a preflight this policy allows.
     let preflight_ok = match &p.origins {
         Origins::Any => "$corsc_preflight".to_string(),
@@ -740,15 +703,4 @@ fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str
         }
     }
     w.close("}");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_escapes_backslashes_and_quotes() {
-        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(quote("{;#}"), "\"{;#}\"");
-    }
 }

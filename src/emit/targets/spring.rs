@@ -24,16 +24,17 @@
 //!   `authorization` included, so `*` is accepted only with `Authorization` listed beside it.
 //! - **Private network** is not written (refused).
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Support};
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::strings;
 use crate::emit::limits::Limit;
+use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
-use crate::emit::ownership::{app_notice, Layer};
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::output::Output;
+use crate::emit::ownership::Layer;
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::ir::{HostPattern, OriginKind, PortSpec};
@@ -44,29 +45,15 @@ pub struct Spring;
 static CAPS: Capabilities = Capabilities {
     // `allowedOriginPatterns` appeared in 5.3.
     min_version: "Spring Framework 5.3",
-    exact_origins: Support::Yes,
     exact_lookup: Lookup::Linear,
     subdomain_patterns: Support::Since("5.3"),
     port_patterns: Support::Since("5.3"),
     regex: Support::No,
-    regex_dialect: "none (origin patterns only)",
-    regex_named_groups: false,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
+    regex_dialect: RegexDialect::OriginPatternsOnly,
     private_network: Support::No,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::Spring,
-    shapes: &[Shape::Include],
     modules: &["spring-webmvc"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::WildcardHeadersEchoAll, Limit::SegmentPrefixScopes];
@@ -90,18 +77,20 @@ impl Target for Spring {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.include_header("//", provenance, "spring", &CAPS);
-        w.line("//");
-        w.line("// Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let");
-        w.line("// component scanning find package `corsc.generated`). Under Spring Security also");
         // ASCII only: javac reads the file in the build's encoding, which may be ASCII.
-        w.line("// enable `http.cors(...)`, so preflights are answered before authentication.");
-        w.line("//");
-        for l in app_notice(plan.owner) {
-            w.line(format!("// {l}"));
-        }
-        w.blank();
+        let mut w = Writer::new();
+        w.app_module_header(
+            "//",
+            provenance,
+            &META,
+            &[
+                "",
+                "Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let",
+                "component scanning find package `corsc.generated`). Under Spring Security also",
+                "enable `http.cors(...)`, so preflights are answered before authentication.",
+            ],
+            plan.owner,
+        );
         w.line("package corsc.generated;");
         w.blank();
         w.line("import org.springframework.context.annotation.Configuration;");
@@ -125,13 +114,11 @@ impl Target for Spring {
         }
         w.close("}");
         w.close("}");
-        Output {
-            parts: vec![Part {
-                file_name: "CorscCorsConfiguration.java",
-                placement: "a class of the Spring application",
-                text: w.finish(),
-            }],
-        }
+        Output::one(
+            "CorscCorsConfiguration.java",
+            "a class of the Spring application",
+            w.finish(),
+        )
     }
 }
 
@@ -162,7 +149,7 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
         Scope::Exact(path) => path.clone(),
         Scope::Prefix(path) => format!("{path}**"),
     };
-    w.comment_with("//", format!("policy `{}` ({})", p.name, scopes_text(p)));
+    w.comment_with("//", title(p));
     w.line(format!("registry.addMapping({})", strings::java(&path)));
     let mut chain: Vec<String> = Vec::new();
     match &p.origins {
@@ -192,25 +179,20 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
             }
         }
     }
-    let mut methods: Vec<&str> = vec!["GET", "HEAD", "POST"];
-    match &p.methods {
-        Allow::Static(s) if s == "*" => methods = vec!["*"],
-        Allow::Static(list) => methods.extend(list.split(", ")),
-        Allow::Mirror | Allow::MirrorUnlessAuthorization => methods = vec!["*"],
-        Allow::Omit => {}
-    }
-    methods.sort_unstable();
-    methods.dedup();
-    chain.push(format!(".allowedMethods({})", args(&methods)));
-    let headers: Vec<&str> = match &p.headers {
-        Allow::Omit => Vec::new(),
-        Allow::Static(s) if s.starts_with('*') => vec!["*"],
-        Allow::Static(s) => s.split(", ").collect(),
+    let methods = match &p.methods {
+        Allow::Static(s) if s == "*" => vec!["*"],
         Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
+        listed => {
+            let mut m = with_safelisted(listed);
+            m.sort_unstable();
+            m
+        }
     };
+    chain.push(format!(".allowedMethods({})", args(&methods)));
+    let headers = star_or_listed(&p.headers);
     chain.push(format!(".allowedHeaders({})", args(&headers)));
     if let Some(list) = &p.expose {
-        let e: Vec<&str> = list.split(", ").collect();
+        let e: Vec<&str> = items(list).collect();
         chain.push(format!(".exposedHeaders({})", args(&e)));
     }
     if p.credentials {

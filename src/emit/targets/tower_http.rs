@@ -28,48 +28,31 @@
 //!   origin, access-control-request-method, access-control-request-headers` goes on every
 //!   response in a scope.
 
-use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect};
 use crate::emit::idents::{IdentScheme, Style, RUST_RESERVED};
 use crate::emit::lang::{rust, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
-use crate::emit::output::{Output, Part};
-use crate::emit::ownership::{app_notice, Layer};
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope};
+use crate::emit::output::Output;
+use crate::emit::ownership::Layer;
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::regex::Engine;
 
 /// The tower-http target.
 pub struct TowerHttp;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "0.6 (axum 0.8, tower 0.5, http 1)",
-    exact_origins: Support::Yes,
     // A sorted slice searched with `binary_search`: logarithmic, closer to a hash than a scan.
     exact_lookup: Lookup::Hash,
-    subdomain_patterns: Support::Yes,
-    port_patterns: Support::Yes,
-    regex: Support::Yes,
-    regex_dialect: "Rust regex",
+    regex_dialect: RegexDialect::Engine(Engine::Rust),
     regex_named_groups: true,
-    any_origin: Support::Yes,
-    credentials: Support::Yes,
-    header_mirroring: Support::Yes,
-    expose_any_with_credentials: Support::No,
-    max_age: Support::Yes,
-    private_network: Support::Yes,
-    path_scoping: Support::Yes,
     routing: crate::eval::Routing::TowerHttp,
-    shapes: &[Shape::Include],
     modules: &["tower-http (feature cors)", "tower", "http", "regex"],
-    syntax: Syntax {
-        value_forbidden: &[],
-        regex_forbidden: &[],
-        max_token: 1 << 20,
-        max_regex_repeat: u32::MAX,
-    },
+    ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::CredentialedWildcardHeadersEchoAll];
@@ -111,46 +94,41 @@ impl Target for TowerHttp {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.include_header("//", provenance, "tower-http", &CAPS);
-        let regex = plan
-            .policies
-            .iter()
-            .any(|p| matches!(&p.origins, Origins::List { regexes, .. } if !regexes.is_empty()));
         let single = single_root(plan);
-        for l in [
+        let mut notes = vec![
             "",
-            " Cargo.toml: tower-http = { version = \"0.6\", features = [\"cors\"] }, http = \"1\"",
-        ] {
-            w.line(format!("//{l}"));
-        }
+            "Cargo.toml: tower-http = { version = \"0.6\", features = [\"cors\"] }, http = \"1\"",
+        ];
         if !single {
-            w.line("//           tower = \"0.5\"");
+            notes.push("          tower = \"0.5\"");
         }
-        if regex {
-            w.line("//           regex = \"1\"");
+        if plan.any_regex() {
+            notes.push("          regex = \"1\"");
         }
-        w.line("//");
-        w.line("// Use (axum): `let app = Router::new().route(…).layer(cors::cors_layer());`");
-        w.line("// Any tower service: `tower::Layer::layer(&cors::cors_layer(), service)`.");
-        w.line("//");
-        for l in app_notice(plan.owner) {
-            w.line(format!("// {l}"));
-        }
-        w.blank();
+        notes.extend([
+            "",
+            "Use (axum): `let app = Router::new().route(…).layer(cors::cors_layer());`",
+            "Any tower service: `tower::Layer::layer(&cors::cors_layer(), service)`.",
+        ]);
+        let mut w = Writer::new();
+        w.app_module_header("//", provenance, &META, &notes, plan.owner);
         let mut body = Writer::new();
-        for p in &plan.policies {
-            body.blank();
-            policy(&mut body, p);
-        }
-        body.blank();
+        body.each_policy(plan, policy);
         if single {
             body.line("/// The layer to add: the file's one policy covers every path.");
             body.open("pub fn cors_layer() -> CorsLayer {");
             body.line(format!("{}_cors_layer()", plan.policies[0].ident));
             body.close("}");
         } else {
-            dispatcher(&mut body, plan);
+            rust::dispatcher(
+                &mut body,
+                plan,
+                "layers",
+                "layer",
+                "CorsLayer",
+                "_cors_layer",
+                DISPATCHER,
+            );
         }
         let body = body.finish();
         // Import exactly what the policies use, so the module compiles without warnings.
@@ -182,17 +160,7 @@ impl Target for TowerHttp {
         } else {
             w.line(format!("use tower_http::cors::{{{}}};", cors.join(", ")));
         }
-        w.blank();
-        for line in body.lines() {
-            w.line(line);
-        }
-        Output {
-            parts: vec![Part {
-                file_name: "cors.rs",
-                placement: "a module of the application (`mod cors;`)",
-                text: w.finish(),
-            }],
-        }
+        rust::module(w, &body)
     }
 }
 
@@ -219,19 +187,14 @@ fn rust_method(m: &str) -> String {
 }
 
 fn header_names(list: &str) -> String {
-    let names: Vec<String> = list
-        .split(", ")
+    let names: Vec<String> = items(list)
         .map(|n| format!("HeaderName::from_static({})", strings::rust(n)))
         .collect();
     format!("[{}]", names.join(", "))
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let allows = format!("{}_allows_origin", p.ident);
-    if let Origins::List { exact, regexes } = &p.origins {
-        rust::origin_fn(w, &allows, exact, regexes);
-        w.blank();
-    }
+    let allows = rust::origin_test(w, p);
     let mut chain: Vec<String> = Vec::new();
     match &p.origins {
         Origins::Any => chain.push(".allow_origin(AllowOrigin::any())".into()),
@@ -250,7 +213,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         Allow::Omit => {}
         Allow::Static(s) if s == "*" => chain.push(".allow_methods(AllowMethods::any())".into()),
         Allow::Static(s) => {
-            let ms: Vec<String> = s.split(", ").map(rust_method).collect();
+            let ms: Vec<String> = items(s).map(rust_method).collect();
             chain.push(format!(".allow_methods([{}])", ms.join(", ")));
         }
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {
@@ -282,20 +245,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if p.private_network {
         chain.push(".allow_private_network(true)".into());
     }
-    w.comment_with("///", format!("policy `{}` ({})", p.name, scopes_text(p)));
-    w.open(format!("pub fn {}_cors_layer() -> CorsLayer {{", p.ident));
-    w.line("CorsLayer::new()");
-    for c in &chain {
-        w.line(format!("    {c}"));
-    }
-    w.close("}");
-}
-
-fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    rust::policy_table(w, plan, "layers", "layer", "CorsLayer", "_cors_layer");
-    for line in DISPATCHER.lines() {
-        w.line(line);
-    }
+    rust::builder_fn(w, p, "_cors_layer", "CorsLayer", "CorsLayer::new()", &chain);
 }
 
 /// The path dispatcher: the same for every file, so it is written once here.
