@@ -1,5 +1,6 @@
-//! The registered targets: the only file that names every target. `--target` values,
-//! `corsc targets`, the snapshot tests and the conformance coverage check all read [`TARGETS`].
+//! Looking targets up. The list itself is the `targets!` list in `targets/mod.rs`, the only
+//! place that names every target. `--target` values, `corsc targets`, the snapshot tests and
+//! the conformance coverage check all read [`TARGETS`].
 //!
 //! Adding a target:
 //!
@@ -8,29 +9,16 @@
 //!    target apart and takes the rest from `Capabilities::COMMON`, routing model included) and
 //!    a unit struct implementing [`Target`] (`meta` and `render`), using the helpers of
 //!    `lang/`, `scopes`, `lists` and `writer`, never another target's.
-//! 2. Declare it in `targets/mod.rs` and add it to [`TARGETS`] below, in id order.
+//! 2. Add one line to the `targets!` list in `targets/mod.rs`, in id order: it declares the
+//!    module and registers the target.
 //! 3. Run `cargo test --test emit_snapshots`: it fails until every example policy × shape of
 //!    the new target has a snapshot; review and accept them (`cargo insta review`).
 //! 4. Prove it live: add it to one harness in `tests/support/conformance.rs` (or to its
 //!    snapshots-only list, saying why); every conformance binary fails until then.
 
 use super::target::Target;
-use super::targets;
 
-/// Every target, sorted by id.
-pub static TARGETS: &[&dyn Target] = &[
-    &targets::actix::Actix,
-    &targets::apache::Apache,
-    &targets::django::Django,
-    &targets::express::Express,
-    &targets::fastify::Fastify,
-    &targets::flask::Flask,
-    &targets::go::Go,
-    &targets::nginx::Nginx,
-    &targets::spring::Spring,
-    &targets::starlette::Starlette,
-    &targets::tower_http::TowerHttp,
-];
+pub use super::targets::TARGETS;
 
 /// The target with this id or alias.
 #[must_use]

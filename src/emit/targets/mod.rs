@@ -1,15 +1,32 @@
 //! One file per target: its [`crate::emit::TargetMeta`] (`META`) and a renderer of a
-//! [`crate::emit::Plan`]. A target file never imports another; shared code is in
-//! [`crate::emit::lang`] and [`crate::emit::scopes`].
+//! [`crate::emit::Plan`] — and the one list of them. A new target is one file here and one
+//! line in the [`targets!`] list below, which both declares the target's module and registers
+//! it; nothing else names every target. A target file never imports another; shared code is in
+//! [`crate::emit::lang`], [`crate::emit::scopes`], [`crate::emit::lists`] and
+//! [`crate::emit::writer`].
 
-pub mod actix;
-pub mod apache;
-pub mod django;
-pub mod express;
-pub mod fastify;
-pub mod flask;
-pub mod go;
-pub mod nginx;
-pub mod spring;
-pub mod starlette;
-pub mod tower_http;
+use super::target::Target;
+
+/// Declares each target's module and lists the targets, in the order given (by id).
+macro_rules! targets {
+    ($($module:ident :: $target:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every target, sorted by id.
+        pub static TARGETS: &[&dyn Target] = &[$(&$module::$target),*];
+    };
+}
+
+targets! {
+    actix::Actix,
+    apache::Apache,
+    django::Django,
+    express::Express,
+    fastify::Fastify,
+    flask::Flask,
+    go::Go,
+    nginx::Nginx,
+    spring::Spring,
+    starlette::Starlette,
+    tower_http::TowerHttp,
+}
