@@ -53,12 +53,6 @@ impl Engine {
         }
     }
 
-    /// The engine a target's dialect name stands for; `None` for a target without regexes.
-    #[must_use]
-    pub fn named(name: &str) -> Option<Engine> {
-        Engine::ALL.into_iter().find(|e| e.name() == name)
-    }
-
     /// Whether `$` (without the multi-line flag) also matches before a newline that ends the
     /// text. PCRE, Python and Java do; JavaScript, RE2 and Rust match only at the very end. It
     /// never matters to an `Origin` header, which cannot hold a newline.
