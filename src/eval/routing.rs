@@ -260,6 +260,12 @@ fn hex(b: u8) -> Option<u8> {
 
 /// Percent-decodes every escape; `None` when a `%` is not followed by two hex digits.
 fn decode_strict(path: &str) -> Option<Vec<u8>> {
+    decode_strict_keeping(path, &[])
+}
+
+/// Percent-decodes every escape except those of the bytes in `keep`, which stay as written;
+/// `None` when a `%` is not followed by two hex digits.
+fn decode_strict_keeping(path: &str, keep: &[u8]) -> Option<Vec<u8>> {
     let b = path.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -267,7 +273,12 @@ fn decode_strict(path: &str) -> Option<Vec<u8>> {
         if b[i] == b'%' {
             let hi = b.get(i + 1).copied().and_then(hex)?;
             let lo = b.get(i + 2).copied().and_then(hex)?;
-            out.push(hi * 16 + lo);
+            let v = hi * 16 + lo;
+            if keep.contains(&v) {
+                out.extend_from_slice(&b[i..i + 3]);
+            } else {
+                out.push(v);
+            }
             i += 3;
         } else {
             out.push(b[i]);
@@ -409,26 +420,7 @@ fn fastify_decode(path: &str) -> Option<String> {
     if !path.contains('%') {
         return Some(path.to_string());
     }
-    let b = path.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hi = b.get(i + 1).copied().and_then(hex)?;
-            let lo = b.get(i + 2).copied().and_then(hex)?;
-            let v = hi * 16 + lo;
-            if KEEP.contains(&v) {
-                out.extend_from_slice(&b[i..i + 3]);
-            } else {
-                out.push(v);
-            }
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(decode_strict_keeping(path, KEEP)?).ok()
 }
 
 #[cfg(test)]
