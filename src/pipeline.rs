@@ -186,9 +186,8 @@ pub enum Refusal {
     },
 }
 
-/// Compiles a parsed file for a target, as `corsc compile` does: one profile, or the base
-/// policies (analyzed together with every profile, so an `@allow` used only by a profile is
-/// not reported unused), linted with the default levels, then planned and rendered.
+/// Compiles a parsed file for a target with the rules at their default levels, as
+/// `corsc compile --isolated` does; [`compile_with`] takes the lint settings.
 ///
 /// # Errors
 /// A [`Refusal`] saying which stage stopped and with what.
@@ -200,7 +199,39 @@ pub fn compile(
     provenance: &Provenance,
     lint_errors: LintErrors,
 ) -> Result<Compiled, Refusal> {
-    let analysis = analyze(file, &LintConfig::default(), profile);
+    let config = LintConfig::default();
+    compile_with(
+        file,
+        profile,
+        &config,
+        target,
+        options,
+        provenance,
+        lint_errors,
+    )
+}
+
+/// Compiles a parsed file for a target, as `corsc compile` and `corsc build` do: one
+/// profile, or the base policies (analyzed together with every profile, so an `@allow` used
+/// only by a profile is not reported unused), linted with `config` exactly as `corsc lint`
+/// lints it, then planned and rendered.
+///
+/// The findings that stop it are the errors among them: the levels `config` gives decide
+/// what is an error, as they do for `corsc lint`. `deny warnings` is a rule for `corsc
+/// lint`'s exit status and stops no compilation.
+///
+/// # Errors
+/// A [`Refusal`] saying which stage stopped and with what.
+pub fn compile_with(
+    file: &ast::File,
+    profile: Option<&str>,
+    config: &LintConfig,
+    target: &dyn Target,
+    options: &Options,
+    provenance: &Provenance,
+    lint_errors: LintErrors,
+) -> Result<Compiled, Refusal> {
+    let analysis = analyze(file, config, profile);
     let findings = analysis.output_diagnostics();
     let Some(run) = analysis.runs.into_iter().next() else {
         return Err(Refusal::Invalid(Vec::new()));

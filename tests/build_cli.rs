@@ -167,3 +167,230 @@ fn manifest_errors_are_usage_errors_with_a_location() {
         .stderr(predicate::str::contains("unknown target `caddy`"))
         .stderr(predicate::str::contains("corsc.yaml:3"));
 }
+
+/// A policy whose only finding is an error-level lint finding (C209, `TRACE` among the methods)
+/// that a configuration can turn down, and the same policy with that finding suppressed in the
+/// file.
+const TRACE: &str = "policy api {\n    paths \"/api/*\"\n    origins \"https://app.example.com\"\n    methods GET, TRACE\n}\n";
+const TRACE_ALLOWED: &str = "policy api {\n    paths \"/api/*\"\n    origins \"https://app.example.com\"\n    @allow(forbidden-method, reason = \"a diagnostics endpoint\")\n    methods GET, TRACE\n}\n";
+
+/// A project that builds `policies/api.cors` (holding `policy`) with the given `lint:` section
+/// (YAML lines, or nothing) in its manifest.
+fn trace_project(lint: &str, policy: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    std::fs::write(dir.path().join("policies/api.cors"), policy).unwrap();
+    std::fs::write(
+        dir.path().join("corsc.yaml"),
+        format!("{lint}build:\n  - policy: policies/api.cors\n    target: nginx\n    output: deploy/nginx/\n"),
+    )
+    .unwrap();
+    dir
+}
+
+/// The exit code of `corsc ARGS` in `dir`, and its standard output and error together.
+fn status(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = corsc(dir).args(args).output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// The `lint:` sections the configuration tests run under; none denies warnings, so `lint`
+/// fails exactly when it reports an error.
+const LINT_SECTIONS: &[&str] = &[
+    "",
+    "lint:\n  allow: [forbidden-method]\n",
+    "lint:\n  warn: [C209]\n",
+    "lint:\n  allow: [correctness]\n",
+    "lint:\n  allow: [all]\n  deny: [forbidden-method]\n",
+    "lint:\n  deny: [security]\n",
+];
+
+#[test]
+fn the_lint_settings_decide_what_stops_the_build_as_they_decide_lint() {
+    for lint in LINT_SECTIONS {
+        let p = trace_project(lint, TRACE);
+        let (linted, report) = status(p.path(), &["lint", "policies/"]);
+        let (built, why) = status(p.path(), &["build"]);
+        assert_eq!(
+            built == 0,
+            linted == 0,
+            "with {lint:?}: lint exits {linted}, build exits {built}\n{report}\n{why}"
+        );
+        assert!(built == 0 || why.contains("C209"), "{why}");
+        assert_eq!(
+            p.path().join("deploy/nginx/corsc-http.conf").is_file(),
+            built == 0,
+            "{lint:?}: written exactly when the build passes"
+        );
+        let (checked, _) = status(p.path(), &["build", "--check"]);
+        assert_eq!(checked == 0, linted == 0, "{lint:?}: build --check");
+    }
+    // `allow` in the manifest's `lint:` section lets the build through; `--isolated` ignores
+    // it, for `build` as for `lint`.
+    let p = trace_project("lint:\n  allow: [forbidden-method]\n", TRACE);
+    assert_eq!(status(p.path(), &["build"]).0, 0);
+    let (code, why) = status(p.path(), &["build", "--isolated"]);
+    assert_eq!(code, 1, "{why}");
+    assert!(why.contains("C209 forbidden-method"), "{why}");
+    assert_eq!(status(p.path(), &["lint", "--isolated", "policies/"]).0, 1);
+    // The nearest configuration file governs a policy, for both.
+    std::fs::write(
+        p.path().join("policies/.corsc.yaml"),
+        "lint:\n  deny: [forbidden-method]\n",
+    )
+    .unwrap();
+    assert_eq!(status(p.path(), &["lint", "policies/"]).0, 1);
+    assert_eq!(status(p.path(), &["build"]).0, 1);
+    // `--config FILE` replaces discovery, for both.
+    std::fs::write(p.path().join("other.yaml"), "lint:\n  allow: [C209]\n").unwrap();
+    let args = ["--config", "other.yaml"];
+    assert_eq!(
+        status(p.path(), &[&["lint"], &args[..], &["policies/"]].concat()).0,
+        0
+    );
+    assert_eq!(status(p.path(), &[&["build"], &args[..]].concat()).0, 0);
+    // A configuration the linter refuses is refused by the build too.
+    std::fs::write(
+        p.path().join("other.yaml"),
+        "lint:\n  allow: [forbiden-method]\n",
+    )
+    .unwrap();
+    let (code, why) = status(p.path(), &["build", "--config", "other.yaml"]);
+    assert_eq!(code, 2, "{why}");
+    assert!(why.contains("did you mean `forbidden-method`"), "{why}");
+}
+
+/// An `@allow` the build needs (it fails without it and passes with it) is one `lint` counts
+/// as used: the two never disagree about a suppression.
+#[test]
+fn an_allow_the_build_needs_is_never_reported_unused() {
+    for lint in LINT_SECTIONS {
+        let without = trace_project(lint, TRACE);
+        let with = trace_project(lint, TRACE_ALLOWED);
+        let needed =
+            status(without.path(), &["build"]).0 != 0 && status(with.path(), &["build"]).0 == 0;
+        let (_, report) = status(with.path(), &["lint", "-f", "concise", "policies/"]);
+        let unused = report.contains("Y401");
+        assert!(
+            !(needed && unused),
+            "with {lint:?} the build needs the @allow, and lint calls it unused:\n{report}"
+        );
+        if unused {
+            assert_eq!(
+                status(without.path(), &["build"]).0,
+                0,
+                "{lint:?}: lint calls the @allow unused, so the build passes without it"
+            );
+        }
+    }
+}
+
+/// Every file under `dir`, relative, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    fn walk(root: &Path, d: &Path, out: &mut Vec<(std::path::PathBuf, Vec<u8>)>) {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_symlink() {
+                out.push((p.strip_prefix(root).unwrap().to_path_buf(), Vec::new()));
+            } else if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                out.push((p.strip_prefix(root).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn two_entries_writing_one_file_are_refused_and_nothing_is_written() {
+    let entry = |target: &str, extra: &str, output: &str| {
+        format!("  - policy: policies/spa-with-cookies.cors\n    target: {target}\n{extra}    output: {output}\n")
+    };
+    // (the second entry, its line and column, and a directory to create first)
+    let cases = [
+        // The same file once `..` and `.` are resolved.
+        (
+            entry("apache", "", "a/../deploy/x.conf"),
+            "corsc.yaml:12:5",
+            None,
+        ),
+        (
+            entry("apache", "", "./deploy//x.conf"),
+            "corsc.yaml:12:5",
+            None,
+        ),
+        // A part of a directory output is another entry's file.
+        (
+            entry(
+                "nginx",
+                "    shape: server\n",
+                "deploy/x.conf/corsc-http.conf",
+            ),
+            "corsc.yaml:13:5",
+            Some("deploy/x.conf"),
+        ),
+    ];
+    for (second, at, dir) in cases {
+        let p = project();
+        if let Some(d) = dir {
+            std::fs::create_dir_all(p.path().join(d)).unwrap();
+        }
+        let first = if dir.is_some() {
+            entry("nginx", "", "deploy/x.conf/")
+        } else {
+            entry("apache", "", "deploy/x.conf")
+        };
+        std::fs::write(
+            p.path().join("corsc.yaml"),
+            format!("lint:\n  deny: [warnings]\nbuild:\n  - policy: policies/dev-profile.cors\n    target: express\n    output: app.cjs\n{first}{second}"),
+        )
+        .unwrap();
+        let before = snapshot(p.path());
+        for args in [&["build"][..], &["build", "--check"]] {
+            let (code, why) = status(p.path(), args);
+            assert_eq!(code, 2, "{second}: {why}");
+            for want in [
+                at,
+                "corsc::duplicate-output",
+                "build entry 3, `output`",
+                "is already the output of another entry",
+                "help:",
+                "nothing was written",
+            ] {
+                assert!(why.contains(want), "{second}: `{want}` missing from\n{why}");
+            }
+            assert_eq!(snapshot(p.path()), before, "{second}: a file was written");
+        }
+    }
+    // Two spellings of one directory, through a symbolic link inside the project.
+    #[cfg(unix)]
+    {
+        let p = project();
+        std::fs::create_dir(p.path().join("deploy")).unwrap();
+        std::os::unix::fs::symlink("deploy", p.path().join("out")).unwrap();
+        std::fs::write(
+            p.path().join("corsc.yaml"),
+            format!(
+                "build:\n{}{}",
+                entry("apache", "", "deploy/x.conf"),
+                entry("apache", "", "out/x.conf")
+            ),
+        )
+        .unwrap();
+        let before = snapshot(p.path());
+        let (code, why) = status(p.path(), &["build"]);
+        assert_eq!(code, 2, "{why}");
+        assert!(
+            why.contains("corsc.yaml:7:5") && why.contains("corsc::duplicate-output"),
+            "{why}"
+        );
+        assert_eq!(snapshot(p.path()), before);
+    }
+}

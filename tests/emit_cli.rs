@@ -264,3 +264,98 @@ fn targets_lists_every_target_in_three_formats() {
         "no"
     );
 }
+
+/// A policy whose only finding is an error-level lint finding (C209, `TRACE` among the
+/// methods) that a configuration can turn down.
+const TRACE: &str = "policy api {\n    paths \"/api/*\"\n    origins \"https://app.example.com\"\n    methods GET, TRACE\n}\n";
+
+/// The exit code of `corsc ARGS` run in `dir` (standard input: `stdin`), and its standard
+/// error.
+fn status_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String) {
+    let out = corsc()
+        .current_dir(dir)
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn compile_reads_the_lint_configuration_as_lint_does() {
+    // None of these denies warnings, so `lint` fails exactly when it reports an error.
+    for lint in [
+        "",
+        "lint:\n  allow: [forbidden-method]\n",
+        "lint:\n  warn: [C209]\n",
+        "lint:\n  allow: [correctness]\n",
+        "lint:\n  allow: [all]\n  deny: [forbidden-method]\n",
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("svc")).unwrap();
+        std::fs::write(d.path().join("svc/api.cors"), TRACE).unwrap();
+        std::fs::write(d.path().join(".corsc.yaml"), lint).unwrap();
+        let (linted, _) = status_in(d.path(), &["lint", "svc/api.cors"], "");
+        let (compiled, why) = status_in(
+            d.path(),
+            &["compile", "svc/api.cors", "-t", "nginx", "-o", "out/"],
+            "",
+        );
+        assert_eq!(
+            compiled == 0,
+            linted == 0,
+            "with {lint:?}: lint exits {linted}, compile exits {compiled}: {why}"
+        );
+        assert_eq!(
+            d.path().join("out/corsc-http.conf").is_file(),
+            compiled == 0
+        );
+        // Standard input is governed by the configuration of the directory its
+        // `--stdin-filename` names.
+        let (piped, _) = status_in(
+            d.path(),
+            &[
+                "compile",
+                "-",
+                "--stdin-filename",
+                "svc/api.cors",
+                "-t",
+                "nginx",
+            ],
+            TRACE,
+        );
+        assert_eq!(piped, compiled, "{lint:?}: from standard input");
+    }
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("api.cors"), TRACE).unwrap();
+    std::fs::write(
+        d.path().join("corsc.yaml"),
+        "lint:\n  allow: [forbidden-method]\n",
+    )
+    .unwrap();
+    let compile = ["compile", "api.cors", "-t", "nginx"];
+    assert_eq!(status_in(d.path(), &compile, "").0, 0);
+    // `--isolated` ignores configuration files.
+    let (code, why) = status_in(d.path(), &[&compile[..], &["--isolated"]].concat(), "");
+    assert_eq!(code, 1, "{why}");
+    assert!(why.contains("C209 forbidden-method"), "{why}");
+    // `--config FILE` replaces discovery.
+    std::fs::write(d.path().join("strict.yaml"), "lint:\n  deny: [C209]\n").unwrap();
+    let strict = [&compile[..], &["--config", "strict.yaml"]].concat();
+    assert_eq!(status_in(d.path(), &strict, "").0, 1);
+    // A configuration the linter refuses is a usage error here too.
+    std::fs::write(
+        d.path().join("corsc.yaml"),
+        "lint:\n  allow: [forbiden-method]\n",
+    )
+    .unwrap();
+    let (code, why) = status_in(d.path(), &compile, "");
+    assert_eq!(code, 2, "{why}");
+    assert!(
+        why.contains("corsc.yaml:2") && why.contains("did you mean"),
+        "{why}"
+    );
+}

@@ -220,3 +220,32 @@ fn rules_and_explain() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `null-origin`"), "{err}");
 }
+
+/// `corsc compile` reads the same settings as `corsc lint`, so an `@allow` that compile needs
+/// (it fails without it and passes with it) is never one that lint reports unused.
+#[test]
+fn an_allow_compile_needs_is_never_reported_unused() {
+    let trace =
+        "policy api {\n    origins \"https://app.example.com\"\n    methods GET, TRACE\n}\n";
+    let allowed = "policy api {\n    origins \"https://app.example.com\"\n    @allow(C209, reason = \"a diagnostics endpoint\")\n    methods GET, TRACE\n}\n";
+    for lint in [
+        "",
+        "lint:\n  allow: [forbidden-method]\n",
+        "lint:\n  warn: [forbidden-method]\n",
+        "lint:\n  allow: [correctness]\n  deny: [C209]\n",
+    ] {
+        let d = tempdir();
+        write(d.path(), ".corsc.yaml", lint);
+        let without = write(d.path(), "without.cors", trace);
+        let with = write(d.path(), "with.cors", allowed);
+        let compiles = |p: &Path| run(corsc().arg("compile").arg(p).args(["-t", "apache"])).0 == 0;
+        let needed = !compiles(&without) && compiles(&with);
+        let (_, out, _) = run(corsc().args(["lint", "-f", "concise"]).arg(&with));
+        let unused = out.contains("Y401");
+        assert!(
+            !(needed && unused),
+            "with {lint:?} compile needs the @allow, and lint calls it unused: {out}"
+        );
+        assert!(!unused || compiles(&without), "{lint:?}: {out}");
+    }
+}

@@ -269,6 +269,15 @@ pub struct LintArgs {
     #[arg(long)]
     pub fix: bool,
 
+    /// Where the lint settings come from.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// Where the lint settings come from: shared by `lint`, `compile` and `build`, so the three
+/// read one configuration the same way.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
     /// Read lint settings from this file instead of the nearest `.corsc.yaml` or `corsc.yaml`.
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
@@ -276,6 +285,11 @@ pub struct LintArgs {
     /// Ignore configuration files; only command-line flags apply.
     #[arg(long)]
     pub isolated: bool,
+}
+
+/// `--isolated` where no flag sets a rule's level: the rules run at their default levels.
+fn isolated_help(arg: clap::Arg) -> clap::Arg {
+    arg.help("Ignore configuration files; the rules run at their default levels")
 }
 
 /// `rules`' options.
@@ -340,6 +354,7 @@ pub enum ShapeArg {
 
 /// `compile`'s options.
 #[derive(Debug, Args)]
+#[command(mut_arg("isolated", isolated_help))]
 pub struct CompileArgs {
     /// The policy file (`-` reads standard input).
     #[arg(value_name = "POLICY")]
@@ -369,6 +384,10 @@ pub struct CompileArgs {
     /// Compile even when the linter reports errors (they are still printed).
     #[arg(long)]
     pub allow_lint_errors: bool,
+
+    /// Where the lint settings come from (`corsc lint`'s).
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
@@ -400,6 +419,7 @@ pub struct TargetsArgs {
 
 /// `build`'s options.
 #[derive(Debug, Args)]
+#[command(mut_arg("isolated", isolated_help))]
 pub struct BuildArgs {
     /// The manifest (default: `corsc.yaml` here or in the nearest parent directory).
     #[arg(long, value_name = "PATH")]
@@ -409,4 +429,8 @@ pub struct BuildArgs {
     /// generates, and exit 1 if any does.
     #[arg(long)]
     pub check: bool,
+
+    /// Where the lint settings come from (`corsc lint`'s).
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }

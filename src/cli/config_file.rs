@@ -1,5 +1,6 @@
-//! Project configuration for `corsc lint`: `.corsc.yaml`, or the `lint:` section of
-//! `corsc.yaml`, found by walking up from the policy file's directory.
+//! Project lint settings: `.corsc.yaml`, or the `lint:` section of `corsc.yaml`, found by
+//! walking up from the policy file's directory. `corsc lint`, `corsc compile` and `corsc build`
+//! all read them, through [`super::lint_settings`].
 //!
 //! ```yaml
 //! lint:

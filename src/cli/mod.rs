@@ -8,6 +8,7 @@ mod config_file;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod inputs;
+mod lint_settings;
 mod outcome;
 mod output;
 mod request;

@@ -16,10 +16,19 @@ pub(crate) fn out(s: &str) {
     }
 }
 
+/// The code of a fatal error that has no code of its own.
+pub(crate) const INPUT: &str = "corsc::input";
+
 /// Prints fatal errors (usage, I/O) as miette reports on standard error.
 pub(crate) fn fatal(errors: &[InputError], color: bool) {
+    fatal_as(INPUT, errors, color);
+}
+
+/// Prints fatal errors under a code of their own (`corsc::duplicate-output`), so a script or a
+/// person can tell that mistake from any other.
+pub(crate) fn fatal_as(code: &str, errors: &[InputError], color: bool) {
     for e in errors {
-        let mut d = miette::MietteDiagnostic::new(e.message.clone()).with_code("corsc::input");
+        let mut d = miette::MietteDiagnostic::new(e.message.clone()).with_code(code);
         if let Some(h) = &e.help {
             d = d.with_help(h.clone());
         }

@@ -113,12 +113,26 @@ pub(crate) fn inside(base: &Path, given: &Path) -> Result<PathBuf, Invalid> {
     if given.as_os_str().is_empty() {
         return Err(refuse("is empty"));
     }
+    let mut depth = 0usize;
+    let mut climbs = false;
     for c in given.components() {
         match c {
-            Component::Normal(_) | Component::CurDir => {}
-            Component::ParentDir => return Err(refuse("leaves the manifest's directory")),
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => match depth.checked_sub(1) {
+                Some(d) => {
+                    depth = d;
+                    climbs = true;
+                }
+                None => return Err(refuse("leaves the manifest's directory")),
+            },
             Component::RootDir | Component::Prefix(_) => return Err(refuse("is absolute")),
         }
+    }
+    // A `..` that stays inside is refused all the same: through a symbolic link it may not
+    // go where the text says, and the path has a plainer spelling.
+    if climbs {
+        return Err(refuse("goes up with `..`; write the path without it"));
     }
     let joined = base.join(given);
     // What exists of the path must resolve inside the manifest's directory: a symbolic link
@@ -179,6 +193,8 @@ mod tests {
         for bad in ["/etc/passwd", "../x", "a/../../x", ""] {
             assert!(inside(&d, Path::new(bad)).is_err(), "{bad}");
         }
+        let e = inside(&d, Path::new("a/../x")).err().map(|e| e.message);
+        assert!(e.is_some_and(|m| m.contains("goes up with `..`")));
         #[cfg(unix)]
         {
             let _ = std::fs::remove_file(d.join("out"));

@@ -6,6 +6,7 @@
 
 use super::super::args::{CompileArgs, Format, InputArgs};
 use super::super::inputs::InputError;
+use super::super::lint_settings::LintSettings;
 use super::super::request;
 use super::super::{output, Outcome};
 use super::destinations::write_output;
@@ -15,6 +16,7 @@ use crate::emit::{Options, Provenance};
 use crate::pipeline::{self, LintErrors, Refusal};
 use crate::source::Source;
 use std::io::Write as _;
+use std::path::Path;
 
 fn fatal(message: String, help: Option<String>, color: bool) -> Outcome {
     output::fatal(&[InputError { message, help }], color);
@@ -60,6 +62,10 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         Ok(a) => a,
         Err(e) => return fatal(format!("--listen: {}", e.message), Some(e.help), color),
     };
+    let mut settings = match LintSettings::new(&args.settings, Vec::new()) {
+        Ok(s) => s,
+        Err(e) => return fatal(e.message, e.help, color),
+    };
     let input = InputArgs {
         files: vec![args.policy.clone()],
         profile: args.profile.clone(),
@@ -71,6 +77,12 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
     };
     let Some((source, ast)) = parsed.pop() else {
         return Outcome::Fatal;
+    };
+    // The settings `corsc lint` would use for this file: standard input is governed by the
+    // directory its `--stdin-filename` names.
+    let config = match settings.for_policy(Path::new(&source.name)) {
+        Ok(c) => c,
+        Err(e) => return fatal(e.message, e.help, color),
     };
     let file = match ast {
         Ok(f) => f,
@@ -97,17 +109,18 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
     };
     let provenance = Provenance::new(source.name.clone(), &bytes, args.profile.clone());
     let options = Options { shape, listen };
-    // The linter's errors stop the compilation unless allowed. What is linted is what is
-    // compiled: one profile, or the base policies (findings that appear only under some
-    // profile do not block the base).
+    // The linter's errors, at the levels the lint settings give, stop the compilation unless
+    // allowed. What is linted is what is compiled: one profile, or the base policies (findings
+    // that appear only under some profile do not block the base).
     let lint_errors = if args.allow_lint_errors {
         LintErrors::Allow
     } else {
         LintErrors::Refuse
     };
-    let compiled = pipeline::compile(
+    let compiled = pipeline::compile_with(
         &file,
         args.profile.as_deref(),
+        &config,
         target,
         &options,
         &provenance,

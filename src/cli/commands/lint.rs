@@ -1,67 +1,17 @@
 //! `corsc lint`: check, then run the lint rules over every profile; `--fix` applies fixes.
 
 use super::super::args::LintArgs;
-use super::super::config_file::{FileOverrides, Loader};
-use super::super::inputs::InputError;
+use super::super::lint_settings::{level_flags, LintSettings};
 use super::super::{output, Outcome};
 use super::fix;
 use crate::diagnostics::{render, Diagnostic, Severity};
-use crate::lint::{Level, LintConfig, Selector};
+use crate::lint::LintConfig;
 use crate::source::Source;
-use std::path::{Path, PathBuf};
-
-/// Parses `--allow`, `--warn` and `--deny`, in that order of precedence from weakest to
-/// strongest.
-fn cli_overrides(args: &LintArgs) -> Result<Vec<(Selector, Level)>, Vec<InputError>> {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for (list, level) in [
-        (&args.allow, Level::Allow),
-        (&args.warn, Level::Warning),
-        (&args.deny, Level::Error),
-    ] {
-        for s in list {
-            match Selector::parse(s) {
-                Ok(sel) => out.push((sel, level)),
-                Err(message) => errors.push(InputError {
-                    message,
-                    help: Some("`corsc rules` lists every rule with its code and category".into()),
-                }),
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
-}
-
-/// The file's settings first, then the command line's, so the command line wins.
-fn config(file: &FileOverrides, cli: &[(Selector, Level)]) -> LintConfig {
-    let mut cfg = LintConfig::default();
-    for (s, l) in file.overrides.iter().chain(cli) {
-        cfg.push(s.clone(), *l);
-    }
-    cfg
-}
+use std::path::Path;
 
 fn is_stdin(args: &LintArgs, source: &Source) -> bool {
     args.input.files.iter().any(|f| f.as_os_str() == "-")
         && source.name == args.input.stdin_filename
-}
-
-/// The directory whose configuration governs a source.
-fn dir_of(args: &LintArgs, source: &Source) -> PathBuf {
-    let path = if is_stdin(args, source) {
-        PathBuf::from(&args.input.stdin_filename)
-    } else {
-        PathBuf::from(&source.name)
-    };
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 fn failed(cfg: &LintConfig, diags: &[Diagnostic]) -> bool {
@@ -76,15 +26,15 @@ fn stderr(s: &str) {
 }
 
 pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
-    let cli = match cli_overrides(args) {
-        Ok(c) => c,
+    let flags = match level_flags(&args.allow, &args.warn, &args.deny) {
+        Ok(f) => f,
         Err(e) => {
             output::fatal(&e, color);
             return Outcome::Fatal;
         }
     };
-    let mut loader = match Loader::new(args.config.as_deref(), args.isolated) {
-        Ok(l) => l,
+    let mut settings = match LintSettings::new(&args.settings, flags) {
+        Ok(s) => s,
         Err(e) => {
             output::fatal(&[e], color);
             return Outcome::Fatal;
@@ -97,14 +47,15 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
     let mut files = Vec::new();
     let mut any_failed = false;
     for (source, ast) in parsed {
-        let file_cfg = match loader.for_dir(&dir_of(args, &source)) {
+        // Standard input is named by `--stdin-filename`, so it is governed by the
+        // configuration of the directory that name places it in.
+        let cfg = match settings.for_policy(Path::new(&source.name)) {
             Ok(c) => c,
             Err(e) => {
                 output::fatal(&[e], color);
                 return Outcome::Fatal;
             }
         };
-        let cfg = config(&file_cfg, &cli);
         let mut diags = match &ast {
             Ok(file) => crate::pipeline::lint_file(file, &cfg, profile),
             Err(d) => d.clone(),
