@@ -82,12 +82,12 @@ corsc compile api.cors --target nginx --shape server -o cors.conf\n  \
 corsc compile api.cors --target nginx -o /etc/nginx/corsc/\n  \
 corsc compile api.cors --target apache --profile dev -o cors-apache.conf"
     )]
+    Compile(CompileArgs),
     /// Compile every output listed in `corsc.yaml`; `--check` shows drift without writing.
     #[command(
         after_help = "The manifest lists what to build:\n\n  build:\n    - policy: policies/api.cors\n      target: nginx\n      output: deploy/nginx/\n    - policy: policies/api.cors\n      target: express\n      profile: dev\n      output: app/corsc-express.cjs\n\nPaths are relative to the manifest and stay inside its directory; every value is validated as the matching `compile` flag is. Exit status: 0 built (or up to date with --check), 1 an output does not build (nothing is written) or, with --check, an output drifted, 2 usage or I/O errors, a refused manifest value included (nothing is written)."
     )]
     Build(BuildArgs),
-    Compile(CompileArgs),
     /// List the compilation targets and what each can express.
     Targets(TargetsArgs),
     /// Show what a browser sends, what the policy's server answers, and the browser's verdict.
