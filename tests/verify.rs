@@ -1,5 +1,7 @@
 //! `corsc verify` against servers written here: one built on the evaluator itself (zero
-//! mismatches), and deliberately broken ones whose flaws must each be reported.
+//! mismatches), deliberately broken ones whose flaws must each be reported (as mismatches, or
+//! as findings for `Vary` and answers without `Origin`), and a policy with 300 origins whose
+//! probes do not fit the default budget, to hold the report to saying what it left out.
 
 mod support;
 use support::http_server;
