@@ -1,5 +1,7 @@
 //! `corsc verify` against servers written here: one built on the evaluator itself (zero
-//! mismatches), and deliberately broken ones whose flaws must each be reported.
+//! mismatches), deliberately broken ones whose flaws must each be reported (as mismatches, or
+//! as findings for `Vary` and answers without `Origin`), and a policy with 300 origins whose
+//! probes do not fit the default budget, to hold the report to saying what it left out.
 
 mod support;
 use support::http_server;
@@ -65,7 +67,8 @@ fn a_server_built_on_the_evaluator_has_zero_mismatches() {
         let server = correct_server(policy);
         let (code, stdout, stderr) = verify(policy, &server, &[]);
         assert_eq!(code, 0, "{policy}\n{stdout}\n{stderr}");
-        assert!(stdout.contains(" 0 mismatches"), "{stdout}");
+        assert!(stdout.contains(" 0 mismatches, 0 findings"), "{stdout}");
+        assert!(stdout.contains("budget: all "), "{stdout}");
     }
 }
 
@@ -79,11 +82,14 @@ fn verify_table_for_the_spa_policy() {
 
 #[test]
 fn harmless_differences_pass() {
-    // 200 instead of 204 on preflights, no Vary at all, and an extra header.
+    // 200 instead of 204 on preflights, no Vary on preflights (HTTP caches never store an
+    // OPTIONS answer), and an extra header.
     let set = policy_set(SPA);
     let server = Server::start(move |seen| {
         let mut r = respond(&set, &wire(seen));
-        r.headers.retain(|(n, _)| n != "Vary");
+        if seen.method == "OPTIONS" {
+            r.headers.retain(|(n, _)| n != "Vary");
+        }
         r.headers.push(("X-Powered-By".into(), "test".into()));
         Answer {
             status: if r.status == 204 { 200 } else { r.status },
@@ -94,6 +100,7 @@ fn harmless_differences_pass() {
     let (code, stdout, _) = verify(SPA, &server, &[]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("(harmless)"), "{stdout}");
+    assert!(stdout.contains(" 0 mismatches, 0 findings"), "{stdout}");
 }
 
 #[test]
@@ -270,4 +277,433 @@ fn probe_generation_is_a_library_function_with_a_typical_count() {
         "spa policy yields {} probes",
         probes.len()
     );
+}
+
+// ---- the budget -------------------------------------------------------------------------
+
+/// A credentialed policy with `n` exact origins, in a scratch directory that lives as long as
+/// the returned guard.
+fn many_origins_policy(n: usize) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from("origins clients = [\n");
+    for i in 0..n {
+        text.push_str(&format!("    \"https://client-{i}.example.com\",\n"));
+    }
+    text.push_str(
+        "]\n\npolicy api {\n    paths \"/api/*\"\n    origins clients\n    methods PUT, DELETE\n    credentials true\n}\n",
+    );
+    let path = dir.path().join("clients.cors");
+    std::fs::write(&path, text).expect("write policy");
+    let path = path.to_string_lossy().into_owned();
+    (dir, path)
+}
+
+/// The count before `word` in the summary line (`… 3 mismatches, 0 findings`).
+fn summary_count(stdout: &str, word: &str) -> usize {
+    let line = stdout
+        .lines()
+        .find(|l| l.contains(" probes, ") && l.contains(" HTTP requests: "))
+        .unwrap_or_else(|| panic!("no summary line:\n{stdout}"));
+    let words: Vec<&str> = line.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    let at = words
+        .iter()
+        .position(|w| w.starts_with(word))
+        .unwrap_or_else(|| panic!("no `{word}` in {line}"));
+    words[at - 1].parse().expect("a count")
+}
+
+#[test]
+fn a_server_reflecting_any_origin_is_caught_for_a_300_origin_policy_at_the_default_budget() {
+    let (_dir, policy) = many_origins_policy(300);
+    let server = Server::start(http_server::reflect_any_origin);
+    let (code, stdout, stderr) = verify(&policy, &server, &[]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(summary_count(&stdout, "mismatch") > 0, "{stdout}");
+    for attacker in ["https://evil.test", "null"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with('✗') && l.contains(&format!("from {attacker} +cred"))),
+            "{attacker} not flagged:\n{stdout}"
+        );
+    }
+    // Every per-entry attacker class got probes, not just the first entries' near misses.
+    for near in [
+        ".example.com.evil.test ",
+        "from https://evilclient-",
+        "from http://client-",
+        ".example.com:8444 ",
+        "xexample.com ",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with('✗') && l.contains(near)),
+            "no flagged `{near}` probe:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_budget_that_cuts_probes_says_what_it_left_out_and_fails_unless_partial_is_allowed() {
+    let (_dir, policy) = many_origins_policy(300);
+    let server = correct_server(&policy);
+    let (code, stdout, stderr) = verify(&policy, &server, &[]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert_eq!(summary_count(&stdout, "mismatch"), 0, "{stdout}");
+    assert_eq!(summary_count(&stdout, "finding"), 0, "{stdout}");
+    assert!(
+        stdout.contains("budget: --max-probes 400 ran 400 of "),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" left out"), "{stdout}");
+    // Per class: the suffix near misses of 300 origins cannot all fit in 400.
+    let suffix = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("suffix "))
+        .unwrap_or_else(|| panic!("no per-class line for suffix:\n{stdout}"));
+    assert!(suffix.contains(" left out"), "{suffix}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("allowed origins: ") && l.contains(" of 300 probed")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("--allow-partial"), "{stdout}");
+
+    let (code, stdout, _) = verify(&policy, &server, &["--allow-partial"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains(" left out"), "{stdout}");
+    assert!(stdout.contains("partial run accepted"), "{stdout}");
+
+    // A budget large enough for the whole plan runs everything, allowed origins included.
+    let (code, stdout, _) = verify(&policy, &server, &["--max-probes", "100000"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("budget: all "), "{stdout}");
+    assert!(
+        stdout.contains("allowed origins: 300 of 300 probed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn allowed_origins_are_sampled_evenly_after_every_attacker_class() {
+    let (_dir, policy) = many_origins_policy(300);
+    let server = correct_server(&policy);
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["--format", "json", "--allow-partial"];
+        args.extend_from_slice(extra);
+        let (code, stdout, _) = verify(&policy, &server, &args);
+        assert_eq!(code, 0, "{stdout}");
+        serde_json::from_str(&stdout).expect("json")
+    };
+    let classes = |j: &serde_json::Value| -> Vec<(String, u64, u64)> {
+        j["budget"]["classes"]
+            .as_array()
+            .expect("classes")
+            .iter()
+            .map(|c| {
+                (
+                    c["class"].as_str().unwrap().to_string(),
+                    c["planned"].as_u64().unwrap(),
+                    c["left_out"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let allowed_tier = ["allowed", "methods", "headers", "scopes"];
+    let whole = json(&["--max-probes", "100000"]);
+    assert_eq!(whole["complete"], true);
+    let attack_planned: u64 = classes(&whole)
+        .iter()
+        .filter(|(c, _, _)| !allowed_tier.contains(&c.as_str()))
+        .map(|(_, p, _)| p)
+        .sum();
+    // Every attacker probe, and 150 more: not enough for 300 allowed origins.
+    let budget = (attack_planned + 150).to_string();
+    let part = json(&["--max-probes", &budget]);
+    assert_eq!(part["complete"], false);
+    for (class, planned, left_out) in classes(&part) {
+        if !allowed_tier.contains(&class.as_str()) {
+            assert_eq!(left_out, 0, "{class}: {left_out} of {planned} left out");
+        }
+    }
+    let probed: Vec<usize> = part["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["class"] == "allowed")
+        .filter_map(|r| {
+            let rest = r["probe"].as_str()?.split("https://client-").nth(1)?;
+            rest.split('.').next()?.parse().ok()
+        })
+        .collect();
+    let sampled = &part["sampled"]["allowed_origins"];
+    assert_eq!(sampled["of"], 300);
+    assert_eq!(sampled["probed"].as_u64(), Some(probed.len() as u64));
+    assert!(probed.len() > 10 && probed.len() < 300, "{probed:?}");
+    // Evenly spread: the first, the far end, and no gap much wider than the average.
+    let mut sorted = probed.clone();
+    sorted.sort_unstable();
+    sorted.push(300);
+    assert_eq!(sorted[0], 0, "{sorted:?}");
+    let widest = sorted.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+    assert!(
+        widest <= 2 * 300 / probed.len() + 1,
+        "gap {widest} in {sorted:?}"
+    );
+}
+
+#[test]
+fn max_probes_zero_is_a_usage_error() {
+    let server = correct_server(SPA);
+    let (code, stdout, stderr) = verify(SPA, &server, &["--max-probes", "0"]);
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("--max-probes 0"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+}
+
+// ---- Vary and requests without Origin --------------------------------------------------------
+
+#[test]
+fn an_answer_that_depends_on_origin_without_vary_origin_is_a_finding() {
+    let set = policy_set(SPA);
+    let server = Server::start(move |seen| {
+        let mut r = respond(&set, &wire(seen));
+        r.headers.retain(|(n, _)| n != "Vary");
+        Answer {
+            status: r.status,
+            headers: r.headers,
+            body: Vec::new(),
+        }
+    });
+    let (code, stdout, _) = verify(SPA, &server, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(summary_count(&stdout, "mismatch"), 0, "{stdout}");
+    assert!(summary_count(&stdout, "finding") > 0, "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("GET /api/corsc-probe from https://app.example.com +cred"))
+        .unwrap_or_else(|| panic!("no row:\n{stdout}"));
+    assert!(row.starts_with('!'), "{row}");
+    assert!(row.contains("Vary: Origin"), "{row}");
+    // Reported apart from the verdicts.
+    assert!(stdout.contains("\nfindings:\n"), "{stdout}");
+}
+
+#[test]
+fn an_origin_reflected_for_a_star_policy_without_vary_is_a_finding() {
+    // `origins *` needs no Vary when the answer is `*`; echoing the Origin instead makes the
+    // answer depend on it, and a cache would hand one site's answer to the next.
+    let policy = "policies/public-read-api.cors";
+    let set = policy_set(policy);
+    let server = Server::start(move |seen| {
+        let mut r = respond(&set, &wire(seen));
+        if let Some(o) = seen.header("origin") {
+            for h in r.headers.iter_mut() {
+                if h.0 == "Access-Control-Allow-Origin" {
+                    h.1 = o.clone();
+                }
+            }
+        }
+        Answer {
+            status: r.status,
+            headers: r.headers,
+            body: Vec::new(),
+        }
+    });
+    let (code, stdout, _) = verify(policy, &server, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(summary_count(&stdout, "mismatch"), 0, "{stdout}");
+    assert!(summary_count(&stdout, "finding") > 0, "{stdout}");
+}
+
+#[test]
+fn requests_without_origin_are_probed() {
+    let server = correct_server(SPA);
+    let (code, stdout, _) = verify(SPA, &server, &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with(' ') && l.contains("GET /api/corsc-probe without Origin")),
+        "{stdout}"
+    );
+}
+
+/// A server answering as the policy says, except that requests without `Origin` get `extra`.
+fn no_origin_server(extra: &'static [(&'static str, &'static str)]) -> Server {
+    let set = policy_set(SPA);
+    Server::start(move |seen| {
+        let mut r = respond(&set, &wire(seen));
+        if seen.header("origin").is_none() {
+            for (n, v) in extra {
+                r.headers.push(((*n).into(), (*v).into()));
+            }
+        }
+        Answer {
+            status: r.status,
+            headers: r.headers,
+            body: b"ok".to_vec(),
+        }
+    })
+}
+
+#[test]
+fn star_with_credentials_without_origin_is_a_finding() {
+    let server = no_origin_server(&[
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Allow-Credentials", "true"),
+    ]);
+    let (code, stdout, _) = verify(SPA, &server, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(summary_count(&stdout, "mismatch"), 0, "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("without Origin"))
+        .unwrap_or_else(|| panic!("no row:\n{stdout}"));
+    assert!(row.starts_with('!'), "{row}");
+    assert!(
+        row.contains("`*` together with Access-Control-Allow-Credentials: true"),
+        "{row}"
+    );
+}
+
+#[test]
+fn an_empty_origin_reflected_is_a_finding() {
+    let server = no_origin_server(&[
+        ("Access-Control-Allow-Origin", ""),
+        ("Access-Control-Allow-Credentials", "true"),
+    ]);
+    let (code, stdout, _) = verify(SPA, &server, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("without Origin"))
+        .unwrap_or_else(|| panic!("no row:\n{stdout}"));
+    assert!(row.starts_with('!'), "{row}");
+    assert!(row.contains("empty Access-Control-Allow-Origin"), "{row}");
+}
+
+#[test]
+fn preflights_name_request_headers_as_browsers_do() {
+    let seen_acrh = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen_acrh.clone();
+    let set = policy_set(SPA);
+    let server = Server::start(move |seen| {
+        if let Some(v) = seen.header("access-control-request-headers") {
+            log.lock().unwrap().push(v);
+        }
+        let r = respond(&set, &wire(seen));
+        Answer {
+            status: r.status,
+            headers: r.headers,
+            body: Vec::new(),
+        }
+    });
+    let (code, stdout, _) = verify(SPA, &server, &[]);
+    assert_eq!(code, 0, "{stdout}");
+    let values = seen_acrh.lock().unwrap().clone();
+    assert!(
+        values.contains(&"content-type,x-csrf-token,x-request-id".to_string()),
+        "{values:?}"
+    );
+    for v in &values {
+        let names: Vec<&str> = v.split(',').collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted, "not sorted or not unique: {v}");
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')),
+            "not lower-case tokens without spaces: {v}"
+        );
+    }
+}
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let (_dir, policy) = many_origins_policy(300);
+    let server = correct_server(&policy);
+    let (code, stdout, _) = verify(
+        &policy,
+        &server,
+        &["--format", "json", "--max-probes", "50"],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    let j: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(j["schema"], "corsc-verify/1");
+    assert_eq!(j["probes"], 50);
+    assert_eq!(j["mismatches"], 0);
+    assert_eq!(j["findings"], 0);
+    assert_eq!(j["complete"], false);
+    assert_eq!(j["allow_partial"], false);
+    let results = j["results"].as_array().expect("results");
+    assert_eq!(results.len(), 50);
+    for r in results {
+        for field in [
+            "probe", "class", "intent", "expected", "observed", "verdict",
+        ] {
+            assert!(r[field].is_string(), "{field} in {r}");
+        }
+        assert!(r["ok"].is_boolean(), "{r}");
+        for field in ["mismatches", "findings", "notes"] {
+            assert!(r[field].is_array(), "{field} in {r}");
+        }
+        assert_eq!(r["verdict"], "match", "{r}");
+    }
+    assert!(results.iter().any(|r| r["class"] == "canary"));
+    let budget = &j["budget"];
+    assert_eq!(budget["max_probes"], 50);
+    assert_eq!(budget["run"], 50);
+    let planned = budget["planned"].as_u64().expect("planned");
+    assert_eq!(budget["left_out"].as_u64(), Some(planned - 50));
+    let classes = budget["classes"].as_array().expect("classes");
+    let mut run = 0;
+    for c in classes {
+        assert!(c["class"].is_string(), "{c}");
+        let (p, r, l) = (
+            c["planned"].as_u64().unwrap(),
+            c["run"].as_u64().unwrap(),
+            c["left_out"].as_u64().unwrap(),
+        );
+        assert_eq!(p, r + l, "{c}");
+        run += r;
+    }
+    assert_eq!(run, 50);
+    assert_eq!(j["sampled"]["allowed_origins"]["of"], 300);
+    assert!(j["sampled"]["allowed_origins"]["probed"].as_u64().unwrap() < 300);
+
+    // Findings are listed apart, with the probe they came from.
+    let set = policy_set(SPA);
+    let server = Server::start(move |seen| {
+        let mut r = respond(&set, &wire(seen));
+        r.headers.retain(|(n, _)| n != "Vary");
+        Answer {
+            status: r.status,
+            headers: r.headers,
+            body: Vec::new(),
+        }
+    });
+    let (code, stdout, _) = verify(SPA, &server, &["--format", "json"]);
+    assert_eq!(code, 1, "{stdout}");
+    let j: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(j["complete"], true);
+    let n = j["findings"].as_u64().expect("findings count");
+    assert!(n > 0);
+    let with: Vec<&serde_json::Value> = j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["verdict"] == "finding")
+        .collect();
+    assert!(!with.is_empty());
+    let f = &with[0]["findings"][0];
+    assert_eq!(f["kind"], "vary-origin", "{f}");
+    assert!(f["message"].is_string(), "{f}");
 }

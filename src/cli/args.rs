@@ -100,9 +100,13 @@ corsc simulate api.cors --origin https://evil.test --path /api/me --format json"
     Simulate(SimulateArgs),
     /// Send probes derived from a policy to a running server and compare its answers.
     #[command(
-        after_help = "Exit status: 0 when every probe matches the policy, 1 when any differs, 2 on \
-usage or I/O errors (bad URL, server unreachable, a policy with errors).\n\nExamples:\n  \
+        after_help = "Exit status: 0 when every planned probe ran and matches the policy with no \
+finding; 1 on any mismatch, any finding (an answer that depends on Origin without `Vary: Origin`, \
+`*` with credentials or an empty origin to a request without Origin), or probes the budget left \
+out (unless --allow-partial); 2 on usage or I/O errors (bad URL, --max-probes 0, server \
+unreachable, a policy with errors).\n\nExamples:\n  \
 corsc verify api.cors --url http://127.0.0.1:8080\n  \
+corsc verify api.cors --url http://127.0.0.1:8080 --max-probes 5000\n  \
 corsc verify api.cors --url http://127.0.0.1:8080 --profile dev --format json"
     )]
     Verify(VerifyArgs),
@@ -208,9 +212,15 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub eval: EvalArgs,
 
-    /// At most this many probes.
+    /// At most this many probes. Attacker probes are planned first; what does not fit is
+    /// reported per class, and the run fails unless --allow-partial is given.
     #[arg(long, value_name = "N", default_value_t = 400)]
     pub max_probes: usize,
+
+    /// Accept a run the budget cut short: exit 0 when every probe that ran matches (the report
+    /// still says what was left out).
+    #[arg(long)]
+    pub allow_partial: bool,
 
     /// Per-request timeout in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]

@@ -1,11 +1,18 @@
 //! Sending probes to a running server and judging its answers: the engine of `corsc verify`.
 //!
+//! The probes are planned by [`super::probe::plan`] within the budget; the [`Report`] keeps
+//! the plan's account of what the budget left out, so no caller can mistake a partial run for
+//! a whole one.
+//!
 //! One blocking HTTP client ([`ureq`]) with a pooled connection, short timeouts, no redirects
 //! followed (a redirected preflight fails in browsers, so it must be seen as such), and raw
 //! access to every header line, so two `Access-Control-Allow-Origin` lines stay two.
 
-use super::browser::{run, BrowserModel, Exchange};
-use super::probe::{compare, expected_routed, probes, Comparison, Probe, ProbeOptions};
+use super::browser::{BrowserModel, Exchange};
+use super::probe::{
+    compare_probe, describe_outcome, expected_probe, plan, run_probe, Budget, Comparison, Probe,
+    ProbeOptions,
+};
 use super::request::WireRequest;
 use super::server::Response;
 use crate::ir::PolicySet;
@@ -132,6 +139,19 @@ fn describe(e: &ureq::Error) -> String {
     }
 }
 
+/// How one probe came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Equivalent to the policy, and nothing found.
+    Match,
+    /// Equivalent to the policy's verdict, but with a finding (`Vary`, answers without
+    /// `Origin`).
+    Finding,
+    /// A different browser verdict, more permission, or no answer.
+    Mismatch,
+}
+
 /// One probe's result.
 #[derive(Clone, Debug, Serialize)]
 pub struct ProbeResult {
@@ -146,10 +166,37 @@ pub struct ProbeResult {
 }
 
 impl ProbeResult {
-    /// Whether the server was equivalent for this probe.
+    /// Whether the server was equivalent for this probe (findings aside).
     #[must_use]
     pub fn ok(&self) -> bool {
         self.observed.is_ok() && self.comparison.ok()
+    }
+
+    /// Match, finding or mismatch.
+    #[must_use]
+    pub fn outcome(&self) -> Outcome {
+        if !self.ok() {
+            Outcome::Mismatch
+        } else if self.comparison.findings.is_empty() {
+            Outcome::Match
+        } else {
+            Outcome::Finding
+        }
+    }
+
+    /// What the policy prescribes, in a few words.
+    #[must_use]
+    pub fn expected_words(&self) -> String {
+        describe_outcome(&self.probe, &self.expected)
+    }
+
+    /// What the server did, in a few words.
+    #[must_use]
+    pub fn observed_words(&self) -> String {
+        match &self.observed {
+            Ok(x) => describe_outcome(&self.probe, x),
+            Err(_) => "no answer".to_string(),
+        }
     }
 }
 
@@ -158,6 +205,8 @@ impl ProbeResult {
 pub struct Report {
     /// Every probe's result, in probe order.
     pub results: Vec<ProbeResult>,
+    /// What the policy called for, and what the budget let run.
+    pub budget: Budget,
     /// HTTP requests sent.
     pub requests: usize,
     /// Wall time.
@@ -170,9 +219,25 @@ impl Report {
     pub fn mismatches(&self) -> usize {
         self.results.iter().filter(|r| !r.ok()).count()
     }
+
+    /// How many findings, over every probe.
+    #[must_use]
+    pub fn findings(&self) -> usize {
+        self.results
+            .iter()
+            .map(|r| r.comparison.findings.len())
+            .sum()
+    }
+
+    /// Whether every planned probe ran.
+    #[must_use]
+    pub fn complete(&self) -> bool {
+        self.budget.complete()
+    }
 }
 
-/// Sends every probe of `set` to `url` and compares each answer with the policy's.
+/// Plans the probes of `set` within `opts.max_probes`, sends them to `url` and compares each
+/// answer with the policy's.
 ///
 /// # Errors
 /// A bad URL, or a server that does not answer the first probe at all.
@@ -185,10 +250,11 @@ pub fn verify(
 ) -> Result<Report, LiveError> {
     let mut target = Target::new(url, timeout)?;
     let start = Instant::now();
+    let plan = plan(set, opts);
     let mut results = Vec::new();
-    for (i, probe) in probes(set, opts).into_iter().enumerate() {
-        let exp = expected_routed(set, model, opts.routing, &probe.request);
-        let observed = run(model, &probe.request, |w| target.send(w));
+    for (i, probe) in plan.probes.into_iter().enumerate() {
+        let exp = expected_probe(set, model, opts.routing, &probe);
+        let observed = run_probe(model, &probe, |w| target.send(w));
         if i == 0 {
             if let Err(e) = &observed {
                 return Err(LiveError::Unreachable(format!(
@@ -197,10 +263,10 @@ pub fn verify(
             }
         }
         let comparison = match &observed {
-            Ok(obs) => compare(&probe.request, &exp, obs),
+            Ok(obs) => compare_probe(&probe, &exp, obs),
             Err(e) => Comparison {
                 mismatches: vec![format!("no answer: {e}")],
-                notes: Vec::new(),
+                ..Comparison::default()
             },
         };
         results.push(ProbeResult {
@@ -212,6 +278,7 @@ pub fn verify(
     }
     Ok(Report {
         results,
+        budget: plan.budget,
         requests: target.requests,
         elapsed: start.elapsed(),
     })

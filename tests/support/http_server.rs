@@ -1,6 +1,9 @@
 //! A tiny HTTP/1.1 server for tests: 127.0.0.1, an ephemeral port, keep-alive, answers chosen
 //! by a handler. It stops when dropped, and by itself after `LIFETIME` in any case, so a failed
 //! test never leaves it running.
+//!
+//! [`reflect_any_origin`] is the handler of the misconfiguration `corsc verify` exists to catch:
+//! every `Origin` echoed back with credentials.
 
 #![allow(dead_code)]
 
@@ -43,6 +46,52 @@ pub struct Answer {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+/// The classic misconfiguration: every request's `Origin` echoed in
+/// `Access-Control-Allow-Origin` with `Access-Control-Allow-Credentials: true`, and every
+/// preflight granted whatever it asks for. Without `Origin` it sends no CORS headers.
+pub fn reflect_any_origin(seen: &Seen) -> Answer {
+    let mut headers = Vec::new();
+    let Some(origin) = seen.header("origin") else {
+        return Answer {
+            status: 200,
+            headers,
+            body: b"ok".to_vec(),
+        };
+    };
+    headers.push(("Access-Control-Allow-Origin".to_string(), origin));
+    headers.push((
+        "Access-Control-Allow-Credentials".to_string(),
+        "true".to_string(),
+    ));
+    headers.push(("Vary".to_string(), "Origin".to_string()));
+    let preflight = seen.method == "OPTIONS";
+    if preflight {
+        for (ask, grant) in [
+            (
+                "access-control-request-method",
+                "Access-Control-Allow-Methods",
+            ),
+            (
+                "access-control-request-headers",
+                "Access-Control-Allow-Headers",
+            ),
+        ] {
+            if let Some(v) = seen.header(ask) {
+                headers.push((grant.to_string(), v));
+            }
+        }
+    }
+    Answer {
+        status: if preflight { 204 } else { 200 },
+        headers,
+        body: if preflight {
+            Vec::new()
+        } else {
+            b"ok".to_vec()
+        },
+    }
 }
 
 pub type Handler = dyn Fn(&Seen) -> Answer + Send + Sync + 'static;
