@@ -6,19 +6,8 @@
 mod support;
 use support::imports;
 
-use imports::{show, Graph, ModPath};
-use std::path::{Path, PathBuf};
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
-}
+use imports::{rust_files, show, Graph, ModPath};
+use std::path::Path;
 
 #[test]
 fn pest_stays_inside_syntax_and_no_leftovers_remain() {

@@ -41,6 +41,24 @@ fn correct_server(policy: &str) -> Server {
     })
 }
 
+/// A server that answers as the policy says, then lets `alter` break the answer the way the
+/// test needs (drop a header, reflect the origin, add a second line…).
+fn altered_server(
+    policy: &str,
+    alter: impl Fn(&Seen, &mut corsc::eval::Response) + Send + Sync + 'static,
+) -> Server {
+    let set = policy_set(policy);
+    Server::start(move |seen| {
+        let mut r = respond(&set, &wire(seen));
+        alter(seen, &mut r);
+        Answer {
+            status: r.status,
+            headers: r.headers,
+            body: Vec::new(),
+        }
+    })
+}
+
 fn verify(policy: &str, server: &Server, extra: &[&str]) -> (i32, String, String) {
     let out = support::cli::corsc()
         .args(["verify", policy, "--url", &server.url()])
@@ -84,17 +102,13 @@ fn verify_table_for_the_spa_policy() {
 fn harmless_differences_pass() {
     // 200 instead of 204 on preflights, no Vary on preflights (HTTP caches never store an
     // OPTIONS answer), and an extra header.
-    let set = policy_set(SPA);
-    let server = Server::start(move |seen| {
-        let mut r = respond(&set, &wire(seen));
+    let server = altered_server(SPA, move |seen, r| {
         if seen.method == "OPTIONS" {
             r.headers.retain(|(n, _)| n != "Vary");
         }
         r.headers.push(("X-Powered-By".into(), "test".into()));
-        Answer {
-            status: if r.status == 204 { 200 } else { r.status },
-            headers: r.headers,
-            body: Vec::new(),
+        if r.status == 204 {
+            r.status = 200;
         }
     });
     let (code, stdout, _) = verify(SPA, &server, &[]);
@@ -105,9 +119,7 @@ fn harmless_differences_pass() {
 
 #[test]
 fn reflecting_any_origin_with_credentials_is_reported() {
-    let set = policy_set(SPA);
-    let server = Server::start(move |seen| {
-        let mut r = respond(&set, &wire(seen));
+    let server = altered_server(SPA, move |seen, r| {
         r.headers.retain(|(n, _)| {
             !n.eq_ignore_ascii_case("access-control-allow-origin")
                 && !n.eq_ignore_ascii_case("access-control-allow-credentials")
@@ -119,11 +131,6 @@ fn reflecting_any_origin_with_credentials_is_reported() {
             if r.status == 403 {
                 r.status = 204;
             }
-        }
-        Answer {
-            status: r.status,
-            headers: r.headers,
-            body: Vec::new(),
         }
     });
     let (code, stdout, _) = verify(SPA, &server, &[]);
@@ -162,16 +169,9 @@ fn reflecting_any_origin_with_credentials_is_reported() {
 
 #[test]
 fn two_acao_lines_are_reported() {
-    let set = policy_set(SPA);
-    let server = Server::start(move |seen| {
-        let mut r = respond(&set, &wire(seen));
+    let server = altered_server(SPA, move |_, r| {
         if let Some(v) = r.header("access-control-allow-origin") {
             r.headers.push(("Access-Control-Allow-Origin".into(), v));
-        }
-        Answer {
-            status: r.status,
-            headers: r.headers,
-            body: Vec::new(),
         }
     });
     let (code, stdout, _) = verify(SPA, &server, &[]);
@@ -194,17 +194,13 @@ fn two_acao_lines_are_reported() {
 #[test]
 fn star_with_credentials_literal_is_caught_as_a_verdict_difference() {
     // A server that answers `*` to everyone although the policy lists origins.
-    let set = policy_set(SPA);
-    let server = Server::start(move |seen| {
-        let mut r = respond(&set, &wire(seen));
+    let server = altered_server(SPA, move |_, r| {
         r.headers
             .retain(|(n, _)| !n.eq_ignore_ascii_case("access-control-allow-origin"));
         r.headers
             .push(("Access-Control-Allow-Origin".into(), "*".into()));
-        Answer {
-            status: if r.status == 403 { 204 } else { r.status },
-            headers: r.headers,
-            body: Vec::new(),
+        if r.status == 403 {
+            r.status = 204;
         }
     });
     let (code, stdout, _) = verify(SPA, &server, &["--format", "json"]);
@@ -468,15 +464,8 @@ fn max_probes_zero_is_a_usage_error() {
 
 #[test]
 fn an_answer_that_depends_on_origin_without_vary_origin_is_a_finding() {
-    let set = policy_set(SPA);
-    let server = Server::start(move |seen| {
-        let mut r = respond(&set, &wire(seen));
+    let server = altered_server(SPA, move |_, r| {
         r.headers.retain(|(n, _)| n != "Vary");
-        Answer {
-            status: r.status,
-            headers: r.headers,
-            body: Vec::new(),
-        }
     });
     let (code, stdout, _) = verify(SPA, &server, &[]);
     assert_eq!(code, 1, "{stdout}");
@@ -497,20 +486,13 @@ fn an_origin_reflected_for_a_star_policy_without_vary_is_a_finding() {
     // `origins *` needs no Vary when the answer is `*`; echoing the Origin instead makes the
     // answer depend on it, and a cache would hand one site's answer to the next.
     let policy = "policies/public-read-api.cors";
-    let set = policy_set(policy);
-    let server = Server::start(move |seen| {
-        let mut r = respond(&set, &wire(seen));
+    let server = altered_server(policy, move |seen, r| {
         if let Some(o) = seen.header("origin") {
             for h in r.headers.iter_mut() {
                 if h.0 == "Access-Control-Allow-Origin" {
                     h.1 = o.clone();
                 }
             }
-        }
-        Answer {
-            status: r.status,
-            headers: r.headers,
-            body: Vec::new(),
         }
     });
     let (code, stdout, _) = verify(policy, &server, &[]);
@@ -680,15 +662,8 @@ fn json_report_has_the_documented_shape() {
     assert!(j["sampled"]["allowed_origins"]["probed"].as_u64().unwrap() < 300);
 
     // Findings are listed apart, with the probe they came from.
-    let set = policy_set(SPA);
-    let server = Server::start(move |seen| {
-        let mut r = respond(&set, &wire(seen));
+    let server = altered_server(SPA, move |_, r| {
         r.headers.retain(|(n, _)| n != "Vary");
-        Answer {
-            status: r.status,
-            headers: r.headers,
-            body: Vec::new(),
-        }
     });
     let (code, stdout, _) = verify(SPA, &server, &["--format", "json"]);
     assert_eq!(code, 1, "{stdout}");
