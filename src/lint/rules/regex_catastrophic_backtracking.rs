@@ -37,16 +37,16 @@ nested or spelled.
 ## Why is this bad?
 A backtracking engine that fails to match tries every way the regex can read the text first.
 With `^https://(a+)+\.example\.com$`, an `Origin` of `https://` and thirty `a`s followed by
-`.example.co` takes seconds in Node.js and Python, and each further character doubles it: one
-request pins a core, a few keep the server busy. PCRE gives up at its match limit (ten million
-steps by default), so nginx and Apache refuse such a request after about a quarter of a second,
-logging an alert each time. Rust's `regex` and Go's RE2 (axum, actix, Go) match in linear time
-and are not affected, but a policy is often copied into other servers as written.
+`.example.co` takes a minute in Node.js and more in Python, and each further character doubles
+it: one request pins a core, a few keep the server busy. PCRE gives up at its match limit (ten
+million steps by default), so nginx and Apache refuse such a request after a quarter to half a
+second (nginx logs an alert each time). Rust's `regex` and Go's RE2 (axum, actix, Go) match in
+linear time and are not affected, but a policy is often copied into other servers as written.
 
 corsc's own output refuses an `Origin` longer than any browser sends before it tests a regex,
-which keeps the polynomial cases to milliseconds; it cannot help against exponential ones,
-which 30 bytes trigger. Hence an error by default: `corsc compile` refuses the policy until it
-is fixed (or the finding allowed with a reason).
+which keeps the polynomial cases to milliseconds; it cannot help against exponential ones, which
+a few dozen bytes trigger. Hence an error by default: `corsc compile` refuses the policy until
+it is fixed (or the finding allowed with a reason).
 
 ## Example
 ```cors
