@@ -257,6 +257,24 @@ pub const FIREFOX_MAX_AGE_CAP: u64 = 86_400;
 /// WebKit's cap on `Access-Control-Max-Age`, in seconds (10 minutes).
 pub const WEBKIT_MAX_AGE_CAP: u64 = 600;
 
+/// The longest `Origin` corsc's output tests against a regex (a pattern or a `regex` entry),
+/// in bytes; a longer one is refused before any regex runs.
+///
+/// Why: a backtracking engine (PCRE, JavaScript, Python's `re`) can take time polynomial in
+/// the length of what it reads (`\d*\d*` is quadratic), and a server accepts header values of
+/// 8 KiB or more, so one request could pin a core. No browser sends an origin this long: a
+/// serialized origin is a scheme, `://`, a host of at most 253 bytes (a DNS name; an IPv6
+/// address is shorter) and a port of at most 6 (`:65535`), under 300 bytes for every scheme a
+/// page is served from. The bound leaves room for that and refuses the rest. It does not help
+/// against exponential backtracking, which a few dozen bytes trigger: lint rule S114
+/// (`regex-catastrophic-backtracking`) refuses such regexes.
+///
+/// The evaluator does not apply it (it models what browsers send, and none sends this much):
+/// an origin past it that a pattern or regex would admit is the one place where the output of
+/// the targets that bound (nginx, Apache, Express, Fastify, Flask, Django, Starlette) and the
+/// evaluator differ.
+pub const MAX_ORIGIN_BYTES: usize = 512;
+
 #[cfg(test)]
 mod tests {
     use super::*;

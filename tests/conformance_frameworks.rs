@@ -274,3 +274,83 @@ fn covers_the_targets_its_entry_lists() {
         &[express(), fastify(), starlette(), flask(), django()].map(|c| c.target),
     );
 }
+
+/// A policy whose regex backtracks exponentially, compiled with its lint error
+/// (`regex-catastrophic-backtracking`) allowed, as a user may allow it.
+const BACKTRACKING_POLICY: &str = "policy api {
+    paths   \"/api/*\"
+    origins regex \"^https://(a+)+\\\\.example\\\\.com$\"
+}
+";
+
+/// An `Origin` that `^https://(a+)+\.example\.com$` can read in 2^(n-1) ways before it fails:
+/// a run of `a` and a name that misses the end by one letter.
+fn worst_origin(n: usize) -> String {
+    format!("https://{}.example.co", "a".repeat(n))
+}
+
+/// The app of every framework target is sent the worst `Origin` for a catastrophically
+/// backtracking regex, longer than `corsc::fetch::MAX_ORIGIN_BYTES`: the generated code
+/// refuses it before the regex runs, so the request is answered (refused) rather than holding
+/// the app for longer than the universe has left. No timing is asserted; the time each answer
+/// took is printed, beside that of shorter Origins under the bound, which the regex still
+/// takes exponential time on (doubling with every `a`): those are what the lint error is for.
+#[test]
+fn the_worst_origin_for_a_backtracking_regex_is_refused_without_running_it() {
+    use std::time::Duration;
+    let long = worst_origin(4000);
+    assert!(long.len() > corsc::fetch::MAX_ORIGIN_BYTES);
+    for case in [express(), fastify(), starlette(), flask(), django()] {
+        let test = format!("{} backtracking", case.target);
+        let Some(bin) = require(case.runtime, case.packages, &test) else {
+            continue;
+        };
+        let c = compile("backtracking.cors", BACKTRACKING_POLICY, None, case.target)
+            .unwrap_or_else(|e| panic!("{test}: does not compile: {e:?}"));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(case.file_name);
+        std::fs::write(&path, &c.output.parts[0].text).expect("write module");
+        let app = frameworks::start(
+            frameworks::serve_command(case.runtime, &bin, case.framework, &[path]),
+            1,
+            Duration::from_secs(120),
+        )
+        .unwrap_or_else(|e| panic!("{test}: {e}"));
+        let addr = format!("127.0.0.1:{}", app.ports[0]);
+        let send = |origin: &str| {
+            let started = Instant::now();
+            let r = support::http::request(&addr, "GET", "/api/x", &[("Origin", origin)])
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{test}: a {}-byte Origin was not answered: {e}",
+                        origin.len()
+                    )
+                });
+            (r, started.elapsed())
+        };
+        let (ok, _) = send("https://aaaa.example.com");
+        assert_eq!(
+            ok.one("access-control-allow-origin"),
+            Some("https://aaaa.example.com"),
+            "{test}: the regex allows what it matches: {ok:#?}"
+        );
+        let (r, took) = send(&long);
+        assert_eq!(r.one("access-control-allow-origin"), None, "{test}: {r:#?}");
+        eprintln!(
+            "{}: the worst {}-byte Origin refused in {took:?}",
+            case.target,
+            long.len()
+        );
+        for n in [16, 18, 20] {
+            let short = worst_origin(n);
+            let (r, took) = send(&short);
+            assert_eq!(r.one("access-control-allow-origin"), None, "{test}: {r:#?}");
+            eprintln!(
+                "{}: under the bound, a {}-byte Origin ({n} `a`) refused in {took:?}",
+                case.target,
+                short.len()
+            );
+        }
+        drop(app);
+    }
+}

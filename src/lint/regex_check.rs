@@ -1,5 +1,6 @@
 //! What the regex rules need to know about a `regex "…"` origin: its anchors, its bare dots,
-//! its over-broad repetitions, which origins it matches, and which syntax other engines lack.
+//! its over-broad repetitions, which origins it matches, which syntax other engines lack, and
+//! whether a backtracking engine can take exponential or polynomial time on it.
 //!
 //! The checker has already parsed every regex, so a parse failure here is impossible in
 //! practice; every function then answers "nothing to report" rather than guessing.
@@ -11,7 +12,7 @@
 //! written. Which engines read which syntax is the regex model's ([`crate::regex`]), shared with
 //! the compile step.
 
-use crate::regex::{parse as parse_ast, Construct};
+use crate::regex::{parse as parse_ast, Backtracking, Construct};
 use regex_syntax::ast::Ast;
 use regex_syntax::hir::{Class, HirKind};
 
@@ -45,6 +46,31 @@ pub(crate) fn matches_any_origin(src: &str) -> Option<&'static str> {
             m.clear();
         }
         m.insert(src.to_string(), answer);
+    });
+    answer
+}
+
+/// The catastrophic backtracking the regex allows, judged on the regex as written (corsc
+/// compiles it to a full match, `^(?:…)$`, whose anchors read nothing and change nothing
+/// here). Remembered per thread like [`matches_any_origin`]: the analysis builds an automaton,
+/// and lint asks once per profile.
+pub(crate) fn backtracking(src: &str) -> Option<Backtracking> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const KEEP: usize = 1024;
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Option<Backtracking>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(known) = SEEN.with(|m| m.borrow().get(src).cloned()) {
+        return known;
+    }
+    let answer = crate::regex::backtracking(src);
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= KEEP {
+            m.clear();
+        }
+        m.insert(src.to_string(), answer.clone());
     });
     answer
 }

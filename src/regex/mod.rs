@@ -15,10 +15,12 @@
 //!
 //! A leaf module: it imports nothing of corsc.
 
+mod backtracking;
 mod construct;
 mod engine;
 mod shape;
 
+pub use backtracking::{backtracking, Backtracking, Growth};
 pub use construct::{constructs, Construct, Found};
 pub use engine::Engine;
 pub use shape::{anchors, full_match, hir, is_anchored, max_repeat, parse, weight, Anchors};

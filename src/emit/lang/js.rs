@@ -5,13 +5,16 @@
 //! The plan already anchored every pattern and `regex` entry as `^(?:…)$` and refused what
 //! JavaScript reads differently ([`crate::emit::limits::Limit::PortableRegex`]), so regexes
 //! are written as `new RegExp("…")` without flags: no `g`, whose `lastIndex` would make every
-//! other test fail.
+//! other test fail. An `Origin` longer than [`MAX_ORIGIN_BYTES`] is never tested against them
+//! (`MAX_ORIGIN_LENGTH`): V8's `RegExp` backtracks, and a quadratic regex on an 8 KiB header
+//! would hold the event loop.
 
 use super::strings;
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::scopes::title;
 use crate::emit::writer::Writer;
+use crate::fetch::MAX_ORIGIN_BYTES;
 
 /// What both JavaScript modules open with: the symbols that mark an echo in a policy's
 /// options, the preflight test, and whether the requested headers name `authorization`.
@@ -48,14 +51,24 @@ pub const fn policy_consts(
 }
 
 /// The code of a JavaScript module up to its scope list: strict mode, the `require` of the
-/// library, [`PREFLIGHT_HELPERS`], the target's own `runtime`, then each policy's options
-/// (written with `missing` for an absent value).
+/// library, [`PREFLIGHT_HELPERS`], `MAX_ORIGIN_LENGTH`, the target's own `runtime` (whose
+/// origin test compares an `Origin` with `MAX_ORIGIN_LENGTH` before any pattern), then each
+/// policy's options (written with `missing` for an absent value).
 pub fn module_code(w: &mut Writer, plan: &Plan<'_>, require: &str, runtime: &str, missing: &str) {
     w.line("'use strict';");
     w.blank();
     w.line(require);
     w.blank();
     w.text(PREFLIGHT_HELPERS);
+    w.blank();
+    w.text(&format!(
+        "/**
+ * The longest Origin tested against a pattern; a longer one is refused first. A RegExp
+ * backtracks, and can take time growing with the length of what it reads; no browser sends
+ * an origin this long (a DNS name has at most 253 bytes).
+ */
+const MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};"
+    ));
     w.blank();
     w.text(runtime);
     w.each_policy(plan, |w, p| policy(w, p, missing));

@@ -5,13 +5,18 @@ use super::strings;
 use crate::emit::meta::TargetMeta;
 use crate::emit::provenance::Provenance;
 use crate::emit::writer::Writer;
+use crate::fetch::MAX_ORIGIN_BYTES;
 
-/// A Python regex that matches as the anchored corsc regex does, for `re.match` / `search`:
-/// the plan anchored it as `^(?:…)$`, and `\Z` is appended because a Python `$` also matches
-/// before a final newline.
+/// A Python regex that matches as the anchored corsc regex does, for `re.match` (Flask-CORS
+/// and django-cors-headers call it; both hand the regex over as it is): the plan anchored it
+/// as `^(?:…)$`, and `\Z` is appended because a Python `$` also matches before a final
+/// newline. It opens with a lookahead that fails on an `Origin` longer than
+/// [`MAX_ORIGIN_BYTES`], so `re`, which backtracks, never runs the regex itself on one: a
+/// regex of polynomial time on an 8 KiB header can hold a worker for minutes. The lookahead reads at
+/// most one byte more than the bound, and `re.match` tries the start only.
 #[must_use]
 pub fn regex(anchored: &str) -> String {
-    format!("(?:{anchored})\\Z")
+    format!("(?=[\\s\\S]{{0,{MAX_ORIGIN_BYTES}}}\\Z)(?:{anchored})\\Z")
 }
 
 /// A Python boolean.
@@ -50,7 +55,7 @@ mod tests {
     use super::regex;
 
     #[test]
-    fn regexes_end_at_the_end_of_the_text() {
-        assert_eq!(regex("^a$"), r"(?:^a$)\Z");
+    fn regexes_end_at_the_end_of_the_text_and_refuse_long_origins_first() {
+        assert_eq!(regex("^a$"), r"(?=[\s\S]{0,512}\Z)(?:^a$)\Z");
     }
 }

@@ -12,7 +12,13 @@
 //! - **Origins.** Exact origins are compared as strings (`SetEnvIfExpr "%{HTTP:Origin} in {…}"`),
 //!   patterns and regexes with `SetEnvIf Origin "^…$"`, both case-sensitive. Each sets
 //!   `CORSC_<POLICY>_ORIGIN`; `CORSC_<POLICY>` is set when the scope and the origin both match.
-//!   `Access-Control-Allow-Origin` is then the request's `Origin`, only under that flag.
+//!   `Access-Control-Allow-Origin` is then the request's `Origin`, only under that flag. Each
+//!   pattern and regex opens with a lookahead that fails on an `Origin` longer than any browser
+//!   sends, so PCRE, which backtracks, never runs it on one. `SetEnvIf` cannot be made to skip
+//!   a line, and testing a copy of `Origin` held in a variable would not do: `SetEnvIf NAME`
+//!   reads a request header called NAME before a variable, and a client chooses its headers.
+//!   (PCRE also stops a match at its match limit, ten million steps, which Apache does not
+//!   change: a regex lint rule S114 flags then costs about half a second per request.)
 //! - **Headers.** `Header always set` (`always`: also on the 204, errors and proxied responses),
 //!   each under a flag, so a refused origin gets none. Upstream copies are removed first from
 //!   both header tables (`always unset` and `onsuccess unset`), so nothing is doubled.
@@ -36,6 +42,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
 /// The Apache httpd target.
@@ -269,7 +276,10 @@ fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
                 ));
             }
             for r in regexes {
-                w.line(format!("SetEnvIf Origin {} {origin_flag}", quote(r)));
+                // The lookahead refuses an overlong Origin before the pattern runs; with `^`
+                // first, PCRE tries the start of the value only.
+                let bounded = format!("^(?=[\\s\\S]{{0,{MAX_ORIGIN_BYTES}}}\\z)(?:{r})");
+                w.line(format!("SetEnvIf Origin {} {origin_flag}", quote(&bounded)));
             }
         }
     }

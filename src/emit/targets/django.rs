@@ -9,7 +9,11 @@
 //!   case, and `CORS_ALLOWED_ORIGIN_REGEXES` uses `re.match`, anchored at the start only. Every
 //!   origin therefore goes into `CORS_ALLOWED_ORIGIN_REGEXES`: exact ones escaped, patterns and
 //!   `regex` entries as corsc's anchored regex, each ending in `\Z` (a Python `$` also matches
-//!   before a final newline). `CORS_ALLOWED_ORIGINS` stays empty.
+//!   before a final newline). `CORS_ALLOWED_ORIGINS` stays empty. Settings cannot run code
+//!   before django-cors-headers tests an origin, so the bound on its length is in the regexes:
+//!   each pattern and `regex` entry opens with a lookahead that fails on an `Origin` longer
+//!   than any browser sends, and `re`, which backtracks, never runs the rest on one (exact
+//!   origins, escaped, read each byte once and need none).
 //! - **Never `*` with credentials.** The plan refuses it; `CORS_ALLOW_ALL_ORIGINS` with
 //!   credentials reflects every origin.
 //! - **Lists.** django-cors-headers answers preflights with fixed lists, so echoes

@@ -15,7 +15,9 @@
 //!   is the same one, so `cors` reflects the origin it was given.
 //! - **Origin matching.** Exact origins are compared with `===` (a `Set`), patterns and
 //!   `regex` entries are `RegExp`s anchored by corsc, built without flags: a `g` or `y` flag
-//!   keeps `lastIndex` between calls and fails every other request.
+//!   keeps `lastIndex` between calls and fails every other request. An `Origin` longer than
+//!   any browser sends (`MAX_ORIGIN_LENGTH`) is refused before any of them runs: a `RegExp`
+//!   backtracks, and one request could otherwise hold the event loop.
 //! - **Never `*` with credentials.** The plan refuses it; `cors` would send `*` with `true`.
 //! - **Lists `cors` would widen.** Left out, `methods` defaults to six methods and
 //!   `allowedHeaders` to echoing whatever is asked; the module passes `''` and `[]` instead,
@@ -178,7 +180,8 @@ const RUNTIME: &str = r#"/**
 function policy(spec) {
     const exact = new Set(spec.exact);
     const allowed = (origin) => typeof origin === 'string'
-        && (spec.anyOrigin || exact.has(origin) || spec.patterns.some((re) => re.test(origin)));
+        && (spec.anyOrigin || exact.has(origin)
+            || (origin.length <= MAX_ORIGIN_LENGTH && spec.patterns.some((re) => re.test(origin))));
     const handler = cors((req, callback) => {
         const preflight = isPreflight(req);
         let methods = spec.methods;

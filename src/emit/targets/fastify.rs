@@ -21,7 +21,9 @@
 //!   answers `400` to an `OPTIONS` without `Origin` or `Access-Control-Request-Method`; the
 //!   module sets `preflight` per request, so such an `OPTIONS` is an ordinary request.
 //! - **Origin matching.** Exact origins are compared with `===` (a `Set`), patterns and
-//!   `regex` entries are `RegExp`s anchored by corsc, built without flags.
+//!   `regex` entries are `RegExp`s anchored by corsc, built without flags. An `Origin` longer
+//!   than any browser sends (`MAX_ORIGIN_LENGTH`) is refused before any of them runs: a
+//!   `RegExp` backtracks, and one request could otherwise hold the event loop.
 //! - **Never `*` with credentials.** The plan refuses it; the library would send `*` with
 //!   `true`.
 //! - **Lists the library would widen or garble.** Left out, `methods` defaults to
@@ -152,7 +154,9 @@ function policy(spec) {
         mirrorsHeaders: spec.allowedHeaders === MIRROR || spec.allowedHeaders === MIRROR_UNLESS_AUTHORIZATION,
         allows(requestOrigin) {
             return typeof requestOrigin === 'string'
-                && (spec.anyOrigin || exact.has(requestOrigin) || spec.patterns.some((re) => re.test(requestOrigin)));
+                && (spec.anyOrigin || exact.has(requestOrigin)
+                    || (requestOrigin.length <= MAX_ORIGIN_LENGTH
+                        && spec.patterns.some((re) => re.test(requestOrigin))));
         },
         options(req) {
             let methods = spec.methods;

@@ -11,7 +11,9 @@
 //!   case, and turns any string holding a regex character into a start-anchored,
 //!   case-insensitive regex. Every exact origin is passed as `re.compile(re.escape(o) + r"\Z")`
 //!   and every pattern and `regex` entry as corsc's anchored regex with `\Z`: case-sensitive,
-//!   full matches. Because the list holds patterns, Flask-CORS adds `Vary: Origin` to every
+//!   full matches. Each of those opens with a lookahead that fails on an `Origin` longer than
+//!   any browser sends, so `re`, which backtracks, never runs the regex on one: Flask-CORS
+//!   offers no hook before its own test, and the regex is what it runs. Because the list holds patterns, Flask-CORS adds `Vary: Origin` to every
 //!   answer it gives an allowed origin; a refused origin gets no CORS header at all (no
 //!   `Access-Control-Allow-Credentials` either).
 //! - **Never `*` with credentials.** The plan refuses it; Flask-CORS would reflect every origin.

@@ -9,7 +9,10 @@
 //!   `regex` entries are case-sensitive `~` keys of a second map that reads `$http_origin`,
 //!   anchored (`^…$`), escaped, with lower-case classes. The map's value is `$http_origin`, so
 //!   `Access-Control-Allow-Origin` echoes the origin only after it matched, and is empty
-//!   otherwise.
+//!   otherwise. The map's first regex refuses an `Origin` longer than any browser sends, so
+//!   PCRE, which backtracks, never runs a pattern on one. (PCRE also stops a match at its
+//!   match limit, ten million steps, which nginx does not change: a regex lint rule S114
+//!   flags then costs about a quarter of a second per request, and an alert in the log.)
 //! - **No `add_header` in an `if`.** Each header's value is a map that is empty when the header
 //!   must not be sent; nginx skips an `add_header` whose value is empty. So every location has
 //!   one flat list of `add_header … always` (`always`: also on 204, 4xx and 5xx), nothing nested
@@ -43,6 +46,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
+use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
 /// The nginx target.
@@ -357,10 +361,19 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
             let origin = var(p, "origin");
             let regex_var = var(p, "origin_regex");
             if !regexes.is_empty() {
-                let entries: Vec<(String, String)> = regexes
-                    .iter()
-                    .map(|r| (quote(&format!("~{r}")), "$http_origin".to_string()))
+                // Regex keys are tried in order: the first refuses an overlong Origin before
+                // any pattern runs.
+                let guard = format!("~^[\\s\\S]{{{}}}", MAX_ORIGIN_BYTES + 1);
+                let entries: Vec<(String, String)> = std::iter::once((quote(&guard), quote("")))
+                    .chain(
+                        regexes
+                            .iter()
+                            .map(|r| (quote(&format!("~{r}")), "$http_origin".to_string())),
+                    )
                     .collect();
+                w.comment(format!(
+                    "An Origin over {MAX_ORIGIN_BYTES} bytes (no browser sends one) is refused before any regex: PCRE backtracks."
+                ));
                 let target = if exact.is_empty() {
                     &origin
                 } else {

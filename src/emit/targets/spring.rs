@@ -13,7 +13,11 @@
 //!   are checked separately anyway. Spring's `*` in a host means "any characters", so
 //!   `https://*.example.org` also admits labels with characters outside `[a-z0-9-]` (`_`) under
 //!   the same base; `:[*]` is any port or none, as corsc's `:*`. `regex` entries have no
-//!   Spring equivalent and are refused. `allowedOrigins("*")` with credentials throws on every
+//!   Spring equivalent and are refused. Spring turns each pattern into a `java.util.regex`
+//!   with one `.*` (`\Qhttps://\E.*\Q.example.org\E`), which reads an `Origin` in time
+//!   linear in its length (times the pattern's), so nothing here backtracks catastrophically
+//!   and the `Origin` is not bounded: `CorsRegistry` has no hook before Spring's own test. An
+//!   `Origin` longer than the other targets test (`MAX_ORIGIN_BYTES`) is still matched here. `allowedOrigins("*")` with credentials throws on every
 //!   request and `allowedOriginPatterns("*")` reflects every origin: the plan refuses `*` with
 //!   credentials, so neither is ever written.
 //! - **Defaults overridden.** A registration starts from "all origins, GET/HEAD/POST, every

@@ -28,6 +28,7 @@ rules! {
     private_network_access::PrivateNetworkAccess,
     dev_origin_in_production::DevOriginInProduction,
     any_origin::AnyOrigin,
+    regex_catastrophic_backtracking::RegexCatastrophicBacktracking,
     space_separated_origins::SpaceSeparatedOrigins,
     origin_missing_scheme::OriginMissingScheme,
     origin_has_path::OriginHasPath,
