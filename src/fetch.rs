@@ -269,10 +269,10 @@ pub const WEBKIT_MAX_AGE_CAP: u64 = 600;
 /// against exponential backtracking, which a few dozen bytes trigger: lint rule S114
 /// (`regex-catastrophic-backtracking`) refuses such regexes.
 ///
-/// The evaluator does not apply it (it models what browsers send, and none sends this much):
-/// an origin past it that a pattern or regex would admit is the one place where the output of
-/// the targets that bound (nginx, Apache, Express, Fastify, Flask, Django, Starlette) and the
-/// evaluator differ.
+/// Every target applies it, those whose engine does not backtrack too (Rust's `regex`, Go's
+/// RE2), and so does the evaluator: a pattern or `regex` entry never admits a longer origin,
+/// whatever the target, and `corsc verify` sends one (probe class `over-long`) to a server
+/// whose policy has such an entry. Exact origins are compared whatever their length.
 pub const MAX_ORIGIN_BYTES: usize = 512;
 
 #[cfg(test)]

@@ -682,3 +682,45 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(f["kind"], "vary-origin", "{f}");
     assert!(f["message"].is_string(), "{f}");
 }
+
+// ---- origins past the length bound ---------------------------------------------------------
+
+/// An `Origin` over `MAX_ORIGIN_BYTES` that a pattern or regex would admit: every generated
+/// server refuses it before any regex runs (a backtracking engine must never read 8 KiB), so
+/// the evaluator refuses it too, and verify sends one for each such entry to catch a server
+/// that does not bound.
+#[test]
+fn an_origin_past_the_length_bound_matches_no_pattern_or_regex_and_verify_probes_it() {
+    use corsc::eval::server::entry_matches;
+    use corsc::fetch::MAX_ORIGIN_BYTES;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("long.cors");
+    std::fs::write(
+        &path,
+        "policy api {\n    paths \"/api/*\"\n    origins \"https://*.example.com\", regex \"^https://([a-z0-9-]+\\\\.)*example\\\\.org$\"\n}\n",
+    )
+    .expect("write policy");
+    let set = policy_set(&path.to_string_lossy());
+    let entries = &set.policies[0].origins.value;
+    let labels = format!("{}.", "a".repeat(63)).repeat(8);
+    for (entry, base) in entries.iter().zip(["example.com", "example.org"]) {
+        let short = format!("https://app.{base}");
+        let long = format!("https://{labels}{base}");
+        assert!(long.len() > MAX_ORIGIN_BYTES);
+        assert!(entry_matches(&entry.kind, &short), "{short}");
+        assert!(!entry_matches(&entry.kind, &long), "{long}");
+    }
+    let probes = corsc::eval::probe::probes(&set, corsc::eval::probe::ProbeOptions::default());
+    let over: Vec<&str> = probes
+        .iter()
+        .filter(|p| p.class.name() == "over-long")
+        .map(|p| p.request.origin.as_str())
+        .collect();
+    for base in ["example.com", "example.org"] {
+        assert!(
+            over.iter()
+                .any(|o| o.len() > MAX_ORIGIN_BYTES && o.ends_with(base)),
+            "no over-long probe for {base}: {over:?}"
+        );
+    }
+}

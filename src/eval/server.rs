@@ -29,6 +29,7 @@
 use super::request::WireRequest;
 use super::routing::Routing;
 use super::HeaderList;
+use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::ir::{Origin, OriginKind, Policy, PolicySet};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -263,14 +264,21 @@ pub fn matching_entry(policy: &Policy, origin: &str) -> Option<usize> {
 }
 
 /// Whether one origin entry allows an `Origin` header value.
+///
+/// A pattern or `regex` entry never admits an origin longer than [`MAX_ORIGIN_BYTES`]: every
+/// target refuses one before any regex runs (backtracking engines must not read kilobytes),
+/// and the evaluator says what the generated servers do.
 #[must_use]
 pub fn entry_matches(kind: &OriginKind, origin: &str) -> bool {
+    let bounded = origin.len() <= MAX_ORIGIN_BYTES;
     match kind {
         OriginKind::Any => true,
         OriginKind::Null => origin == "null",
         OriginKind::Exact(o) => o.to_string() == origin,
-        OriginKind::Pattern(p) => Origin::parse_serialized(origin).is_some_and(|o| p.matches(&o)),
-        OriginKind::Regex(src) => regex_full_match(src, origin),
+        OriginKind::Pattern(p) => {
+            bounded && Origin::parse_serialized(origin).is_some_and(|o| p.matches(&o))
+        }
+        OriginKind::Regex(src) => bounded && regex_full_match(src, origin),
         OriginKind::Invalid(_) => false,
     }
 }

@@ -18,9 +18,11 @@
 mod backtracking;
 mod construct;
 mod engine;
+mod sample;
 mod shape;
 
 pub use backtracking::{backtracking, Backtracking, Growth};
 pub use construct::{constructs, Construct, Found};
 pub use engine::Engine;
+pub use sample::sample;
 pub use shape::{anchors, full_match, hir, is_anchored, max_repeat, parse, weight, Anchors};

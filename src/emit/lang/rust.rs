@@ -8,6 +8,7 @@ use crate::emit::output::Output;
 use crate::emit::plan::{Origins, Plan, PolicyPlan};
 use crate::emit::scopes::{policy_for_body, title, Branches};
 use crate::emit::writer::Writer;
+use crate::fetch::MAX_ORIGIN_BYTES;
 
 /// The output of a Rust target: one module file, `cors.rs`, holding what `w` has (the header
 /// and the imports), a blank line, then `body`.
@@ -112,7 +113,8 @@ pub fn str_array<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
 
 /// A policy's origin test, `fn {name}(origin: &HeaderValue) -> bool`: exact origins in a
 /// sorted slice searched byte for byte, patterns and regexes in one `RegexSet` of the plan's
-/// anchored regexes.
+/// anchored regexes, for an origin of at most [`MAX_ORIGIN_BYTES`]. `regex` does not
+/// backtrack, but every target bounds the same way, so a policy means one thing everywhere.
 pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String]) {
     w.line(
         "/// Whether the `Origin` is allowed: exact origins byte for byte, patterns and regexes as",
@@ -148,7 +150,12 @@ pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String
         );
         w.line(".expect(\"regexes checked by corsc\")");
         w.close("});");
-        w.line("origin.to_str().is_ok_and(|o| REGEXES.is_match(o))");
+        w.line(format!(
+            "// No browser sends an Origin over {MAX_ORIGIN_BYTES} bytes; every corsc target refuses one before its patterns."
+        ));
+        w.line(format!(
+            "origin.len() <= {MAX_ORIGIN_BYTES} && origin.to_str().is_ok_and(|o| REGEXES.is_match(o))"
+        ));
     }
     w.close("}");
 }

@@ -36,6 +36,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::target::Target;
 use crate::emit::writer::{pad, Writer};
+use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
 /// The Go (rs/cors) target.
@@ -210,6 +211,12 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
             } else {
                 w.open(format!("if {id}Exact[origin] {{"));
                 w.line("return true");
+                w.close("}");
+                w.line(format!(
+                    "// No browser sends an Origin over {MAX_ORIGIN_BYTES} bytes; every corsc target refuses one before its patterns."
+                ));
+                w.open(format!("if len(origin) > {MAX_ORIGIN_BYTES} {{"));
+                w.line("return false");
                 w.close("}");
                 w.open(format!("for _, re := range {id}Regexps {{"));
                 w.open("if re.MatchString(origin) {");

@@ -6,6 +6,7 @@
 
 use super::super::request::{is_safelisted_method, BrowserRequest};
 use super::super::routing::Routing;
+use super::super::server::regex_full_match;
 use super::model::{Probe, ProbeClass, ProbeOptions};
 use crate::ir::{HostPattern, OriginDefect, OriginKind, Policy, PolicySet, PortSpec};
 use std::collections::BTreeSet;
@@ -330,7 +331,8 @@ fn allowed_origins(policy: &Policy) -> Vec<String> {
     out
 }
 
-/// A plausible origin a simple regex accepts, checked by matching it; `None` if the guess fails.
+/// A plausible origin a regex accepts, checked by matching it: first a guess from the source
+/// text (`[a-z0-9-]+` read as `corsc`), else the regex's shortest text; `None` if both fail.
 fn regex_sample(src: &str) -> Option<String> {
     let s = src.trim_start_matches('^').trim_end_matches('$');
     let guess = s
@@ -342,7 +344,10 @@ fn regex_sample(src: &str) -> Option<String> {
         .replace("\\.", ".")
         .replace("\\-", "-")
         .replace("\\/", "/");
-    super::super::server::regex_full_match(src, &guess).then_some(guess)
+    if regex_full_match(src, &guess) {
+        return Some(guess);
+    }
+    crate::regex::sample(src).filter(|s| regex_full_match(src, s))
 }
 
 /// The origins an attacker would try against this policy, each with its class: for each
@@ -410,6 +415,9 @@ fn near_misses(policy: &Policy, allowed: &[String]) -> Vec<(ProbeClass, String)>
         }
         let underscored = with_port(&scheme, &format!("{host}_.evil.test"), port);
         out.push((ProbeClass::Suffix, underscored));
+        if let Some(long) = over_long(&e.kind, &scheme, &host, port) {
+            out.push((ProbeClass::OverLong, long));
+        }
     }
     out.push((ProbeClass::Null, "null".to_string()));
     out.push((ProbeClass::Canary, EVIL.to_string()));
@@ -417,6 +425,26 @@ fn near_misses(policy: &Policy, allowed: &[String]) -> Vec<(ProbeClass, String)>
     out.retain(|(_, o)| seen.insert(o.clone()));
     out
 }
+
+/// For a pattern or `regex` entry, an origin it would admit but for the length bound: eight
+/// 63-byte labels in front of an allowed host, past `MAX_ORIGIN_BYTES`. `None` when the entry
+/// is not a pattern or regex, or does not admit the longer host (a regex for one exact host).
+fn over_long(kind: &OriginKind, scheme: &str, host: &str, port: Option<u16>) -> Option<String> {
+    let long = with_port(scheme, &format!("{}{host}", LONG_LABELS.as_str()), port);
+    debug_assert!(long.len() > crate::fetch::MAX_ORIGIN_BYTES);
+    let admits = match kind {
+        OriginKind::Pattern(p) => {
+            crate::ir::Origin::parse_serialized(&long).is_some_and(|o| p.matches(&o))
+        }
+        OriginKind::Regex(src) => regex_full_match(src, &long),
+        _ => false,
+    };
+    admits.then_some(long)
+}
+
+/// Eight labels of 63 bytes, each with its dot.
+static LONG_LABELS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{}.", "a".repeat(63)).repeat(8));
 
 fn with_port(scheme: &str, host: &str, port: Option<u16>) -> String {
     match port {

@@ -48,6 +48,9 @@ pub enum ProbeClass {
     OtherPort,
     /// A look-alike host with a dot turned into a letter (what an unescaped `.` admits).
     LookAlike,
+    /// An origin a pattern or `regex` entry would admit but for its length: longer than
+    /// `MAX_ORIGIN_BYTES`, which every generated server refuses before any regex runs.
+    OverLong,
     /// What an invalid origin entry probably meant; the policy allows nothing for it.
     InvalidEntry,
     /// A request without `Origin`: no `*` with credentials, no empty origin reflected.
@@ -68,7 +71,7 @@ pub enum ProbeClass {
 
 impl ProbeClass {
     /// Every class, in plan order.
-    pub const ALL: [ProbeClass; 16] = [
+    pub const ALL: [ProbeClass; 17] = [
         ProbeClass::Canary,
         ProbeClass::Null,
         ProbeClass::Suffix,
@@ -77,6 +80,7 @@ impl ProbeClass {
         ProbeClass::Downgrade,
         ProbeClass::OtherPort,
         ProbeClass::LookAlike,
+        ProbeClass::OverLong,
         ProbeClass::InvalidEntry,
         ProbeClass::NoOrigin,
         ProbeClass::OutsideScope,
@@ -99,6 +103,7 @@ impl ProbeClass {
             ProbeClass::Downgrade => "downgrade",
             ProbeClass::OtherPort => "other-port",
             ProbeClass::LookAlike => "look-alike",
+            ProbeClass::OverLong => "over-long",
             ProbeClass::InvalidEntry => "invalid-entry",
             ProbeClass::NoOrigin => "no-origin",
             ProbeClass::OutsideScope => "outside-scope",
@@ -129,6 +134,7 @@ impl ProbeClass {
             | ProbeClass::Downgrade
             | ProbeClass::OtherPort
             | ProbeClass::LookAlike
+            | ProbeClass::OverLong
             | ProbeClass::InvalidEntry => Intent::NearMiss,
             ProbeClass::NoOrigin => Intent::NoOrigin,
             ProbeClass::OutsideScope => Intent::OutsideScope,
