@@ -154,6 +154,94 @@ impl Source {
     }
 }
 
+/// A file name (or any text from outside corsc: a path, a URL) as corsc prints it to a
+/// terminal or a log: characters a terminal or a log reader acts on are written as `\u{…}`
+/// escapes (`\n`, `\r`, `\t` as those). Why: the name is chosen by whoever commits the file;
+/// printed raw, an escape sequence rewrites the reader's screen, a line break forges a line
+/// of corsc's own (a summary, a GitHub `::error` command), a bidirectional override shows the
+/// name reversed. Escaped: C0 and C1 controls and DEL, bidirectional marks, embeddings,
+/// overrides and isolates, and the Unicode line and paragraph separators.
+#[must_use]
+pub fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`shown`] for a multi-line text (a message that may quote the policy): line breaks stay.
+#[must_use]
+pub fn shown_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.split('\n')
+            .map(|l| shown(l))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// A policy's text as a snippet under a diagnostic shows it: each character [`shown`] would
+/// escape is replaced by a visible one of the same UTF-8 length (`?`, `¿` or `\u{fffd}`), so
+/// every span and column still points where it did. Line breaks, tabs and the `\r` of a
+/// `\r\n` stay.
+#[must_use]
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = text.chars().peekable();
+    let mut out: Option<String> = None;
+    let mut at = 0;
+    while let Some(c) = chars.next() {
+        let keep = matches!(c, '\n' | '\t') || (c == '\r' && chars.peek() == Some(&'\n'));
+        if needs_escape(c) && !keep {
+            let o = out.get_or_insert_with(|| text[..at].to_string());
+            o.push(match c.len_utf8() {
+                1 => '?',
+                2 => '\u{bf}',
+                _ => '\u{fffd}',
+            });
+        } else if let Some(o) = out.as_mut() {
+            o.push(c);
+        }
+        at += c.len_utf8();
+    }
+    match out {
+        Some(o) => std::borrow::Cow::Owned(o),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// [`shown`] for a path.
+#[must_use]
+pub fn shown_path(path: &std::path::Path) -> String {
+    shown(&path.to_string_lossy()).into_owned()
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -164,6 +252,32 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_escapes_what_a_terminal_acts_on_and_nothing_else() {
+        assert_eq!(shown("policies/api v2.cors"), "policies/api v2.cors");
+        assert_eq!(shown("é/ü.cors"), "é/ü.cors");
+        assert_eq!(shown("a\u{1b}[2J\nb\r\t"), "a\\u{1b}[2J\\nb\\r\\t");
+        assert_eq!(shown("a\u{9b}\u{7f}"), "a\\u{9b}\\u{7f}");
+        assert_eq!(
+            shown("a\u{202e}b\u{2069}\u{2028}"),
+            "a\\u{202e}b\\u{2069}\\u{2028}"
+        );
+        assert_eq!(shown_lines("a\u{1b}\nb"), "a\\u{1b}\nb");
+    }
+
+    #[test]
+    fn printable_keeps_every_byte_offset() {
+        let text = "a\u{1b}[2J\u{85}\u{202e}x\r\ny\rz\tw\n";
+        let p = printable(text);
+        assert_eq!(p.len(), text.len());
+        assert_eq!(p.chars().count(), text.chars().count());
+        assert_eq!(p, "a?[2J\u{bf}\u{fffd}x\r\ny?z\tw\n");
+        assert!(matches!(
+            printable("plain\r\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

@@ -11,7 +11,7 @@
 //! Read `tests/security/*.rs` as the list: one file per class.
 
 mod support;
-use support::{engines, frameworks, random_policy};
+use support::{cli, engines, frameworks, random_policy};
 
 #[path = "security/identifiers.rs"]
 mod identifiers;
@@ -23,6 +23,9 @@ mod limits;
 mod manifest;
 #[path = "security/text.rs"]
 mod text;
+
+#[path = "security/terminal.rs"]
+mod terminal;
 
 #[path = "security/paths.rs"]
 mod paths;

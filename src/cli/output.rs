@@ -5,6 +5,7 @@ use super::args::Format;
 use super::inputs::InputError;
 use crate::diagnostics::render::{self, JsonReport};
 use crate::diagnostics::{Counts, Diagnostic};
+use crate::source::shown_lines;
 use crate::source::Source;
 use std::io::Write as _;
 
@@ -48,7 +49,12 @@ pub(crate) fn fatal_with_help(message: impl Into<String>, help: impl Into<String
 }
 
 /// Prints one fatal report.
-pub(crate) fn fatal_report(d: miette::MietteDiagnostic, color: bool) {
+///
+/// The message and help often name a path or a URL from the command line, shown escaped
+/// (`source::shown_lines`): no character a terminal acts on reaches it.
+pub(crate) fn fatal_report(mut d: miette::MietteDiagnostic, color: bool) {
+    d.message = shown_lines(&d.message).into_owned();
+    d.help = d.help.map(|h| shown_lines(&h).into_owned());
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {

@@ -5,7 +5,7 @@
 //! in property values `:` and `,` are as well, since they delimit properties.
 
 use super::{Diagnostic, Severity};
-use crate::source::Source;
+use crate::source::{shown_lines, Source};
 
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -21,7 +21,9 @@ fn escape_property(s: &str) -> String {
 #[must_use]
 pub fn render(source: &Source, diags: &[Diagnostic]) -> String {
     let mut out = String::new();
-    let file = escape_property(&source.name.replace('\\', "/"));
+    // Line breaks are percent-encoded, which the runner decodes; every other character a log
+    // reader acts on (an escape sequence, a bidirectional override) is shown escaped.
+    let file = escape_property(&shown_lines(&source.name.replace('\\', "/")));
     for d in diags {
         let command = match d.severity {
             Severity::Error => "error",
@@ -37,7 +39,7 @@ pub fn render(source: &Source, diags: &[Diagnostic]) -> String {
         }
         out.push_str(&format!(
             "::{command} file={file},line={line},col={col},endLine={end_line},endColumn={end_col},title={title}::{}\n",
-            escape_data(&message)
+            escape_data(&shown_lines(&message))
         ));
     }
     out

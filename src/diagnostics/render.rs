@@ -1,7 +1,7 @@
 //! Renderers: diagnostics → text for people (codespan-reporting) and for tools.
 
 use super::{Counts, Diagnostic, Severity};
-use crate::source::Source;
+use crate::source::{printable, shown, shown_lines, Source};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
@@ -13,24 +13,28 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
         Severity::Warning => cs::Severity::Warning,
         Severity::Note => cs::Severity::Note,
     };
-    let mut labels =
-        vec![cs::Label::primary((), d.primary.span.range()).with_message(&d.primary.message)];
+    // Messages quote the policy, which may hold escape sequences: they are shown escaped.
+    let mut labels = vec![cs::Label::primary((), d.primary.span.range())
+        .with_message(shown_lines(&d.primary.message))];
     for l in &d.secondary {
-        labels.push(cs::Label::secondary((), l.span.range()).with_message(&l.message));
+        labels.push(cs::Label::secondary((), l.span.range()).with_message(shown_lines(&l.message)));
     }
     let mut notes: Vec<String> = Vec::new();
     if let Some(h) = &d.help {
-        notes.push(format!("help: {h}"));
+        notes.push(format!("help: {}", shown_lines(h)));
     }
     for n in &d.notes {
-        notes.push(format!("note: {n}"));
+        notes.push(format!("note: {}", shown_lines(n)));
     }
     if let Some(f) = &d.fix {
-        notes.push(format!("fix: {} (`corsc lint --fix`)", f.description));
+        notes.push(format!(
+            "fix: {} (`corsc lint --fix`)",
+            shown_lines(&f.description)
+        ));
     }
     cs::Diagnostic::new(severity)
         .with_code(format!("{} {}", d.code, d.name))
-        .with_message(&d.message)
+        .with_message(shown_lines(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -38,7 +42,9 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
 /// Renders diagnostics for one source the way a person reads them, with or without color.
 #[must_use]
 pub fn human(source: &Source, diags: &[Diagnostic], color: bool) -> String {
-    let file = SimpleFile::new(source.name.as_str(), &*source.text);
+    // The name and the text as a terminal may safely show them (`source::shown`): same byte
+    // offsets, no character a terminal acts on.
+    let file = SimpleFile::new(shown(&source.name), printable(&source.text));
     let config = term::Config::default();
     let mut buf = if color {
         termcolor::Buffer::ansi()
@@ -54,7 +60,12 @@ pub fn human(source: &Source, diags: &[Diagnostic], color: bool) -> String {
             // A span outside the file can only come from a bug; still say what was found.
             buf = append_plain(
                 buf,
-                &format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message),
+                &format!(
+                    "{}[{}]: {}\n",
+                    d.severity.as_str(),
+                    d.code,
+                    shown_lines(&d.message)
+                ),
             );
         }
     }
@@ -101,24 +112,24 @@ fn excerpt(source: &Source, d: &Diagnostic) -> String {
         d.severity.as_str(),
         d.code,
         d.name,
-        d.message,
-        source.name,
+        shown_lines(&d.message),
+        shown(&source.name),
         if start > range.start { "…" } else { "" },
-        &text[start..end],
+        shown(&text[start..end]),
         if end < range.end { "…" } else { "" },
         range.len(),
-        d.primary.message
+        shown_lines(&d.primary.message)
     );
     if let Some(h) = &d.help {
-        out.push_str(&format!("  = help: {h}\n"));
+        out.push_str(&format!("  = help: {}\n", shown_lines(h)));
     }
     for n in &d.notes {
-        out.push_str(&format!("  = note: {n}\n"));
+        out.push_str(&format!("  = note: {}\n", shown_lines(n)));
     }
     if let Some(f) = &d.fix {
         out.push_str(&format!(
             "  = fix: {} (`corsc lint --fix`)\n",
-            f.description
+            shown_lines(&f.description)
         ));
     }
     out.push('\n');
@@ -139,10 +150,10 @@ pub fn concise(source: &Source, diags: &[Diagnostic]) -> String {
         let (line, col) = source.line_col(d.primary.span.start);
         out.push_str(&format!(
             "{}:{line}:{col}: {} {}: {}\n",
-            source.name,
+            shown(&source.name),
             d.code,
             d.name,
-            d.message.replace('\n', " ")
+            shown(&d.message.replace('\n', " "))
         ));
     }
     out

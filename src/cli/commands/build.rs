@@ -20,6 +20,7 @@ use crate::diagnostics::{render, Diagnostic, Severity};
 use crate::emit::{Options, Output, Provenance};
 use crate::pipeline::{self, LintErrors, Refusal};
 use crate::source::Source;
+use crate::source::{shown_lines, shown_path};
 use std::io::Write as _;
 use std::path::Path;
 
@@ -245,7 +246,7 @@ pub(crate) fn run(args: &BuildArgs, color: bool) -> Outcome {
         std::io::stderr(),
         "built {} outputs ({written} files) from {}",
         built.len(),
-        m.path.display()
+        shown_path(&m.path)
     );
     Outcome::Clean
 }
@@ -260,18 +261,18 @@ fn check(base: &Path, built: &[(&Valid<'_>, Output)]) -> Outcome {
         let dests = match destinations(&base.join(&e.output), o) {
             Ok(d) => d,
             Err(err) => {
-                out.push_str(&format!("{}: {}\n", e.describe(), err.message));
+                out.push_str(&format!(
+                    "{}: {}\n",
+                    e.describe(),
+                    shown_lines(&err.message)
+                ));
                 drifted += 1;
                 continue;
             }
         };
         for (dest, want) in dests {
             files += 1;
-            let shown = dest
-                .strip_prefix(base)
-                .unwrap_or(&dest)
-                .display()
-                .to_string();
+            let shown = shown_path(dest.strip_prefix(base).unwrap_or(&dest));
             match std::fs::read_to_string(&dest) {
                 Ok(have) if have == want => {}
                 Ok(have) => {
@@ -283,7 +284,7 @@ fn check(base: &Path, built: &[(&Valid<'_>, Output)]) -> Outcome {
                             .context_radius(3)
                             .header(
                                 &format!("{shown} (on disk)"),
-                                &format!("{shown} (from {})", e.policy.display()),
+                                &format!("{shown} (from {})", shown_path(&e.policy)),
                             )
                             .to_string(),
                     );
@@ -292,7 +293,7 @@ fn check(base: &Path, built: &[(&Valid<'_>, Output)]) -> Outcome {
                     drifted += 1;
                     out.push_str(&format!(
                         "{shown}: missing (would be generated from {})\n",
-                        e.policy.display()
+                        shown_path(&e.policy)
                     ));
                 }
             }

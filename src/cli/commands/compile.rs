@@ -14,6 +14,7 @@ use crate::diagnostics::render::{self, JsonReport};
 use crate::diagnostics::{Counts, Diagnostic};
 use crate::emit::{Options, Provenance};
 use crate::pipeline::{self, LintErrors, Refusal};
+use crate::source::shown_path;
 use crate::source::Source;
 use std::io::Write as _;
 use std::path::Path;
@@ -156,7 +157,7 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         }
         Some(path) => match write_output(path, &out) {
             Ok(written) => {
-                let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+                let names: Vec<String> = written.iter().map(|p| shown_path(p)).collect();
                 let _ = writeln!(std::io::stderr(), "wrote {}", names.join(", "));
                 Outcome::Clean
             }

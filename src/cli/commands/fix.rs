@@ -9,6 +9,7 @@
 use crate::diagnostics::{Diagnostic, Edit};
 use crate::lint::{registry, LintConfig};
 use crate::pipeline;
+use crate::source::shown;
 use crate::source::Source;
 
 /// Passes before giving up on fixes that keep producing fixes.
@@ -113,14 +114,18 @@ pub(crate) fn summary(name: &str, applied: &[Applied]) -> String {
         return String::new();
     }
     let mut s = format!(
-        "fixed {} finding{} in {name}:\n",
+        "fixed {} finding{} in {}:\n",
         applied.len(),
-        if applied.len() == 1 { "" } else { "s" }
+        if applied.len() == 1 { "" } else { "s" },
+        shown(name)
     );
     for a in applied {
         s.push_str(&format!(
             "  {}:{}: {}: {}\n",
-            a.at.0, a.at.1, a.rule, a.description
+            a.at.0,
+            a.at.1,
+            a.rule,
+            shown(&a.description)
         ));
     }
     s

@@ -10,6 +10,7 @@ use crate::eval::browser::{self, BrowserModel};
 use crate::eval::Routing;
 use crate::ir::PolicySet;
 use crate::pipeline;
+use crate::source::shown;
 use crate::source::Source;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -81,7 +82,8 @@ fn eprint_diagnostics(source: &Source, d: &[crate::diagnostics::Diagnostic], col
     let mut s = render::human(source, d, color);
     s.push_str(&format!(
         "error: `{}` has errors; fix them first (`corsc check {}`)\n",
-        source.name, source.name
+        shown(&source.name),
+        shown(&source.name)
     ));
     let _ = std::io::stderr().write_all(s.as_bytes());
 }

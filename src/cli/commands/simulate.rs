@@ -10,6 +10,7 @@ use crate::eval::browser::{self, BlockedReason, BrowserModel, Exchange, Step, Ve
 use crate::eval::server::{OriginDecision, Response};
 use crate::eval::{reason_phrase, respond_routed, BrowserRequest, Routed, Routing, WireRequest};
 use crate::ir::{OriginKind, PathScope, Policy, PolicySet};
+use crate::source::shown;
 use crate::source::{Source, Span};
 use serde::Serialize;
 
@@ -130,7 +131,7 @@ struct Location {
 fn locate(source: &Source, span: Span) -> Location {
     let (l, c) = source.line_col(span.start);
     Location {
-        at: format!("{}:{l}:{c}", source.name),
+        at: format!("{}:{l}:{c}", shown(&source.name)),
         text: source.slice(span).lines().next().unwrap_or("").to_string(),
     }
 }

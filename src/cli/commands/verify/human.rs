@@ -4,6 +4,7 @@
 
 use crate::eval::live::{Outcome, Report};
 use crate::eval::probe::{Budget, FindingKind};
+use crate::source::shown;
 use std::collections::BTreeMap;
 
 /// How many probe numbers a finding's line lists before it says how many more.
@@ -11,7 +12,7 @@ const LISTED_PROBES: usize = 12;
 
 /// The whole report, ending in a newline.
 pub(super) fn report(report: &Report, policy: &str, url: &str, allow_partial: bool) -> String {
-    let mut s = format!("verify {policy} against {url}\n\n");
+    let mut s = format!("verify {} against {}\n\n", shown(policy), shown(url));
     s.push_str(&table(report));
     s.push_str(&findings(report));
     let n = report.results.len();
