@@ -97,7 +97,7 @@ fn each_library_refuses_what_it_cannot_say_and_names_itself_and_the_feature() {
         ),
         (
             "spring",
-            "origins regex \"^https://a\\\\.example$\"",
+            "origins regex \"(?i)^https://a\\\\.example$\"",
             "regex",
         ),
         (
