@@ -356,3 +356,20 @@ class CorscCorsMiddleware:
             response = self.get_response(request)
         policy.add_headers(request, response)
         return response"#;
+
+#[cfg(test)]
+mod tests {
+    use super::MIDDLEWARE;
+
+    /// `re` backtracks: the middleware compares the `Origin`'s length before any regex runs,
+    /// after the exact origins (which still compare whatever the length).
+    #[test]
+    fn the_middleware_bounds_the_origin_before_any_regex() {
+        let exact = MIDDLEWARE.find("origin in self.exact").expect("exact");
+        let bound = MIDDLEWARE
+            .find("len(origin) > _MAX_ORIGIN_LENGTH")
+            .expect("bound");
+        let regex = MIDDLEWARE.find("r.match(origin)").expect("regex");
+        assert!(exact < bound && bound < regex);
+    }
+}
