@@ -223,9 +223,8 @@ fn django() -> Case {
         runtime: Runtime::Python,
         packages: &["django", "corsheaders"],
         file_name: "cors_settings.py",
-        // One policy per settings module, and no echoed header lists.
+        // No echoed header lists.
         features: Features {
-            several_policies: false,
             mirror_headers: false,
             ..Features::all()
         },

@@ -97,7 +97,7 @@ fn each_library_refuses_what_it_cannot_say_and_names_itself_and_the_feature() {
         ),
         (
             "spring",
-            "origins regex \"^https://a\\\\.example$\"",
+            "origins regex \"(?i)^https://a\\\\.example$\"",
             "regex",
         ),
         (
@@ -133,5 +133,22 @@ fn each_library_refuses_what_it_cannot_say_and_names_itself_and_the_feature() {
             None,
             "{target}"
         );
+    }
+}
+
+/// Django (several policies: the generated middleware) and Spring (`regex` origins: the
+/// `checkOrigin` override) compile every example policy, every profile, and the hostile-name
+/// files: no refusal where code can say the policy.
+#[test]
+fn django_and_spring_compile_every_example_and_hostile_name_file() {
+    let hostile = frameworks::hostile_name_sets()
+        .into_iter()
+        .map(|(name, text)| (name, text, None));
+    for (name, text, profile) in examples().into_iter().chain(hostile) {
+        for target in ["django", "spring"] {
+            if let Err(e) = compile(&name, &text, profile.as_deref(), target) {
+                panic!("{name} {profile:?} is refused for {target}: {e:?}");
+            }
+        }
     }
 }

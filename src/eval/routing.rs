@@ -53,9 +53,10 @@ pub enum Routing {
     /// mux of older modules and GOPATH builds cleans the decoded path (`%2F` is a separator):
     /// they agree except on an encoded `/` or `.`, so those paths are refused.
     Go,
-    /// Spring MVC: segments decoded one by one (`%2F` stays inside its segment), matrix
-    /// parameters (`;…`) ignored; the CORS mappings use the handler mappings' own matcher.
-    /// A prefix mapping `/api/**` also matches the bare `/api`.
+    /// Spring MVC: segments decoded one by one, matrix parameters (`;…`) ignored; a path
+    /// with an encoded slash (`%2F`) is refused by the servlet container (a 400). The CORS
+    /// mappings use the handler mappings' own matcher. A prefix mapping `/api/**` also
+    /// matches the bare `/api`.
     Spring,
     /// axum (tower-http): the raw path, as matchit routes it.
     TowerHttp,
@@ -132,6 +133,9 @@ impl Routing {
                 }
                 Routed::Path(go_clean(&decode_lossy(path)))
             }
+            // Tomcat (`encodedSolidusHandling="reject"`) and Jetty 12 answer 400 to an
+            // encoded slash before any servlet runs.
+            Routing::Spring if has_encoded_slash(path) => Routed::Refused,
             Routing::Spring => Routed::Path(segments_unescaped(path, true)),
             Routing::Actix => Routed::Path(requote(path, b"%/+")),
         }
@@ -465,6 +469,9 @@ mod tests {
         assert_eq!(r(Go, "/api/x/%2e%2e/admin"), "<refused>");
         assert_eq!(r(Go, "/api/%2561dmin"), "/api/%61dmin");
         assert_eq!(r(Spring, "/api/admin;v=1/x"), "/api/admin/x");
+        // Tomcat answers 400 to an encoded slash before Spring sees the request.
+        assert_eq!(r(Spring, "/api/admin%2Fx"), "<refused>");
+        assert_eq!(r(Spring, "/api/admin%2fx"), "<refused>");
         assert_eq!(r(Actix, "/api/admin%2fx"), "/api/admin%2fx");
         assert_eq!(r(Actix, "/api/%2561dmin"), "/api/%2561dmin");
     }

@@ -11,8 +11,8 @@ pub enum Engine {
     Python,
     /// Go's `regexp`, RE2 syntax.
     Re2,
-    /// Java's `java.util.regex` (no target hands it a regex today: Spring takes origin
-    /// patterns only; listed so the model says what it would need).
+    /// Java's `java.util.regex` (Spring, which the plan holds to the portable subset and whose
+    /// output tests only printable-ASCII origins, on which Java reads that subset as corsc).
     Java,
     /// Rust's `regex` (tower-http, actix): the engine corsc itself parses and evaluates with,
     /// so it reads every construct the checker accepts as corsc does.

@@ -558,16 +558,20 @@ const SPRING_STUBS: &[(&str, &str)] = &[
         "package org.springframework.context.annotation;\npublic @interface Configuration {}\n",
     ),
     (
-        "org/springframework/web/servlet/config/annotation/WebMvcConfigurer.java",
-        "package org.springframework.web.servlet.config.annotation;\npublic interface WebMvcConfigurer { default void addCorsMappings(CorsRegistry r) {} }\n",
+        "org/springframework/context/annotation/Bean.java",
+        "package org.springframework.context.annotation;\npublic @interface Bean {}\n",
     ),
     (
-        "org/springframework/web/servlet/config/annotation/CorsRegistry.java",
-        "package org.springframework.web.servlet.config.annotation;\npublic class CorsRegistry { public CorsRegistration addMapping(String p) { return new CorsRegistration(); } }\n",
+        "org/springframework/beans/factory/config/BeanPostProcessor.java",
+        "package org.springframework.beans.factory.config;\npublic interface BeanPostProcessor { default Object postProcessAfterInitialization(Object b, String n) { return b; } }\n",
     ),
     (
-        "org/springframework/web/servlet/config/annotation/CorsRegistration.java",
-        "package org.springframework.web.servlet.config.annotation;\npublic class CorsRegistration {\n  public CorsRegistration allowedOrigins(String... o) { return this; }\n  public CorsRegistration allowedOriginPatterns(String... o) { return this; }\n  public CorsRegistration allowedMethods(String... o) { return this; }\n  public CorsRegistration allowedHeaders(String... o) { return this; }\n  public CorsRegistration exposedHeaders(String... o) { return this; }\n  public CorsRegistration allowCredentials(boolean b) { return this; }\n  public CorsRegistration maxAge(long s) { return this; }\n}\n",
+        "org/springframework/web/cors/CorsConfiguration.java",
+        "package org.springframework.web.cors;\nimport java.util.List;\npublic class CorsConfiguration {\n  public static final String ALL = \"*\";\n  public void setAllowedOrigins(List<String> l) {}\n  public void setAllowedMethods(List<String> l) {}\n  public void setAllowedHeaders(List<String> l) {}\n  public void setExposedHeaders(List<String> l) {}\n  public void setAllowCredentials(Boolean b) {}\n  public void setMaxAge(Long s) {}\n  public String checkOrigin(String o) { return null; }\n}\n",
+    ),
+    (
+        "org/springframework/web/servlet/handler/AbstractHandlerMapping.java",
+        "package org.springframework.web.servlet.handler;\nimport java.util.Map;\nimport org.springframework.web.cors.CorsConfiguration;\npublic abstract class AbstractHandlerMapping {\n  public void setCorsConfigurations(Map<String, CorsConfiguration> m) {}\n}\n",
     ),
 ];
 

@@ -4,6 +4,7 @@
 //! target's file.
 
 pub mod go;
+pub mod java;
 pub mod js;
 pub mod python;
 pub mod rust;

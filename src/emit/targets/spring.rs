@@ -1,36 +1,48 @@
-//! Spring MVC: a `@Configuration` class implementing `WebMvcConfigurer` whose
-//! `addCorsMappings(CorsRegistry)` registers one mapping per path scope.
+//! Spring MVC: a `@Configuration` class whose `CorsConfiguration` subclass answers each path
+//! scope, installed on every handler mapping of the application.
 //!
 //! How the output works, and why:
 //!
-//! - **Mappings, most specific first.** Spring uses the first registered mapping whose path
-//!   pattern matches, so scopes are registered from the most specific to the least, as the
+//! - **Origins are tested by corsc's code, not Spring's.** `CorsConfiguration.checkOrigin`
+//!   compares `allowedOrigins` ignoring case and after trimming a trailing `/`, and its
+//!   `allowedOriginPatterns` turn `*` into "any characters" and cannot say a regex. Each policy
+//!   is a `Policy extends CorsConfiguration` whose `checkOrigin` override compares exact
+//!   origins byte for byte and matches patterns and `regex` entries as corsc's anchored
+//!   regexes (`Pattern.matcher(…).matches()`, a full match). `java.util.regex` backtracks, so
+//!   an `Origin` longer than `MAX_ORIGIN_BYTES` (or outside printable ASCII, which no browser
+//!   sends and on which Java reads `\b`, `.` and `$` otherwise) is refused before any pattern
+//!   runs; exact origins still compare. What Java reads otherwise than corsc even on ASCII is
+//!   refused by the plan ([`Limit::PortableRegex`]).
+//! - **Installed on the handler mappings.** `CorsRegistry` builds plain `CorsConfiguration`s,
+//!   so the class does not implement `addCorsMappings`: a static `BeanPostProcessor` hands
+//!   every `AbstractHandlerMapping` the same ordered map `addCorsMappings` would have
+//!   (`setCorsConfigurations`), which replaces the mappings other configurers registered. It
+//!   names no servlet type, so the same file compiles against Spring 5.3 (`javax.servlet`)
+//!   and 6/7 (`jakarta.servlet`). A handler annotated `@CrossOrigin` combines its own
+//!   configuration with the policy into a plain `CorsConfiguration` without the override, one
+//!   whose origin list is empty: it refuses every origin rather than answer with Spring's test.
+//! - **Mappings, most specific first.** Spring uses the first mapping whose path pattern
+//!   matches, so scopes are put in the map from the most specific to the least, as the
 //!   evaluator decides. A prefix scope `"/api/*"` is the pattern `/api/**` (which also matches
 //!   `/api` itself); an exact path is itself. Prefixes that do not end in `/` cannot be said
 //!   with segment patterns and are refused.
-//! - **Origins.** Exact origins only: `allowedOrigins(…)`. With subdomain or port patterns:
-//!   `allowedOriginPatterns(…)`, exact origins included, because `allowedOrigins` and patterns
-//!   are checked separately anyway. Spring's `*` in a host means "any characters", so
-//!   `https://*.example.org` also admits labels with characters outside `[a-z0-9-]` (`_`) under
-//!   the same base; `:[*]` is any port or none, as corsc's `:*`. `regex` entries have no
-//!   Spring equivalent and are refused. Spring turns each pattern into a `java.util.regex`
-//!   with one `.*` (`\Qhttps://\E.*\Q.example.org\E`), which reads an `Origin` in time
-//!   linear in its length (times the pattern's), so nothing here backtracks catastrophically
-//!   and the `Origin` is not bounded: `CorsRegistry` has no hook before Spring's own test. An
-//!   `Origin` longer than the other targets test (`MAX_ORIGIN_BYTES`) is still matched here. `allowedOrigins("*")` with credentials throws on every
-//!   request and `allowedOriginPatterns("*")` reflects every origin: the plan refuses `*` with
-//!   credentials, so neither is ever written.
-//! - **Defaults overridden.** A registration starts from "all origins, GET/HEAD/POST, every
-//!   header, max-age 1800": every list is written out. Spring rejects actual requests whose
-//!   method is not listed, so `GET`, `HEAD` and `POST` are always listed. Without `max-age`
-//!   the class sends 5, the browsers' own default when the header is absent.
+//! - **Never `*` with credentials.** The plan refuses it: `allowedOrigins("*")` with
+//!   credentials throws on every request.
+//! - **Every list written out.** A bare `CorsConfiguration` allows `GET` and `HEAD` only and no
+//!   request header. Spring rejects actual requests whose method is not listed, so `GET`,
+//!   `HEAD` and `POST` are always listed. Without `max-age` the class sends 5, the browsers'
+//!   own default when the header is absent.
 //! - **Request headers.** Spring echoes the requested headers it allows; `*` echoes them all,
 //!   `authorization` included, so `*` is accepted only with `Authorization` listed beside it.
+//! - **Methods on Spring 5.** Spring 5's `HttpMethod` is an enum of eight methods, and its
+//!   CORS processor refuses a preflight for any other (`PURGE`, which `methods *` allows) with
+//!   403; Spring 6 made it a class. The header says so when a policy allows such a method:
+//!   on Spring 5 the answer is narrower than the policy, never wider.
 //! - **Private network** is not written (refused).
 
-use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Support};
+use crate::emit::capability::{Capabilities, Lookup, RegexDialect};
 use crate::emit::idents::IdentScheme;
-use crate::emit::lang::strings;
+use crate::emit::lang::{java, strings};
 use crate::emit::limits::Limit;
 use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
@@ -41,26 +53,27 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::ir::{HostPattern, OriginKind, PortSpec};
+use crate::regex::Engine;
 
 /// The Spring MVC target.
 pub struct Spring;
 
 static CAPS: Capabilities = Capabilities {
-    // `allowedOriginPatterns` appeared in 5.3.
+    // The oldest line the conformance app runs (tests/conformance_spring.rs).
     min_version: "Spring Framework 5.3",
-    exact_lookup: Lookup::Linear,
-    subdomain_patterns: Support::Since("5.3"),
-    port_patterns: Support::Since("5.3"),
-    regex: Support::No,
-    regex_dialect: RegexDialect::OriginPatternsOnly,
-    private_network: Support::No,
+    exact_lookup: Lookup::Hash,
+    regex_dialect: RegexDialect::Engine(Engine::Java),
+    private_network: crate::emit::capability::Support::No,
     routing: crate::eval::Routing::Spring,
     modules: &["spring-webmvc"],
     ..Capabilities::COMMON
 };
 
-static LIMITS: &[Limit] = &[Limit::WildcardHeadersEchoAll, Limit::SegmentPrefixScopes];
+static LIMITS: &[Limit] = &[
+    Limit::PortableRegex,
+    Limit::WildcardHeadersEchoAll,
+    Limit::SegmentPrefixScopes,
+];
 
 /// The `spring` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -68,7 +81,7 @@ pub static META: TargetMeta = TargetMeta {
     aliases: &[],
     name: "Spring",
     doc_short:
-        "a Spring MVC @Configuration (WebMvcConfigurer.addCorsMappings), one mapping per path scope",
+        "a Spring MVC @Configuration: a CorsConfiguration per policy on every handler mapping, one mapping per path scope",
     layer: Layer::App,
     capabilities: &CAPS,
     limits: LIMITS,
@@ -83,40 +96,65 @@ impl Target for Spring {
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         // ASCII only: javac reads the file in the build's encoding, which may be ASCII.
         let mut w = Writer::new();
-        w.app_module_header(
-            "//",
-            provenance,
-            &META,
-            &[
+        let mut notes = vec![
+            "",
+            "Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let",
+            "component scanning find package `corsc.generated`). It replaces the CORS",
+            "mappings of every handler mapping. Under Spring Security also enable",
+            "`http.cors(...)`, so preflights are answered before authentication.",
+        ];
+        if plan.policies.iter().any(|p| other_methods(&p.methods)) {
+            notes.extend([
                 "",
-                "Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let",
-                "component scanning find package `corsc.generated`). Under Spring Security also",
-                "enable `http.cors(...)`, so preflights are answered before authentication.",
-            ],
-            plan.owner,
-        );
+                "A policy allows methods outside GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+                "and TRACE: Spring 5 refuses their preflights (403), Spring 6 answers them.",
+            ]);
+        }
+        w.app_module_header("//", provenance, &META, &notes, plan.owner);
         w.line("package corsc.generated;");
         w.blank();
-        w.line("import org.springframework.context.annotation.Configuration;");
-        w.line("import org.springframework.web.servlet.config.annotation.CorsRegistry;");
-        w.line("import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;");
+        for import in [
+            "java.util.ArrayList",
+            "java.util.Arrays",
+            "java.util.Collections",
+            "java.util.HashSet",
+            "java.util.LinkedHashMap",
+            "java.util.List",
+            "java.util.Map",
+            "java.util.Set",
+            "java.util.regex.Pattern",
+            "org.springframework.beans.factory.config.BeanPostProcessor",
+            "org.springframework.context.annotation.Bean",
+            "org.springframework.context.annotation.Configuration",
+            "org.springframework.web.cors.CorsConfiguration",
+            "org.springframework.web.servlet.handler.AbstractHandlerMapping",
+        ] {
+            w.line(format!("import {import};"));
+        }
         w.blank();
         w.line("@Configuration");
-        w.open("public class CorscCorsConfiguration implements WebMvcConfigurer {");
-        w.line("@Override");
-        w.open("public void addCorsMappings(CorsRegistry registry) {");
-        w.line(
-            "// Spring uses the first mapping that matches: the most specific scope comes first.",
-        );
-        let mut first = true;
-        for loc in plan.locations.iter().rev() {
-            if !first {
-                w.blank();
-            }
-            first = false;
-            mapping(&mut w, &plan.policies[loc.policy], &loc.scope);
+        w.open("public class CorscCorsConfiguration {");
+        w.text(&java::policy_class());
+        w.blank();
+        w.line("/** Each path pattern and its policy; Spring uses the first that matches. */");
+        w.open("static Map<String, CorsConfiguration> mappings() {");
+        for (i, p) in plan.policies.iter().enumerate() {
+            policy(&mut w, i, p);
+            w.blank();
         }
+        w.line("Map<String, CorsConfiguration> m = new LinkedHashMap<String, CorsConfiguration>();");
+        w.comment_with("//", "The most specific scope comes first.");
+        for loc in plan.locations.iter().rev() {
+            let path = match &loc.scope {
+                Scope::Exact(path) => path.clone(),
+                Scope::Prefix(path) => format!("{path}**"),
+            };
+            w.line(format!("m.put({}, p{});", strings::java(&path), loc.policy));
+        }
+        w.line("return m;");
         w.close("}");
+        w.blank();
+        w.text(INSTALL);
         w.close("}");
         Output::one(
             "CorscCorsConfiguration.java",
@@ -126,63 +164,50 @@ impl Target for Spring {
     }
 }
 
-fn args(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| strings::java(s))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A corsc pattern in Spring's origin-pattern syntax.
-fn spring_pattern(scheme: &str, host: &HostPattern, port: PortSpec) -> String {
-    let host = match host {
-        HostPattern::Exact(h) => h.clone(),
-        HostPattern::Subdomains(base) => format!("*.{base}"),
-    };
-    let port = match port {
-        PortSpec::Default => String::new(),
-        PortSpec::Fixed(n) => format!(":{n}"),
-        PortSpec::Any => ":[*]".to_string(),
-    };
-    format!("{scheme}://{host}{port}")
-}
-
-fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
-    let path = match scope {
-        Scope::Exact(path) => path.clone(),
-        Scope::Prefix(path) => format!("{path}**"),
-    };
-    w.comment_with("//", title(p));
-    w.line(format!("registry.addMapping({})", strings::java(&path)));
-    let mut chain: Vec<String> = Vec::new();
-    match &p.origins {
-        Origins::Any => chain.push(format!(".allowedOrigins({})", args(&["*"]))),
-        Origins::List { exact, .. } => {
-            let mut patterns: Vec<String> = p
-                .policy
-                .origins
-                .value
-                .iter()
-                .filter_map(|o| match &o.kind {
-                    OriginKind::Pattern(pat) => {
-                        Some(spring_pattern(&pat.scheme, &pat.host, pat.port))
-                    }
-                    _ => None,
-                })
-                .collect();
-            patterns.sort();
-            patterns.dedup();
-            if patterns.is_empty() {
-                let e: Vec<&str> = exact.iter().map(String::as_str).collect();
-                chain.push(format!(".allowedOrigins({})", args(&e)));
-            } else {
-                let mut all: Vec<&str> = exact.iter().map(String::as_str).collect();
-                all.extend(patterns.iter().map(String::as_str));
-                chain.push(format!(".allowedOriginPatterns({})", args(&all)));
+/// The bean that installs the mappings on every handler mapping, after Spring MVC's own
+/// configuration (which sets what `addCorsMappings` registered) has run. Static, so the
+/// configuration class is not created early to make it.
+const INSTALL: &str = r"/** Installs the mappings on every handler mapping of the application. */
+@Bean
+public static BeanPostProcessor corscCorsMappings() {
+    return new BeanPostProcessor() {
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String beanName) {
+            if (bean instanceof AbstractHandlerMapping) {
+                ((AbstractHandlerMapping) bean).setCorsConfigurations(mappings());
             }
+            return bean;
         }
+    };
+}";
+
+/// Spring 5's `HttpMethod` enum: a preflight for any other method is refused before the
+/// configuration is asked.
+const SPRING5_METHODS: &[&str] = &[
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+];
+
+/// Whether a policy allows a method Spring 5 cannot answer a preflight for.
+fn other_methods(methods: &Allow) -> bool {
+    match methods {
+        Allow::Omit => false,
+        Allow::Static(s) => items(s).any(|m| m == "*" || !SPRING5_METHODS.contains(&m)),
+        Allow::Mirror | Allow::MirrorUnlessAuthorization => true,
     }
+}
+
+/// `Policy pN = …;` and its settings.
+fn policy(w: &mut Writer, i: usize, p: &PolicyPlan<'_>) {
+    w.comment_with("//", title(p));
+    let (any, exact, regexes) = match &p.origins {
+        Origins::Any => (true, &[][..], &[][..]),
+        Origins::List { exact, regexes } => (false, &exact[..], &regexes[..]),
+    };
+    w.line(format!(
+        "Policy p{i} = new Policy({any}, {}, {});",
+        java::list(exact),
+        java::list(regexes)
+    ));
     let methods = match &p.methods {
         Allow::Static(s) if s == "*" => vec!["*"],
         Allow::Mirror | Allow::MirrorUnlessAuthorization => vec!["*"],
@@ -192,20 +217,16 @@ fn mapping(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope) {
             m
         }
     };
-    chain.push(format!(".allowedMethods({})", args(&methods)));
-    let headers = star_or_listed(&p.headers);
-    chain.push(format!(".allowedHeaders({})", args(&headers)));
+    w.line(format!("p{i}.setAllowedMethods({});", java::list(methods)));
+    w.line(format!(
+        "p{i}.setAllowedHeaders({});",
+        java::list(star_or_listed(&p.headers))
+    ));
     if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        chain.push(format!(".exposedHeaders({})", args(&e)));
+        w.line(format!("p{i}.setExposedHeaders({});", java::list(items(list))));
     }
     if p.credentials {
-        chain.push(".allowCredentials(true)".to_string());
+        w.line(format!("p{i}.setAllowCredentials(true);"));
     }
-    chain.push(format!(".maxAge({})", p.max_age.unwrap_or(5)));
-    let n = chain.len();
-    for (i, c) in chain.iter().enumerate() {
-        let end = if i + 1 == n { ";" } else { "" };
-        w.line(format!("        {c}{end}"));
-    }
+    w.line(format!("p{i}.setMaxAge({}L);", p.max_age.unwrap_or(5)));
 }

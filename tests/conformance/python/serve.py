@@ -121,7 +121,8 @@ def flask_apps(paths):
 
 
 def django_app(path):
-    """One Django project per process: a settings module that imports the fragment."""
+    """One Django project per process: a settings module that imports the fragment, or
+    that installs the generated middleware (several policies)."""
     import types
 
     settings = types.ModuleType("corsc_test_settings")
@@ -141,6 +142,13 @@ def django_app(path):
     for k, v in vars(fragment).items():
         if k.isupper():
             setattr(settings, k, v)
+    if hasattr(fragment, "CorscCorsMiddleware"):
+        # Several policies: the generated middleware replaces django-cors-headers.
+        settings.INSTALLED_APPS = []
+        settings.MIDDLEWARE = [
+            "corsc_cors_settings.CorscCorsMiddleware",
+            "django.middleware.common.CommonMiddleware",
+        ]
     from django.http import JsonResponse
     from django.urls import re_path
     from django.views.decorators.csrf import csrf_exempt

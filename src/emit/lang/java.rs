@@ -1,0 +1,121 @@
+//! Java shared by the Spring target: the origin test every generated `CorsConfiguration`
+//! subclass runs, and how a list of strings is written.
+//!
+//! Regexes are handed to `java.util.regex.Pattern`, which backtracks: an `Origin` longer than
+//! [`MAX_ORIGIN_BYTES`] is refused before any pattern or `regex` entry runs (exact origins
+//! still compare). So is an `Origin` outside printable ASCII, which no browser sends (the
+//! ASCII serialization of an origin): on printable ASCII, Java reads every construct the plan
+//! lets through ([`crate::emit::limits::Limit::PortableRegex`]) as corsc does, whereas on
+//! other characters `\b`, `.` and `$` read line terminators and word characters otherwise.
+
+use super::strings;
+use crate::fetch::MAX_ORIGIN_BYTES;
+
+/// `Arrays.asList("a", "b")` (Java 8, which Spring 5.3 still runs on, has no `List.of`), or
+/// `Collections.<String>emptyList()` for none.
+#[must_use]
+pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let quoted: Vec<String> = items
+        .into_iter()
+        .map(|s| strings::java(s.as_ref()))
+        .collect();
+    if quoted.is_empty() {
+        "Collections.<String>emptyList()".to_string()
+    } else {
+        format!("Arrays.asList({})", quoted.join(", "))
+    }
+}
+
+/// The `CorsConfiguration` subclass every Spring output declares (inside its configuration
+/// class, at one level of indentation): its `checkOrigin` compares exact origins byte for
+/// byte (Spring's own ignores case and trims a trailing `/`), then bounds the `Origin`, then
+/// runs each pattern as a full match.
+#[must_use]
+pub fn policy_class() -> String {
+    format!(
+        r#"/**
+ * The longest Origin tested against a pattern; a longer one is refused first.
+ * java.util.regex backtracks, and can take time growing with the length of what
+ * it reads; no browser sends an origin this long (a DNS name has at most 253 bytes).
+ */
+static final int MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};
+
+/**
+ * One policy: Spring's CorsConfiguration (methods, headers, credentials, max-age)
+ * with corsc's origin test. Spring's own compares origins ignoring case and
+ * trimming a trailing slash, and its patterns cannot say a regex.
+ */
+static final class Policy extends CorsConfiguration {{
+    private final boolean anyOrigin;
+    private final Set<String> exact;
+    private final List<Pattern> patterns = new ArrayList<Pattern>();
+
+    Policy(boolean anyOrigin, List<String> exact, List<String> regexes) {{
+        this.anyOrigin = anyOrigin;
+        this.exact = new HashSet<String>(exact);
+        for (String r : regexes) {{
+            patterns.add(Pattern.compile(r));
+        }}
+        if (anyOrigin) {{
+            setAllowedOrigins(Collections.singletonList(ALL));
+        }}
+    }}
+
+    @Override
+    public String checkOrigin(String origin) {{
+        if (origin == null || origin.isEmpty()) {{
+            return null;
+        }}
+        if (anyOrigin) {{
+            return ALL;
+        }}
+        if (exact.contains(origin)) {{
+            return origin;
+        }}
+        // Bounded before any pattern runs; only what browsers send is matched.
+        if (origin.length() > MAX_ORIGIN_LENGTH || !printableAscii(origin)) {{
+            return null;
+        }}
+        for (Pattern p : patterns) {{
+            if (p.matcher(origin).matches()) {{
+                return origin;
+            }}
+        }}
+        return null;
+    }}
+
+    private static boolean printableAscii(String s) {{
+        for (int i = 0; i < s.length(); i++) {{
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e) {{
+                return false;
+            }}
+        }}
+        return true;
+    }}
+}}"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_java_8_and_escaped() {
+        assert_eq!(list(["a", "b\"c"]), r#"Arrays.asList("a", "b\"c")"#);
+        assert_eq!(list(Vec::<&str>::new()), "Collections.<String>emptyList()");
+    }
+
+    #[test]
+    fn the_origin_is_bounded_before_any_pattern_runs() {
+        let c = policy_class();
+        let bound = c
+            .find("origin.length() > MAX_ORIGIN_LENGTH")
+            .expect("bound");
+        let exact = c.find("exact.contains(origin)").expect("exact");
+        let matcher = c.find(".matcher(origin)").expect("matcher");
+        assert!(exact < bound && bound < matcher);
+        assert!(c.contains(&format!("MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};")));
+    }
+}
