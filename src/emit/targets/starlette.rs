@@ -61,7 +61,7 @@ use crate::regex::Engine;
 pub struct Starlette;
 
 static CAPS: Capabilities = Capabilities {
-    min_version: "0.37 (FastAPI 0.110)",
+    min_version: "0.37 (FastAPI 0.110.1; private-network needs 0.51)",
     regex_dialect: RegexDialect::Engine(Engine::Python),
     routing: crate::eval::Routing::Starlette,
     modules: &["starlette"],
