@@ -5,51 +5,86 @@
 //! a minority of the random policies. Each test also runs the language's own check
 //! (`node --check`, `python -m py_compile`, `django check`) on every example's output.
 //!
+//! Each target runs twice, on the newest releases (`tests/conformance/node`,
+//! `tests/conformance/python/requirements.txt`) and on the oldest its `min_version` claims
+//! (`tests/conformance/node-oldest`, `requirements-oldest.txt`, the `CORSC_PYTHON_OLDEST`
+//! venv), each test printing the versions it ran. The two are separate tests, run side by
+//! side; the oldest run takes [`RANDOM_OLDEST`] random policies instead of [`RANDOM`].
+//!
 //! Without Node.js or the Python packages these tests say why they skip; with
 //! `CORSC_REQUIRE_ENGINES=1` they fail instead.
 
 mod support;
 use support::{conformance, frameworks, random_policy};
 
-use frameworks::{compile, corpus, examples, require, verify_all, Corpus, Runtime, Tally};
+use frameworks::{
+    compile, corpus, examples, installed_versions, require, require_at, verify_all_at, Compiled,
+    Corpus, Runtime, Tally, Versions,
+};
 use random_policy::{policy_text, Features};
 use std::process::Command;
 use std::time::Instant;
 
-/// Random policies per target.
+/// Random policies per target on the newest releases; at least 100 must be accepted.
 const RANDOM: u64 = 120;
+/// Random policies per target on the oldest releases (the examples and hostile names are all
+/// run there too); at least half must be accepted.
+const RANDOM_OLDEST: u64 = 60;
 
 struct Case {
     target: &'static str,
     framework: &'static str,
     runtime: Runtime,
+    /// What the runtime imports (Python modules) or loads (npm packages).
     packages: &'static [&'static str],
+    /// The npm packages or Python distributions whose installed versions the test prints.
+    dists: &'static [&'static str],
+    /// What the oldest claimed release refuses at load time, by design.
+    unsupported: Option<Unsupported>,
     file_name: &'static str,
     features: Features,
     /// Modules per app process.
     batch: usize,
 }
 
-fn run(case: &Case) {
-    let test = format!("{} conformance", case.target);
-    let Some(bin) = require(case.runtime, case.packages, &test) else {
+fn run(case: &Case, versions: Versions) {
+    let test = format!("{} conformance ({})", case.target, versions.label());
+    let Some(bin) = require_at(case.runtime, versions, case.packages, &test) else {
         return;
+    };
+    let installed = installed_versions(case.runtime, versions, case.dists);
+    eprintln!("{} ({}): {installed}", case.target, versions.label());
+    let seeds = match versions {
+        Versions::Newest => RANDOM,
+        Versions::Oldest => RANDOM_OLDEST,
     };
     let started = Instant::now();
     let mut tally = Tally::default();
     let Corpus {
-        accepted,
+        mut accepted,
         examples_accepted,
         examples_refused,
         random_accepted,
     } = corpus(
         case.target,
-        RANDOM,
+        seeds,
         |seed| policy_text(seed, &case.features),
         &mut tally,
     );
-    verify_all(
+    let unsupported = case
+        .unsupported
+        .filter(|_| versions == Versions::Oldest)
+        .map(|u| {
+            let (out, kept): (Vec<Compiled>, Vec<Compiled>) =
+                accepted.drain(..).partition(|c| (u.needs)(c));
+            accepted = kept;
+            (u.check)(&bin, &out);
+            out.len()
+        })
+        .unwrap_or(0);
+    verify_all_at(
         case.runtime,
+        versions,
         &bin,
         case.framework,
         case.file_name,
@@ -61,16 +96,17 @@ fn run(case: &Case) {
         eprintln!("{}: refused {name}: {why}", case.target);
     }
     eprintln!(
-        "{}: examples {examples_accepted} verified, {examples_refused} refused; random {random_accepted} verified of {RANDOM}, {} refused; {} probes; {} mismatching policies; {:?}",
+        "{} ({installed}): examples {examples_accepted} compiled, {examples_refused} refused; random {random_accepted} compiled of {seeds}, {} refused; {unsupported} refused at import by this version; {} verified, {} probes; {} mismatching policies; {:?}",
         case.target,
-        RANDOM as usize - random_accepted,
+        seeds as usize - random_accepted,
+        tally.verified,
         tally.probes,
         tally.failures.len(),
         started.elapsed()
     );
     assert!(
         tally.failures.is_empty(),
-        "{}: {} policies mismatch:\n{}",
+        "{} ({installed}): {} policies mismatch:\n{}",
         case.target,
         tally.failures.len(),
         tally.failures.join("\n\n")
@@ -80,10 +116,28 @@ fn run(case: &Case) {
         examples_accepted >= 3,
         "only {examples_accepted} examples accepted"
     );
+    let least = match versions {
+        Versions::Newest => 100,
+        Versions::Oldest => RANDOM_OLDEST as usize / 2,
+    };
     assert!(
-        random_accepted >= 100,
+        random_accepted >= least,
         "only {random_accepted} random policies accepted"
     );
+    assert!(
+        unsupported <= random_accepted / 2,
+        "{unsupported} of {random_accepted} policies need a newer release than the oldest claimed"
+    );
+}
+
+/// Policies the oldest claimed release refuses on purpose, and how the test proves it refuses
+/// them loudly instead of serving them.
+#[derive(Clone, Copy)]
+struct Unsupported {
+    /// Whether a compiled policy file needs the newer release.
+    needs: fn(&Compiled) -> bool,
+    /// Asserts that each such module fails to load on the oldest release, saying why.
+    check: fn(&std::path::Path, &[Compiled]),
 }
 
 /// Runs the language's own syntax check on every example's output.
@@ -119,6 +173,8 @@ fn express() -> Case {
         framework: "express",
         runtime: Runtime::Node,
         packages: &["express", "cors"],
+        dists: &["express", "cors"],
+        unsupported: None,
         file_name: "corsc-express.cjs",
         features: Features::all(),
         batch: 70,
@@ -136,7 +192,12 @@ fn express_output_passes_node_check() {
 
 #[test]
 fn express_conforms() {
-    run(&express());
+    run(&express(), Versions::Newest);
+}
+
+#[test]
+fn express_conforms_on_the_oldest_claimed_release() {
+    run(&express(), Versions::Oldest);
 }
 
 fn fastify() -> Case {
@@ -145,6 +206,8 @@ fn fastify() -> Case {
         framework: "fastify",
         runtime: Runtime::Node,
         packages: &["fastify", "@fastify/cors"],
+        dists: &["fastify", "@fastify/cors"],
+        unsupported: None,
         file_name: "corsc-fastify.cjs",
         features: Features::all(),
         batch: 70,
@@ -162,7 +225,12 @@ fn fastify_output_passes_node_check() {
 
 #[test]
 fn fastify_conforms() {
-    run(&fastify());
+    run(&fastify(), Versions::Newest);
+}
+
+#[test]
+fn fastify_conforms_on_the_oldest_claimed_release() {
+    run(&fastify(), Versions::Oldest);
 }
 
 fn python_check(p: &std::path::Path) -> Command {
@@ -178,10 +246,54 @@ fn starlette() -> Case {
         framework: "starlette",
         runtime: Runtime::Python,
         packages: &["starlette", "uvicorn"],
+        dists: &["starlette", "uvicorn"],
+        unsupported: Some(Unsupported {
+            needs: grants_private_network,
+            check: fails_to_import_without_private_network,
+        }),
         file_name: "corsc_cors.py",
         features: Features::all(),
         batch: 70,
     }
+}
+
+/// Whether any policy of the file grants private-network access.
+fn grants_private_network(c: &Compiled) -> bool {
+    c.set.policies.iter().any(|p| p.private_network.value)
+}
+
+/// Imports each module on the oldest Starlette (which lacks `allow_private_network`): every
+/// one must raise the generated `RuntimeError` naming the version it needs, so an application
+/// with such a policy never starts there.
+fn fails_to_import_without_private_network(python: &std::path::Path, compiled: &[Compiled]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut paths = Vec::new();
+    for (k, c) in compiled.iter().enumerate() {
+        let p = dir.path().join(format!("m{k}.py"));
+        std::fs::write(&p, &c.output.parts[0].text).expect("write module");
+        paths.push(p.display().to_string());
+    }
+    let script = "import importlib.util, sys\n\
+        for k, path in enumerate(sys.argv[1:]):\n\
+        \x20   spec = importlib.util.spec_from_file_location('m%d' % k, path)\n\
+        \x20   try:\n\
+        \x20       spec.loader.exec_module(importlib.util.module_from_spec(spec))\n\
+        \x20   except RuntimeError as e:\n\
+        \x20       assert 'needs Starlette 0.51.0' in str(e), (path, e)\n\
+        \x20       continue\n\
+        \x20   sys.exit('%s imported on a Starlette without allow_private_network' % path)\n";
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(&paths)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -191,7 +303,12 @@ fn starlette_output_passes_py_compile() {
 
 #[test]
 fn starlette_conforms() {
-    run(&starlette());
+    run(&starlette(), Versions::Newest);
+}
+
+#[test]
+fn starlette_conforms_on_the_oldest_claimed_release() {
+    run(&starlette(), Versions::Oldest);
 }
 
 fn flask() -> Case {
@@ -200,6 +317,8 @@ fn flask() -> Case {
         framework: "flask",
         runtime: Runtime::Python,
         packages: &["flask", "flask_cors"],
+        dists: &["flask", "flask-cors", "werkzeug"],
+        unsupported: None,
         file_name: "corsc_cors.py",
         features: Features::all(),
         batch: 70,
@@ -213,7 +332,12 @@ fn flask_output_passes_py_compile() {
 
 #[test]
 fn flask_conforms() {
-    run(&flask());
+    run(&flask(), Versions::Newest);
+}
+
+#[test]
+fn flask_conforms_on_the_oldest_claimed_release() {
+    run(&flask(), Versions::Oldest);
 }
 
 fn django() -> Case {
@@ -222,6 +346,8 @@ fn django() -> Case {
         framework: "django",
         runtime: Runtime::Python,
         packages: &["django", "corsheaders"],
+        dists: &["django", "django-cors-headers"],
+        unsupported: None,
         file_name: "cors_settings.py",
         // No echoed header lists.
         features: Features {
@@ -261,7 +387,12 @@ fn django_output_passes_django_check() {
 
 #[test]
 fn django_conforms() {
-    run(&django());
+    run(&django(), Versions::Newest);
+}
+
+#[test]
+fn django_conforms_on_the_oldest_claimed_release() {
+    run(&django(), Versions::Oldest);
 }
 
 /// The targets this harness runs are its entry in `support/conformance.rs`, and every
@@ -351,5 +482,59 @@ fn the_worst_origin_for_a_backtracking_regex_is_refused_without_running_it() {
             );
         }
         drop(app);
+    }
+}
+
+/// A policy granting private-network access beside one that does not (the random policies
+/// never grant it).
+const PRIVATE_NETWORK_POLICY: &str = "policy lan {
+    paths           \"/api/*\"
+    origins         \"https://app.example.test\"
+    methods         PUT
+    private-network true
+}
+policy web {
+    paths   \"/web/*\"
+    origins \"https://web.example.test\"
+}
+";
+
+/// Starlette's output for a private-network policy is verified live on the newest Starlette,
+/// and refuses to import on the oldest claimed one (0.37, which lacks
+/// `allow_private_network`), naming the release it needs: before the fix it passed the keyword
+/// for every policy, and every request on Starlette before 0.51 failed with `TypeError`.
+#[test]
+fn starlette_private_network_is_verified_on_the_newest_and_refused_at_import_on_the_oldest() {
+    let case = starlette();
+    let c = compile("lan.cors", PRIVATE_NETWORK_POLICY, None, case.target)
+        .unwrap_or_else(|e| panic!("does not compile: {e:?}"));
+    assert!(grants_private_network(&c));
+    let test = "starlette private network";
+    if let Some(bin) = require_at(case.runtime, Versions::Newest, case.packages, test) {
+        let mut tally = Tally::default();
+        verify_all_at(
+            case.runtime,
+            Versions::Newest,
+            &bin,
+            case.framework,
+            case.file_name,
+            std::slice::from_ref(&c),
+            1,
+            &mut tally,
+        );
+        assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n\n"));
+        assert_eq!(tally.verified, 1);
+        eprintln!(
+            "starlette ({}): private network verified, {} probes",
+            installed_versions(case.runtime, Versions::Newest, case.dists),
+            tally.probes
+        );
+    }
+    if let Some(bin) = require_at(case.runtime, Versions::Oldest, case.packages, test) {
+        fails_to_import_without_private_network(&bin, std::slice::from_ref(&c));
+        eprintln!(
+            "starlette ({}): a private-network policy refused at import",
+            installed_versions(case.runtime, Versions::Oldest, case.dists)
+        );
     }
 }

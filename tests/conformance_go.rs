@@ -1,20 +1,26 @@
-//! The `go` target proven on Debian's Go 1.19 and rs/cors 1.7 (GOPATH mode, the only mode
-//! Debian's packaged rs/cors supports): every example policy the plan accepts and 50+ random
-//! policies are compiled, each written unchanged as a package of a GOPATH tree beside
-//! `tests/conformance/go/main.go`, checked with `go vet` and `gofmt -l`, built once, served on
-//! ephemeral ports of 127.0.0.1 by one process, and verified with `corsc::eval::live::verify`:
-//! zero mismatches.
+//! The `go` target proven on rs/cors in module mode, on the newest release and the oldest the
+//! target claims (`tests/conformance/go/go.mod` and `go.oldest.mod`, each with its `go.sum`):
+//! every example policy the plan accepts and 50+ random policies are compiled, each written
+//! unchanged as a package of a module beside `tests/conformance/go/main.go`, checked with
+//! `go vet` and `gofmt -l`, built once, served on ephemeral ports of 127.0.0.1 by one process,
+//! and verified with `corsc::eval::live::verify`: zero mismatches. Each run prints the Go
+//! toolchain and the rs/cors version it built with.
 //!
-//! Needs `go` and rs/cors under `CORSC_GOPATH` (default `/usr/share/gocode`, where
-//! `golang-github-rs-cors-dev` installs it). Without them the test says why it skips; with
-//! `CORSC_REQUIRE_ENGINES=1` it fails instead.
+//! The module's `go 1.13` line is the language version the compiler holds the generated code
+//! to (the newest rs/cors asks for no more); the generated code uses only `net/http`,
+//! `regexp`, `strings` and `path` API of Go 1.0. The toolchain is whatever `go` is on `PATH`
+//! (`GOTOOLCHAIN=local`: never a downloaded one).
+//!
+//! Needs `go` and the rs/cors modules, fetched from the module proxy into `CORSC_GOMODCACHE`
+//! (`.ci/run` sets `.ci/cache/gomod`; else go's default cache) or already there. Without `go`
+//! the test says why it skips; with `CORSC_REQUIRE_ENGINES=1` it fails instead.
 
 mod support;
 use support::{conformance, frameworks, random_policy};
 
-use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
+use frameworks::{corpus, root, start, Compiled, Corpus, Tally, Versions};
 use random_policy::{policy_text, Features};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -23,37 +29,31 @@ const TARGET: &str = "go";
 const RANDOM_SEEDS: u64 = 80;
 const RANDOM_MIN: usize = 50;
 
-/// The GOPATH entry holding `github.com/rs/cors`, or `None` after saying why the test skips.
-fn require_go(test: &str) -> Option<PathBuf> {
+/// Whether `go` runs, or `false` after saying why the test skips.
+fn require_go(test: &str) -> bool {
     let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
-    let gocode = std::env::var_os("CORSC_GOPATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/share/gocode"));
     let go = Command::new("go").arg("version").output();
-    let why = if !go.is_ok_and(|o| o.status.success()) {
-        "`go` is not installed (apt-get install golang-go)".to_string()
-    } else if !gocode.join("src/github.com/rs/cors/cors.go").is_file() {
-        format!(
-            "rs/cors is not under {} (apt-get install golang-github-rs-cors-dev, or set CORSC_GOPATH)",
-            gocode.display()
-        )
-    } else {
-        return Some(gocode);
-    };
+    if go.is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    let why = "`go` is not installed (apt-get install golang-go)";
     assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
     eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
-    None
+    false
 }
 
-/// `go <args>` in GOPATH mode with `gopath` first; panics with go's output on failure.
-fn go(gopath: &str, args: &[&str]) -> String {
-    let out = Command::new("go")
-        .args(args)
-        .env("GO111MODULE", "off")
-        .env("GOPATH", gopath)
-        .env("GOFLAGS", "")
-        .output()
-        .expect("go runs");
+/// `go <args>` in module mode in `dir`; panics with go's output on failure.
+fn go(dir: &Path, args: &[&str]) -> String {
+    let mut cmd = Command::new("go");
+    cmd.args(args)
+        .current_dir(dir)
+        .env("GO111MODULE", "on")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local");
+    if let Some(cache) = std::env::var_os("CORSC_GOMODCACHE") {
+        cmd.env("GOMODCACHE", cache);
+    }
+    let out = cmd.output().expect("go runs");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -63,14 +63,18 @@ fn go(gopath: &str, args: &[&str]) -> String {
     text
 }
 
-fn write_tree(src: &Path, compiled: &[Compiled]) {
-    let app = src.join("corscconformance");
-    std::fs::create_dir_all(&app).expect("mkdir");
-    std::fs::copy(
-        root().join("tests/conformance/go/main.go"),
-        app.join("main.go"),
-    )
-    .expect("copy main.go");
+/// The module of the conformance app in `app`: `main.go`, the `go.mod` and `go.sum` of
+/// `versions`, one package per policy and a `handlers.go` listing their `Handler`s.
+fn write_tree(app: &Path, versions: Versions, compiled: &[Compiled]) {
+    std::fs::create_dir_all(app).expect("mkdir");
+    let dir = root().join("tests/conformance/go");
+    let (modfile, sum) = match versions {
+        Versions::Newest => ("go.mod", "go.sum"),
+        Versions::Oldest => ("go.oldest.mod", "go.oldest.sum"),
+    };
+    for (from, to) in [("main.go", "main.go"), (modfile, "go.mod"), (sum, "go.sum")] {
+        std::fs::copy(dir.join(from), app.join(to)).expect("copy the app");
+    }
     let mut handlers = String::from(
         "// Written by tests/conformance_go.rs: one unchanged corsc package per policy.\npackage main\n\nimport (\n\t\"net/http\"\n\n",
     );
@@ -91,12 +95,11 @@ fn write_tree(src: &Path, compiled: &[Compiled]) {
     std::fs::write(app.join("handlers.go"), handlers).expect("write handlers.go");
 }
 
-#[test]
-fn rs_cors_matches_the_evaluator() {
-    let test = "go (rs/cors) conformance";
-    let Some(gocode) = require_go(test) else {
+fn run(versions: Versions) {
+    let test = format!("go (rs/cors) conformance ({})", versions.label());
+    if !require_go(&test) {
         return;
-    };
+    }
     let started = Instant::now();
     let mut tally = Tally::default();
     let Corpus {
@@ -114,19 +117,23 @@ fn rs_cors_matches_the_evaluator() {
         .prefix("corsc-go-")
         .tempdir()
         .expect("temp dir");
-    let src = tmp.path().join("src");
-    write_tree(&src, &accepted);
-    let gopath = format!("{}:{}", tmp.path().display(), gocode.display());
+    let app = tmp.path().join("corscconformance");
+    write_tree(&app, versions, &accepted);
+    let rs_cors = go(
+        &app,
+        &["list", "-m", "-f", "{{.Version}}", "github.com/rs/cors"],
+    );
+    let version = go(&app, &["version"]);
+    let installed = format!("{} / rs/cors {}", version.trim(), rs_cors.trim());
+    eprintln!("go ({}): {installed}", versions.label());
     // Lint: go vet on every generated package, and gofmt reports nothing to reformat.
-    let packages: Vec<String> = (0..accepted.len())
-        .map(|k| format!("corscconformance/p{k}"))
-        .collect();
+    let packages: Vec<String> = (0..accepted.len()).map(|k| format!("./p{k}")).collect();
     let mut vet = vec!["vet"];
     vet.extend(packages.iter().map(String::as_str));
-    go(&gopath, &vet);
+    go(&app, &vet);
     let unformatted = Command::new("gofmt")
         .arg("-d")
-        .args((0..accepted.len()).map(|k| src.join(format!("corscconformance/p{k}/corspolicy.go"))))
+        .args((0..accepted.len()).map(|k| app.join(format!("p{k}/corspolicy.go"))))
         .output()
         .expect("gofmt runs");
     assert!(
@@ -136,17 +143,8 @@ fn rs_cors_matches_the_evaluator() {
     );
     let build_started = Instant::now();
     let exe = tmp.path().join("corsc-conformance-go");
-    go(
-        &gopath,
-        &[
-            "build",
-            "-o",
-            &exe.display().to_string(),
-            "corscconformance",
-        ],
-    );
+    go(&app, &["build", "-o", &exe.display().to_string(), "."]);
     let build_time = build_started.elapsed();
-    let version = go(&gopath, &["version"]);
     let mut cmd = Command::new(&exe);
     cmd.args((0..accepted.len()).map(|k| k.to_string()));
     let server =
@@ -156,8 +154,7 @@ fn rs_cors_matches_the_evaluator() {
     }
     drop(server);
     eprintln!(
-        "go ({}): examples {examples_accepted} verified, {examples_refused} refused; random {random_accepted} of {RANDOM_SEEDS} compiled, {} refused; {} verified with 0 mismatches, {} probes; build {build_time:?}, total {:?}",
-        version.trim(),
+        "go ({installed}): examples {examples_accepted} verified, {examples_refused} refused; random {random_accepted} of {RANDOM_SEEDS} compiled, {} refused; {} verified, {} probes; build {build_time:?}, total {:?}",
         RANDOM_SEEDS as usize - random_accepted,
         tally.verified,
         tally.probes,
@@ -168,7 +165,7 @@ fn rs_cors_matches_the_evaluator() {
     }
     assert!(
         tally.failures.is_empty(),
-        "{} policies differ from the evaluator on rs/cors:\n{}",
+        "{} policies differ from the evaluator on {installed}:\n{}",
         tally.failures.len(),
         tally.failures.join("\n\n")
     );
@@ -178,6 +175,16 @@ fn rs_cors_matches_the_evaluator() {
         random_accepted >= RANDOM_MIN,
         "only {random_accepted} random policies compiled"
     );
+}
+
+#[test]
+fn rs_cors_matches_the_evaluator() {
+    run(Versions::Newest);
+}
+
+#[test]
+fn rs_cors_matches_the_evaluator_on_the_oldest_claimed_release() {
+    run(Versions::Oldest);
 }
 
 /// The targets this harness runs are its entry in `support/conformance.rs`, and every

@@ -8,11 +8,17 @@
 //! `Cargo.lock` (`--locked`), so a second run only recompiles the generated modules. Cargo is
 //! always there; without network access to crates.io (and no cached crates) or with a failed
 //! build these tests fail, loudly, with cargo's output.
+//!
+//! Each target also runs on the oldest releases its `min_version` claims: the app's
+//! `Cargo.oldest.lock` (made from `Cargo.lock` with `cargo update -p <crate> --precise
+//! <oldest>` for each claimed crate; the other crates stay as locked) is copied with
+//! `Cargo.toml` and `src/` into the app's git-ignored `target/oldest/` and built into
+//! `<repo>/target/conformance-oldest`. Both runs print the crate versions they built.
 
 mod support;
 use support::{conformance, frameworks, random_policy};
 
-use frameworks::{corpus, root, start, Compiled, Corpus, Tally};
+use frameworks::{corpus, root, start, Compiled, Corpus, Tally, Versions};
 use random_policy::{policy_text, Features};
 use std::path::Path;
 use std::process::Command;
@@ -33,6 +39,49 @@ struct RustApp {
     /// The `mod.rs` listing the modules `p0 … pN-1`: it maps a policy number to something the
     /// app's `main.rs` serves.
     mod_rs: fn(&[String]) -> String,
+    /// The crates whose locked versions the test prints.
+    crates: &'static [&'static str],
+}
+
+/// The folder cargo builds for `versions`: the app itself, or a copy in its `target/oldest/`
+/// with `Cargo.oldest.lock` as its `Cargo.lock`.
+fn app_for(dir: &str, versions: Versions) -> std::path::PathBuf {
+    let app_dir = root().join("tests/conformance").join(dir);
+    if versions == Versions::Newest {
+        return app_dir;
+    }
+    let copy = app_dir.join("target/oldest");
+    std::fs::create_dir_all(copy.join("src")).expect("mkdir target/oldest/src");
+    for (from, to) in [
+        ("Cargo.toml", "Cargo.toml"),
+        ("Cargo.oldest.lock", "Cargo.lock"),
+        ("src/main.rs", "src/main.rs"),
+    ] {
+        let text = std::fs::read(app_dir.join(from)).expect("read the app");
+        // Rewritten only when changed, so cargo's fingerprints stay fresh between runs.
+        if std::fs::read(copy.join(to)).ok().as_ref() != Some(&text) {
+            std::fs::write(copy.join(to), text).expect("copy the app");
+        }
+    }
+    copy
+}
+
+/// `crate version / …` as `Cargo.lock` in `app_dir` pins them.
+fn locked_versions(app_dir: &Path, crates: &[&str]) -> String {
+    let lock = std::fs::read_to_string(app_dir.join("Cargo.lock")).expect("Cargo.lock");
+    crates
+        .iter()
+        .map(|c| {
+            let needle = format!("name = \"{c}\"\nversion = \"");
+            let v = lock
+                .find(&needle)
+                .map(|i| &lock[i + needle.len()..])
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("?");
+            format!("{c} {v}")
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 /// Writes the generated modules and their `mod.rs` into the app's git-ignored
@@ -53,7 +102,7 @@ fn write_modules(app_dir: &Path, compiled: &[Compiled], mod_rs: fn(&[String]) ->
     std::fs::write(gen.join("mod.rs"), mod_rs(&files)).expect("write mod.rs");
 }
 
-fn run(app: &RustApp) {
+fn run(app: &RustApp, versions: Versions) {
     let started = Instant::now();
     let mut tally = Tally::default();
     let Corpus {
@@ -67,11 +116,17 @@ fn run(app: &RustApp) {
         |seed| policy_text(seed, &app.features),
         &mut tally,
     );
-    let app_dir = root().join("tests/conformance").join(app.dir);
+    let app_dir = app_for(app.dir, versions);
+    let installed = locked_versions(&app_dir, app.crates);
+    eprintln!("{} ({}): {installed}", app.target, versions.label());
     write_modules(&app_dir, &accepted, app.mod_rs);
     let bin = format!("corsc-conformance-{}", app.dir);
+    let target_dir = root().join(match versions {
+        Versions::Newest => "target/conformance",
+        Versions::Oldest => "target/conformance-oldest",
+    });
     let build_started = Instant::now();
-    let exe = frameworks::build_rust_app(&app_dir, &bin);
+    let exe = frameworks::build_rust_app_in(&app_dir, &bin, &target_dir);
     let build_time = build_started.elapsed();
     let mut cmd = Command::new(&exe);
     cmd.args((0..accepted.len()).map(|k| k.to_string()));
@@ -82,7 +137,7 @@ fn run(app: &RustApp) {
     }
     drop(server);
     eprintln!(
-        "{}: examples {examples_accepted} verified, {examples_refused} refused; random {random_accepted} of {RANDOM_SEEDS} compiled, {} refused; {} verified with 0 mismatches, {} probes; build {build_time:?}, total {:?}",
+        "{} ({installed}): examples {examples_accepted} verified, {examples_refused} refused; random {random_accepted} of {RANDOM_SEEDS} compiled, {} refused; {} verified, {} probes; build {build_time:?}, total {:?}",
         app.target,
         RANDOM_SEEDS as usize - random_accepted,
         tally.verified,
@@ -94,7 +149,7 @@ fn run(app: &RustApp) {
     }
     assert!(
         tally.failures.is_empty(),
-        "{} policies differ from the evaluator on {}:\n{}",
+        "{} policies differ from the evaluator on {} ({installed}):\n{}",
         tally.failures.len(),
         app.target,
         tally.failures.join("\n\n")
@@ -154,6 +209,7 @@ fn actix() -> RustApp {
         // `methods *` is refused for actix-cors; the refusals are counted and printed.
         features: Features::all(),
         mod_rs: actix_mod_rs,
+        crates: &["actix-web", "actix-cors"],
     }
 }
 
@@ -163,17 +219,28 @@ fn tower_http() -> RustApp {
         dir: "axum",
         features: Features::all(),
         mod_rs: axum_mod_rs,
+        crates: &["tower-http", "axum", "tower", "http"],
     }
 }
 
 #[test]
 fn actix_cors_under_actix_web_matches_the_evaluator() {
-    run(&actix());
+    run(&actix(), Versions::Newest);
+}
+
+#[test]
+fn actix_cors_under_actix_web_matches_the_evaluator_on_the_oldest_claimed_release() {
+    run(&actix(), Versions::Oldest);
 }
 
 #[test]
 fn tower_http_under_axum_matches_the_evaluator() {
-    run(&tower_http());
+    run(&tower_http(), Versions::Newest);
+}
+
+#[test]
+fn tower_http_under_axum_matches_the_evaluator_on_the_oldest_claimed_release() {
+    run(&tower_http(), Versions::Oldest);
 }
 
 /// The targets this harness runs are its entry in `support/conformance.rs`, and every

@@ -31,6 +31,101 @@ pub enum Runtime {
     Python,
 }
 
+/// Which end of the framework targets' claimed version ranges a run uses: every framework
+/// target is run on both (README, "Targets").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Versions {
+    /// The newest releases: `tests/conformance/node`, `CORSC_PYTHON`
+    /// (`tests/conformance/python/requirements.txt`).
+    Newest,
+    /// The oldest releases each target claims: `tests/conformance/node-oldest`,
+    /// `CORSC_PYTHON_OLDEST` (`tests/conformance/python/requirements-oldest.txt`).
+    Oldest,
+}
+
+impl Versions {
+    /// `"newest"` or `"oldest"`, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Versions::Newest => "newest",
+            Versions::Oldest => "oldest",
+        }
+    }
+
+    /// The folder whose `node_modules` holds the Node.js packages.
+    pub fn node_dir(self) -> PathBuf {
+        root().join(match self {
+            Versions::Newest => "tests/conformance/node",
+            Versions::Oldest => "tests/conformance/node-oldest",
+        })
+    }
+
+    /// The Python with the packages: `CORSC_PYTHON` (else `python3`) or `CORSC_PYTHON_OLDEST`
+    /// (else `.ci/cache/venv-oldest/bin/python`, where `.ci/run` makes it).
+    pub fn python(self) -> PathBuf {
+        match self {
+            Versions::Newest => std::env::var_os("CORSC_PYTHON")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("python3")),
+            Versions::Oldest => std::env::var_os("CORSC_PYTHON_OLDEST")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root().join(".ci/cache/venv-oldest/bin/python")),
+        }
+    }
+
+    /// The requirements file or package folder that sets these versions, for messages.
+    fn source(self, runtime: Runtime) -> &'static str {
+        match (runtime, self) {
+            (Runtime::Node, Versions::Newest) => "`npm ci` in tests/conformance/node",
+            (Runtime::Node, Versions::Oldest) => "`npm ci` in tests/conformance/node-oldest",
+            (Runtime::Python, Versions::Newest) => {
+                "set CORSC_PYTHON to a Python with tests/conformance/python/requirements.txt installed"
+            }
+            (Runtime::Python, Versions::Oldest) => {
+                "set CORSC_PYTHON_OLDEST to a Python with tests/conformance/python/requirements-oldest.txt installed"
+            }
+        }
+    }
+}
+
+/// `name version / name version …` of the installed `packages` (npm package or Python
+/// distribution names), read from the installation itself: what a conformance run printed is
+/// what it ran.
+pub fn installed_versions(runtime: Runtime, versions: Versions, packages: &[&str]) -> String {
+    let found: Vec<String> = match runtime {
+        Runtime::Node => packages
+            .iter()
+            .map(|p| {
+                let manifest = versions
+                    .node_dir()
+                    .join("node_modules")
+                    .join(p)
+                    .join("package.json");
+                let v = std::fs::read_to_string(&manifest)
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                    .and_then(|j| j["version"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| "?".into());
+                format!("{p} {v}")
+            })
+            .collect(),
+        Runtime::Python => {
+            let script = format!(
+                "import importlib.metadata as m\nfor d in {packages:?}: print(d, m.version(d))"
+            );
+            let out = Command::new(versions.python())
+                .args(["-c", &script])
+                .output()
+                .expect("python runs");
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_string)
+                .collect()
+        }
+    };
+    found.join(" / ")
+}
+
 /// The repository's root (tests run there).
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -49,6 +144,16 @@ fn skip(test: &str, why: &str) -> Option<PathBuf> {
 /// The runtime's binary when it and the packages for `modules` are there; otherwise `None`
 /// after printing why (or a failure under `CORSC_REQUIRE_ENGINES=1`).
 pub fn require(runtime: Runtime, modules: &[&str], test: &str) -> Option<PathBuf> {
+    require_at(runtime, Versions::Newest, modules, test)
+}
+
+/// [`require`] for the packages of one end of the version ranges.
+pub fn require_at(
+    runtime: Runtime,
+    versions: Versions,
+    modules: &[&str],
+    test: &str,
+) -> Option<PathBuf> {
     match runtime {
         Runtime::Node => {
             let ok = Command::new("node")
@@ -60,21 +165,19 @@ pub fn require(runtime: Runtime, modules: &[&str], test: &str) -> Option<PathBuf
             if !ok {
                 return skip(test, "`node` is not installed");
             }
-            let nm = root().join("tests/conformance/node/node_modules");
+            let nm = versions.node_dir().join("node_modules");
             for m in modules {
                 if !nm.join(m).join("package.json").is_file() {
                     return skip(
                         test,
-                        &format!("`{m}` is not installed (run `npm ci` in tests/conformance/node)"),
+                        &format!("`{m}` is not installed (run {})", versions.source(runtime)),
                     );
                 }
             }
             Some(PathBuf::from("node"))
         }
         Runtime::Python => {
-            let bin = std::env::var_os("CORSC_PYTHON")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("python3"));
+            let bin = versions.python();
             let imports = modules.join(", ");
             let ok = Command::new(&bin)
                 .args(["-c", &format!("import {imports}")])
@@ -88,8 +191,9 @@ pub fn require(runtime: Runtime, modules: &[&str], test: &str) -> Option<PathBuf
                 skip(
                     test,
                     &format!(
-                        "`{}` cannot import {imports} (set CORSC_PYTHON to a Python with tests/conformance/python/requirements.txt installed)",
-                        bin.display()
+                        "`{}` cannot import {imports} ({})",
+                        bin.display(),
+                        versions.source(runtime)
                     ),
                 )
             }
@@ -431,14 +535,26 @@ pub fn serve_command(
     framework: &str,
     modules: &[PathBuf],
 ) -> Command {
+    serve_command_at(runtime, Versions::Newest, bin, framework, modules)
+}
+
+/// [`serve_command`] with the packages of one end of the version ranges (`bin` is already
+/// that end's Python).
+pub fn serve_command_at(
+    runtime: Runtime,
+    versions: Versions,
+    bin: &Path,
+    framework: &str,
+    modules: &[PathBuf],
+) -> Command {
     let mut cmd = Command::new(bin);
     match runtime {
         Runtime::Node => {
+            // One serve.js for both ends: it loads the frameworks from CORSC_NODE_DIR, and the
+            // generated modules find their packages through NODE_PATH.
             cmd.arg(root().join("tests/conformance/node/serve.js"));
-            cmd.env(
-                "NODE_PATH",
-                root().join("tests/conformance/node/node_modules"),
-            );
+            cmd.env("CORSC_NODE_DIR", versions.node_dir());
+            cmd.env("NODE_PATH", versions.node_dir().join("node_modules"));
         }
         Runtime::Python => {
             cmd.arg(root().join("tests/conformance/python/serve.py"));
@@ -527,6 +643,33 @@ pub fn verify_all(
     batch: usize,
     tally: &mut Tally,
 ) {
+    verify_all_at(
+        runtime,
+        Versions::Newest,
+        bin,
+        framework,
+        file_name,
+        compiled,
+        batch,
+        tally,
+    );
+}
+
+/// [`verify_all`] with the packages of one end of the version ranges.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "verify_all's arguments and the version end"
+)]
+pub fn verify_all_at(
+    runtime: Runtime,
+    versions: Versions,
+    bin: &Path,
+    framework: &str,
+    file_name: &str,
+    compiled: &[Compiled],
+    batch: usize,
+    tally: &mut Tally,
+) {
     let dir = tempfile::Builder::new()
         .prefix("corsc-fw-")
         .tempdir()
@@ -545,13 +688,14 @@ pub fn verify_all(
         }
         let started = Instant::now();
         let app = start(
-            serve_command(runtime, bin, framework, &paths),
+            serve_command_at(runtime, versions, bin, framework, &paths),
             paths.len(),
             Duration::from_secs(120),
         )
         .unwrap_or_else(|e| panic!("{framework}: {e}"));
         eprintln!(
-            "{framework}: batch {b} ({} modules) started in {:?}",
+            "{framework} ({}): batch {b} ({} modules) started in {:?}",
+            versions.label(),
             paths.len(),
             started.elapsed()
         );
@@ -564,7 +708,12 @@ pub fn verify_all(
 /// `cargo build --release --locked` of a Rust conformance app (`tests/conformance/<dir>`), into
 /// the shared conformance target directory; the generated code must compile without warnings.
 pub fn build_rust_app(app_dir: &Path, bin: &str) -> PathBuf {
-    let target_dir = root().join("target/conformance");
+    build_rust_app_in(app_dir, bin, &root().join("target/conformance"))
+}
+
+/// [`build_rust_app`] into `target_dir`: the oldest claimed versions (another `Cargo.lock`)
+/// build beside the newest, in their own target directory.
+pub fn build_rust_app_in(app_dir: &Path, bin: &str, target_dir: &Path) -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let out = Command::new(cargo)
@@ -576,7 +725,7 @@ pub fn build_rust_app(app_dir: &Path, bin: &str) -> PathBuf {
             "--manifest-path",
         ])
         .arg(app_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("CARGO_TARGET_DIR", target_dir)
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");

@@ -55,7 +55,7 @@ use crate::regex::Engine;
 pub struct Django;
 
 static CAPS: Capabilities = Capabilities {
-    min_version: "4.2 (with django-cors-headers 4)",
+    min_version: "4.2 (with django-cors-headers 4.3)",
     exact_lookup: Lookup::Linear,
     regex_dialect: RegexDialect::Engine(Engine::Python),
     header_mirroring: Support::No,

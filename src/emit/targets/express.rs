@@ -44,7 +44,7 @@ use crate::regex::Engine;
 pub struct Express;
 
 static CAPS: Capabilities = Capabilities {
-    min_version: "4 (with cors 2.8)",
+    min_version: "4 (with cors 2.8.2)",
     regex_dialect: RegexDialect::Engine(Engine::JavaScript),
     private_network: Support::No,
     routing: crate::eval::Routing::Express,

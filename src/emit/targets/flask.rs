@@ -45,7 +45,7 @@ use crate::regex::Engine;
 pub struct Flask;
 
 static CAPS: Capabilities = Capabilities {
-    min_version: "2.3 (with Flask-CORS 6)",
+    min_version: "2.3 (with Flask-CORS 6.0.1)",
     exact_lookup: Lookup::Linear,
     regex_dialect: RegexDialect::Engine(Engine::Python),
     routing: crate::eval::Routing::Flask,

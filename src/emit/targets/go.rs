@@ -43,7 +43,7 @@ use crate::regex::Engine;
 pub struct Go;
 
 static CAPS: Capabilities = Capabilities {
-    min_version: "1.7 (github.com/rs/cors; Go 1.19)",
+    min_version: "1.7 (github.com/rs/cors; go 1.13 in go.mod)",
     regex_dialect: RegexDialect::Engine(Engine::Re2),
     private_network: Support::No,
     routing: crate::eval::Routing::Go,

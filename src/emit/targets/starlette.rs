@@ -29,6 +29,17 @@
 //!   method it does not list.
 //! - **Max-age.** Starlette always sends `Access-Control-Max-Age` (600 by default); a policy
 //!   without `max-age` gets 5, the browsers' own default when the header is absent.
+//! - **Private network access, only where a policy grants it.** `CORSMiddleware` takes
+//!   `allow_private_network` from Starlette 0.51.0 on; every older release raises `TypeError`
+//!   on the keyword (at the first request, when Starlette builds its middleware stack). So it
+//!   is passed only for a policy with `private-network`, and a module with such a policy checks
+//!   `CORSMiddleware`'s signature when it is imported and raises `RuntimeError` naming the
+//!   policies and the version needed. The alternative, answering
+//!   `Access-Control-Request-Private-Network` in the dispatcher on old releases, would be
+//!   corsc's own code behind every Starlette before 0.51, which the conformance suite does not
+//!   run; failing before the application serves anything never grants less or more than the
+//!   policy says. Without `private-network`, releases before 0.51 ignore the request header
+//!   (the browser refuses, as the policy says); 0.51 and later refuse the preflight.
 
 use crate::emit::capability::{Capabilities, RegexDialect};
 use crate::emit::idents::IdentScheme;
@@ -50,7 +61,7 @@ use crate::regex::Engine;
 pub struct Starlette;
 
 static CAPS: Capabilities = Capabilities {
-    min_version: "0.37 (FastAPI 0.110)",
+    min_version: "0.37 (FastAPI 0.110.1; private-network needs 0.51)",
     regex_dialect: RegexDialect::Engine(Engine::Python),
     routing: crate::eval::Routing::Starlette,
     modules: &["starlette"],
@@ -127,6 +138,11 @@ impl Target for Starlette {
         w.blank();
         w.blank();
         w.text(DISPATCH);
+        if plan.policies.iter().any(|p| p.private_network) {
+            w.blank();
+            w.blank();
+            w.text(REQUIRE_PRIVATE_NETWORK);
+        }
         Output::one(
             "corsc_cors.py",
             "next to the application module",
@@ -135,12 +151,16 @@ impl Target for Starlette {
     }
 }
 
-const RUNTIME: &str = r#"import re
+const RUNTIME: &str = r#"import inspect
+import re
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 
 __all__ = ["CorscCORS", "add_cors"]
+
+# Starlette 0.51.0 added allow_private_network; older releases raise TypeError on it.
+_PRIVATE_NETWORK = "allow_private_network" in inspect.signature(CORSMiddleware).parameters
 
 
 class _Policy:
@@ -154,6 +174,8 @@ class _Policy:
         # CORSMiddleware adds four headers to every list; None: the list is an echo.
         fixed = spec["headers"]
         self.allow_headers = None if "*" in fixed else ", ".join(fixed).encode("latin-1")
+        # Only when granted: the keyword does not exist before Starlette 0.51.0.
+        options = {"allow_private_network": True} if spec["private_network"] else {}
         self.cors = CORSMiddleware(
             app,
             allow_origins=["*"] if self.any_origin else sorted(self.exact),
@@ -163,7 +185,7 @@ class _Policy:
             allow_headers=spec["headers"],
             expose_headers=spec["expose"],
             max_age=spec["max_age"],
-            allow_private_network=spec["private_network"],
+            **options,
         )
 
     def allows(self, origin):
@@ -250,6 +272,21 @@ def add_cors(app):
     """Adds the CORS middleware to a Starlette or FastAPI application."""
     app.add_middleware(CorscCORS)
     return app"#;
+
+/// Emitted when a policy grants private-network access: importing the module on a Starlette
+/// without `allow_private_network` fails before the application serves a request.
+const REQUIRE_PRIVATE_NETWORK: &str = r#"def _require_private_network():
+    """Fails at import when a policy grants private-network access this Starlette cannot give."""
+    needs = sorted(name for name, spec in _POLICIES.items() if spec["private_network"])
+    if needs and not _PRIVATE_NETWORK:
+        raise RuntimeError(
+            "corsc: policies %s grant private-network access, which needs Starlette 0.51.0 or "
+            "later (CORSMiddleware(allow_private_network=...)); this Starlette lacks it"
+            % ", ".join(needs)
+        )
+
+
+_require_private_network()"#;
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.comment(title(p));

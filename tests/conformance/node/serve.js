@@ -16,8 +16,16 @@ const path = require('path');
 
 const [framework, ...modules] = process.argv.slice(2);
 
+// The packages come from CORSC_NODE_DIR's node_modules (tests/conformance/node, the newest
+// releases, or tests/conformance/node-oldest, the oldest claimed), not from the folders above
+// this file, which Node.js would search first.
+const packages = process.env.CORSC_NODE_DIR || __dirname;
+const load = (name) => require(require.resolve(name, { paths: [packages] }));
+
 async function expressApp(mod) {
-    const express = require('express');
+    const express = load('express');
+    // Express 5 names a wildcard (`*splat`); Express 4 takes a bare `*`.
+    const star = load('express/package.json').version.startsWith('4.') ? '*' : '*splat';
     const app = express();
     // CORSC_EXPRESS_ROUTING=sensitive,strict turns on Express's case-sensitive / strict routing,
     // which the generated dispatcher must follow.
@@ -26,8 +34,8 @@ async function expressApp(mod) {
     app.set('strict routing', routing.includes('strict'));
     app.use(require(path.resolve(mod)));
     const route = (name) => (req, res) => res.set('X-Corsc-Route', name).json({ ok: true, route: name });
-    app.all('/api/admin/*splat', route('admin'));
-    app.all('/api/*splat', route('api'));
+    app.all(`/api/admin/${star}`, route('admin'));
+    app.all(`/api/${star}`, route('api'));
     app.use(route('other'));
     return new Promise((resolve, reject) => {
         const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
@@ -39,7 +47,7 @@ async function fastifyApp(mod) {
     // CORSC_FASTIFY_ROUTER='{"caseSensitive":false,...}' sets router options, which the
     // generated plugin must follow.
     const router = JSON.parse(process.env.CORSC_FASTIFY_ROUTER || '{}');
-    const fastify = require('fastify')({ logger: false, ...router });
+    const fastify = load('fastify')({ logger: false, ...router });
     await fastify.register(require(path.resolve(mod)));
     // @fastify/cors declares `OPTIONS *` itself (a second OPTIONS route for the same path
     // throws), so the app's routes take every other method.
