@@ -108,6 +108,7 @@ pub fn compile_text(
         listen: listen
             .parse()
             .expect("a test listens on an IP address and port"),
+        ..Options::default()
     };
     match pipeline::compile(&file, profile, target, &options, &prov, LintErrors::Allow) {
         Ok(c) => Ok(c.output),
