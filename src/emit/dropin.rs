@@ -13,7 +13,7 @@
 //! used as it is, or derived from a label: the output path as written, or, for standard
 //! output, the source name, profile and the source's SHA-256. A derived namespace is a short
 //! readable stem from the label plus 10 hex digits of the label's SHA-256: sanitizing loses
-//! information (`api.conf` and `api-conf` have the same stem), the hash keeps two labels apart.
+//! information (`api.conf` and `api-conf` have the same stem, at most 8 characters), the hash keeps two labels apart.
 //!
 //! **Kept headers.** nginx drops every `add_header` of the server level in a location that has
 //! an `add_header` of its own: the CORS location would silently lose the server's HSTS or
@@ -66,7 +66,7 @@ impl Namespace {
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
-            .take(12)
+            .take(8)
             .collect();
         if !stem.starts_with(|c: char| c.is_ascii_lowercase()) {
             stem.insert(0, 'n');

@@ -189,8 +189,18 @@ pub fn nginx_setup(w: &Workdir, out: &Output, port: u16, foreground: bool) -> Pa
         w.write(part.file_name, &part.text);
     }
     let names: Vec<&str> = out.parts.iter().map(|p| p.file_name).collect();
+    // Hash sizes, when the output needs them, go first: before any map.
+    if names.contains(&"corsc-map-hash.conf") {
+        http.push_str(&format!("    include {d}/corsc-map-hash.conf;\n"));
+    }
     if names == ["corsc-server.conf"] {
         http.push_str(&format!("    include {d}/corsc-server.conf;\n"));
+    } else if names.contains(&"corsc-snippet.conf") {
+        // The snippet inside the user's own location, which serves every path itself.
+        http.push_str(&format!("    include {d}/corsc-http.conf;\n"));
+        http.push_str(&format!(
+            "    server {{\n        listen 127.0.0.1:{port};\n        default_type application/json;\n        location / {{\n            include {d}/corsc-snippet.conf;\n            return 200 \"{{\\\"ok\\\":true}}\\n\";\n        }}\n        location = /__corsc_ready {{ return 200 \"ready\\n\"; }}\n    }}\n"
+        ));
     } else {
         http.push_str(&format!("    include {d}/corsc-http.conf;\n"));
         http.push_str(&format!(

@@ -124,10 +124,11 @@ impl Target for Apache {
             w.comment("merges them with the headers set here.");
         }
         w.comment(format!(
-            "Every environment variable here starts with CORSC_{}_ (namespace `{ns}`), so several",
+            "Every environment variable here starts with CORSC_{}_",
             ns.to_ascii_uppercase()
         ));
-        w.comment("generated files can be included into one server without sharing a variable.");
+        w.comment("(the namespace; `--namespace` sets it), so several generated files can be");
+        w.comment("included into one server without sharing a variable.");
         if htaccess {
             w.blank();
             w.comment("Which policy answers the path: the most specific scope, set last.");

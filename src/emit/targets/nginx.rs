@@ -261,11 +261,9 @@ impl Target for Nginx {
 
 /// Says which namespace the output's variables carry, and why.
 fn namespace_note(w: &mut Writer, n: &Names) {
-    w.comment(format!(
-        "Every variable defined here starts with $corsc_{}_ (namespace `{}`): outputs compiled",
-        n.ns, n.ns
-    ));
-    w.comment("with different namespaces can be included into one nginx without sharing a variable.");
+    w.comment(format!("Every variable defined here starts with $corsc_{}_", n.ns));
+    w.comment("(the namespace; `--namespace` sets it): outputs compiled with different namespaces");
+    w.comment("can be included into one nginx without sharing a variable.");
 }
 
 /// Every variable a policy derives, and the output's own: nginx variables are global to the
