@@ -12,8 +12,8 @@
 //! A namespace is either given (`--namespace`, a manifest entry's `namespace:`), validated and
 //! used as it is, or derived from a label: the output path as written, or, for standard
 //! output, the source name, profile and the source's SHA-256. A derived namespace is a short
-//! readable stem from the label plus 10 hex digits of the label's SHA-256: sanitizing loses
-//! information (`api.conf` and `api-conf` have the same stem, at most 8 characters), the hash keeps two labels apart.
+//! readable stem from the label plus 8 hex digits of the label's SHA-256: sanitizing loses
+//! information (`api.conf` and `api-conf` have the same stem, at most 4 characters), the hash keeps two labels apart.
 //!
 //! **Kept headers.** nginx drops every `add_header` of the server level in a location that has
 //! an `add_header` of its own: the CORS location would silently lose the server's HSTS or
@@ -24,10 +24,11 @@ use super::provenance::Provenance;
 use sha2::{Digest as _, Sha256};
 use std::fmt;
 
-/// The longest namespace accepted, in bytes: names stay readable and short in every target.
-pub const MAX_NAMESPACE: usize = 24;
+/// The longest namespace accepted, in bytes: nginx refuses to start on a variable name over
+/// 46 bytes (its default `variables_hash_bucket_size`), and every name carries the namespace.
+pub const MAX_NAMESPACE: usize = 12;
 
-/// A namespace: `[a-z][a-z0-9]*`, at most [`MAX_NAMESPACE`] bytes plus a derived hash.
+/// A namespace: `[a-z][a-z0-9]*`, at most [`MAX_NAMESPACE`] bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Namespace(String);
 
@@ -52,7 +53,7 @@ impl Namespace {
     }
 
     /// A namespace derived from a label (an output path, a source name): its readable stem
-    /// and 10 hex digits of its SHA-256, so two labels never share a namespace even when their
+    /// and 8 hex digits of its SHA-256, so two labels never share a namespace even when their
     /// stems are equal.
     #[must_use]
     pub fn derived(label: &str) -> Namespace {
@@ -66,13 +67,13 @@ impl Namespace {
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
-            .take(8)
+            .take(4)
             .collect();
         if !stem.starts_with(|c: char| c.is_ascii_lowercase()) {
             stem.insert(0, 'n');
         }
         let digest = Sha256::digest(label.as_bytes());
-        let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+        let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
         Namespace(format!("{stem}{hex}"))
     }
 
@@ -189,7 +190,7 @@ mod tests {
     fn explicit_namespaces_are_plain_lower_case() {
         assert!(Namespace::explicit("api").is_ok());
         assert!(Namespace::explicit("adminapi2").is_ok());
-        for bad in ["", "Api", "a_b", "a-b", "2fa", "a b", "a$", &"a".repeat(25)] {
+        for bad in ["", "Api", "a_b", "a-b", "2fa", "a b", "a$", &"a".repeat(13)] {
             assert!(Namespace::explicit(bad).is_err(), "{bad}");
         }
     }
@@ -212,7 +213,7 @@ mod tests {
         let set: BTreeSet<Namespace> = labels.iter().map(|l| Namespace::derived(l)).collect();
         assert_eq!(set.len(), labels.len(), "{set:?}");
         for ns in &set {
-            assert!(Namespace::explicit(&ns.0[..ns.0.len().min(MAX_NAMESPACE)]).is_ok());
+            assert!(Namespace::explicit(&ns.0).is_ok(), "{ns}");
             assert!(ns
                 .0
                 .chars()

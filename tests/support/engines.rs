@@ -189,6 +189,9 @@ pub fn nginx_setup(w: &Workdir, out: &Output, port: u16, foreground: bool) -> Pa
         w.write(part.file_name, &part.text);
     }
     let names: Vec<&str> = out.parts.iter().map(|p| p.file_name).collect();
+    // Every name carries the output's namespace: nginx's one variables hash, at its default
+    // size (1024), may then fail to find a table and warn, as the http part's comment says.
+    http.push_str("    variables_hash_max_size 2048;\n");
     // Hash sizes, when the output needs them, go first: before any map.
     if names.contains(&"corsc-map-hash.conf") {
         http.push_str(&format!("    include {d}/corsc-map-hash.conf;\n"));

@@ -263,24 +263,29 @@ impl Target for Nginx {
 fn namespace_note(w: &mut Writer, n: &Names) {
     w.comment(format!("Every variable defined here starts with $corsc_{}_", n.ns));
     w.comment("(the namespace; `--namespace` sets it): outputs compiled with different namespaces");
-    w.comment("can be included into one nginx without sharing a variable.");
+    w.comment("can be included into one nginx without sharing a variable. Each adds variables to");
+    w.comment("nginx's one variables hash: if nginx warns \"could not build optimal variables_hash\",");
+    w.comment("set `variables_hash_max_size 2048;` (once) in http { }.");
 }
 
+/// nginx hashes variable names into 64-byte buckets by default and refuses to start when one
+/// does not fit (a name of more than 46 bytes): suffixes are short, and so are namespaces.
+///
 /// Every variable a policy derives, and the output's own: nginx variables are global to the
 /// configuration, so a policy named `has` must not become `$corsc_has_origin`.
 static IDENTS: IdentScheme = IdentScheme {
     style: Style::Snake,
     derived: &[
         "$corsc_{}_origin",
-        "$corsc_{}_origin_regex",
+        "$corsc_{}_oregex",
         "$corsc_{}_allowed",
-        "$corsc_{}_preflight",
-        "$corsc_{}_credentials",
+        "$corsc_{}_pf",
+        "$corsc_{}_cred",
         "$corsc_{}_expose",
         "$corsc_{}_methods",
         "$corsc_{}_headers",
         "$corsc_{}_max_age",
-        "$corsc_{}_private_network",
+        "$corsc_{}_pna",
         "$corsc_{}_vary",
     ],
     reserved: &[
@@ -289,7 +294,7 @@ static IDENTS: IdentScheme = IdentScheme {
         "$corsc_has_acrm",
         "$corsc_preflight",
         "$corsc_origin_cased",
-        "$corsc_acrh_without_authorization",
+        "$corsc_acrh_noauth",
         "$corsc_route_uri",
         "$corsc_route_raw",
         "$corsc_route_folded",
@@ -297,13 +302,13 @@ static IDENTS: IdentScheme = IdentScheme {
         "$corsc_route_bad",
         "$corsc_answer",
         "$corsc_scoped_preflight",
-        "$corsc_send_allow_origin",
-        "$corsc_send_allow_credentials",
-        "$corsc_send_expose_headers",
-        "$corsc_send_allow_methods",
-        "$corsc_send_allow_headers",
-        "$corsc_send_max_age",
-        "$corsc_send_allow_private_network",
+        "$corsc_send_acao",
+        "$corsc_send_acac",
+        "$corsc_send_aceh",
+        "$corsc_send_acam",
+        "$corsc_send_acah",
+        "$corsc_send_acma",
+        "$corsc_send_acapn",
         "$corsc_send_vary",
     ],
     keywords: &[],
@@ -514,7 +519,7 @@ fn http_part(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
         map(
             w,
             "$http_access_control_request_headers",
-            &n.v("acrh_without_authorization"),
+            &n.v("acrh_noauth"),
             "$http_access_control_request_headers",
             &[(quote("~*(^|[\\s,])authorization([\\s,]|$)"), quote(""))],
         );
@@ -532,7 +537,7 @@ fn policy_maps(w: &mut Writer, n: &Names, p: &PolicyPlan<'_>) {
         Origins::Any => n.v("preflight"),
         Origins::List { exact, regexes } => {
             let origin = n.var(p, "origin");
-            let regex_var = n.var(p, "origin_regex");
+            let regex_var = n.var(p, "oregex");
             if !regexes.is_empty() {
                 // Regex keys are tried in order: the first refuses an overlong Origin before
                 // any pattern runs.
@@ -571,7 +576,7 @@ fn policy_maps(w: &mut Writer, n: &Names, p: &PolicyPlan<'_>) {
             }
             let allowed = n.var(p, "allowed");
             map(w, &origin, &allowed, "1", &[(quote(""), "0".into())]);
-            let pf = n.var(p, "preflight");
+            let pf = n.var(p, "pf");
             map(
                 w,
                 &format!("\"{}{allowed}\"", n.v("preflight")),
@@ -583,7 +588,7 @@ fn policy_maps(w: &mut Writer, n: &Names, p: &PolicyPlan<'_>) {
                 map(
                     w,
                     &allowed,
-                    &n.var(p, "credentials"),
+                    &n.var(p, "cred"),
                     "\"\"",
                     &[(quote("1"), quote("true"))],
                 );
@@ -605,7 +610,7 @@ fn policy_maps(w: &mut Writer, n: &Names, p: &PolicyPlan<'_>) {
             Allow::Omit => None,
             Allow::Static(s) => Some(quote(s)),
             Allow::Mirror => Some(mirror.to_string()),
-            Allow::MirrorUnlessAuthorization => Some(n.v("acrh_without_authorization")),
+            Allow::MirrorUnlessAuthorization => Some(n.v("acrh_noauth")),
         }
     };
     if let Some(v) = allow_value(&p.methods, "$http_access_control_request_method") {
@@ -639,7 +644,7 @@ fn policy_maps(w: &mut Writer, n: &Names, p: &PolicyPlan<'_>) {
         map(
             w,
             &format!("\"{preflight_ok}$http_access_control_request_private_network\""),
-            &n.var(p, "private_network"),
+            &n.var(p, "pna"),
             "\"\"",
             &[(quote("1true"), quote("true"))],
         );
@@ -833,7 +838,7 @@ fn cors_headers(n: &Names, p: &PolicyPlan<'_>) -> Vec<(&'static str, String)> {
         if any { quote("*") } else { n.var(p, "origin") },
     ));
     if p.credentials {
-        headers.push(("Access-Control-Allow-Credentials", n.var(p, "credentials")));
+        headers.push(("Access-Control-Allow-Credentials", n.var(p, "cred")));
     }
     if let Some(e) = &p.expose {
         headers.push((
@@ -853,7 +858,7 @@ fn cors_headers(n: &Names, p: &PolicyPlan<'_>) -> Vec<(&'static str, String)> {
     if p.private_network {
         headers.push((
             "Access-Control-Allow-Private-Network",
-            n.var(p, "private_network"),
+            n.var(p, "pna"),
         ));
     }
     let actual = if p.vary_origin() { "Origin" } else { "" };
@@ -868,13 +873,13 @@ fn cors_headers(n: &Names, p: &PolicyPlan<'_>) -> Vec<(&'static str, String)> {
 
 /// Every header the snippet may send, with the variable that selects its value.
 const SENT: &[(&str, &str)] = &[
-    ("Access-Control-Allow-Origin", "send_allow_origin"),
-    ("Access-Control-Allow-Credentials", "send_allow_credentials"),
-    ("Access-Control-Expose-Headers", "send_expose_headers"),
-    ("Access-Control-Allow-Methods", "send_allow_methods"),
-    ("Access-Control-Allow-Headers", "send_allow_headers"),
-    ("Access-Control-Max-Age", "send_max_age"),
-    ("Access-Control-Allow-Private-Network", "send_allow_private_network"),
+    ("Access-Control-Allow-Origin", "send_acao"),
+    ("Access-Control-Allow-Credentials", "send_acac"),
+    ("Access-Control-Expose-Headers", "send_aceh"),
+    ("Access-Control-Allow-Methods", "send_acam"),
+    ("Access-Control-Allow-Headers", "send_acah"),
+    ("Access-Control-Max-Age", "send_acma"),
+    ("Access-Control-Allow-Private-Network", "send_acapn"),
     ("Vary", "send_vary"),
 ];
 
