@@ -452,3 +452,250 @@ fn apache_two_files_in_one_virtual_host_keep_their_policies_and_headers() {
     verify(&b, &srv.base_url(), "apache");
     header_checks(&srv.addr);
 }
+
+/// Runs the binary in `dir`; returns the exit code and standard error.
+fn corsc_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let o = support::cli::command()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("corsc runs");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The variables an nginx output defines (`map … $name {`).
+fn defined(text: &str) -> std::collections::BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("map "))
+        .filter_map(|l| l.trim_end().strip_suffix(" {"))
+        .filter_map(|l| l.rsplit(' ').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn two_outputs_never_define_one_variable_whatever_their_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.cors"), POLICY_A).unwrap();
+    std::fs::write(dir.path().join("b.cors"), POLICY_B).unwrap();
+    // Outputs whose names sanitize alike, explicit namespaces that are prefixes of each other,
+    // and standard output (derived from the source and its hash).
+    let runs: &[&[&str]] = &[
+        &["-o", "out/api.conf/"],
+        &["-o", "out/api-conf/"],
+        &["-o", "out/API_conf/"],
+        &["--namespace", "a", "-o", "out/n1/"],
+        &["--namespace", "ab", "-o", "out/n2/"],
+        &["--namespace", "a1", "-o", "out/n3/"],
+    ];
+    for d in [
+        "out/api.conf",
+        "out/api-conf",
+        "out/API_conf",
+        "out/n1",
+        "out/n2",
+        "out/n3",
+    ] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    let mut seen: Vec<(String, std::collections::BTreeSet<String>)> = Vec::new();
+    for (i, extra) in runs.iter().enumerate() {
+        let policy = if i % 2 == 0 { "a.cors" } else { "b.cors" };
+        for shape in ["include", "snippet"] {
+            let mut args = vec!["compile", policy, "-t", "nginx", "--shape", shape];
+            args.extend_from_slice(extra);
+            let (code, err) = corsc_in(dir.path(), &args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            let out = extra[extra.len() - 1];
+            let http = std::fs::read_to_string(dir.path().join(out).join("corsc-http.conf"))
+                .expect("http part");
+            let vars = defined(&http);
+            assert!(vars.len() > 10, "{vars:?}");
+            for (other, theirs) in &seen {
+                if other.starts_with(out) {
+                    continue;
+                }
+                let common: Vec<&String> = vars.intersection(theirs).collect();
+                assert!(
+                    common.is_empty(),
+                    "{out} and {other} both define {common:?}"
+                );
+            }
+            seen.push((format!("{out} {shape}"), vars));
+        }
+    }
+    // Two sources on standard output: derived from each source's name and hash.
+    let a = support::cli::command()
+        .current_dir(dir.path())
+        .args(["compile", "-", "-t", "nginx"])
+        .stdin(std::fs::File::open(dir.path().join("a.cors")).unwrap())
+        .output()
+        .unwrap();
+    let b = support::cli::command()
+        .current_dir(dir.path())
+        .args(["compile", "-", "-t", "nginx"])
+        .stdin(std::fs::File::open(dir.path().join("b.cors")).unwrap())
+        .output()
+        .unwrap();
+    let (va, vb) = (
+        defined(&String::from_utf8_lossy(&a.stdout)),
+        defined(&String::from_utf8_lossy(&b.stdout)),
+    );
+    assert!(!va.is_empty() && va.is_disjoint(&vb), "{va:?} {vb:?}");
+}
+
+#[test]
+fn drop_in_options_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.cors"), POLICY_A).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["-t", "nginx", "--keep-header", "Strict-Transport-Security"],
+            "Name: value",
+        ),
+        (
+            &[
+                "-t",
+                "nginx",
+                "--keep-header",
+                "Access-Control-Allow-Origin: *",
+            ],
+            "written by the CORS output",
+        ),
+        (&["-t", "nginx", "--keep-header", "X-A: $host"], "variable"),
+        (
+            &[
+                "-t",
+                "nginx",
+                "--keep-header",
+                "X-A: 1",
+                "--keep-header",
+                "x-a: 2",
+            ],
+            "kept twice",
+        ),
+        (
+            &["-t", "apache", "--keep-header", "X-Frame-Options: DENY"],
+            "does not need kept headers",
+        ),
+        (&["-t", "nginx", "--namespace", "a_b"], "not a namespace"),
+        (&["-t", "nginx", "--namespace", "Api"], "not a namespace"),
+        (
+            &["-t", "nginx", "--namespace", "abcdefghijklm"],
+            "not a namespace",
+        ),
+    ];
+    for (flags, why) in cases {
+        let mut args = vec!["compile", "a.cors", "-o", "out/"];
+        args.extend_from_slice(flags);
+        let (code, err) = corsc_in(dir.path(), &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(why), "{args:?}: {err}");
+        assert!(!dir.path().join("out").exists(), "{args:?} wrote output");
+    }
+    // A manifest: one namespace for two nginx entries; a kept header without a value.
+    std::fs::write(
+        dir.path().join("corsc.yaml"),
+        "build:\n  - policy: a.cors\n    target: nginx\n    output: one/\n    namespace: api\n  - policy: a.cors\n    target: nginx\n    output: two/\n    namespace: api\n",
+    )
+    .unwrap();
+    let (code, err) = corsc_in(dir.path(), &["build"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("namespace `api` is already the namespace of entry 1"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.path().join("corsc.yaml"),
+        "build:\n  - policy: a.cors\n    target: nginx\n    output: one/\n    keep-headers: [\"X-Frame-Options\"]\n",
+    )
+    .unwrap();
+    let (code, err) = corsc_in(dir.path(), &["build"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`keep-headers`") && err.contains("Name: value"),
+        "{err}"
+    );
+    assert!(!dir.path().join("one").exists());
+    std::fs::create_dir_all(dir.path().join("one")).unwrap();
+    std::fs::create_dir_all(dir.path().join("two")).unwrap();
+    // The same manifest with its own namespaces and a kept header with its value builds, and
+    // the kept header is repeated in the location.
+    std::fs::write(
+        dir.path().join("corsc.yaml"),
+        "build:\n  - policy: a.cors\n    target: nginx\n    output: one/\n  - policy: a.cors\n    target: nginx\n    output: two/\n    namespace: api\n    keep-headers: [\"X-Frame-Options: DENY\"]\n",
+    )
+    .unwrap();
+    let (code, err) = corsc_in(dir.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    let server = std::fs::read_to_string(dir.path().join("two/corsc-server.conf")).unwrap();
+    assert!(server.contains("add_header X-Frame-Options"), "{server}");
+    assert!(server.contains("$corsc_api_api_origin"), "{server}");
+}
+
+/// nginx refuses a map hash setting after the first `map` and a second one: none is written
+/// unless the defaults cannot hold the origins, and then in a part of its own.
+#[test]
+fn hash_sizes_are_written_only_when_needed_and_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.cors"), POLICY_A).unwrap();
+    let long = format!(
+        "policy api {{\n    paths \"/api/*\"\n    origins [\"https://{}.example.com\"]\n}}\n",
+        "a".repeat(60)
+    );
+    std::fs::write(dir.path().join("long.cors"), long).unwrap();
+    std::fs::create_dir_all(dir.path().join("a")).unwrap();
+    std::fs::create_dir_all(dir.path().join("l")).unwrap();
+    let (code, err) = corsc_in(
+        dir.path(),
+        &["compile", "a.cors", "-t", "nginx", "-o", "a/"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!dir.path().join("a/corsc-map-hash.conf").exists());
+    let http = std::fs::read_to_string(dir.path().join("a/corsc-http.conf")).unwrap();
+    assert!(!http.contains("map_hash_"), "{http}");
+    let (code, err) = corsc_in(
+        dir.path(),
+        &["compile", "long.cors", "-t", "nginx", "-o", "l/"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let hash = std::fs::read_to_string(dir.path().join("l/corsc-map-hash.conf")).unwrap();
+    assert!(hash.contains("\nmap_hash_bucket_size "), "{hash}");
+    let http = std::fs::read_to_string(dir.path().join("l/corsc-http.conf")).unwrap();
+    assert!(!http.contains("map_hash_bucket_size"), "{http}");
+    // And nginx loads it, with the hash part first and a websocket map after it.
+    let Some(bin) = require(Engine::Nginx, "nginx hash part") else {
+        return;
+    };
+    let work = Workdir::new();
+    let d = work.path().display().to_string();
+    for name in [
+        "corsc-map-hash.conf",
+        "corsc-http.conf",
+        "corsc-server.conf",
+    ] {
+        work.write(
+            name,
+            &std::fs::read_to_string(dir.path().join("l").join(name)).unwrap(),
+        );
+    }
+    let conf = work.write(
+        "nginx.conf",
+        &format!("pid {d}/nginx.pid;\nerror_log {d}/error.log notice;\nevents {{ }}\nhttp {{\n    include {d}/corsc-map-hash.conf;\n    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}\n    include {d}/corsc-http.conf;\n    server {{ listen 127.0.0.1:{}; include {d}/corsc-server.conf; }}\n}}\n", free_port()),
+    );
+    let o = std::process::Command::new(&bin)
+        .arg("-p")
+        .arg(work.path())
+        .arg("-e")
+        .arg(work.path().join("error.log"))
+        .arg("-c")
+        .arg(&conf)
+        .arg("-t")
+        .output()
+        .expect("nginx -t runs");
+    let report = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{report}");
+}
