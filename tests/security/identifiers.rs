@@ -200,10 +200,19 @@ fn every_variable_in_proxy_output_is_declared() {
                 let Ok(plan) = corsc::emit::plan(&set, t.meta(), &options) else {
                     continue;
                 };
+                // nginx names every policy by its index (`p0`, …) when a stem would make a
+                // variable name longer than its variables hash holds.
                 let derived: BTreeSet<String> = plan
                     .policies
                     .iter()
-                    .flat_map(|p| scheme.derive(&p.ident))
+                    .enumerate()
+                    .flat_map(|(i, p)| {
+                        let mut d = scheme.derive(&p.ident);
+                        if target == "nginx" {
+                            d.extend(scheme.derive(&format!("p{i}")));
+                        }
+                        d
+                    })
                     .map(|d| d.to_ascii_uppercase())
                     .collect();
                 let prov = corsc::emit::Provenance::new(label.as_str(), text.as_bytes(), None);

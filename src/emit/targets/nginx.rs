@@ -109,11 +109,12 @@ impl Target for Nginx {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let n = Names {
-            ns: Namespace::of(plan.options.namespace.as_ref(), provenance)
+        let n = Names::new(
+            Namespace::of(plan.options.namespace.as_ref(), provenance)
                 .as_str()
                 .to_string(),
-        };
+            plan,
+        );
         let hash = hash_sizes(plan);
         match plan.options.shape {
             Shape::Server => {
@@ -315,12 +316,36 @@ static IDENTS: IdentScheme = IdentScheme {
     fixed_code: &[],
 };
 
-/// The output's namespace, which every variable it defines carries.
+/// The output's namespace, which every variable it defines carries, and the stem each policy's
+/// variables use.
 struct Names {
     ns: String,
+    /// The stem of each policy ident: the ident itself, or `p<index>` for every policy when
+    /// some ident would make a name longer than nginx accepts (then every policy has its
+    /// index, so two stems never meet, and no output-level name starts with `p<digit>_`).
+    stems: std::collections::BTreeMap<String, String>,
 }
 
+/// The longest variable name nginx's default variables hash holds (64-byte buckets).
+const MAX_VARIABLE: usize = 46;
+/// The longest suffix a policy's variable has (`_allowed`, `_methods`, …).
+const LONGEST_SUFFIX: usize = 8;
+
 impl Names {
+    fn new(ns: String, plan: &Plan<'_>) -> Names {
+        let fits = |stem: &str| "corsc_".len() + ns.len() + 1 + stem.len() + LONGEST_SUFFIX <= MAX_VARIABLE;
+        let short = !plan.policies.iter().all(|p| fits(&p.ident));
+        let stems = plan
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let stem = if short { format!("p{i}") } else { p.ident.clone() };
+                (p.ident.clone(), stem)
+            })
+            .collect();
+        Names { ns, stems }
+    }
     /// One of the output's own variables (`preflight`, `route_bad`, …), in its namespace.
     fn v(&self, name: &str) -> String {
         debug_assert!(
@@ -337,7 +362,8 @@ impl Names {
             IDENTS.derive(&p.ident).contains(&bare),
             "{bare} is not declared in IDENTS"
         );
-        format!("$corsc_{}_{}_{what}", self.ns, p.ident)
+        let stem = self.stems.get(&p.ident).unwrap_or(&p.ident);
+        format!("$corsc_{}_{stem}_{what}", self.ns)
     }
 }
 
@@ -532,6 +558,13 @@ fn http_part(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
 
 fn policy_maps(w: &mut Writer, n: &Names, p: &PolicyPlan<'_>) {
     w.comment(title(p));
+    if n.stems.get(&p.ident).is_some_and(|s| s != &p.ident) {
+        w.comment(format!(
+            "Its variables are named by its index: $corsc_{}_{}_… (its name is too long for an nginx variable).",
+            n.ns,
+            n.stems[&p.ident]
+        ));
+    }
     // The variable that is "1" on a preflight this policy allows.
     let preflight_ok = match &p.origins {
         Origins::Any => n.v("preflight"),
