@@ -545,6 +545,26 @@ fn two_outputs_never_define_one_variable_whatever_their_names() {
         defined(&String::from_utf8_lossy(&b.stdout)),
     );
     assert!(!va.is_empty() && va.is_disjoint(&vb), "{va:?} {vb:?}");
+    // Apache: the environment variables of two files never meet either.
+    let mut envs = Vec::new();
+    for (policy, out) in [("a.cors", "api.conf"), ("b.cors", "api-conf")] {
+        let (code, err) = corsc_in(dir.path(), &["compile", policy, "-t", "apache", "-o", out]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(dir.path().join(out)).unwrap();
+        let names: std::collections::BTreeSet<String> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .flat_map(|l| {
+                l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .filter(|w| w.starts_with("CORSC_"))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(names.len() > 5, "{names:?}");
+        envs.push(names);
+    }
+    assert!(envs[0].is_disjoint(&envs[1]), "{envs:?}");
 }
 
 #[test]
