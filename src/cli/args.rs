@@ -380,8 +380,9 @@ pub struct CompileArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Write here instead of standard output (atomically). For nginx's include shape, a
-    /// directory that receives `corsc-http.conf` and `corsc-server.conf`.
+    /// Write here instead of standard output (atomically). For nginx's include and snippet
+    /// shapes, a directory that receives `corsc-http.conf` and `corsc-server.conf` (or
+    /// `corsc-snippet.conf`), and `corsc-map-hash.conf` when the origins need larger hashes.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
 
