@@ -226,7 +226,7 @@ fn random(engine: Engine, shape: Shape, test: &str) {
 fn nginx_examples_verify_with_zero_mismatches() {
     examples(
         Engine::Nginx,
-        &[Shape::Server, Shape::Include],
+        &[Shape::Server, Shape::Include, Shape::Snippet],
         "nginx_examples",
     );
 }

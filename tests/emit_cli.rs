@@ -98,7 +98,7 @@ fn nginx_include_shape_writes_two_files_into_a_directory() {
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("corsc");
     let out = corsc()
-        .args(["compile", SPA, "-t", "nginx", "-o"])
+        .args(["compile", SPA, "-t", "nginx", "--namespace", "spa", "-o"])
         .arg(&dest)
         .output()
         .unwrap();
@@ -110,7 +110,7 @@ fn nginx_include_shape_writes_two_files_into_a_directory() {
     );
     let http = std::fs::read_to_string(dest.join("corsc-http.conf")).unwrap();
     let server = std::fs::read_to_string(dest.join("corsc-server.conf")).unwrap();
-    assert!(http.contains("map $corsc_origin_cased $corsc_api_origin {"));
+    assert!(http.contains("map $corsc_spa_origin_cased $corsc_spa_api_origin {"));
     assert!(!http.contains("location"));
     assert!(server.contains("location ^~ /api/ {"));
     assert!(!server.contains("map "));

@@ -26,6 +26,31 @@ fn policy(path: &str, regex: &str, header: &str) -> String {
     )
 }
 
+/// The line with the output's namespace (`$corsc_<ns>_`, `CORSC_<NS>_`, derived from the
+/// source, so it differs between two policies) replaced by `NS`.
+fn unspaced(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    loop {
+        let at = [rest.find("$corsc_"), rest.find("CORSC_")]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(at) = at else {
+            out.push_str(rest);
+            return out;
+        };
+        let head = if rest[at..].starts_with('$') { 7 } else { 6 };
+        out.push_str(&rest[..at + head]);
+        let tail = &rest[at + head..];
+        let ns = tail
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tail.len());
+        out.push_str("NS");
+        rest = &tail[ns..];
+    }
+}
+
 /// The output with every double-quoted token replaced by `""`, comment lines dropped and
 /// `location` paths blanked: what is left is the structure an injection would change.
 fn skeleton(text: &str) -> String {
@@ -67,7 +92,7 @@ fn skeleton(text: &str) -> String {
         // Alignment padding depends on the lengths of quoted keys: compare words only. Which
         // Apache section a prefix gets depends on its last character, not on escaping.
         let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
-        out.push_str(&l.replace("LocationMatch", "Location"));
+        out.push_str(&unspaced(&l.replace("LocationMatch", "Location")));
         out.push('\n');
     }
     out

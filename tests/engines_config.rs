@@ -34,7 +34,7 @@ fn every_nginx_config_passes_nginx_t_without_warnings() {
     let Some(bin) = require(Engine::Nginx, "nginx -t") else {
         return;
     };
-    let outputs = all_outputs("nginx", &[Shape::Include, Shape::Server]);
+    let outputs = all_outputs("nginx", &[Shape::Include, Shape::Server, Shape::Snippet]);
     assert!(outputs.len() >= 10);
     for (what, out) in &outputs {
         match nginx_test(&bin, out) {

@@ -360,6 +360,8 @@ pub enum ShapeArg {
     Server,
     /// A per-directory `.htaccess` file (Apache).
     Htaccess,
+    /// Lines to include inside your own `location`, next to its `proxy_pass` (nginx).
+    Snippet,
 }
 
 /// `compile`'s options.
@@ -378,8 +380,9 @@ pub struct CompileArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Write here instead of standard output (atomically). For nginx's include shape, a
-    /// directory that receives `corsc-http.conf` and `corsc-server.conf`.
+    /// Write here instead of standard output (atomically). For nginx's include and snippet
+    /// shapes, a directory that receives `corsc-http.conf` and `corsc-server.conf` (or
+    /// `corsc-snippet.conf`), and `corsc-map-hash.conf` when the origins need larger hashes.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -390,6 +393,18 @@ pub struct CompileArgs {
     /// The address a complete server listens on (`--shape server`).
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
     pub listen: String,
+
+    /// The namespace of every variable the output defines (nginx, Apache): `[a-z][a-z0-9]*`.
+    /// Default: derived from `--output`, else from the policy file, its profile and hash.
+    /// Outputs included into one server must have different namespaces.
+    #[arg(long, value_name = "NAME")]
+    pub namespace: Option<String>,
+
+    /// A server-level header to repeat in the generated locations (nginx), as
+    /// `'Name: value'`; repeatable. nginx drops every server-level `add_header` in a location
+    /// that adds its own, so HSTS or `X-Frame-Options` would vanish on the CORS paths.
+    #[arg(long = "keep-header", value_name = "NAME: VALUE")]
+    pub keep_header: Vec<String>,
 
     /// Compile even when the linter reports errors (they are still printed).
     #[arg(long)]

@@ -54,6 +54,7 @@ pub(crate) fn shape_of(arg: ShapeArg) -> Shape {
         ShapeArg::Include => Shape::Include,
         ShapeArg::Server => Shape::Server,
         ShapeArg::Htaccess => Shape::Htaccess,
+        ShapeArg::Snippet => Shape::Snippet,
     }
 }
 
@@ -63,8 +64,39 @@ pub(crate) fn shape(name: &str) -> Result<Shape, Invalid> {
         .map(shape_of)
         .map_err(|_| Invalid {
             message: format!("unknown shape {}", shown(name)),
-            help: "the shapes are `include`, `server` and `htaccess`".into(),
+            help: "the shapes are `include`, `server`, `htaccess` and `snippet`".into(),
         })
+}
+
+/// A namespace given by `--namespace` or a manifest's `namespace:`.
+pub(crate) fn namespace(name: &str) -> Result<emit::dropin::Namespace, Invalid> {
+    emit::dropin::Namespace::explicit(name).map_err(|why| Invalid {
+        message: format!("{} is not a namespace", shown(name)),
+        help: why,
+    })
+}
+
+/// The headers of `--keep-header` or a manifest's `keep-headers:`, for `target`. Only nginx
+/// needs them: it drops server-level `add_header` in a location that adds its own, while
+/// Apache merges server-level `Header` directives and application targets never touch them,
+/// so a kept header elsewhere would be a promise the output does not keep.
+pub(crate) fn keep_headers(
+    values: &[String],
+    target: &dyn Target,
+) -> Result<Vec<emit::dropin::KeptHeader>, Invalid> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    if target.id() != "nginx" {
+        return Err(Invalid {
+            message: format!("{} does not need kept headers", target.name()),
+            help: "only nginx drops server-level `add_header` lines in a location that adds its own; Apache merges server-level `Header always set` into every section, and application targets leave the server's headers alone".into(),
+        });
+    }
+    emit::dropin::KeptHeader::parse_all(values).map_err(|why| Invalid {
+        message: why,
+        help: "give each header as the server level sends it, e.g. `Strict-Transport-Security: max-age=63072000; includeSubDomains`".into(),
+    })
 }
 
 /// The address a complete server listens on: an IP address and a port, nothing else.

@@ -48,6 +48,9 @@ pub enum Shape {
     Server,
     /// A per-directory file (Apache `.htaccess`).
     Htaccess,
+    /// Lines to include inside a `location` of the user's own, next to their `proxy_pass`
+    /// (nginx), with the http-level part beside them.
+    Snippet,
 }
 
 impl Shape {
@@ -58,6 +61,7 @@ impl Shape {
             Shape::Include => "include",
             Shape::Server => "server",
             Shape::Htaccess => "htaccess",
+            Shape::Snippet => "snippet",
         }
     }
 }

@@ -282,7 +282,7 @@ mod tests {
         let prov = crate::emit::Provenance::new("t.cors", text.as_bytes(), None);
         let options = crate::emit::Options {
             shape: crate::emit::Shape::Include,
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            ..crate::emit::Options::default()
         };
         let t = crate::emit::find(target).expect("registered");
         crate::emit::compile(&set, t, &options, &prov)

@@ -35,11 +35,13 @@
 //!   Targets never import each other; what several share is in [`lang`] (per host language:
 //!   string literals, regex forms, headers), [`scopes`], [`lists`] and [`writer`].
 //! - [`plan`](mod@plan): the IR against a [`TargetMeta`], with [`limits`], [`ownership`] and [`idents`].
+//! - [`dropin`]: namespaces and kept headers, for proxy output that lives beside a user's own.
 //! - [`capability`], [`options`], [`output`], [`provenance`], [`codes`], [`comment`]: data.
 
 pub mod capability;
 pub mod codes;
 pub mod comment;
+pub mod dropin;
 pub mod idents;
 pub mod lang;
 pub mod limits;

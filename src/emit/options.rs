@@ -1,8 +1,10 @@
 //! How to compile: what a caller chooses beyond the policy and the target.
 
 use super::capability::Shape;
+use super::dropin::{KeptHeader, Namespace};
 
-/// How to compile: the output shape and, for complete servers, where they listen.
+/// How to compile: the output shape, for complete servers where they listen, and for proxy
+/// output the namespace and kept headers.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The shape of the output.
@@ -11,6 +13,11 @@ pub struct Options {
     /// text: it is written into the output as it displays, so nothing but an IP and a port can
     /// reach a `listen` directive, whichever way (flag or manifest) it was given.
     pub listen: std::net::SocketAddr,
+    /// The namespace of every name the output defines (nginx variables, Apache environment
+    /// variables); `None` derives one from the provenance ([`Namespace::of`]).
+    pub namespace: Option<Namespace>,
+    /// Server-level headers the output repeats where it adds its own (nginx drops them there).
+    pub keep_headers: Vec<KeptHeader>,
 }
 
 impl Default for Options {
@@ -18,6 +25,8 @@ impl Default for Options {
         Self {
             shape: Shape::Include,
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            namespace: None,
+            keep_headers: Vec::new(),
         }
     }
 }

@@ -200,15 +200,36 @@ fn every_variable_in_proxy_output_is_declared() {
                 let Ok(plan) = corsc::emit::plan(&set, t.meta(), &options) else {
                     continue;
                 };
+                // nginx names every policy by its index (`p0`, …) when a stem would make a
+                // variable name longer than its variables hash holds.
                 let derived: BTreeSet<String> = plan
                     .policies
                     .iter()
-                    .flat_map(|p| scheme.derive(&p.ident))
+                    .enumerate()
+                    .flat_map(|(i, p)| {
+                        let mut d = scheme.derive(&p.ident);
+                        if target == "nginx" {
+                            d.extend(scheme.derive(&format!("p{i}")));
+                        }
+                        d
+                    })
                     .map(|d| d.to_ascii_uppercase())
                     .collect();
                 let prov = corsc::emit::Provenance::new(label.as_str(), text.as_bytes(), None);
                 let out = t.render(&plan, &prov).joined();
+                // Every name carries the output's namespace (`$corsc_<ns>_…`, `CORSC_<NS>_…`):
+                // what follows it is declared or derived.
+                let ns = corsc::emit::dropin::Namespace::of(None, &prov);
+                let spaced = format!("{prefix}{ns}_");
                 for var in variables(&out, prefix) {
+                    let Some(rest) = var
+                        .get(..spaced.len())
+                        .filter(|h| h.eq_ignore_ascii_case(&spaced))
+                        .map(|_| &var[spaced.len()..])
+                    else {
+                        panic!("{target} {label}: `{var}` is outside the namespace `{ns}`");
+                    };
+                    let var = format!("{prefix}{rest}");
                     let known = reserved.iter().any(|r| r.eq_ignore_ascii_case(&var))
                         || derived.contains(&var.to_ascii_uppercase());
                     assert!(

@@ -145,8 +145,19 @@ fn compile(
         .ok_or("check")?;
     let t = emit::find(target).ok_or("target")?;
     let prov = Provenance::new(name, text.as_bytes(), profile.map(str::to_string));
+    // nginx and Apache derive their names' namespace from the source name and profile when
+    // none is given: only as `[a-z0-9]` (checked here), so it is pinned for the comparison.
+    let derived = emit::dropin::Namespace::of(None, &prov);
+    if !derived
+        .as_str()
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        return Err(format!("namespace `{derived}` derived from a hostile name"));
+    }
     let options = Options {
         shape,
+        namespace: Some(emit::dropin::Namespace::explicit("t").map_err(|e| e.to_string())?),
         ..Options::default()
     };
     emit::compile(&set, t, &options, &prov).map_err(|d| format!("{d:?}"))

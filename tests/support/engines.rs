@@ -108,6 +108,7 @@ pub fn compile_text(
         listen: listen
             .parse()
             .expect("a test listens on an IP address and port"),
+        ..Options::default()
     };
     match pipeline::compile(&file, profile, target, &options, &prov, LintErrors::Allow) {
         Ok(c) => Ok(c.output),
@@ -188,8 +189,21 @@ pub fn nginx_setup(w: &Workdir, out: &Output, port: u16, foreground: bool) -> Pa
         w.write(part.file_name, &part.text);
     }
     let names: Vec<&str> = out.parts.iter().map(|p| p.file_name).collect();
+    // Every name carries the output's namespace: nginx's one variables hash, at its default
+    // size (1024), may then fail to find a table and warn, as the http part's comment says.
+    http.push_str("    variables_hash_max_size 2048;\n");
+    // Hash sizes, when the output needs them, go first: before any map.
+    if names.contains(&"corsc-map-hash.conf") {
+        http.push_str(&format!("    include {d}/corsc-map-hash.conf;\n"));
+    }
     if names == ["corsc-server.conf"] {
         http.push_str(&format!("    include {d}/corsc-server.conf;\n"));
+    } else if names.contains(&"corsc-snippet.conf") {
+        // The snippet inside the user's own location, which serves every path itself.
+        http.push_str(&format!("    include {d}/corsc-http.conf;\n"));
+        http.push_str(&format!(
+            "    server {{\n        listen 127.0.0.1:{port};\n        default_type application/json;\n        location / {{\n            include {d}/corsc-snippet.conf;\n            return 200 \"{{\\\"ok\\\":true}}\\n\";\n        }}\n        location = /__corsc_ready {{ return 200 \"ready\\n\"; }}\n    }}\n"
+        ));
     } else {
         http.push_str(&format!("    include {d}/corsc-http.conf;\n"));
         http.push_str(&format!(

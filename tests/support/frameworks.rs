@@ -244,7 +244,7 @@ pub fn compile(
     let prov = Provenance::new(name, text.as_bytes(), profile.map(str::to_string));
     let options = Options {
         shape: Shape::Include,
-        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+        ..Options::default()
     };
     match pipeline::compile(&file, profile, t, &options, &prov, LintErrors::Allow) {
         Ok(c) => Ok(Compiled {

@@ -69,6 +69,8 @@ fn compile_entry(v: &Valid<'_>, settings: &mut LintSettings) -> Result<Output, F
     let options = Options {
         shape: v.shape,
         listen: v.listen,
+        namespace: Some(v.namespace.clone()),
+        keep_headers: v.keep_headers.clone(),
     };
     let prov = Provenance::new(name, &bytes, e.profile.clone());
     match pipeline::compile_with(

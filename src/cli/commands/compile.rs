@@ -12,7 +12,7 @@ use super::super::{output, Outcome};
 use super::destinations::write_output;
 use crate::diagnostics::render::{self, JsonReport};
 use crate::diagnostics::{Counts, Diagnostic};
-use crate::emit::{Options, Provenance};
+use crate::emit::{self, Options, Provenance};
 use crate::pipeline::{self, LintErrors, Refusal};
 use crate::source::shown_path;
 use crate::source::Source;
@@ -63,6 +63,20 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         Ok(a) => a,
         Err(e) => return fatal(format!("--listen: {}", e.message), Some(e.help), color),
     };
+    let keep_headers = match request::keep_headers(&args.keep_header, target) {
+        Ok(k) => k,
+        Err(e) => return fatal(format!("--keep-header: {}", e.message), Some(e.help), color),
+    };
+    // Given, else from the output path as written (stable whatever the policy's contents),
+    // else derived from the source when the output is rendered.
+    let namespace = match (&args.namespace, &args.output) {
+        (Some(n), _) => match request::namespace(n) {
+            Ok(ns) => Some(ns),
+            Err(e) => return fatal(format!("--namespace: {}", e.message), Some(e.help), color),
+        },
+        (None, Some(o)) => Some(emit::dropin::Namespace::derived(&o.to_string_lossy())),
+        (None, None) => None,
+    };
     let mut settings = match LintSettings::new(&args.settings, Vec::new()) {
         Ok(s) => s,
         Err(e) => return fatal(e.message, e.help, color),
@@ -109,7 +123,12 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         }
     };
     let provenance = Provenance::new(source.name.clone(), &bytes, args.profile.clone());
-    let options = Options { shape, listen };
+    let options = Options {
+        shape,
+        listen,
+        namespace,
+        keep_headers,
+    };
     // The linter's errors, at the levels the lint settings give, stop the compilation unless
     // allowed. What is linted is what is compiled: one profile, or the base policies (findings
     // that appear only under some profile do not block the base).

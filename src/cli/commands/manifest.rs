@@ -54,6 +54,13 @@ pub(crate) struct Entry {
     /// The address a `server` shape listens on.
     #[serde(default)]
     pub(crate) listen: Option<String>,
+    /// The namespace of the output's variables (nginx, Apache); default: derived from
+    /// `output` as written.
+    #[serde(default)]
+    pub(crate) namespace: Option<String>,
+    /// Server-level headers an nginx output repeats in its locations, `Name: value` each.
+    #[serde(default, rename = "keep-headers")]
+    pub(crate) keep_headers: Option<Vec<String>>,
 }
 
 impl Entry {
@@ -78,6 +85,8 @@ impl Entry {
             "shape" => self.shape.is_some(),
             "profile" => self.profile.is_some(),
             "listen" => self.listen.is_some(),
+            "namespace" => self.namespace.is_some(),
+            "keep-headers" => self.keep_headers.is_some(),
             _ => true,
         }
     }
@@ -175,7 +184,7 @@ pub(crate) fn read(path: &Path) -> Result<Manifest, InputError> {
         InputError {
             message: format!("{at}: {}", strip_location(&e.to_string())),
             help: Some(
-                "each `build:` entry takes `policy`, `target` and `output`, and optionally `shape`, `profile` and `listen`"
+                "each `build:` entry takes `policy`, `target` and `output`, and optionally `shape`, `profile`, `listen`, `namespace` and `keep-headers`"
                     .into(),
             ),
         }
@@ -326,6 +335,23 @@ impl Manifest {
                 None => Some(emit::Options::default().listen),
                 Some(l) => request::listen(l).map_err(|x| refuse("listen", x)).ok(),
             };
+            // The output path as written names the namespace unless one is given: two entries
+            // never write one file, so two outputs never share a derived namespace.
+            let namespace = match e.namespace.as_deref() {
+                None => Some(emit::dropin::Namespace::derived(
+                    &e.output.to_string_lossy(),
+                )),
+                Some(n) => request::namespace(n)
+                    .map_err(|x| refuse("namespace", x))
+                    .ok(),
+            };
+            let keep_headers = match (&target, &e.keep_headers) {
+                (_, None) => Some(Vec::new()),
+                (Some(t), Some(k)) => request::keep_headers(k, *t)
+                    .map_err(|x| refuse("keep-headers", x))
+                    .ok(),
+                (None, Some(_)) => None,
+            };
             let policy = request::inside(&self.base, &e.policy)
                 .map_err(|x| refuse("policy", x))
                 .ok();
@@ -343,9 +369,23 @@ impl Manifest {
                 errors.push(self.clash(i, &e.output, first));
                 output = None;
             }
-            if let (Some(target), Some(shape), Some(listen), Some(policy), Some(_)) =
-                (target, shape, listen, policy, output)
-            {
+            if let (
+                Some(target),
+                Some(shape),
+                Some(listen),
+                Some(policy),
+                Some(_),
+                Some(namespace),
+                Some(keep_headers),
+            ) = (
+                target,
+                shape,
+                listen,
+                policy,
+                output,
+                namespace,
+                keep_headers,
+            ) {
                 valid.push(Valid {
                     index: i,
                     entry: e,
@@ -353,6 +393,32 @@ impl Manifest {
                     shape,
                     listen,
                     policy,
+                    namespace,
+                    keep_headers,
+                });
+            }
+        }
+        // Two outputs of one engine with one namespace would define the same variables: when
+        // both are included into one server, the later silently replaces the other's.
+        for (k, v) in valid.iter().enumerate() {
+            if let Some(first) = valid[..k]
+                .iter()
+                .find(|o| o.target.id() == v.target.id() && o.namespace == v.namespace)
+            {
+                errors.push(Refused {
+                    code: INPUT,
+                    error: self.entry_error(
+                        v.index,
+                        "namespace",
+                        Invalid {
+                            message: format!(
+                                "namespace `{}` is already the namespace of entry {}",
+                                v.namespace,
+                                first.index + 1
+                            ),
+                            help: "give each output its own `namespace:`: included into one server, two outputs with one namespace overwrite each other's variables".into(),
+                        },
+                    ),
                 });
             }
         }
@@ -374,6 +440,8 @@ pub(crate) struct Valid<'m> {
     pub(crate) shape: Shape,
     pub(crate) listen: std::net::SocketAddr,
     pub(crate) policy: PathBuf,
+    pub(crate) namespace: emit::dropin::Namespace,
+    pub(crate) keep_headers: Vec<emit::dropin::KeptHeader>,
 }
 
 #[cfg(test)]

@@ -27,7 +27,12 @@
 //!   `Access-Control-Request-Method` inside a scope; mod_rewrite answers it with 204
 //!   (`RewriteRule ^ - [R=204,L]`), with or without the `Allow-*` headers, and it never reaches
 //!   the application. mod_rewrite in a section needs `Options FollowSymLinks` (the default).
+//! - **Beside other configuration.** Every variable is `CORSC_<NS>_…`, `<NS>` the output's
+//!   namespace ([`crate::emit::dropin`]): two generated files in one virtual host (both naming
+//!   a policy `api`) never set or clear each other's flags. Server-level `Header always set`
+//!   (HSTS, `X-Frame-Options`) is merged into every `<Location>`, so nothing needs repeating.
 
+use crate::emit::dropin::Namespace;
 use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::lang::strings::apache as quote;
@@ -102,6 +107,8 @@ impl Target for Apache {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let namespace = Namespace::of(plan.options.namespace.as_ref(), provenance);
+        let ns = namespace.as_str();
         let mut w = Writer::new();
         let htaccess = plan.options.shape == Shape::Htaccess;
         w.provenance(provenance, &META, plan.options.shape, "");
@@ -113,24 +120,32 @@ impl Target for Apache {
             w.comment("Include inside <VirtualHost> (or the main server config): `Include corsc-apache.conf`.");
             w.comment("Load the modules first: LoadModule headers_module, setenvif_module, rewrite_module.");
             w.comment("mod_rewrite in a <Location> needs `Options FollowSymLinks` (the default).");
+            w.comment("Server-level `Header always set` lines (HSTS, X-Frame-Options) still apply: Apache");
+            w.comment("merges them with the headers set here.");
         }
+        w.comment(format!(
+            "Every environment variable here starts with CORSC_{}_",
+            ns.to_ascii_uppercase()
+        ));
+        w.comment("(the namespace; `--namespace` sets it), so several generated files can be");
+        w.comment("included into one server without sharing a variable.");
         if htaccess {
             w.blank();
             w.comment("Which policy answers the path: the most specific scope, set last.");
             for (i, loc) in plan.locations.iter().enumerate() {
                 let p = &plan.policies[loc.policy];
                 let mut args = vec![quote(&loc.scope.regex())];
-                args.extend(resets(plan, i));
-                args.push("CORSC_IN=1".to_string());
-                args.push(format!("{}=1", env(p, "_IN")));
+                args.extend(resets(ns, plan, i));
+                args.push(format!("{}=1", global(ns, "IN")));
+                args.push(format!("{}=1", env(ns, p, "_IN")));
                 w.line(format!("SetEnvIf Request_URI {}", args.join(" ")));
             }
             for p in &plan.policies {
                 w.blank();
-                body(&mut w, p, Some(title(p)));
+                body(&mut w, ns, p, Some(title(p)));
             }
             w.blank();
-            rewrite(&mut w, plan);
+            rewrite(&mut w, ns, plan);
         } else {
             for (i, loc) in plan.locations.iter().enumerate() {
                 let p = &plan.policies[loc.policy];
@@ -139,12 +154,12 @@ impl Target for Apache {
                 w.open(open);
                 w.comment(format!("policy `{}`", p.name));
                 let mut args = vec![quote("^")];
-                args.extend(resets(plan, i));
-                args.push("CORSC_IN=1".to_string());
-                args.push(format!("{}=1", env(p, "_IN")));
+                args.extend(resets(ns, plan, i));
+                args.push(format!("{}=1", global(ns, "IN")));
+                args.push(format!("{}=1", env(ns, p, "_IN")));
                 w.line(format!("SetEnvIf Request_URI {}", args.join(" ")));
-                body(&mut w, p, None);
-                rewrite(&mut w, plan);
+                body(&mut w, ns, p, None);
+                rewrite(&mut w, ns, plan);
                 w.close(close);
             }
         }
@@ -192,26 +207,39 @@ static IDENTS: IdentScheme = IdentScheme {
     fixed_code: &[],
 };
 
-/// An environment variable of a policy: `CORSC_<IDENT><suffix>`, one of [`IDENTS`]' names.
-fn env(p: &PolicyPlan<'_>, suffix: &str) -> String {
-    let name = format!("CORSC_{}{suffix}", p.ident.to_ascii_uppercase());
+/// An environment variable of a policy: `CORSC_<NS>_<IDENT><suffix>`, one of [`IDENTS`]'
+/// names in the output's namespace ([`crate::emit::dropin`]): environment variables are global
+/// to the server, so two files included into one virtual host must not share one.
+fn env(ns: &str, p: &PolicyPlan<'_>, suffix: &str) -> String {
+    let bare = format!("CORSC_{}{suffix}", p.ident.to_ascii_uppercase());
     debug_assert!(
         IDENTS
             .derive(&p.ident)
             .iter()
-            .any(|d| d.eq_ignore_ascii_case(&name)),
-        "{name} is not declared in IDENTS"
+            .any(|d| d.eq_ignore_ascii_case(&bare)),
+        "{bare} is not declared in IDENTS"
     );
-    name
+    format!(
+        "CORSC_{}_{}{suffix}",
+        ns.to_ascii_uppercase(),
+        p.ident.to_ascii_uppercase()
+    )
+}
+
+/// One of the output's own variables (`IN`, `PREFLIGHT`, `ROUTE_RAW`, …), in its namespace.
+fn global(ns: &str, name: &str) -> String {
+    let bare = format!("CORSC_{name}");
+    debug_assert!(IDENTS.reserved.contains(&bare.as_str()), "{bare} is not reserved");
+    format!("CORSC_{}_{name}", ns.to_ascii_uppercase())
 }
 
 /// `!VAR` arguments clearing the flags of every other policy whose scopes overlap location
 /// `loc` (the plan lists them: comparing every scope with every other was cubic).
-fn resets(plan: &Plan<'_>, loc: usize) -> Vec<String> {
+fn resets(ns: &str, plan: &Plan<'_>, loc: usize) -> Vec<String> {
     let mut out = Vec::new();
     for &i in plan.overlaps.get(loc).map_or(&[][..], Vec::as_slice) {
         for s in ["_IN", "", "_ORIGIN", "_PREFLIGHT"] {
-            out.push(format!("!{}", env(&plan.policies[i], s)));
+            out.push(format!("!{}", env(ns, &plan.policies[i], s)));
         }
     }
     out
@@ -233,12 +261,13 @@ fn expr_safe(o: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || ".-:/[]_".contains(c))
 }
 
-fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
+fn body(w: &mut Writer, ns: &str, p: &PolicyPlan<'_>, title: Option<String>) {
+    let g_pre = global(ns, "PREFLIGHT");
     if let Some(t) = title {
         w.comment(t);
     }
-    let origin_flag = format!("{}=1", env(p, "_ORIGIN"));
-    let inside = env(p, "_IN");
+    let origin_flag = format!("{}=1", env(ns, p, "_ORIGIN"));
+    let inside = env(ns, p, "_IN");
     match &p.origins {
         Origins::Any => {
             w.line(format!("SetEnvIf Request_URI \"^\" {origin_flag}"));
@@ -283,17 +312,17 @@ fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
             }
         }
     }
-    let flag = env(p, "");
-    let pre = env(p, "_PREFLIGHT");
+    let flag = env(ns, p, "");
+    let pre = env(ns, p, "_PREFLIGHT");
     w.line(format!(
         "SetEnvIfExpr \"-n reqenv('{inside}') && -n reqenv('{}')\" {flag}=1",
-        env(p, "_ORIGIN")
+        env(ns, p, "_ORIGIN")
     ));
     w.line(format!(
-        "SetEnvIfExpr \"-n reqenv('{inside}') && %{{REQUEST_METHOD}} == 'OPTIONS' && -n %{{HTTP:Origin}} && -n %{{HTTP:Access-Control-Request-Method}}\" CORSC_PREFLIGHT=1"
+        "SetEnvIfExpr \"-n reqenv('{inside}') && %{{REQUEST_METHOD}} == 'OPTIONS' && -n %{{HTTP:Origin}} && -n %{{HTTP:Access-Control-Request-Method}}\" {g_pre}=1"
     ));
     w.line(format!(
-        "SetEnvIfExpr \"-n reqenv('CORSC_PREFLIGHT') && -n reqenv('{flag}')\" {pre}=1"
+        "SetEnvIfExpr \"-n reqenv('{g_pre}') && -n reqenv('{flag}')\" {pre}=1"
     ));
     for h in CORS_RESPONSE_HEADERS {
         w.line(format!("Header always unset {h} env={inside}"));
@@ -361,15 +390,15 @@ fn body(w: &mut Writer, p: &PolicyPlan<'_>, title: Option<String>) {
     }
     for extra in p.preflight_vary().into_iter().filter(|v| *v != "Origin") {
         w.line(format!(
-            "Header always merge Vary \"{extra}\" \"expr=-n reqenv('{inside}') && -n reqenv('CORSC_PREFLIGHT')\""
+            "Header always merge Vary \"{extra}\" \"expr=-n reqenv('{inside}') && -n reqenv('{g_pre}')\""
         ));
     }
 }
 
-fn rewrite(w: &mut Writer, plan: &Plan<'_>) {
+fn rewrite(w: &mut Writer, ns: &str, plan: &Plan<'_>) {
     w.line("RewriteEngine On");
-    route_guard(w, plan);
-    w.line("RewriteCond %{ENV:CORSC_PREFLIGHT} =1");
+    route_guard(w, ns, plan);
+    w.line(format!("RewriteCond %{{ENV:{}}} =1", global(ns, "PREFLIGHT")));
     w.line("RewriteRule ^ - [R=204,L]");
 }
 
@@ -398,10 +427,15 @@ fn rewrite_literal(path: &str) -> String {
 /// `/api/ADMIN/x` or `/api/x/../admin/y` get no CORS from the admin section, since the
 /// application may serve them from another policy's handler. Rewrite rules run after the
 /// `SetEnvIf` lines and before `Header` reads the flags.
-fn route_guard(w: &mut Writer, plan: &Plan<'_>) {
-    w.line(
-        "RewriteRule ^ - [E=CORSC_ROUTE_RAW:none,E=CORSC_ROUTE_FOLDED:none,E=CORSC_ROUTE_URI:none]",
+fn route_guard(w: &mut Writer, ns: &str, plan: &Plan<'_>) {
+    let (raw_v, folded_v, uri_v) = (
+        global(ns, "ROUTE_RAW"),
+        global(ns, "ROUTE_FOLDED"),
+        global(ns, "ROUTE_URI"),
     );
+    w.line(format!(
+        "RewriteRule ^ - [E={raw_v}:none,E={folded_v}:none,E={uri_v}:none]"
+    ));
     for loc in &plan.locations {
         let i = loc.policy;
         let (raw, uri) = match &loc.scope {
@@ -415,21 +449,21 @@ fn route_guard(w: &mut Writer, plan: &Plan<'_>) {
             ),
         };
         w.line(format!("RewriteCond %{{THE_REQUEST}} {raw}"));
-        w.line(format!("RewriteRule ^ - [E=CORSC_ROUTE_RAW:{i}]"));
+        w.line(format!("RewriteRule ^ - [E={raw_v}:{i}]"));
         w.line(format!("RewriteCond %{{THE_REQUEST}} {raw} [NC]"));
-        w.line(format!("RewriteRule ^ - [E=CORSC_ROUTE_FOLDED:{i}]"));
+        w.line(format!("RewriteRule ^ - [E={folded_v}:{i}]"));
         w.line(format!("RewriteCond %{{REQUEST_URI}} {uri} [NC]"));
-        w.line(format!("RewriteRule ^ - [E=CORSC_ROUTE_URI:{i}]"));
+        w.line(format!("RewriteRule ^ - [E={uri_v}:{i}]"));
     }
     for (i, p) in plan.policies.iter().enumerate() {
-        w.line(format!("RewriteCond %{{ENV:{}}} =1", env(p, "_IN")));
+        w.line(format!("RewriteCond %{{ENV:{}}} =1", env(ns, p, "_IN")));
         w.line(format!(
-            "RewriteCond \"%{{ENV:CORSC_ROUTE_RAW}}:%{{ENV:CORSC_ROUTE_FOLDED}}:%{{ENV:CORSC_ROUTE_URI}}\" !^{i}:{i}:{i}$"
+            "RewriteCond \"%{{ENV:{raw_v}}}:%{{ENV:{folded_v}}}:%{{ENV:{uri_v}}}\" !^{i}:{i}:{i}$"
         ));
         w.line(format!(
             "RewriteRule ^ - [E=!{},E=!{}]",
-            env(p, ""),
-            env(p, "_PREFLIGHT")
+            env(ns, p, ""),
+            env(ns, p, "_PREFLIGHT")
         ));
     }
 }

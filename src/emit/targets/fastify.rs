@@ -322,7 +322,7 @@ mod tests {
         let prov = Provenance::new("t.cors", text.as_bytes(), None);
         let options = Options {
             shape: Shape::Include,
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            ..Options::default()
         };
         emit::compile(&set, &super::Fastify, &options, &prov).map(|o| o.joined())
     }

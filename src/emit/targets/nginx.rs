@@ -28,10 +28,23 @@
 //!   `include corsc-upstream*.conf;`: a file beside nginx.conf that holds the deployment's
 //!   `proxy_pass` (nginx does not inherit it into a location). Without one nginx serves the
 //!   location itself.
-//! - **Hash sizes.** `map_hash_max_size` and `map_hash_bucket_size` are sized from the longest
-//!   and the number of exact origins, so a list of 10,000 loads without a warning. They are
-//!   http-level directives: a configuration that sets them already must drop its own.
+//! - **Beside other configuration.** Every variable is `$corsc_<ns>_…`, `<ns>` the output's
+//!   namespace ([`crate::emit::dropin`]): nginx variables are global, and a second `map` of one
+//!   variable silently replaces the first, so two generated files that both name a policy
+//!   `api` would answer each other's scopes. nginx drops every server-level `add_header` in a
+//!   location that has its own, so the headers named with `--keep-header` are repeated in each
+//!   location (or snippet), and the comments say so where none are.
+//! - **Hash sizes.** `map_hash_max_size` and `map_hash_bucket_size` are http-level, may be set
+//!   once, and only before the first `map` of the configuration (the first `map` fixes their
+//!   defaults: a later one is "duplicate"). So they are written only when nginx's defaults
+//!   (2048, a 64-byte cache line) cannot hold the exact-origin maps, which [`hash_sizes`]
+//!   decides by running nginx's own sizing, and then in a part of their own
+//!   (`corsc-map-hash.conf`) that says where it goes.
+//! - **Snippet shape.** `corsc-snippet.conf` goes inside a `location` of the user's own, next
+//!   to their `proxy_pass`: no location, no upstream file. Which policy answers is the path's
+//!   (the same route maps), and each header's value is selected by it.
 
+use crate::emit::dropin::Namespace;
 use crate::emit::capability::{Capabilities, RegexDialect, Shape, Syntax};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::lang::strings::nginx as quote;
@@ -57,7 +70,7 @@ static CAPS: Capabilities = Capabilities {
     min_version: "1.7.5",
     regex_dialect: RegexDialect::Engine(Engine::Pcre),
     routing: crate::eval::Routing::Nginx,
-    shapes: &[Shape::Include, Shape::Server],
+    shapes: &[Shape::Include, Shape::Server, Shape::Snippet],
     syntax: Syntax {
         // `$` always starts a variable in a value; there is no escape for it.
         value_forbidden: &["$"],
@@ -96,6 +109,13 @@ impl Target for Nginx {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let n = Names::new(
+            Namespace::of(plan.options.namespace.as_ref(), provenance)
+                .as_str()
+                .to_string(),
+            plan,
+        );
+        let hash = hash_sizes(plan);
         match plan.options.shape {
             Shape::Server => {
                 let mut w = Writer::new();
@@ -103,22 +123,28 @@ impl Target for Nginx {
                 w.comment("A complete example server: include this file inside http { } (as conf.d/*.conf");
                 w.comment("files are), or wrap it in `events {} http { … }`. Non-preflight requests get a small");
                 w.comment("JSON 200 naming the policy that answered.");
+                namespace_note(&mut w, &n);
                 w.blank();
-                http_part(&mut w, plan);
+                if let Some(sizes) = hash {
+                    // A complete server is meant to be tried on its own: the sizes go first.
+                    hash_part(&mut w, sizes);
+                    w.blank();
+                }
+                http_part(&mut w, &n, plan);
                 w.blank();
                 w.open("server {");
                 w.line(format!("listen {};", plan.options.listen));
                 w.line("default_type application/json;");
                 w.line("server_tokens off;");
                 w.blank();
-                route_guard(&mut w);
+                route_guard(&mut w, &n);
                 for (scope, owner) in written_locations(plan) {
                     w.blank();
                     match owner {
                         Some(i) => {
                             let p = &plan.policies[i];
                             let body = format!("{{\"policy\":\"{}\"}}\n", p.name);
-                            location(&mut w, p, &scope, Some(&body));
+                            location(&mut w, &n, plan, p, &scope, Some(&body));
                         }
                         None => {
                             bare_location(&mut w, scope.path(), Some("{\"policy\":null}\n"));
@@ -135,80 +161,132 @@ impl Target for Nginx {
                 w.close("}");
                 Output::one("corsc-server.conf", "inside http { }", w.finish())
             }
-            Shape::Include | Shape::Htaccess => {
+            Shape::Include | Shape::Htaccess | Shape::Snippet => {
+                let snippet = plan.options.shape == Shape::Snippet;
+                let total = if hash.is_some() { 3 } else { 2 };
+                let first = total - 1;
+                let mut parts = Vec::new();
+                if let Some(sizes) = hash {
+                    let mut m = Writer::new();
+                    m.provenance(
+                        provenance,
+                        &META,
+                        plan.options.shape,
+                        &format!(", part 1 of {total}: map hash sizes"),
+                    );
+                    hash_part(&mut m, sizes);
+                    parts.push(Part {
+                        file_name: "corsc-map-hash.conf",
+                        placement: "first in http { }, before any map",
+                        text: m.finish(),
+                    });
+                }
                 let mut h = Writer::new();
                 h.provenance(
                     provenance,
                     &META,
-                    Shape::Include,
-                    ", part 1 of 2: http level",
+                    plan.options.shape,
+                    &format!(", part {first} of {total}: http level"),
                 );
                 h.comment(
                     "Include inside http { }, once per nginx instance: `include corsc-http.conf;`.",
                 );
-                h.comment(
-                    "The server-level part (corsc-server.conf) reads the variables defined here.",
-                );
+                h.comment(format!(
+                    "The {} part ({}) reads the variables defined here.",
+                    if snippet { "location-level" } else { "server-level" },
+                    if snippet {
+                        "corsc-snippet.conf"
+                    } else {
+                        "corsc-server.conf"
+                    }
+                ));
+                if hash.is_some() {
+                    h.comment("The maps need larger hash sizes than nginx's defaults: see corsc-map-hash.conf.");
+                }
+                namespace_note(&mut h, &n);
                 h.blank();
-                http_part(&mut h, plan);
+                http_part(&mut h, &n, plan);
+                if snippet {
+                    h.blank();
+                    snippet_maps(&mut h, &n, plan);
+                }
+                parts.push(Part {
+                    file_name: "corsc-http.conf",
+                    placement: "inside http { }",
+                    text: h.finish(),
+                });
                 let mut s = Writer::new();
                 s.provenance(
                     provenance,
                     &META,
-                    Shape::Include,
-                    ", part 2 of 2: server level",
+                    plan.options.shape,
+                    &format!(", part {total} of {total}: {}", if snippet { "inside your location" } else { "server level" }),
                 );
-                s.comment("Include inside the server { } that serves the API: `include corsc-server.conf;`.");
-                s.comment("It needs the http-level part (corsc-http.conf). Each location answers CORS for its");
-                s.comment(
-                    "scope; other requests are served as the server serves them. A location of the",
-                );
-                s.comment(
-                    "server with the same path must be removed: nginx refuses duplicate locations.",
-                );
-                s.blank();
-                route_guard(&mut s);
-                for (scope, owner) in written_locations(plan) {
+                if snippet {
+                    snippet_part(&mut s, &n, plan);
+                    parts.push(Part {
+                        file_name: "corsc-snippet.conf",
+                        placement: "inside your own location { }",
+                        text: s.finish(),
+                    });
+                } else {
+                    s.comment("Include inside the server { } that serves the API: `include corsc-server.conf;`.");
+                    s.comment("It needs the http-level part (corsc-http.conf). Each location answers CORS for its");
+                    s.comment(
+                        "scope; other requests are served as the server serves them. A location of the",
+                    );
+                    s.comment(
+                        "server with the same path must be removed: nginx refuses duplicate locations.",
+                    );
+                    s.comment("To keep your own location (its proxy_pass), compile with `--shape snippet`.");
                     s.blank();
-                    match owner {
-                        Some(i) => location(&mut s, &plan.policies[i], &scope, None),
-                        None => bare_location(&mut s, scope.path(), None),
+                    route_guard(&mut s, &n);
+                    for (scope, owner) in written_locations(plan) {
+                        s.blank();
+                        match owner {
+                            Some(i) => location(&mut s, &n, plan, &plan.policies[i], &scope, None),
+                            None => bare_location(&mut s, scope.path(), None),
+                        }
                     }
+                    parts.push(Part {
+                        file_name: "corsc-server.conf",
+                        placement: "inside server { }",
+                        text: s.finish(),
+                    });
                 }
-                Output {
-                    parts: vec![
-                        Part {
-                            file_name: "corsc-http.conf",
-                            placement: "inside http { }",
-                            text: h.finish(),
-                        },
-                        Part {
-                            file_name: "corsc-server.conf",
-                            placement: "inside server { }",
-                            text: s.finish(),
-                        },
-                    ],
-                }
+                Output { parts }
             }
         }
     }
 }
 
+/// Says which namespace the output's variables carry, and why.
+fn namespace_note(w: &mut Writer, n: &Names) {
+    w.comment(format!("Every variable defined here starts with $corsc_{}_", n.ns));
+    w.comment("(the namespace; `--namespace` sets it): outputs compiled with different namespaces");
+    w.comment("can be included into one nginx without sharing a variable. Each adds variables to");
+    w.comment("nginx's one variables hash: if nginx warns \"could not build optimal variables_hash\",");
+    w.comment("set `variables_hash_max_size 2048;` (once) in http { }.");
+}
+
+/// nginx hashes variable names into 64-byte buckets by default and refuses to start when one
+/// does not fit (a name of more than 46 bytes): suffixes are short, and so are namespaces.
+///
 /// Every variable a policy derives, and the output's own: nginx variables are global to the
 /// configuration, so a policy named `has` must not become `$corsc_has_origin`.
 static IDENTS: IdentScheme = IdentScheme {
     style: Style::Snake,
     derived: &[
         "$corsc_{}_origin",
-        "$corsc_{}_origin_regex",
+        "$corsc_{}_oregex",
         "$corsc_{}_allowed",
-        "$corsc_{}_preflight",
-        "$corsc_{}_credentials",
+        "$corsc_{}_pf",
+        "$corsc_{}_cred",
         "$corsc_{}_expose",
         "$corsc_{}_methods",
         "$corsc_{}_headers",
         "$corsc_{}_max_age",
-        "$corsc_{}_private_network",
+        "$corsc_{}_pna",
         "$corsc_{}_vary",
     ],
     reserved: &[
@@ -217,25 +295,76 @@ static IDENTS: IdentScheme = IdentScheme {
         "$corsc_has_acrm",
         "$corsc_preflight",
         "$corsc_origin_cased",
-        "$corsc_acrh_without_authorization",
+        "$corsc_acrh_noauth",
         "$corsc_route_uri",
         "$corsc_route_raw",
         "$corsc_route_folded",
         "$corsc_route_uri_folded",
         "$corsc_route_bad",
+        "$corsc_answer",
+        "$corsc_scoped_preflight",
+        "$corsc_send_acao",
+        "$corsc_send_acac",
+        "$corsc_send_aceh",
+        "$corsc_send_acam",
+        "$corsc_send_acah",
+        "$corsc_send_acma",
+        "$corsc_send_acapn",
+        "$corsc_send_vary",
     ],
     keywords: &[],
     fixed_code: &[],
 };
 
-/// A variable of a policy; `what` must be one of [`IDENTS`]' derived names.
-fn var(p: &PolicyPlan<'_>, what: &str) -> String {
-    let name = format!("$corsc_{}_{what}", p.ident);
-    debug_assert!(
-        IDENTS.derive(&p.ident).contains(&name),
-        "{name} is not declared in IDENTS"
-    );
-    name
+/// The output's namespace, which every variable it defines carries, and the stem each policy's
+/// variables use.
+struct Names {
+    ns: String,
+    /// The stem of each policy ident: the ident itself, or `p<index>` for every policy when
+    /// some ident would make a name longer than nginx accepts (then every policy has its
+    /// index, so two stems never meet, and no output-level name starts with `p<digit>_`).
+    stems: std::collections::BTreeMap<String, String>,
+}
+
+/// The longest variable name nginx's default variables hash holds (64-byte buckets).
+const MAX_VARIABLE: usize = 46;
+/// The longest suffix a policy's variable has (`_allowed`, `_methods`, …).
+const LONGEST_SUFFIX: usize = 8;
+
+impl Names {
+    fn new(ns: String, plan: &Plan<'_>) -> Names {
+        let fits = |stem: &str| "corsc_".len() + ns.len() + 1 + stem.len() + LONGEST_SUFFIX <= MAX_VARIABLE;
+        let short = !plan.policies.iter().all(|p| fits(&p.ident));
+        let stems = plan
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let stem = if short { format!("p{i}") } else { p.ident.clone() };
+                (p.ident.clone(), stem)
+            })
+            .collect();
+        Names { ns, stems }
+    }
+    /// One of the output's own variables (`preflight`, `route_bad`, …), in its namespace.
+    fn v(&self, name: &str) -> String {
+        debug_assert!(
+            IDENTS.reserved.contains(&format!("$corsc_{name}").as_str()),
+            "$corsc_{name} is not reserved in IDENTS"
+        );
+        format!("$corsc_{}_{name}", self.ns)
+    }
+
+    /// A variable of a policy; `what` must be one of [`IDENTS`]' derived names.
+    fn var(&self, p: &PolicyPlan<'_>, what: &str) -> String {
+        let bare = format!("$corsc_{}_{what}", p.ident);
+        debug_assert!(
+            IDENTS.derive(&p.ident).contains(&bare),
+            "{bare} is not declared in IDENTS"
+        );
+        let stem = self.stems.get(&p.ident).unwrap_or(&p.ident);
+        format!("$corsc_{}_{stem}_{what}", self.ns)
+    }
 }
 
 /// Writes a `map` block; `entries` are `(key, value)` already quoted or variables.
@@ -259,58 +388,133 @@ fn hash_elt_size(len: usize) -> usize {
     8 + (len + 2).div_ceil(8) * 8
 }
 
-/// Everything that lives at http level: hash sizes, the shared preflight test, each policy's
-/// maps.
-fn http_part(w: &mut Writer, plan: &Plan<'_>) {
-    let mut most = 0usize;
-    let mut longest = 0usize;
-    for p in &plan.policies {
-        if let Origins::List { exact, .. } = &p.origins {
-            most = most.max(exact.len());
-            longest = longest.max(exact.iter().map(String::len).max().unwrap_or(0));
-        }
+/// nginx's default `map_hash_max_size`.
+const DEFAULT_MAX_SIZE: usize = 2048;
+/// nginx's default `map_hash_bucket_size`: the CPU's cache line, 64 bytes on x86-64 and arm64.
+const DEFAULT_BUCKET: usize = 64;
+
+/// nginx's hash of a map key (`ngx_hash_key_lc`: `key * 31 + byte`, lower-cased, on a 64-bit
+/// word).
+fn ngx_hash(key: &str) -> u64 {
+    key.bytes().fold(0u64, |k, b| {
+        k.wrapping_mul(31)
+            .wrapping_add(u64::from(b.to_ascii_lowercase()))
+    })
+}
+
+/// Whether nginx builds a map of these keys with these sizes without an error or a warning:
+/// `ngx_hash_init`'s own search, the table sizes it tries and the bucket each key lands in.
+fn hash_fits(keys: &[&str], bucket: usize, max_size: usize) -> bool {
+    if keys.iter().any(|k| hash_elt_size(k.len()) + 8 > bucket) {
+        // "could not build map_hash, you should increase map_hash_bucket_size": an error.
+        return false;
     }
+    let room = bucket - 8;
+    let mut start = (keys.len() / (room / 16)).max(1);
+    if max_size > 10_000 && !keys.is_empty() && max_size / keys.len() < 100 {
+        start = max_size - 1000;
+    }
+    let hashes: Vec<(u64, usize)> = keys
+        .iter()
+        .map(|k| (ngx_hash(k), hash_elt_size(k.len())))
+        .collect();
+    let mut test = vec![0usize; max_size + 1];
+    'size: for size in start..=max_size {
+        test[..size].iter_mut().for_each(|t| *t = 0);
+        for (h, len) in &hashes {
+            let slot = usize::try_from(h % size as u64).unwrap_or(0);
+            test[slot] += len;
+            if test[slot] > room {
+                continue 'size;
+            }
+        }
+        return true;
+    }
+    // "could not build optimal map_hash": a warning.
+    false
+}
+
+/// The `(bucket, max)` sizes the exact-origin maps need when nginx's defaults cannot hold
+/// them, else `None` (and nothing is written: a configuration that sets them already, or has
+/// a `map` before the include, would fail on a second setting).
+fn hash_sizes(plan: &Plan<'_>) -> Option<(usize, usize)> {
+    let maps: Vec<Vec<&str>> = plan
+        .policies
+        .iter()
+        .filter_map(|p| match &p.origins {
+            Origins::List { exact, .. } => Some(exact.iter().map(String::as_str).collect()),
+            Origins::Any => None,
+        })
+        .collect();
+    if maps
+        .iter()
+        .all(|keys| hash_fits(keys, DEFAULT_BUCKET, DEFAULT_MAX_SIZE))
+    {
+        return None;
+    }
+    let most = maps.iter().map(Vec::len).max().unwrap_or(0);
+    let longest = maps
+        .iter()
+        .flat_map(|keys| keys.iter().map(|k| k.len()))
+        .max()
+        .unwrap_or(0);
     let bucket = (4 * (hash_elt_size(longest) + 8))
         .next_power_of_two()
         .max(128);
-    let max_size = (8 * most).next_power_of_two().max(2048);
-    w.comment(
-        "Hash sizes for the exact-origin maps: the longest origin and the count decide them.",
-    );
+    let max_size = (8 * most).next_power_of_two().max(DEFAULT_MAX_SIZE);
+    Some((bucket, max_size))
+}
+
+/// The hash-size directives, with where they must go.
+fn hash_part(w: &mut Writer, (bucket, max_size): (usize, usize)) {
+    w.comment("The exact-origin maps need larger hash sizes than nginx's defaults (2048, and a");
+    w.comment("64-byte bucket): without these nginx refuses to start or warns on every start.");
+    w.comment("Put them first in http { }, before any `map`: the first map fixes the sizes, and");
+    w.comment("nginx refuses a second setting (\"directive is duplicate\"). If your http { } sets");
+    w.comment("them already, raise your values to at least these and do not include this file.");
     w.line(format!("map_hash_bucket_size {bucket};"));
     w.line(format!("map_hash_max_size {max_size};"));
-    w.blank();
+}
+
+/// Everything that lives at http level: the shared preflight test, the route maps, each
+/// policy's maps.
+fn http_part(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
     w.comment("A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method.");
     map(
         w,
         "$request_method",
-        "$corsc_is_options",
+        &n.v("is_options"),
         "0",
         &[(quote("OPTIONS"), "1".into())],
     );
     map(
         w,
         "$http_origin",
-        "$corsc_has_origin",
+        &n.v("has_origin"),
         "1",
         &[(quote(""), "0".into())],
     );
     map(
         w,
         "$http_access_control_request_method",
-        "$corsc_has_acrm",
+        &n.v("has_acrm"),
         "1",
         &[(quote(""), "0".into())],
     );
     map(
         w,
-        "\"$corsc_is_options$corsc_has_origin$corsc_has_acrm\"",
-        "$corsc_preflight",
+        &format!(
+            "\"{}{}{}\"",
+            n.v("is_options"),
+            n.v("has_origin"),
+            n.v("has_acrm")
+        ),
+        &n.v("preflight"),
         "0",
         &[(quote("111"), "1".into())],
     );
     w.blank();
-    route_maps(w, plan);
+    route_maps(w, n, plan);
     let lists = plan
         .policies
         .iter()
@@ -324,7 +528,7 @@ fn http_part(w: &mut Writer, plan: &Plan<'_>) {
         map(
             w,
             "$http_origin",
-            "$corsc_origin_cased",
+            &n.v("origin_cased"),
             "$http_origin",
             &[(quote("~[A-Z]"), quote(""))],
         );
@@ -341,25 +545,32 @@ fn http_part(w: &mut Writer, plan: &Plan<'_>) {
         map(
             w,
             "$http_access_control_request_headers",
-            "$corsc_acrh_without_authorization",
+            &n.v("acrh_noauth"),
             "$http_access_control_request_headers",
             &[(quote("~*(^|[\\s,])authorization([\\s,]|$)"), quote(""))],
         );
     }
     for p in &plan.policies {
         w.blank();
-        policy_maps(w, p);
+        policy_maps(w, n, p);
     }
 }
 
-fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
+fn policy_maps(w: &mut Writer, n: &Names, p: &PolicyPlan<'_>) {
     w.comment(title(p));
+    if n.stems.get(&p.ident).is_some_and(|s| s != &p.ident) {
+        w.comment(format!(
+            "Its variables are named by its index: $corsc_{}_{}_… (its name is too long for an nginx variable).",
+            n.ns,
+            n.stems[&p.ident]
+        ));
+    }
     // The variable that is "1" on a preflight this policy allows.
     let preflight_ok = match &p.origins {
-        Origins::Any => "$corsc_preflight".to_string(),
+        Origins::Any => n.v("preflight"),
         Origins::List { exact, regexes } => {
-            let origin = var(p, "origin");
-            let regex_var = var(p, "origin_regex");
+            let origin = n.var(p, "origin");
+            let regex_var = n.var(p, "oregex");
             if !regexes.is_empty() {
                 // Regex keys are tried in order: the first refuses an overlong Origin before
                 // any pattern runs.
@@ -391,17 +602,17 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
                     .iter()
                     .map(|o| (quote(o), "$http_origin".to_string()))
                     .collect();
-                map(w, "$corsc_origin_cased", &origin, &default, &entries);
+                map(w, &n.v("origin_cased"), &origin, &default, &entries);
             }
             if exact.is_empty() && regexes.is_empty() {
                 map(w, "$http_origin", &origin, "\"\"", &[]);
             }
-            let allowed = var(p, "allowed");
+            let allowed = n.var(p, "allowed");
             map(w, &origin, &allowed, "1", &[(quote(""), "0".into())]);
-            let pf = var(p, "preflight");
+            let pf = n.var(p, "pf");
             map(
                 w,
-                &format!("\"$corsc_preflight{allowed}\""),
+                &format!("\"{}{allowed}\"", n.v("preflight")),
                 &pf,
                 "0",
                 &[(quote("11"), "1".into())],
@@ -410,7 +621,7 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
                 map(
                     w,
                     &allowed,
-                    &var(p, "credentials"),
+                    &n.var(p, "cred"),
                     "\"\"",
                     &[(quote("1"), quote("true"))],
                 );
@@ -419,7 +630,7 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
                 map(
                     w,
                     &allowed,
-                    &var(p, "expose"),
+                    &n.var(p, "expose"),
                     "\"\"",
                     &[(quote("1"), quote(e))],
                 );
@@ -427,24 +638,19 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
             pf
         }
     };
-    if matches!(p.origins, Origins::Any) {
-        // Static values need no map: they are written in the location.
-    }
     let allow_value = |a: &Allow, mirror: &str| -> Option<String> {
         match a {
             Allow::Omit => None,
             Allow::Static(s) => Some(quote(s)),
             Allow::Mirror => Some(mirror.to_string()),
-            Allow::MirrorUnlessAuthorization => {
-                Some("$corsc_acrh_without_authorization".to_string())
-            }
+            Allow::MirrorUnlessAuthorization => Some(n.v("acrh_noauth")),
         }
     };
     if let Some(v) = allow_value(&p.methods, "$http_access_control_request_method") {
         map(
             w,
             &preflight_ok,
-            &var(p, "methods"),
+            &n.var(p, "methods"),
             "\"\"",
             &[(quote("1"), v)],
         );
@@ -453,7 +659,7 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
         map(
             w,
             &preflight_ok,
-            &var(p, "headers"),
+            &n.var(p, "headers"),
             "\"\"",
             &[(quote("1"), v)],
         );
@@ -462,7 +668,7 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
         map(
             w,
             &preflight_ok,
-            &var(p, "max_age"),
+            &n.var(p, "max_age"),
             "\"\"",
             &[(quote("1"), quote(&age.to_string()))],
         );
@@ -471,7 +677,7 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
         map(
             w,
             &format!("\"{preflight_ok}$http_access_control_request_private_network\""),
-            &var(p, "private_network"),
+            &n.var(p, "pna"),
             "\"\"",
             &[(quote("1true"), quote("true"))],
         );
@@ -481,8 +687,8 @@ fn policy_maps(w: &mut Writer, p: &PolicyPlan<'_>) {
     if pre != actual {
         map(
             w,
-            "$corsc_preflight",
-            &var(p, "vary"),
+            &n.v("preflight"),
+            &n.var(p, "vary"),
             &quote(actual),
             &[(quote("1"), quote(&pre))],
         );
@@ -551,7 +757,7 @@ fn written_locations(plan: &Plan<'_>) -> Vec<(Scope, Option<usize>)> {
 /// `/api/ADMIN/x`, `/api/x/../admin/y`), the CORS could belong to another policy than the
 /// handler the application picks: [`route_guard`] refuses such a request with a bare 400,
 /// before any location adds headers. Regex maps stop at the first match: most specific first.
-fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
+fn route_maps(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
     let mut routes: Vec<(usize, Scope)> = written_locations(plan)
         .into_iter()
         .filter_map(|(scope, owner)| owner.map(|i| (i, scope)))
@@ -584,36 +790,42 @@ fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
     map(
         w,
         "$uri",
-        "$corsc_route_uri",
+        &n.v("route_uri"),
         "none",
         &entries(false, false),
     );
     map(
         w,
         "$request_uri",
-        "$corsc_route_raw",
+        &n.v("route_raw"),
         "none",
         &entries(true, false),
     );
     map(
         w,
         "$request_uri",
-        "$corsc_route_folded",
+        &n.v("route_folded"),
         "none",
         &entries(true, true),
     );
     map(
         w,
         "$uri",
-        "$corsc_route_uri_folded",
+        &n.v("route_uri_folded"),
         "none",
         &entries(false, true),
     );
     w.comment("1 when nginx would answer with a policy that another reading does not select.");
     map(
         w,
-        "\"$corsc_route_uri:$corsc_route_raw:$corsc_route_folded:$corsc_route_uri_folded\"",
-        "$corsc_route_bad",
+        &format!(
+            "\"{}:{}:{}:{}\"",
+            n.v("route_uri"),
+            n.v("route_raw"),
+            n.v("route_folded"),
+            n.v("route_uri_folded")
+        ),
+        &n.v("route_bad"),
         "1",
         &[
             (quote("~^none:"), "0".into()),
@@ -624,10 +836,13 @@ fn route_maps(w: &mut Writer, plan: &Plan<'_>) {
 
 /// The server-level refusal of a path whose readings disagree (see [`route_maps`]): a 400
 /// from the server's rewrite phase, before a location is chosen, so it carries no CORS header.
-fn route_guard(w: &mut Writer) {
+fn route_guard(w: &mut Writer, n: &Names) {
     w.comment("A path nginx and the application behind could route to different policies is");
-    w.comment("refused before any location adds CORS headers (see $corsc_route_bad).");
-    w.open("if ($corsc_route_bad) {");
+    w.comment(format!(
+        "refused before any location adds CORS headers (see {}).",
+        n.v("route_bad")
+    ));
+    w.open(format!("if ({}) {{", n.v("route_bad")));
     w.line("return 400;");
     w.close("}");
 }
@@ -647,7 +862,176 @@ fn bare_location(w: &mut Writer, bare: &str, body: Option<&str>) {
     w.close("}");
 }
 
-fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str>) {
+/// The CORS headers a policy's location adds, with their values (variables or quoted).
+fn cors_headers(n: &Names, p: &PolicyPlan<'_>) -> Vec<(&'static str, String)> {
+    let any = matches!(p.origins, Origins::Any);
+    let mut headers: Vec<(&'static str, String)> = Vec::new();
+    headers.push((
+        "Access-Control-Allow-Origin",
+        if any { quote("*") } else { n.var(p, "origin") },
+    ));
+    if p.credentials {
+        headers.push(("Access-Control-Allow-Credentials", n.var(p, "cred")));
+    }
+    if let Some(e) = &p.expose {
+        headers.push((
+            "Access-Control-Expose-Headers",
+            if any { quote(e) } else { n.var(p, "expose") },
+        ));
+    }
+    if p.methods != Allow::Omit {
+        headers.push(("Access-Control-Allow-Methods", n.var(p, "methods")));
+    }
+    if p.headers != Allow::Omit {
+        headers.push(("Access-Control-Allow-Headers", n.var(p, "headers")));
+    }
+    if p.max_age.is_some() {
+        headers.push(("Access-Control-Max-Age", n.var(p, "max_age")));
+    }
+    if p.private_network {
+        headers.push((
+            "Access-Control-Allow-Private-Network",
+            n.var(p, "pna"),
+        ));
+    }
+    let actual = if p.vary_origin() { "Origin" } else { "" };
+    let pre = p.preflight_vary().join(", ");
+    if pre != actual {
+        headers.push(("Vary", n.var(p, "vary")));
+    } else if !actual.is_empty() {
+        headers.push(("Vary", quote(actual)));
+    }
+    headers
+}
+
+/// Every header the snippet may send, with the variable that selects its value.
+const SENT: &[(&str, &str)] = &[
+    ("Access-Control-Allow-Origin", "send_acao"),
+    ("Access-Control-Allow-Credentials", "send_acac"),
+    ("Access-Control-Expose-Headers", "send_aceh"),
+    ("Access-Control-Allow-Methods", "send_acam"),
+    ("Access-Control-Allow-Headers", "send_acah"),
+    ("Access-Control-Max-Age", "send_acma"),
+    ("Access-Control-Allow-Private-Network", "send_acapn"),
+    ("Vary", "send_vary"),
+];
+
+/// The snippet's http-level maps: which policy answers (none when the path's readings
+/// disagree), whether a preflight is one to answer, and each header's value for that policy.
+fn snippet_maps(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
+    w.comment("The policy that answers in the snippet: the one nginx's reading of the path selects,");
+    w.comment("or none when another reading selects another (then no CORS header is sent).");
+    let answers: Vec<(String, String)> = (0..plan.policies.len())
+        .map(|i| (quote(&format!("0:{i}")), i.to_string()))
+        .collect();
+    map(
+        w,
+        &format!("\"{}:{}\"", n.v("route_bad"), n.v("route_uri")),
+        &n.v("answer"),
+        "none",
+        &answers,
+    );
+    w.comment("A preflight inside some policy's scope: answered with 204, it never reaches the application.");
+    let scoped: Vec<(String, String)> = (0..plan.policies.len())
+        .map(|i| (quote(&format!("1:{i}")), "1".to_string()))
+        .collect();
+    map(
+        w,
+        &format!("\"{}:{}\"", n.v("preflight"), n.v("answer")),
+        &n.v("scoped_preflight"),
+        "0",
+        &scoped,
+    );
+    let per_policy: Vec<Vec<(&'static str, String)>> =
+        plan.policies.iter().map(|p| cors_headers(n, p)).collect();
+    for (header, var) in SENT {
+        let entries: Vec<(String, String)> = per_policy
+            .iter()
+            .enumerate()
+            .filter_map(|(i, hs)| {
+                hs.iter()
+                    .find(|(h, _)| h == header)
+                    .map(|(_, v)| (i.to_string(), v.clone()))
+            })
+            .collect();
+        if entries.is_empty() {
+            continue;
+        }
+        w.comment(format!("{header}, as the answering policy sends it."));
+        map(w, &n.v("answer"), &n.v(var), "\"\"", &entries);
+    }
+}
+
+/// The part included inside the user's own location: the route guard, the preflight answer,
+/// the headers, the kept headers.
+fn snippet_part(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
+    w.comment("Include inside your own location, next to its proxy_pass, e.g.");
+    w.comment("  location /api/ { proxy_pass http://app; include corsc-snippet.conf; }");
+    w.comment("It needs the http-level part (corsc-http.conf). The policy answering a request is the");
+    w.comment("one whose scope holds the path; outside every scope nothing is added. Preflights in");
+    w.comment("a scope are answered here with 204 and never reach your proxy_pass.");
+    w.blank();
+    w.comment("A path nginx and the application behind could route to different policies is refused.");
+    w.open(format!("if ({}) {{", n.v("route_bad")));
+    w.line("return 400;");
+    w.close("}");
+    w.open(format!("if ({}) {{", n.v("scoped_preflight")));
+    w.line("return 204;");
+    w.close("}");
+    let used: Vec<(&str, &str)> = SENT
+        .iter()
+        .copied()
+        .filter(|(h, _)| {
+            plan.policies
+                .iter()
+                .any(|p| cors_headers(n, p).iter().any(|(x, _)| x == h))
+        })
+        .collect();
+    let width = used
+        .iter()
+        .map(|(h, _)| h.len())
+        .chain(plan.options.keep_headers.iter().map(|k| k.name.len()))
+        .max()
+        .unwrap_or(0);
+    for (header, var) in &used {
+        w.line(format!("add_header {} {} always;", pad(header, width), n.v(var)));
+    }
+    kept_headers(w, plan, width);
+    for h in CORS_RESPONSE_HEADERS {
+        w.line(format!("proxy_hide_header {h};"));
+    }
+}
+
+/// The server-level headers the user named (`--keep-header`), repeated: nginx drops every
+/// `add_header` of the server level in a location that has its own. Without any, a comment says
+/// what is lost.
+fn kept_headers(w: &mut Writer, plan: &Plan<'_>, width: usize) {
+    let kept = &plan.options.keep_headers;
+    if kept.is_empty() {
+        w.comment("nginx drops every server-level add_header (HSTS, X-Frame-Options, …) where a");
+        w.comment("location adds its own, as here: compile with `--keep-header 'Name: value'` to");
+        w.comment("repeat each one the server sends.");
+        return;
+    }
+    w.comment("Repeated from the server level (--keep-header): nginx drops every server-level");
+    w.comment("add_header where a location adds its own.");
+    for k in kept {
+        w.line(format!(
+            "add_header {} {} always;",
+            pad(&k.name, width),
+            quote(&k.value)
+        ));
+    }
+}
+
+fn location(
+    w: &mut Writer,
+    n: &Names,
+    plan: &Plan<'_>,
+    p: &PolicyPlan<'_>,
+    scope: &Scope,
+    body: Option<&str>,
+) {
     let head = match scope {
         Scope::Exact(path) => format!("location = {path} {{"),
         Scope::Prefix(path) if path == "/" => "location / {".to_string(),
@@ -655,50 +1039,20 @@ fn location(w: &mut Writer, p: &PolicyPlan<'_>, scope: &Scope, body: Option<&str
     };
     w.open(head);
     w.comment(format!("policy `{}`", p.name));
-    w.open("if ($corsc_preflight) {");
+    w.open(format!("if ({}) {{", n.v("preflight")));
     w.line("return 204;");
     w.close("}");
-    let any = matches!(p.origins, Origins::Any);
-    let mut headers: Vec<(&str, String)> = Vec::new();
-    headers.push((
-        "Access-Control-Allow-Origin",
-        if any { quote("*") } else { var(p, "origin") },
-    ));
-    if p.credentials {
-        headers.push(("Access-Control-Allow-Credentials", var(p, "credentials")));
-    }
-    if let Some(e) = &p.expose {
-        headers.push((
-            "Access-Control-Expose-Headers",
-            if any { quote(e) } else { var(p, "expose") },
-        ));
-    }
-    if p.methods != Allow::Omit {
-        headers.push(("Access-Control-Allow-Methods", var(p, "methods")));
-    }
-    if p.headers != Allow::Omit {
-        headers.push(("Access-Control-Allow-Headers", var(p, "headers")));
-    }
-    if p.max_age.is_some() {
-        headers.push(("Access-Control-Max-Age", var(p, "max_age")));
-    }
-    if p.private_network {
-        headers.push((
-            "Access-Control-Allow-Private-Network",
-            var(p, "private_network"),
-        ));
-    }
-    let actual = if p.vary_origin() { "Origin" } else { "" };
-    let pre = p.preflight_vary().join(", ");
-    if pre != actual {
-        headers.push(("Vary", var(p, "vary")));
-    } else if !actual.is_empty() {
-        headers.push(("Vary", quote(actual)));
-    }
-    let width = headers.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let headers = cors_headers(n, p);
+    let width = headers
+        .iter()
+        .map(|(h, _)| h.len())
+        .chain(plan.options.keep_headers.iter().map(|k| k.name.len()))
+        .max()
+        .unwrap_or(0);
     for (name, value) in &headers {
         w.line(format!("add_header {} {value} always;", pad(name, width)));
     }
+    kept_headers(w, plan, width);
     for h in CORS_RESPONSE_HEADERS {
         w.line(format!("proxy_hide_header {h};"));
     }

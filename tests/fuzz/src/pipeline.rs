@@ -190,7 +190,11 @@ pub fn compile_everything(
         let provenance = Provenance::new(source.name.clone(), source.text.as_bytes(), profile);
         for &target in &targets {
             for &shape in target.capabilities().shapes {
-                let options = Options { shape, listen };
+                let options = Options {
+                    shape,
+                    listen,
+                    ..Options::default()
+                };
                 let first = pipeline::render(set, target, &options, &provenance);
                 if let Ok(out) = &first {
                     assert_no_hidden_breaks(target.id(), out);
