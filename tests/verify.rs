@@ -724,3 +724,57 @@ fn an_origin_past_the_length_bound_matches_no_pattern_or_regex_and_verify_probes
         );
     }
 }
+
+// ---- concurrency -------------------------------------------------------------------------
+
+/// The JSON report without its wall time, which is all that may differ between two runs.
+fn without_time(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).expect("json");
+    v.as_object_mut().expect("object").remove("elapsed_ms");
+    v
+}
+
+#[test]
+fn jobs_give_the_same_report_in_plan_order() {
+    let (_dir, policy) = many_origins_policy(300);
+    // A broken server, so mismatches are spread over the plan and their order shows.
+    let server = altered_server(&policy, move |seen, r| {
+        if let Some(o) = seen.header("origin") {
+            if o.contains("evil") || o.ends_with('7') {
+                r.headers
+                    .retain(|(n, _)| !n.eq_ignore_ascii_case("access-control-allow-origin"));
+                r.headers.push(("Access-Control-Allow-Origin".into(), o));
+                r.headers
+                    .push(("Access-Control-Allow-Credentials".into(), "true".into()));
+            }
+        }
+    });
+    let args = ["--format", "json", "--max-probes", "1500"];
+    let (code1, one, _) = verify(&policy, &server, &args);
+    let one = without_time(&one);
+    assert_eq!(code1, 1);
+    assert!(
+        one["mismatches"].as_u64().unwrap_or(0) > 10,
+        "{}",
+        one["mismatches"]
+    );
+    for jobs in ["2", "8"] {
+        let (code, many, err) = verify(&policy, &server, &[&args[..], &["--jobs", jobs]].concat());
+        assert_eq!(code, code1, "--jobs {jobs}: {err}");
+        assert_eq!(
+            without_time(&many),
+            one,
+            "--jobs {jobs} reports differently"
+        );
+    }
+}
+
+#[test]
+fn jobs_out_of_range_are_a_usage_error() {
+    let server = correct_server(SPA);
+    for jobs in ["0", "65"] {
+        let (code, _, err) = verify(SPA, &server, &["--jobs", jobs]);
+        assert_eq!(code, 2, "--jobs {jobs}: {err}");
+        assert!(err.contains("--jobs"), "{err}");
+    }
+}

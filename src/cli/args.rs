@@ -226,6 +226,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     pub timeout: u64,
 
+    /// Probes in flight at once, each on its own connection (the report keeps plan order).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 1)]
+    pub jobs: usize,
+
     /// The target whose output the server runs: expected answers follow the path form its
     /// router uses (decoded, case-folded, cleaned). Default: the path as sent.
     #[arg(long, value_name = "TARGET", value_parser = TargetArg::parse)]

@@ -17,6 +17,9 @@ use crate::eval::live::{self, LiveError};
 use crate::eval::probe::ProbeOptions;
 use std::time::Duration;
 
+/// The most probes in flight at once: more would test the server's capacity, not its CORS.
+const MAX_JOBS: usize = 64;
+
 pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
     if let Err(e) = crate::eval::live::Target::new(&args.url, Duration::from_secs(1)) {
         output::fatal_with_help(
@@ -30,6 +33,14 @@ pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
         output::fatal_with_help(
             "`--timeout 0` would fail every request",
             "give a number of seconds, such as `--timeout 5`",
+            color,
+        );
+        return Outcome::Fatal;
+    }
+    if args.jobs == 0 || args.jobs > MAX_JOBS {
+        output::fatal_with_help(
+            format!("`--jobs {}` is out of range", args.jobs),
+            format!("give 1 (one probe at a time, the default) up to {MAX_JOBS}"),
             color,
         );
         return Outcome::Fatal;
@@ -54,13 +65,11 @@ pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
         routing,
         ..ProbeOptions::default()
     };
-    let report = match live::verify(
-        &set,
-        &args.url,
-        model(args.eval.browser),
-        opts,
-        Duration::from_secs(args.timeout),
-    ) {
+    let send = live::VerifyOptions {
+        timeout: Duration::from_secs(args.timeout),
+        jobs: args.jobs,
+    };
+    let report = match live::verify_with(&set, &args.url, model(args.eval.browser), opts, send) {
         Ok(r) => r,
         Err(e) => {
             let help = match e {
