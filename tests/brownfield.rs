@@ -15,7 +15,7 @@
 //! lost the server's HSTS and `X-Frame-Options`.
 
 mod support;
-use support::engines::{free_port, launch, require, Engine, Workdir};
+use support::engines::{self, free_port, launch, require, Engine, Workdir};
 use support::http::{request, Response};
 
 use std::path::Path;
@@ -317,18 +317,8 @@ fn nginx_brownfield(shape: &str, test: &str) {
     readable(work.path());
     let (port, app) = (free_port(), free_port());
     let conf = work.write("nginx.conf", &nginx_conf(&d, port, app, shape));
-    let check = std::process::Command::new(&bin)
-        .arg("-p")
-        .arg(work.path())
-        .arg("-e")
-        .arg(work.path().join("error.log"))
-        .arg("-c")
-        .arg(&conf)
-        .arg("-t")
-        .output()
-        .expect("nginx -t runs");
-    let report = String::from_utf8_lossy(&check.stderr);
-    assert!(check.status.success(), "nginx -t failed:\n{report}");
+    let report = engines::nginx_check(&bin, work.path(), &conf)
+        .unwrap_or_else(|report| panic!("nginx -t failed:\n{report}"));
     assert!(!report.contains("[warn]"), "{report}");
     let srv = launch(Engine::Nginx, &bin, work, &conf, port).expect("nginx starts");
     verify(&a, &srv.base_url(), "nginx");
@@ -353,20 +343,6 @@ fn nginx_snippets_in_users_own_locations_keep_their_policies_and_headers() {
 #[test]
 fn nginx_includes_of_two_files_keep_their_policies_and_headers() {
     nginx_brownfield("include", "nginx brownfield (include)");
-}
-
-/// The LoadModule lines the virtual host needs.
-const APACHE_MODULES: &[(&str, &str)] = &[
-    ("mpm_event_module", "mod_mpm_event.so"),
-    ("authz_core_module", "mod_authz_core.so"),
-    ("headers_module", "mod_headers.so"),
-    ("setenvif_module", "mod_setenvif.so"),
-    ("rewrite_module", "mod_rewrite.so"),
-];
-
-fn is_root() -> bool {
-    use std::os::unix::fs::MetadataExt as _;
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
 #[test]
@@ -399,18 +375,7 @@ fn apache_two_files_in_one_virtual_host_keep_their_policies_and_headers() {
     work.write("htdocs/api/items", "{}\n");
     work.write("htdocs/admin-api/users", "{}\n");
     let port = free_port();
-    let modules = std::env::var("CORSC_APACHE_MODULES")
-        .unwrap_or_else(|_| "/usr/lib/apache2/modules".to_string());
-    let mut conf = format!(
-        "ServerRoot \"{d}\"\nDefaultRuntimeDir \"{d}\"\nPidFile \"{d}/httpd.pid\"\nMutex file:{d} default\nListen 127.0.0.1:{port}\nServerName 127.0.0.1\nErrorLog \"{d}/error.log\"\nLogLevel warn\n"
-    );
-    for (name, file) in APACHE_MODULES {
-        conf.push_str(&format!("LoadModule {name} {modules}/{file}\n"));
-    }
-    if is_root() {
-        conf.push_str("User nobody\nGroup nogroup\n");
-    }
-    conf.push_str("StartServers 1\nServerLimit 1\nThreadsPerChild 8\nMaxRequestWorkers 8\nMinSpareThreads 1\nMaxSpareThreads 8\n");
+    let mut conf = engines::apache_base_conf(&d, port);
     conf.push_str(&format!(
         r#"<VirtualHost 127.0.0.1:{port}>
     ServerName api.example.com
@@ -706,16 +671,7 @@ fn hash_sizes_are_written_only_when_needed_and_apart() {
         "nginx.conf",
         &format!("pid {d}/nginx.pid;\nerror_log {d}/error.log notice;\nevents {{ }}\nhttp {{\n    include {d}/corsc-map-hash.conf;\n    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}\n    include {d}/corsc-http.conf;\n    server {{ listen 127.0.0.1:{}; include {d}/corsc-server.conf; }}\n}}\n", free_port()),
     );
-    let o = std::process::Command::new(&bin)
-        .arg("-p")
-        .arg(work.path())
-        .arg("-e")
-        .arg(work.path().join("error.log"))
-        .arg("-c")
-        .arg(&conf)
-        .arg("-t")
-        .output()
-        .expect("nginx -t runs");
-    let report = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "{report}");
+    if let Err(report) = engines::nginx_check(&bin, work.path(), &conf) {
+        panic!("{report}");
+    }
 }

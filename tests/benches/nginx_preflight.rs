@@ -8,10 +8,11 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+use support::bench::{start_nginx, which};
 use support::engines;
 
 use corsc::emit::Shape;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const ORIGINS: usize = 1_000;
 
@@ -42,62 +43,6 @@ fn hand_written(port: u16) -> String {
 
 fn baseline(port: u16) -> String {
     format!("server {{\n    listen 127.0.0.1:{port};\n    location /api/ {{\n        return 204;\n    }}\n}}\n")
-}
-
-fn which(name: &str) -> Option<String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {name}"))
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// Starts nginx with `server_conf` inside `http {}`; returns the child to kill.
-fn start_nginx(
-    nginx: &str,
-    dir: &std::path::Path,
-    server_conf: &str,
-    port: u16,
-) -> std::process::Child {
-    let d = dir.display();
-    std::fs::write(dir.join("site.conf"), server_conf).unwrap();
-    let conf = format!(
-        "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 1024; }}\nhttp {{\n    access_log off;\n    map_hash_bucket_size 256;\n    map_hash_max_size 4096;\n    client_body_temp_path {d}/cb;\n    proxy_temp_path {d}/px;\n    fastcgi_temp_path {d}/fc;\n    uwsgi_temp_path {d}/uw;\n    scgi_temp_path {d}/sc;\n    include {d}/site.conf;\n}}\n"
-    );
-    // corsc's server shape already sets the map hash sizes; drop the wrapper's copy then.
-    let conf = if server_conf.contains("map_hash_bucket_size") {
-        conf.replace(
-            "    map_hash_bucket_size 256;\n    map_hash_max_size 4096;\n",
-            "",
-        )
-    } else {
-        conf
-    };
-    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
-    let mut child = Command::new(nginx)
-        .arg("-p")
-        .arg(dir)
-        .arg("-c")
-        .arg(dir.join("nginx.conf"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nginx starts");
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return child;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!(
-        "nginx did not start: {}",
-        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
-    );
 }
 
 fn wrk(wrk: &str, dir: &std::path::Path, port: u16) -> f64 {
@@ -165,7 +110,13 @@ fn main() {
             "hand-written regex per origin" => hand_written(port),
             _ => baseline(port),
         };
-        let mut child = start_nginx(&nginx, dir.path(), &conf, port);
+        // corsc writes its own hash sizes when its maps need them (a separate part).
+        let extra = if conf.contains("map_hash_bucket_size") {
+            ""
+        } else {
+            "    map_hash_bucket_size 256;\n    map_hash_max_size 4096;\n"
+        };
+        let mut child = start_nginx(&nginx, dir.path(), extra, &conf, port);
         let rps = wrk(&wrk_bin, dir.path(), port);
         let _ = child.kill();
         let _ = child.wait();

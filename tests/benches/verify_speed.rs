@@ -9,13 +9,14 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+use support::bench::{start_nginx, which};
 use support::engines;
 
 use corsc::emit::Shape;
 use corsc::eval::browser::CHROMIUM;
 use corsc::eval::live::{verify_with, VerifyOptions};
 use corsc::eval::probe::ProbeOptions;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const ORIGINS: usize = 300;
@@ -28,47 +29,6 @@ fn policy() -> String {
         "policy api {{\n    paths \"/api/*\"\n    origins {}\n    methods PUT, DELETE\n    request-headers Content-Type, Authorization\n    credentials true\n    max-age 2h\n}}\n",
         list.join(",\n        ")
     )
-}
-
-fn which(name: &str) -> Option<String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {name}"))
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-fn start_nginx(nginx: &str, dir: &std::path::Path, site: &str, port: u16) -> std::process::Child {
-    let d = dir.display();
-    std::fs::write(dir.join("site.conf"), site).unwrap();
-    let conf = format!(
-        "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 1024; }}\nhttp {{\n    access_log off;\n    client_body_temp_path {d}/cb;\n    proxy_temp_path {d}/px;\n    fastcgi_temp_path {d}/fc;\n    uwsgi_temp_path {d}/uw;\n    scgi_temp_path {d}/sc;\n    include {d}/site.conf;\n}}\n"
-    );
-    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
-    let mut child = Command::new(nginx)
-        .arg("-p")
-        .arg(dir)
-        .arg("-c")
-        .arg(dir.join("nginx.conf"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nginx starts");
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return child;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!(
-        "nginx did not start: {}",
-        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
-    );
 }
 
 /// Requests per second of one sequential client on one connection, sending preflights.
@@ -118,7 +78,7 @@ fn main() {
         .map(|p| p.text.clone())
         .collect::<Vec<_>>()
         .join("\n");
-    let mut child = start_nginx(&nginx, dir.path(), &site, port);
+    let mut child = start_nginx(&nginx, dir.path(), "", &site, port);
     let set = {
         let src = corsc::source::Source::new("bench.cors", text.as_str());
         let file = corsc::syntax::parse(&src).expect("parses");

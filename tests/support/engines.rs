@@ -225,13 +225,19 @@ pub fn nginx_setup(w: &Workdir, out: &Output, port: u16, foreground: bool) -> Pa
 pub fn nginx_test(bin: &Path, out: &Output) -> Result<String, String> {
     let w = Workdir::new();
     let conf = nginx_setup(&w, out, free_port(), false);
+    nginx_check(bin, w.path(), &conf)
+}
+
+/// Runs `nginx -t` on the configuration `conf` with prefix `dir`; `Ok` holds nginx's report
+/// (warnings included), `Err` the report of a configuration nginx refuses.
+pub fn nginx_check(bin: &Path, dir: &Path, conf: &Path) -> Result<String, String> {
     let o = Command::new(bin)
         .arg("-p")
-        .arg(w.path())
+        .arg(dir)
         .arg("-e")
-        .arg(w.path().join("error.log"))
+        .arg(dir.join("error.log"))
         .arg("-c")
-        .arg(&conf)
+        .arg(conf)
         .arg("-t")
         .output()
         .expect("nginx runs");
@@ -252,10 +258,9 @@ const APACHE_MODULES: &[(&str, &str)] = &[
     ("rewrite_module", "mod_rewrite.so"),
 ];
 
-/// Writes the generated parts, the document root (a file for each of `paths`) and Apache's
-/// wrapper; returns the wrapper's path.
-pub fn apache_setup(w: &Workdir, out: &Output, port: u16, paths: &[String]) -> PathBuf {
-    let d = w.path().display().to_string();
+/// The top of an Apache configuration rooted in `d` listening on `port`: paths, modules, the
+/// user when run as root, and one small worker process.
+pub fn apache_base_conf(d: &str, port: u16) -> String {
     let modules = std::env::var("CORSC_APACHE_MODULES")
         .unwrap_or_else(|_| "/usr/lib/apache2/modules".to_string());
     let mut conf = format!(
@@ -268,6 +273,14 @@ pub fn apache_setup(w: &Workdir, out: &Output, port: u16, paths: &[String]) -> P
         conf.push_str("User nobody\nGroup nogroup\n");
     }
     conf.push_str("StartServers 1\nServerLimit 1\nThreadsPerChild 8\nMaxRequestWorkers 8\nMinSpareThreads 1\nMaxSpareThreads 8\n");
+    conf
+}
+
+/// Writes the generated parts, the document root (a file for each of `paths`) and Apache's
+/// wrapper; returns the wrapper's path.
+pub fn apache_setup(w: &Workdir, out: &Output, port: u16, paths: &[String]) -> PathBuf {
+    let d = w.path().display().to_string();
+    let mut conf = apache_base_conf(&d, port);
     w.write("htdocs/index.html", "ok\n");
     w.write("htdocs/__corsc_ready", "ready\n");
     for p in paths {

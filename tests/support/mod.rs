@@ -1,6 +1,7 @@
 //! What the test binaries share. Each binary declares `mod support;` and uses the parts it
 //! needs; the rest is dead code for that binary, hence the `allow`.
 //!
+//! - [`bench`]: a tool's path and a foreground nginx, for the benchmarks.
 //! - [`cli`]: the one way to run the `corsc` binary, with an environment that cannot leak in.
 //! - [`conformance`]: which harness runs each registered target.
 //! - [`fixtures`]: the `#~^ CODE` annotation format of the fixture files.
@@ -11,6 +12,7 @@
 //! - [`imports`]: the module graph of `src/`, for the layout tests.
 #![allow(dead_code)]
 
+pub mod bench;
 pub mod cli;
 pub mod conformance;
 pub mod engines;

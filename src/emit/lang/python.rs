@@ -3,7 +3,9 @@
 
 use super::strings;
 use crate::emit::meta::TargetMeta;
+use crate::emit::plan::Plan;
 use crate::emit::provenance::Provenance;
+use crate::emit::scopes::routed_scopes;
 use crate::emit::writer::Writer;
 use crate::fetch::MAX_ORIGIN_BYTES;
 
@@ -48,6 +50,24 @@ pub const CODING: &str = "# -*- coding: utf-8 -*-";
 pub fn header(w: &mut Writer, provenance: &Provenance, target: &TargetMeta, notes: &[&str]) {
     w.line(CODING);
     w.module_header("#", provenance, target, notes);
+}
+
+/// The `_SCOPES` table a Python dispatcher walks: `(exact, path, policy)` from the least
+/// specific scope to the most, so the last match wins, as the evaluator picks. `routed_on`
+/// names the decoded path the framework routes on, for the comment.
+pub fn scopes_table(w: &mut Writer, plan: &Plan<'_>, routed_on: &str) {
+    w.comment("Least specific first: the last scope that matches a path wins. Paths are");
+    w.comment(format!("percent-decoded, as {routed_on}."));
+    w.open("_SCOPES = [");
+    for s in routed_scopes(plan) {
+        w.line(format!(
+            "({}, {}, {}),",
+            boolean(s.exact),
+            strings::python(&s.path),
+            strings::python(s.policy.name)
+        ));
+    }
+    w.close("]");
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{items, regex_escape, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::{routed_scopes, title};
+use crate::emit::scopes::title;
 use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
@@ -219,18 +219,7 @@ fn middleware(plan: &Plan<'_>, provenance: &Provenance) -> Output {
     }
     w.close("}");
     w.blank();
-    w.comment("Least specific first: the last scope that matches a path wins. Paths are");
-    w.comment("percent-decoded, as the `path_info` Django's URL resolver matches.");
-    w.open("_SCOPES = [");
-    for s in routed_scopes(plan) {
-        w.line(format!(
-            "({}, {}, {}),",
-            python::boolean(s.exact),
-            strings::python(&s.path),
-            strings::python(s.policy.name)
-        ));
-    }
-    w.close("]");
+    python::scopes_table(&mut w, plan, "the `path_info` Django's URL resolver matches");
     w.blank();
     w.blank();
     w.text(MIDDLEWARE);

@@ -51,7 +51,7 @@ use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{items, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::{routed_scopes, title};
+use crate::emit::scopes::title;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::fetch::MAX_ORIGIN_BYTES;
@@ -123,18 +123,7 @@ impl Target for Starlette {
         }
         w.close("}");
         w.blank();
-        w.comment("Least specific first: the last scope that matches a path wins. Paths are");
-        w.comment("percent-decoded, as the ASGI `path` Starlette routes on.");
-        w.open("_SCOPES = [");
-        for s in routed_scopes(plan) {
-            w.line(format!(
-                "({}, {}, {}),",
-                python::boolean(s.exact),
-                strings::python(&s.path),
-                strings::python(s.policy.name)
-            ));
-        }
-        w.close("]");
+        python::scopes_table(&mut w, plan, "the ASGI `path` Starlette routes on");
         w.blank();
         w.blank();
         w.text(DISPATCH);
