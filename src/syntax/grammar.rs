@@ -9,3 +9,66 @@
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/cors.pest"]
 pub(crate) struct CorsParser;
+
+#[cfg(test)]
+mod tests {
+    use super::{CorsParser, Rule};
+    use pest::Parser as _;
+    use proptest::prelude::*;
+
+    /// What `string_inner` matches at the start of `s`, as the rule was first written, one
+    /// character at a time: `(!("\"" | "\\" | NEWLINE) ~ ANY | "\\" ~ !NEWLINE ~ ANY)*`.
+    fn reference(s: &str) -> usize {
+        let mut chars = s.char_indices().peekable();
+        let mut end = 0;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' | '\n' | '\r' => break,
+                '\\' => match chars.peek() {
+                    Some(&(j, n)) if n != '\n' && n != '\r' => {
+                        chars.next();
+                        end = j + n.len_utf8();
+                    }
+                    _ => break,
+                },
+                _ => end = i + c.len_utf8(),
+            }
+        }
+        end
+    }
+
+    fn matched(s: &str) -> usize {
+        CorsParser::parse(Rule::string_inner, s)
+            .expect("string_inner matches the empty string at least")
+            .next()
+            .map_or(0, |p| p.as_span().end())
+    }
+
+    #[test]
+    fn strings_end_where_they_always_ended() {
+        for s in [
+            "",
+            "abc",
+            "a\"b",
+            "a\\\"b\"",
+            "a\\\\\"",
+            "a\\",
+            "a\\\n",
+            "a\\\r\nb",
+            "a\rb",
+            "a\r\nb",
+            "é\\é\"",
+            "\\\\\\\"x",
+            "x\\ny",
+        ] {
+            assert_eq!(matched(s), reference(s), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn strings_end_where_the_reference_says(s in "[a\"\\\\\n\ré ]{0,24}") {
+            prop_assert_eq!(matched(&s), reference(&s));
+        }
+    }
+}
