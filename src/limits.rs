@@ -34,3 +34,8 @@ pub const MAX_ENTRIES: usize = 2_000_000;
 /// empty `profile x { }` blocks (fifteen bytes each) would be checked a thousand times. Work
 /// is counted as (resolved entries + syntax nodes) × (1 + profiles).
 pub const MAX_WORK: usize = 16_000_000;
+
+/// The most code points the regexes of one file may make the regex parser case-fold (see
+/// `regex::fold_cost`): `(?i)[\w-]+` is about 140,000, `(?i)[a-z0-9-]` 37; the whole code
+/// space is 1,114,112 and takes about 5 ms each time it is folded.
+pub const MAX_REGEX_FOLD: u64 = 1_000_000;

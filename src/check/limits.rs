@@ -11,8 +11,8 @@
 //! with a `P3xx` (see `emit::capability::Syntax`).
 
 pub use crate::limits::{
-    MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_REGEX_WEIGHT, MAX_SET_DEPTH, MAX_VALUE_BYTES,
-    MAX_WORK,
+    MAX_ENTRIES, MAX_FILE_BYTES, MAX_NAME_BYTES, MAX_REGEX_FOLD, MAX_REGEX_WEIGHT, MAX_SET_DEPTH,
+    MAX_VALUE_BYTES, MAX_WORK,
 };
 
 use crate::diagnostics::{codes, Diagnostic};

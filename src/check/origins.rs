@@ -35,6 +35,9 @@ pub(crate) struct Sets<'a> {
     pub(crate) over_budget: bool,
     /// How many more unknown references get a "did you mean" (each compares with every set).
     suggestions: usize,
+    /// How many more code points case-insensitive regexes may fold (see
+    /// [`limits::MAX_REGEX_FOLD`]).
+    fold_left: u64,
 }
 
 /// Unknown set references that get a "did you mean": each one is compared with every declared
@@ -49,12 +52,14 @@ impl<'a> Sets<'a> {
         let mut used = BTreeSet::new();
         let mut members = BTreeMap::new();
         let mut suggestions = SUGGESTIONS;
+        let mut fold_left = limits::MAX_REGEX_FOLD;
         for (name, decl) in &decls {
             let typed = type_values(
                 &decl.values.values,
                 &decls,
                 &mut used,
                 &mut suggestions,
+                &mut fold_left,
                 diags,
             );
             members.insert(*name, typed);
@@ -66,6 +71,7 @@ impl<'a> Sets<'a> {
             resolved: 0,
             over_budget: false,
             suggestions,
+            fold_left,
         };
         sets.check_graph(diags);
         sets
@@ -83,6 +89,7 @@ impl<'a> Sets<'a> {
             &self.decls,
             &mut self.used,
             &mut self.suggestions,
+            &mut self.fold_left,
             diags,
         );
         let mut out = Vec::new();
@@ -292,6 +299,7 @@ fn type_values<'a>(
     decls: &BTreeMap<&'a str, &'a SetDecl>,
     used: &mut BTreeSet<String>,
     suggestions: &mut usize,
+    fold_left: &mut u64,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Member<'a>> {
     let mut out = Vec::new();
@@ -302,28 +310,23 @@ fn type_values<'a>(
                 out.push(Member::Entry(entry("null", v.span, OriginKind::Null)));
             }
             ValueKind::String(s) => out.push(Member::Entry(entry(s, v.span, origin_classify(s)))),
-            ValueKind::Regex(r) => match crate::regex::hir(r) {
-                Ok(hir) if crate::regex::weight(&hir) > limits::MAX_REGEX_WEIGHT => {
+            ValueKind::Regex(r) => {
+                let cost = crate::regex::fold_cost(r);
+                if cost > *fold_left {
                     diags.push(limits::exceeded(
                         format!(
-                            "this regex is {} units long with its repetitions expanded; corsc accepts at most {}",
-                            crate::regex::weight(&hir),
-                            limits::MAX_REGEX_WEIGHT
+                            "case-insensitive matching makes this regex fold the case of {cost} code points, past what is left of the file's {}",
+                            limits::MAX_REGEX_FOLD
                         ),
                         v.span,
-                        "too large once compiled",
-                        "use smaller repetition counts, `+` or `*`, or ASCII classes (`[a-z0-9]`) instead of `\\w` and `.`",
+                        "too costly to translate",
+                        "origins are ASCII: list the letters (`[a-z]`) instead of wide or negated classes under `(?i)`, or drop `(?i)` (a browser sends the host in lowercase)",
                     ));
+                    continue;
                 }
-                Ok(_) => out.push(Member::Entry(entry(r, v.span, OriginKind::Regex(r.clone())))),
-                Err(e) => diags.push(
-                    Diagnostic::error(&codes::INVALID_REGEX, "this regex does not parse", v.span)
-                        .with_label(first_line(&e))
-                        .with_help(
-                            "regex origins use the common subset of PCRE, RE2 and JavaScript syntax",
-                        ),
-                ),
-            },
+                *fold_left -= cost;
+                type_regex(r, v, &mut out, diags);
+            }
             ValueKind::Word(w) => match decls.get_key_value(w.as_str()) {
                 Some((name, _)) => {
                     used.insert(w.clone());
@@ -386,4 +389,39 @@ fn first_line(s: &str) -> String {
         .trim_start_matches("error:")
         .trim()
         .to_string()
+}
+
+/// Types one regex origin whose translation the file can afford.
+fn type_regex<'a>(
+    r: &'a str,
+    v: &'a Value,
+    out: &mut Vec<Member<'a>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match crate::regex::hir(r) {
+        Ok(hir) if crate::regex::weight(&hir) > limits::MAX_REGEX_WEIGHT => {
+            diags.push(limits::exceeded(
+                format!(
+                    "this regex is {} units long with its repetitions expanded; corsc accepts at most {}",
+                    crate::regex::weight(&hir),
+                    limits::MAX_REGEX_WEIGHT
+                ),
+                v.span,
+                "too large once compiled",
+                "use smaller repetition counts, `+` or `*`, or ASCII classes (`[a-z0-9]`) instead of `\\w` and `.`",
+            ));
+        }
+        Ok(_) => out.push(Member::Entry(entry(
+            r,
+            v.span,
+            OriginKind::Regex(r.to_string()),
+        ))),
+        Err(e) => diags.push(
+            Diagnostic::error(&codes::INVALID_REGEX, "this regex does not parse", v.span)
+                .with_label(first_line(&e))
+                .with_help(
+                    "regex origins use the common subset of PCRE, RE2 and JavaScript syntax",
+                ),
+        ),
+    }
 }

@@ -18,11 +18,13 @@
 mod backtracking;
 mod construct;
 mod engine;
+mod fold;
 mod sample;
 mod shape;
 
 pub use backtracking::{backtracking, Backtracking, Growth};
 pub use construct::{constructs, Construct, Found};
 pub use engine::Engine;
+pub use fold::fold_cost;
 pub use sample::sample;
 pub use shape::{anchors, full_match, hir, is_anchored, max_repeat, parse, weight, Anchors};

@@ -17,9 +17,31 @@ pub fn parse(src: &str) -> Option<Ast> {
 /// # Errors
 /// The parser's message, when the regex is not one corsc accepts.
 pub fn hir(src: &str) -> Result<Hir, String> {
-    regex_syntax::Parser::new()
-        .parse(src)
-        .map_err(|e| e.to_string())
+    TRANSLATED.with(|memo| {
+        if let Some(known) = memo.borrow().get(src) {
+            return known.clone();
+        }
+        let translated = regex_syntax::Parser::new()
+            .parse(src)
+            .map_err(|e| e.to_string());
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(src.to_owned(), translated.clone());
+        translated
+    })
+}
+
+/// How many translations [`hir`] keeps: a file is checked once for its base policies and once
+/// per profile, and each run (and each lint rule) asks for the same regexes again, which under
+/// `(?i)` costs up to milliseconds each. Bounded so a file of a million regexes cannot hold
+/// them all.
+const MEMO_ENTRIES: usize = 4096;
+
+thread_local! {
+    static TRANSLATED: std::cell::RefCell<std::collections::HashMap<String, Result<Hir, String>>> =
+        std::cell::RefCell::default();
 }
 
 /// Which ends of the regex are anchored to the ends of the text.

@@ -735,3 +735,44 @@ fn hostile_regex_characters_are_refused_or_load_on_every_target() {
         }
     }
 }
+
+/// Case-insensitive matching makes the regex parser fold the case of every code point a class
+/// covers, one by one: `(?i)[\x{0}-\x{10FFFF}]` is a 22-byte regex that costs milliseconds,
+/// and a file of them (or of nested and negated classes, folded again at each level) took
+/// seconds per kilobyte. The checker estimates the folding from the syntax tree, before any
+/// translation, and refuses a file whose regexes would fold more than its budget.
+#[test]
+fn case_insensitive_wide_classes_are_refused_before_they_are_folded() {
+    let codes_of = |text: String| -> Vec<String> {
+        let src = corsc::source::Source::new("t.cors", text);
+        let file = corsc::syntax::parse(&src).expect("parses");
+        corsc::check::check(&file, None)
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect()
+    };
+    let one = |regex: &str| codes_of(format!("policy p {{\n    origins regex \"{regex}\"\n}}\n"));
+    let e119 = "E119".to_string();
+    // The whole code space, folded once.
+    assert!(one(r"^https://(?i)[\\x{0}-\\x{10FFFF}]\\.example$").contains(&e119));
+    assert!(one(r"(?i:^https://\\p{Any}\\.example$)").contains(&e119));
+    // A negated class inside another is the whole code space less one letter, folded again.
+    assert!(one(r"^https://(?i)[[^a]]\\.example$").contains(&e119));
+    assert!(one(r"^https://(?i)[a[^b]--c]\\.example$").contains(&e119));
+    // Each regex under the budget, forty of them over it: the budget is the file's.
+    let many: String = (0..40)
+        .map(|i| format!("policy p{i} {{\n    paths \"/p{i}/*\"\n    origins regex \"^https://(?i)[\\\\x{{0}}-\\\\x{{FFFF}}]{i}\\\\.example$\"\n}}\n"))
+        .collect();
+    let codes = codes_of(many.clone());
+    assert!(codes.contains(&e119), "{codes:?}");
+    assert!(codes.iter().all(|c| c == "E119"), "{codes:?}");
+    let few: String = many.split_inclusive("}\n").take(3).collect();
+    assert_eq!(codes_of(few.clone()), Vec::<String>::new(), "{few}");
+    // The same classes matched case-sensitively cost nothing to translate, and the
+    // case-insensitive regexes people write are far inside the budget.
+    assert!(one(r"^https://[\\x{0}-\\x{10FFFF}]\\.example$").is_empty());
+    assert!(one(r"(?i)^https://([a-z0-9-]+\\.)*example\\.com$").is_empty());
+    assert!(one(r"(?i)^https://[\\w-]+\\.example\\.com$").is_empty());
+    assert!(one(r"^https://(?i:[^.]+)\\.example\\.com$").is_empty());
+}
