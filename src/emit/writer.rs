@@ -62,6 +62,16 @@ impl Writer {
         }
     }
 
+    /// Indents the lines that follow one level (a continuation line), until [`Self::dedent`].
+    pub fn indent(&mut self) {
+        self.depth += 1;
+    }
+
+    /// Ends what [`Self::indent`] started.
+    pub fn dedent(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
     /// Writes a line that opens a block, then indents.
     pub fn open(&mut self, s: impl AsRef<str>) {
         self.line(s);

@@ -226,10 +226,12 @@ pub fn classify(raw: &str) -> OriginKind {
     if trimmed.is_empty() {
         return malformed("the entry is empty");
     }
-    let parts: Vec<&str> = trimmed
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|p| !p.is_empty())
-        .collect();
+    let separated = |c: char| c.is_whitespace() || c == ',';
+    let parts: Vec<&str> = if trimmed.contains(separated) {
+        trimmed.split(separated).filter(|p| !p.is_empty()).collect()
+    } else {
+        Vec::new()
+    };
     if parts.len() > 1 {
         return OriginKind::Invalid(OriginDefect::SeveralOrigins {
             parts: parts.iter().map(|p| (*p).to_string()).collect(),
@@ -384,6 +386,9 @@ fn canonical_host(scheme: &str, host: &str) -> Result<String, String> {
         return Err("the host is missing".to_string());
     }
     if is_special(scheme) {
+        if is_plain_dns_name(host) {
+            return Ok(host.to_string());
+        }
         let url = url::Url::parse(&format!("{scheme}://{host}/"))
             .map_err(|e| format!("`{host}` is not a valid host: {e}"))?;
         let h = url
@@ -406,6 +411,25 @@ fn canonical_host(scheme: &str, host: &str) -> Result<String, String> {
             Err(format!("`{host}` is not a valid host for `{scheme}:`"))
         }
     }
+}
+
+/// Whether the URL host parser would return `host` unchanged, so parsing it can be skipped
+/// (most of the time of a 100,000-origin list): lowercase letters, digits, `-` and `.` only,
+/// no empty label, no label the IDNA step would decode (`xn--`), and a last label that starts
+/// with a letter, so the host does not "end in a number" and is not read as an IPv4 address.
+/// `tests` below check it against the parser.
+fn is_plain_dns_name(host: &str) -> bool {
+    let plain = host
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    plain
+        && host
+            .split('.')
+            .all(|label| !label.is_empty() && !label.starts_with("xn--"))
+        && host
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_lowercase()))
 }
 
 fn missing_scheme(raw: &str) -> OriginKind {
@@ -586,5 +610,48 @@ mod tests {
         assert!(Origin::parse_serialized("https://A.example").is_none());
         assert!(Origin::parse_serialized("https://a.example/").is_none());
         assert!(Origin::parse_serialized("null").is_none());
+    }
+
+    /// The host as the URL parser returns it, without the shortcut.
+    fn parsed_host(host: &str) -> Option<String> {
+        let url = url::Url::parse(&format!("https://{host}/")).ok()?;
+        url.host_str().map(str::to_string)
+    }
+
+    #[test]
+    fn the_plain_dns_shortcut_refuses_what_the_parser_would_change() {
+        for host in [
+            "a.example",
+            "xn--bcher-kva.example",
+            "1.2.3.4",
+            "a.0x10",
+            "a.123",
+            "a..b",
+            "a.",
+            "A.example",
+            "a_b.example",
+            "a%41.example",
+            "",
+        ] {
+            if is_plain_dns_name(host) {
+                assert_eq!(parsed_host(host).as_deref(), Some(host), "{host}");
+            }
+        }
+        assert!(is_plain_dns_name("tenant-1.customers.example.com"));
+        assert!(!is_plain_dns_name("10.0.0.1"));
+        assert!(!is_plain_dns_name("a.0x1f"));
+        assert!(!is_plain_dns_name("xn--bcher-kva.example"));
+    }
+
+    proptest::proptest! {
+        /// Every host the shortcut accepts is one the URL parser returns unchanged.
+        #[test]
+        fn the_plain_dns_shortcut_agrees_with_the_url_parser(
+            host in "[a-z0-9xX.-]{1,12}(\\.(xn--|0x)?[a-z0-9-]{0,6})?"
+        ) {
+            if is_plain_dns_name(&host) {
+                proptest::prop_assert_eq!(parsed_host(&host), Some(host.clone()));
+            }
+        }
     }
 }

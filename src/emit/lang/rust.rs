@@ -112,7 +112,7 @@ pub fn str_array<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
 }
 
 /// A policy's origin test, `fn {name}(origin: &HeaderValue) -> bool`: exact origins in a
-/// sorted slice searched byte for byte, patterns and regexes in one `RegexSet` of the plan's
+/// hash set, compared byte for byte, patterns and regexes in one `RegexSet` of the plan's
 /// anchored regexes, for an origin of at most [`MAX_ORIGIN_BYTES`]. `regex` does not
 /// backtrack, but every target bounds the same way, so a policy means one thing everywhere.
 pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String]) {
@@ -122,15 +122,23 @@ pub fn origin_fn(w: &mut Writer, name: &str, exact: &[String], regexes: &[String
     w.line("/// full, case-sensitive matches.");
     w.open(format!("fn {name}(origin: &HeaderValue) -> bool {{"));
     if !exact.is_empty() {
-        w.line("// Sorted, so a binary search finds an origin in a long list.");
+        w.line("// A hash set: one lookup however long the list (SipHash, keyed per process,");
+        w.line("// since the Origin is chosen by the client).");
+        w.line("static EXACT: std::sync::LazyLock<std::collections::HashSet<&[u8]>> =");
+        w.indent();
+        w.open("std::sync::LazyLock::new(|| {");
         w.items(
-            "const EXACT: &[&[u8]] = &[",
+            "[",
             exact
                 .iter()
                 .map(|e| format!("{}.as_bytes()", strings::rust(e))),
-            "];",
+            "]",
         );
-        w.open("if EXACT.binary_search(&origin.as_bytes()).is_ok() {");
+        w.line(".into_iter()");
+        w.line(".collect()");
+        w.close("});");
+        w.dedent();
+        w.open("if EXACT.contains(origin.as_bytes()) {");
         w.line("return true;");
         w.close("}");
     }

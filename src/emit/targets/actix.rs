@@ -45,7 +45,7 @@ pub struct Actix;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4 (with actix-cors 0.7)",
-    // A sorted slice searched with `binary_search`.
+    // A `HashSet` of the exact origins, built once.
     exact_lookup: Lookup::Hash,
     regex_dialect: RegexDialect::Engine(Engine::Rust),
     regex_named_groups: true,

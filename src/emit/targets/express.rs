@@ -11,8 +11,9 @@
 //!   `Access-Control-Allow-Credentials: true` to every origin, refused ones included, and
 //!   answers every `OPTIONS` as a preflight. So a request from a refused origin (or without
 //!   `Origin`) never reaches it: it gets `Vary: Origin`, and a refused preflight is answered
-//!   `204` with nothing else, so the application never sees it. The allowlist handed to `cors`
-//!   is the same one, so `cors` reflects the origin it was given.
+//!   `204` with nothing else, so the application never sees it. `cors` gets a function that
+//!   runs the same test (a `Set` lookup, not the list `cors` would scan entry by entry), so it
+//!   reflects the origin it was given.
 //! - **Origin matching.** Exact origins are compared with `===` (a `Set`), patterns and
 //!   `regex` entries are `RegExp`s anchored by corsc, built without flags: a `g` or `y` flag
 //!   keeps `lastIndex` between calls and fails every other request. An `Origin` longer than
@@ -182,6 +183,9 @@ function policy(spec) {
     const allowed = (origin) => typeof origin === 'string'
         && (spec.anyOrigin || exact.has(origin)
             || (origin.length <= MAX_ORIGIN_LENGTH && spec.patterns.some((re) => re.test(origin))));
+    // cors asks again with the same test (a Set lookup) and reflects the origin when it
+    // passes: handing it the list would make it scan every entry on every request.
+    const origin = spec.anyOrigin ? '*' : (requestOrigin, cb) => cb(null, allowed(requestOrigin));
     const handler = cors((req, callback) => {
         const preflight = isPreflight(req);
         let methods = spec.methods;
@@ -195,7 +199,7 @@ function policy(spec) {
             allowedHeaders = namesAuthorization(req.headers['access-control-request-headers']) ? [] : undefined;
         }
         callback(null, {
-            origin: spec.anyOrigin ? '*' : [...spec.exact, ...spec.patterns],
+            origin,
             credentials: spec.credentials,
             methods,
             allowedHeaders,

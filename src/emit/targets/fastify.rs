@@ -16,7 +16,9 @@
 //!   refused origin (or none) gets `Vary: Origin`; a refused preflight is answered `403` with
 //!   nothing else, so the application never sees it; any other request goes on, and the
 //!   delegator tells the library `origin: false` (no CORS headers). Only an allowed origin
-//!   reaches the library's options, with the same allowlist, so it reflects that origin.
+//!   reaches the library's options, whose `origin` is a function running the same test (a
+//!   `Set` lookup, not the list the library would scan entry by entry), so it reflects that
+//!   origin.
 //! - **Only real preflights are preflights.** With `strictPreflight` (the default) the library
 //!   answers `400` to an `OPTIONS` without `Origin` or `Access-Control-Request-Method`; the
 //!   module sets `preflight` per request, so such an `OPTIONS` is an ordinary request.
@@ -147,17 +149,18 @@ function vary(reply, name) {
 /** One policy: its origin test, and the `@fastify/cors` options for an allowed request. */
 function policy(spec) {
     const exact = new Set(spec.exact);
-    const origin = spec.anyOrigin ? '*' : [...spec.exact, ...spec.patterns];
+    const allows = (requestOrigin) => typeof requestOrigin === 'string'
+        && (spec.anyOrigin || exact.has(requestOrigin)
+            || (requestOrigin.length <= MAX_ORIGIN_LENGTH
+                && spec.patterns.some((re) => re.test(requestOrigin))));
+    // The library asks again with the same test (a Set lookup), and reflects the origin when
+    // it passes: handing it the list would make it scan every entry on every request.
+    const origin = spec.anyOrigin ? '*' : (requestOrigin, callback) => callback(null, allows(requestOrigin));
     return {
         anyOrigin: spec.anyOrigin,
         mirrorsMethods: spec.methods === MIRROR,
         mirrorsHeaders: spec.allowedHeaders === MIRROR || spec.allowedHeaders === MIRROR_UNLESS_AUTHORIZATION,
-        allows(requestOrigin) {
-            return typeof requestOrigin === 'string'
-                && (spec.anyOrigin || exact.has(requestOrigin)
-                    || (requestOrigin.length <= MAX_ORIGIN_LENGTH
-                        && spec.patterns.some((re) => re.test(requestOrigin))));
-        },
+        allows,
         options(req) {
             let methods = spec.methods;
             if (methods === MIRROR) {

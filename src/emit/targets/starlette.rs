@@ -167,7 +167,7 @@ class _Policy:
         options = {"allow_private_network": True} if spec["private_network"] else {}
         self.cors = CORSMiddleware(
             app,
-            allow_origins=["*"] if self.any_origin else sorted(self.exact),
+            allow_origins=["*"] if self.any_origin else self.exact,
             allow_origin_regex=regex or None,
             allow_credentials=spec["credentials"],
             allow_methods=spec["methods"],

@@ -46,7 +46,7 @@ pub struct TowerHttp;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "0.6 (axum 0.8, tower 0.5, http 1)",
-    // A sorted slice searched with `binary_search`: logarithmic, closer to a hash than a scan.
+    // A `HashSet` of the exact origins, built once.
     exact_lookup: Lookup::Hash,
     regex_dialect: RegexDialect::Engine(Engine::Rust),
     regex_named_groups: true,
