@@ -92,6 +92,19 @@ impl<'a> Sets<'a> {
             &mut self.fold_left,
             diags,
         );
+        // Entries written in the directive itself (a long allowlist) move into the result in
+        // place: no second buffer the size of the list.
+        let direct = typed.iter().all(|m| matches!(m, Member::Entry(_)));
+        if direct && self.resolved + typed.len() <= limits::MAX_ENTRIES {
+            self.resolved += typed.len();
+            return typed
+                .into_iter()
+                .filter_map(|m| match m {
+                    Member::Entry(e) => Some(e),
+                    Member::Set(..) => None,
+                })
+                .collect();
+        }
         let mut out = Vec::new();
         let mut visited = BTreeSet::new();
         for m in typed {
@@ -302,7 +315,7 @@ fn type_values<'a>(
     fold_left: &mut u64,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Member<'a>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(values.len());
     for v in values {
         match &v.kind {
             ValueKind::Star => out.push(Member::Entry(entry("*", v.span, OriginKind::Any))),

@@ -207,13 +207,12 @@ fn value_list(pair: Pair<'_, Rule>) -> Res<ValueList> {
     let mut values = Vec::new();
     let mut errors = Vec::new();
     for v in list.into_inner() {
-        match v.as_rule() {
-            Rule::value => match value(v) {
-                Ok(v) => values.push(v),
-                Err(mut e) => errors.append(&mut e),
-            },
-            Rule::close_bracket => {}
-            _ => return Err(unexpected(&v, "a list")),
+        if v.as_rule() == Rule::close_bracket {
+            continue;
+        }
+        match value(v) {
+            Ok(v) => values.push(v),
+            Err(mut e) => errors.append(&mut e),
         }
     }
     if errors.is_empty() {
@@ -227,11 +226,8 @@ fn value_list(pair: Pair<'_, Rule>) -> Res<ValueList> {
     }
 }
 
-fn value(pair: Pair<'_, Rule>) -> Res<Value> {
-    let v = pair
-        .into_inner()
-        .next()
-        .ok_or_else(|| vec![internal("empty value")])?;
+/// One value of a list (`value` is a silent rule: the list's children are the values).
+fn value(v: Pair<'_, Rule>) -> Res<Value> {
     let sp = span(&v);
     let kind = match v.as_rule() {
         Rule::string => ValueKind::String(string_value(&v)?),
@@ -251,15 +247,19 @@ fn value(pair: Pair<'_, Rule>) -> Res<Value> {
     Ok(Value { kind, span: sp })
 }
 
-/// The content of a `string` pair: `\"` and `\\` unescaped, other backslashes kept.
+/// The content of a `string` pair (an atomic rule: its text with the quotes):
+/// `\"` and `\\` unescaped, other backslashes kept.
 fn string_value(pair: &Pair<'_, Rule>) -> Res<String> {
     let inner = pair
-        .clone()
-        .into_inner()
-        .next()
-        .ok_or_else(|| vec![internal("string without content")])?;
-    let mut out = String::with_capacity(inner.as_str().len());
-    let mut chars = inner.as_str().chars();
+        .as_str()
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .ok_or_else(|| vec![internal("string without its quotes")])?;
+    if !inner.contains('\\') {
+        return Ok(inner.to_string());
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
             match chars.next() {
