@@ -274,7 +274,7 @@ pub fn entry_matches(kind: &OriginKind, origin: &str) -> bool {
     match kind {
         OriginKind::Any => true,
         OriginKind::Null => origin == "null",
-        OriginKind::Exact(o) => o.to_string() == origin,
+        OriginKind::Exact(o) => o.is_serialized_as(origin),
         OriginKind::Pattern(p) => {
             bounded && Origin::parse_serialized(origin).is_some_and(|o| p.matches(&o))
         }
@@ -295,6 +295,9 @@ pub fn regex_full_match(source: &str, origin: &str) -> bool {
         let mut cache = cache.borrow_mut();
         if cache.len() > 4096 {
             cache.clear();
+        }
+        if let Some(known) = cache.get(source) {
+            return known.as_ref().is_some_and(|re| re.is_match(origin));
         }
         cache
             .entry(source.to_string())

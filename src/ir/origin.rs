@@ -31,6 +31,27 @@ impl fmt::Display for Origin {
 }
 
 impl Origin {
+    /// Whether `s` is this origin serialized (`self.to_string() == s`), without building the
+    /// string: the evaluator asks it of every exact entry for every probe.
+    #[must_use]
+    pub fn is_serialized_as(&self, s: &str) -> bool {
+        let Some(rest) = s
+            .strip_prefix(self.scheme.as_str())
+            .and_then(|r| r.strip_prefix("://"))
+            .and_then(|r| r.strip_prefix(self.host.as_str()))
+        else {
+            return false;
+        };
+        match self.port {
+            None => rest.is_empty(),
+            Some(p) => rest.strip_prefix(':').is_some_and(|d| {
+                d.bytes().all(|b| b.is_ascii_digit())
+                    && !d.starts_with('0')
+                    && d.parse::<u16>() == Ok(p)
+            }),
+        }
+    }
+
     /// Parses a value as a browser would send it in `Origin`. Returns `None` for anything that is
     /// not already a canonical serialized origin (including `null`).
     #[must_use]
@@ -652,6 +673,24 @@ mod tests {
             if is_plain_dns_name(&host) {
                 proptest::prop_assert_eq!(parsed_host(&host), Some(host.clone()));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Comparing in place says what comparing the serialized text says.
+        #[test]
+        fn is_serialized_as_agrees_with_to_string(
+            scheme in "https?",
+            host in "[a-z0-9.]{1,6}",
+            port in proptest::option::of(0u16..),
+            text in "(https?://)?[a-z0-9.]{0,6}(:[+0-9]{0,6})?",
+        ) {
+            let o = Origin { scheme, host, port };
+            let s = o.to_string();
+            proptest::prop_assert!(o.is_serialized_as(&s));
+            proptest::prop_assert_eq!(o.is_serialized_as(&text), s == text, "{} vs {}", s, text);
+            let padded = format!("{s}0");
+            proptest::prop_assert_eq!(o.is_serialized_as(&padded), s == padded);
         }
     }
 }
