@@ -1,8 +1,9 @@
 //! `corsc targets` says how each target looks up an exact origin; this keeps the row true. A
 //! target said to use a hash must hold a 10,000-origin list in one hash structure, and every
 //! use of that list in the generated code must be the hash (no copy handed to a library that
-//! scans it, no sorted list, no array). A target said to be linear is one whose library has no
-//! constant-time form the output can reach (Apache's `in { … }`, the Python libraries' lists).
+//! scans it, no sorted list, no array). A target said to use a trie (Flask, Django's settings:
+//! libraries that take regexes but no set) must hold the list in one regex, the origins' trie.
+//! A target said to be linear is one whose library has no such form the output can reach.
 
 mod support;
 use support::engines::compile_text;
@@ -116,6 +117,25 @@ fn every_target_that_claims_a_hash_lookup_holds_its_origins_in_one() {
                     failures.push(format!("{id}: the list is written {copies} times"));
                 }
             }
+            (Lookup::Trie, None) => {
+                // One regex: every origin on one line (a list puts one per line), and that
+                // line is the trie, not an alternation of whole origins.
+                let lines: Vec<&str> = code
+                    .lines()
+                    .filter(|l| l.contains("example\\\\.com"))
+                    .collect();
+                if lines.len() != 1 {
+                    failures.push(format!(
+                        "{id}: the exact origins are on {} lines, not in one regex",
+                        lines.len()
+                    ));
+                } else if lines[0].contains("|https://o") {
+                    failures.push(format!("{id}: the regex lists whole origins, not a trie"));
+                }
+            }
+            (Lookup::Trie, Some(_)) => failures.push(format!(
+                "{id}: the code holds a hash, and `corsc targets` says trie"
+            )),
             (Lookup::Hash, None) => failures.push(format!(
                 "{id}: `corsc targets` says hash, and this test does not know its structure"
             )),

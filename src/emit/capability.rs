@@ -72,6 +72,9 @@ impl Shape {
 pub enum Lookup {
     /// A hash table (nginx `map` string keys): constant time however long the list.
     Hash,
+    /// One regex, the trie of the origins (`emit::trie`), for libraries that take regexes but
+    /// no set: its work grows with the length of the `Origin`, not of the list.
+    Trie,
     /// A list compared in order (Apache `in { … }`).
     Linear,
 }

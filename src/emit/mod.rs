@@ -56,6 +56,7 @@ pub mod registry;
 pub mod scopes;
 pub mod target;
 pub mod targets;
+pub mod trie;
 pub mod write;
 pub mod writer;
 

@@ -19,7 +19,8 @@
 //!   are the same regexes as in the fragment, after a test of the `Origin`'s length.
 //! - **Origins as full-match regexes.** `CORS_ALLOWED_ORIGINS` compares the scheme ignoring
 //!   case, and `CORS_ALLOWED_ORIGIN_REGEXES` uses `re.match`, anchored at the start only. Every
-//!   origin therefore goes into `CORS_ALLOWED_ORIGIN_REGEXES`: exact ones escaped, patterns and
+//!   origin therefore goes into `CORS_ALLOWED_ORIGIN_REGEXES`: the exact ones as one regex,
+//!   their trie (`emit::trie`: one match per request however long the list), patterns and
 //!   `regex` entries as corsc's anchored regex, each ending in `\Z` (a Python `$` also matches
 //!   before a final newline). `CORS_ALLOWED_ORIGINS` stays empty. Settings cannot run code
 //!   before django-cors-headers tests an origin, so the bound on its length is in the regexes:
@@ -48,6 +49,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
 use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::emit::target::Target;
+use crate::emit::trie;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
 
@@ -56,7 +58,7 @@ pub struct Django;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4.2 (with django-cors-headers 4.3)",
-    exact_lookup: Lookup::Linear,
+    exact_lookup: Lookup::Trie,
     regex_dialect: RegexDialect::Engine(Engine::Python),
     header_mirroring: Support::No,
     routing: crate::eval::Routing::Django,
@@ -134,13 +136,16 @@ impl Target for Django {
             }
             Origins::List { exact, regexes } => {
                 w.line("CORS_ALLOW_ALL_ORIGINS = False");
-                w.comment("Exact origins are full-match regexes too: CORS_ALLOWED_ORIGINS ignores the scheme's case.");
+                w.comment("Exact origins are one full-match regex too (their trie: one match however long the");
+                w.comment("list): CORS_ALLOWED_ORIGINS ignores the scheme's case.");
                 w.line("CORS_ALLOWED_ORIGINS = []");
-                let exact = exact.iter().map(|o| format!("{}\\Z", regex_escape(o)));
+                let words: Vec<&str> = exact.iter().map(String::as_str).collect();
+                let exact = (!words.is_empty())
+                    .then(|| format!("(?:{})\\Z", trie::regex(&words)));
                 let regexes = regexes.iter().map(|r| python::regex(r));
                 w.items(
                     "CORS_ALLOWED_ORIGIN_REGEXES = [",
-                    exact.chain(regexes).map(|r| strings::python(&r)),
+                    exact.into_iter().chain(regexes).map(|r| strings::python(&r)),
                     "]",
                 );
             }

@@ -9,8 +9,9 @@
 //!   Flask-CORS matches the percent-decoded path.
 //! - **Origins are compiled patterns, never strings.** Flask-CORS compares strings ignoring
 //!   case, and turns any string holding a regex character into a start-anchored,
-//!   case-insensitive regex. Every exact origin is passed as `re.compile(re.escape(o) + r"\Z")`
-//!   and every pattern and `regex` entry as corsc's anchored regex with `\Z`: case-sensitive,
+//!   case-insensitive regex. The exact origins are passed as one compiled regex, their trie
+//!   (`emit::trie`) with `\Z`, so a request costs one match however long the list, and every
+//!   pattern and `regex` entry as corsc's anchored regex with `\Z`: case-sensitive,
 //!   full matches. Each of those opens with a lookahead that fails on an `Origin` longer than
 //!   any browser sends, so `re`, which backtracks, never runs the regex on one: Flask-CORS
 //!   offers no hook before its own test, and the regex is what it runs. Because the list holds patterns, Flask-CORS adds `Vary: Origin` to every
@@ -38,6 +39,7 @@ use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
 use crate::emit::target::Target;
+use crate::emit::trie;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
 
@@ -46,7 +48,7 @@ pub struct Flask;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "2.3 (with Flask-CORS 6.0.1)",
-    exact_lookup: Lookup::Linear,
+    exact_lookup: Lookup::Trie,
     regex_dialect: RegexDialect::Engine(Engine::Python),
     routing: crate::eval::Routing::Flask,
     modules: &["flask-cors"],
@@ -103,11 +105,6 @@ impl Target for Flask {
         w.blank();
         w.line("__all__ = [\"RESOURCES\", \"init_cors\"]");
         w.blank();
-        w.blank();
-        w.open("def _exact(origin):");
-        w.line("\"\"\"An exact origin as a case-sensitive full match (Flask-CORS compares strings ignoring case).\"\"\"");
-        w.line("return re.compile(re.escape(origin) + r\"\\Z\")");
-        w.close("");
         w.blank();
         w.open("def _header(name):");
         w.line("\"\"\"A request header name: case-insensitive, full match.\"\"\"");
@@ -171,13 +168,19 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
             w.line("\"send_wildcard\": True,");
         }
         Origins::List { exact, regexes } => {
-            let exact = exact
-                .iter()
-                .map(|o| format!("_exact({})", strings::python(o)));
+            // The exact origins as one regex, their trie: one match per request however long
+            // the list (Flask-CORS tries its origins one by one).
+            let words: Vec<&str> = exact.iter().map(String::as_str).collect();
+            let exact = (!words.is_empty()).then(|| {
+                format!(
+                    "re.compile({})",
+                    strings::python(&format!("(?:{})\\Z", trie::regex(&words)))
+                )
+            });
             let regexes = regexes
                 .iter()
                 .map(|r| format!("re.compile({})", strings::python(&python::regex(r))));
-            w.items("\"origins\": [", exact.chain(regexes), "],");
+            w.items("\"origins\": [", exact.into_iter().chain(regexes), "],");
             w.line("\"send_wildcard\": False,");
         }
     }

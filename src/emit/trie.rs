@@ -1,0 +1,175 @@
+//! A list of exact origins as one regex: their trie, for libraries that take regexes but no
+//! set (Flask-CORS, django-cors-headers' settings). A list of regexes is tried one by one on
+//! every request, so 10,000 origins cost 10,000 matches; the trie is one regex whose work
+//! grows with the length of the `Origin` (at each character it tries the few characters that
+//! can follow), not with the length of the list.
+//!
+//! The regex uses only literals escaped as [`super::plan::regex_escape`] does, non-capturing
+//! groups, `|` and `?`, which every engine corsc writes for reads alike; it is not anchored
+//! (the target adds its anchors), and it matches exactly the listed strings once anchored at
+//! both ends.
+
+use super::plan::regex_escape;
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+struct Node {
+    /// The next characters, in order (a deterministic regex for a deterministic output).
+    next: BTreeMap<char, usize>,
+    /// A listed string ends here.
+    end: bool,
+}
+
+/// The trie of `words` as a regex. Built and written without recursion, so an origin of
+/// thousands of characters cannot exhaust the stack. An empty list gives the empty regex,
+/// which matches the empty string: callers write a list of no origins some other way.
+#[must_use]
+pub fn regex(words: &[&str]) -> String {
+    let mut nodes = vec![Node::default()];
+    for w in words {
+        let mut at = 0;
+        for c in w.chars() {
+            let fresh = nodes.len();
+            at = *nodes[at].next.entry(c).or_insert(fresh);
+            if at == fresh {
+                nodes.push(Node::default());
+            }
+        }
+        nodes[at].end = true;
+    }
+    let mut out = String::new();
+    // (node, its children in order, the next child to write, whether it opened a group)
+    let mut stack: Vec<(usize, Vec<(char, usize)>, usize, bool)> = Vec::new();
+    // Groups open around the node being entered: past MAX_GROUPS the rest of that branch is
+    // written as a flat list of its suffixes, one group deep.
+    let mut groups = 0usize;
+    let enter = |n: usize, nodes: &[Node], out: &mut String, groups: &mut usize| {
+        let mut children: Vec<(char, usize)> =
+            nodes[n].next.iter().map(|(c, i)| (*c, *i)).collect();
+        // One way on and nothing ending here: a plain literal, no group.
+        let group = !(children.is_empty() || children.len() == 1 && !nodes[n].end);
+        if group && *groups >= MAX_GROUPS {
+            let rest: Vec<String> = suffixes(nodes, n).iter().map(|s| regex_escape(s)).collect();
+            out.push_str("(?:");
+            out.push_str(&rest.join("|"));
+            out.push(')');
+            children.clear();
+            return (n, children, 0, false);
+        }
+        if group {
+            out.push_str("(?:");
+            *groups += 1;
+        }
+        (n, children, 0, group)
+    };
+    let root = enter(0, &nodes, &mut out, &mut groups);
+    stack.push(root);
+    while let Some(top) = stack.last_mut() {
+        let (n, children, next, group) = (top.0, &top.1, top.2, top.3);
+        if next < children.len() {
+            let (c, child) = children[next];
+            top.2 += 1;
+            if next > 0 {
+                out.push('|');
+            }
+            out.push_str(&regex_escape(c.encode_utf8(&mut [0; 4])));
+            let frame = enter(child, &nodes, &mut out, &mut groups);
+            stack.push(frame);
+        } else {
+            if group {
+                groups -= 1;
+                out.push(')');
+                if nodes[n].end {
+                    out.push('?');
+                }
+            }
+            stack.pop();
+        }
+    }
+    out
+}
+
+/// How deeply groups may nest: regex parsers refuse deep nesting (Rust's `regex` at 250) or
+/// recurse on it (Python's `re`), and a list where each origin extends the previous one would
+/// nest once per character. Real lists branch a few times per origin.
+const MAX_GROUPS: usize = 32;
+
+/// Every string the subtree under `n` spells, in order (`""` if a listed string ends at `n`).
+fn suffixes(nodes: &[Node], n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, String)> = vec![(n, String::new())];
+    while let Some((at, prefix)) = stack.pop() {
+        if nodes[at].end {
+            out.push(prefix.clone());
+        }
+        for (c, child) in nodes[at].next.iter().rev() {
+            let mut s = prefix.clone();
+            s.push(*c);
+            stack.push((*child, s));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full(words: &[&str]) -> regex::Regex {
+        regex::Regex::new(&format!("^(?:{})$", regex(words))).expect("the trie compiles")
+    }
+
+    #[test]
+    fn shares_prefixes_and_marks_ends() {
+        assert_eq!(regex(&["https://a.example"]), r"https://a\.example");
+        assert_eq!(
+            regex(&["https://a.example", "https://b.example"]),
+            r"https://(?:a\.example|b\.example)"
+        );
+        assert_eq!(regex(&["http://a", "http://a:8080"]), r"http://a(?::8080)?");
+        assert_eq!(regex(&[]), "");
+    }
+
+    #[test]
+    fn each_origin_extending_the_last_nests_no_deeper_than_the_bound() {
+        let long: Vec<String> = (1..300)
+            .map(|n| format!("https://{}", "a".repeat(n)))
+            .collect();
+        let words: Vec<&str> = long.iter().map(String::as_str).collect();
+        let text = regex(&words);
+        let mut depth = 0usize;
+        let mut deepest = 0usize;
+        for c in text.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            deepest = deepest.max(depth);
+        }
+        assert_eq!(deepest, MAX_GROUPS + 1);
+        let re = full(&words);
+        assert!(long.iter().all(|w| re.is_match(w)));
+        assert!(!re.is_match("https://"));
+        assert!(!re.is_match(&format!("https://{}", "a".repeat(300))));
+        // Thousands of characters in one origin: written without recursion.
+        let one = format!("https://{}.example", "a".repeat(8000));
+        assert!(full(&[one.as_str()]).is_match(&one));
+    }
+
+    proptest::proptest! {
+        /// Anchored, the trie matches exactly the listed strings.
+        #[test]
+        fn matches_exactly_the_list(
+            words in proptest::collection::vec("[a-c.:/\\[\\]()*+?|^$\\\\]{0,6}", 1..12),
+            probe in "[a-c.:/\\[\\]()*+?|^$\\\\]{0,6}",
+        ) {
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            let re = full(&refs);
+            for w in &words {
+                proptest::prop_assert!(re.is_match(w), "{} does not match {}", regex(&refs), w);
+            }
+            proptest::prop_assert_eq!(re.is_match(&probe), words.contains(&probe));
+        }
+    }
+}
