@@ -12,6 +12,10 @@
 use super::plan::regex_escape;
 use std::collections::BTreeMap;
 
+/// A node being written: (node, its children in order, the next child to write, whether it
+/// opened a group).
+type Frame = (usize, Vec<(char, usize)>, usize, bool);
+
 #[derive(Default)]
 struct Node {
     /// The next characters, in order (a deterministic regex for a deterministic output).
@@ -38,8 +42,7 @@ pub fn regex(words: &[&str]) -> String {
         nodes[at].end = true;
     }
     let mut out = String::new();
-    // (node, its children in order, the next child to write, whether it opened a group)
-    let mut stack: Vec<(usize, Vec<(char, usize)>, usize, bool)> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
     // Groups open around the node being entered: past MAX_GROUPS the rest of that branch is
     // written as a flat list of its suffixes, one group deep.
     let mut groups = 0usize;
