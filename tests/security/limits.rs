@@ -477,21 +477,24 @@ fn every_value_and_name_past_its_size_limit_is_refused() {
     }
 }
 
+/// The codes `corsc check` reports for a policy text (which must parse).
+fn check_codes(text: String) -> Vec<String> {
+    let src = corsc::source::Source::new("t.cors", text);
+    let file = corsc::syntax::parse(&src).expect("parses");
+    corsc::check::check(&file, None)
+        .diagnostics
+        .iter()
+        .map(|d| d.code.to_string())
+        .collect()
+}
+
 /// A regex that is small as text but huge once its repetitions are expanded (PCRE2 and Rust,
 /// which the evaluator uses, refuse to compile it; the evaluator then says "no match" while
 /// another engine matches) is refused with E119; one at the bound is accepted.
 #[test]
 fn regexes_huge_once_expanded_are_refused() {
-    let codes = |regex: &str| -> Vec<String> {
-        let text = format!("policy p {{\n    origins regex \"{regex}\"\n}}\n");
-        let src = corsc::source::Source::new("t.cors", text);
-        let file = corsc::syntax::parse(&src).expect("parses");
-        corsc::check::check(&file, None)
-            .diagnostics
-            .iter()
-            .map(|d| d.code.to_string())
-            .collect()
-    };
+    let codes =
+        |regex: &str| check_codes(format!("policy p {{\n    origins regex \"{regex}\"\n}}\n"));
     assert!(codes(r"^https://(a{1000}){1000}$").contains(&"E119".to_string()));
     assert!(codes(r"^https://\w{1000}$").contains(&"E119".to_string()));
     // 18 bytes of literal and anchors around the repetition.
@@ -743,15 +746,7 @@ fn hostile_regex_characters_are_refused_or_load_on_every_target() {
 /// translation, and refuses a file whose regexes would fold more than its budget.
 #[test]
 fn case_insensitive_wide_classes_are_refused_before_they_are_folded() {
-    let codes_of = |text: String| -> Vec<String> {
-        let src = corsc::source::Source::new("t.cors", text);
-        let file = corsc::syntax::parse(&src).expect("parses");
-        corsc::check::check(&file, None)
-            .diagnostics
-            .iter()
-            .map(|d| d.code.to_string())
-            .collect()
-    };
+    let codes_of = check_codes;
     let one = |regex: &str| codes_of(format!("policy p {{\n    origins regex \"{regex}\"\n}}\n"));
     let e119 = "E119".to_string();
     // The whole code space, folded once.
