@@ -5,9 +5,18 @@
 //! probe on every target whose `corsc targets` row says `hash`, so 10,000 origins answer as fast
 //! as 100.
 //!
-//! Run: `cargo bench --bench targets` (all targets), `cargo bench --bench targets -- express go`
-//! (some), `-- --quick express` (one short run of each, about a minute for one target),
-//! `-- --help`. A target whose engine or packages are missing is skipped with one line.
+//! Run: `cargo bench --bench targets` (all targets), `cargo bench --bench targets -- express
+//! go` (some), `-- --quick express` (one short round of each, about a minute for one target),
+//! `-- --help`. A target whose engine or packages are missing is skipped with one line. The
+//! binary measures only when given `--bench`, as `cargo bench` does: `cargo test --benches`
+//! runs it without, and returns at once.
+//!
+//! The ceilings are hand-written in each framework's own way: a middleware (Express, Starlette,
+//! Django, Go), an `onRequest` hook (Fastify), an `after_request` function (Flask), an axum
+//! `from_fn` middleware, actix-web's `DefaultHeaders` (which adds the headers to the route's
+//! answer, preflights included, instead of answering them itself), a Spring MVC
+//! `HandlerInterceptor`, `add_header` lines in nginx. Spring refuses corsc's class for 10,000
+//! origins (`javac`: code too large); the table says so instead of a figure.
 //!
 //! What is measured, for each target: one server per variant (corsc's output at each size,
 //! the two ceilings), all started by the target's conformance app or engine
@@ -131,6 +140,8 @@ impl Request {
 /// them running (dropping it stops them).
 struct Served {
     ports: Vec<u16>,
+    /// Variants (indexes) whose code the framework refuses to build, and why; their port is 0.
+    broken: Vec<(usize, String)>,
     _keep: Vec<Box<dyn Any>>,
 }
 
@@ -183,7 +194,8 @@ const TARGETS: &[Target] = &[
     },
     Target {
         name: "django",
-        served_by: "tests/conformance/python/serve.py (werkzeug, threaded; one process per variant)",
+        served_by:
+            "tests/conformance/python/serve.py (werkzeug, threaded; one process per variant)",
         shape: Shape::Include,
         serve: serve_django,
     },
@@ -253,6 +265,7 @@ fn modules(ctx: &Ctx, file: &str, bare: &str, fixed: &str) -> Vec<PathBuf> {
 fn served(app: frameworks::App) -> Served {
     Served {
         ports: app.ports.clone(),
+        broken: Vec::new(),
         _keep: vec![Box::new(app)],
     }
 }
@@ -302,7 +315,11 @@ fn serve_nginx(ctx: &Ctx) -> Result<Served, String> {
         );
         keep.push(Box::new(running));
     }
-    Ok(Served { ports, _keep: keep })
+    Ok(Served {
+        ports,
+        broken: Vec::new(),
+        _keep: keep,
+    })
 }
 
 /// Node.js with the packages of `tests/conformance/node`, or why not.
@@ -564,7 +581,11 @@ fn serve_django(ctx: &Ctx) -> Result<Served, String> {
         ports.push(app.ports[0]);
         keep.push(Box::new(app));
     }
-    Ok(Served { ports, _keep: keep })
+    Ok(Served {
+        ports,
+        broken: Vec::new(),
+        _keep: keep,
+    })
 }
 
 const GO_BARE: &str =
@@ -604,8 +625,8 @@ fn go(dir: &Path, args: &[&str]) -> Result<String, String> {
         cmd.env("GOMODCACHE", cache);
     }
     let out = cmd.output().map_err(|e| format!("go does not run: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     if out.status.success() {
         Ok(text)
     } else {
@@ -705,10 +726,7 @@ fn rust_modules(gen: &Path) -> String {
             s.push_str(&format!("#[path = {file:?}]\npub mod p{k};\n"));
         }
     }
-    s.push_str(&format!(
-        "\nconst ORIGIN: &str = {:?};\n",
-        static_origin()
-    ));
+    s.push_str(&format!("\nconst ORIGIN: &str = {:?};\n", static_origin()));
     s
 }
 
@@ -779,15 +797,14 @@ pub fn server(
             .add(("access-control-allow-headers", "authorization, content-type"))
             .add(("access-control-max-age", "7200"))
     };
-    let server = match k {
-        0 => HttpServer::new(|| App::new().wrap(p0::cors()).configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener),
-        1 => HttpServer::new(|| App::new().wrap(p1::cors()).configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener),
-        2 => HttpServer::new(|| App::new().wrap(p2::cors()).configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener),
-        3 => HttpServer::new(|| App::new().configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener),
-        4 => HttpServer::new(move || App::new().wrap(fixed()).configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener),
+    Some(match k {
+        0 => HttpServer::new(|| App::new().wrap(p0::cors()).configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener).map(HttpServer::run),
+        1 => HttpServer::new(|| App::new().wrap(p1::cors()).configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener).map(HttpServer::run),
+        2 => HttpServer::new(|| App::new().wrap(p2::cors()).configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener).map(HttpServer::run),
+        3 => HttpServer::new(|| App::new().configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener).map(HttpServer::run),
+        4 => HttpServer::new(move || App::new().wrap(fixed()).configure(crate::routes).default_service(web::to(crate::answer))).workers(1).listen(listener).map(HttpServer::run),
         _ => return None,
-    };
-    Some(server.map(HttpServer::run))
+    })
 }
 "#,
     )
@@ -866,15 +883,55 @@ fn serve_spring(ctx: &Ctx) -> Result<Served, String> {
         SPRING_BARE,
         SPRING_STATIC,
     );
+    // The app compiles every class itself and stops at the first that javac refuses: corsc's
+    // classes are tried first, and one javac refuses is reported instead of served.
+    let mut broken = Vec::new();
+    for (k, p) in paths.iter().enumerate() {
+        if !matches!(VARIANTS[k], Variant::Corsc(_)) {
+            continue;
+        }
+        let classes = ctx.dir.join(format!("javac-{k}"));
+        let out = Command::new("javac")
+            .args(["-encoding", "US-ASCII", "-cp", &cp, "-d"])
+            .arg(&classes)
+            .arg(p)
+            .output()
+            .map_err(|e| format!("javac does not run: {e}"))?;
+        if !out.status.success() {
+            let text = String::from_utf8_lossy(&out.stderr);
+            let why = text
+                .lines()
+                .find_map(|l| l.split_once(": error: ").map(|(_, e)| e.trim().to_string()))
+                .unwrap_or_else(|| text.trim().to_string());
+            broken.push((k, format!("javac: {why}")));
+        }
+    }
+    let good: Vec<&PathBuf> = paths
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !broken.iter().any(|(b, _)| b == k))
+        .map(|(_, p)| p)
+        .collect();
     let mut cmd = Command::new("java");
     cmd.args(["-Xmx1g", "-cp", &cp])
         .arg("corsc.conformance.Main")
-        .args(&paths);
-    Ok(served(frameworks::start(
-        cmd,
-        paths.len(),
-        Duration::from_secs(300),
-    )?))
+        .args(&good);
+    let app = frameworks::start(cmd, good.len(), Duration::from_secs(300))?;
+    let mut ports = app.ports.iter().copied();
+    let ports = (0..VARIANTS.len())
+        .map(|k| {
+            if broken.iter().any(|(b, _)| *b == k) {
+                0
+            } else {
+                ports.next().expect("a port per class")
+            }
+        })
+        .collect();
+    Ok(Served {
+        ports,
+        broken,
+        _keep: vec![Box::new(app)],
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -910,6 +967,9 @@ fn settings() -> Result<Option<Settings>, String> {
         targets: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs the binary without it, and
+    // a benchmark of several minutes is no test.
+    let mut bench = false;
     let number = |v: Option<String>, flag: &str| -> Result<u32, String> {
         v.and_then(|v| v.parse().ok())
             .filter(|n| *n > 0)
@@ -919,7 +979,7 @@ fn settings() -> Result<Option<Settings>, String> {
         match a.as_str() {
             // `cargo test --benches` lists or runs benches in test mode: nothing to do.
             "--list" | "--test" => return Ok(None),
-            "--bench" => {}
+            "--bench" => bench = true,
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return Ok(None);
@@ -940,6 +1000,10 @@ fn settings() -> Result<Option<Settings>, String> {
                 s.targets.push(t);
             }
         }
+    }
+    if !bench {
+        eprintln!("targets: runs under `cargo bench` (or pass --bench to run the binary directly)");
+        return Ok(None);
     }
     if s.targets.is_empty() {
         s.targets = TARGETS.iter().collect();
@@ -982,6 +1046,9 @@ fn wrk(wrk: &str, dir: &Path, port: u16, v: Variant, r: Request, seconds: u32, c
             "-t1".to_string(),
             format!("-c{c}"),
             format!("-d{seconds}s"),
+            // A request of a slow variant may take seconds; it still counts, not as an error.
+            "--timeout".into(),
+            "30s".into(),
             "-s".into(),
         ])
         .arg(&file)
@@ -1000,7 +1067,11 @@ fn wrk(wrk: &str, dir: &Path, port: u16, v: Variant, r: Request, seconds: u32, c
         .unwrap_or_else(|| panic!("no Requests/sec in wrk's output:\n{text}"))
 }
 
+/// The median, NaN for a variant that was not measured.
 fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
@@ -1010,6 +1081,8 @@ struct Row {
     target: &'static str,
     request: Request,
     rps: Vec<f64>,
+    /// Variants that did not build, and why.
+    broken: Vec<(usize, String)>,
 }
 
 fn run_target(t: &Target, s: &Settings, wrk_bin: &str) -> Result<Vec<Row>, String> {
@@ -1045,22 +1118,20 @@ fn run_target(t: &Target, s: &Settings, wrk_bin: &str) -> Result<Vec<Row>, Strin
     let kinds = [Request::Preflight, Request::Get];
     for r in kinds {
         for (v, port) in VARIANTS.iter().zip(&served.ports) {
+            if *port == 0 {
+                continue;
+            }
             check(*port, *v, r).unwrap_or_else(|e| panic!("{}: {e}", t.name));
-            wrk(
-                wrk_bin,
-                dir.path(),
-                *port,
-                *v,
-                r,
-                s.warmup,
-                s.connections,
-            );
+            wrk(wrk_bin, dir.path(), *port, *v, r, s.warmup, s.connections);
         }
     }
     let mut samples = vec![vec![Vec::new(); VARIANTS.len()]; kinds.len()];
     for _ in 0..s.rounds {
         for (i, r) in kinds.iter().enumerate() {
             for (k, (v, port)) in VARIANTS.iter().zip(&served.ports).enumerate() {
+                if *port == 0 {
+                    continue;
+                }
                 samples[i][k].push(wrk(
                     wrk_bin,
                     dir.path(),
@@ -1080,12 +1151,16 @@ fn run_target(t: &Target, s: &Settings, wrk_bin: &str) -> Result<Vec<Row>, Strin
             target: t.name,
             request: *r,
             rps: per_variant.into_iter().map(median).collect(),
+            broken: served.broken.clone(),
         })
         .collect())
 }
 
-/// `12345` as `12,345`.
+/// `12345` as `12,345`; `—` for a figure not measured.
 fn thousands(x: f64) -> String {
+    if x.is_nan() {
+        return "—".into();
+    }
     let s = format!("{:.0}", x);
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -1095,6 +1170,15 @@ fn thousands(x: f64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A ratio with two decimals; `—` when a figure is missing.
+fn ratio(x: f64) -> String {
+    if x.is_nan() {
+        "—".into()
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 fn main() {
@@ -1138,13 +1222,21 @@ fn main() {
     }
     println!("| target | request | 100 origins | 1,000 | 10,000 | no CORS | fixed headers | 10k ÷ fixed headers | 10k ÷ 100 | flat (±10 %)? |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
+    let mut notes = Vec::new();
     for row in &rows {
         let [r100, r1k, r10k, bare, fixed] = row.rps[..] else {
             unreachable!("five variants")
         };
         let flat = r10k / r100;
+        let verdict = if flat.is_nan() {
+            "does not build".to_string()
+        } else if flat >= FLAT {
+            "yes".to_string()
+        } else {
+            "**no**".to_string()
+        };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {verdict} |",
             row.target,
             row.request.label(),
             thousands(r100),
@@ -1152,9 +1244,16 @@ fn main() {
             thousands(r10k),
             thousands(bare),
             thousands(fixed),
-            r10k / fixed,
-            flat,
-            if flat >= FLAT { "yes" } else { "**no**" }
+            ratio(r10k / fixed),
+            ratio(flat),
         );
+        if row.request == Request::Preflight {
+            for (k, why) in &row.broken {
+                notes.push(format!("{} at {:?}: {why}", row.target, VARIANTS[*k]));
+            }
+        }
+    }
+    for n in notes {
+        println!("\n{n}");
     }
 }
