@@ -301,6 +301,66 @@ fn the_worst_origin_for_a_backtracking_regex_is_refused_without_running_it() {
     }
 }
 
+/// A policy of 20,000 exact origins (and a second one beside it) compiles on both lines and
+/// allows exactly its origins. Written as one `Arrays.asList(…)` in one method, 9,000 origins
+/// were already more bytecode than a JVM method holds: `javac` refused the class ("code too
+/// large") although corsc had accepted the policy.
+#[test]
+fn a_policy_of_20000_exact_origins_compiles_and_allows_exactly_them() {
+    if !require_maven("spring 20,000 origins") {
+        return;
+    }
+    let origins: Vec<String> = (0..20_000)
+        .map(|i| format!("\"https://tenant-{i}.customers.example.com\""))
+        .collect();
+    let text = format!(
+        "policy big {{\n    paths \"/api/*\"\n    origins {}\n    credentials true\n}}\npolicy other {{\n    paths \"/other/*\"\n    origins \"https://other.example\"\n}}\n",
+        origins.join(",\n        ")
+    );
+    let c = compile("big.cors", &text, None, TARGET).unwrap_or_else(|e| panic!("{e:?}"));
+    for line in [Line::Spring5, Line::Spring7] {
+        let cp = build(line);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = serve(&cp, dir.path(), &[&c]);
+        let addr = format!("127.0.0.1:{}", app.ports[0]);
+        let acao = |path: &str, origin: &str| {
+            support::http::request(&addr, "GET", path, &[("Origin", origin)])
+                .unwrap_or_else(|e| panic!("{path} {origin}: {e}"))
+                .one("access-control-allow-origin")
+                .map(str::to_string)
+        };
+        for i in [0, 1, 9_999, 19_999] {
+            let o = format!("https://tenant-{i}.customers.example.com");
+            assert_eq!(
+                acao("/api/x", &o).as_deref(),
+                Some(o.as_str()),
+                "{}",
+                line.profile()
+            );
+        }
+        for refused in [
+            "https://tenant-20000.customers.example.com",
+            "https://tenant-1.customers.example.co",
+            "https://other.example",
+        ] {
+            assert_eq!(
+                acao("/api/x", refused),
+                None,
+                "{refused} ({})",
+                line.profile()
+            );
+        }
+        assert_eq!(
+            acao("/other/x", "https://other.example").as_deref(),
+            Some("https://other.example")
+        );
+        assert_eq!(
+            acao("/other/x", "https://tenant-0.customers.example.com"),
+            None
+        );
+    }
+}
+
 /// The targets this harness runs are its entry in `support/conformance.rs`.
 #[test]
 fn covers_the_targets_its_entry_lists() {

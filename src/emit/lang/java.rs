@@ -93,8 +93,55 @@ static final class Policy extends CorsConfiguration {{
         }}
         return true;
     }}
+
+    /**
+     * A long list, written as a few string constants of lines: as one array it would
+     * not fit in a method (a JVM method holds 64 KB of bytecode).
+     */
+    static List<String> lines(String... chunks) {{
+        List<String> out = new ArrayList<String>();
+        for (String chunk : chunks) {{
+            out.addAll(Arrays.asList(chunk.split("\n", -1)));
+        }}
+        return out;
+    }}
 }}"#
     )
+}
+
+/// How many strings [`long_list`] writes one by one. Each element of an `Arrays.asList(…)`
+/// costs about 8 bytes of bytecode in the method that builds it, and a JVM method holds at
+/// most 64 KB: `javac` refused a class of 9,000 origins with "code too large".
+pub const LISTED_AT_MOST: usize = 64;
+
+/// How many bytes of text one string constant of [`long_list`] holds: a class file's constant
+/// is at most 65,535 bytes of modified UTF-8, up to three per character.
+const CHUNK_BYTES: usize = 16_000;
+
+/// A list of strings that may be long: [`list`] up to [`LISTED_AT_MOST`] strings, then
+/// `Policy.lines("a\nb", …)`, strings joined by line breaks into constants of at most
+/// [`CHUNK_BYTES`]. No origin or regex holds a line break (the checker refuses one in a
+/// string), so splitting gives the strings back.
+#[must_use]
+pub fn long_list<S: AsRef<str>>(items: &[S]) -> String {
+    if items.len() <= LISTED_AT_MOST {
+        return list(items.iter().map(AsRef::as_ref));
+    }
+    let mut chunks: Vec<String> = vec![String::new()];
+    for item in items {
+        let item = item.as_ref();
+        let last = chunks.last_mut().expect("one chunk at least");
+        if !last.is_empty() && last.len() + 1 + item.len() > CHUNK_BYTES {
+            chunks.push(item.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push('\n');
+            }
+            last.push_str(item);
+        }
+    }
+    let quoted: Vec<String> = chunks.iter().map(|c| strings::java(c)).collect();
+    format!("Policy.lines({})", quoted.join(", "))
 }
 
 #[cfg(test)]

@@ -138,9 +138,8 @@ impl Target for Spring {
         w.blank();
         w.line("/** Each path pattern and its policy; Spring uses the first that matches. */");
         w.open("static Map<String, CorsConfiguration> mappings() {");
-        for (i, p) in plan.policies.iter().enumerate() {
-            policy(&mut w, i, p);
-            w.blank();
+        for i in 0..plan.policies.len() {
+            w.line(format!("Policy p{i} = policy{i}();"));
         }
         w.line("Map<String, CorsConfiguration> m = new LinkedHashMap<String, CorsConfiguration>();");
         w.comment_with("//", "The most specific scope comes first.");
@@ -154,6 +153,12 @@ impl Target for Spring {
         w.line("return m;");
         w.close("}");
         w.blank();
+        // One method per policy: a JVM method holds 64 KB of bytecode, so one method building
+        // every policy would stop compiling at some number of policies and origins.
+        for (i, p) in plan.policies.iter().enumerate() {
+            policy(&mut w, i, p);
+            w.blank();
+        }
         w.text(INSTALL);
         w.close("}");
         Output::one(
@@ -196,17 +201,18 @@ fn other_methods(methods: &Allow) -> bool {
     }
 }
 
-/// `Policy pN = …;` and its settings.
+/// `static Policy policyN()`: the policy and its settings.
 fn policy(w: &mut Writer, i: usize, p: &PolicyPlan<'_>) {
     w.comment_with("//", title(p));
+    w.open(format!("static Policy policy{i}() {{"));
     let (any, exact, regexes) = match &p.origins {
         Origins::Any => (true, &[][..], &[][..]),
         Origins::List { exact, regexes } => (false, &exact[..], &regexes[..]),
     };
     w.line(format!(
         "Policy p{i} = new Policy({any}, {}, {});",
-        java::list(exact),
-        java::list(regexes)
+        java::long_list(exact),
+        java::long_list(regexes)
     ));
     let methods = match &p.methods {
         Allow::Static(s) if s == "*" => vec!["*"],
@@ -229,4 +235,6 @@ fn policy(w: &mut Writer, i: usize, p: &PolicyPlan<'_>) {
         w.line(format!("p{i}.setAllowCredentials(true);"));
     }
     w.line(format!("p{i}.setMaxAge({}L);", p.max_age.unwrap_or(5)));
+    w.line(format!("return p{i};"));
+    w.close("}");
 }
