@@ -349,9 +349,22 @@ fn serve_node(ctx: &Ctx, framework: &str, bare: &str, fixed: &str) -> Result<Ser
         &["fastify", "@fastify/cors"]
     };
     let bin = node(packages)?;
-    let paths = modules(ctx, "cors.js", bare, fixed);
+    serve_modules(ctx, Runtime::Node, &bin, framework, "cors.js", bare, fixed)
+}
+
+/// Starts one app of `runtime` serving corsc's modules and the two ceilings (`bare`, `fixed`).
+fn serve_modules(
+    ctx: &Ctx,
+    runtime: Runtime,
+    bin: &Path,
+    framework: &str,
+    file: &str,
+    bare: &str,
+    fixed: &str,
+) -> Result<Served, String> {
+    let paths = modules(ctx, file, bare, fixed);
     let app = frameworks::start(
-        frameworks::serve_command(Runtime::Node, &bin, framework, &paths),
+        frameworks::serve_command(runtime, bin, framework, &paths),
         paths.len(),
         Duration::from_secs(120),
     )?;
@@ -444,13 +457,15 @@ fn serve_python(
     fixed: &str,
 ) -> Result<Served, String> {
     let bin = python(imports)?;
-    let paths = modules(ctx, "cors.py", bare, fixed);
-    let app = frameworks::start(
-        frameworks::serve_command(Runtime::Python, &bin, framework, &paths),
-        paths.len(),
-        Duration::from_secs(120),
-    )?;
-    Ok(served(app))
+    serve_modules(
+        ctx,
+        Runtime::Python,
+        &bin,
+        framework,
+        "cors.py",
+        bare,
+        fixed,
+    )
 }
 
 const STARLETTE_BARE: &str = "def add_cors(app):\n    return app\n";
