@@ -38,6 +38,7 @@
 //! - [`dropin`]: namespaces and kept headers, for proxy output that lives beside a user's own.
 //! - [`capability`], [`options`], [`output`], [`provenance`], [`codes`], [`comment`]: data.
 
+pub mod alternation;
 pub mod capability;
 pub mod codes;
 pub mod comment;
@@ -52,6 +53,7 @@ pub mod output;
 pub mod ownership;
 pub mod plan;
 pub mod provenance;
+pub mod regex_text;
 pub mod registry;
 pub mod scopes;
 pub mod target;

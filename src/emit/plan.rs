@@ -6,10 +6,12 @@
 //! renderer turns the plan into text and never refuses anything; when this step refuses, it
 //! says which feature and which target, with the span of the policy text that needs it.
 
+use super::alternation;
 use super::capability::{Capabilities, Shape, Support};
 use super::codes;
 use super::meta::TargetMeta;
 use super::options::Options;
+pub use super::regex_text::regex_escape;
 use crate::diagnostics::codes::Code;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{
@@ -123,16 +125,24 @@ pub enum Origins {
         /// Anchored regexes (patterns compiled by corsc, and `regex` entries), full-match,
         /// case-sensitive; sorted.
         regexes: Vec<String>,
+        /// The same patterns and regexes as one regex ([`super::alternation`]), or as few as
+        /// fit the target's token length: for libraries that would try a list one by one.
+        /// Empty when `regexes` is.
+        alternation: Vec<String>,
     },
 }
 
 impl Origins {
-    /// The exact origins and the regexes of an allowlist; none for any origin.
+    /// The exact origins, and the patterns and regexes as one alternation (rarely a few, see
+    /// [`super::alternation`]); none for any origin. For libraries that try a list of regexes
+    /// one by one.
     #[must_use]
-    pub fn lists(&self) -> (&[String], &[String]) {
+    pub fn joined(&self) -> (&[String], &[String]) {
         match self {
             Origins::Any => (&[], &[]),
-            Origins::List { exact, regexes } => (exact, regexes),
+            Origins::List {
+                exact, alternation, ..
+            } => (exact, alternation),
         }
     }
 }
@@ -714,6 +724,8 @@ fn plan_policy<'a>(
     } else {
         let mut exact = Vec::new();
         let mut regexes = Vec::new();
+        let mut patterns: Vec<&OriginPattern> = Vec::new();
+        let mut anchored: Vec<String> = Vec::new();
         for o in &policy.origins.value {
             match &o.kind {
                 OriginKind::Exact(origin) => {
@@ -749,6 +761,7 @@ fn plan_policy<'a>(
                         let r = pattern_regex(pat);
                         if p.token(&r, "the pattern's regex", o.span) {
                             regexes.push(r);
+                            patterns.push(pat);
                         }
                     }
                 }
@@ -760,6 +773,7 @@ fn plan_policy<'a>(
                         "use exact origins or patterns",
                     ) {
                         if let Some(r) = p.regex(src, o.span) {
+                            anchored.push(r.clone());
                             regexes.push(r);
                         }
                     }
@@ -775,7 +789,21 @@ fn plan_policy<'a>(
         exact.dedup();
         regexes.sort();
         regexes.dedup();
-        Origins::List { exact, regexes }
+        anchored.sort();
+        anchored.dedup();
+        // An engine that reads named groups gets each `regex` entry apart: two naming the same
+        // group would not compile as one.
+        let alternation = alternation::regexes(
+            &patterns,
+            &anchored,
+            caps.syntax.max_token,
+            !caps.regex_named_groups,
+        );
+        Origins::List {
+            exact,
+            regexes,
+            alternation,
+        }
     };
 
     let m = &policy.methods.value;
@@ -906,19 +934,6 @@ fn plan_policy<'a>(
         max_age,
         private_network,
     })
-}
-
-/// Escapes regex metacharacters (PCRE, RE2 and Rust agree on these).
-#[must_use]
-pub fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 4);
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A pattern as an anchored, escaped, lower-case regex: `https://*.example.com` →

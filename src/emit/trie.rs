@@ -4,12 +4,12 @@
 //! grows with the length of the `Origin` (at each character it tries the few characters that
 //! can follow), not with the length of the list.
 //!
-//! The regex uses only literals escaped as [`super::plan::regex_escape`] does, non-capturing
+//! The regex uses only literals escaped as [`super::regex_text::regex_escape`] does, non-capturing
 //! groups, `|` and `?`, which every engine corsc writes for reads alike; it is not anchored
 //! (the target adds its anchors), and it matches exactly the listed strings once anchored at
 //! both ends.
 
-use super::plan::regex_escape;
+use super::regex_text::regex_escape;
 use std::collections::BTreeMap;
 
 /// A node being written: (node, its children in order, the next child to write, whether it

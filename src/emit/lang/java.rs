@@ -105,6 +105,14 @@ static final class Policy extends CorsConfiguration {{
         }}
         return out;
     }}
+
+    /**
+     * A long string (a policy's patterns as one regex), written as a few constants:
+     * a class file's string constant holds at most 65,535 bytes.
+     */
+    static String joined(String... parts) {{
+        return String.join("", parts);
+    }}
 }}"#
     )
 }
@@ -144,9 +152,61 @@ pub fn long_list<S: AsRef<str>>(items: &[S]) -> String {
     format!("Policy.lines({})", quoted.join(", "))
 }
 
+/// A string that may be long, as a Java expression: its literal when it fits in one
+/// constant, else `Policy.joined("…", …)` of pieces of at most [`CHUNK_BYTES`] (cut between
+/// characters, and joined back when the class loads; `javac` would fold `"a" + "b"` into
+/// one constant).
+#[must_use]
+pub fn long_string(s: &str) -> String {
+    if s.len() <= CHUNK_BYTES {
+        return strings::java(s);
+    }
+    let mut pieces = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(CHUNK_BYTES);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        pieces.push(strings::java(&rest[..cut]));
+        rest = &rest[cut..];
+    }
+    format!("Policy.joined({})", pieces.join(", "))
+}
+
+/// A few strings that may each be long, as a `List<String>` expression.
+#[must_use]
+pub fn list_of_long<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        return "Collections.<String>emptyList()".to_string();
+    }
+    let each: Vec<String> = items.iter().map(|s| long_string(s.as_ref())).collect();
+    format!("Arrays.asList({})", each.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_string_is_cut_between_characters_and_joined() {
+        assert_eq!(long_string("ab"), "\"ab\"");
+        let long = format!("{}é{}", "a".repeat(CHUNK_BYTES - 1), "b".repeat(10));
+        let written = long_string(&long);
+        assert!(
+            written.starts_with("Policy.joined(\""),
+            "{}",
+            &written[..40]
+        );
+        let pieces: Vec<&str> = written
+            .trim_start_matches("Policy.joined(")
+            .trim_end_matches(')')
+            .split(", ")
+            .collect();
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[0].len(), CHUNK_BYTES - 1 + 2);
+        assert!(pieces[1].starts_with("\"é") || pieces[1].starts_with("\"\\u00e9"));
+    }
 
     #[test]
     fn lists_are_java_8_and_escaped() {

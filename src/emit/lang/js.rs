@@ -99,7 +99,8 @@ fn allow(a: &Allow, omit: &str) -> String {
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
     w.comment_with("//", title(p));
     w.open(format!("const {} = policy({{", p.ident));
-    let (exact, regexes) = p.origins.lists();
+    // Patterns and regexes as one alternation: a list would be tried one by one.
+    let (exact, regexes) = p.origins.joined();
     w.line(format!("anyOrigin: {},", p.origins == Origins::Any));
     array(w, "exact", exact.iter().map(|o| strings::js(o)));
     array(

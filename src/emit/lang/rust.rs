@@ -76,8 +76,12 @@ pub fn dispatcher(
 /// allowlist ([`origin_fn`]); its name, for the policy's builder to call.
 pub fn origin_test(w: &mut Writer, p: &PolicyPlan<'_>) -> String {
     let name = format!("{}_allows_origin", p.ident);
-    if let Origins::List { exact, regexes } = &p.origins {
-        origin_fn(w, &name, exact, regexes);
+    // Patterns that differ only in their host share one group ([`crate::emit::alternation`]).
+    if let Origins::List {
+        exact, alternation, ..
+    } = &p.origins
+    {
+        origin_fn(w, &name, exact, alternation);
         w.blank();
     }
     name

@@ -134,7 +134,9 @@ impl Target for Django {
                 w.line("CORS_ALLOWED_ORIGINS = []");
                 w.line("CORS_ALLOWED_ORIGIN_REGEXES = []");
             }
-            Origins::List { exact, regexes } => {
+            Origins::List {
+                exact, alternation, ..
+            } => {
                 w.line("CORS_ALLOW_ALL_ORIGINS = False");
                 w.comment("Exact origins are one full-match regex too (their trie: one match however long the");
                 w.comment("list): CORS_ALLOWED_ORIGINS ignores the scheme's case.");
@@ -142,7 +144,8 @@ impl Target for Django {
                 let words: Vec<&str> = exact.iter().map(String::as_str).collect();
                 let exact = (!words.is_empty())
                     .then(|| format!("(?:{})\\Z", trie::regex(&words)));
-                let regexes = regexes.iter().map(|r| python::regex(r));
+                // Patterns and regexes as one alternation: the library tries its list in turn.
+                let regexes = alternation.iter().map(|r| python::regex(r));
                 w.items(
                     "CORS_ALLOWED_ORIGIN_REGEXES = [",
                     exact.into_iter().chain(regexes).map(|r| strings::python(&r)),
@@ -239,7 +242,7 @@ fn middleware(plan: &Plan<'_>, provenance: &Provenance) -> Output {
 fn spec(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.comment(title(p));
     w.open(format!("{}: {{", strings::python(p.name)));
-    let (exact, regexes) = p.origins.lists();
+    let (exact, regexes) = p.origins.joined();
     w.line(format!(
         "\"any_origin\": {},",
         python::boolean(p.origins == Origins::Any)

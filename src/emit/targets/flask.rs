@@ -167,7 +167,9 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
             w.line("\"origins\": \"*\",");
             w.line("\"send_wildcard\": True,");
         }
-        Origins::List { exact, regexes } => {
+        Origins::List {
+            exact, alternation, ..
+        } => {
             // The exact origins as one regex, their trie: one match per request however long
             // the list (Flask-CORS tries its origins one by one).
             let words: Vec<&str> = exact.iter().map(String::as_str).collect();
@@ -177,7 +179,8 @@ fn options(w: &mut Writer, p: &PolicyPlan<'_>) {
                     strings::python(&format!("(?:{})\\Z", trie::regex(&words)))
                 )
             });
-            let regexes = regexes
+            // Patterns and regexes as one alternation too.
+            let regexes = alternation
                 .iter()
                 .map(|r| format!("re.compile({})", strings::python(&python::regex(r))));
             w.items("\"origins\": [", exact.into_iter().chain(regexes), "],");

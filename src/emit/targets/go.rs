@@ -161,7 +161,12 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     let mut fields: Vec<(String, String)> = Vec::new();
     match &p.origins {
         Origins::Any => fields.push(("AllowedOrigins".into(), go::string_slice(&["*"]))),
-        Origins::List { exact, regexes } => {
+        // Patterns and regexes as one alternation (a list would be tried in turn).
+        Origins::List {
+            exact,
+            alternation: regexes,
+            ..
+        } => {
             w.comment_with(
                 "//",
                 format!("{id}Exact holds the exact origins of policy `{}`.", p.name),
@@ -187,7 +192,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
             if !regexes.is_empty() {
                 w.blank();
                 w.line(format!(
-                    "// {id}Regexps are its patterns and regexes, anchored: a full match."
+                    "// {id}Regexps are its patterns and regexes as one alternation, anchored: a full match."
                 ));
                 w.items(
                     format!("var {id}Regexps = []*regexp.Regexp{{"),

@@ -568,7 +568,13 @@ fn policy_maps(w: &mut Writer, n: &Names, p: &PolicyPlan<'_>) {
     // The variable that is "1" on a preflight this policy allows.
     let preflight_ok = match &p.origins {
         Origins::Any => n.v("preflight"),
-        Origins::List { exact, regexes } => {
+        // Patterns that differ only in their host share one regex ([`crate::emit::alternation`]):
+        // map regexes are tried in order.
+        Origins::List {
+            exact,
+            alternation: regexes,
+            ..
+        } => {
             let origin = n.var(p, "origin");
             let regex_var = n.var(p, "oregex");
             if !regexes.is_empty() {

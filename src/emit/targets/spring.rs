@@ -207,12 +207,15 @@ fn policy(w: &mut Writer, i: usize, p: &PolicyPlan<'_>) {
     w.open(format!("static Policy policy{i}() {{"));
     let (any, exact, regexes) = match &p.origins {
         Origins::Any => (true, &[][..], &[][..]),
-        Origins::List { exact, regexes } => (false, &exact[..], &regexes[..]),
+        // Patterns and regexes as one alternation: a list would be tried in turn.
+        Origins::List {
+            exact, alternation, ..
+        } => (false, &exact[..], &alternation[..]),
     };
     w.line(format!(
         "Policy p{i} = new Policy({any}, {}, {});",
         java::long_list(exact),
-        java::long_list(regexes)
+        java::list_of_long(regexes)
     ));
     let methods = match &p.methods {
         Allow::Static(s) if s == "*" => vec!["*"],

@@ -280,7 +280,8 @@ _require_private_network()"#;
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.comment(title(p));
     w.open(format!("{}: {{", strings::python(p.name)));
-    let (exact, regexes) = p.origins.lists();
+    // Patterns that differ only in their host share one group ([`crate::emit::alternation`]).
+    let (exact, regexes) = p.origins.joined();
     let any = p.origins == Origins::Any;
     w.line(format!("\"any_origin\": {},", python::boolean(any)));
     w.line(format!("\"exact\": {},", python::list(exact)));
