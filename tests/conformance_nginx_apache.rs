@@ -250,6 +250,96 @@ fn apache_random_policies_verify_with_zero_mismatches() {
     random(Engine::Apache, Shape::Include, "apache_random");
 }
 
+/// Long lists on the real servers: 3,000 exact origins (Apache: tries cut into lines, a line
+/// per 16 KB, 6 KB in `.htaccess`) and 3,000 subdomain patterns (one regex, cut into as many
+/// lines as the server's token length needs). Every origin at the edge of a cut answers, and
+/// what is one character off does not.
+fn long_lists(engine: Engine, shapes: &[Shape], test: &str) {
+    let Some(bin) = require(engine, test) else {
+        return;
+    };
+    let n = 3_000;
+    let exact: Vec<String> = (0..n)
+        .map(|i| format!("\"https://tenant-{i}.customers.example.com\""))
+        .collect();
+    let patterns: Vec<String> = (0..n)
+        .map(|i| format!("\"https://*.t{i}.partners.example\""))
+        .collect();
+    let text = format!(
+        "policy big {{\n    paths \"/api/*\"\n    origins {},\n        {}\n    credentials true\n}}\n",
+        exact.join(",\n        "),
+        patterns.join(",\n        ")
+    );
+    let mut allowed: Vec<String> = Vec::new();
+    for i in 0..n {
+        allowed.push(format!("https://tenant-{i}.customers.example.com"));
+    }
+    let mut sorted = allowed.clone();
+    sorted.sort();
+    for shape in shapes {
+        let port = free_port();
+        let out = compile_text(
+            "long.cors",
+            &text,
+            text.as_bytes(),
+            None,
+            target_of(engine),
+            *shape,
+            &format!("127.0.0.1:{port}"),
+        )
+        .unwrap_or_else(|d| panic!("{test}: {d:?}"));
+        let srv = start(engine, &bin, &out, port, &["/api/x".to_string()])
+            .unwrap_or_else(|e| panic!("{test}: {e}"));
+        let acao = |origin: &str| {
+            support::http::request(&srv.addr, "GET", "/api/x", &[("Origin", origin)])
+                .unwrap_or_else(|e| panic!("{test} {origin}: {e}"))
+                .one("access-control-allow-origin")
+                .map(str::to_string)
+        };
+        // Every 97th origin of the sorted list (so every cut is near one), and the last.
+        let mut probes: Vec<String> = sorted.iter().step_by(97).cloned().collect();
+        probes.push(sorted[n - 1].clone());
+        probes.extend([0, 1, 1499, 2999].map(|i| format!("https://x.y.t{i}.partners.example")));
+        for o in &probes {
+            assert_eq!(
+                acao(o).as_deref(),
+                Some(o.as_str()),
+                "{test} {shape:?}: {o}"
+            );
+        }
+        for refused in [
+            "https://tenant-3000.customers.example.com",
+            "https://tenant-1.customers.example.co",
+            "https://tenant-1.customers.example.comm",
+            "http://tenant-1.customers.example.com",
+            "https://t1.partners.example",
+            "https://x.t3000.partners.example",
+            "https://x.t1.partners.example.evil",
+            "https://x_y.t1.partners.example",
+        ] {
+            assert_eq!(acao(refused), None, "{test} {shape:?}: {refused}");
+        }
+    }
+}
+
+#[test]
+fn nginx_long_lists_allow_exactly_their_origins() {
+    long_lists(
+        Engine::Nginx,
+        &[Shape::Server, Shape::Snippet],
+        "nginx_long_lists",
+    );
+}
+
+#[test]
+fn apache_long_lists_allow_exactly_their_origins() {
+    long_lists(
+        Engine::Apache,
+        &[Shape::Include, Shape::Htaccess],
+        "apache_long_lists",
+    );
+}
+
 /// The targets this harness runs are its entry in `support/conformance.rs`, and every
 /// registered target has a harness.
 #[test]

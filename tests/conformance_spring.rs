@@ -301,8 +301,8 @@ fn the_worst_origin_for_a_backtracking_regex_is_refused_without_running_it() {
     }
 }
 
-/// A policy of 20,000 exact origins (and a second one beside it) compiles on both lines and
-/// allows exactly its origins. Written as one `Arrays.asList(…)` in one method, 9,000 origins
+/// A policy of 20,000 exact origins (and a second one of 5,000 patterns beside it) compiles
+/// on both lines and allows exactly its origins. Written as one `Arrays.asList(…)` in one method, 9,000 origins
 /// were already more bytecode than a JVM method holds: `javac` refused the class ("code too
 /// large") although corsc had accepted the policy.
 #[test]
@@ -313,9 +313,15 @@ fn a_policy_of_20000_exact_origins_compiles_and_allows_exactly_them() {
     let origins: Vec<String> = (0..20_000)
         .map(|i| format!("\"https://tenant-{i}.customers.example.com\""))
         .collect();
+    // The second policy's 5,000 tenant patterns are one regex of about 130 KB, longer than a
+    // class file's string constant: written as pieces joined when the class loads.
+    let patterns: Vec<String> = (0..5_000)
+        .map(|i| format!("\"https://*.t{i}.partners.example\""))
+        .collect();
     let text = format!(
-        "policy big {{\n    paths \"/api/*\"\n    origins {}\n    credentials true\n}}\npolicy other {{\n    paths \"/other/*\"\n    origins \"https://other.example\"\n}}\n",
-        origins.join(",\n        ")
+        "policy big {{\n    paths \"/api/*\"\n    origins {}\n    credentials true\n}}\npolicy other {{\n    paths \"/other/*\"\n    origins \"https://other.example\", {}\n}}\n",
+        origins.join(",\n        "),
+        patterns.join(",\n        ")
     );
     let c = compile("big.cors", &text, None, TARGET).unwrap_or_else(|e| panic!("{e:?}"));
     for line in [Line::Spring5, Line::Spring7] {
@@ -358,6 +364,24 @@ fn a_policy_of_20000_exact_origins_compiles_and_allows_exactly_them() {
             acao("/other/x", "https://tenant-0.customers.example.com"),
             None
         );
+        for allowed in [
+            "https://a.t0.partners.example",
+            "https://a.b.t4999.partners.example",
+        ] {
+            assert_eq!(
+                acao("/other/x", allowed).as_deref(),
+                Some(allowed),
+                "{allowed}"
+            );
+        }
+        for refused in [
+            "https://t4999.partners.example",
+            "https://a.t5000.partners.example",
+            "https://a.t4999.partners.example.evil",
+            "http://a.t1.partners.example",
+        ] {
+            assert_eq!(acao("/other/x", refused), None, "{refused}");
+        }
     }
 }
 

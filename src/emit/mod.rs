@@ -35,6 +35,8 @@
 //!   Targets never import each other; what several share is in [`lang`] (per host language:
 //!   string literals, regex forms, headers), [`scopes`], [`lists`] and [`writer`].
 //! - [`plan`](mod@plan): the IR against a [`TargetMeta`], with [`limits`], [`ownership`] and [`idents`].
+//! - [`alternation`], [`trie`], [`regex_text`]: origins as few regexes as a target can take (the
+//!   patterns' union, the exact origins' trie), and the escaping they share.
 //! - [`dropin`]: namespaces and kept headers, for proxy output that lives beside a user's own.
 //! - [`capability`], [`options`], [`output`], [`provenance`], [`codes`], [`comment`]: data.
 

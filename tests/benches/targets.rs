@@ -15,7 +15,7 @@
 //! Django, Go), an `onRequest` hook (Fastify), an `after_request` function (Flask), an axum
 //! `from_fn` middleware, actix-web's `DefaultHeaders` (which adds the headers to the route's
 //! answer, preflights included, instead of answering them itself), a Spring MVC
-//! `HandlerInterceptor`, `add_header` lines in nginx. Spring refuses corsc's class for 10,000
+//! `HandlerInterceptor`, `add_header` lines in nginx, `Header always set` lines in Apache. Spring refuses corsc's class for 10,000
 //! origins (`javac`: code too large); the table says so instead of a figure.
 //!
 //! What is measured, for each target: one server per variant (corsc's output at each size,
@@ -169,6 +169,12 @@ const TARGETS: &[Target] = &[
         serve: serve_nginx,
     },
     Target {
+        name: "apache",
+        served_by: "Apache httpd 2.4, one child of 8 threads, the include shape in the virtual host; /api/x a static file",
+        shape: Shape::Include,
+        serve: serve_apache,
+    },
+    Target {
         name: "express",
         served_by: "tests/conformance/node/serve.js (one Node.js process)",
         shape: Shape::Include,
@@ -313,6 +319,42 @@ fn serve_nginx(ctx: &Ctx) -> Result<Served, String> {
                 .and_then(|p| p.parse().ok())
                 .expect("port"),
         );
+        keep.push(Box::new(running));
+    }
+    Ok(Served {
+        ports,
+        broken: Vec::new(),
+        _keep: keep,
+    })
+}
+
+fn serve_apache(ctx: &Ctx) -> Result<Served, String> {
+    let bin = engines::find(engines::Engine::Apache).ok_or("`apache2` is not installed")?;
+    // The ceiling: the same headers set on every answer in the scope, nothing looked up, and
+    // the same 204 for a preflight.
+    let fixed = format!(
+        "<Location \"/api/\">\n    Header always set Access-Control-Allow-Origin \"{}\"\n    Header always set Access-Control-Allow-Credentials \"true\"\n    Header always set Access-Control-Allow-Methods \"{METHODS}\"\n    Header always set Access-Control-Allow-Headers \"{HEADERS}\"\n    Header always set Access-Control-Max-Age \"{MAX_AGE}\"\n    Header always merge Vary \"Origin\"\n    RewriteEngine On\n    RewriteCond %{{REQUEST_METHOD}} =OPTIONS\n    RewriteRule ^ - [R=204,L]\n</Location>\n",
+        static_origin()
+    );
+    let mut ports = Vec::new();
+    let mut keep: Vec<Box<dyn Any>> = Vec::new();
+    for (v, out) in VARIANTS.iter().zip(ctx.outputs) {
+        let out = match v {
+            Variant::Corsc(_) => out.clone().expect("compiled"),
+            Variant::Bare => Output::one("corsc-apache.conf", "inside <VirtualHost>", "\n".into()),
+            Variant::Static => {
+                Output::one("corsc-apache.conf", "inside <VirtualHost>", fixed.clone())
+            }
+        };
+        let port = engines::free_port();
+        let running = engines::start(
+            engines::Engine::Apache,
+            &bin,
+            &out,
+            port,
+            &[PATH.to_string()],
+        )?;
+        ports.push(port);
         keep.push(Box::new(running));
     }
     Ok(Served {
@@ -970,7 +1012,7 @@ target's ceiling (no CORS; fixed headers), measured with wrk on 127.0.0.1.
   --seconds N      seconds per wrk run
   --rounds N       rounds per figure (the median is reported)
   --connections N  wrk connections (default 4, one wrk thread)
-  TARGET           nginx express fastify starlette flask django go tower-http actix spring
+  TARGET           nginx apache express fastify starlette flask django go tower-http actix spring
                    (default: all)";
 
 fn settings() -> Result<Option<Settings>, String> {
