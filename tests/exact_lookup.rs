@@ -22,6 +22,22 @@ fn policy(n: usize) -> String {
     s
 }
 
+/// The whole generated text of `text` for target `id` in its first shape.
+fn generated(id: &str, name: &str, text: &str) -> String {
+    let caps = corsc::emit::find(id).expect("registered").capabilities();
+    let out = compile_text(
+        name,
+        text,
+        text.as_bytes(),
+        None,
+        id,
+        caps.shapes[0],
+        "127.0.0.1:8080",
+    )
+    .unwrap_or_else(|d| panic!("{id}: {d:?}"));
+    out.parts.iter().map(|p| p.text.as_str()).collect()
+}
+
 /// How a target's generated code holds its exact origins: the construct that must be there,
 /// and where the list's name may appear (every other appearance is a scan or a copy).
 struct Hashed {
@@ -81,17 +97,7 @@ fn every_target_that_claims_a_hash_lookup_holds_its_origins_in_one() {
     for t in TARGETS {
         let id = t.id();
         let caps = t.capabilities();
-        let out = compile_text(
-            "big.cors",
-            &text,
-            text.as_bytes(),
-            None,
-            id,
-            caps.shapes[0],
-            "127.0.0.1:8080",
-        )
-        .unwrap_or_else(|d| panic!("{id}: {d:?}"));
-        let code: String = out.parts.iter().map(|p| p.text.as_str()).collect();
+        let code = generated(id, "big.cors", &text);
         match (caps.exact_lookup, hashed(id)) {
             (Lookup::Hash, Some(h)) => {
                 if !code.contains(h.built) {
@@ -195,17 +201,7 @@ fn every_target_holds_its_patterns_in_one_regex_per_token() {
     for t in TARGETS {
         let id = t.id();
         let caps = t.capabilities();
-        let out = compile_text(
-            "tenants.cors",
-            &text,
-            text.as_bytes(),
-            None,
-            id,
-            caps.shapes[0],
-            "127.0.0.1:8080",
-        )
-        .unwrap_or_else(|d| panic!("{id}: {d:?}"));
-        let code: String = out.parts.iter().map(|p| p.text.as_str()).collect();
+        let code = generated(id, "tenants.cors", &text);
         let lines = code
             .lines()
             .filter(|l| l.contains("example") && l.contains("net"))

@@ -141,15 +141,7 @@ fn pack(alternatives: Vec<String>, max_len: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::origin_classify;
-    use crate::ir::OriginKind;
-
-    fn pat(s: &str) -> OriginPattern {
-        match origin_classify(s) {
-            OriginKind::Pattern(p) => p,
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::ir::test_pattern as pat;
 
     fn one(patterns: &[&str], anchored: &[&str]) -> Vec<String> {
         let owned: Vec<OriginPattern> = patterns.iter().map(|p| pat(p)).collect();

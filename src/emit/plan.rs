@@ -955,14 +955,7 @@ pub fn pattern_regex(p: &OriginPattern) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::origin_classify;
-
-    fn pat(s: &str) -> OriginPattern {
-        match origin_classify(s) {
-            OriginKind::Pattern(p) => p,
-            other => panic!("{other:?}"),
-        }
-    }
+    use crate::ir::test_pattern as pat;
 
     #[test]
     fn patterns_compile_to_anchored_escaped_regexes() {

@@ -8,6 +8,8 @@
 mod origin;
 mod via;
 
+#[cfg(test)]
+pub(crate) use origin::pattern as test_pattern;
 pub use origin::{
     classify as origin_classify, is_wildcard_label, HostPattern, Origin, OriginDefect, OriginKind,
     OriginPattern, PortSpec,

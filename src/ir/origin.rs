@@ -479,6 +479,15 @@ fn missing_scheme(raw: &str) -> OriginKind {
     OriginKind::Invalid(OriginDefect::MissingScheme { suggestion })
 }
 
+/// The pattern `s` is, for tests that need one; panics on anything else.
+#[cfg(test)]
+pub(crate) fn pattern(s: &str) -> OriginPattern {
+    match classify(s) {
+        OriginKind::Pattern(p) => p,
+        other => panic!("{s}: {other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
