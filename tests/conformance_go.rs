@@ -44,23 +44,7 @@ fn require_go(test: &str) -> bool {
 
 /// `go <args>` in module mode in `dir`; panics with go's output on failure.
 fn go(dir: &Path, args: &[&str]) -> String {
-    let mut cmd = Command::new("go");
-    cmd.args(args)
-        .current_dir(dir)
-        .env("GO111MODULE", "on")
-        .env("GOFLAGS", "-mod=mod")
-        .env("GOTOOLCHAIN", "local");
-    if let Some(cache) = std::env::var_os("CORSC_GOMODCACHE") {
-        cmd.env("GOMODCACHE", cache);
-    }
-    let out = cmd.output().expect("go runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "go {args:?} failed:\n{text}");
-    text
+    support::builds::go(dir, args).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The module of the conformance app in `app`: `main.go`, the `go.mod` and `go.sum` of

@@ -13,7 +13,7 @@
 mod support;
 use support::{conformance, frameworks, random_policy};
 
-use frameworks::{compile, corpus, root, start, Compiled, Corpus, Tally};
+use frameworks::{compile, corpus, start, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -76,31 +76,8 @@ fn build(line: Line) -> String {
     if let Some((_, cp)) = built.iter().find(|(p, _)| *p == line.profile()) {
         return cp.clone();
     }
-    let out_dir = root()
-        .join("target/conformance/spring")
-        .join(line.profile());
     let started = Instant::now();
-    let mut cmd = Command::new("mvn");
-    cmd.current_dir(root().join("tests/conformance/spring"))
-        .args(["-q", "-B", "-P", line.profile()])
-        .arg(format!("-Dcorsc.out={}", out_dir.display()));
-    if let Some(m2) = std::env::var_os("CORSC_M2") {
-        cmd.arg(format!("-Dmaven.repo.local={}", Path::new(&m2).display()));
-    }
-    if std::env::var("CORSC_MAVEN_OFFLINE").is_ok_and(|v| v == "1") {
-        cmd.arg("-o");
-    }
-    cmd.args(["compile", "dependency:build-classpath"]);
-    let out = cmd.output().expect("mvn runs");
-    assert!(
-        out.status.success(),
-        "building tests/conformance/spring ({}) failed:\n{}{}",
-        line.profile(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let deps = std::fs::read_to_string(out_dir.join("classpath.txt")).expect("classpath.txt");
-    let cp = format!("{}:{}", out_dir.join("classes").display(), deps.trim());
+    let cp = support::builds::spring_classpath(line.profile()).unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
         "spring ({}): built in {:?}; {}",
         line.profile(),

@@ -672,23 +672,7 @@ func Handler(next http.Handler) http.Handler {
 
 /// `go <args>` in module mode in `dir`, as tests/conformance_go.rs runs it.
 fn go(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let mut cmd = Command::new("go");
-    cmd.args(args)
-        .current_dir(dir)
-        .env("GO111MODULE", "on")
-        .env("GOFLAGS", "-mod=mod")
-        .env("GOTOOLCHAIN", "local");
-    if let Some(cache) = std::env::var_os("CORSC_GOMODCACHE") {
-        cmd.env("GOMODCACHE", cache);
-    }
-    let out = cmd.output().map_err(|e| format!("go does not run: {e}"))?;
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    if out.status.success() {
-        Ok(text)
-    } else {
-        panic!("go {args:?} failed:\n{text}")
-    }
+    Ok(support::builds::go(dir, args).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn serve_go(ctx: &Ctx) -> Result<Served, String> {
@@ -913,27 +897,7 @@ fn serve_spring(ctx: &Ctx) -> Result<Served, String> {
         return Err("a JDK and `mvn` are needed".into());
     }
     // The app as tests/conformance_spring.rs builds it, on the newest line.
-    let out_dir = root().join("target/conformance/spring/spring7");
-    let mut cmd = Command::new("mvn");
-    cmd.current_dir(root().join("tests/conformance/spring"))
-        .args(["-q", "-B", "-P", "spring7"])
-        .arg(format!("-Dcorsc.out={}", out_dir.display()));
-    if let Some(m2) = std::env::var_os("CORSC_M2") {
-        cmd.arg(format!("-Dmaven.repo.local={}", Path::new(&m2).display()));
-    }
-    if std::env::var("CORSC_MAVEN_OFFLINE").is_ok_and(|v| v == "1") {
-        cmd.arg("-o");
-    }
-    cmd.args(["compile", "dependency:build-classpath"]);
-    let out = cmd.output().map_err(|e| format!("mvn does not run: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "building tests/conformance/spring failed (Maven needs its repository):\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        ));
-    }
-    let deps = std::fs::read_to_string(out_dir.join("classpath.txt")).expect("classpath.txt");
-    let cp = format!("{}:{}", out_dir.join("classes").display(), deps.trim());
+    let cp = support::builds::spring_classpath("spring7")?;
     let paths = modules(
         ctx,
         "CorscCorsConfiguration.java",

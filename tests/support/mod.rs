@@ -2,6 +2,7 @@
 //! needs; the rest is dead code for that binary, hence the `allow`.
 //!
 //! - [`bench`]: a tool's path and a foreground nginx, for the benchmarks.
+//! - [`builds`]: the build steps of the Go and Spring conformance apps.
 //! - [`cli`]: the one way to run the `corsc` binary, with an environment that cannot leak in.
 //! - [`conformance`]: which harness runs each registered target.
 //! - [`fixtures`]: the `#~^ CODE` annotation format of the fixture files.
@@ -13,6 +14,7 @@
 #![allow(dead_code)]
 
 pub mod bench;
+pub mod builds;
 pub mod cli;
 pub mod conformance;
 pub mod engines;

@@ -1,0 +1,61 @@
+//! The build steps of the Go and Spring conformance apps, shared by their conformance tests
+//! and by the per-target benchmark, so both run the apps the same way.
+
+use super::frameworks::root;
+use std::path::Path;
+use std::process::Command;
+
+/// `go <args>` in module mode in `dir` (modules from `CORSC_GOMODCACHE` when set, the local
+/// toolchain only): go's output, or why it failed with that output.
+pub fn go(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let mut cmd = Command::new("go");
+    cmd.args(args)
+        .current_dir(dir)
+        .env("GO111MODULE", "on")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local");
+    if let Some(cache) = std::env::var_os("CORSC_GOMODCACHE") {
+        cmd.env("GOMODCACHE", cache);
+    }
+    let out = cmd.output().map_err(|e| format!("go does not run: {e}"))?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(format!("go {args:?} failed:\n{text}"))
+    }
+}
+
+/// Compiles `tests/conformance/spring` with the Maven profile `profile` (its repository from
+/// `CORSC_M2`, offline under `CORSC_MAVEN_OFFLINE=1`) into
+/// `target/conformance/spring/<profile>`: the classpath to run it with, or why not.
+pub fn spring_classpath(profile: &str) -> Result<String, String> {
+    let out_dir = root().join("target/conformance/spring").join(profile);
+    let mut cmd = Command::new("mvn");
+    cmd.current_dir(root().join("tests/conformance/spring"))
+        .args(["-q", "-B", "-P", profile])
+        .arg(format!("-Dcorsc.out={}", out_dir.display()));
+    if let Some(m2) = std::env::var_os("CORSC_M2") {
+        cmd.arg(format!("-Dmaven.repo.local={}", Path::new(&m2).display()));
+    }
+    if std::env::var("CORSC_MAVEN_OFFLINE").is_ok_and(|v| v == "1") {
+        cmd.arg("-o");
+    }
+    cmd.args(["compile", "dependency:build-classpath"]);
+    let out = cmd.output().map_err(|e| format!("mvn does not run: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "building tests/conformance/spring ({profile}) failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let deps = std::fs::read_to_string(out_dir.join("classpath.txt"))
+        .map_err(|e| format!("classpath.txt: {e}"))?;
+    Ok(format!(
+        "{}:{}",
+        out_dir.join("classes").display(),
+        deps.trim()
+    ))
+}
