@@ -340,6 +340,39 @@ fn apache_long_lists_allow_exactly_their_origins() {
     );
 }
 
+/// Why an Apache line holds at most 16 KB of trie: PCRE2 as Apache links it compiles a
+/// pattern into 64 KB, about two and a half bytes per byte of a trie at worst. A trie of 16 KB
+/// compiles; one of about 40 KB does not ("SetEnvIf regex could not be compiled"), and corsc
+/// never writes one.
+#[test]
+fn apache_compiles_a_line_of_16_kb_of_trie_and_refuses_40() {
+    let Some(bin) = require(Engine::Apache, "apache_trie_size") else {
+        return;
+    };
+    let line = |n: usize| {
+        let words: Vec<String> = (0..n)
+            .map(|i| format!("https://o{i}.example.com"))
+            .collect();
+        let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+        let trie = corsc::emit::trie::regex(&refs);
+        let text = format!(
+            "SetEnvIf Origin \"^(?:{})\\z\" X=1\n",
+            trie.replace('\\', "\\\\")
+        );
+        (
+            trie.len(),
+            corsc::emit::Output::one("corsc-apache.conf", "inside <VirtualHost>", text),
+        )
+    };
+    let (small, fits) = line(900);
+    assert!((12_000..=16_000).contains(&small), "{small}");
+    engines::apache_test(&bin, &fits).unwrap_or_else(|e| panic!("{small} bytes: {e}"));
+    let (large, too_big) = line(2_500);
+    assert!(large > 39_000, "{large}");
+    let refused = engines::apache_test(&bin, &too_big).expect_err("a 40 KB trie is refused");
+    assert!(refused.contains("could not be compiled"), "{refused}");
+}
+
 /// The targets this harness runs are its entry in `support/conformance.rs`, and every
 /// registered target has a harness.
 #[test]
