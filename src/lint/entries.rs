@@ -140,3 +140,46 @@ pub(crate) fn scheme_of(kind: &OriginKind) -> Option<&str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    fn set(text: &str) -> PolicySet {
+        let source = Source::new("t.cors".to_string(), text.to_string());
+        let file = crate::syntax::parse(&source).expect("parses");
+        crate::check::check(&file, None).policies.expect("checks")
+    }
+
+    /// An entry of a set used by two policies is listed once, as credentialed as the most
+    /// permissive of them; entries written in place are listed each, with their own policy's.
+    #[test]
+    fn entries_are_listed_once_with_the_most_permissive_use() {
+        let s = set(concat!(
+            "origins shared = [\"https://s.example\"]\n",
+            "policy a {\n    paths \"/a/*\"\n    origins shared, \"https://a.example\"\n}\n",
+            "policy b {\n    paths \"/b/*\"\n    origins \"https://b.example\", shared\n    credentials true\n}\n",
+        ));
+        let uses: Vec<(&str, bool, bool)> = entry_uses(&s)
+            .map(|u| (u.entry.raw(), u.credentialed, u.credentials.is_some()))
+            .collect();
+        assert_eq!(
+            uses,
+            [
+                ("https://s.example", true, true),
+                ("https://a.example", false, false),
+                ("https://b.example", true, true),
+            ]
+        );
+        let once: Vec<&str> = unique_entries(&s).map(OriginEntry::raw).collect();
+        assert_eq!(
+            once,
+            [
+                "https://s.example",
+                "https://a.example",
+                "https://b.example"
+            ]
+        );
+    }
+}
