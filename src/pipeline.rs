@@ -97,30 +97,67 @@ impl Analysis {
 /// `only` names alone.
 #[must_use]
 pub fn analyze(file: &ast::File, config: &LintConfig, only: Option<&str>) -> Analysis {
-    let profiles: Vec<Option<String>> = match only {
-        Some(p) => vec![Some(p.to_string())],
-        None => std::iter::once(None)
-            .chain(check::profile_names(file).into_iter().map(Some))
-            .collect(),
-    };
-    let mut runs = Vec::with_capacity(profiles.len());
-    for profile in profiles {
+    let mut checks = Vec::new();
+    for profile in runs_of(file, only) {
         let checked = check::check(file, profile.as_deref());
         let over_limits = checked.over_limits();
-        let lint = match &checked.policies {
-            Some(set) => lint::lint(set, config),
-            None => LintReport::empty(profile.clone()),
-        };
-        runs.push(Run {
-            profile,
-            diagnostics: checked.diagnostics,
-            policies: checked.policies,
-            lint,
-        });
+        checks.push((profile, checked));
         if over_limits {
             break;
         }
     }
+    lint_runs(checks, config)
+}
+
+/// [`analyze`] for the last use of a file: the same analysis, but the last check takes the
+/// syntax tree ([`check::check_owned`]) and it is gone before any rule runs, so a long
+/// allowlist is not held as syntax, IR and the rules' indexes at once.
+#[must_use]
+pub fn analyze_owned(file: ast::File, config: &LintConfig, only: Option<&str>) -> Analysis {
+    let mut profiles = runs_of(&file, only);
+    let last = profiles.pop().unwrap_or_default();
+    let mut checks = Vec::new();
+    for profile in profiles {
+        let checked = check::check(&file, profile.as_deref());
+        let over_limits = checked.over_limits();
+        checks.push((profile, checked));
+        if over_limits {
+            return lint_runs(checks, config);
+        }
+    }
+    let checked = check::check_owned(file, last.as_deref());
+    checks.push((last, checked));
+    lint_runs(checks, config)
+}
+
+/// The runs of a file: its base policies then each profile by name, or the one asked for.
+fn runs_of(file: &ast::File, only: Option<&str>) -> Vec<Option<String>> {
+    match only {
+        Some(p) => vec![Some(p.to_string())],
+        None => std::iter::once(None)
+            .chain(check::profile_names(file).into_iter().map(Some))
+            .collect(),
+    }
+}
+
+/// Lints each checked run and merges the reports. Linting reads only the IR, so it runs
+/// after every check, when the syntax tree may already be gone.
+fn lint_runs(checks: Vec<(Option<String>, Checked)>, config: &LintConfig) -> Analysis {
+    let runs: Vec<Run> = checks
+        .into_iter()
+        .map(|(profile, checked)| {
+            let lint = match &checked.policies {
+                Some(set) => lint::lint(set, config),
+                None => LintReport::empty(profile.clone()),
+            };
+            Run {
+                profile,
+                diagnostics: checked.diagnostics,
+                policies: checked.policies,
+                lint,
+            }
+        })
+        .collect();
     // Suppressions do not depend on the profile: any run with IR has the file's list.
     let suppressions = runs
         .iter()
@@ -135,6 +172,13 @@ pub fn analyze(file: &ast::File, config: &LintConfig, only: Option<&str>) -> Ana
 #[must_use]
 pub fn lint_file(file: &ast::File, config: &LintConfig, only: Option<&str>) -> Vec<Diagnostic> {
     analyze(file, config, only).diagnostics()
+}
+
+/// [`lint_file`] for the last use of a file, through [`analyze_owned`]: the same findings,
+/// without holding the syntax tree while the rules run.
+#[must_use]
+pub fn lint_owned(file: ast::File, config: &LintConfig, only: Option<&str>) -> Vec<Diagnostic> {
+    analyze_owned(file, config, only).diagnostics()
 }
 
 /// Plans a resolved policy set against a target and renders it.
@@ -249,5 +293,65 @@ pub fn compile_with(
             findings,
         }),
         Err(plan) => Err(Refusal::Target { plan, findings }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `.cors` file under `dir`, recursively.
+    fn cors_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                cors_files(&path, out);
+            } else if path.extension().is_some_and(|x| x == "cors") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The analysis that takes the syntax tree reports exactly what the borrowing one does,
+    /// on every fixture and example policy (profiles, sets, errors, limits among them).
+    #[test]
+    fn taking_the_tree_changes_no_finding() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        cors_files(&root.join("tests/fixtures"), &mut files);
+        cors_files(&root.join("policies"), &mut files);
+        assert!(files.len() > 50, "fixtures not found");
+        let config = LintConfig::default();
+        let mut compared = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).expect("fixture reads");
+            let source = Source::new(path.display().to_string(), text);
+            let Ok(file) = parse(&source) else { continue };
+            let profiles: Vec<Option<String>> = std::iter::once(None)
+                .chain(check::profile_names(&file).into_iter().map(Some))
+                .collect();
+            for only in [None]
+                .into_iter()
+                .chain(profiles.into_iter().flatten().map(Some))
+            {
+                let borrowed = analyze(&file, &config, only.as_deref());
+                let owned = analyze_owned(file.clone(), &config, only.as_deref());
+                assert_eq!(
+                    borrowed.diagnostics(),
+                    owned.diagnostics(),
+                    "{} ({only:?})",
+                    path.display()
+                );
+                let ir = |a: &Analysis| -> Vec<Option<PolicySet>> {
+                    a.runs.iter().map(|r| r.policies.clone()).collect()
+                };
+                assert_eq!(ir(&borrowed), ir(&owned), "{}", path.display());
+                compared += 1;
+            }
+        }
+        assert!(compared > 50);
     }
 }

@@ -69,7 +69,46 @@ pub fn profile_names(file: &ast::File) -> Vec<String> {
 pub fn check(file: &ast::File, profile: Option<&str>) -> Checked {
     let mut diags = Vec::new();
     limits::check_sizes(file, &mut diags);
-    let set = Checker::new(file, &mut diags).run(profile);
+    let nodes = limits::syntax_nodes(file);
+    let set = Checker::new(file, &mut diags, nodes, Taken::new()).run(profile);
+    finish(set, diags)
+}
+
+/// [`check`] for the last use of a file: what it says is the same, but the values of each
+/// policy's `origins` directive are typed as they are taken out of the syntax tree and freed
+/// one by one, so a long allowlist is never held as syntax and as IR at once.
+#[must_use]
+pub fn check_owned(mut file: ast::File, profile: Option<&str>) -> Checked {
+    let mut diags = Vec::new();
+    limits::check_sizes(&file, &mut diags);
+    let nodes = limits::syntax_nodes(&file);
+    let taken = take_origin_values(&mut file);
+    let set = Checker::new(&file, &mut diags, nodes, taken).run(profile);
+    drop(file);
+    finish(set, diags)
+}
+
+/// The values of `origins` directives taken out of the tree, by the directive's span.
+type Taken = std::collections::HashMap<Span, Vec<ast::Value>>;
+
+/// Takes the values of every `origins` directive written in a policy's own block (each is
+/// typed once per check) out of the tree.
+fn take_origin_values(file: &mut ast::File) -> Taken {
+    let mut taken = Taken::new();
+    for item in &mut file.items {
+        let Item::Policy(p) = item else { continue };
+        for b in &mut p.body {
+            if let BodyItem::Directive(d) = b {
+                if d.name.node == "origins" {
+                    taken.insert(d.span, std::mem::take(&mut d.values.values));
+                }
+            }
+        }
+    }
+    taken
+}
+
+fn finish(set: PolicySet, mut diags: Vec<Diagnostic>) -> Checked {
     crate::diagnostics::sort(&mut diags);
     let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
     Checked {
@@ -104,10 +143,19 @@ struct Checker<'a, 'd> {
     file: &'a ast::File,
     diags: &'d mut Vec<Diagnostic>,
     sets: Sets<'a>,
+    /// How many syntax nodes the file has (counted before any values were taken out).
+    nodes: usize,
+    /// `origins` values taken out of the tree, typed from here instead ([`check_owned`]).
+    taken: Taken,
 }
 
 impl<'a, 'd> Checker<'a, 'd> {
-    fn new(file: &'a ast::File, diags: &'d mut Vec<Diagnostic>) -> Self {
+    fn new(
+        file: &'a ast::File,
+        diags: &'d mut Vec<Diagnostic>,
+        nodes: usize,
+        taken: Taken,
+    ) -> Self {
         let mut decls: BTreeMap<&str, &ast::SetDecl> = BTreeMap::new();
         for item in &file.items {
             if let Item::Set(s) = item {
@@ -122,7 +170,13 @@ impl<'a, 'd> Checker<'a, 'd> {
             }
         }
         let sets = Sets::new(decls, diags);
-        Self { file, diags, sets }
+        Self {
+            file,
+            diags,
+            sets,
+            nodes,
+            taken,
+        }
     }
 
     fn run(mut self, profile: Option<&str>) -> PolicySet {
@@ -198,7 +252,7 @@ impl<'a, 'd> Checker<'a, 'd> {
         }
         let profiles = profile_names(self.file);
         let runs = 1 + profiles.len();
-        let per_run = self.sets.resolved + limits::syntax_nodes(self.file);
+        let per_run = self.sets.resolved + self.nodes;
         let work = per_run.saturating_mul(runs);
         if work > limits::MAX_WORK {
             self.diags.push(limits::exceeded(
@@ -274,7 +328,10 @@ impl<'a, 'd> Checker<'a, 'd> {
         let before = diags.len();
         let value = match spec.kind {
             Kind::Paths => Typed::Paths(values::paths(spec, values, diags)),
-            Kind::Origins => Typed::Origins(self.sets.entries(spec, values, diags)),
+            Kind::Origins => Typed::Origins(match self.taken.remove(&d.span) {
+                Some(owned) => self.sets.entries_owned(spec, owned, diags),
+                None => self.sets.entries(spec, values, diags),
+            }),
             Kind::Methods => Typed::Methods(values::methods(spec, values, diags)),
             Kind::RequestHeaders => {
                 Typed::RequestHeaders(values::request_headers(spec, values, diags))

@@ -45,6 +45,10 @@ pub(crate) struct Sets<'a> {
 /// quadratic without a bound.
 const SUGGESTIONS: usize = 32;
 
+/// Values a list taken out of the syntax tree may hold unused before it is shrunk: below
+/// this, giving the memory back is not worth a reallocation.
+const SHRINK_SLACK: usize = 1024;
+
 impl<'a> Sets<'a> {
     /// Types every declared set (so mistakes in unused sets are reported too) and reports
     /// cycles and sets nested too deep.
@@ -92,6 +96,39 @@ impl<'a> Sets<'a> {
             &mut self.fold_left,
             diags,
         );
+        self.resolve(typed, diags)
+    }
+
+    /// [`Sets::entries`] for values taken out of the syntax tree: each is freed once typed,
+    /// and the list itself shrinks as it goes, so the syntax of a long allowlist and its IR
+    /// are not held at once.
+    pub(crate) fn entries_owned(
+        &mut self,
+        _spec: &Spec,
+        mut values: Vec<Value>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<OriginEntry> {
+        let mut typed = Vec::with_capacity(values.len());
+        values.reverse();
+        while let Some(v) = values.pop() {
+            type_value(
+                &v,
+                &self.decls,
+                &mut self.used,
+                &mut self.suggestions,
+                &mut self.fold_left,
+                diags,
+                &mut typed,
+            );
+            if values.capacity() / 2 > values.len() + SHRINK_SLACK {
+                values.shrink_to_fit();
+            }
+        }
+        self.resolve(typed, diags)
+    }
+
+    /// Expands the set references among a directive's typed values.
+    fn resolve(&mut self, typed: Vec<Member<'a>>, diags: &mut Vec<Diagnostic>) -> Vec<OriginEntry> {
         // Entries written in the directive itself (a long allowlist) move into the result in
         // place: no second buffer the size of the list.
         let direct = typed.iter().all(|m| matches!(m, Member::Entry(_)));
@@ -145,12 +182,12 @@ impl<'a> Sets<'a> {
             *next += 1;
             match member {
                 Member::Entry(e) => {
-                    let via = via.clone();
-                    let e = e.clone();
+                    let mut e = e.clone();
+                    e.via = via.clone();
                     if !self.spend(1, use_span, diags) {
                         return;
                     }
-                    out.push(OriginEntry { via, ..e });
+                    out.push(e);
                 }
                 Member::Set(inner, r) => {
                     if visited.insert(inner) {
@@ -317,43 +354,56 @@ fn type_values<'a>(
 ) -> Vec<Member<'a>> {
     let mut out = Vec::with_capacity(values.len());
     for v in values {
-        match &v.kind {
-            ValueKind::Star => out.push(Member::Entry(entry("*", v.span, OriginKind::Any))),
-            ValueKind::Word(w) if w == "null" => {
-                out.push(Member::Entry(entry("null", v.span, OriginKind::Null)));
-            }
-            ValueKind::String(s) => out.push(Member::Entry(entry(s, v.span, origin_classify(s)))),
-            ValueKind::Regex(r) => {
-                let cost = crate::regex::fold_cost(r);
-                if cost > *fold_left {
-                    diags.push(limits::exceeded(
-                        format!(
-                            "case-insensitive matching makes this regex fold the case of {cost} code points, past what is left of the file's {}",
-                            limits::MAX_REGEX_FOLD
-                        ),
-                        v.span,
-                        "too costly to translate",
-                        "origins are ASCII: list the letters (`[a-z]`) instead of wide or negated classes under `(?i)`, or drop `(?i)` (a browser sends the host in lowercase)",
-                    ));
-                    continue;
-                }
-                *fold_left -= cost;
-                type_regex(r, v, &mut out, diags);
-            }
-            ValueKind::Word(w) => match decls.get_key_value(w.as_str()) {
-                Some((name, _)) => {
-                    used.insert(w.clone());
-                    out.push(Member::Set(name, Spanned::new(w.clone(), v.span)));
-                }
-                None => {
-                    let suggest = *suggestions > 0;
-                    *suggestions = suggestions.saturating_sub(1);
-                    diags.push(unknown_set(w, v.span, decls, suggest));
-                }
-            },
-        }
+        type_value(v, decls, used, suggestions, fold_left, diags, &mut out);
     }
     out
+}
+
+/// Types one value as an origin, onto `out`.
+fn type_value<'a>(
+    v: &Value,
+    decls: &BTreeMap<&'a str, &'a SetDecl>,
+    used: &mut BTreeSet<String>,
+    suggestions: &mut usize,
+    fold_left: &mut u64,
+    diags: &mut Vec<Diagnostic>,
+    out: &mut Vec<Member<'a>>,
+) {
+    match &v.kind {
+        ValueKind::Star => out.push(Member::Entry(entry("*", v.span, OriginKind::Any))),
+        ValueKind::Word(w) if w == "null" => {
+            out.push(Member::Entry(entry("null", v.span, OriginKind::Null)));
+        }
+        ValueKind::String(s) => out.push(Member::Entry(entry(s, v.span, origin_classify(s)))),
+        ValueKind::Regex(r) => {
+            let cost = crate::regex::fold_cost(r);
+            if cost > *fold_left {
+                diags.push(limits::exceeded(
+                    format!(
+                        "case-insensitive matching makes this regex fold the case of {cost} code points, past what is left of the file's {}",
+                        limits::MAX_REGEX_FOLD
+                    ),
+                    v.span,
+                    "too costly to translate",
+                    "origins are ASCII: list the letters (`[a-z]`) instead of wide or negated classes under `(?i)`, or drop `(?i)` (a browser sends the host in lowercase)",
+                ));
+                return;
+            }
+            *fold_left -= cost;
+            type_regex(r, v, out, diags);
+        }
+        ValueKind::Word(w) => match decls.get_key_value(w.as_str()) {
+            Some((name, _)) => {
+                used.insert(w.clone());
+                out.push(Member::Set(name, Spanned::new(w.clone(), v.span)));
+            }
+            None => {
+                let suggest = *suggestions > 0;
+                *suggestions = suggestions.saturating_sub(1);
+                diags.push(unknown_set(w, v.span, decls, suggest));
+            }
+        },
+    }
 }
 
 fn unknown_set(
@@ -386,12 +436,7 @@ fn unknown_set(
 }
 
 fn entry(raw: &str, span: Span, kind: OriginKind) -> OriginEntry {
-    OriginEntry {
-        raw: raw.to_string(),
-        span,
-        via: Via::new(),
-        kind,
-    }
+    OriginEntry::new(raw, span, Via::new(), kind)
 }
 
 fn first_line(s: &str) -> String {
@@ -405,12 +450,7 @@ fn first_line(s: &str) -> String {
 }
 
 /// Types one regex origin whose translation the file can afford.
-fn type_regex<'a>(
-    r: &'a str,
-    v: &'a Value,
-    out: &mut Vec<Member<'a>>,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn type_regex(r: &str, v: &Value, out: &mut Vec<Member<'_>>, diags: &mut Vec<Diagnostic>) {
     match crate::regex::hir(r) {
         Ok(hir) if crate::regex::weight(&hir) > limits::MAX_REGEX_WEIGHT => {
             diags.push(limits::exceeded(

@@ -143,10 +143,11 @@ impl std::fmt::Display for PathScope {
 }
 
 /// One allowed-origin entry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct OriginEntry {
-    /// The text as written (string content, `*`, `null`, or the regex source).
-    pub raw: String,
+    /// The text as written (string content, `*`, `null`, or the regex source); `None` for an
+    /// exact origin, whose text is its origin's (see [`OriginEntry::raw`]).
+    written: Option<Box<str>>,
     /// Where the value is written.
     pub span: Span,
     /// The set references it was reached through, from the use site inwards (outermost
@@ -155,6 +156,63 @@ pub struct OriginEntry {
     pub via: Via,
     /// What it means.
     pub kind: OriginKind,
+}
+
+impl OriginEntry {
+    /// An entry written as `raw`, meaning `kind`, reached through `via`.
+    ///
+    /// An origin is only [`OriginKind::Exact`] when it is written in its serialized form, so
+    /// for those the text is not kept a second time: a long allowlist holds each origin once.
+    #[must_use]
+    pub fn new(raw: &str, span: Span, via: Via, kind: OriginKind) -> Self {
+        let written = match &kind {
+            OriginKind::Exact(o) => {
+                debug_assert_eq!(o.as_str(), raw);
+                None
+            }
+            _ => Some(raw.into()),
+        };
+        Self {
+            written,
+            span,
+            via,
+            kind,
+        }
+    }
+
+    /// The text as written: string content, `*`, `null`, or the regex source.
+    #[must_use]
+    pub fn raw(&self) -> &str {
+        match &self.kind {
+            OriginKind::Exact(o) => o.as_str(),
+            _ => self.written.as_deref().unwrap_or_default(),
+        }
+    }
+}
+
+/// The fields as they were derived before the text was shared with the origin.
+impl std::fmt::Debug for OriginEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OriginEntry")
+            .field("raw", &self.raw())
+            .field("span", &self.span)
+            .field("via", &self.via)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+/// `raw`, `span`, `via` and `kind`, the shape JSON output has always had.
+impl Serialize for OriginEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("OriginEntry", 4)?;
+        st.serialize_field("raw", self.raw())?;
+        st.serialize_field("span", &self.span)?;
+        st.serialize_field("via", &self.via)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.end()
+    }
 }
 
 /// Allowed methods beyond the CORS-safelisted `GET`, `HEAD` and `POST`.

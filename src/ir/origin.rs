@@ -10,46 +10,120 @@ use serde::Serialize;
 use std::fmt;
 
 /// A serialized tuple origin: `scheme://host[:port]`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+///
+/// Held as its one serialized text, with the scheme's length and the port beside it: a
+/// million-origin allowlist keeps one string per origin, not a scheme, a host and the text
+/// again. [`Origin::scheme`], [`Origin::host`] and [`Origin::port`] read the parts.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
-    /// Lower-case scheme, e.g. `https`.
-    pub scheme: String,
-    /// ASCII-serialized host; IPv6 addresses in brackets.
-    pub host: String,
+    /// The serialized form, exactly what a browser sends.
+    text: String,
+    /// The length of the scheme at the start of `text` (before `://`).
+    scheme_len: u32,
     /// The port, `None` when it is the scheme's default (or the scheme has none).
-    pub port: Option<u16>,
+    port: Option<u16>,
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}://{}", self.scheme, self.host)?;
-        if let Some(p) = self.port {
-            write!(f, ":{p}")?;
-        }
-        Ok(())
+        f.write_str(&self.text)
+    }
+}
+
+/// The parts, as the fields were shown before the origin was one string.
+impl fmt::Debug for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Origin")
+            .field("scheme", &self.scheme())
+            .field("host", &self.host())
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+/// Ordered by scheme, then host, then port, as the parts compare.
+impl Ord for Origin {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.scheme(), self.host(), self.port).cmp(&(other.scheme(), other.host(), other.port))
+    }
+}
+
+impl PartialOrd for Origin {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Serialized as its parts (`scheme`, `host`, `port`), the shape JSON output has always had.
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("Origin", 3)?;
+        st.serialize_field("scheme", self.scheme())?;
+        st.serialize_field("host", self.host())?;
+        st.serialize_field("port", &self.port)?;
+        st.end()
     }
 }
 
 impl Origin {
-    /// Whether `s` is this origin serialized (`self.to_string() == s`), without building the
-    /// string: the evaluator asks it of every exact entry for every probe.
+    /// The origin of these parts: `scheme` lower-case, `host` ASCII-serialized (IPv6 in
+    /// brackets), `port` `None` for the scheme's default.
+    #[must_use]
+    pub fn from_parts(scheme: &str, host: &str, port: Option<u16>) -> Self {
+        let text = match port {
+            Some(p) => format!("{scheme}://{host}:{p}"),
+            None => format!("{scheme}://{host}"),
+        };
+        Self::from_text(text, scheme.len(), port)
+    }
+
+    /// An origin whose serialized text is already built; `scheme_len` bytes of it are the
+    /// scheme. A scheme too long to count in 32 bits cannot be in a file corsc reads.
+    fn from_text(text: String, scheme_len: usize, port: Option<u16>) -> Self {
+        debug_assert_eq!(text.get(scheme_len..scheme_len + 3), Some("://"));
+        Self {
+            text,
+            scheme_len: u32::try_from(scheme_len).unwrap_or(u32::MAX),
+            port,
+        }
+    }
+
+    /// Lower-case scheme, e.g. `https`.
+    #[must_use]
+    pub fn scheme(&self) -> &str {
+        &self.text[..self.scheme_len as usize]
+    }
+
+    /// ASCII-serialized host; IPv6 addresses in brackets.
+    #[must_use]
+    pub fn host(&self) -> &str {
+        let start = self.scheme_len as usize + 3;
+        let end = match self.port {
+            // `:` and the port's digits end the text.
+            Some(p) => self.text.len() - 1 - decimal_digits(p),
+            None => self.text.len(),
+        };
+        &self.text[start..end]
+    }
+
+    /// The port, `None` when it is the scheme's default (or the scheme has none).
+    #[must_use]
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The serialized form (what [`fmt::Display`] writes), without building a string.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether `s` is this origin serialized (`self.to_string() == s`): the evaluator asks it
+    /// of every exact entry for every probe.
     #[must_use]
     pub fn is_serialized_as(&self, s: &str) -> bool {
-        let Some(rest) = s
-            .strip_prefix(self.scheme.as_str())
-            .and_then(|r| r.strip_prefix("://"))
-            .and_then(|r| r.strip_prefix(self.host.as_str()))
-        else {
-            return false;
-        };
-        match self.port {
-            None => rest.is_empty(),
-            Some(p) => rest.strip_prefix(':').is_some_and(|d| {
-                d.bytes().all(|b| b.is_ascii_digit())
-                    && !d.starts_with('0')
-                    && d.parse::<u16>() == Ok(p)
-            }),
-        }
+        self.text == s
     }
 
     /// Parses a value as a browser would send it in `Origin`. Returns `None` for anything that is
@@ -57,7 +131,7 @@ impl Origin {
     #[must_use]
     pub fn parse_serialized(s: &str) -> Option<Origin> {
         match classify(s) {
-            OriginKind::Exact(o) if o.to_string() == s => Some(o),
+            OriginKind::Exact(o) if o.text == s => Some(o),
             _ => None,
         }
     }
@@ -65,7 +139,19 @@ impl Origin {
     /// Whether the host is an IP address.
     #[must_use]
     pub fn host_is_ip(&self) -> bool {
-        self.host.starts_with('[') || self.host.parse::<std::net::Ipv4Addr>().is_ok()
+        let host = self.host();
+        host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok()
+    }
+}
+
+/// How many decimal digits `n` is written with.
+fn decimal_digits(n: u16) -> usize {
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
     }
 }
 
@@ -117,7 +203,7 @@ impl OriginPattern {
     /// Whether a serialized origin matches the pattern.
     #[must_use]
     pub fn matches(&self, o: &Origin) -> bool {
-        if o.scheme != self.scheme {
+        if o.scheme() != self.scheme {
             return false;
         }
         let port_ok = match self.port {
@@ -129,9 +215,9 @@ impl OriginPattern {
             return false;
         }
         match &self.host {
-            HostPattern::Exact(h) => &o.host == h,
+            HostPattern::Exact(h) => o.host() == h,
             HostPattern::Subdomains(base) => o
-                .host
+                .host()
                 .strip_suffix(base.as_str())
                 .and_then(|front| front.strip_suffix('.'))
                 .is_some_and(|front| front.split('.').all(is_wildcard_label)),
@@ -350,14 +436,15 @@ pub fn classify(raw: &str) -> OriginKind {
     } else {
         port
     };
+    let scheme_len = scheme.len();
     let host_part = if host_pat {
-        HostPattern::Subdomains(host.clone())
+        HostPattern::Subdomains(host)
     } else {
-        HostPattern::Exact(host.clone())
+        HostPattern::Exact(host)
     };
     let canonical = OriginPattern {
-        scheme: scheme.clone(),
-        host: host_part.clone(),
+        scheme,
+        host: host_part,
         port,
     };
     let canonical_text = canonical.to_string();
@@ -371,17 +458,14 @@ pub fn classify(raw: &str) -> OriginKind {
             suggestion: canonical_text,
         });
     }
-    match (host_part, port) {
-        (HostPattern::Exact(host), PortSpec::Default) => OriginKind::Exact(Origin {
-            scheme,
-            host,
-            port: None,
-        }),
-        (HostPattern::Exact(host), PortSpec::Fixed(p)) => OriginKind::Exact(Origin {
-            scheme,
-            host,
-            port: Some(p),
-        }),
+    // The canonical text is the serialized origin itself: it becomes the origin's one string.
+    match (&canonical.host, port) {
+        (HostPattern::Exact(_), PortSpec::Default) => {
+            OriginKind::Exact(Origin::from_text(canonical_text, scheme_len, None))
+        }
+        (HostPattern::Exact(_), PortSpec::Fixed(p)) => {
+            OriginKind::Exact(Origin::from_text(canonical_text, scheme_len, Some(p)))
+        }
         _ => OriginKind::Pattern(canonical),
     }
 }
@@ -512,9 +596,13 @@ mod tests {
             exact("https://app.example.com").to_string(),
             "https://app.example.com"
         );
-        assert_eq!(exact("http://localhost:5173").port, Some(5173));
-        assert_eq!(exact("http://[::1]:8080").host, "[::1]");
-        assert_eq!(exact("capacitor://localhost").scheme, "capacitor");
+        assert_eq!(exact("http://localhost:5173").port(), Some(5173));
+        assert_eq!(exact("http://localhost:5173").host(), "localhost");
+        assert_eq!(exact("http://[::1]:8080").host(), "[::1]");
+        assert_eq!(exact("http://[::1]:8").host(), "[::1]");
+        assert_eq!(exact("http://a.b:65535").host(), "a.b");
+        assert_eq!(exact("capacitor://localhost").scheme(), "capacitor");
+        assert_eq!(exact("capacitor://localhost").host(), "localhost");
     }
 
     #[test]
@@ -694,7 +782,7 @@ mod tests {
             port in proptest::option::of(0u16..),
             text in "(https?://)?[a-z0-9.]{0,6}(:[+0-9]{0,6})?",
         ) {
-            let o = Origin { scheme, host, port };
+            let o = Origin::from_parts(&scheme, &host, port);
             let s = o.to_string();
             proptest::prop_assert!(o.is_serialized_as(&s));
             proptest::prop_assert_eq!(o.is_serialized_as(&text), s == text, "{} vs {}", s, text);

@@ -10,28 +10,24 @@ use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
 
 /// Every origin entry of every policy, each once (entries reached through a shared set appear
 /// in several policies but are reported at one place).
-pub(crate) fn unique_entries(set: &PolicySet) -> Vec<&OriginEntry> {
-    let n = set.policies.iter().map(|p| p.origins.value.len()).sum();
-    let mut seen: HashSet<Span> = HashSet::with_capacity(n);
-    let mut out = Vec::new();
-    for p in &set.policies {
-        for e in &p.origins.value {
-            if seen.insert(e.span) {
-                out.push(e);
-            }
-        }
-    }
-    out
+///
+/// An entry written in a policy's own directive (no set on its way) is typed for that policy
+/// alone and once, so only the entries reached through sets are remembered: a long allowlist
+/// written in place costs no index.
+pub(crate) fn unique_entries(set: &PolicySet) -> impl Iterator<Item = &OriginEntry> {
+    let mut seen: HashSet<Span> = HashSet::new();
+    set.policies
+        .iter()
+        .flat_map(|p| &p.origins.value)
+        .filter(move |e| e.via.is_empty() || seen.insert(e.span))
 }
 
 /// Every `regex` entry once, with its source.
 pub(crate) fn regexes(set: &PolicySet) -> impl Iterator<Item = (&OriginEntry, &str)> {
-    unique_entries(set)
-        .into_iter()
-        .filter_map(|e| match &e.kind {
-            OriginKind::Regex(src) => Some((e, src.as_str())),
-            _ => None,
-        })
+    unique_entries(set).filter_map(|e| match &e.kind {
+        OriginKind::Regex(src) => Some((e, src.as_str())),
+        _ => None,
+    })
 }
 
 /// Every `regex` entry once that does not match any origin. One that does is reported whole
@@ -42,12 +38,10 @@ pub(crate) fn regexes_short_of_any(set: &PolicySet) -> impl Iterator<Item = (&Or
 
 /// Every entry that is no origin as written, once, with what is wrong with it.
 pub(crate) fn defects(set: &PolicySet) -> impl Iterator<Item = (&OriginEntry, &OriginDefect)> {
-    unique_entries(set)
-        .into_iter()
-        .filter_map(|e| match &e.kind {
-            OriginKind::Invalid(defect) => Some((e, defect)),
-            _ => None,
-        })
+    unique_entries(set).filter_map(|e| match &e.kind {
+        OriginKind::Invalid(defect) => Some((e, defect)),
+        _ => None,
+    })
 }
 
 /// Every policy that allows any origin, with its first `*` entry.
@@ -74,35 +68,47 @@ pub(crate) struct EntryUse<'a> {
 
 /// Every origin entry once, with whether any policy that uses it allows credentials: an entry
 /// in a shared set is as dangerous as the most permissive policy that includes it.
-pub(crate) fn entry_uses(set: &PolicySet) -> Vec<EntryUse<'_>> {
-    let mut out: Vec<EntryUse<'_>> = Vec::new();
-    let n = set.policies.iter().map(|p| p.origins.value.len()).sum();
-    let mut index: HashMap<Span, usize> = HashMap::with_capacity(n);
+///
+/// As for [`unique_entries`], only entries reached through sets can be used by several
+/// policies, so only they are indexed (by span, with the first credentialed policy's
+/// directive); entries written in place are yielded as they come, in the same order.
+pub(crate) fn entry_uses(set: &PolicySet) -> impl Iterator<Item = EntryUse<'_>> {
+    let mut shared: HashMap<Span, (bool, Option<Span>)> = HashMap::new();
     for p in &set.policies {
-        for e in &p.origins.value {
-            let cred = p.credentials.value;
-            if let Some(u) = index.get(&e.span).and_then(|&i| out.get_mut(i)) {
-                if cred && !u.credentialed {
-                    u.credentialed = true;
-                    u.credentials = p.credentials.span;
-                }
-            } else {
-                index.insert(e.span, out.len());
-                out.push(EntryUse {
-                    entry: e,
-                    credentials: if cred { p.credentials.span } else { None },
-                    credentialed: cred,
-                });
+        let cred = p.credentials.value;
+        for e in p.origins.value.iter().filter(|e| !e.via.is_empty()) {
+            let u = shared.entry(e.span).or_insert((false, None));
+            if cred && !u.0 {
+                *u = (true, p.credentials.span);
             }
         }
     }
-    out
+    set.policies
+        .iter()
+        .flat_map(move |p| {
+            let cred = p.credentials.value;
+            let span = if cred { p.credentials.span } else { None };
+            p.origins.value.iter().map(move |e| (e, cred, span))
+        })
+        .filter_map(move |(e, cred, span)| {
+            let (credentialed, credentials) = if e.via.is_empty() {
+                (cred, span)
+            } else {
+                // The first time the entry is met; later meetings find it gone.
+                shared.remove(&e.span)?
+            };
+            Some(EntryUse {
+                entry: e,
+                credentials,
+                credentialed,
+            })
+        })
 }
 
 /// The host an exact origin or a pattern names (the base of a subdomain wildcard).
 pub(crate) fn host_of(kind: &OriginKind) -> Option<&str> {
     match kind {
-        OriginKind::Exact(o) => Some(&o.host),
+        OriginKind::Exact(o) => Some(o.host()),
         OriginKind::Pattern(p) => match &p.host {
             HostPattern::Exact(h) | HostPattern::Subdomains(h) => Some(h),
         },
@@ -129,8 +135,51 @@ pub(crate) fn subdomain_base(kind: &OriginKind) -> Option<&str> {
 /// The scheme of an exact origin or a pattern.
 pub(crate) fn scheme_of(kind: &OriginKind) -> Option<&str> {
     match kind {
-        OriginKind::Exact(o) => Some(&o.scheme),
+        OriginKind::Exact(o) => Some(o.scheme()),
         OriginKind::Pattern(p) => Some(&p.scheme),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    fn set(text: &str) -> PolicySet {
+        let source = Source::new("t.cors".to_string(), text.to_string());
+        let file = crate::syntax::parse(&source).expect("parses");
+        crate::check::check(&file, None).policies.expect("checks")
+    }
+
+    /// An entry of a set used by two policies is listed once, as credentialed as the most
+    /// permissive of them; entries written in place are listed each, with their own policy's.
+    #[test]
+    fn entries_are_listed_once_with_the_most_permissive_use() {
+        let s = set(concat!(
+            "origins shared = [\"https://s.example\"]\n",
+            "policy a {\n    paths \"/a/*\"\n    origins shared, \"https://a.example\"\n}\n",
+            "policy b {\n    paths \"/b/*\"\n    origins \"https://b.example\", shared\n    credentials true\n}\n",
+        ));
+        let uses: Vec<(&str, bool, bool)> = entry_uses(&s)
+            .map(|u| (u.entry.raw(), u.credentialed, u.credentials.is_some()))
+            .collect();
+        assert_eq!(
+            uses,
+            [
+                ("https://s.example", true, true),
+                ("https://a.example", false, false),
+                ("https://b.example", true, true),
+            ]
+        );
+        let once: Vec<&str> = unique_entries(&s).map(OriginEntry::raw).collect();
+        assert_eq!(
+            once,
+            [
+                "https://s.example",
+                "https://a.example",
+                "https://b.example"
+            ]
+        );
     }
 }

@@ -56,15 +56,18 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
                 return Outcome::Fatal;
             }
         };
-        let mut diags = match &ast {
-            Ok(file) => crate::pipeline::lint_file(file, &cfg, profile),
-            Err(d) => d.clone(),
+        // The syntax tree's last use: it is freed before the rules run.
+        let parsed_ok = ast.is_ok();
+        let mut diags = match ast {
+            Ok(file) => crate::pipeline::lint_owned(file, &cfg, profile),
+            Err(d) => d,
         };
         let mut source = source;
         if args.fix && is_stdin(args, &source) {
-            let (fixed, applied) = match &ast {
-                Ok(_) => fix::fix(&source, &diags, &cfg, profile),
-                Err(_) => (None, Vec::new()),
+            let (fixed, applied) = if parsed_ok {
+                fix::fix(&source, &diags, &cfg, profile)
+            } else {
+                (None, Vec::new())
             };
             output::out(fixed.as_deref().unwrap_or(&source.text));
             stderr(&fix::summary(&source.name, &applied));
@@ -76,7 +79,7 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
             stderr(&render::human(&source, &diags, false));
             continue;
         }
-        if args.fix && ast.is_ok() {
+        if args.fix && parsed_ok {
             let (fixed, applied) = fix::fix(&source, &diags, &cfg, profile);
             if let Some(text) = fixed {
                 if let Err(e) = crate::emit::write::atomic_write(Path::new(&source.name), &text) {

@@ -358,7 +358,7 @@ fn explain(
         } else {
             format!(" (through {})", via.join(", "))
         };
-        (format!("entry `{}`{via}", e.raw), e.span)
+        (format!("entry `{}`{via}", e.raw()), e.span)
     };
     match verdict {
         Verdict::Allowed { .. } => match origin {

@@ -360,7 +360,7 @@ fn near_misses(policy: &Policy, allowed: &[String]) -> Vec<(ProbeClass, String)>
     let mut out = Vec::new();
     for e in &policy.origins.value {
         let (scheme, host, port) = match &e.kind {
-            OriginKind::Exact(o) => (o.scheme.clone(), o.host.clone(), o.port),
+            OriginKind::Exact(o) => (o.scheme().to_string(), o.host().to_string(), o.port()),
             OriginKind::Pattern(p) => {
                 let (host, apex) = match &p.host {
                     HostPattern::Exact(h) => (h.clone(), None),
@@ -377,7 +377,7 @@ fn near_misses(policy: &Policy, allowed: &[String]) -> Vec<(ProbeClass, String)>
             }
             OriginKind::Regex(src) => {
                 match regex_sample(src).and_then(|s| crate::ir::Origin::parse_serialized(&s)) {
-                    Some(o) => (o.scheme, o.host, o.port),
+                    Some(o) => (o.scheme().to_string(), o.host().to_string(), o.port()),
                     None => continue,
                 }
             }

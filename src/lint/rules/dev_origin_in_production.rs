@@ -102,7 +102,7 @@ impl Rule for DevOriginInProduction {
             }
             let message = format!(
                 "development origin `{}` is allowed outside a development profile",
-                e.raw
+                e.raw()
             );
             let d = LintContext::diag(&META, message, e.span)
                 .with_label("every visitor has a host by this name or address")

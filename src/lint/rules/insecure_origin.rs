@@ -62,7 +62,7 @@ impl Rule for InsecureOrigin {
             if !matches!(scheme, "http" | "ws") || is_loopback_host(host) {
                 continue;
             }
-            let raw = &u.entry.raw;
+            let raw = u.entry.raw();
             let message = if u.credentialed {
                 format!("`{raw}` is plain HTTP and may send credentials")
             } else {

@@ -54,7 +54,7 @@ impl Rule for OriginDefaultPort {
             let OriginDefect::DefaultPort { suggestion } = defect else {
                 continue;
             };
-            let message = format!("`{}` writes the default port, so it never matches", e.raw);
+            let message = format!("`{}` writes the default port, so it never matches", e.raw());
             let fix = format!("drop the default port: `{suggestion}`");
             let d = LintContext::diag(&META, message, e.span)
                 .with_label("browsers leave the default port out of `Origin`")

@@ -53,12 +53,12 @@ impl Rule for OriginHasPath {
             let OriginDefect::HasPath { suggestion } = defect else {
                 continue;
             };
-            let what = if e.raw.ends_with('/') && e.raw.matches('/').count() == 3 {
+            let what = if e.raw().ends_with('/') && e.raw().matches('/').count() == 3 {
                 "a trailing slash"
             } else {
                 "a path"
             };
-            let message = format!("`{}` has {what}, so it never matches", e.raw);
+            let message = format!("`{}` has {what}, so it never matches", e.raw());
             let help = format!("write `\"{suggestion}\"`; use `paths` to scope a policy to paths");
             let d = LintContext::diag(&META, message, e.span)
                 .with_label("an origin is scheme, host and port only")

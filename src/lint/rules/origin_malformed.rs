@@ -54,7 +54,7 @@ impl Rule for OriginMalformed {
             let OriginDefect::Malformed { reason } = defect else {
                 continue;
             };
-            let message = format!("`{}` is not an origin, so it never matches", e.raw);
+            let message = format!("`{}` is not an origin, so it never matches", e.raw());
             let d = LintContext::diag(&META, message, e.span)
                 .with_label(reason.clone())
                 .with_help("an origin is `scheme://host` with an optional `:port`, e.g. `\"https://app.example.com:8443\"`");

@@ -53,7 +53,7 @@ impl Rule for OriginMissingScheme {
             let OriginDefect::MissingScheme { suggestion } = defect else {
                 continue;
             };
-            let message = format!("`{}` has no scheme, so it never matches", e.raw);
+            let message = format!("`{}` has no scheme, so it never matches", e.raw());
             let fix = format!("add the scheme: `{suggestion}`");
             let d = LintContext::diag(&META, message, e.span)
                 .with_label("a browser sends the scheme as part of `Origin`")

@@ -62,7 +62,7 @@ impl Rule for OriginNotCanonical {
             };
             let message = format!(
                 "`{}` is not in the form a browser sends, so it never matches",
-                e.raw
+                e.raw()
             );
             let fix = format!("write the serialized origin: `{suggestion}`");
             let d = LintContext::diag(&META, message, e.span)

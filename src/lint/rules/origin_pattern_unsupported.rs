@@ -56,7 +56,7 @@ impl Rule for OriginPatternUnsupported {
             let OriginDefect::MisplacedWildcard { reason } = defect else {
                 continue;
             };
-            let message = format!("`{}` has a wildcard corsc cannot match", e.raw);
+            let message = format!("`{}` has a wildcard corsc cannot match", e.raw());
             let d = LintContext::diag(&META, message, e.span)
                 .with_label(reason.clone())
                 .with_help("write `\"https://*.example.com\"` for subdomains, `:*` for any port, or an anchored `regex \"…\"`");

@@ -73,7 +73,7 @@ impl Rule for PrivateNetworkAccess {
                         &META,
                         format!(
                             "policy `{}` opens the private network to `{}`",
-                            p.name.node, e.raw
+                            p.name.node, e.raw()
                         ),
                         span,
                     )

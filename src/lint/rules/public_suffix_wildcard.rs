@@ -58,7 +58,7 @@ impl Rule for PublicSuffixWildcard {
             };
             let message = format!(
                 "`{}` allows every site registered under the public suffix `{base}`",
-                u.entry.raw
+                u.entry.raw()
             );
             let d = LintContext::diag(&META, message, u.entry.span)
                 .with_label(format!("anyone can get a name under `{base}`"))

@@ -93,7 +93,7 @@ impl Rule for SharedHostingOrigin {
             };
             let message = format!(
                 "`{}` is on `{platform}`, where anyone can run script",
-                e.raw
+                e.raw()
             );
             let d = LintContext::diag(&META, message, e.span)
                 .with_label("a code playground: every user's pages share this origin")

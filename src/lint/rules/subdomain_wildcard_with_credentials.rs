@@ -55,7 +55,7 @@ impl Rule for SubdomainWildcardWithCredentials {
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
-        for u in entry_uses(set).into_iter().filter(|u| u.credentialed) {
+        for u in entry_uses(set).filter(|u| u.credentialed) {
             // A public suffix is reported by public-suffix-wildcard, as an error.
             let Some(base) = subdomain_base(&u.entry.kind).filter(|b| !is_public_suffix(b)) else {
                 continue;
