@@ -340,6 +340,78 @@ fn apache_long_lists_allow_exactly_their_origins() {
     );
 }
 
+/// A policy whose origins, patterns and `regex` entry are dense with dots under a 128-byte
+/// name: written, each backslash of a regex is doubled by the server's quoting, so the lines
+/// are a third longer than their regexes. nginx reads a token into a 4,096-byte buffer and
+/// refuses a longer one; both servers must load the output, and answer from it.
+fn dotted_policy() -> String {
+    let dots = "x.".repeat(40);
+    let mut values: Vec<String> = (0..2_000)
+        .map(|i| format!("\"https://{i}.{dots}example\""))
+        .collect();
+    values.extend((0..31).map(|i| format!("\"https://*.{i}.{dots}net\"")));
+    let alternatives: Vec<String> = (0..400).map(|i| format!("w{i}\\\\.x")).collect();
+    values.push(format!("regex \"https://(?:{})\"", alternatives.join("|")));
+    format!(
+        "policy {} {{\n    paths \"/api/*\"\n    origins {}\n}}\n",
+        "p".repeat(128),
+        values.join(",\n        ")
+    )
+}
+
+#[test]
+fn nginx_and_apache_load_lists_dense_with_dots() {
+    let dots = "x.".repeat(40);
+    let text = dotted_policy();
+    for (engine, shapes) in [
+        (Engine::Nginx, &[Shape::Server, Shape::Snippet][..]),
+        (Engine::Apache, &[Shape::Include, Shape::Htaccess][..]),
+    ] {
+        let Some(bin) = require(engine, "dotted_lists") else {
+            return;
+        };
+        for shape in shapes {
+            let port = free_port();
+            let out = compile_text(
+                "dots.cors",
+                &text,
+                text.as_bytes(),
+                None,
+                target_of(engine),
+                *shape,
+                &format!("127.0.0.1:{port}"),
+            )
+            .unwrap_or_else(|d| panic!("{engine:?} {shape:?}: {d:?}"));
+            let srv = start(engine, &bin, &out, port, &["/api/x".to_string()])
+                .unwrap_or_else(|e| panic!("{engine:?} {shape:?}: {e}"));
+            let acao = |origin: &str| {
+                support::http::request(&srv.addr, "GET", "/api/x", &[("Origin", origin)])
+                    .unwrap_or_else(|e| panic!("{origin}: {e}"))
+                    .one("access-control-allow-origin")
+                    .map(str::to_string)
+            };
+            for o in [
+                format!("https://1999.{dots}example"),
+                format!("https://a.30.{dots}net"),
+                "https://w399.x".to_string(),
+            ] {
+                assert_eq!(
+                    acao(&o).as_deref(),
+                    Some(o.as_str()),
+                    "{engine:?} {shape:?}"
+                );
+            }
+            for o in [
+                format!("https://2000.{dots}example"),
+                format!("https://30.{dots}net"),
+                format!("https://a.31.{dots}net"),
+            ] {
+                assert_eq!(acao(&o), None, "{engine:?} {shape:?}: {o}");
+            }
+        }
+    }
+}
+
 /// Why an Apache line holds at most 16 KB of trie: PCRE2 as Apache links it compiles a
 /// pattern into 64 KB, about two and a half bytes per byte of a trie at worst. A trie of 16 KB
 /// compiles; one of about 40 KB does not ("SetEnvIf regex could not be compiled"), and corsc

@@ -224,3 +224,38 @@ fn every_target_holds_its_patterns_in_one_regex_per_token() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// An `.htaccess` line holds at most 8,190 bytes; Apache refuses a longer one, and every
+/// request under that directory then fails with 500. Long lists are cut into lines, and the
+/// cut must count the bytes as written: Apache's quoting doubles each backslash of a regex, so
+/// origins full of dots (`\.` becomes `\\.`) take a third more room than their regex. Here
+/// exact origins, patterns and a `regex` entry, all dense with dots, under a 128-byte policy
+/// name.
+#[test]
+fn every_htaccess_line_fits_in_what_apache_reads() {
+    let dots = "x.".repeat(40);
+    let mut s = format!("policy {} {{\n    origins ", "p".repeat(128));
+    let mut values: Vec<String> = (0..2_000)
+        .map(|i| format!("\"https://{i}.{dots}example\""))
+        .collect();
+    values.extend((0..50).map(|i| format!("\"https://*.{i}.{dots}example\"")));
+    values.push(format!("regex \"https://{}\"", "a\\\\.".repeat(1_500)));
+    s.push_str(&values.join(",\n        "));
+    s.push_str("\n}\n");
+    let out = compile_text(
+        "dots.cors",
+        &s,
+        s.as_bytes(),
+        None,
+        "apache",
+        corsc::emit::Shape::Htaccess,
+        "127.0.0.1:8080",
+    )
+    .unwrap_or_else(|d| panic!("{d:?}"));
+    let text: String = out.parts.iter().map(|p| p.text.as_str()).collect();
+    let longest = text.lines().map(str::len).max().unwrap_or(0);
+    eprintln!("longest line: {longest}");
+    assert!(longest <= 8_190, "a line of {longest} bytes");
+    // The list is really there, cut into several lines.
+    assert!(text.matches("SetEnvIf Origin").count() > 3);
+}

@@ -12,7 +12,7 @@
 //! every engine corsc writes for reads alike: literals escaped by [`regex_escape`], the class
 //! `[a-z0-9-]`, non-capturing groups, `|`, `+` and `?`.
 
-use super::regex_text::regex_escape;
+use super::regex_text::{regex_escape, written_len};
 use super::trie;
 use crate::ir::{HostPattern, OriginPattern, PortSpec};
 use std::collections::BTreeMap;
@@ -40,7 +40,7 @@ impl From<PortSpec> for PortKey {
 }
 
 /// The patterns and the anchored `regex` entries as few regexes as fit in `max_len` bytes
-/// each: one, unless the text is longer than the target takes in one token. Each result is a
+/// each, counted as written in a double-quoted configuration string ([`written_len`]): one, unless the text is longer than the target takes in one token. Each result is a
 /// union of anchored alternatives; none when there is nothing to match.
 ///
 /// With `join_regexes` false the `regex` entries stay one regex each, after the patterns' union:
@@ -105,7 +105,7 @@ fn split_group(
     out: &mut Vec<String>,
 ) {
     let text = group(scheme, sub, port, hosts);
-    if text.len() <= max_len || hosts.len() == 1 {
+    if written_len(&text) <= max_len || hosts.len() == 1 {
         out.push(text);
         return;
     }
@@ -124,7 +124,7 @@ fn pack(alternatives: Vec<String>, max_len: usize) -> Vec<String> {
     let mut current = String::new();
     for a in alternatives {
         let piece = format!("(?:{a})");
-        if !current.is_empty() && current.len() + 1 + piece.len() > max_len {
+        if !current.is_empty() && written_len(&current) + 1 + written_len(&piece) > max_len {
             out.push(std::mem::take(&mut current));
         }
         if !current.is_empty() {
@@ -194,7 +194,7 @@ mod tests {
         let pats: Vec<&OriginPattern> = owned.iter().collect();
         let out = regexes(&pats, &[], 4000, true);
         assert!(out.len() > 1);
-        assert!(out.iter().all(|r| r.len() <= 4000), "{out:?}");
+        assert!(out.iter().all(|r| written_len(r) <= 4000), "{out:?}");
         let all: Vec<regex::Regex> = out.iter().map(|r| regex::Regex::new(r).unwrap()).collect();
         for i in [0, 999, 1999] {
             let o = format!("https://x.y.t{i}.example");

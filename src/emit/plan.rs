@@ -12,6 +12,7 @@ use super::codes;
 use super::meta::TargetMeta;
 use super::options::Options;
 pub use super::regex_text::regex_escape;
+use super::regex_text::written_len;
 use crate::diagnostics::codes::Code;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir::{
@@ -280,16 +281,16 @@ impl Planner<'_> {
     }
 
     /// Checks that a string fits in one token of the target's configuration syntax
-    /// ([`super::capability::Syntax::max_token`]): past it, the engine refuses the whole file
-    /// on deploy (nginx: "too long parameter").
+    /// ([`super::capability::Syntax::max_token`]), counted as written (`\` and `"` escaped):
+    /// past it, the engine refuses the whole file on deploy (nginx: "too long parameter").
     fn token(&mut self, s: &str, what: &str, span: Span) -> bool {
         let max = self.caps.syntax.max_token;
-        if s.len() <= max {
+        let len = written_len(s);
+        if len <= max {
             return true;
         }
         let msg = format!(
-            "{what} is {} bytes long; {} accepts at most {max} in one value",
-            s.len(),
+            "{what} is {len} bytes long as written; {} accepts at most {max} in one value",
             self.target.name
         );
         self.refuse(
@@ -416,10 +417,10 @@ impl Planner<'_> {
             return None;
         }
         let anchored = regex::full_match(src, &tree);
-        if anchored.len() > self.caps.syntax.max_token {
+        if written_len(&anchored) > self.caps.syntax.max_token {
             let msg = format!(
-                "the regex is {} bytes long; {name} accepts at most {} in one token",
-                anchored.len(),
+                "the regex is {} bytes long as written (`\\` and `\"` escaped); {name} accepts at most {} in one token",
+                written_len(&anchored),
                 self.caps.syntax.max_token
             );
             self.refuse(

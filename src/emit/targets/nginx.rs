@@ -75,7 +75,8 @@ static CAPS: Capabilities = Capabilities {
         // `$` always starts a variable in a value; there is no escape for it.
         value_forbidden: &["$"],
         regex_forbidden: &[],
-        // nginx reads one token into a 4096-byte buffer; leave room for `"~` and quotes.
+        // nginx reads one token, as written (the plan counts each escape), into a 4096-byte
+        // buffer; leave room for `"~` and quotes.
         max_token: 4000,
         // PCRE2: a quantifier count is at most 65535.
         max_regex_repeat: 65535,
