@@ -27,6 +27,9 @@ const NESTED: &str = "policy api {\n    paths \"/api/*\"\n    origins *\n    met
 /// One policy on the admin scope alone, for targets that hold one policy per output.
 const ADMIN_ONLY: &str = "policy admin {\n    paths \"/api/admin/*\"\n    origins \"https://admin.example\"\n    methods GET, PUT\n    credentials true\n}\n";
 
+/// One policy on one exact path, where the route guard also stops at `?`, `#` and the end.
+const ADMIN_EXACT: &str = "policy admin {\n    paths \"/api/admin/secret\"\n    origins \"https://admin.example\"\n    methods GET, PUT\n    credentials true\n}\n";
+
 /// The attacker: `api` lets it read with `*`, `admin` refuses it.
 const EVIL: &str = "https://evil.test";
 /// The one origin `admin` trusts with credentials.
@@ -512,10 +515,14 @@ fn engine(e: engines::Engine) -> Option<PathBuf> {
 }
 
 fn engine_output(target: &str, shape: Shape, listen: &str) -> corsc::emit::Output {
+    policy_output(NESTED, target, shape, listen)
+}
+
+fn policy_output(text: &str, target: &str, shape: Shape, listen: &str) -> corsc::emit::Output {
     engines::compile_text(
         "nested.cors",
-        NESTED,
-        NESTED.as_bytes(),
+        text,
+        text.as_bytes(),
         None,
         target,
         shape,
@@ -625,6 +632,18 @@ fn nginx_in_front_of_express_never_proxies_with_another_policys_cors() {
 /// `api`'s grant on the admin route.
 #[test]
 fn apache_in_front_of_express_never_proxies_with_another_policys_cors() {
+    apache_in_front_of_express(NESTED);
+}
+
+/// The same with one scope, whose route guard is a condition of the grant instead of
+/// mod_rewrite rules: `/api/%61dmin/x` reaches `admin`'s section and Express's catch-all,
+/// `/api/ADMIN/x` no section and Express's admin route; neither carries `admin`'s grant.
+#[test]
+fn apache_with_one_scope_in_front_of_express_grants_only_on_its_own_route() {
+    apache_in_front_of_express(ADMIN_ONLY);
+}
+
+fn apache_in_front_of_express(text: &str) {
     let Some(bin) = engine(engines::Engine::Apache) else {
         return;
     };
@@ -638,7 +657,7 @@ fn apache_in_front_of_express_never_proxies_with_another_policys_cors() {
     };
     let app = express_without_cors(&node);
 
-    let out = engine_output("apache", Shape::Include, "127.0.0.1:8080");
+    let out = policy_output(text, "apache", Shape::Include, "127.0.0.1:8080");
     let w = engines::Workdir::new();
     let port = engines::free_port();
     let d = w.path().display().to_string();
@@ -672,24 +691,41 @@ fn apache_in_front_of_express_never_proxies_with_another_policys_cors() {
     let conf_path = w.write("httpd.conf", &conf);
     let running = engines::launch(engines::Engine::Apache, &bin, w, &conf_path, port)
         .unwrap_or_else(|e| panic!("apache did not start: {e}"));
-    let f = attack("apache", port, route_header);
+    let f = attack_policy("apache", text, port, route_header);
     drop(running);
     assert_none(&f);
 }
 
 /// Apache decodes, merges `//`, resolves dot segments and refuses `%2F` before `<Location>`
-/// applies: every spelling carries what the evaluator's Apache routing prescribes.
+/// applies: every spelling carries what the evaluator's Apache routing prescribes, in both
+/// shapes, with nested scopes (mod_rewrite route guard) and with one (the guard a condition of
+/// the grant).
 #[test]
 fn apache_answers_with_the_policy_of_the_location_it_picks() {
     let Some(bin) = engine(engines::Engine::Apache) else {
         return;
     };
-    let port = engines::free_port();
-    let out = engine_output("apache", Shape::Include, "127.0.0.1:8080");
-    let running =
-        engines::start(engines::Engine::Apache, &bin, &out, port, &[]).expect("apache starts");
-    let port: u16 = running.addr.rsplit(':').next().unwrap().parse().unwrap();
-    assert_none(&attack("apache", port, |_| None));
+    let mut failures = Vec::new();
+    for text in [NESTED, ADMIN_ONLY, ADMIN_EXACT] {
+        for shape in [Shape::Include, Shape::Htaccess] {
+            let out = policy_output(text, "apache", shape, "127.0.0.1:8080");
+            let running = engines::start(
+                engines::Engine::Apache,
+                &bin,
+                &out,
+                engines::free_port(),
+                &[],
+            )
+            .expect("apache starts");
+            let port: u16 = running.addr.rsplit(':').next().unwrap().parse().unwrap();
+            failures.extend(
+                attack_policy("apache", text, port, |_| None)
+                    .into_iter()
+                    .map(|f| format!("{shape:?}: {f}")),
+            );
+        }
+    }
+    assert_none(&failures);
 }
 
 /// Two scopes that a target's router cannot tell apart (`/API/*` and `/api/*` where Express
