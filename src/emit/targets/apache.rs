@@ -304,11 +304,11 @@ const TRIE_ANCHORS: usize = 8;
 
 /// `list` cut greedily into runs whose costs add up to at most `budget` (each run holds one
 /// origin at least); `cost` is given the origin before in the run, if any.
-fn cut<'a>(
-    list: &'a [String],
+fn cut(
+    list: &[String],
     budget: usize,
     cost: impl Fn(Option<&str>, &str) -> usize,
-) -> Vec<&'a [String]> {
+) -> Vec<&[String]> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut len = 0;
