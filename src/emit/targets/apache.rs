@@ -47,7 +47,7 @@ use crate::emit::meta::TargetMeta;
 use crate::emit::output::{Output, Part};
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{
-    regex_escape, Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
+    Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
 };
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
@@ -275,66 +275,43 @@ const TRIE_BYTES: usize = 16_000;
 /// The same in an `.htaccess` file, where a line holds at most 8,190 bytes.
 const HTACCESS_TRIE_BYTES: usize = 6_000;
 
-/// The sorted exact origins cut into runs whose trie is at most `budget` bytes long as
-/// written (quoted: each backslash doubled). In sorted order an origin adds to the trie only
-/// what follows its longest common prefix with the one before it, and at most six bytes of
-/// syntax (`(?:`, `)`, `|`, `?` where it branches off), so runs are cut on that sum: lines come
-/// out nearly full, and every line is one more regex Apache runs on every request. A trie
-/// nested past its depth bound writes whole suffixes instead ([`trie`]), so each run's real
-/// regex is measured, and a run over the budget is cut again on whole origins, which bounds
-/// any trie.
+/// The sorted exact origins cut into runs whose trie ([`trie::regex_factored`]: a shared
+/// suffix written once) is at most `budget` bytes long as written (quoted: each backslash
+/// doubled). Every line is one more regex Apache runs on every request, so each run is as
+/// long as fits: grown by doubling while its regex fits, then the first length that does not
+/// found by bisection (a single origin always fits: it is at most [`MAX_ORIGIN_BYTES`]).
 fn runs(exact: &[String], budget: usize) -> Vec<&[String]> {
-    let mut out = Vec::new();
-    for run in cut(exact, budget, |prev, o| {
-        let shared = prev.map_or(0, |p| common_prefix(p, o));
-        written_len(&regex_escape(&o[shared..])) + 6
-    }) {
-        let words: Vec<&str> = run.iter().map(String::as_str).collect();
-        if written_len(&trie::regex(&words)) + TRIE_ANCHORS <= budget {
-            out.push(run);
-        } else {
-            out.extend(cut(run, budget, |_, o| written_len(&regex_escape(o)) + 5));
-        }
-    }
-    out
-}
-
-/// `^(?:` and `)\z` around each trie, as written.
-const TRIE_ANCHORS: usize = 8;
-
-/// `list` cut greedily into runs whose costs add up to at most `budget` (each run holds one
-/// origin at least); `cost` is given the origin before in the run, if any.
-fn cut(
-    list: &[String],
-    budget: usize,
-    cost: impl Fn(Option<&str>, &str) -> usize,
-) -> Vec<&[String]> {
+    let fits = |run: &[String]| written_len(&trie_of(run)) <= budget;
     let mut out = Vec::new();
     let mut start = 0;
-    let mut len = 0;
-    for (i, o) in list.iter().enumerate() {
-        let prev = (i > start).then(|| list[i - 1].as_str());
-        let mut c = cost(prev, o);
-        if i > start && len + c > budget {
-            out.push(&list[start..i]);
-            start = i;
-            len = 0;
-            c = cost(None, o);
+    while start < exact.len() {
+        let rest = &exact[start..];
+        // `good` origins fit; `bad` do not, or are more than there are.
+        let mut good = 1;
+        let mut bad = 2;
+        while bad <= rest.len() && fits(&rest[..bad]) {
+            good = bad;
+            bad *= 2;
         }
-        len += c;
-    }
-    if start < list.len() {
-        out.push(&list[start..]);
+        bad = bad.min(rest.len() + 1);
+        while bad - good > 1 {
+            let mid = good + (bad - good) / 2;
+            if fits(&rest[..mid]) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        out.push(&rest[..good]);
+        start += good;
     }
     out
 }
 
-/// The length in bytes of the longest common prefix of `a` and `b`, on a character boundary.
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.char_indices()
-        .zip(b.chars())
-        .find(|((_, x), y)| x != y)
-        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+/// The anchored regex of one run of exact origins, as `SetEnvIf Origin` tests it.
+fn trie_of(run: &[String]) -> String {
+    let words: Vec<&str> = run.iter().map(String::as_str).collect();
+    format!("^(?:{})\\z", trie::regex_factored(&words))
 }
 
 /// One policy's flags and headers. `guard`, for a file of one scope, is the route guard as a
@@ -367,9 +344,7 @@ fn body(
             // PCRE tries the few characters that can follow at each step, so a line costs the
             // same however many origins it holds.
             for run in runs(exact, budget) {
-                let words: Vec<&str> = run.iter().map(String::as_str).collect();
-                let re = format!("^(?:{})\\z", trie::regex(&words));
-                w.line(format!("SetEnvIf Origin {} {origin_flag}", quote(&re)));
+                w.line(format!("SetEnvIf Origin {} {origin_flag}", quote(&trie_of(run))));
             }
             for r in regexes {
                 // The lookahead refuses an overlong Origin before the pattern runs; with `^`
@@ -596,9 +571,17 @@ mod tests {
         assert!(cut.len() > 1);
         assert_eq!(cut.iter().map(|r| r.len()).sum::<usize>(), sorted.len());
         for run in &cut {
-            let words: Vec<&str> = run.iter().map(String::as_str).collect();
-            assert!(quote(&trie::regex(&words)).len() <= 2002);
+            // Within the budget, and as long as fits: one more origin would not.
+            assert!(quote(&trie_of(run)).len() <= 2002);
         }
+        for pair in cut.windows(2) {
+            let end = pair[0].len() + 1;
+            let start = sorted.iter().position(|o| *o == pair[0][0]).unwrap();
+            assert!(written_len(&trie_of(&sorted[start..start + end])) > 2000);
+        }
+        // One origin longer than the budget still gets its line.
+        let long = vec![format!("https://{}.example", "a".repeat(3000))];
+        assert_eq!(runs(&long, 2000), vec![&long[..]]);
         assert!(runs(&[], 2000).is_empty());
     }
 }
