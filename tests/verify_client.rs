@@ -603,3 +603,20 @@ fn a_proxy_from_the_environment_is_still_used() {
     assert!(err.contains("connection refused"), "{err}");
     assert_eq!(proxy.connections(), 1);
 }
+
+#[test]
+fn interim_answers_without_end_run_into_the_timeout() {
+    let server = Canned::start(|mut s, _| {
+        let _ = read_head(&mut s);
+        let mut flood = Vec::new();
+        for _ in 0..1000 {
+            flood.extend_from_slice(b"HTTP/1.1 102 Processing\r\n\r\n");
+        }
+        while s.write_all(&flood).is_ok() {}
+    });
+    let mut t = server.target(Duration::from_millis(300));
+    let start = Instant::now();
+    let err = t.send(&get("/")).unwrap_err();
+    assert!(err.ends_with(": timed out (global)"), "{err}");
+    assert!(start.elapsed() < SECOND, "{:?}", start.elapsed());
+}

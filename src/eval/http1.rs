@@ -246,7 +246,12 @@ impl Client {
     ) -> Result<Answer, Broken> {
         conn.buf.clear();
         if let Err(e) = (&conn.stream).write_all(head) {
-            return Err(Broken::BeforeAnswer(io_failure(e)));
+            let f = io_failure(e);
+            return Err(if is_early_close(&f) {
+                Broken::BeforeAnswer(f)
+            } else {
+                Broken::Failed(f)
+            });
         }
         let mut input = Input {
             conn: &mut conn,
@@ -329,8 +334,10 @@ impl Input<'_> {
 
     /// Reads more bytes onto the buffer; `Ok(0)` at the end of the stream.
     fn fill(&mut self) -> Result<usize, Failure> {
-        if self.pos > 0 && self.pos == self.conn.buf.len() {
-            self.conn.buf.clear();
+        // What is used goes, so the buffer holds at most one unparsed head (or chunk-size line)
+        // plus one read, however many interim answers or body bytes stream through it.
+        if self.pos > 0 {
+            self.conn.buf.drain(..self.pos);
             self.pos = 0;
         }
         let mut chunk = [0u8; 16 * 1024];
