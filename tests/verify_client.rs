@@ -24,7 +24,11 @@ struct Canned {
 
 impl Canned {
     fn start(serve: impl Fn(TcpStream, usize) + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        Self::start_on("127.0.0.1:0", serve)
+    }
+
+    fn start_on(addr: &str, serve: impl Fn(TcpStream, usize) + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind(addr).unwrap();
         let port = listener.local_addr().unwrap().port();
         let connections = Arc::new(AtomicUsize::new(0));
         let count = Arc::clone(&connections);
@@ -619,4 +623,39 @@ fn interim_answers_without_end_run_into_the_timeout() {
     let err = t.send(&get("/")).unwrap_err();
     assert!(err.ends_with(": timed out (global)"), "{err}");
     assert!(start.elapsed() < SECOND, "{:?}", start.elapsed());
+}
+
+#[test]
+fn an_ipv6_server_gets_its_bracketed_host() {
+    if TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipping: no IPv6 loopback");
+        return;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let server = Canned::start_on("[::1]:0", move |mut s, _| {
+        while let Some(head) = read_head(&mut s) {
+            let _ = tx.lock().unwrap().send(head);
+            let _ = s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n");
+        }
+    });
+    let url = format!("http://[::1]:{}", server.port);
+    let mut t = Target::new(&url, 2 * SECOND).unwrap();
+    assert_eq!(t.send(&get("/")).unwrap().status, 204);
+    let head = String::from_utf8(rx.recv_timeout(5 * SECOND).unwrap()).unwrap();
+    assert!(
+        head.contains(&format!("\r\nhost: [::1]:{}\r\n", server.port)),
+        "{head}"
+    );
+}
+
+#[test]
+fn a_host_name_is_resolved_and_each_address_tried_in_turn() {
+    // `localhost` may resolve to ::1 first, where nothing listens: refused, then 127.0.0.1.
+    let server = keep_alive(b"HTTP/1.1 204 No Content\r\n\r\n");
+    let mut t = Target::new(&format!("http://localhost:{}", server.port), 2 * SECOND).unwrap();
+    for _ in 0..2 {
+        assert_eq!(t.send(&get("/")).unwrap().status, 204);
+    }
+    assert_eq!(server.connections(), 1);
 }
