@@ -4,11 +4,14 @@
 //! the plan's account of what the budget left out, so no caller can mistake a partial run for
 //! a whole one.
 //!
-//! One blocking HTTP client ([`ureq`]) with a pooled connection, short timeouts, no redirects
-//! followed (a redirected preflight fails in browsers, so it must be seen as such), and raw
-//! access to every header line, so two `Access-Control-Allow-Origin` lines stay two.
+//! One blocking HTTP client per target with a kept-alive connection, short timeouts, no
+//! redirects followed (a redirected preflight fails in browsers, so it must be seen as such),
+//! and raw access to every header line, so two `Access-Control-Allow-Origin` lines stay two:
+//! [`super::http1`] for `http://` (a quarter of the system calls per request), [`ureq`] for
+//! `https://`, URLs with credentials, and servers reached through a proxy.
 
 use super::browser::{BrowserModel, Exchange};
+use super::http1;
 use super::probe::{
     compare_probe, describe_outcome, expected_probe, plan, run_probe, Budget, Comparison, Probe,
     ProbeOptions,
@@ -39,9 +42,17 @@ impl std::fmt::Display for LiveError {
 /// A server under test.
 pub struct Target {
     base: url::Url,
-    agent: ureq::Agent,
+    client: Client,
     /// How many HTTP requests were sent.
     pub requests: usize,
+}
+
+/// Which client sends a target's requests.
+enum Client {
+    /// Plain HTTP straight to the server.
+    Plain(http1::Client),
+    /// TLS, credentials in the URL, or a proxy from the environment: ureq.
+    Agent(ureq::Agent),
 }
 
 impl Target {
@@ -66,14 +77,31 @@ impl Target {
             .timeout_global(Some(timeout))
             .user_agent("corsc-verify")
             .build();
-        let agent = ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::default(),
-            ResolveOnce::default(),
-        );
+        // ureq reads the proxy settings from the environment; a proxied server stays with it.
+        let proxied = config.proxy().is_some_and(|p| {
+            base.as_str()
+                .parse::<ureq::http::Uri>()
+                .map_or(true, |uri| !p.is_no_proxy(&uri))
+        });
+        let plain_host = match base.host() {
+            _ if base.scheme() != "http" || proxied => None,
+            _ if !base.username().is_empty() || base.password().is_some() => None,
+            Some(url::Host::Domain(d)) => Some(http1::Host::Name(d.to_string())),
+            Some(url::Host::Ipv4(ip)) => Some(http1::Host::Ip(ip.into())),
+            Some(url::Host::Ipv6(ip)) => Some(http1::Host::Ip(ip.into())),
+            None => None,
+        };
+        let client = match (plain_host, base.port_or_known_default()) {
+            (Some(host), Some(port)) => Client::Plain(http1::Client::new(host, port, timeout)),
+            _ => Client::Agent(ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::default(),
+                ResolveOnce::default(),
+            )),
+        };
         Ok(Self {
             base,
-            agent,
+            client,
             requests: 0,
         })
     }
@@ -108,8 +136,17 @@ impl Target {
             .body(Vec::<u8>::new())
             .map_err(|e| format!("{} {url}: cannot build the request: {e}", w.method))?;
         self.requests += 1;
-        let mut res = self
-            .agent
+        let agent = match &mut self.client {
+            Client::Plain(c) => {
+                let head = plain_head(&req);
+                let answer = c
+                    .send(&head, req.method() == ureq::http::Method::HEAD)
+                    .map_err(|e| format!("{} {url}: {e}", w.method))?;
+                return Ok(Response::observed(answer.status, answer.headers));
+            }
+            Client::Agent(agent) => agent,
+        };
+        let mut res = agent
             .run(req)
             .map_err(|e| format!("{} {url}: {}", w.method, describe(&e)))?;
         let status = res.status().as_u16();
@@ -127,6 +164,52 @@ impl Target {
         let _ = res.body_mut().with_config().limit(1 << 20).read_to_vec();
         Ok(Response::observed(status, headers))
     }
+}
+
+/// The request head for [`http1`]: the lines ureq sends for the same request (its default
+/// `accept-encoding`, `content-length: 0`, `user-agent`, `accept` and `host`, then the request's
+/// own), so a server answers alike whichever client asked. The body is never decoded: only the
+/// head is judged.
+fn plain_head(req: &ureq::http::Request<Vec<u8>>) -> Vec<u8> {
+    use ureq::http::header;
+    let uri = req.uri();
+    let mut out = Vec::with_capacity(512);
+    out.extend_from_slice(req.method().as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(uri.path_and_query().map_or("/", |p| p.as_str()).as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    let mut line = |name: &str, value: &[u8]| {
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value);
+        out.extend_from_slice(b"\r\n");
+    };
+    let has = |name: &header::HeaderName| req.headers().contains_key(name);
+    if !has(&header::ACCEPT_ENCODING) {
+        line("accept-encoding", b"gzip");
+    }
+    if !has(&header::CONTENT_LENGTH) && !has(&header::TRANSFER_ENCODING) {
+        line("content-length", b"0");
+    }
+    if !has(&header::USER_AGENT) {
+        line("user-agent", b"corsc-verify");
+    }
+    if !has(&header::ACCEPT) {
+        line("accept", b"*/*");
+    }
+    if !has(&header::HOST) {
+        if let Some(host) = uri.host() {
+            match uri.port_u16() {
+                Some(port) if port != 80 => line("host", format!("{host}:{port}").as_bytes()),
+                _ => line("host", host.as_bytes()),
+            }
+        }
+    }
+    for (name, value) in req.headers() {
+        line(name.as_str(), value.as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    out
 }
 
 /// A resolver that looks each host up once per client and remembers the answer.

@@ -15,12 +15,14 @@
 //!   generated dispatcher of a target does (`simulate --target`).
 //! - [`probe`]: the probe set `corsc verify` derives from a policy, and how an observed answer is
 //!   compared with the expected one.
-//! - [`live`]: sending probes to a running server over HTTP.
+//! - [`live`]: sending probes to a running server over HTTP; [`http1`] is its client for
+//!   `http://`.
 //!
 //! The evaluator sees only the IR ([`crate::ir`]); it never looks at syntax.
 
 pub mod browser;
 pub mod headers;
+pub mod http1;
 pub mod live;
 pub mod probe;
 pub mod request;
