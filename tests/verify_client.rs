@@ -320,6 +320,36 @@ fn a_request_the_server_drops_on_a_reused_connection_is_sent_once_more_on_a_new_
     assert_eq!(t.requests, 3);
 }
 
+/// RFC 9110 §9.2.2: a request that is not idempotent is not sent again on its own, since the
+/// server may have acted on it before it closed. A POST dropped on a reused connection is
+/// reported, and reaches the server once.
+#[test]
+fn a_post_the_server_drops_on_a_reused_connection_is_not_sent_again() {
+    let posts = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&posts);
+    let server = Canned::start(move |mut s, _| {
+        while let Some(head) = read_head(&mut s) {
+            if head.starts_with(b"POST") {
+                seen.fetch_add(1, Ordering::SeqCst);
+                return;
+            }
+            if s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+    let mut t = server.target(2 * SECOND);
+    assert_eq!(t.send(&get("/")).unwrap().status, 200);
+    let err = t.send(&WireRequest::new("POST", "/p")).unwrap_err();
+    assert!(err.starts_with("POST http://127.0.0.1:"), "{err}");
+    assert_eq!(posts.load(Ordering::SeqCst), 1);
+    assert_eq!(server.connections(), 1);
+    // An idempotent request after it goes out on a new connection as before.
+    assert_eq!(t.send(&get("/")).unwrap().status, 200);
+}
+
 #[test]
 fn a_new_connection_closed_without_an_answer_is_an_error_and_is_not_retried() {
     let server = Canned::start(|mut s, _| {

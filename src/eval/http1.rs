@@ -11,8 +11,9 @@
 //! - a connection's read timeout is set when it opens; it is tightened only when the deadline of
 //!   the exchange is nearer than it by more than [`SLACK`] (a slow answer), so the timeout still
 //!   covers the whole exchange;
-//! - a kept-alive connection is not probed before use: a request that fails on it before any byte
-//!   of an answer (the server closed it meanwhile) is sent once more on a new connection;
+//! - a kept-alive connection is not probed before use: an idempotent request that fails on it
+//!   before any byte of an answer (the server closed it meanwhile) is sent once more on a new
+//!   connection; any other is reported, never repeated;
 //! - the response head is parsed by `httparse`, capped at [`MAX_HEAD`] bytes and
 //!   [`MAX_HEADERS`] lines, each line kept raw and in order; the body (length-delimited, chunked
 //!   or up to the close) is read and dropped, at most [`MAX_BODY`] bytes, and never for `HEAD`,
@@ -143,20 +144,28 @@ impl Client {
         }
     }
 
-    /// Sends `head` (a complete request without body) and reads the answer.
+    /// Sends `head` (a complete request without body) and reads the answer. `idempotent`: the
+    /// request may go out once more when a reused connection turns out closed (RFC 9110
+    /// §9.2.2); any other request (`POST`, `PATCH`, …) is not repeated, since the server may
+    /// have acted on it before closing, and the failure is reported instead.
     ///
     /// # Errors
     /// No connection, a timeout, the server closing without an answer, or an answer that is
     /// not HTTP/1.x.
-    pub fn send(&mut self, head: &[u8], head_method: bool) -> Result<Answer, Failure> {
+    pub fn send(
+        &mut self,
+        head: &[u8],
+        head_method: bool,
+        idempotent: bool,
+    ) -> Result<Answer, Failure> {
         let deadline = Instant::now() + self.timeout;
         if let Some(conn) = self.conn.take() {
             if conn.idle_since.elapsed() < MAX_IDLE {
                 match self.exchange(conn, head, head_method, deadline) {
                     Ok(a) => return Ok(a),
                     // The server closed the kept-alive connection: once more, on a new one.
-                    Err(Broken::BeforeAnswer(_)) => {}
-                    Err(Broken::Failed(f)) => return Err(f),
+                    Err(Broken::BeforeAnswer(_)) if idempotent => {}
+                    Err(Broken::BeforeAnswer(f) | Broken::Failed(f)) => return Err(f),
                 }
             }
         }

@@ -140,7 +140,11 @@ impl Target {
             Client::Plain(c) => {
                 let head = plain_head(&req);
                 let answer = c
-                    .send(&head, req.method() == ureq::http::Method::HEAD)
+                    .send(
+                        &head,
+                        req.method() == ureq::http::Method::HEAD,
+                        req.method().is_idempotent(),
+                    )
                     .map_err(|e| format!("{} {url}: {e}", w.method))?;
                 return Ok(Response::observed(answer.status, answer.headers));
             }
