@@ -147,7 +147,9 @@ impl std::fmt::Display for PathScope {
 pub struct OriginEntry {
     /// The text as written (string content, `*`, `null`, or the regex source); `None` for an
     /// exact origin, whose text is its origin's (see [`OriginEntry::raw`]).
-    written: Option<Box<str>>,
+    /// Boxed twice so that it is one pointer wide: only entries that are not exact origins
+    /// have one, and a long allowlist of exact origins should not carry the second word.
+    written: Option<Box<Box<str>>>,
     /// Where the value is written.
     pub span: Span,
     /// The set references it was reached through, from the use site inwards (outermost
@@ -170,7 +172,26 @@ impl OriginEntry {
                 debug_assert_eq!(o.as_str(), raw);
                 None
             }
-            _ => Some(raw.into()),
+            _ => Some(Box::new(raw.into())),
+        };
+        Self {
+            written,
+            span,
+            via,
+            kind,
+        }
+    }
+
+    /// The entry that the quoted string `raw` makes, reached through `via`: [`new`](Self::new)
+    /// with the meaning [`origin::classify`] gives it, keeping `raw`'s own allocation as the
+    /// entry's one string. A long allowlist then allocates nothing per origin that outlives
+    /// typing it, so the allocator's heap does not grow a second generation of strings
+    /// beside the syntax tree's.
+    #[must_use]
+    pub fn from_string(raw: String, span: Span, via: Via) -> Self {
+        let (written, kind) = match origin::classify(&raw) {
+            OriginKind::Exact(o) => (None, OriginKind::Exact(o.with_text(raw))),
+            kind => (Some(Box::new(raw.into_boxed_str())), kind),
         };
         Self {
             written,
@@ -185,7 +206,7 @@ impl OriginEntry {
     pub fn raw(&self) -> &str {
         match &self.kind {
             OriginKind::Exact(o) => o.as_str(),
-            _ => self.written.as_deref().unwrap_or_default(),
+            _ => self.written.as_deref().map_or("", |w| &**w),
         }
     }
 }

@@ -16,8 +16,9 @@ use std::fmt;
 /// again. [`Origin::scheme`], [`Origin::host`] and [`Origin::port`] read the parts.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
-    /// The serialized form, exactly what a browser sends.
-    text: String,
+    /// The serialized form, exactly what a browser sends. A `Box<str>`, not a `String`: an
+    /// origin never grows, and eight bytes an entry add up over a long allowlist.
+    text: Box<str>,
     /// The length of the scheme at the start of `text` (before `://`).
     scheme_len: u32,
     /// The port, `None` when it is the scheme's default (or the scheme has none).
@@ -83,9 +84,22 @@ impl Origin {
     fn from_text(text: String, scheme_len: usize, port: Option<u16>) -> Self {
         debug_assert_eq!(text.get(scheme_len..scheme_len + 3), Some("://"));
         Self {
-            text,
+            text: text.into_boxed_str(),
             scheme_len: u32::try_from(scheme_len).unwrap_or(u32::MAX),
             port,
+        }
+    }
+
+    /// The same origin holding `text`, which is its serialized form (an exact origin is only
+    /// classified as one when written serialized), in place of the text it was built with.
+    pub(crate) fn with_text(self, text: String) -> Self {
+        debug_assert_eq!(&*self.text, text.as_str());
+        if *self.text != *text {
+            return self;
+        }
+        Self {
+            text: text.into_boxed_str(),
+            ..self
         }
     }
 
@@ -123,7 +137,7 @@ impl Origin {
     /// of every exact entry for every probe.
     #[must_use]
     pub fn is_serialized_as(&self, s: &str) -> bool {
-        self.text == s
+        &*self.text == s
     }
 
     /// Parses a value as a browser would send it in `Origin`. Returns `None` for anything that is
@@ -131,7 +145,7 @@ impl Origin {
     #[must_use]
     pub fn parse_serialized(s: &str) -> Option<Origin> {
         match classify(s) {
-            OriginKind::Exact(o) if o.text == s => Some(o),
+            OriginKind::Exact(o) if &*o.text == s => Some(o),
             _ => None,
         }
     }
@@ -250,15 +264,17 @@ pub enum OriginKind {
     Null,
     /// One serialized origin.
     Exact(Origin),
-    /// A subdomain or port pattern.
-    Pattern(OriginPattern),
+    /// A subdomain or port pattern. Boxed: it is the largest meaning and a rare one, and a
+    /// long allowlist of exact origins should not pay its size in every entry.
+    Pattern(Box<OriginPattern>),
     /// `regex "…"`: the source of a regular expression over the serialized origin. It must
     /// match the *whole* serialized origin (`^(?:…)$`, case-sensitive): the evaluator
     /// (`eval::server::regex_full_match`) and every emitter anchor it that way, so an
     /// unanchored source can never let `https://example.com.evil.test` through.
-    Regex(String),
-    /// Something no browser ever sends; the defect says why.
-    Invalid(OriginDefect),
+    Regex(Box<str>),
+    /// Something no browser ever sends; the defect says why. Boxed, like a pattern: rare,
+    /// and the variants left unboxed are what fixes an entry's size.
+    Invalid(Box<OriginDefect>),
 }
 
 /// Why an origin entry can never match, and what was probably meant.
@@ -315,9 +331,9 @@ fn is_special(scheme: &str) -> bool {
 }
 
 fn malformed(reason: impl Into<String>) -> OriginKind {
-    OriginKind::Invalid(OriginDefect::Malformed {
+    OriginKind::Invalid(Box::new(OriginDefect::Malformed {
         reason: reason.into(),
-    })
+    }))
 }
 
 /// Classifies a quoted origin entry.
@@ -340,14 +356,14 @@ pub fn classify(raw: &str) -> OriginKind {
         Vec::new()
     };
     if parts.len() > 1 {
-        return OriginKind::Invalid(OriginDefect::SeveralOrigins {
+        return OriginKind::Invalid(Box::new(OriginDefect::SeveralOrigins {
             parts: parts.iter().map(|p| (*p).to_string()).collect(),
-        });
+        }));
     }
     if trimmed != raw {
-        return OriginKind::Invalid(OriginDefect::NotCanonical {
+        return OriginKind::Invalid(Box::new(OriginDefect::NotCanonical {
             suggestion: trimmed.to_string(),
-        });
+        }));
     }
     let Some((scheme_raw, rest)) = raw.split_once("://") else {
         return missing_scheme(raw);
@@ -383,7 +399,7 @@ pub fn classify(raw: &str) -> OriginKind {
             _ => base,
         };
         return match tail.as_bytes()[0] {
-            b'/' => OriginKind::Invalid(OriginDefect::HasPath { suggestion }),
+            b'/' => OriginKind::Invalid(Box::new(OriginDefect::HasPath { suggestion })),
             b'?' => malformed("an origin has no query string (`?…`)"),
             _ => malformed("an origin has no fragment (`#…`)"),
         };
@@ -394,16 +410,16 @@ pub fn classify(raw: &str) -> OriginKind {
         Some("*") => PortSpec::Any,
         Some("") => return malformed("the port after `:` is empty"),
         Some(p) if p.contains('*') => {
-            return OriginKind::Invalid(OriginDefect::MisplacedWildcard {
+            return OriginKind::Invalid(Box::new(OriginDefect::MisplacedWildcard {
                 reason: "a port is either a number or `*` for any port".to_string(),
-            })
+            }))
         }
         Some(p) => match p.parse::<u16>() {
             Ok(0) => return malformed("port 0 is not a port a browser can use"),
             Ok(n) if p.starts_with('0') => {
-                return OriginKind::Invalid(OriginDefect::NotCanonical {
+                return OriginKind::Invalid(Box::new(OriginDefect::NotCanonical {
                     suggestion: format!("{scheme}://{host_raw}:{n}"),
-                })
+                }))
             }
             Ok(n) => PortSpec::Fixed(n),
             Err(_) => return malformed(format!("`{p}` is not a port number (1 to 65535)")),
@@ -415,19 +431,19 @@ pub fn classify(raw: &str) -> OriginKind {
         (false, host_raw)
     };
     if base_raw.contains('*') || host_raw == "*" {
-        return OriginKind::Invalid(OriginDefect::MisplacedWildcard {
+        return OriginKind::Invalid(Box::new(OriginDefect::MisplacedWildcard {
             reason: "a wildcard must be the whole first label, as in `https://*.example.com`"
                 .to_string(),
-        });
+        }));
     }
     let host = match canonical_host(&scheme, base_raw) {
         Ok(h) => h,
         Err(reason) => return malformed(reason),
     };
     if host_pat && (host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok()) {
-        return OriginKind::Invalid(OriginDefect::MisplacedWildcard {
+        return OriginKind::Invalid(Box::new(OriginDefect::MisplacedWildcard {
             reason: "an IP address has no subdomains".to_string(),
-        });
+        }));
     }
     let default = default_port(&scheme);
     let written_default = matches!(port, PortSpec::Fixed(p) if Some(p) == default);
@@ -449,14 +465,14 @@ pub fn classify(raw: &str) -> OriginKind {
     };
     let canonical_text = canonical.to_string();
     if written_default {
-        return OriginKind::Invalid(OriginDefect::DefaultPort {
+        return OriginKind::Invalid(Box::new(OriginDefect::DefaultPort {
             suggestion: canonical_text,
-        });
+        }));
     }
     if canonical_text != raw {
-        return OriginKind::Invalid(OriginDefect::NotCanonical {
+        return OriginKind::Invalid(Box::new(OriginDefect::NotCanonical {
             suggestion: canonical_text,
-        });
+        }));
     }
     // The canonical text is the serialized origin itself: it becomes the origin's one string.
     match (&canonical.host, port) {
@@ -466,7 +482,7 @@ pub fn classify(raw: &str) -> OriginKind {
         (HostPattern::Exact(_), PortSpec::Fixed(p)) => {
             OriginKind::Exact(Origin::from_text(canonical_text, scheme_len, Some(p)))
         }
-        _ => OriginKind::Pattern(canonical),
+        _ => OriginKind::Pattern(Box::new(canonical)),
     }
 }
 
@@ -553,21 +569,22 @@ fn missing_scheme(raw: &str) -> OriginKind {
     let suggestion = match classify(&candidate) {
         OriginKind::Exact(o) => o.to_string(),
         OriginKind::Pattern(p) => p.to_string(),
-        OriginKind::Invalid(
+        OriginKind::Invalid(d) => match *d {
             OriginDefect::HasPath { suggestion }
             | OriginDefect::DefaultPort { suggestion }
-            | OriginDefect::NotCanonical { suggestion },
-        ) => suggestion,
+            | OriginDefect::NotCanonical { suggestion } => suggestion,
+            _ => candidate,
+        },
         _ => candidate,
     };
-    OriginKind::Invalid(OriginDefect::MissingScheme { suggestion })
+    OriginKind::Invalid(Box::new(OriginDefect::MissingScheme { suggestion }))
 }
 
 /// The pattern `s` is, for tests that need one; panics on anything else.
 #[cfg(test)]
 pub(crate) fn pattern(s: &str) -> OriginPattern {
     match classify(s) {
-        OriginKind::Pattern(p) => p,
+        OriginKind::Pattern(p) => *p,
         other => panic!("{s}: {other:?}"),
     }
 }
@@ -585,7 +602,7 @@ mod tests {
 
     fn defect(s: &str) -> OriginDefect {
         match classify(s) {
-            OriginKind::Invalid(d) => d,
+            OriginKind::Invalid(d) => *d,
             other => panic!("{s}: {other:?}"),
         }
     }

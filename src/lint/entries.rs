@@ -25,7 +25,7 @@ pub(crate) fn unique_entries(set: &PolicySet) -> impl Iterator<Item = &OriginEnt
 /// Every `regex` entry once, with its source.
 pub(crate) fn regexes(set: &PolicySet) -> impl Iterator<Item = (&OriginEntry, &str)> {
     unique_entries(set).filter_map(|e| match &e.kind {
-        OriginKind::Regex(src) => Some((e, src.as_str())),
+        OriginKind::Regex(src) => Some((e, &**src)),
         _ => None,
     })
 }
@@ -39,7 +39,7 @@ pub(crate) fn regexes_short_of_any(set: &PolicySet) -> impl Iterator<Item = (&Or
 /// Every entry that is no origin as written, once, with what is wrong with it.
 pub(crate) fn defects(set: &PolicySet) -> impl Iterator<Item = (&OriginEntry, &OriginDefect)> {
     unique_entries(set).filter_map(|e| match &e.kind {
-        OriginKind::Invalid(defect) => Some((e, defect)),
+        OriginKind::Invalid(defect) => Some((e, &**defect)),
         _ => None,
     })
 }

@@ -1,6 +1,6 @@
 //! pest errors → diagnostics in a user's words.
 
-use super::grammar::Rule;
+use super::grammar::detailed::Rule;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::limits::MAX_FILE_BYTES;
 use crate::source::{Source, Span};

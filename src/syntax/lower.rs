@@ -4,11 +4,12 @@
 //! returns an "internal error" diagnostic instead of panicking.
 
 use super::ast::{
-    AssignOp, Attribute, BodyItem, Directive, File, Item, PolicyDecl, ProfileDecl, SetDecl, Value,
-    ValueKind, ValueList,
+    AssignOp, Attribute, BodyItem, Directive, File, Item, PolicyDecl, ProfileDecl, SetDecl,
+    ValueList,
 };
-use super::errors::{internal, unterminated_string};
-use super::grammar::Rule;
+use super::errors::internal;
+use super::grammar::fast::Rule;
+use super::list_text;
 use crate::diagnostics::Diagnostic;
 use crate::source::{Source, Span, Spanned};
 use pest::iterators::Pair;
@@ -197,82 +198,26 @@ fn directive(pair: Pair<'_, Rule>) -> Res<Directive> {
     }
 }
 
+/// A list: one pair, whose text [`list_text`] reads (the grammar matched it as one token).
 fn value_list(pair: Pair<'_, Rule>) -> Res<ValueList> {
-    let list = pair
-        .into_inner()
-        .next()
-        .ok_or_else(|| vec![internal("empty value list")])?;
-    let bracketed = list.as_rule() == Rule::bracket_list;
-    let sp = span(&list);
-    let mut values = Vec::new();
-    let mut errors = Vec::new();
-    for v in list.into_inner() {
-        if v.as_rule() == Rule::close_bracket {
-            continue;
-        }
-        match value(v) {
-            Ok(v) => values.push(v),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    if errors.is_empty() {
+    let text = pair.as_str();
+    let read = list_text::values(text, pair.as_span().start());
+    if read.errors.is_empty() {
         Ok(ValueList {
-            values,
-            span: sp,
-            bracketed,
+            values: read.values,
+            span: read.span,
+            bracketed: text.starts_with('['),
         })
     } else {
-        Err(errors)
+        Err(read.errors)
     }
 }
 
-/// One value of a list (`value` is a silent rule: the list's children are the values).
-fn value(v: Pair<'_, Rule>) -> Res<Value> {
-    let sp = span(&v);
-    let kind = match v.as_rule() {
-        Rule::string => ValueKind::String(string_value(&v)?),
-        Rule::regex_value => {
-            let s = v
-                .clone()
-                .into_inner()
-                .find(|p| p.as_rule() == Rule::string)
-                .ok_or_else(|| vec![internal("regex without a string")])?;
-            ValueKind::Regex(string_value(&s)?)
-        }
-        Rule::star => ValueKind::Star,
-        Rule::word => ValueKind::Word(v.as_str().to_string()),
-        Rule::unterminated_string => return Err(vec![unterminated_string(sp)]),
-        _ => return Err(unexpected(&v, "a value")),
-    };
-    Ok(Value { kind, span: sp })
-}
-
-/// The content of a `string` pair (an atomic rule: its text with the quotes):
-/// `\"` and `\\` unescaped, other backslashes kept.
+/// The content of a `string` pair (an atomic rule: its text with the quotes).
 fn string_value(pair: &Pair<'_, Rule>) -> Res<String> {
-    let inner = pair
-        .as_str()
+    pair.as_str()
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
-        .ok_or_else(|| vec![internal("string without its quotes")])?;
-    if !inner.contains('\\') {
-        return Ok(inner.to_string());
-    }
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some(n @ ('"' | '\\')) => out.push(n),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(out)
+        .map(list_text::unescape)
+        .ok_or_else(|| vec![internal("string without its quotes")])
 }

@@ -6,6 +6,7 @@
 pub mod ast;
 mod errors;
 mod grammar;
+mod list_text;
 mod lower;
 
 use crate::diagnostics::Diagnostic;
@@ -22,13 +23,23 @@ pub fn parse(source: &Source) -> Result<ast::File, Vec<Diagnostic>> {
     if source.text.len() > MAX_FILE_BYTES {
         return Err(vec![errors::file_too_large(source.text.len())]);
     }
-    match grammar::CorsParser::parse(grammar::Rule::file, &source.text) {
+    match grammar::fast::CorsParser::parse(grammar::fast::Rule::file, &source.text) {
         Ok(mut pairs) => {
             let Some(file) = pairs.next() else {
                 return Err(vec![errors::internal("the parser returned no file")]);
             };
             lower::file(file, source)
         }
-        Err(e) => Err(vec![errors::from_pest(&e, source)]),
+        // The fast grammar only says that the file is wrong; the detailed one says where.
+        Err(fast) => {
+            match grammar::detailed::CorsParser::parse(grammar::detailed::Rule::file, &source.text)
+            {
+                Err(e) => Err(vec![errors::from_pest(&e, source)]),
+                Ok(_) => Err(vec![errors::internal(&format!(
+                    "the two grammars disagree about this file ({:?})",
+                    fast.location
+                ))]),
+            }
+        }
     }
 }

@@ -23,12 +23,17 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
     if args.origin != "null" && crate::ir::Origin::parse_serialized(&args.origin).is_none() {
         let help = match crate::ir::origin_classify(&args.origin) {
             OriginKind::Exact(o) => format!("a browser would send `{o}`"),
-            OriginKind::Invalid(
+            OriginKind::Invalid(d) => match *d {
                 crate::ir::OriginDefect::NotCanonical { suggestion }
                 | crate::ir::OriginDefect::HasPath { suggestion }
                 | crate::ir::OriginDefect::DefaultPort { suggestion }
-                | crate::ir::OriginDefect::MissingScheme { suggestion },
-            ) => format!("a browser would send `{suggestion}`"),
+                | crate::ir::OriginDefect::MissingScheme { suggestion } => {
+                    format!("a browser would send `{suggestion}`")
+                }
+                _ => {
+                    "write it as a browser sends it: `scheme://host[:port]`, or `null`".to_string()
+                }
+            },
             _ => "write it as a browser sends it: `scheme://host[:port]`, or `null`".to_string(),
         };
         return usage(

@@ -381,13 +381,14 @@ fn near_misses(policy: &Policy, allowed: &[String]) -> Vec<(ProbeClass, String)>
                     None => continue,
                 }
             }
-            OriginKind::Invalid(
-                OriginDefect::HasPath { suggestion }
+            OriginKind::Invalid(d) => {
+                if let OriginDefect::HasPath { suggestion }
                 | OriginDefect::DefaultPort { suggestion }
                 | OriginDefect::NotCanonical { suggestion }
-                | OriginDefect::MissingScheme { suggestion },
-            ) => {
-                out.push((ProbeClass::InvalidEntry, suggestion.clone()));
+                | OriginDefect::MissingScheme { suggestion } = &**d
+                {
+                    out.push((ProbeClass::InvalidEntry, suggestion.clone()));
+                }
                 continue;
             }
             _ => continue,
