@@ -49,10 +49,10 @@ const SUGGESTIONS: usize = 32;
 
 /// Values a list taken out of the syntax tree may hold unused before it is shrunk: below
 /// this, giving the memory back is not worth a reallocation. A list of many values is shrunk
-/// every `SHRINK_SLACK` values (a few dozen `mremap` calls for 100,000 origins), so the
+/// every `SHRINK_SLACK` values (about 200 `mremap` calls for 100,000 origins), so the
 /// typed entries growing beside it never stand next to more than this many spent values; at
 /// half, the old policy, 100,000 origins kept 2.4 MB more at the peak.
-const SHRINK_SLACK: usize = 2048;
+const SHRINK_SLACK: usize = 512;
 
 impl<'a> Sets<'a> {
     /// Types every declared set (so mistakes in unused sets are reported too) and reports

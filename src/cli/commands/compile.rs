@@ -108,21 +108,25 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
     };
     // The hash is of the bytes on disk (a byte-order mark included); standard input was read
     // once, so its text stands for its bytes.
-    let bytes = if args.policy.as_os_str() == "-" {
-        source.text.as_bytes().to_vec()
-    } else {
-        match std::fs::read(&args.policy) {
-            Ok(b) => b,
-            Err(e) => {
-                return fatal(
-                    format!("could not read `{}`: {e}", args.policy.display()),
-                    None,
-                    color,
-                )
+    // Read, hashed and dropped in one block: a large policy's bytes are not held through the
+    // compilation beside its text.
+    let provenance = {
+        let bytes = if args.policy.as_os_str() == "-" {
+            source.text.as_bytes().to_vec()
+        } else {
+            match std::fs::read(&args.policy) {
+                Ok(b) => b,
+                Err(e) => {
+                    return fatal(
+                        format!("could not read `{}`: {e}", args.policy.display()),
+                        None,
+                        color,
+                    )
+                }
             }
-        }
+        };
+        Provenance::new(source.name.clone(), &bytes, args.profile.clone())
     };
-    let provenance = Provenance::new(source.name.clone(), &bytes, args.profile.clone());
     let options = Options {
         shape,
         listen,

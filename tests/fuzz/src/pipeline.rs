@@ -53,6 +53,12 @@ pub fn check_and_lint(source: &Source) -> Option<Vec<String>> {
         Ok(f) => f,
         Err(d) => {
             assert!(!d.is_empty(), "a parse failure without a diagnostic");
+            // An internal error here means the fast and the detailed grammar disagree about
+            // the file, or the lowering met a pair the grammar should not have produced.
+            assert!(
+                d.iter().all(|d| d.code != corsc::diagnostics::codes::INTERNAL.code),
+                "internal error while parsing: {d:?}"
+            );
             render_all(source, &d);
             return None;
         }
