@@ -189,15 +189,14 @@ impl OriginEntry {
     /// beside the syntax tree's.
     #[must_use]
     pub fn from_string(raw: String, span: Span, via: Via) -> Self {
-        let (written, kind) = match origin::classify(&raw) {
-            OriginKind::Exact(o) => (None, OriginKind::Exact(o.with_text(raw))),
-            kind => (Some(Box::new(raw.into_boxed_str())), kind),
-        };
-        Self {
-            written,
-            span,
-            via,
-            kind,
+        match origin::classify(&raw) {
+            OriginKind::Exact(o) => Self {
+                written: None,
+                span,
+                via,
+                kind: OriginKind::Exact(o.with_text(raw)),
+            },
+            kind => Self::new(&raw, span, via, kind),
         }
     }
 
