@@ -124,10 +124,14 @@ pub enum ReportFormat {
 /// Which browser to model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Browser {
-    /// Chromium (max-age capped at 7200 s; `*` still covers Authorization without credentials).
+    /// Chromium 142 and later (max-age capped at 7200 s; `*` still covers Authorization without
+    /// credentials; local-network access by the user's permission).
     Chromium,
-    /// Firefox (max-age capped at 86400 s).
+    /// Firefox (max-age capped at 86400 s; cross-site cookies partitioned).
     Firefox,
+    /// WebKit: Safari, and every browser on iOS (max-age capped at 600 s; cross-site cookies
+    /// blocked).
+    Webkit,
     /// The Fetch standard to the letter (`*` never covers Authorization).
     Spec,
 }

@@ -10,50 +10,8 @@ use super::HeaderList;
 use serde::Serialize;
 use std::fmt;
 
-/// What a particular browser does where browsers differ.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct BrowserModel {
-    /// Its name, for messages.
-    pub name: &'static str,
-    /// The longest time a preflight result is cached, in seconds.
-    pub max_age_cap: u64,
-    /// Whether `Access-Control-Allow-Headers: *` also covers `Authorization` (non-credentialed).
-    /// The standard says it never does (Fetch §cors-preflight-fetch step 7.6).
-    pub wildcard_covers_authorization: bool,
-    /// Whether a negative `Access-Control-Max-Age` means 0 instead of the standard's fallback
-    /// of 5 seconds.
-    pub negative_max_age_is_zero: bool,
-}
-
-/// Chromium as verified by `tests/chromium_ground_truth.rs` (Chromium 156).
-///
-/// Deviations from the standard, on purpose: `Access-Control-Max-Age` is capped at 7200 s and
-/// a negative value means 0; `Access-Control-Allow-Headers: *` still covers `Authorization`
-/// for non-credentialed requests — Chromium only logs a deprecation warning while its
-/// `NonWildcardRequestHeadersSupport` enforcement stays off (the ground-truth test checks this
-/// against the installed browser).
-pub const CHROMIUM: BrowserModel = BrowserModel {
-    name: "Chromium",
-    max_age_cap: crate::fetch::CHROMIUM_MAX_AGE_CAP,
-    wildcard_covers_authorization: true,
-    negative_max_age_is_zero: true,
-};
-
-/// Firefox: caps max-age at 86400 s (24 h).
-pub const FIREFOX: BrowserModel = BrowserModel {
-    name: "Firefox",
-    max_age_cap: crate::fetch::FIREFOX_MAX_AGE_CAP,
-    wildcard_covers_authorization: true,
-    negative_max_age_is_zero: false,
-};
-
-/// The Fetch standard to the letter: no cap of its own (the spec allows "an imposed limit";
-/// Firefox's 24 h is used), and `*` never covers `Authorization`.
-pub const SPEC: BrowserModel = BrowserModel {
-    name: "the Fetch standard",
-    max_age_cap: crate::fetch::FIREFOX_MAX_AGE_CAP,
-    wildcard_covers_authorization: false,
-    negative_max_age_is_zero: false,
+pub use super::models::{
+    by_key, BrowserModel, CrossSiteCookies, LocalNetwork, CHROMIUM, FIREFOX, MODELS, SPEC, WEBKIT,
 };
 
 /// The step of the protocol at which a request failed.
@@ -74,8 +32,6 @@ pub enum Step {
     PreflightAuthorization,
     /// A request header is not allowed (step 7.7).
     PreflightHeaders,
-    /// Private Network Access: `Access-Control-Allow-Private-Network` is not `true`.
-    PreflightPrivateNetwork,
     /// The CORS check of the actual response (Fetch §http-fetch, §cors-check).
     CorsCheck,
 }
@@ -92,7 +48,6 @@ impl Step {
             Step::PreflightMethod => "preflight: method not allowed",
             Step::PreflightAuthorization => "preflight: Authorization not allowed",
             Step::PreflightHeaders => "preflight: header not allowed",
-            Step::PreflightPrivateNetwork => "preflight: private network not allowed",
             Step::CorsCheck => "actual response: CORS check",
         }
     }
@@ -108,7 +63,6 @@ impl Step {
             Step::PreflightMethod => "Fetch §cors-preflight-fetch step 7.5",
             Step::PreflightAuthorization => "Fetch §cors-preflight-fetch step 7.6",
             Step::PreflightHeaders => "Fetch §cors-preflight-fetch step 7.7",
-            Step::PreflightPrivateNetwork => "Private Network Access §headers",
             Step::CorsCheck => "Fetch §http-fetch, §cors-check",
         }
     }
@@ -179,8 +133,6 @@ pub enum BlockedReason {
         /// `*` was sent but credentials are included.
         wildcard_with_credentials: bool,
     },
-    /// `Access-Control-Allow-Private-Network` is not `true`.
-    PrivateNetworkNotAllowed,
 }
 
 impl fmt::Display for BlockedReason {
@@ -238,9 +190,6 @@ impl fmt::Display for BlockedReason {
             } => {
                 write!(f, "the header `{header}` is not in Access-Control-Allow-Headers")?;
                 what_was_allowed(f, allowed.as_deref(), *wildcard_with_credentials)
-            }
-            BlockedReason::PrivateNetworkNotAllowed => {
-                f.write_str("Access-Control-Allow-Private-Network is not `true`")
             }
         }
     }
@@ -492,16 +441,10 @@ pub fn preflight_check(
             ));
         }
     }
-    // Private Network Access: the preflight must also opt in.
-    if req.private_network
-        && super::get(&res.headers, "access-control-allow-private-network").as_deref()
-            != Some("true")
-    {
-        return Err(blocked(
-            Step::PreflightPrivateNetwork,
-            BlockedReason::PrivateNetworkNotAllowed,
-        ));
-    }
+    // `Access-Control-Allow-Private-Network` is not checked: no current browser gates a request
+    // on it. Chromium sent the Private Network Access preflight header from version 104 and
+    // mostly only warned; Chromium 142 replaced it with Local Network Access, where the user's
+    // permission decides (`BrowserModel::local_network`). Firefox and WebKit never had it.
     // Steps 7.8–7.10.
     Ok(max_age(model, &res.headers))
 }

@@ -24,6 +24,7 @@ pub mod browser;
 pub mod headers;
 pub mod http1;
 pub mod live;
+pub mod models;
 pub mod probe;
 pub mod request;
 pub mod routing;

@@ -313,10 +313,61 @@ fn private_network_preflight_is_answered_only_when_enabled() {
     let mut req = BrowserRequest::new("https://a.example", "GET", "/");
     req.private_network = true;
     req.force_preflight = true;
-    assert!(verdict_with(&on, &req).is_allowed());
+    let x = expected(&on, &CHROMIUM, &req);
+    let (_, pre) = x.preflight.as_ref().expect("a preflight");
+    assert_eq!(
+        crate::eval::get(&pre.headers, "access-control-allow-private-network").as_deref(),
+        Some("true")
+    );
+    assert!(x.verdict.is_allowed());
     let off = policy_set("policy p {\n origins \"https://a.example\"\n}\n");
-    let (step, _) = blocked_step(&verdict_with(&off, &req));
-    assert_eq!(step, Step::PreflightPrivateNetwork);
+    let x = expected(&off, &CHROMIUM, &req);
+    let (_, pre) = x.preflight.as_ref().expect("a preflight");
+    assert_eq!(
+        crate::eval::get(&pre.headers, "access-control-allow-private-network"),
+        None
+    );
+    // No browser model gates a request on the header: Chromium 142 asks the user instead
+    // (Local Network Access), and Firefox and WebKit never had it.
+    for m in browser::MODELS {
+        assert!(expected(&off, m, &req).verdict.is_allowed(), "{}", m.name);
+    }
+}
+
+#[test]
+fn query_is_preflighted_and_matched_byte_for_byte() {
+    // RFC 10008's QUERY is not CORS-safelisted and not one of the six methods Fetch
+    // upper-cases: `query` is sent as written and `QUERY` does not allow it.
+    let set = policy_set("policy p {\n origins \"https://a.example\"\n methods QUERY\n}\n");
+    let upper = BrowserRequest::new("https://a.example", "QUERY", "/");
+    assert!(upper.needs_preflight());
+    assert_eq!(
+        upper
+            .preflight()
+            .unwrap()
+            .header("access-control-request-method")
+            .as_deref(),
+        Some("QUERY")
+    );
+    assert!(verdict_with(&set, &upper).is_allowed());
+    let lower = BrowserRequest::new("https://a.example", "query", "/");
+    assert_eq!(lower.method(), "query");
+    let (step, _) = blocked_step(&verdict_with(&set, &lower));
+    assert_eq!(step, Step::PreflightMethod);
+    let lower_listed =
+        policy_set("policy p {\n origins \"https://a.example\"\n methods query\n}\n");
+    assert!(!verdict_with(&lower_listed, &upper).is_allowed());
+}
+
+#[test]
+fn each_engine_caps_the_preflight_cache_at_its_own_limit() {
+    let h = |v: &str| vec![("Access-Control-Max-Age".to_string(), v.to_string())];
+    let day = h("86400");
+    assert_eq!(browser::max_age(&CHROMIUM, &day), 7200);
+    assert_eq!(browser::max_age(&browser::FIREFOX, &day), 86_400);
+    assert_eq!(browser::max_age(&browser::WEBKIT, &day), 600);
+    assert_eq!(browser::max_age(&browser::WEBKIT, &h("300")), 300);
+    assert_eq!(browser::max_age(&browser::WEBKIT, &h("-1")), 0);
 }
 
 // ---- browser half -------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 //! durations in seconds, lists deduplicated in source order.
 
 mod origin;
+mod site;
 mod via;
 
 #[cfg(test)]
@@ -14,6 +15,7 @@ pub use origin::{
     classify as origin_classify, is_wildcard_label, HostPattern, Origin, OriginDefect, OriginKind,
     OriginPattern, PortSpec,
 };
+pub use site::{registrable_domain, Site};
 pub use via::Via;
 
 use crate::source::{Span, Spanned};

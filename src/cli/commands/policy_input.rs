@@ -117,6 +117,7 @@ pub(crate) fn model(b: Browser) -> &'static BrowserModel {
     match b {
         Browser::Chromium => &browser::CHROMIUM,
         Browser::Firefox => &browser::FIREFOX,
+        Browser::Webkit => &browser::WEBKIT,
         Browser::Spec => &browser::SPEC,
     }
 }

@@ -421,10 +421,6 @@ fn explain(
                 ),
                 or_name(p.request_headers.span),
             ),
-            (Step::PreflightPrivateNetwork, _) => (
-                format!("policy `{}` does not enable private-network", p.name.node),
-                or_name(p.private_network.span),
-            ),
             (Step::PreflightStatus | Step::PreflightAllowList, _) => {
                 (format!("policy `{}`", p.name.node), Some(p.name.span))
             }
