@@ -81,7 +81,6 @@ impl OriginPattern {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::ir::{origin_classify, OriginKind};
 
     fn site(raw: &str) -> Option<String> {
