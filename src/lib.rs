@@ -12,7 +12,7 @@
 //! [`pipeline`] wires the stages together once (parse once, check the base policies and each
 //! profile once, lint each IR, merge, plan and render); [`cli`] and the tests call it. Stages
 //! import only downward — `cli` → `pipeline` → `emit`/`eval` → `lint` → `check` → `syntax` →
-//! `ir`, [`fetch`], [`regex`], [`limits`] → `diagnostics` → `source` — and `tests/layout.rs`
+//! `ir`, [`fetch`], [`browsers`], [`regex`], [`limits`] → `diagnostics` → `source` — and `tests/layout.rs`
 //! proves there is no import cycle. The README's "Architecture" section says how to add a
 //! target, a rule or a command. The same stages are usable as a library:
 //!
@@ -31,6 +31,7 @@
 //! assert_eq!(findings[0].name, "origin-has-path");
 //! ```
 
+pub mod browsers;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;

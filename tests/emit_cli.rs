@@ -359,3 +359,47 @@ fn compile_reads_the_lint_configuration_as_lint_does() {
         "{why}"
     );
 }
+
+/// Every target that answers the Private Network Access preflight says in its output's header
+/// that the header grants nothing in current browsers (Chrome 142 asks the user instead), and
+/// every target that cannot answer it refuses the policy: none is silent about it.
+#[test]
+fn private_network_output_says_the_header_grants_nothing_in_current_browsers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("device.cors");
+    std::fs::write(
+        &policy,
+        "policy device-setup {\n    origins          \"https://setup.example.com\"\n    private-network  true\n}\n",
+    )
+    .expect("write");
+    let mut answered = 0;
+    for id in corsc::emit::registry::ids() {
+        let out = corsc()
+            .args(["compile", "--target", id])
+            .arg(&policy)
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            answered += 1;
+            assert!(
+                stdout.contains("It grants nothing in current browsers: Chrome 142+ asks the user"),
+                "{id}: no note on Local Network Access:\n{stdout}"
+            );
+            assert!(
+                stdout.contains("private-network (device-setup)"),
+                "{id}:\n{stdout}"
+            );
+        } else {
+            assert!(
+                stderr.contains("private-network"),
+                "{id} refused without naming it:\n{stderr}"
+            );
+        }
+    }
+    assert!(
+        answered >= 5,
+        "only {answered} targets answer private-network"
+    );
+}

@@ -149,3 +149,107 @@ fn a_policy_with_errors_is_reported_with_its_location_and_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("bad.cors:2:5"), "{err}");
 }
+
+#[test]
+fn each_engine_is_a_browser_model_with_its_own_preflight_cache_cap() {
+    // spa-with-cookies asks for `max-age 2h`; WebKit keeps it 600 s, Chromium 7200 s.
+    for (browser, line) in [
+        ("webkit", "WebKit caches it for 600 s"),
+        ("chromium", "Chromium caches it for 7200 s"),
+        ("firefox", "Firefox caches it for 7200 s"),
+    ] {
+        let (code, out, err) = simulate(&[
+            SPA,
+            "--origin",
+            "https://app.example.com",
+            "-X",
+            "PUT",
+            "--browser",
+            browser,
+            "--path",
+            "/api/orders",
+        ]);
+        assert_eq!(code, 0, "{browser}: {err}");
+        assert!(out.contains(line), "{browser}:\n{out}");
+    }
+}
+
+#[test]
+fn credentials_show_each_engines_cookie_outcome_by_site() {
+    let base = [
+        SPA,
+        "--origin",
+        "https://app.example.com",
+        "--credentials",
+        "--path",
+        "/api/orders",
+        "--server-origin",
+    ];
+    let run = |server: &str| {
+        let mut args = base.to_vec();
+        args.push(server);
+        simulate(&args)
+    };
+    let (code, out, err) = run("https://api.example.com");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("both on the site https://example.com: same-site"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("sent: a same-site request carries every cookie")
+            .count(),
+        3,
+        "{out}"
+    );
+
+    let (code, out, err) = run("https://api.example.net");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("cross-site"), "{out}");
+    assert!(out.contains("WebKit: blocked"), "{out}");
+    assert!(out.contains("Firefox: partitioned"), "{out}");
+    assert!(
+        out.contains("Chromium: sent (only cookies set with `SameSite=None; Secure`)"),
+        "{out}"
+    );
+
+    let (code, _, err) = run("https://api.example.com/v1");
+    assert_eq!(code, 2);
+    assert!(err.contains("is not an origin"), "{err}");
+
+    // Without credentials, cookies are not the question.
+    let (_, out, _) = simulate(&[
+        SPA,
+        "--origin",
+        "https://app.example.com",
+        "--server-origin",
+        "https://api.example.net",
+    ]);
+    assert!(!out.contains("\ncookies "), "{out}");
+}
+
+#[test]
+fn query_is_preflighted_and_its_case_matters() {
+    // QUERY is not in spa-with-cookies' methods: blocked at the preflight, which is sent
+    // because QUERY is not CORS-safelisted; `query` is sent as written.
+    for method in ["QUERY", "query"] {
+        let (code, out, _) = simulate(&[
+            SPA,
+            "--origin",
+            "https://app.example.com",
+            "-X",
+            method,
+            "--path",
+            "/api/orders",
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!("the method `{method}` is not CORS-safelisted")),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("> Access-Control-Request-Method: {method}")),
+            "{out}"
+        );
+    }
+}

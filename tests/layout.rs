@@ -104,7 +104,7 @@ fn stages_import_only_downward() {
         &["lint"],
         &["check"],
         &["syntax"],
-        &["ir", "fetch", "regex"],
+        &["ir", "fetch", "browsers", "regex"],
         &["diagnostics"],
         &["source"],
     ];

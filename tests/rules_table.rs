@@ -97,3 +97,28 @@ fn every_code_in_the_source_is_in_the_catalogue() {
     codes.dedup();
     assert_eq!(codes.len(), n);
 }
+
+/// README.md's browser table, between `<!-- browsers:start -->` and `<!-- browsers:end -->`, is
+/// the table `corsc explain browsers` prints from the browser models.
+#[test]
+fn readme_browser_table_matches_the_models() {
+    let expected = corsc::browsers::markdown_table();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap_or_default();
+    let found = readme
+        .split_once("<!-- browsers:start -->")
+        .and_then(|(_, rest)| rest.split_once("<!-- browsers:end -->"))
+        .map(|(table, _)| table.trim().to_string());
+    assert_eq!(
+        found.as_deref(),
+        Some(expected.trim()),
+        "README.md must hold, between `<!-- browsers:start -->` and `<!-- browsers:end -->`, \
+         exactly the table of `corsc explain browsers`:\n\n{expected}"
+    );
+    let out = support::cli::corsc()
+        .args(["explain", "browsers"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(expected.trim()));
+}

@@ -70,7 +70,7 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation, or what a fixed error code means.
     #[command(
-        after_help = "Examples:\n  corsc explain null-origin\n  corsc explain S102\n  corsc explain E104"
+        after_help = "Examples:\n  corsc explain null-origin\n  corsc explain S102\n  corsc explain E104\n  corsc explain browsers    (where Chromium, Firefox and WebKit differ)"
     )]
     Explain(ExplainArgs),
     /// Compile policies into a server configuration (nginx, Apache).
@@ -186,6 +186,11 @@ pub struct SimulateArgs {
     /// The request path; defaults to a path inside the first policy's scope.
     #[arg(long, value_name = "PATH")]
     pub path: Option<String>,
+
+    /// The server's own origin (`https://api.example.com`): with --credentials, whether the
+    /// request is same-site and so carries the user's cookies in every browser.
+    #[arg(long, value_name = "ORIGIN")]
+    pub server_origin: Option<String>,
 
     /// The profile and the browser.
     #[command(flatten)]
@@ -321,7 +326,7 @@ pub struct RulesArgs {
 /// `explain`'s options.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule name (`null-origin`), a rule code (`S102`) or an error code (`E104`).
+    /// A rule name (`null-origin`), a rule code (`S102`), an error code (`E104`), or `browsers`.
     #[arg(value_name = "RULE")]
     pub rule: String,
 }

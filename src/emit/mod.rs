@@ -87,5 +87,30 @@ pub fn compile(
     provenance: &Provenance,
 ) -> Result<Output, Vec<Diagnostic>> {
     let plan = plan::plan(set, target.meta(), options)?;
-    Ok(target.render(&plan, provenance))
+    let notes = browser_notes(&plan);
+    if notes.is_empty() {
+        return Ok(target.render(&plan, provenance));
+    }
+    let mut provenance = provenance.clone();
+    provenance.notes.extend(notes);
+    Ok(target.render(&plan, &provenance))
+}
+
+/// What the output's header says about features browsers have moved away from, so that no
+/// reader takes a header the output sends for a grant it no longer is.
+fn browser_notes(plan: &plan::Plan<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let pna: Vec<&str> = plan
+        .policies
+        .iter()
+        .filter(|p| p.private_network)
+        .map(|p| p.name)
+        .collect();
+    if !pna.is_empty() {
+        notes.push(format!(
+            "private-network ({}): answers the Private Network Access preflight with Access-Control-Allow-Private-Network, which only Chromium 104-141 asked for. It grants nothing in current browsers: Chrome 142+ asks the user for local-network access (Local Network Access), Firefox and Safari never used it. See `corsc explain S111`.",
+            pna.join(", ")
+        ));
+    }
+    notes
 }

@@ -15,6 +15,9 @@ pub struct Provenance {
     pub sha256: String,
     /// The profile the policies were resolved for, if any.
     pub profile: Option<String>,
+    /// What the reader of the output must know about what it does in browsers, one line each
+    /// (corsc's own text; see [`super::compile`]).
+    pub notes: Vec<String>,
 }
 
 impl Provenance {
@@ -27,6 +30,7 @@ impl Provenance {
             source: source.into(),
             sha256,
             profile,
+            notes: Vec::new(),
         }
     }
 }

@@ -108,6 +108,9 @@ impl Writer {
             req.push_str(&format!("; modules: {}", caps.modules.join(", ")));
         }
         self.comment(format!("requires: {req}"));
+        for note in &p.notes {
+            self.comment(format!("note:     {note}"));
+        }
     }
 
     /// The header of a one-part `include` output (the framework targets' modules): the

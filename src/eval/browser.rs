@@ -10,7 +10,7 @@ use super::HeaderList;
 use serde::Serialize;
 use std::fmt;
 
-pub use super::models::{
+pub use crate::browsers::{
     by_key, BrowserModel, CrossSiteCookies, LocalNetwork, CHROMIUM, FIREFOX, MODELS, SPEC, WEBKIT,
 };
 

@@ -21,10 +21,10 @@
 //! The evaluator sees only the IR ([`crate::ir`]); it never looks at syntax.
 
 pub mod browser;
+pub mod cookies;
 pub mod headers;
 pub mod http1;
 pub mod live;
-pub mod models;
 pub mod probe;
 pub mod request;
 pub mod routing;

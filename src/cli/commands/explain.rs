@@ -1,10 +1,19 @@
-//! `corsc explain RULE|CODE`: a rule's documentation, or a fixed or compile code's meaning.
+//! `corsc explain RULE|CODE`: a rule's documentation, or a fixed or compile code's meaning;
+//! `corsc explain browsers`: where the browser engines differ, with sources.
 
 use super::super::args::ExplainArgs;
 use super::super::{output, Outcome};
 use crate::lint::docs;
 
 pub(crate) fn run(args: &ExplainArgs, color: bool) -> Outcome {
+    if args.rule == "browsers" {
+        output::out(&format!(
+            "# Where browsers differ\n\nWhat `simulate --browser` models for each engine. {}\n\n{}",
+            "Every fact has its source below; the ground-truth tests check the Chromium and Firefox columns against the installed browsers.",
+            crate::browsers::markdown_table()
+        ));
+        return Outcome::Clean;
+    }
     let catalogue = docs::catalogue();
     if let Some(text) = catalogue.explain(&args.rule) {
         output::out(&(text + "\n"));

@@ -7,6 +7,7 @@ use super::super::args::{ReportFormat, SimulateArgs};
 use super::super::{output, Outcome};
 use super::policy_input::{load_policy, model, routing};
 use crate::eval::browser::{self, BlockedReason, BrowserModel, Exchange, Step, Verdict};
+use crate::eval::cookies::{CookieReport, SiteRelation};
 use crate::eval::server::{OriginDecision, Response};
 use crate::eval::{reason_phrase, respond_routed, BrowserRequest, Routed, Routing, WireRequest};
 use crate::ir::{OriginKind, PathScope, Policy, PolicySet};
@@ -64,6 +65,18 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
         }
         headers.push((name.to_string(), value.to_string()));
     }
+    let server =
+        match args.server_origin.as_deref() {
+            None => None,
+            Some(o) => match crate::ir::Origin::parse_serialized(o) {
+                Some(o) => Some(o),
+                None => return usage(
+                    format!("`{o}` is not an origin"),
+                    "give the server's origin as a browser writes it: `https://api.example.com`",
+                    color,
+                ),
+            },
+        };
     let Some((source, set)) = load_policy(&args.policy, &args.eval, &args.report, color) else {
         return Outcome::Fatal;
     };
@@ -89,7 +102,10 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
         return Outcome::Fatal;
     };
     let exchange = crate::eval::probe::expected_routed(&set, model, routing, &req);
-    let sim = Simulation::new(&source, &set, &req, model, routing, &exchange, dropped);
+    let mut sim = Simulation::new(&source, &set, &req, model, routing, &exchange, dropped);
+    if req.credentials {
+        sim.cookies = Some(crate::eval::cookies::report(&req.origin, server.as_ref()));
+    }
     match args.report.format {
         ReportFormat::Human => output::out(&sim.human()),
         ReportFormat::Json => match serde_json::to_string_pretty(&sim) {
@@ -162,6 +178,9 @@ struct Simulation<'a> {
     explanation: String,
     /// The policy text responsible for the outcome.
     responsible: Option<Location>,
+    /// With credentials: whether each engine sends the user's cookies (CORS does not decide it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cookies: Option<CookieReport>,
     #[serde(skip)]
     model: &'a BrowserModel,
 }
@@ -206,6 +225,7 @@ impl<'a> Simulation<'a> {
             verdict: &x.verdict,
             explanation,
             responsible: span.map(|s| locate(source, s)),
+            cookies: None,
             model,
         }
     }
@@ -309,7 +329,30 @@ impl<'a> Simulation<'a> {
         if let Some(l) = &self.responsible {
             s.push_str(&format!("          {}  {}\n", l.at, l.text.trim()));
         }
+        if let Some(c) = &self.cookies {
+            cookies(&mut s, c);
+        }
         s
+    }
+}
+
+/// The cookie section: the sites, then each engine's outcome.
+fn cookies(s: &mut String, c: &CookieReport) {
+    let page = c.page_site.as_deref().unwrap_or("none (an opaque origin)");
+    let line = match (c.relation, c.server_site.as_deref()) {
+        (SiteRelation::SameSite, Some(server)) => {
+            format!("the page and the server are both on the site {server}: same-site")
+        }
+        (SiteRelation::CrossSite, Some(server)) => {
+            format!("the page's site is {page}, the server's {server}: cross-site")
+        }
+        _ => {
+            format!("the page's site is {page}; give --server-origin to compare with the server's")
+        }
+    };
+    s.push_str(&format!("\ncookies   {line}\n"));
+    for e in &c.engines {
+        s.push_str(&format!("          {}: {}\n", e.browser, e.outcome));
     }
 }
 

@@ -44,6 +44,7 @@ rules! {
     missing_content_type::MissingContentType,
     regex_not_portable::RegexNotPortable,
     max_age_exceeds_browser_cap::MaxAgeExceedsBrowserCap,
+    credentials_across_sites::CredentialsAcrossSites,
     unused_suppression::UnusedSuppression,
     unknown_suppressed_rule::UnknownSuppressedRule,
     wildcard_mixed_with_origins::WildcardMixedWithOrigins,

@@ -12,20 +12,37 @@ static META: RuleMeta = RuleMeta {
     code: "S111",
     name: "private-network-access",
     category: Category::Security,
-    default_level: Level::Note,
+    default_level: Level::Warning,
     fixable: false,
-    summary: "`private-network true` (an error with `*`, `null` or plain-HTTP origins)",
+    summary: "`private-network true`, which no current browser needs (an error with `*`, `null` or plain-HTTP origins)",
     docs: r#"## What it does
-Flags `private-network true`. The finding is an error when the policy also allows any origin
-(`*`), `null`, or a plain-`http://` origin other than localhost, and a note otherwise, because
-Private Network Access is on hold in Chromium and being replaced by a permission prompt (Local
-Network Access), so the header may soon do nothing.
+Flags `private-network true`. It is a warning, because the directive answers a preflight that no
+current browser relies on, and an error when the policy also allows any origin (`*`), `null`,
+or a plain-`http://` origin other than localhost.
 
 ## Why is this bad?
-`Access-Control-Allow-Private-Network: true` opts a device on an intranet or on `localhost`
-into being reached from public web pages. With `*`, `null` or an origin any network attacker can
-inject script into, that means from any page at all: the exact attack the feature exists to
-stop.
+`private-network true` makes the server answer a Private Network Access preflight
+(`Access-Control-Request-Private-Network: true`) with
+`Access-Control-Allow-Private-Network: true`. Chromium sent that preflight from version 104,
+mostly only warning when the answer lacked the header, and put the enforcement on hold. Chrome
+142 (October 2025) replaced Private Network Access with **Local Network Access**: a public page
+that calls a device on the local network or on loopback now needs the user's permission, and no
+response header grants or refuses it. Firefox and Safari never used the header.
+
+So the directive neither opens nor protects anything in a current browser, while it reads as if
+it did. Where an old Chromium still follows it, `*`, `null` or an origin any network attacker
+can inject script into would open the device to any page at all: the exact attack the feature
+existed to stop. What decides which page may read the device's answers is CORS itself: keep
+the origin list tight.
+
+## Migration
+- Remove `private-network`. Generated config keeps answering the old preflight only while the
+  directive is there.
+- In the calling page, pass the `targetAddressSpace` option to `fetch()` (`"local"` for a device
+  on the local network, `"loopback"` for one on the same machine): Chrome then asks the user for
+  the `local-network` or `loopback-network` permission up front, and lets a secure page call a
+  plain-HTTP device.
+- Tell users that the browser will ask; an enterprise can grant the permission by policy.
 
 ## Example
 ```cors
@@ -41,13 +58,14 @@ policy router-admin {
     origins          "https://setup.example.com"
 }
 ```
-Keep the origin list tight, and plan for Local Network Access, which asks the user instead.
 
 ## References
-- WICG Private Network Access: https://wicg.github.io/private-network-access/
+- Chrome for Developers, Local Network Access (Chrome 142): https://developer.chrome.com/blog/local-network-access
+- MDN, Local Network Access: https://developer.mozilla.org/en-US/docs/Web/Security/Local_Network_Access
+- WICG Local Network Access: https://wicg.github.io/local-network-access/
 - Chrome blog, Private Network Access on hold: https://developer.chrome.com/blog/pna-on-hold
-- jub0bs/cors CHANGELOG v0.7.0 (support dropped; `*` refused with it before): https://github.com/jub0bs/cors/blob/main/CHANGELOG.md
-- web-features, private-network-access: https://web-platform-dx.github.io/web-features-explorer/features/private-network-access
+- expressjs/cors PR 308, closed as abandoned by Chrome: https://github.com/expressjs/cors/pull/308
+- jub0bs/cors CHANGELOG v0.7.0 (support dropped): https://github.com/jub0bs/cors/blob/main/CHANGELOG.md
 "#,
 };
 
@@ -86,17 +104,17 @@ impl Rule for PrivateNetworkAccess {
                 None => LintContext::diag(
                     &META,
                     format!(
-                        "policy `{}` answers Private Network Access preflights",
+                        "policy `{}` answers a Private Network Access preflight no current browser needs",
                         p.name.node
                     ),
                     span,
                 )
-                .with_label("Private Network Access is on hold in browsers")
+                .with_label("Chrome 142 replaced this with a permission prompt")
                 .with_help(
-                    "keep the origin list tight; Local Network Access will ask the user instead",
+                    "remove `private-network`; the page passes `targetAddressSpace` to fetch() and the user grants access",
                 ),
             };
-            d = d.with_note("Chromium put Private Network Access on hold; Local Network Access replaces it with a permission prompt");
+            d = d.with_note("Local Network Access (Chrome 142+) asks the user; `Access-Control-Allow-Private-Network` grants nothing in Chrome, Firefox or Safari");
             cx.report(&META, d);
         }
     }

@@ -1,6 +1,6 @@
 //! What each browser engine does where engines differ, with the source of every fact.
 //!
-//! The CORS protocol itself is the Fetch standard's, and [`super::browser`] follows it step by
+//! The CORS protocol itself is the Fetch standard's, and `eval::browser` follows it step by
 //! step. Engines still differ where the standard leaves room ("an imposed limit" on the
 //! preflight cache) or where one has not yet shipped a change the standard made (whether `*`
 //! in `Access-Control-Allow-Headers` covers `Authorization`). Around CORS they differ where
@@ -9,6 +9,9 @@
 //! `simulate --browser` picks one, `corsc explain browsers` prints them side by side (the
 //! README's table is that output), and the ground-truth tests hold the Chromium and Firefox
 //! models to the installed browsers.
+//!
+//! A leaf beside [`crate::fetch`]: the lint rules that name a browser's limit and the evaluator
+//! that applies it read the same facts.
 
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -180,6 +183,9 @@ pub const SPEC: BrowserModel = BrowserModel {
         cross_site_cookies: "the standards leave third-party cookie policy to the browser (RFC 6265bis, SameSite): https://datatracker.ietf.org/doc/draft-ietf-httpbis-rfc6265bis/",
     },
 };
+
+/// The three engines, without the standard: what a finding about real browsers names.
+pub const ENGINES: [&BrowserModel; 3] = [&WEBKIT, &CHROMIUM, &FIREFOX];
 
 /// Every model, in the order `--browser` lists them.
 pub const MODELS: [&BrowserModel; 4] = [&CHROMIUM, &FIREFOX, &WEBKIT, &SPEC];
