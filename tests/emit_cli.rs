@@ -403,3 +403,31 @@ fn private_network_output_says_the_header_grants_nothing_in_current_browsers() {
         "only {answered} targets answer private-network"
     );
 }
+
+/// A policy that allows `QUERY` compiles for Spring with a header that says Spring 5 refuses
+/// its preflights (its `HttpMethod` enum lacks it): narrower there, never wider, and said.
+#[test]
+fn spring_output_says_when_spring_5_cannot_answer_a_query_preflight() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let header = |methods: &str| {
+        let policy = dir.path().join("api.cors");
+        std::fs::write(
+            &policy,
+            format!("policy api {{\n    origins \"https://app.example.com\"\n    methods {methods}\n}}\n"),
+        )
+        .expect("write");
+        let out = corsc()
+            .args(["compile", "--target", "spring"])
+            .arg(&policy)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(header("PUT, QUERY").contains("Spring 5 refuses their preflights (403)"));
+    assert!(!header("PUT, PATCH").contains("Spring 5 refuses"));
+}

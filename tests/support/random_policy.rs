@@ -60,6 +60,8 @@ pub struct Features {
     pub several_policies: bool,
     pub max_age: bool,
     pub expose: bool,
+    /// Methods beyond the classic ones (`QUERY`).
+    pub extension_methods: bool,
 }
 
 impl Features {
@@ -75,6 +77,7 @@ impl Features {
             several_policies: true,
             max_age: true,
             expose: true,
+            extension_methods: true,
         }
     }
 }
@@ -87,7 +90,9 @@ const SCOPES: &[&str] = &[
     "\"/graphql\"",
 ];
 const WORDS: &[&str] = &["app", "admin", "shop", "portal", "dash", "docs", "cdn", "m"];
-const METHODS: &[&str] = &["PUT", "PATCH", "DELETE", "POST"];
+/// QUERY (RFC 10008) is here so every target proves it answers a method outside the classic ones:
+/// always preflighted, never case-normalized.
+const METHODS: &[&str] = &["PUT", "PATCH", "DELETE", "POST", "QUERY"];
 const REQ_HEADERS: &[&str] = &["Content-Type", "Authorization", "X-Request-Id", "X-Api-Key"];
 const EXPOSE: &[&str] = &["X-Request-Id", "ETag", "X-Total-Count", "Retry-After"];
 
@@ -153,7 +158,12 @@ pub fn policy_text(seed: u64, f: &Features) -> String {
         if f.wildcard_lists && !credentials && rng.chance(15) {
             out.push_str("    methods *\n");
         } else if rng.chance(80) {
-            let m = rng.subset(METHODS, 1);
+            let pool = if f.extension_methods {
+                METHODS
+            } else {
+                &METHODS[..METHODS.len() - 1]
+            };
+            let m = rng.subset(pool, 1);
             out.push_str(&format!(
                 "    methods {}\n",
                 m.iter().map(|s| **s).collect::<Vec<_>>().join(", ")

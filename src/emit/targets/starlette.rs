@@ -262,15 +262,17 @@ def add_cors(app):
     app.add_middleware(CorscCORS)
     return app"#;
 
-/// Emitted when a policy grants private-network access: importing the module on a Starlette
+/// Emitted when a policy answers the Private Network Access preflight: importing the module on a Starlette
 /// without `allow_private_network` fails before the application serves a request.
 const REQUIRE_PRIVATE_NETWORK: &str = r#"def _require_private_network():
-    """Fails at import when a policy grants private-network access this Starlette cannot give."""
+    """Fails at import when a policy answers the Private Network Access preflight and this
+    Starlette cannot."""
     needs = sorted(name for name, spec in _POLICIES.items() if spec["private_network"])
     if needs and not _PRIVATE_NETWORK:
         raise RuntimeError(
-            "corsc: policies %s grant private-network access, which needs Starlette 0.51.0 or "
-            "later (CORSMiddleware(allow_private_network=...)); this Starlette lacks it"
+            "corsc: policies %s answer the Private Network Access preflight (private-network), "
+            "which needs Starlette 0.51.0 or later (CORSMiddleware(allow_private_network=...)); "
+            "this Starlette lacks it"
             % ", ".join(needs)
         )
 
