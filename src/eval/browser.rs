@@ -23,6 +23,13 @@ pub struct BrowserModel {
     /// Whether a negative `Access-Control-Max-Age` means 0 instead of the standard's fallback
     /// of 5 seconds.
     pub negative_max_age_is_zero: bool,
+    /// Whether any present `Access-Control-Max-Age` that is not one delta-seconds (`10s`,
+    /// `1.5`, several lines) means 0 instead of the standard's fallback of 5 seconds.
+    pub invalid_max_age_is_zero: bool,
+    /// Whether a method or header granted only by `*` is served from the preflight cache. The
+    /// standard's cache matches `*` entries; Firefox caches the literal token `*` and looks up
+    /// the request's own method and header names, so such a request is preflighted every time.
+    pub caches_wildcard_grants: bool,
 }
 
 /// Chromium as verified by `tests/chromium_ground_truth.rs` (Chromium 156).
@@ -37,14 +44,26 @@ pub const CHROMIUM: BrowserModel = BrowserModel {
     max_age_cap: crate::fetch::CHROMIUM_MAX_AGE_CAP,
     wildcard_covers_authorization: true,
     negative_max_age_is_zero: true,
+    invalid_max_age_is_zero: false,
+    caches_wildcard_grants: true,
 };
 
-/// Firefox: caps max-age at 86400 s (24 h).
+/// Firefox (ESR 153) as verified by `tests/firefox_ground_truth.rs`.
+///
+/// Caps max-age at 86400 s (24 h); caches a preflight only when `Access-Control-Max-Age` is
+/// absent (5 s) or all digits — anything else, a negative number or two lines included, is
+/// not cached (`AddResultToCache` in `netwerk/protocol/http/nsCORSListenerProxy.cpp`); its
+/// cache holds the tokens the server listed, so a method or header that only `*` granted is
+/// preflighted again every time (`CacheEntry::CheckRequest`, same file). `*` covers
+/// `Authorization` for non-credentialed requests while the pref
+/// `network.cors_preflight.authorization_covered_by_wildcard` is on (the default).
 pub const FIREFOX: BrowserModel = BrowserModel {
     name: "Firefox",
     max_age_cap: crate::fetch::FIREFOX_MAX_AGE_CAP,
     wildcard_covers_authorization: true,
-    negative_max_age_is_zero: false,
+    negative_max_age_is_zero: true,
+    invalid_max_age_is_zero: true,
+    caches_wildcard_grants: false,
 };
 
 /// The Fetch standard to the letter: no cap of its own (the spec allows "an imposed limit";
@@ -54,6 +73,8 @@ pub const SPEC: BrowserModel = BrowserModel {
     max_age_cap: crate::fetch::FIREFOX_MAX_AGE_CAP,
     wildcard_covers_authorization: false,
     negative_max_age_is_zero: false,
+    invalid_max_age_is_zero: false,
+    caches_wildcard_grants: true,
 };
 
 /// The step of the protocol at which a request failed.
@@ -502,7 +523,13 @@ pub fn preflight_check(
             BlockedReason::PrivateNetworkNotAllowed,
         ));
     }
-    // Steps 7.8–7.10.
+    // Steps 7.8–7.10. A model that caches only listed tokens never reuses a `*` grant.
+    let by_wildcard = (!methods.contains(&method) && !is_safelisted_method(&method))
+        || (has_authorization && !listed("authorization"))
+        || req.unsafe_header_names().iter().any(|n| !listed(n));
+    if by_wildcard && !model.caches_wildcard_grants {
+        return Ok(0);
+    }
     Ok(max_age(model, &res.headers))
 }
 
@@ -510,21 +537,25 @@ pub fn preflight_check(
 #[must_use]
 pub fn max_age(model: &BrowserModel, headers: &HeaderList) -> u64 {
     let lines = super::get_all(headers, "access-control-max-age");
-    // Step 7.9: missing, several lines (not one delta-seconds) or unparsable: 5 seconds.
+    // Step 7.9: missing, several lines (not one delta-seconds) or unparsable: 5 seconds
+    // (`invalid_max_age_is_zero`: 0 unless missing).
     let parsed = match lines.as_slice() {
         [one] => {
             let v = one.trim();
             if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
                 Some(v.parse::<u64>().unwrap_or(u64::MAX))
-            } else if model.negative_max_age_is_zero
+            } else if (model.negative_max_age_is_zero
                 && v.strip_prefix('-')
-                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())))
+                || (model.invalid_max_age_is_zero && !v.is_empty())
             {
                 Some(0)
             } else {
                 None
             }
         }
+        [] => None,
+        _ if model.invalid_max_age_is_zero => Some(0),
         _ => None,
     };
     // Step 7.10: the imposed limit.
