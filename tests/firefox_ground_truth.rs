@@ -89,6 +89,8 @@ user_pref("security.remote_settings.crlite_filters.enabled", false);
 user_pref("security.remote_settings.intermediates.enabled", false);
 user_pref("browser.sessionstore.resume_from_crash", false);
 user_pref("toolkit.startup.max_resumed_crashes", -1);
+user_pref("dom.ipc.processHangMonitor", false);
+user_pref("dom.ipc.reportProcessHangs", false);
 "#;
 
 /// Firefox in its own process group, stopped (and checked gone) when dropped.
@@ -133,6 +135,12 @@ fn firefox_agrees_with_the_evaluator() {
     support::procs::own_group(&mut cmd);
     if let Some(c) = &clock {
         cmd.envs(c.env());
+        // Every process must see the same clock: a sandboxed process cannot read the shift,
+        // and a parent hours ahead of its content process takes the page for hung and
+        // replaces it with a crash page. The page is the test's own, on loopback.
+        for sandbox in ["CONTENT", "SOCKET_PROCESS", "RDD", "UTILITY", "GMP"] {
+            cmd.env(format!("MOZ_DISABLE_{sandbox}_SANDBOX"), "1");
+        }
     }
     let child = cmd
         .args(["--headless", "--marionette", "--no-remote", "--profile"])
@@ -156,6 +164,7 @@ fn firefox_agrees_with_the_evaluator() {
         caps["browserName"].as_str().unwrap_or("firefox"),
         caps["browserVersion"].as_str().unwrap_or("?")
     );
+    m.new_tab().expect("a new tab");
     m.navigate(&run.page_url()).expect("load the page");
     let deadline = Instant::now() + Duration::from_secs(90);
     let mut last = String::new();
@@ -168,7 +177,10 @@ fn firefox_agrees_with_the_evaluator() {
                     break last;
                 }
             }
-            Err(e) => eprintln!("reading the page: {e}"),
+            Err(e) => eprintln!(
+                "reading the page at {:?}: {e}",
+                m.current_url().unwrap_or_default()
+            ),
         }
         assert!(
             Instant::now() < deadline,

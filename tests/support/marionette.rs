@@ -99,6 +99,34 @@ impl Marionette {
         Ok(r.get("capabilities").cloned().unwrap_or(Value::Null))
     }
 
+    /// Opens a new tab and makes it the current one. The window Firefox starts with may still
+    /// hold its initial parent-process page when the session starts, and script cannot run
+    /// in that context; a tab opened now is an ordinary content tab.
+    pub fn new_tab(&mut self) -> Result<(), String> {
+        let r = self.command(
+            "WebDriver:NewWindow",
+            json!({ "type": "tab", "focus": true }),
+        )?;
+        let handle = r
+            .get("handle")
+            .cloned()
+            .ok_or_else(|| format!("WebDriver:NewWindow answered {r}"))?;
+        self.command(
+            "WebDriver:SwitchToWindow",
+            json!({ "handle": handle, "focus": true }),
+        )
+        .map(|_| ())
+    }
+
+    /// The current tab's URL.
+    pub fn current_url(&mut self) -> Result<String, String> {
+        let r = self.command("WebDriver:GetCurrentURL", json!({}))?;
+        Ok(r.get("value")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string())
+    }
+
     /// Loads `url` in the current tab and waits for the load to finish.
     pub fn navigate(&mut self, url: &str) -> Result<(), String> {
         self.command("WebDriver:Navigate", json!({ "url": url }))
