@@ -70,6 +70,10 @@ pub struct Sources {
     pub wildcard_covers_authorization: &'static str,
     /// For [`BrowserModel::negative_max_age_is_zero`].
     pub negative_max_age: &'static str,
+    /// For [`BrowserModel::invalid_max_age_is_zero`].
+    pub invalid_max_age: &'static str,
+    /// For [`BrowserModel::caches_wildcard_grants`].
+    pub wildcard_grants_cached: &'static str,
     /// For [`BrowserModel::local_network`].
     pub local_network: &'static str,
     /// For [`BrowserModel::cross_site_cookies`].
@@ -93,6 +97,13 @@ pub struct BrowserModel {
     /// Whether a negative `Access-Control-Max-Age` means 0 (no caching) instead of the
     /// standard's fallback of 5 seconds.
     pub negative_max_age_is_zero: bool,
+    /// Whether any present `Access-Control-Max-Age` that is not one delta-seconds (`10s`,
+    /// `1.5`, several lines) means 0 instead of the standard's fallback of 5 seconds.
+    pub invalid_max_age_is_zero: bool,
+    /// Whether a method or header granted only by `*` is served from the preflight cache. The
+    /// standard's cache matches `*` entries; Firefox caches the literal token `*` and looks up
+    /// the request's own method and header names, so such a request is preflighted every time.
+    pub caches_wildcard_grants: bool,
     /// What gates a request from a public page to a local or loopback address.
     pub local_network: LocalNetwork,
     /// What a credentialed request from another site carries.
@@ -115,31 +126,47 @@ pub const CHROMIUM: BrowserModel = BrowserModel {
     max_age_cap: crate::fetch::CHROMIUM_MAX_AGE_CAP,
     wildcard_covers_authorization: true,
     negative_max_age_is_zero: true,
+    invalid_max_age_is_zero: false,
+    caches_wildcard_grants: true,
     local_network: LocalNetwork::Prompt,
     cross_site_cookies: CrossSiteCookies::Sent,
     sources: Sources {
         max_age_cap: "Chromium services/network/cors/preflight_result.cc, kMaxTimeout = base::Hours(2): https://source.chromium.org/chromium/chromium/src/+/main:services/network/cors/preflight_result.cc",
         wildcard_covers_authorization: "mdn/browser-compat-data PR 20092 (Chrome: `*` still covers Authorization): https://github.com/mdn/browser-compat-data/pull/20092; observed by tests/chromium_ground_truth.rs",
         negative_max_age: "Chromium preflight_result.cc parses the value as a signed number and clamps it to 0; observed by tests/chromium_ground_truth.rs",
+        invalid_max_age: "Chromium preflight_result.cc: a value that does not parse as a number falls back to the default 5 s; observed by tests/chromium_ground_truth.rs",
+        wildcard_grants_cached: "Chromium preflight_result.cc keeps `*` in the cached method and header sets and matches it on later requests; observed by tests/chromium_ground_truth.rs",
         local_network: "Chrome 142 (2025-10-28) replaced Private Network Access with Local Network Access, a permission prompt: https://developer.chrome.com/blog/local-network-access; MDN, Local Network Access: https://developer.mozilla.org/en-US/docs/Web/Security/Local_Network_Access",
         cross_site_cookies: "Chrome keeps third-party cookies (no standalone prompt, 2025-04-22: https://privacysandbox.com/news/privacy-sandbox-next-steps/); SameSite=None needs Secure: https://www.chromium.org/updates/same-site/",
     },
 };
 
-/// Firefox (ESR and release).
+/// Firefox (ESR and release), as `tests/firefox_ground_truth.rs` verifies it.
+///
+/// Caps max-age at 86400 s; caches a preflight only when `Access-Control-Max-Age` is absent
+/// (5 s) or all digits — anything else, a negative number or two lines included, is not
+/// cached (`AddResultToCache` in `netwerk/protocol/http/nsCORSListenerProxy.cpp`); its cache
+/// holds the tokens the server listed, so a method or header that only `*` granted is
+/// preflighted again every time (`CacheEntry::CheckRequest`, same file). `*` covers
+/// `Authorization` for non-credentialed requests while the pref
+/// `network.cors_preflight.authorization_covered_by_wildcard` is on (the default).
 pub const FIREFOX: BrowserModel = BrowserModel {
     key: "firefox",
     name: "Firefox",
     checked: "tests/firefox_ground_truth.rs, against Debian's firefox-esr",
     max_age_cap: crate::fetch::FIREFOX_MAX_AGE_CAP,
     wildcard_covers_authorization: true,
-    negative_max_age_is_zero: false,
+    negative_max_age_is_zero: true,
+    invalid_max_age_is_zero: true,
+    caches_wildcard_grants: false,
     local_network: LocalNetwork::NoGate,
     cross_site_cookies: CrossSiteCookies::Partitioned,
     sources: Sources {
         max_age_cap: "Firefox netwerk/protocol/http/nsCORSListenerProxy.cpp (86400 s): https://searchfox.org/mozilla-central/source/netwerk/protocol/http/nsCORSListenerProxy.cpp",
         wildcard_covers_authorization: "pref network.cors_preflight.authorization_covered_by_wildcard (MDN, Firefox experimental features): https://developer.mozilla.org/en-US/docs/Mozilla/Firefox/Experimental_features; mdn/browser-compat-data PR 20092",
-        negative_max_age: "nsCORSListenerProxy.cpp reads only digits; anything else falls back to the standard's 5 s",
+        negative_max_age: "nsCORSListenerProxy.cpp, AddResultToCache reads only digits: a `-` and nothing is cached; observed by tests/firefox_ground_truth.rs",
+        invalid_max_age: "nsCORSListenerProxy.cpp, nsCORSPreflightListener::AddResultToCache: any byte that is not a digit, or several lines, and nothing is cached; observed by tests/firefox_ground_truth.rs",
+        wildcard_grants_cached: "nsCORSListenerProxy.cpp, CacheEntry::CheckRequest looks up the request's own method and header names, so a grant made by `*` is not reused; observed by tests/firefox_ground_truth.rs",
         local_network: "Firefox has no Private Network Access and no Local Network Access by default: https://developer.mozilla.org/en-US/docs/Web/Security/Local_Network_Access",
         cross_site_cookies: "Total Cookie Protection, on by default since Firefox 103 (2022-06-14): https://blog.mozilla.org/en/mozilla/firefox-rolls-out-total-cookie-protection-by-default-to-all-users-worldwide/",
     },
@@ -153,12 +180,16 @@ pub const WEBKIT: BrowserModel = BrowserModel {
     max_age_cap: crate::fetch::WEBKIT_MAX_AGE_CAP,
     wildcard_covers_authorization: true,
     negative_max_age_is_zero: true,
+    invalid_max_age_is_zero: false,
+    caches_wildcard_grants: true,
     local_network: LocalNetwork::NoGate,
     cross_site_cookies: CrossSiteCookies::Blocked,
     sources: Sources {
         max_age_cap: "WebKit Source/WebCore/loader/CrossOriginPreflightResultCache.cpp, maxPreflightCacheTimeout = 600_s: https://github.com/WebKit/WebKit/blob/main/Source/WebCore/loader/CrossOriginPreflightResultCache.cpp",
         wildcard_covers_authorization: "CrossOriginPreflightResultCache.cpp, validateCrossOriginHeaders: a non-credentialed `*` allows every header, Authorization included",
         negative_max_age: "CrossOriginPreflightResultCache.cpp parses a signed integer, so a negative value expires the entry at once",
+        invalid_max_age: "CrossOriginPreflightResultCache.cpp: a value parseInteger rejects falls back to defaultPreflightCacheTimeout (5 s)",
+        wildcard_grants_cached: "CrossOriginPreflightResultCache.cpp, allowsCrossOriginMethod and validateCrossOriginHeaders accept a cached `*` without credentials",
         local_network: "WebKit has no Private Network Access and no Local Network Access: https://developer.mozilla.org/en-US/docs/Web/Security/Local_Network_Access",
         cross_site_cookies: "Full third-party cookie blocking since Safari 13.1 (2020-03-24): https://webkit.org/blog/10218/full-third-party-cookie-blocking-and-more/",
     },
@@ -173,12 +204,16 @@ pub const SPEC: BrowserModel = BrowserModel {
     max_age_cap: crate::fetch::FIREFOX_MAX_AGE_CAP,
     wildcard_covers_authorization: false,
     negative_max_age_is_zero: false,
+    invalid_max_age_is_zero: false,
+    caches_wildcard_grants: true,
     local_network: LocalNetwork::NoGate,
     cross_site_cookies: CrossSiteCookies::Sent,
     sources: Sources {
         max_age_cap: "Fetch §cors-preflight-fetch step 7.10 (\"an imposed limit\"): https://fetch.spec.whatwg.org/#cors-preflight-fetch",
         wildcard_covers_authorization: "Fetch §cors-preflight-fetch step 7.6 (a CORS non-wildcard request-header name): https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name",
         negative_max_age: "Fetch §cors-preflight-fetch step 7.9: a value that is not delta-seconds falls back to 5 s",
+        invalid_max_age: "Fetch §cors-preflight-fetch step 7.9: a value that is not delta-seconds falls back to 5 s",
+        wildcard_grants_cached: "Fetch §cors-preflight-fetch step 7.10 and §concept-cache-match: a cache entry for `*` matches any method or header without credentials",
         local_network: "Local Network Access is a WICG draft, not part of Fetch: https://wicg.github.io/local-network-access/",
         cross_site_cookies: "the standards leave third-party cookie policy to the browser (RFC 6265bis, SameSite): https://datatracker.ietf.org/doc/draft-ietf-httpbis-rfc6265bis/",
     },
@@ -224,7 +259,7 @@ pub fn markdown_table() -> String {
         fn(&BrowserModel) -> String,
         fn(&Sources) -> &'static str,
     );
-    let rows: [Row; 5] = [
+    let rows: [Row; 7] = [
         (
             "preflight cache cap (`max-age` above it is cut)",
             |m| duration(m.max_age_cap),
@@ -245,6 +280,22 @@ pub fn markdown_table() -> String {
                 }
             },
             |s| s.negative_max_age,
+        ),
+        (
+            "unparsable `Access-Control-Max-Age` (`10s`, two lines)",
+            |m| {
+                if m.invalid_max_age_is_zero {
+                    "0 s (not cached)".to_string()
+                } else {
+                    "5 s (the default)".to_string()
+                }
+            },
+            |s| s.invalid_max_age,
+        ),
+        (
+            "a method or header allowed only by `*` is served from the preflight cache",
+            |m| yes_no(m.caches_wildcard_grants).to_string(),
+            |s| s.wildcard_grants_cached,
         ),
         (
             "public page → local or loopback address",
@@ -317,6 +368,8 @@ mod tests {
                 s.max_age_cap,
                 s.wildcard_covers_authorization,
                 s.negative_max_age,
+                s.invalid_max_age,
+                s.wildcard_grants_cached,
                 s.local_network,
                 s.cross_site_cookies,
             ] {

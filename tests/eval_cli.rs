@@ -253,3 +253,33 @@ fn query_is_preflighted_and_its_case_matters() {
         );
     }
 }
+
+#[test]
+fn firefox_reuses_no_preflight_that_only_a_star_allowed() {
+    // Firefox caches the tokens the server listed, so a method allowed only by `*` is
+    // preflighted again every time; Chromium reuses the grant for the max-age.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("star.cors");
+    std::fs::write(
+        &policy,
+        "policy api {\n    origins \"https://app.example.com\"\n    methods *\n    max-age 10m\n}\n",
+    )
+    .expect("write");
+    let path = policy.to_string_lossy().into_owned();
+    for (browser, line) in [
+        ("firefox", "Firefox caches it for 0 s"),
+        ("chromium", "Chromium caches it for 600 s"),
+    ] {
+        let (code, out, err) = simulate(&[
+            &path,
+            "--origin",
+            "https://app.example.com",
+            "-X",
+            "PUT",
+            "--browser",
+            browser,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains(line), "{browser}:\n{out}");
+    }
+}

@@ -445,7 +445,13 @@ pub fn preflight_check(
     // on it. Chromium sent the Private Network Access preflight header from version 104 and
     // mostly only warned; Chromium 142 replaced it with Local Network Access, where the user's
     // permission decides (`BrowserModel::local_network`). Firefox and WebKit never had it.
-    // Steps 7.8–7.10.
+    // Steps 7.8–7.10. A model that caches only listed tokens never reuses a `*` grant.
+    let by_wildcard = (!methods.contains(&method) && !is_safelisted_method(&method))
+        || (has_authorization && !listed("authorization"))
+        || req.unsafe_header_names().iter().any(|n| !listed(n));
+    if by_wildcard && !model.caches_wildcard_grants {
+        return Ok(0);
+    }
     Ok(max_age(model, &res.headers))
 }
 
@@ -453,21 +459,25 @@ pub fn preflight_check(
 #[must_use]
 pub fn max_age(model: &BrowserModel, headers: &HeaderList) -> u64 {
     let lines = super::get_all(headers, "access-control-max-age");
-    // Step 7.9: missing, several lines (not one delta-seconds) or unparsable: 5 seconds.
+    // Step 7.9: missing, several lines (not one delta-seconds) or unparsable: 5 seconds
+    // (`invalid_max_age_is_zero`: 0 unless missing).
     let parsed = match lines.as_slice() {
         [one] => {
             let v = one.trim();
             if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
                 Some(v.parse::<u64>().unwrap_or(u64::MAX))
-            } else if model.negative_max_age_is_zero
+            } else if (model.negative_max_age_is_zero
                 && v.strip_prefix('-')
-                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())))
+                || (model.invalid_max_age_is_zero && !v.is_empty())
             {
                 Some(0)
             } else {
                 None
             }
         }
+        [] => None,
+        _ if model.invalid_max_age_is_zero => Some(0),
         _ => None,
     };
     // Step 7.10: the imposed limit.

@@ -2,6 +2,7 @@
 //! needs; the rest is dead code for that binary, hence the `allow`.
 //!
 //! - [`bench`]: a tool's path and a foreground nginx, for the benchmarks.
+//! - [`browser_cases`]: the cases, servers and page of the browser ground-truth tests.
 //! - [`builds`]: the build steps of the Go and Spring conformance apps.
 //! - [`cli`]: the one way to run the `corsc` binary, with an environment that cannot leak in.
 //! - [`conformance`]: which harness runs each registered target.
@@ -11,9 +12,11 @@
 //! - [`procs`]: each server in its own process group, stopped gracefully and reaped whole.
 //! - [`random_policy`]: random but valid policies for property tests.
 //! - [`imports`]: the module graph of `src/`, for the layout tests.
+//! - [`marionette`]: a minimal client for Firefox's built-in remote protocol.
 #![allow(dead_code)]
 
 pub mod bench;
+pub mod browser_cases;
 pub mod builds;
 pub mod cli;
 pub mod conformance;
@@ -23,5 +26,6 @@ pub mod frameworks;
 pub mod http;
 pub mod http_server;
 pub mod imports;
+pub mod marionette;
 pub mod procs;
 pub mod random_policy;

@@ -280,8 +280,15 @@ impl<'a> Simulation<'a> {
             s.push('\n');
             wire(&mut s, w, res);
             match (&self.verdict, self.actual) {
-                (_, Some(_)) => {
-                    let secs = browser::max_age(self.model, &res.headers);
+                (verdict, Some(_)) => {
+                    // The verdict's figure: a model may not reuse what only `*` granted.
+                    let secs = match verdict {
+                        Verdict::Allowed {
+                            preflight_cache_seconds: Some(secs),
+                            ..
+                        } => *secs,
+                        _ => browser::max_age(self.model, &res.headers),
+                    };
                     s.push_str(&format!(
                         "          passes; {} caches it for {secs} s\n",
                         self.model.name
