@@ -114,6 +114,10 @@ fn findings_validate_and_carry_github_fields() {
         port["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
         "\"https://app.example.com\""
     );
+    assert_eq!(
+        port["fixes"][0]["properties"]["applicability"], "unsafe",
+        "a fix says whether it changes what the policy allows"
+    );
 }
 
 /// The compile errors are listed like every other code, whether or not one was found, so a

@@ -51,4 +51,5 @@ rules! {
     safelisted_method_listed::SafelistedMethodListed,
     redundant_safelisted_header::RedundantSafelistedHeader,
     forbidden_request_header::ForbiddenRequestHeader,
+    duplicate_entry::DuplicateEntry,
 }
