@@ -54,7 +54,8 @@ pub struct OriginSetInfo {
     /// Whether a policy uses it, in any profile: refers to it, or to a set that includes it
     /// (to any depth). A set that only unused sets include is unused.
     pub used: bool,
-    /// The whole declaration.
+    /// The whole declaration (not part of the IR's JSON, which predates it).
+    #[serde(skip)]
     pub span: Span,
 }
 
