@@ -202,6 +202,17 @@ fn safe_fixes_apply_with_fix_alone() {
         std::fs::read_to_string(&p).unwrap_or_default(),
         "policy api {\n    origins  \"https://a.example.com\", \"https://b.example.com:443\"  # ours\n    methods  PUT, DELETE\n    request-headers  Content-Type\n}\n"
     );
+    let covered = "origins none = []\npolicy api {\n    origins  \"https://*.example.com\", \"https://a.example.com\", none, \"https://a.example.com\"\n}\n";
+    let p = write(d.path(), "covered.cors", covered);
+    let (code, out, err) = run(corsc().args(["lint", "--isolated", "--fix"]).arg(&p));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("fixed 1 finding"), "{err}");
+    // The covered origin goes; the second copy would take the empty set's name with it, so
+    // its removal is left to a person.
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap_or_default(),
+        "origins none = []\npolicy api {\n    origins  \"https://*.example.com\", none, \"https://a.example.com\"\n}\n"
+    );
     let commented = "policy api {\n    origins [\n        \"https://a.example.com\",   # the app\n        \"https://a.example.com\",\n    ]\n}\n";
     let p = write(d.path(), "commented.cors", commented);
     let (code, out, err) = run(corsc().args(["lint", "--isolated", "--fix"]).arg(&p));

@@ -157,6 +157,24 @@ fn the_rule_list_has_the_compile_codes() {
 }
 
 #[test]
+fn a_safe_fix_says_so_and_validates() {
+    let (v, _) = sarif(&["tests/fixtures/lint/Y408.cors"]);
+    assert_valid(&v);
+    let results = v["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let levels: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["fixes"][0]["properties"]["applicability"].as_str())
+        .collect();
+    assert!(
+        !levels.is_empty() && levels.iter().all(|l| *l == "safe"),
+        "{levels:?}"
+    );
+}
+
+#[test]
 fn clean_input_validates_with_no_results() {
     let (v, code) = sarif(&["policies/public-read-api.cors"]);
     assert_eq!(code, 0);

@@ -4,8 +4,9 @@
 //! was (a duplicate or covered entry removed) and `--fix` applies it. An unsafe fix changes
 //! what the policy allows, even if only to what was plainly meant (an entry that never matches
 //! becomes the origin it names), and only `--fix --unsafe-fixes` applies it. Edits replace or
-//! remove single values, so comments and layout stay as they were; a removal that would take a
-//! comment with it is not offered ([`keep_comments`]). Fixes run in passes until none is left
+//! remove single values, so comments and layout stay as they were; a removal that would take
+//! anything more than its value and one comma (a comment) is not offered
+//! ([`keep_removals_clean`]). Fixes run in passes until none is left
 //! (a split entry may then get a scheme), at most [`MAX_PASSES`] times.
 
 use crate::diagnostics::{Applicability, Diagnostic, Edit};
@@ -61,44 +62,71 @@ pub(crate) fn hint((safe, unsafe_): (usize, usize), unsafe_fixes: bool) -> Strin
     s
 }
 
-/// Drops each fix that removes text holding a comment (outside the strings it removes): a
-/// removal's edits come from the IR's spans, which know nothing of comments, and `--fix` must
-/// never delete what a person wrote about the policy. The finding stays, with a note.
-pub(crate) fn keep_comments(source: &Source, diags: &mut [Diagnostic]) {
+/// Drops each fix whose removal would take more than one value and one comma: a removal's
+/// edits come from the IR's spans, which know nothing of comments (nor of a set reference that
+/// brought no entry), and `--fix` must never delete what a person wrote about the policy. The
+/// finding stays, with a note saying why it has no fix.
+pub(crate) fn keep_removals_clean(source: &Source, diags: &mut [Diagnostic]) {
     for d in diags.iter_mut() {
         let Some(f) = &d.fix else { continue };
-        let takes_comment = f.edits.iter().any(|e| {
-            e.replacement.is_empty()
-                && source
-                    .text
-                    .get(e.span.start..e.span.end)
-                    .is_none_or(has_comment)
-        });
-        if takes_comment {
+        let why = f
+            .edits
+            .iter()
+            .filter(|e| e.replacement.is_empty())
+            .find_map(|e| match source.text.get(e.span.start..e.span.end) {
+                Some(text) => removal_problem(text),
+                None => Some("it would cut the text in the middle of a character"),
+            });
+        if let Some(why) = why {
             d.fix = None;
-            d.notes.push(
-                "no automatic fix: removing it would delete a comment; remove it by hand"
-                    .to_string(),
-            );
+            d.notes.push(format!(
+                "no automatic fix: removing it would {why}; remove it by hand"
+            ));
         }
     }
 }
 
-/// Whether `.cors` text holds a `#` outside double-quoted strings.
-fn has_comment(text: &str) -> bool {
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in text.chars() {
-        match (in_string, escaped, c) {
-            (true, true, _) => escaped = false,
-            (true, false, '\\') => escaped = true,
-            (true, false, '"') => in_string = false,
-            (false, _, '"') => in_string = true,
-            (false, _, '#') => return true,
-            _ => {}
+/// What is wrong with removing `text` from a list, if anything: it must hold one value (a
+/// quoted string, `regex "…"` or a bare word), one comma, and blanks, and no comment.
+fn removal_problem(text: &str) -> Option<&'static str> {
+    let (mut values, mut commas) = (0, 0);
+    let mut after_regex = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => return Some("delete a comment"),
+            ',' => commas += 1,
+            c if c.is_whitespace() => {}
+            '"' => {
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    match (escaped, c) {
+                        (true, _) => escaped = false,
+                        (false, '\\') => escaped = true,
+                        (false, '"') => break,
+                        _ => {}
+                    }
+                }
+                if !after_regex {
+                    values += 1;
+                }
+                after_regex = false;
+            }
+            _ => {
+                let mut word = String::from(c);
+                while let Some(&n) = chars.peek() {
+                    if n.is_whitespace() || matches!(n, ',' | '"' | '#') {
+                        break;
+                    }
+                    word.push(n);
+                    chars.next();
+                }
+                after_regex = word == "regex";
+                values += 1;
+            }
         }
     }
-    false
+    (values != 1 || commas != 1).then_some("delete more than the value and its comma")
 }
 
 /// Applies non-overlapping fixes to a text; later overlapping ones wait for the next pass.
@@ -144,7 +172,7 @@ fn apply_once(
 }
 
 /// Lints a text and returns its diagnostics (syntax errors if it no longer parses), with the
-/// fixes that would delete a comment dropped ([`keep_comments`]).
+/// removals that would take more than a value and its comma dropped ([`keep_removals_clean`]).
 pub(crate) fn lint_text(
     source: &Source,
     cfg: &LintConfig,
@@ -154,7 +182,7 @@ pub(crate) fn lint_text(
         Ok(file) => pipeline::lint_file(&file, cfg, profile),
         Err(d) => d,
     };
-    keep_comments(source, &mut diags);
+    keep_removals_clean(source, &mut diags);
     diags
 }
 
@@ -209,4 +237,19 @@ pub(crate) fn summary(name: &str, applied: &[Applied]) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::removal_problem;
+
+    #[test]
+    fn a_removal_takes_one_value_and_one_comma() {
+        assert_eq!(removal_problem(", \"https://a.example\""), None);
+        assert_eq!(removal_problem("PUT, "), None);
+        assert_eq!(removal_problem(",\n    regex \"^a#b,c$\""), None);
+        assert!(removal_problem(",  # ours\n    \"https://a.example\"").is_some());
+        assert!(removal_problem(", shared, \"https://a.example\"").is_some());
+        assert!(removal_problem("\"https://a.example\"").is_some());
+    }
 }

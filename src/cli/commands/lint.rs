@@ -62,7 +62,7 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
             Ok(file) => crate::pipeline::lint_owned(file, &cfg, profile),
             Err(d) => d,
         };
-        fix::keep_comments(&source, &mut diags);
+        fix::keep_removals_clean(&source, &mut diags);
         let mut source = source;
         if args.fix && is_stdin(args, &source) {
             let (fixed, applied) = if parsed_ok {

@@ -16,8 +16,8 @@ static META: RuleMeta = RuleMeta {
     summary: "a method not in upper case (an error for the six methods browsers upper-case)",
     docs: r#"## What it does
 Flags a method in `methods` with lower-case letters. For `delete`, `get`, `head`, `options`,
-`post` and `put` (any case) it is an error, and `corsc lint --fix --unsafe-fixes` upper-cases them. For any
-other method, such as `patch`, it is a warning without a fix.
+`post` and `put` (any case) it is an error, and `corsc lint --fix --unsafe-fixes` upper-cases
+them. For any other method, such as `patch`, it is a warning without a fix.
 
 ## Why is this bad?
 Methods are compared case-sensitively. Browsers upper-case those six methods before sending

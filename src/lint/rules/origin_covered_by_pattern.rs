@@ -178,7 +178,7 @@ fn report(
             .with_help("remove the exact origin; the pattern still allows it")
             .with_fix(remove(format!("remove `{}`", e.raw()), span)),
         None => d.with_help(format!(
-            "remove the exact origin, or keep it and say why with `@allow({})`",
+            "remove the exact origin, or keep it and say why with `@allow({}, reason = \"…\")`",
             META.name
         )),
     };
