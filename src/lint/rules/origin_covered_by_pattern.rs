@@ -2,6 +2,7 @@ use crate::ir::{HostPattern, OriginEntry, OriginKind, OriginPattern, Policy, Pol
 use crate::lint::context::LintContext;
 use crate::lint::entries::in_main_directive;
 use crate::lint::findings::{remove, report_entry, Sites};
+use crate::lint::regex_check::OriginRegex;
 use crate::lint::rule::{Applicability, Category, FixAvailability, Level, Rule, RuleMeta};
 use foldhash::{HashMap, HashMapExt as _};
 
@@ -110,15 +111,11 @@ fn check_policy(p: &Policy, cx: &mut LintContext<'_>) {
         .iter()
         .filter(|e| matches!(e.kind, OriginKind::Exact(_)))
         .count();
-    let compiled: Vec<(&OriginEntry, ::regex::Regex)> =
+    let compiled: Vec<(&OriginEntry, OriginRegex<'_>)> =
         if exact.saturating_mul(regexes.len()) <= REGEX_BUDGET {
             regexes
                 .into_iter()
-                .filter_map(|(e, src)| {
-                    let tree = crate::regex::parse(src)?;
-                    let re = ::regex::Regex::new(&crate::regex::full_match(src, &tree)).ok()?;
-                    Some((e, re))
-                })
+                .map(|(e, src)| (e, OriginRegex::new(src)))
                 .collect()
         } else {
             Vec::new()

@@ -1,5 +1,6 @@
 use crate::ir::{OriginEntry, OriginKind, OriginPattern, PathScope, Policy, PolicySet};
 use crate::lint::context::LintContext;
+use crate::lint::regex_check::OriginRegex;
 use crate::lint::rule::{Category, Level, Rule, RuleMeta};
 use foldhash::{HashSet, HashSetExt as _};
 
@@ -14,7 +15,8 @@ static META: RuleMeta = RuleMeta {
     summary: "an origin of a prefix scope's policy refused on the scope's bare path, which a broader policy answers",
     docs: r#"## What it does
 Flags a prefix scope `"/P/*"` of a policy whose bare path `/P` another, broader policy answers
-and whose exact origins that policy does not allow.
+(through a prefix, or as the policy without `paths`; not one that lists `"/P"` itself) and
+whose exact origins that policy does not allow.
 
 corsc answers a path with the most specific scope that covers it, so a narrower scope always
 wins over a broader one on the paths it covers: a broader scope can never take a request from
@@ -93,7 +95,9 @@ impl Rule for OriginShadowedByBroaderScope {
                 let Some(b) = set.policy_for(bare) else {
                     continue;
                 };
-                if std::ptr::eq(b, n) || b.allows_any_origin() {
+                // A policy that claims the bare path itself was given it on purpose.
+                let claimed = b.specificity_for(bare).is_some_and(|(exact, _)| exact == 1);
+                if std::ptr::eq(b, n) || claimed || b.allows_any_origin() {
                     continue;
                 }
                 let allowed = Allowed::of(b);
@@ -150,7 +154,7 @@ fn has_dot_segment(path: &str) -> bool {
 struct Allowed<'a> {
     exact: HashSet<&'a str>,
     patterns: Vec<&'a OriginPattern>,
-    regexes: Vec<::regex::Regex>,
+    regexes: Vec<OriginRegex<'a>>,
 }
 
 impl<'a> Allowed<'a> {
@@ -166,11 +170,7 @@ impl<'a> Allowed<'a> {
                     a.exact.insert(y.as_str());
                 }
                 OriginKind::Pattern(p) => a.patterns.push(p),
-                OriginKind::Regex(src) => {
-                    let re = crate::regex::parse(src)
-                        .and_then(|t| ::regex::Regex::new(&crate::regex::full_match(src, &t)).ok());
-                    a.regexes.extend(re);
-                }
+                OriginKind::Regex(src) => a.regexes.push(OriginRegex::new(src)),
                 _ => {}
             }
         }

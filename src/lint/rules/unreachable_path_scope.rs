@@ -27,9 +27,10 @@ its last `/`. Browsers resolve dot segments when they parse a URL (`/api/../admi
 
 ## Why is this bad?
 The policy's CORS never applies where it was meant to, and worse, servers disagree about what
-the scope means: nginx and Apache resolve the dot segments of a location as they do those of a
-request (`"/api/../admin/*"` becomes `/admin/`, and the policy answers paths another policy was
-written for), while servers that compare the scope as written (Express, axum) never match it.
+the scope means. corsc writes each scope in the form its target routes on, so for nginx and
+Apache, which resolve dot segments, `"/api/../admin/*"` becomes the location `/admin/`, and the
+policy answers paths another policy may have been written for; where the path is compared as
+written (Express, axum) the scope never matches.
 
 ## Example
 ```cors
