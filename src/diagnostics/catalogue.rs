@@ -173,7 +173,7 @@ impl Catalogue {
         let mut s = String::new();
         for e in self.of(Origin::Rule) {
             s.push_str(&format!(
-                "{}  {:width$}  {:11}  {:7}  {:18}  {}\n",
+                "{}  {:width$}  {:11}  {:7}  {:23}  {}\n",
                 e.code,
                 e.name,
                 e.category,
