@@ -85,7 +85,14 @@ fn fix_rewrites_in_place_keeping_comments_and_reports() {
     let text = "# header\npolicy api {\n    # the SPA\n    origins  \"https://App.Example.com\", \"app2.example.com:443\"  # trailing\n    methods  put\n    request-headers  Content-Type\n}\n";
     let p = write(d.path(), "api.cors", text);
     let (code, out, err) = run(corsc()
-        .args(["lint", "--isolated", "--fix", "-f", "concise"])
+        .args([
+            "lint",
+            "--isolated",
+            "--fix",
+            "--unsafe-fixes",
+            "-f",
+            "concise",
+        ])
         .arg(&p));
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(out, "");
@@ -124,7 +131,7 @@ fn fix_never_touches_findings_without_a_safe_fix() {
 #[test]
 fn fix_on_standard_input_prints_the_fixed_text() {
     let (code, out, err) = run(corsc()
-        .args(["lint", "--isolated", "--fix", "-"])
+        .args(["lint", "--isolated", "--fix", "--unsafe-fixes", "-"])
         .write_stdin("policy api {\n    origins \"https://a.example https://b.example:443\"\n}\n"));
     assert_eq!(code, 0, "{err}");
     assert_eq!(
@@ -132,6 +139,104 @@ fn fix_on_standard_input_prints_the_fixed_text() {
         "policy api {\n    origins \"https://a.example\", \"https://b.example\"\n}\n"
     );
     assert!(err.contains("fixed 2 findings in <stdin>"), "{err}");
+}
+
+/// Every fix so far turns an entry that never matches into the origin or method it names,
+/// which changes what the policy allows: `--fix` alone leaves it, says it is there and how to
+/// apply it, and `--fix --unsafe-fixes` applies it.
+#[test]
+fn unsafe_fixes_are_shown_and_applied_only_with_unsafe_fixes() {
+    let d = tempdir();
+    let text = "policy api {\n    origins  \"https://app.example.com:443\"\n    methods  put\n}\n";
+    let p = write(d.path(), "api.cors", text);
+    let (code, out, err) = run(corsc().args(["lint", "--isolated", "--fix"]).arg(&p));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!err.contains("fixed"), "{err}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap_or_default(), text);
+    assert!(
+        out.contains("unsafe fix: drop the default port"),
+        "each finding says its fix and its level: {out}"
+    );
+    assert!(
+        out.contains("2 more fixable with `--fix --unsafe-fixes`"),
+        "{out}"
+    );
+    assert!(!out.contains("fixable with `--fix`\n"), "{out}");
+    // `--unsafe-fixes` without `--fix` changes nothing and counts them as fixable.
+    let (code, out, _) = run(corsc()
+        .args(["lint", "--isolated", "--unsafe-fixes"])
+        .arg(&p));
+    assert_eq!(code, 1);
+    assert!(out.contains("2 fixable with `--fix`"), "{out}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap_or_default(), text);
+    let (code, out, err) = run(corsc()
+        .args(["lint", "--isolated", "--fix", "--unsafe-fixes"])
+        .arg(&p));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("fixed 2 findings"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap_or_default(),
+        "policy api {\n    origins  \"https://app.example.com\"\n    methods  PUT\n}\n"
+    );
+}
+
+/// A safe fix (a duplicate removed, with its comma) is applied by `--fix` alone, next to an
+/// unsafe one that is not; a removal that would take a comment with it is not offered.
+#[test]
+fn safe_fixes_apply_with_fix_alone() {
+    let d = tempdir();
+    let text = "policy api {\n    origins  \"https://a.example.com\", \"https://b.example.com:443\", \"https://a.example.com\"  # ours\n    methods  PUT, DELETE, PUT\n    request-headers  Content-Type\n}\n";
+    let p = write(d.path(), "api.cors", text);
+    let (code, out, _) = run(corsc().args(["lint", "--isolated"]).arg(&p));
+    assert_eq!(code, 1);
+    assert!(out.contains("safe fix: remove the second `PUT`"), "{out}");
+    assert!(out.contains("2 fixable with `--fix`"), "{out}");
+    assert!(
+        out.contains("1 more fixable with `--fix --unsafe-fixes`"),
+        "{out}"
+    );
+    let (code, _, err) = run(corsc().args(["lint", "--isolated", "--fix"]).arg(&p));
+    assert_eq!(code, 1, "the unsafe fix is left: {err}");
+    assert!(err.contains("fixed 2 findings"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap_or_default(),
+        "policy api {\n    origins  \"https://a.example.com\", \"https://b.example.com:443\"  # ours\n    methods  PUT, DELETE\n    request-headers  Content-Type\n}\n"
+    );
+    let covered = "origins none = []\npolicy api {\n    origins  \"https://*.example.com\", \"https://a.example.com\", none, \"https://a.example.com\"\n}\n";
+    let p = write(d.path(), "covered.cors", covered);
+    let (code, out, err) = run(corsc().args(["lint", "--isolated", "--fix"]).arg(&p));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("fixed 1 finding"), "{err}");
+    // The covered origin goes; the second copy would take the empty set's name with it, so
+    // its removal is left to a person.
+    assert_eq!(
+        std::fs::read_to_string(&p).unwrap_or_default(),
+        "origins none = []\npolicy api {\n    origins  \"https://*.example.com\", none, \"https://a.example.com\"\n}\n"
+    );
+    let commented = "policy api {\n    origins [\n        \"https://a.example.com\",   # the app\n        \"https://a.example.com\",\n    ]\n}\n";
+    let p = write(d.path(), "commented.cors", commented);
+    let (code, out, err) = run(corsc().args(["lint", "--isolated", "--fix"]).arg(&p));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Y408") && out.contains("would delete a comment"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&p).unwrap_or_default(), commented);
+}
+
+#[test]
+fn json_carries_each_fixs_level() {
+    let d = tempdir();
+    let p = write(
+        d.path(),
+        "api.cors",
+        "policy api {\n    origins  \"https://app.example.com:443\"\n}\n",
+    );
+    let (_, out, _) = run(corsc().args(["lint", "--isolated", "-f", "json"]).arg(&p));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let fix = &v["diagnostics"][0]["fix"];
+    assert_eq!(fix["applicability"], "unsafe", "{out}");
+    assert!(fix["edits"].is_array(), "{out}");
 }
 
 #[test]
@@ -203,7 +308,24 @@ fn rules_and_explain() {
         .any(|r| r["code"] == "E116" && r["configurable"] == false));
     assert!(all
         .iter()
-        .any(|r| r["code"] == "C204" && r["fixable"] == true));
+        .any(|r| r["code"] == "C204" && r["fixable"] == true && r["fix"] == "unsafe"));
+    assert!(all
+        .iter()
+        .any(|r| r["code"] == "C208" && r["fix"] == "sometimes (unsafe)"));
+    assert!(all
+        .iter()
+        .any(|r| r["code"] == "S102" && r["fixable"] == false && r["fix"].is_null()));
+    assert!(out.contains("C204") && out.contains("\"unsafe\""), "{out}");
+    let (_, text, _) = run(corsc().args(["rules"]));
+    let c204 = text
+        .lines()
+        .find(|l| l.starts_with("C204"))
+        .unwrap_or_default();
+    assert!(c204.contains("unsafe"), "{c204}");
+    let (code, out, _) = run(corsc().args(["explain", "C204"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("fix: unsafe"), "{out}");
+    assert!(out.contains("## Fix safety"), "{out}");
     let (code, out, _) = run(corsc().args(["explain", "S102"]));
     assert_eq!(code, 0);
     assert!(

@@ -50,6 +50,19 @@ fn fixtures_produce_exactly_their_annotations() {
                     render::concise(&source, &diags)
                 ));
             }
+            // A fix is of the level its rule declares (`corsc rules` says `fix: safe` only of
+            // rules whose fixes keep what the policy allows).
+            for d in &diags {
+                let (Some(f), Some(r)) = (&d.fix, registry::find(d.code)) else { continue };
+                if r.fix_availability().applicability() != Some(f.applicability) {
+                    failures.borrow_mut().push(format!(
+                        "{stem}: {} attaches a {:?} fix but declares {:?}",
+                        d.code,
+                        f.applicability,
+                        r.fix_availability()
+                    ));
+                }
+            }
             let fired = diags.iter().any(|d| d.code == code);
             if stem.ends_with("_ok") && fired {
                 failures.borrow_mut().push(format!("{stem} must not trigger {code}"));

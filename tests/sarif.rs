@@ -114,6 +114,10 @@ fn findings_validate_and_carry_github_fields() {
         port["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
         "\"https://app.example.com\""
     );
+    assert_eq!(
+        port["fixes"][0]["properties"]["applicability"], "unsafe",
+        "a fix says whether it changes what the policy allows"
+    );
 }
 
 /// The compile errors are listed like every other code, whether or not one was found, so a
@@ -150,6 +154,24 @@ fn the_rule_list_has_the_compile_codes() {
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "each code once: {ids:?}");
+}
+
+#[test]
+fn a_safe_fix_says_so_and_validates() {
+    let (v, _) = sarif(&["tests/fixtures/lint/Y408.cors"]);
+    assert_valid(&v);
+    let results = v["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let levels: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["fixes"][0]["properties"]["applicability"].as_str())
+        .collect();
+    assert!(
+        !levels.is_empty() && levels.iter().all(|l| *l == "safe"),
+        "{levels:?}"
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ mod values;
 use crate::diagnostics::{codes, Diagnostic, Severity};
 use crate::ir::{
     ExposeHeaders, MethodSet, OriginEntry, OriginSetInfo, Owner, PathScope, Policy, PolicySet,
-    RequestHeaders, Setting, Suppression,
+    Repeat, RequestHeaders, Setting, Suppression,
 };
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, AssignOp, Attribute, BodyItem, Directive, Item};
@@ -222,6 +222,7 @@ impl<'a, 'd> Checker<'a, 'd> {
         }
         self.duplicate_scopes(&policies);
         self.work_budget();
+        let reachable = self.sets.reachable();
         let sets = self
             .file
             .items
@@ -229,7 +230,8 @@ impl<'a, 'd> Checker<'a, 'd> {
             .filter_map(|i| match i {
                 Item::Set(s) => Some(OriginSetInfo {
                     name: s.name.clone(),
-                    used: self.sets.used.contains(&s.name.node),
+                    used: reachable.contains(s.name.node.as_str()),
+                    span: s.span,
                 }),
                 _ => None,
             })
@@ -578,8 +580,9 @@ fn apply(policy: &mut Policy, t: TypedDirective) {
         Typed::Methods(v) => {
             if add {
                 let m = &mut policy.methods;
-                m.value.any = m.value.any.or(v.any);
-                merge_names(&mut m.value.list, v.list);
+                merge_star(&mut m.value.any, &mut m.value.repeated, v.any);
+                m.value.repeated.extend(v.repeated);
+                merge_names(&mut m.value.list, &mut m.value.repeated, v.list);
                 m.span = m.span.or(span);
             } else {
                 policy.methods = Setting { value: v, span };
@@ -588,9 +591,10 @@ fn apply(policy: &mut Policy, t: TypedDirective) {
         Typed::RequestHeaders(v) => {
             if add {
                 let h = &mut policy.request_headers;
-                h.value.any = h.value.any.or(v.any);
+                merge_star(&mut h.value.any, &mut h.value.repeated, v.any);
                 h.value.mirror = h.value.mirror.or(v.mirror);
-                merge_names(&mut h.value.list, v.list);
+                h.value.repeated.extend(v.repeated);
+                merge_names(&mut h.value.list, &mut h.value.repeated, v.list);
                 h.span = h.span.or(span);
             } else {
                 policy.request_headers = Setting { value: v, span };
@@ -599,8 +603,9 @@ fn apply(policy: &mut Policy, t: TypedDirective) {
         Typed::ExposeHeaders(v) => {
             if add {
                 let h = &mut policy.expose_headers;
-                h.value.any = h.value.any.or(v.any);
-                merge_names(&mut h.value.list, v.list);
+                merge_star(&mut h.value.any, &mut h.value.repeated, v.any);
+                h.value.repeated.extend(v.repeated);
+                merge_names(&mut h.value.list, &mut h.value.repeated, v.list);
                 h.span = h.span.or(span);
             } else {
                 policy.expose_headers = Setting { value: v, span };
@@ -618,10 +623,35 @@ fn apply(policy: &mut Policy, t: TypedDirective) {
     }
 }
 
-/// `+=` on a list of names: the names not listed yet, in order.
-fn merge_names(list: &mut Vec<Spanned<String>>, more: Vec<Spanned<String>>) {
+/// `+=` on a list of names: the names not listed yet, in order; the others are repeats of the
+/// base's, which only a person can remove (the base may change).
+fn merge_names(
+    list: &mut Vec<Spanned<String>>,
+    repeated: &mut Vec<Repeat>,
+    more: Vec<Spanned<String>>,
+) {
     for x in more {
-        values::push_name(list, x);
+        let span = x.span;
+        if let Some(first) = values::push_name(list, x) {
+            repeated.push(Repeat {
+                span,
+                first,
+                removal: None,
+            });
+        }
+    }
+}
+
+/// `+=` of a `*` onto a list that may have one already.
+fn merge_star(any: &mut Option<Span>, repeated: &mut Vec<Repeat>, more: Option<Span>) {
+    match (*any, more) {
+        (Some(first), Some(span)) => repeated.push(Repeat {
+            span,
+            first,
+            removal: None,
+        }),
+        (None, more) => *any = more,
+        _ => {}
     }
 }
 

@@ -30,6 +30,7 @@ enum Member<'a> {
 pub(crate) struct Sets<'a> {
     decls: BTreeMap<&'a str, &'a SetDecl>,
     members: BTreeMap<&'a str, Vec<Member<'a>>>,
+    /// The sets a policy's `origins` refers to (in any profile).
     pub(crate) used: BTreeSet<String>,
     /// Entries handed out so far, over every directive of the file (see [`limits::MAX_ENTRIES`]).
     pub(crate) resolved: usize,
@@ -58,7 +59,9 @@ impl<'a> Sets<'a> {
     /// Types every declared set (so mistakes in unused sets are reported too) and reports
     /// cycles and sets nested too deep.
     pub(crate) fn new(decls: BTreeMap<&'a str, &'a SetDecl>, diags: &mut Vec<Diagnostic>) -> Self {
-        let mut used = BTreeSet::new();
+        // References between sets are in `members`; `used` holds those of policies only.
+        let used = BTreeSet::new();
+        let mut between_sets = BTreeSet::new();
         let mut members = BTreeMap::new();
         let mut suggestions = SUGGESTIONS;
         let mut fold_left = limits::MAX_REGEX_FOLD;
@@ -66,7 +69,7 @@ impl<'a> Sets<'a> {
             let typed = type_values(
                 &decl.values.values,
                 &decls,
-                &mut used,
+                &mut between_sets,
                 &mut suggestions,
                 &mut fold_left,
                 diags,
@@ -84,6 +87,27 @@ impl<'a> Sets<'a> {
         };
         sets.check_graph(diags);
         sets
+    }
+
+    /// The sets a policy uses: those it refers to, and those these include, to any depth.
+    pub(crate) fn reachable(&self) -> BTreeSet<&str> {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut stack: Vec<&str> = self
+            .used
+            .iter()
+            .filter_map(|n| self.decls.get_key_value(n.as_str()).map(|(k, _)| *k))
+            .collect();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            for m in self.members.get(name).map_or(&[][..], Vec::as_slice) {
+                if let Member::Set(inner, _) = m {
+                    stack.push(inner);
+                }
+            }
+        }
+        seen
     }
 
     /// Types the values of an `origins` directive, expanding set references.

@@ -3,7 +3,7 @@
 
 use super::directives::Spec;
 use crate::diagnostics::{codes, Diagnostic};
-use crate::ir::{ExposeHeaders, MethodSet, Owner, PathScope, RequestHeaders};
+use crate::ir::{ExposeHeaders, MethodSet, Owner, PathScope, Repeat, RequestHeaders};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{Value, ValueKind};
 
@@ -58,11 +58,12 @@ fn invalid_token(what: &str, v: &Value, w: &str) -> Diagnostic {
 /// `methods`.
 pub(crate) fn methods(spec: &Spec, values: &[Value], diags: &mut Vec<Diagnostic>) -> MethodSet {
     let mut set = MethodSet::default();
-    for v in values {
+    for (i, v) in values.iter().enumerate() {
         match &v.kind {
-            ValueKind::Star => set.any = set.any.or(Some(v.span)),
+            ValueKind::Star => star(&mut set.any, &mut set.repeated, values, i),
             ValueKind::Word(w) if is_token(w) => {
-                push_name(&mut set.list, Spanned::new(w.clone(), v.span));
+                let first = push_name(&mut set.list, Spanned::new(w.clone(), v.span));
+                repeat(&mut set.repeated, first, values, i);
             }
             ValueKind::Word(w) => diags.push(invalid_token("method", v, w)),
             _ => diags.push(wrong_type(spec, v)),
@@ -81,10 +82,40 @@ fn header_name(v: &Value, w: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanne
 }
 
 /// Adds a method or header name unless the list has it already: a list keeps the first place
-/// each name is written.
-pub(crate) fn push_name(list: &mut Vec<Spanned<String>>, name: Spanned<String>) {
-    if !list.iter().any(|x| x.node == name.node) {
-        list.push(name);
+/// each name is written. Returns the place of the name kept when this one is a repeat.
+pub(crate) fn push_name(list: &mut Vec<Spanned<String>>, name: Spanned<String>) -> Option<Span> {
+    if let Some(x) = list.iter().find(|x| x.node == name.node) {
+        return Some(x.span);
+    }
+    list.push(name);
+    None
+}
+
+/// Records `values[i]` as a repeat of the value at `first`, if it is one, with the text that
+/// removes it and one comma: back to the end of the value before it, or else up to the start
+/// of the value after it.
+fn repeat(repeated: &mut Vec<Repeat>, first: Option<Span>, values: &[Value], i: usize) {
+    let Some(first) = first else { return };
+    let span = values[i].span;
+    let removal = if i > 0 {
+        Some(Span::new(values[i - 1].span.end, span.end))
+    } else {
+        values
+            .get(i + 1)
+            .map(|next| Span::new(span.start, next.span.start))
+    };
+    repeated.push(Repeat {
+        span,
+        first,
+        removal,
+    });
+}
+
+/// A `*` in a name list: the first is kept, a later one is a repeat.
+fn star(any: &mut Option<Span>, repeated: &mut Vec<Repeat>, values: &[Value], i: usize) {
+    match any {
+        Some(first) => repeat(repeated, Some(*first), values, i),
+        None => *any = Some(values[i].span),
     }
 }
 
@@ -95,13 +126,14 @@ pub(crate) fn request_headers(
     diags: &mut Vec<Diagnostic>,
 ) -> RequestHeaders {
     let mut set = RequestHeaders::default();
-    for v in values {
+    for (i, v) in values.iter().enumerate() {
         match &v.kind {
-            ValueKind::Star => set.any = set.any.or(Some(v.span)),
+            ValueKind::Star => star(&mut set.any, &mut set.repeated, values, i),
             ValueKind::Word(w) if w == "mirror" => set.mirror = set.mirror.or(Some(v.span)),
             ValueKind::Word(w) => {
                 if let Some(h) = header_name(v, w, diags) {
-                    push_name(&mut set.list, h);
+                    let first = push_name(&mut set.list, h);
+                    repeat(&mut set.repeated, first, values, i);
                 }
             }
             _ => diags.push(wrong_type(spec, v)),
@@ -136,15 +168,16 @@ pub(crate) fn expose_headers(
     diags: &mut Vec<Diagnostic>,
 ) -> ExposeHeaders {
     let mut set = ExposeHeaders::default();
-    for v in values {
+    for (i, v) in values.iter().enumerate() {
         match &v.kind {
-            ValueKind::Star => set.any = set.any.or(Some(v.span)),
+            ValueKind::Star => star(&mut set.any, &mut set.repeated, values, i),
             ValueKind::Word(w) if w == "mirror" => diags.push(
                 wrong_type(spec, v).with_help("`mirror` only has meaning for `request-headers`"),
             ),
             ValueKind::Word(w) => {
                 if let Some(h) = header_name(v, w, diags) {
-                    push_name(&mut set.list, h);
+                    let first = push_name(&mut set.list, h);
+                    repeat(&mut set.repeated, first, values, i);
                 }
             }
             _ => diags.push(wrong_type(spec, v)),

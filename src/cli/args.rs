@@ -288,9 +288,14 @@ pub struct LintArgs {
     #[arg(long, short = 'A', value_name = "RULE")]
     pub allow: Vec<String>,
 
-    /// Apply the fixes findings carry, in place (standard input: print the fixed text).
+    /// Apply the safe fixes findings carry, in place (standard input: print the fixed text).
     #[arg(long)]
     pub fix: bool,
+
+    /// With `--fix`, apply the unsafe fixes too (those that change what a policy allows);
+    /// without it, count them as fixable.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 
     /// Where the lint settings come from.
     #[command(flatten)]

@@ -16,7 +16,8 @@ pub fn lint_fix(
     profile: Option<&str>,
 ) -> Option<(String, Vec<Diagnostic>)> {
     let cfg = LintConfig::default();
-    let (fixed, _applied) = super::commands::fix::fix(source, findings, &cfg, profile);
+    // Every fix, unsafe ones included: none may break the file.
+    let (fixed, _applied) = super::commands::fix::fix(source, findings, &cfg, profile, true);
     fixed.map(|text| {
         let after = super::commands::fix::lint_text(
             &Source::new(source.name.clone(), text.as_str()),

@@ -31,8 +31,11 @@ pub struct Entry {
     pub category: &'static str,
     /// `error`, `warning`, `note` or `allow`.
     pub default_level: &'static str,
-    /// Whether `--fix` can fix it.
+    /// Whether its findings can carry a fix.
     pub fixable: bool,
+    /// The fix's level: `safe` (`--fix` applies it), `unsafe` (only with `--unsafe-fixes`),
+    /// `sometimes (safe)` or `sometimes (unsafe)` (some findings have none); `null` without.
+    pub fix: Option<&'static str>,
     /// Whether `--deny`/`--warn`/`--allow` and `@allow` apply.
     pub configurable: bool,
     /// One line.
@@ -52,6 +55,7 @@ impl Entry {
             category: "error",
             default_level: "error",
             fixable: false,
+            fix: None,
             configurable: false,
             summary: c.summary,
             docs: "",
@@ -137,7 +141,7 @@ impl Catalogue {
                 e.name,
                 e.category,
                 e.default_level,
-                if e.fixable { "yes" } else { "" },
+                e.fix.unwrap_or_default(),
                 cell(e.summary)
             ));
         }
@@ -169,12 +173,12 @@ impl Catalogue {
         let mut s = String::new();
         for e in self.of(Origin::Rule) {
             s.push_str(&format!(
-                "{}  {:width$}  {:11}  {:7}  {:3}  {}\n",
+                "{}  {:width$}  {:11}  {:7}  {:23}  {}\n",
                 e.code,
                 e.name,
                 e.category,
                 e.default_level,
-                if e.fixable { "fix" } else { "" },
+                e.fix.map(|f| format!("fix: {f}")).unwrap_or_default(),
                 e.summary
             ));
         }
@@ -200,11 +204,7 @@ impl Catalogue {
                 e.name,
                 e.category,
                 e.default_level,
-                if e.fixable {
-                    "`corsc lint --fix`"
-                } else {
-                    "none"
-                },
+                explain_fix(e.fix),
                 e.summary,
                 e.docs.trim_end()
             ),
@@ -217,6 +217,17 @@ impl Catalogue {
                 e.code, e.name, e.summary, TARGET_HELP
             ),
         })
+    }
+}
+
+/// The fix part of a rule's `corsc explain` header.
+fn explain_fix(fix: Option<&str>) -> String {
+    match fix {
+        None => "none".to_string(),
+        Some(f) if f.contains("unsafe") => {
+            format!("{f} (`corsc lint --fix --unsafe-fixes`)")
+        }
+        Some(f) => format!("{f} (`corsc lint --fix`)"),
     }
 }
 

@@ -56,6 +56,39 @@ pub struct Edit {
     pub replacement: String,
 }
 
+/// Whether applying a fix keeps what the policy allows, as ruff grades its fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// The policy allows exactly what it allowed before (a duplicate or a covered entry
+    /// removed): `corsc lint --fix` applies it.
+    Safe,
+    /// The policy allows something else afterwards, even if it is plainly what was meant (an
+    /// entry that never matched becomes the origin it names): only `--fix --unsafe-fixes`
+    /// applies it, so a person decides.
+    Unsafe,
+}
+
+impl Applicability {
+    /// `safe` or `unsafe`, as every output writes it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+
+    /// The command that applies a fix of this level.
+    #[must_use]
+    pub fn command(self) -> &'static str {
+        match self {
+            Applicability::Safe => "corsc lint --fix",
+            Applicability::Unsafe => "corsc lint --fix --unsafe-fixes",
+        }
+    }
+}
+
 /// A mechanical fix for a diagnostic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fix {
@@ -63,6 +96,30 @@ pub struct Fix {
     pub description: String,
     /// The edits, non-overlapping.
     pub edits: Vec<Edit>,
+    /// Whether it keeps what the policy allows.
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix after which the policy allows exactly what it allowed before.
+    #[must_use]
+    pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self {
+            description: description.into(),
+            edits,
+            applicability: Applicability::Safe,
+        }
+    }
+
+    /// A fix that changes what the policy allows.
+    #[must_use]
+    pub fn changing(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Self {
+            description: description.into(),
+            edits,
+            applicability: Applicability::Unsafe,
+        }
+    }
 }
 
 /// A finding about a source, from any stage.

@@ -1,6 +1,6 @@
 //! Renderers: diagnostics → text for people (codespan-reporting) and for tools.
 
-use super::{Counts, Diagnostic, Severity};
+use super::{Applicability, Counts, Diagnostic, Fix, Severity};
 use crate::source::{printable, shown, shown_lines, Source};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
@@ -27,16 +27,23 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
         notes.push(format!("note: {}", shown_lines(n)));
     }
     if let Some(f) = &d.fix {
-        notes.push(format!(
-            "fix: {} (`corsc lint --fix`)",
-            shown_lines(&f.description)
-        ));
+        notes.push(fix_note(f));
     }
     cs::Diagnostic::new(severity)
         .with_code(format!("{} {}", d.code, d.name))
         .with_message(shown_lines(&d.message))
         .with_labels(labels)
         .with_notes(notes)
+}
+
+/// The line under a finding that offers its fix: its level, what it does, and the command.
+fn fix_note(f: &Fix) -> String {
+    format!(
+        "{} fix: {} (`{}`)",
+        f.applicability.as_str(),
+        shown_lines(&f.description),
+        f.applicability.command()
+    )
 }
 
 /// Renders diagnostics for one source the way a person reads them, with or without color.
@@ -127,10 +134,7 @@ fn excerpt(source: &Source, d: &Diagnostic) -> String {
         out.push_str(&format!("  = note: {}\n", shown_lines(n)));
     }
     if let Some(f) = &d.fix {
-        out.push_str(&format!(
-            "  = fix: {} (`corsc lint --fix`)\n",
-            shown_lines(&f.description)
-        ));
+        out.push_str(&format!("  = {}\n", fix_note(f)));
     }
     out.push('\n');
     out
@@ -204,6 +208,9 @@ pub struct JsonFix {
     pub description: String,
     /// Its edits.
     pub edits: Vec<JsonEdit>,
+    /// `safe` (`--fix` applies it) or `unsafe` (it changes what the policy allows; only
+    /// `--fix --unsafe-fixes` applies it).
+    pub applicability: Applicability,
 }
 
 /// One diagnostic in the JSON output.
@@ -296,6 +303,7 @@ pub fn json_records(source: &Source, diags: &[Diagnostic]) -> Vec<JsonDiagnostic
                         replacement: e.replacement.clone(),
                     })
                     .collect(),
+                applicability: f.applicability,
             }),
         })
         .collect()

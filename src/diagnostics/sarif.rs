@@ -244,8 +244,14 @@ fn result(source: &Source, d: &Diagnostic, rule_index: usize) -> SarifResult {
                         .build()
                 })
                 .collect();
+            let mut level = BTreeMap::new();
+            level.insert(
+                "applicability".to_string(),
+                serde_json::json!(f.applicability.as_str()),
+            );
             Fix::builder()
                 .description(text(f.description.clone()))
+                .properties(PropertyBag::builder().additional_properties(level).build())
                 .artifact_changes(vec![ArtifactChange::builder()
                     .artifact_location(artifact(source))
                     .replacements(replacements)

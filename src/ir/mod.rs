@@ -53,8 +53,12 @@ pub enum Owner {
 pub struct OriginSetInfo {
     /// Its name where it is declared.
     pub name: Spanned<String>,
-    /// Whether any policy or set refers to it.
+    /// Whether a policy uses it, in any profile: refers to it, or to a set that includes it
+    /// (to any depth). A set that only unused sets include is unused.
     pub used: bool,
+    /// The whole declaration (not part of the IR's JSON, which predates it).
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// One policy, with its profile overlay applied.
@@ -237,6 +241,20 @@ impl Serialize for OriginEntry {
     }
 }
 
+/// A value of a name list written again after an equal one: the list keeps the first, and
+/// lint reports the second (`duplicate-entry`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repeat {
+    /// The value written again.
+    pub span: Span,
+    /// The equal value the list keeps.
+    pub first: Span,
+    /// What to delete to remove the value and one comma beside it, when both values are in
+    /// one directive that keeps another value; `None` otherwise (a profile's `+=` repeating
+    /// its base, or a value alone in its directive).
+    pub removal: Option<Span>,
+}
+
 /// Allowed methods beyond the CORS-safelisted `GET`, `HEAD` and `POST`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct MethodSet {
@@ -244,6 +262,9 @@ pub struct MethodSet {
     pub any: Option<Span>,
     /// Method tokens exactly as written (methods are case-sensitive), deduplicated.
     pub list: Vec<Spanned<String>>,
+    /// Values dropped as repeats of an earlier one (`*` included), for lint.
+    #[serde(skip)]
+    pub repeated: Vec<Repeat>,
 }
 
 /// Allowed request headers.
@@ -255,6 +276,9 @@ pub struct RequestHeaders {
     pub mirror: Option<Span>,
     /// Lower-cased header names, deduplicated.
     pub list: Vec<Spanned<String>>,
+    /// Values dropped as repeats of an earlier one (`*` included), for lint.
+    #[serde(skip)]
+    pub repeated: Vec<Repeat>,
 }
 
 /// Response headers exposed to scripts.
@@ -264,6 +288,9 @@ pub struct ExposeHeaders {
     pub any: Option<Span>,
     /// Lower-cased header names, deduplicated.
     pub list: Vec<Spanned<String>>,
+    /// Values dropped as repeats of an earlier one (`*` included), for lint.
+    #[serde(skip)]
+    pub repeated: Vec<Repeat>,
 }
 
 /// `@allow(rule, …, reason = "…")` and what it covers.

@@ -1,6 +1,7 @@
 //! The lint rules' entries in the one catalogue of codes ([`crate::diagnostics::catalogue`]),
 //! which `corsc rules`, `corsc explain`, SARIF and the README's table read.
 
+use super::meta::FixAvailability;
 use super::registry;
 use crate::diagnostics::catalogue::{Catalogue, Entry, Origin};
 
@@ -16,7 +17,8 @@ pub fn entries() -> Vec<Entry> {
                 name: m.name,
                 category: m.category.as_str(),
                 default_level: m.default_level.as_str(),
-                fixable: m.fixable,
+                fixable: r.fix_availability() != FixAvailability::None,
+                fix: r.fix_availability().label(),
                 configurable: true,
                 summary: m.summary,
                 docs: m.docs,

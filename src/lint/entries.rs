@@ -105,6 +105,22 @@ pub(crate) fn entry_uses(set: &PolicySet) -> impl Iterator<Item = EntryUse<'_>> 
         })
 }
 
+/// Where an entry is written in its policy: its own place, or the set reference that brought
+/// it.
+pub(crate) fn use_site(e: &OriginEntry) -> Span {
+    e.via.iter().next().map_or(e.span, |r| r.span)
+}
+
+/// Whether an entry is written (or its set referred to) in the directive the policy's `origins`
+/// setting records: the base's, or a profile's `origins =`. The others come from a profile's
+/// `origins +=`, which adds to the base's in that profile only.
+pub(crate) fn in_main_directive(p: &Policy, e: &OriginEntry) -> bool {
+    let s = use_site(e);
+    p.origins
+        .span
+        .is_some_and(|d| d.start <= s.start && s.end <= d.end)
+}
+
 /// The host an exact origin or a pattern names (the base of a subdomain wildcard).
 pub(crate) fn host_of(kind: &OriginKind) -> Option<&str> {
     match kind {

@@ -2,7 +2,7 @@
 //! documentation. It names nothing else of lint, so the configuration, the context, the
 //! listings and the rules can all depend on it without depending on each other.
 
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Applicability, Severity};
 use serde::Serialize;
 
 /// The family a rule belongs to; selectable as a whole with `--deny security` and the like.
@@ -89,7 +89,8 @@ pub struct RuleMeta {
     pub category: Category,
     /// The level it reports at unless configured (a rule may raise or lower it by context).
     pub default_level: Level,
-    /// Whether `corsc lint --fix` can fix its findings.
+    /// Whether its findings can carry a fix; how safe the fix is, and whether every finding
+    /// has one, is the rule's [`FixAvailability`] (`Rule::fix_availability`).
     pub fixable: bool,
     /// One line for listings.
     pub summary: &'static str,
@@ -103,5 +104,40 @@ impl RuleMeta {
     #[must_use]
     pub fn is_named(&self, key: &str) -> bool {
         self.name == key || self.code.eq_ignore_ascii_case(key)
+    }
+}
+
+/// Whether a rule's findings carry a fix, and of which level: what `corsc rules` and
+/// `corsc explain` print as `fix: safe`, `fix: unsafe` or `fix: sometimes (…)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// No finding has a fix.
+    None,
+    /// Every finding has a fix of this level.
+    Always(Applicability),
+    /// Some findings have a fix of this level; the rule's docs say which.
+    Sometimes(Applicability),
+}
+
+impl FixAvailability {
+    /// `safe`, `unsafe`, `sometimes (safe)` or `sometimes (unsafe)`; `None` without a fix.
+    #[must_use]
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            FixAvailability::None => None,
+            FixAvailability::Always(Applicability::Safe) => Some("safe"),
+            FixAvailability::Always(Applicability::Unsafe) => Some("unsafe"),
+            FixAvailability::Sometimes(Applicability::Safe) => Some("sometimes (safe)"),
+            FixAvailability::Sometimes(Applicability::Unsafe) => Some("sometimes (unsafe)"),
+        }
+    }
+
+    /// The level of the fixes the rule attaches, if any.
+    #[must_use]
+    pub fn applicability(self) -> Option<Applicability> {
+        match self {
+            FixAvailability::None => None,
+            FixAvailability::Always(a) | FixAvailability::Sometimes(a) => Some(a),
+        }
     }
 }

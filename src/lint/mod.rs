@@ -22,7 +22,7 @@ pub mod rule;
 mod rules;
 
 pub use config::{LintConfig, Selector};
-pub use meta::{Category, Level, RuleMeta};
+pub use meta::{Category, FixAvailability, Level, RuleMeta};
 pub use report::{Finding, LintReport, Merged};
 pub use rule::Rule;
 

@@ -321,3 +321,70 @@ mod tests {
         assert_eq!(unportable(r"^https://a**$").len(), 1);
     }
 }
+
+/// A `regex` entry asked whether it matches exact origins, as corsc's output matches it (a
+/// full match). Compiling a regex costs far more than the questions most policies ask, so it
+/// is compiled only when an origin starts with one of the literal prefixes every match must
+/// start with (none known: always).
+pub(crate) struct OriginRegex<'a> {
+    src: &'a str,
+    /// The literals every match starts with, when finitely many are known.
+    prefixes: Option<Vec<Vec<u8>>>,
+    compiled: std::cell::OnceCell<Option<regex::Regex>>,
+}
+
+impl<'a> OriginRegex<'a> {
+    /// The entry's regex, not compiled yet.
+    pub(crate) fn new(src: &'a str) -> Self {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let prefixes = crate::regex::hir(src).ok().and_then(|hir| {
+            let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+            seq.literals()
+                .map(|lits| lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+        });
+        Self {
+            src,
+            prefixes,
+            compiled: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether the regex matches the whole of `origin` (a regex that does not compile matches
+    /// nothing).
+    pub(crate) fn is_match(&self, origin: &str) -> bool {
+        if let Some(p) = &self.prefixes {
+            if !p.iter().any(|l| origin.as_bytes().starts_with(l)) {
+                return false;
+            }
+        }
+        self.compiled
+            .get_or_init(|| {
+                let tree = parse_ast(self.src)?;
+                regex::Regex::new(&crate::regex::full_match(self.src, &tree)).ok()
+            })
+            .as_ref()
+            .is_some_and(|re| re.is_match(origin))
+    }
+}
+
+#[cfg(test)]
+mod origin_regex_tests {
+    use super::OriginRegex;
+
+    #[test]
+    fn matches_whole_origins_and_skips_compiling_when_no_prefix_fits() {
+        let r = OriginRegex::new(r"^https://pr-[0-9]+\.preview\.example\.com$");
+        assert!(r.is_match("https://pr-12.preview.example.com"));
+        assert!(!r.is_match("https://pr-12.preview.example.com.evil"));
+        let r = OriginRegex::new(r"^https://pr-[0-9]+\.example\.com$");
+        assert!(!r.is_match("https://app.example.com"));
+        assert!(
+            r.compiled.get().is_none(),
+            "no origin started with `https://pr-`"
+        );
+        // Unanchored, as corsc compiles it: a full match.
+        let r = OriginRegex::new(r"https://(a|b)\.example\.com");
+        assert!(r.is_match("https://b.example.com"));
+        assert!(!r.is_match("https://b.example.com.evil"));
+    }
+}

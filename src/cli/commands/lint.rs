@@ -1,6 +1,6 @@
 //! `corsc lint`: check, then run the lint rules over every profile; `--fix` applies fixes.
 
-use super::super::args::LintArgs;
+use super::super::args::{Format, LintArgs};
 use super::super::lint_settings::{level_flags, LintSettings};
 use super::super::{output, Outcome};
 use super::fix;
@@ -62,10 +62,11 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
             Ok(file) => crate::pipeline::lint_owned(file, &cfg, profile),
             Err(d) => d,
         };
+        fix::keep_removals_clean(&source, &mut diags);
         let mut source = source;
         if args.fix && is_stdin(args, &source) {
             let (fixed, applied) = if parsed_ok {
-                fix::fix(&source, &diags, &cfg, profile)
+                fix::fix(&source, &diags, &cfg, profile, args.unsafe_fixes)
             } else {
                 (None, Vec::new())
             };
@@ -80,7 +81,7 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
             continue;
         }
         if args.fix && parsed_ok {
-            let (fixed, applied) = fix::fix(&source, &diags, &cfg, profile);
+            let (fixed, applied) = fix::fix(&source, &diags, &cfg, profile, args.unsafe_fixes);
             if let Some(text) = fixed {
                 if let Err(e) = crate::emit::write::atomic_write(Path::new(&source.name), &text) {
                     output::fatal_with_help(
@@ -100,6 +101,13 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
     }
     if !(args.fix && files.is_empty()) {
         output::report(&files, args.input.format, color, "linted");
+        if args.input.format == Format::Human {
+            let fixable = files
+                .iter()
+                .map(|(_, d)| fix::counts(d))
+                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            output::out(&fix::hint(fixable, args.unsafe_fixes));
+        }
     }
     if any_failed {
         Outcome::Failed

@@ -2,7 +2,7 @@ use crate::diagnostics::{Diagnostic, Edit, Fix, Severity};
 use crate::ir::PolicySet;
 use crate::lint::context::LintContext;
 use crate::lint::lists::methods;
-use crate::lint::rule::{Category, Level, Rule, RuleMeta};
+use crate::lint::rule::{Applicability, Category, FixAvailability, Level, Rule, RuleMeta};
 use crate::source::Spanned;
 
 pub(crate) struct MethodCase;
@@ -16,8 +16,8 @@ static META: RuleMeta = RuleMeta {
     summary: "a method not in upper case (an error for the six methods browsers upper-case)",
     docs: r#"## What it does
 Flags a method in `methods` with lower-case letters. For `delete`, `get`, `head`, `options`,
-`post` and `put` (any case) it is an error, and `corsc lint --fix` upper-cases them. For any
-other method, such as `patch`, it is a warning without a fix.
+`post` and `put` (any case) it is an error, and `corsc lint --fix --unsafe-fixes` upper-cases
+them. For any other method, such as `patch`, it is a warning without a fix.
 
 ## Why is this bad?
 Methods are compared case-sensitively. Browsers upper-case those six methods before sending
@@ -41,6 +41,12 @@ policy api {
 }
 ```
 
+## Fix safety
+Only the six methods browsers upper-case get a fix, and it is unsafe: `put` never matched a
+request, `PUT` does, so the policy allows a method it did not allow before. That is what was
+meant, but it widens the policy, so `corsc lint --fix` leaves it and `corsc lint --fix
+--unsafe-fixes` applies it. `patch` gets no fix: a client may really send it in that case.
+
 ## References
 - Fetch standard, normalize a method: https://fetch.spec.whatwg.org/#concept-method-normalize
 - Fetch standard, CORS-preflight fetch (method check): https://fetch.spec.whatwg.org/#cors-preflight-fetch
@@ -52,6 +58,10 @@ policy api {
 impl Rule for MethodCase {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fix_availability(&self) -> FixAvailability {
+        FixAvailability::Sometimes(Applicability::Unsafe)
     }
 
     fn check(&self, set: &PolicySet, cx: &mut LintContext<'_>) {
@@ -82,13 +92,13 @@ fn never_matches(m: &Spanned<String>, upper: &str) -> Diagnostic {
     let mut d = LintContext::diag(&META, message, m.span)
         .with_label("methods are compared case-sensitively")
         .with_help(format!("write `{upper}`"))
-        .with_fix(Fix {
-            description: format!("upper-case the method: `{upper}`"),
-            edits: vec![Edit {
+        .with_fix(Fix::changing(
+            format!("upper-case the method: `{upper}`"),
+            vec![Edit {
                 span: m.span,
                 replacement: upper.to_string(),
             }],
-        });
+        ));
     d.severity = Severity::Error;
     d
 }

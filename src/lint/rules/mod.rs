@@ -42,6 +42,8 @@ rules! {
     wildcard_headers_exclude_authorization::WildcardHeadersExcludeAuthorization,
     unexposable_response_header::UnexposableResponseHeader,
     missing_content_type::MissingContentType,
+    origin_shadowed_by_broader_scope::OriginShadowedByBroaderScope,
+    unreachable_path_scope::UnreachablePathScope,
     regex_not_portable::RegexNotPortable,
     max_age_exceeds_browser_cap::MaxAgeExceedsBrowserCap,
     credentials_across_sites::CredentialsAcrossSites,
@@ -52,4 +54,7 @@ rules! {
     safelisted_method_listed::SafelistedMethodListed,
     redundant_safelisted_header::RedundantSafelistedHeader,
     forbidden_request_header::ForbiddenRequestHeader,
+    duplicate_entry::DuplicateEntry,
+    origin_covered_by_pattern::OriginCoveredByPattern,
+    unused_origin_set::UnusedOriginSet,
 }

@@ -35,7 +35,12 @@ policy api {
     origins  "https://app.example.com"
 }
 ```
-`corsc lint --fix` drops the port. Other ports (`:8443`) are part of the origin and stay.
+`corsc lint --fix --unsafe-fixes` drops the port. Other ports (`:8443`) are part of the origin and stay.
+
+## Fix safety
+The fix is unsafe: the entry with `:443` never matched, and the origin without it does, so
+the policy allows an origin it did not allow before. `corsc lint --fix --unsafe-fixes` applies
+it.
 
 ## References
 - Fetch standard, serializing a request origin: https://fetch.spec.whatwg.org/#serializing-a-request-origin

@@ -35,7 +35,11 @@ policy api {
     origins  "https://app.example.com"
 }
 ```
-To limit which paths a policy covers, use `paths`. `corsc lint --fix` drops the path.
+To limit which paths a policy covers, use `paths`. `corsc lint --fix --unsafe-fixes` drops the path.
+
+## Fix safety
+The fix is unsafe: the entry with a path never matched, and the bare origin does, so the
+policy allows an origin it did not allow before. `corsc lint --fix --unsafe-fixes` applies it.
 
 ## References
 - Fetch standard, CORS protocol and credentials (the table of header values): https://fetch.spec.whatwg.org/#cors-protocol-and-credentials

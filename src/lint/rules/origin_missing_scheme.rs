@@ -34,7 +34,12 @@ policy api {
     origins  "https://client-1.example"
 }
 ```
-`corsc lint --fix` adds `https://` (or `http://` for `localhost` and loopback addresses).
+`corsc lint --fix --unsafe-fixes` adds `https://` (or `http://` for `localhost` and loopback addresses).
+
+## Fix safety
+The fix is unsafe: the entry without a scheme never matched, and `https://…` does, so the
+policy allows an origin it did not allow before (and `https` is a guess: an `http://` site
+stays refused). `corsc lint --fix --unsafe-fixes` applies it.
 
 ## References
 - Fetch standard, serializing a request origin: https://fetch.spec.whatwg.org/#serializing-a-request-origin

@@ -40,8 +40,12 @@ policy api {
     origins  "https://app.example.com"
 }
 ```
-`corsc lint --fix` writes the serialized form, which is what the WHATWG URL parser makes of the
+`corsc lint --fix --unsafe-fixes` writes the serialized form, which is what the WHATWG URL parser makes of the
 entry: it allows the same site the entry names, and nothing else.
+
+## Fix safety
+The fix is unsafe: the entry as written never matched, and its serialized form does, so the
+policy allows an origin it did not allow before. `corsc lint --fix --unsafe-fixes` applies it.
 
 ## References
 - Fetch standard, CORS check (byte-exact comparison): https://fetch.spec.whatwg.org/#cors-check

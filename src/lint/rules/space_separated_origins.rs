@@ -38,7 +38,12 @@ policy api {
     origins  "https://client-1.example", "https://client-2.example"
 }
 ```
-`corsc lint --fix` splits the entry.
+`corsc lint --fix --unsafe-fixes` splits the entry.
+
+## Fix safety
+The fix is unsafe: the entry never matched any origin, and the entries it is split into do, so
+the policy allows origins it did not allow before. They are the ones written, but a person
+should see the policy widen: `corsc lint --fix --unsafe-fixes` applies it.
 
 ## References
 - Fetch standard, the `Access-Control-Allow-Origin` syntax: https://fetch.spec.whatwg.org/#http-new-header-syntax
