@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use support::browser_cases::{self as bc, FakeClock, Run};
 use support::loopback_proxy::LoopbackProxy;
 
-const INSTALL: &str =
-    "apt-get install -y --no-install-recommends gir1.2-webkit2-4.1 python3-gi xvfb xauth";
+/// `libgl1-mesa-dri` is only recommended, but without it WebKit's web process aborts.
+const INSTALL: &str = "apt-get install -y --no-install-recommends gir1.2-webkit2-4.1 python3-gi xvfb xauth libgl1-mesa-dri";
 
 /// Why WebKitGTK cannot run here, if it cannot.
 fn missing(python: &str) -> Option<String> {
