@@ -176,7 +176,7 @@ pub const FIREFOX: BrowserModel = BrowserModel {
 pub const WEBKIT: BrowserModel = BrowserModel {
     key: "webkit",
     name: "WebKit",
-    checked: "sources only (no headless WebKit in the test suite)",
+    checked: "tests/webkit_ground_truth.rs, against Debian's WebKitGTK 2.50.6",
     max_age_cap: crate::fetch::WEBKIT_MAX_AGE_CAP,
     wildcard_covers_authorization: true,
     negative_max_age_is_zero: true,

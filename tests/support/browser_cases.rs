@@ -5,8 +5,9 @@
 //! every case; the API server answers each case with the headers the case chooses. The browser
 //! maps `*.example.test` to 127.0.0.1 (how is the browser test's business), the page writes one
 //! line per case into `<pre id="out">`, and [`compare`] checks every line against
-//! `corsc::eval::browser::judge` for the browser's model. `tests/chromium_ground_truth.rs` and
-//! `tests/firefox_ground_truth.rs` only start their browser and read the page back.
+//! `corsc::eval::browser::judge` for the browser's model. `tests/chromium_ground_truth.rs`,
+//! `tests/firefox_ground_truth.rs` and `tests/webkit_ground_truth.rs` only start their browser
+//! and read the page back.
 //!
 //! Cases that need time to pass between two fetches ([`Case::after`]) move the browser's clock
 //! ([`FakeClock`]): the page asks the page server for `/jump?s=N` between the fetches, and the
@@ -706,7 +707,7 @@ impl Run {
 }
 
 /// The page: fetches every case in turn and writes `id|allowed|reads` or `id|blocked|` per
-/// line into `<pre id="out">`, then `DONE`.
+/// line into `<pre id="out">`, then `DONE`, and sets the title to `done`.
 fn page_html(api_base: &str, cases: &[Case]) -> String {
     let js_cases: Vec<serde_json::Value> = cases
         .iter()
@@ -752,6 +753,8 @@ async function one(c) {{
   // Progress shows which case a stuck run is on.
   for (const c of cases) {{ lines.push(await one(c)); out.textContent = lines.join("\n"); }}
   out.textContent = lines.join("\n") + "\nDONE";
+  // What a driver that cannot watch the text polls (tests/support/webkit_dump.py).
+  document.title = "done";
 }})();
 </script></body></html>"#,
         api = serde_json::to_string(api_base).unwrap(),

@@ -9,6 +9,7 @@
 //! - [`fixtures`]: the `#~^ CODE` annotation format of the fixture files.
 //! - [`engines`], [`frameworks`]: real servers (nginx, Apache, framework apps) run on 127.0.0.1.
 //! - [`http`], [`http_server`]: a minimal HTTP client and a static server for browser tests.
+//! - [`loopback_proxy`]: a forward proxy that sends `*.example.test` to 127.0.0.1 (WebKit).
 //! - [`procs`]: each server in its own process group, stopped gracefully and reaped whole.
 //! - [`random_policy`]: random but valid policies for property tests.
 //! - [`imports`]: the module graph of `src/`, for the layout tests.
@@ -26,6 +27,7 @@ pub mod frameworks;
 pub mod http;
 pub mod http_server;
 pub mod imports;
+pub mod loopback_proxy;
 pub mod marionette;
 pub mod procs;
 pub mod random_policy;
