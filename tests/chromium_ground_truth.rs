@@ -14,9 +14,8 @@ mod support;
 
 use corsc::eval::browser::{CHROMIUM, FIREFOX, SPEC};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::browser_cases::{self as bc, FakeClock, Run};
+use support::browser_cases as bc;
 
 #[test]
 fn chromium_agrees_with_the_evaluator() {
@@ -36,19 +35,7 @@ fn chromium_agrees_with_the_evaluator() {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
     eprintln!("browser: {version}");
-    let clock = match FakeClock::build() {
-        Ok(c) => Some(Arc::new(c)),
-        Err(why) if bc::engines_required() => {
-            panic!("cannot move the browser's clock ({why}) and CORSC_REQUIRE_ENGINES=1")
-        }
-        Err(why) => {
-            eprintln!("the max-age cap cases do not run: cannot move the browser's clock ({why})");
-            None
-        }
-    };
-    let cases = bc::cases(clock.is_some());
-    assert!(cases.len() >= 60);
-    let run = Run::start(cases, clock.clone());
+    let (run, clock) = bc::start_all_cases();
 
     let profile = tempfile::tempdir().expect("temp dir");
     let mut cmd = Command::new(&chromium);

@@ -16,9 +16,8 @@ mod support;
 
 use corsc::eval::browser::{CHROMIUM, FIREFOX, SPEC};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::browser_cases::{self as bc, FakeClock, Run};
+use support::browser_cases as bc;
 use support::marionette::Marionette;
 
 /// Preferences for a quiet, local-only Firefox: every name resolves to 127.0.0.1, no proxy,
@@ -111,19 +110,7 @@ fn firefox_agrees_with_the_evaluator() {
         eprintln!("skipping: Firefox not found (install `firefox-esr`, or set CORSC_FIREFOX)");
         return;
     };
-    let clock = match FakeClock::build() {
-        Ok(c) => Some(Arc::new(c)),
-        Err(why) if bc::engines_required() => {
-            panic!("cannot move the browser's clock ({why}) and CORSC_REQUIRE_ENGINES=1")
-        }
-        Err(why) => {
-            eprintln!("the max-age cap cases do not run: cannot move the browser's clock ({why})");
-            None
-        }
-    };
-    let cases = bc::cases(clock.is_some());
-    assert!(cases.len() >= 60);
-    let run = Run::start(cases, clock.clone());
+    let (run, clock) = bc::start_all_cases();
 
     let home = tempfile::tempdir().expect("temp dir");
     let profile = home.path().join("profile");

@@ -19,9 +19,8 @@ mod support;
 use corsc::eval::browser::{CHROMIUM, FIREFOX, SPEC, WEBKIT};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::browser_cases::{self as bc, FakeClock, Run};
+use support::browser_cases as bc;
 use support::loopback_proxy::LoopbackProxy;
 
 /// `libgl1-mesa-dri` is only recommended, but without it WebKit's web process aborts.
@@ -74,19 +73,7 @@ fn webkit_agrees_with_the_evaluator() {
     }
     let xvfb_run = bc::find_binary("CORSC_XVFB_RUN", &["xvfb-run"]).expect("xvfb-run");
     eprintln!("browser: WebKitGTK {}", version());
-    let clock = match FakeClock::build() {
-        Ok(c) => Some(Arc::new(c)),
-        Err(why) if bc::engines_required() => {
-            panic!("cannot move the browser's clock ({why}) and CORSC_REQUIRE_ENGINES=1")
-        }
-        Err(why) => {
-            eprintln!("the max-age cap cases do not run: cannot move the browser's clock ({why})");
-            None
-        }
-    };
-    let cases = bc::cases(clock.is_some());
-    assert!(cases.len() >= 60);
-    let run = Run::start(cases, clock.clone());
+    let (run, clock) = bc::start_all_cases();
     let proxy = LoopbackProxy::start();
 
     let out = tempfile::tempdir().expect("temp dir");

@@ -475,6 +475,14 @@ pub fn cases(clock: bool) -> Vec<Case> {
     if clock {
         all.extend([
             // Time passes between the fetches (`FakeClock`): the caps become observable.
+            case("max-age 7000, 550 s later: within every cap", "PUT")
+                .pre(204, vec![(ACAO, "{o}"), (ACAM, "PUT"), (ACMA, "7000")])
+                .act(me.clone())
+                .after(550),
+            case("max-age 7000, 700 s later: past WebKit's cap", "PUT")
+                .pre(204, vec![(ACAO, "{o}"), (ACAM, "PUT"), (ACMA, "7000")])
+                .act(me.clone())
+                .after(700),
             case("max-age 7000, 6900 s later: still cached", "PUT")
                 .pre(204, vec![(ACAO, "{o}"), (ACAM, "PUT"), (ACMA, "7000")])
                 .act(me.clone())
@@ -494,6 +502,25 @@ pub fn cases(clock: bool) -> Vec<Case> {
         ]);
     }
     all
+}
+
+/// The clock every browser test moves (`None` when it cannot be built and engines are not
+/// required: the cap cases are then left out, and the test says so), and the servers for every
+/// case, started.
+pub fn start_all_cases() -> (Run, Option<Arc<FakeClock>>) {
+    let clock = match FakeClock::build() {
+        Ok(c) => Some(Arc::new(c)),
+        Err(why) if engines_required() => {
+            panic!("cannot move the browser's clock ({why}) and CORSC_REQUIRE_ENGINES=1")
+        }
+        Err(why) => {
+            eprintln!("the max-age cap cases do not run: cannot move the browser's clock ({why})");
+            None
+        }
+    };
+    let cases = cases(clock.is_some());
+    assert!(cases.len() >= 60);
+    (Run::start(cases, clock.clone()), clock)
 }
 
 /// Where a browser binary is: `env` if set, else the first of `names` on `PATH`.
