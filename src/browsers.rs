@@ -7,8 +7,8 @@
 //! users get hurt most: what reaches a local network, and whether a credentialed request from
 //! another site carries cookies at all. One [`BrowserModel`] per engine holds those facts;
 //! `simulate --browser` picks one, `corsc explain browsers` prints them side by side (the
-//! README's table is that output), and the ground-truth tests hold the Chromium and Firefox
-//! models to the installed browsers.
+//! README's table is that output), and the ground-truth tests hold the Chromium, Firefox and
+//! WebKit models to the installed browsers.
 //!
 //! A leaf beside [`crate::fetch`]: the lint rules that name a browser's limit and the evaluator
 //! that applies it read the same facts.
@@ -185,9 +185,9 @@ pub const WEBKIT: BrowserModel = BrowserModel {
     local_network: LocalNetwork::NoGate,
     cross_site_cookies: CrossSiteCookies::Blocked,
     sources: Sources {
-        max_age_cap: "WebKit Source/WebCore/loader/CrossOriginPreflightResultCache.cpp, maxPreflightCacheTimeout = 600_s: https://github.com/WebKit/WebKit/blob/main/Source/WebCore/loader/CrossOriginPreflightResultCache.cpp",
-        wildcard_covers_authorization: "CrossOriginPreflightResultCache.cpp, validateCrossOriginHeaders: a non-credentialed `*` allows every header, Authorization included",
-        negative_max_age: "CrossOriginPreflightResultCache.cpp parses a signed integer, so a negative value expires the entry at once",
+        max_age_cap: "WebKit Source/WebCore/loader/CrossOriginPreflightResultCache.cpp, maxPreflightCacheTimeout = 600_s: https://github.com/WebKit/WebKit/blob/main/Source/WebCore/loader/CrossOriginPreflightResultCache.cpp; observed by tests/webkit_ground_truth.rs",
+        wildcard_covers_authorization: "CrossOriginPreflightResultCache.cpp, validateCrossOriginHeaders: a non-credentialed `*` allows every header, Authorization included; observed by tests/webkit_ground_truth.rs",
+        negative_max_age: "CrossOriginPreflightResultCache.cpp parses a signed integer, so a negative value expires the entry at once; observed by tests/webkit_ground_truth.rs",
         invalid_max_age: "CrossOriginPreflightResultCache.cpp: a value parseInteger rejects falls back to defaultPreflightCacheTimeout (5 s)",
         wildcard_grants_cached: "CrossOriginPreflightResultCache.cpp, allowsCrossOriginMethod and validateCrossOriginHeaders accept a cached `*` without credentials",
         local_network: "WebKit has no Private Network Access and no Local Network Access: https://developer.mozilla.org/en-US/docs/Web/Security/Local_Network_Access",

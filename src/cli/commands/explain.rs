@@ -9,7 +9,7 @@ pub(crate) fn run(args: &ExplainArgs, color: bool) -> Outcome {
     if args.rule == "browsers" {
         output::out(&format!(
             "# Where browsers differ\n\nWhat `simulate --browser` models for each engine. {}\n\n{}",
-            "Every fact has its source below; the ground-truth tests check the Chromium and Firefox columns against the installed browsers.",
+            "Every fact has its source below; the ground-truth tests check the Chromium, Firefox and WebKit columns against the installed browsers.",
             crate::browsers::markdown_table()
         ));
         return Outcome::Clean;
