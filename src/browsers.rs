@@ -21,8 +21,9 @@ use std::fmt::Write as _;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LocalNetwork {
-    /// Local Network Access: the browser asks the user (a `local-network` or
-    /// `loopback-network` permission); no response header grants or refuses it, so
+    /// Local Network Access: the browser asks the user (the `local-network-access` permission
+    /// in Chrome 142–144, `local-network` or `loopback-network` from 145); no response header
+    /// grants or refuses it, so
     /// `Access-Control-Allow-Private-Network` does nothing.
     Prompt,
     /// No gate beyond CORS itself.

@@ -39,9 +39,10 @@ the origin list tight.
 - Remove `private-network`. Generated config keeps answering the old preflight only while the
   directive is there.
 - In the calling page, pass the `targetAddressSpace` option to `fetch()` (`"local"` for a device
-  on the local network, `"loopback"` for one on the same machine): Chrome then asks the user for
-  the `local-network` or `loopback-network` permission up front, and lets a secure page call a
-  plain-HTTP device.
+  on the local network, `"loopback"` for one on the same machine; the value must match the
+  address): Chrome then asks the user for the permission up front (`local-network-access` in
+  Chrome 142–144, split into `local-network` and `loopback-network` from Chrome 145), and lets
+  a secure page call a plain-HTTP device.
 - Tell users that the browser will ask; an enterprise can grant the permission by policy.
 
 ## Example
@@ -63,6 +64,7 @@ policy router-admin {
 - Chrome for Developers, Local Network Access (Chrome 142): https://developer.chrome.com/blog/local-network-access
 - MDN, Local Network Access: https://developer.mozilla.org/en-US/docs/Web/Security/Local_Network_Access
 - WICG Local Network Access: https://wicg.github.io/local-network-access/
+- mdn/browser-compat-data PR 29331, the permissions per Chrome version: https://github.com/mdn/browser-compat-data/pull/29331
 - Chrome blog, Private Network Access on hold: https://developer.chrome.com/blog/pna-on-hold
 - expressjs/cors PR 308, closed as abandoned by Chrome: https://github.com/expressjs/cors/pull/308
 - jub0bs/cors CHANGELOG v0.7.0 (support dropped): https://github.com/jub0bs/cors/blob/main/CHANGELOG.md
