@@ -38,6 +38,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod eval;
 pub mod fetch;
+pub mod import;
 pub mod ir;
 pub mod limits;
 pub mod lint;

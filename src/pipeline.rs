@@ -296,6 +296,51 @@ pub fn compile_with(
     }
 }
 
+/// The errors that stop policy text from having a meaning: the syntax errors, or the
+/// checker's errors for its base policies.
+#[must_use]
+pub fn errors(source: &Source) -> Vec<Diagnostic> {
+    match syntax::parse(source) {
+        Err(d) => d,
+        Ok(file) => check::check(&file, None)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect(),
+    }
+}
+
+/// Imports configuration files with one format, checked by [`errors`].
+///
+/// # Errors
+/// A file that cannot be read, with why.
+pub fn import(
+    importer: &dyn crate::import::Importer,
+    paths: &[std::path::PathBuf],
+) -> Result<crate::import::Imported, String> {
+    crate::import::import(importer, paths, &errors)
+}
+
+/// An imported configuration's findings, each at its input file's own line: the import's
+/// findings about what it read, then the lint findings on the policy it wrote, mapped back
+/// (what `corsc lint --from` reports). Sorted by file, then place.
+#[must_use]
+pub fn lint_imported(
+    imported: &crate::import::Imported,
+    config: &LintConfig,
+) -> Vec<(usize, Diagnostic)> {
+    let mut all = imported.diagnostics.clone();
+    if !imported.failed() {
+        let source = imported.policy_source();
+        match syntax::parse(&source) {
+            Ok(file) => all.extend(imported.map(lint_file(&file, config, None))),
+            Err(d) => all.extend(imported.map(d)),
+        }
+    }
+    all.sort_by_key(|(f, d)| (*f, d.primary.span.start, d.code));
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

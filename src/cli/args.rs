@@ -110,6 +110,38 @@ corsc verify api.cors --url http://127.0.0.1:8080 --max-probes 5000\n  \
 corsc verify api.cors --url http://127.0.0.1:8080 --profile dev --format json"
     )]
     Verify(VerifyArgs),
+    /// Import an existing CORS configuration (nginx, Apache, framework settings…) as a policy.
+    #[command(
+        after_help = "Exit status: 0 when the policy was written (findings about the input are \
+printed to standard error), 1 when the input has errors (nothing is written), 2 on usage or I/O \
+errors.\n\nExamples:\n  corsc import --from nginx /etc/nginx/nginx.conf -o api.cors\n  \
+corsc import --from ingress-nginx ingress.yaml\n  corsc import --list"
+    )]
+    Import(ImportArgs),
+}
+
+/// `import`'s options.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The format of the input (`corsc import --list` names them).
+    #[arg(long, value_name = "FORMAT", required_unless_present = "list")]
+    pub from: Option<String>,
+
+    /// The configuration files to read, together; includes are followed from them.
+    #[arg(value_name = "FILE", required_unless_present = "list")]
+    pub files: Vec<PathBuf>,
+
+    /// Write the policy to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// How findings about the input are printed.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human, env = "CORSC_FORMAT")]
+    pub format: Format,
+
+    /// List the formats corsc imports.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// Output formats of `simulate` and `verify`.
@@ -287,6 +319,11 @@ pub struct LintArgs {
     /// Do not report these rules, codes or categories.
     #[arg(long, short = 'A', value_name = "RULE")]
     pub allow: Vec<String>,
+
+    /// Read each file as this format's configuration (`corsc import --list`), import it, and
+    /// report findings at the file's own lines.
+    #[arg(long, value_name = "FORMAT", conflicts_with = "fix")]
+    pub from: Option<String>,
 
     /// Apply the safe fixes findings carry, in place (standard input: print the fixed text).
     #[arg(long)]

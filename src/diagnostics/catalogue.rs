@@ -18,6 +18,8 @@ pub enum Origin {
     Error,
     /// A compile error: the target cannot say what the policy says.
     Target,
+    /// A finding of `corsc import` about the configuration it read.
+    Import,
 }
 
 /// One code, as `corsc rules --format json` prints it.
@@ -52,8 +54,16 @@ impl Entry {
         Entry {
             code: c.code,
             name: c.name,
-            category: "error",
-            default_level: "error",
+            category: if origin == Origin::Import {
+                "import"
+            } else {
+                "error"
+            },
+            default_level: match (origin, c.code) {
+                (Origin::Import, "I103") => "note",
+                (Origin::Import, "I101" | "I102" | "I105") => "warning",
+                _ => "error",
+            },
             fixable: false,
             fix: None,
             configurable: false,
@@ -101,6 +111,11 @@ impl Catalogue {
             codes::TARGET
                 .iter()
                 .map(|c| Entry::fixed(c, Origin::Target)),
+        );
+        entries.extend(
+            codes::IMPORT
+                .iter()
+                .map(|c| Entry::fixed(c, Origin::Import)),
         );
         Catalogue { entries }
     }
@@ -163,6 +178,11 @@ impl Catalogue {
              policy (`corsc explain P301`):\n\n",
         );
         fixed(&mut s, Origin::Target);
+        s.push_str(
+            "\nFindings of `corsc import` and `corsc lint --from` about the configuration they \
+             read (`corsc explain I101`):\n\n",
+        );
+        fixed(&mut s, Origin::Import);
         s
     }
 
@@ -188,6 +208,10 @@ impl Catalogue {
         }
         s.push_str("\ncompile errors (a target cannot express the policy; not configurable):\n");
         for e in self.of(Origin::Target) {
+            s.push_str(&format!("{}  {:width$}  {}\n", e.code, e.name, e.summary));
+        }
+        s.push_str("\nimport findings (about the configuration `corsc import` read):\n");
+        for e in self.of(Origin::Import) {
             s.push_str(&format!("{}  {:width$}  {}\n", e.code, e.name, e.summary));
         }
         s
@@ -216,9 +240,18 @@ impl Catalogue {
                 "# {} {}\n\nlevel: error · configurable: no (`corsc compile` and `corsc build` refuse rather than write a configuration that grants more, or less, than the policy says)\n\n{}\n\n{}\n",
                 e.code, e.name, e.summary, TARGET_HELP
             ),
+            Origin::Import => format!(
+                "# {} {}\n\nlevel: set by the finding · configurable: no (reported by `corsc import` and `corsc lint --from` at the line of the file they read)\n\n{}\n\n{}\n",
+                e.code, e.name, e.summary, IMPORT_HELP
+            ),
         })
     }
 }
+
+/// What every import finding's explanation ends with.
+const IMPORT_HELP: &str = "An import never widens: what it cannot say exactly in the policy \
+language it narrows (or leaves out) and says so, with a comment in the policy at that place. \
+Prove the policy you adopt against the configuration it replaces with `corsc diff --from`.";
 
 /// The fix part of a rule's `corsc explain` header.
 fn explain_fix(fix: Option<&str>) -> String {

@@ -67,21 +67,36 @@ codes! {
     OWNED_BY_PROXY = "P305", "cors-owned-by-proxy", "the policy file says the proxy answers CORS, not the application";
 }
 
+// The findings of `corsc import` and `corsc lint --from` about the configuration they read:
+// what it says that a `.cors` policy cannot say exactly (narrowed, never widened), what is
+// only known at run time, and what the format does without being asked.
+codes! {
+    IMPORT:
+    IMPORT_UNREADABLE = "I001", "import-unreadable", "the input is not valid in the format it is imported from";
+    IMPORT_NOT_EXPRESSIBLE = "I101", "import-not-expressible", "a construct the policy language cannot say exactly; the import narrows it";
+    IMPORT_RUNTIME_VALUE = "I102", "import-runtime-value", "a value computed at run time; the import leaves a placeholder and allows nothing for it";
+    IMPORT_IGNORED = "I103", "import-ignored", "a construct that grants nothing and is left out of the policy";
+    IMPORT_INCLUDE = "I104", "import-include-not-followed", "an include that could not be followed";
+    IMPORT_IMPLICIT_DEFAULT = "I105", "import-implicit-default", "a value the format applies without being asked";
+    IMPORT_NO_CORS = "I106", "import-no-cors", "the input configures no CORS at all";
+}
+
 /// Looks a fixed code (syntax, check or compile) up by code or name.
 #[must_use]
 pub fn find(key: &str) -> Option<&'static Code> {
     ALL.iter()
+        .chain(IMPORT)
         .chain(TARGET)
         .find(|c| c.code.eq_ignore_ascii_case(key) || c.name == key)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{ALL, TARGET};
+    use super::{ALL, IMPORT, TARGET};
 
     #[test]
     fn codes_are_unique_sorted_and_kebab_case() {
-        let every: Vec<_> = ALL.iter().chain(TARGET).collect();
+        let every: Vec<_> = ALL.iter().chain(IMPORT).chain(TARGET).collect();
         for w in every.windows(2) {
             assert!(w[0].code < w[1].code, "{} before {}", w[0].code, w[1].code);
         }

@@ -138,6 +138,20 @@ fn describe(e: &Entry) -> ReportingDescriptor {
             category: "error",
             security_severity: None,
         }),
+        Origin::Import => descriptor(Describe {
+            id: e.code,
+            name: e.name,
+            short: e.summary.to_string(),
+            full: format!(
+                "{}. Reported by `corsc import` and `corsc lint --from` at the line of the configuration they read; an import narrows what it cannot say exactly, never widens.",
+                e.summary
+            ),
+            help: format!("{}; `corsc explain {}`", e.summary, e.code),
+            level: level(e.default_level),
+            tags: vec!["import", "cors"],
+            category: "import",
+            security_severity: None,
+        }),
     }
 }
 
