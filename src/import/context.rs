@@ -75,13 +75,33 @@ impl Context {
             return Ok(None);
         }
         let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-        if meta.len() > crate::limits::MAX_FILE_BYTES as u64 {
-            return Err(format!(
+        // A device or a pipe (`include /dev/zero;`) never ends; only regular files are read.
+        if !meta.is_file() {
+            return Err("it is not a regular file".to_string());
+        }
+        let limit = crate::limits::MAX_FILE_BYTES as u64;
+        let too_big = || {
+            format!(
                 "it is larger than {} MiB",
                 crate::limits::MAX_FILE_BYTES >> 20
-            ));
+            )
+        };
+        if meta.len() > limit {
+            return Err(too_big());
         }
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        // The size can grow between the look and the read: read no more than the limit.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(path).map_err(|e| e.to_string())?,
+                limit + 1,
+            ),
+            &mut bytes,
+        )
+        .map_err(|e| e.to_string())?;
+        if bytes.len() as u64 > limit {
+            return Err(too_big());
+        }
         let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
         self.sources
             .push(Source::new(path.to_string_lossy().into_owned(), text));

@@ -388,6 +388,15 @@ mod tests {
     }
 
     #[test]
+    fn only_regular_files_are_read() {
+        let mut cx = Context::default();
+        let err = cx.load(std::path::Path::new("/dev/zero")).unwrap_err();
+        assert!(err.contains("regular file"), "{err}");
+        let dir = std::env::temp_dir();
+        assert!(cx.load(&dir).is_err());
+    }
+
+    #[test]
     fn lint_findings_land_on_the_input_line_that_caused_them() {
         let i = run("path /api/*\nany\ncredentials\n");
         checks(&i);

@@ -42,6 +42,12 @@ while IFS= read -r -d '' f; do
   cp "$f" "$seeds/$(printf '%04d' $i)-$(basename "$f")"
   i=$((i + 1))
 done < <(find policies tests/fixtures -name '*.cors' -print0 | sort -z)
+# The import target's seeds: every configuration under policies/imports/, each prefixed with
+# the byte that picks a format (the formats' order does not matter: libFuzzer mutates it).
+while IFS= read -r -d '' f; do
+  { printf '%b' "\\x$(printf '%02x' $((i % 256)))"; cat "$f"; } > "$seeds/$(printf '%04d' $i)-import-$(basename "$f")"
+  i=$((i + 1))
+done < <(find policies/imports -type f -print0 2>/dev/null | sort -z)
 
 failed=()
 for t in "${targets[@]}"; do

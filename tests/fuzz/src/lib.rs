@@ -6,8 +6,8 @@
 //! - [`pipeline`]: what the CLI does with a text (parse, check, lint, `--fix`, render the
 //!   diagnostics, compile), with the cheap invariants the targets assert.
 //!
-//! A future `import` target (reading other tools' CORS configuration) adds one file under
-//! `fuzz_targets/` and reuses both modules.
+//! The `import_formats` target reads other tools' CORS configuration through every registered
+//! input format and reuses [`pipeline`]'s view of what the CLI does with the result.
 
 pub mod pipeline;
 pub mod policy_model;
