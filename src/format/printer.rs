@@ -118,7 +118,7 @@ impl<'a> Printer<'a> {
                 BodyItem::Profile(pr) => self.profile(pr),
             }
         }
-        self.close(INDENT, 0, "}", p.span.end);
+        self.close(INDENT, 0, "}", p.span.end.saturating_sub(1));
     }
 
     fn profile(&mut self, p: &ProfileDecl) {
@@ -132,7 +132,7 @@ impl<'a> Printer<'a> {
             let order = Order::of(&d.name.node);
             self.directive(d, 2 * INDENT, col, order, Gap::Source);
         }
-        self.close(2 * INDENT, INDENT, "}", p.span.end);
+        self.close(2 * INDENT, INDENT, "}", p.span.end.saturating_sub(1));
     }
 
     fn directive(&mut self, d: &Directive, indent: usize, col: usize, order: Order, gap: Gap) {
