@@ -12,7 +12,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fmt").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fmt")
+        .join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -107,9 +109,15 @@ fn syntax_errors_are_refused_with_the_parsers_diagnostics() {
 #[test]
 fn unordered_lists_are_sorted_only_without_comments() {
     let out = fmt("policy a {\n    methods DELETE, QUERY, GET, PROPFIND, OPTIONS\n    request-headers x-b, X-A\n    origins \"https://b.example\", \"https://a.example\"\n}\n");
-    assert!(out.contains("methods          GET, DELETE, OPTIONS, QUERY, PROPFIND\n"), "{out}");
+    assert!(
+        out.contains("methods          GET, DELETE, OPTIONS, QUERY, PROPFIND\n"),
+        "{out}"
+    );
     assert!(out.contains("request-headers  X-A, x-b\n"), "{out}");
-    assert!(out.contains("\"https://b.example\", \"https://a.example\""), "{out}");
+    assert!(
+        out.contains("\"https://b.example\", \"https://a.example\""),
+        "{out}"
+    );
     let kept = fmt("policy a {\n    methods [\n        PUT,  # why\n        GET,\n    ]\n}\n");
     assert!(kept.contains("PUT,  # why\n        GET,\n"), "{kept}");
 }

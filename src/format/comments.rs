@@ -73,7 +73,9 @@ pub(super) fn blank_line_in(gap: &str) -> bool {
     parts.next();
     let mut middle: Vec<&str> = parts.collect();
     middle.pop();
-    middle.iter().any(|l| l.trim_matches([' ', '\t', '\r']).is_empty())
+    middle
+        .iter()
+        .any(|l| l.trim_matches([' ', '\t', '\r']).is_empty())
 }
 
 #[cfg(test)]

@@ -270,10 +270,7 @@ impl<'a> Printer<'a> {
         let blank = match gap {
             Gap::None => false,
             Gap::One => true,
-            Gap::Source => self
-                .text
-                .get(self.cursor..pos)
-                .is_some_and(blank_line_in),
+            Gap::Source => self.text.get(self.cursor..pos).is_some_and(blank_line_in),
         };
         if blank {
             let last = self.lines.last();

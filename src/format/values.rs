@@ -81,7 +81,12 @@ const METHODS: &[&str] = &[
 ];
 
 fn method_cmp(a: &str, b: &str) -> Ordering {
-    let rank = |m: &str| METHODS.iter().position(|k| *k == m).unwrap_or(METHODS.len());
+    let rank = |m: &str| {
+        METHODS
+            .iter()
+            .position(|k| *k == m)
+            .unwrap_or(METHODS.len())
+    };
     rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
 }
 

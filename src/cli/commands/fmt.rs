@@ -65,7 +65,8 @@ pub(crate) fn run(args: &FmtArgs, color: bool) -> Outcome {
             Ok(t) => t,
             Err(diags) => {
                 refused = true;
-                let _ = std::io::stderr().write_all(render::human(source, &diags, color).as_bytes());
+                let _ =
+                    std::io::stderr().write_all(render::human(source, &diags, color).as_bytes());
                 continue;
             }
         };
@@ -101,7 +102,10 @@ pub(crate) fn run(args: &FmtArgs, color: bool) -> Outcome {
                         &diff
                             .unified_diff()
                             .context_radius(3)
-                            .header(&format!("{name} (as written)"), &format!("{name} (formatted)"))
+                            .header(
+                                &format!("{name} (as written)"),
+                                &format!("{name} (formatted)"),
+                            )
                             .to_string(),
                     );
                 }
