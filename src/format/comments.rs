@@ -27,11 +27,12 @@ pub(super) fn scan(text: &str) -> Vec<Comment> {
     let mut line_has_code = false;
     while i < b.len() {
         match b[i] {
-            b'\n' => {
+            // `\n`, `\r\n` and a lone `\r` all end a line, as in the grammar's `NEWLINE`.
+            b'\n' | b'\r' => {
                 line_has_code = false;
                 i += 1;
             }
-            b' ' | b'\t' | b'\r' => i += 1,
+            b' ' | b'\t' => i += 1,
             b'"' => {
                 line_has_code = true;
                 i += 1;
@@ -69,6 +70,7 @@ pub(super) fn scan(text: &str) -> Vec<Comment> {
 
 /// Whether the text between two elements holds a blank line (a line of blanks only).
 pub(super) fn blank_line_in(gap: &str) -> bool {
+    let gap = gap.replace("\r\n", "\n").replace('\r', "\n");
     let mut parts = gap.split('\n');
     parts.next();
     let mut middle: Vec<&str> = parts.collect();
@@ -101,11 +103,20 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let c = scan("x\r# alone\r");
+        assert!(!c[0].trailing);
+        assert_eq!(c[0].text, "# alone");
+    }
+
+    #[test]
     fn blank_lines_are_found_between_elements_only() {
         assert!(blank_line_in("\n\n"));
         assert!(blank_line_in(",\n \t\r\n  "));
         assert!(!blank_line_in("\n"));
         assert!(!blank_line_in("\n,\n"));
         assert!(!blank_line_in(" "));
+        assert!(blank_line_in("\r\r"));
+        assert!(!blank_line_in("\r\n"));
     }
 }

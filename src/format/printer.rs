@@ -180,7 +180,9 @@ impl<'a> Printer<'a> {
             .map(|(t, _)| t.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        if !inside && !list.bracketed && indent + width(&prefix) + width(&one_line) <= MAX_WIDTH {
+        // A single value stays on its line however long: brackets around it would not help.
+        let fits = indent + width(&prefix) + width(&one_line) <= MAX_WIDTH || items.len() < 2;
+        if !inside && !list.bracketed && fits {
             self.push(indent, format!("{prefix}{one_line}"));
             self.cursor = end;
             return;
