@@ -356,10 +356,10 @@ fn shaped(seed: u64) -> String {
         if rng.chance(10) {
             s.push_str("@allow( rule-a ,reason = \"why \\\" # not\" )\n");
         }
-        let name: &str = rng.pick(NAMES);
+        let name: &&str = rng.pick(NAMES);
         s.push_str(name);
         if op {
-            let op: &str = rng.pick(&[" = ", " += "]);
+            let op: &&str = rng.pick(&[" = ", " += "]);
             s.push_str(op);
         } else {
             s.push(' ');
