@@ -60,6 +60,20 @@ fn a_hash_inside_a_string_stays_in_the_string() {
 }
 
 #[test]
+fn an_escaped_quote_or_a_quote_in_a_comment_cannot_turn_code_into_a_comment() {
+    // Were the `#` after `\"` read as a comment, the second origin would move into it and stop
+    // being allowed (or, the other way round, text in a comment would become an origin).
+    let text = "policy a {\n    origins \"https://a\\\" # x\", \"https://b.example\"  # say \"hi\n    # \"quoted\n    paths \"/p\"\n}\n";
+    let out = fmt(text);
+    assert_eq!(meaning(&out), meaning(text));
+    assert!(
+        out.contains("\"https://a\\\" # x\", \"https://b.example\"  # say \"hi\n"),
+        "{out}"
+    );
+    assert!(out.contains("    # \"quoted\n    paths"), "{out}");
+}
+
+#[test]
 fn regex_backslashes_round_trip_byte_for_byte() {
     let out = fmt("policy a {\n    origins regex \"^https://a\\\\.b\\.example$\"\n}\n");
     // `\\.` and `\.` read as the same regex; the fewest escapes are written.
