@@ -9,6 +9,7 @@
 
 use super::comments::{blank_line_in, Comment};
 use super::values::{self, Order};
+use crate::source::Span;
 use crate::syntax::ast::{
     AssignOp, Attribute, BodyItem, Directive, File, Item, PolicyDecl, ProfileDecl, SetDecl,
     ValueList,
@@ -163,13 +164,14 @@ impl<'a> Printer<'a> {
     /// A value list after `prefix` (the directive's name and padding, or `origins NAME = `).
     fn list(&mut self, list: &ValueList, indent: usize, prefix: String, order: Order) {
         let (start, end) = (list.span.start, list.span.end);
-        let inside = self.comments[self.next..]
-            .iter()
-            .any(|c| c.start > start && c.start < end);
-        let mut items: Vec<(String, usize)> = list
+        // Comments are in source order: the first one after the list's start says it all.
+        let rest = &self.comments[self.next..];
+        let first_after = rest.partition_point(|c| c.start <= start);
+        let inside = rest.get(first_after).is_some_and(|c| c.start < end);
+        let mut items: Vec<(String, Span)> = list
             .values
             .iter()
-            .map(|v| (values::text(v), v.span.start))
+            .map(|v| (values::text(v), v.span))
             .collect();
         let sorted = !inside && order != Order::AsWritten;
         if sorted {
@@ -198,12 +200,12 @@ impl<'a> Printer<'a> {
         self.groups += 1;
         for (text, at) in items {
             let gap = if sorted { Gap::None } else { Gap::Source };
-            self.lead(at, indent + INDENT, gap, false);
+            self.lead(at.start, indent + INDENT, gap, false);
             self.push(indent + INDENT, format!("{text},"));
             if let Some(l) = self.lines.last_mut() {
                 l.group = Some(group);
             }
-            self.cursor = self.cursor.max(self.value_end(list, at));
+            self.cursor = self.cursor.max(at.end);
         }
         let close_at = if list.bracketed {
             end.saturating_sub(1)
@@ -212,14 +214,6 @@ impl<'a> Printer<'a> {
         };
         self.close(indent + INDENT, indent, "]", close_at);
         self.cursor = end;
-    }
-
-    /// The end of the value of `list` that starts at `at`.
-    fn value_end(&self, list: &ValueList, at: usize) -> usize {
-        list.values
-            .iter()
-            .find(|v| v.span.start == at)
-            .map_or(at, |v| v.span.end)
     }
 
     /// Writes a line that opens a block or a list; `after` is where the opening brace or
