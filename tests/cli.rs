@@ -141,7 +141,7 @@ fn json_output_follows_the_documented_schema() {
     assert_eq!(d["name"], "space-separated-origins");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["range"]["start"]["line"], 6);
-    assert_eq!(d["range"]["start"]["column"], 13);
+    assert_eq!(d["range"]["start"]["column"], 14);
     assert_eq!(
         d["fix"]["edits"][0]["replacement"],
         "\"https://client-1.example\", \"https://client-2.example\""

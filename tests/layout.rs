@@ -104,6 +104,7 @@ fn stages_import_only_downward() {
         &["emit", "eval"],
         &["lint"],
         &["check"],
+        &["format"],
         &["syntax"],
         &["ir", "fetch", "browsers", "regex"],
         &["diagnostics"],

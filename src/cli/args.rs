@@ -110,6 +110,13 @@ corsc verify api.cors --url http://127.0.0.1:8080 --max-probes 5000\n  \
 corsc verify api.cors --url http://127.0.0.1:8080 --profile dev --format json"
     )]
     Verify(VerifyArgs),
+    /// Rewrite policies in the canonical layout; `--check` and `--diff` change nothing.
+    #[command(
+        after_help = "Exit status: 0 when every file is (now) formatted, 1 with --check or --diff when a file \
+would change, 2 when a file does not parse (it is left as it is) or on usage or I/O errors.\n\nExamples:\n  \
+corsc fmt policies/\n  corsc fmt --check policies/\n  corsc fmt --diff api.cors\n  cat api.cors | corsc fmt -"
+    )]
+    Fmt(FmtArgs),
     /// Import an existing CORS configuration (nginx, Apache, framework settings…) as a policy.
     #[command(
         after_help = "Exit status: 0 when the policy was written (findings about the input are \
@@ -513,4 +520,25 @@ pub struct BuildArgs {
     /// Where the lint settings come from (`corsc lint`'s).
     #[command(flatten)]
     pub settings: SettingsArgs,
+}
+
+/// `fmt`'s options.
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Policy files, or directories searched for `*.cors`; `-` (or none, with standard input
+    /// piped) formats standard input to standard output.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Change nothing; list the files that would change and exit 1 if any would.
+    #[arg(long, conflicts_with = "diff")]
+    pub check: bool,
+
+    /// Change nothing; print what would change as a unified diff and exit 1 if anything would.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// The name to report for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
 }

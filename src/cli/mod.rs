@@ -42,6 +42,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Simulate(a) => commands::simulate::run(a, color),
         Command::Verify(a) => commands::verify::run(a, color),
         Command::Import(a) => commands::import::run(a, color),
+        Command::Fmt(a) => commands::fmt::run(a, color),
     };
     outcome.into()
 }

@@ -60,7 +60,10 @@ impl Imported {
     /// The policy laid out as `corsc fmt` lays out any file.
     #[must_use]
     pub fn text(&self) -> String {
-        self.rendered.text.clone()
+        // The text parses (the import checked it), so the formatter takes it; were it ever not
+        // to, the text as written is still the same policy.
+        crate::format::format_source(&Source::new("imported.cors", self.rendered.text.clone()))
+            .unwrap_or_else(|_| self.rendered.text.clone())
     }
 
     /// Whether the import found an error in its input (then it writes no policy).
@@ -385,6 +388,17 @@ mod tests {
             .rendered
             .text
             .contains("# computed at run time: settings.ORIGINS"));
+    }
+
+    #[test]
+    fn the_policy_is_laid_out_by_the_formatter_and_means_the_same() {
+        let i =
+            run("path /api/*\norigin https://a.example\norigin https://b.example\nmethod PUT\n");
+        let text = i.text();
+        assert_ne!(text, i.rendered.text);
+        let again = crate::format::format_source(&Source::new("x.cors", text.clone())).unwrap();
+        assert_eq!(again, text, "already canonical");
+        assert!(crate::pipeline::errors(&Source::new("x.cors", text)).is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub(crate) mod compile;
 mod destinations;
 pub(crate) mod explain;
 pub(crate) mod fix;
+pub(crate) mod fmt;
 pub(crate) mod import;
 pub(crate) mod lint;
 mod manifest;
