@@ -100,6 +100,7 @@ fn stages_import_only_downward() {
     const LAYERS: &[&[&str]] = &[
         &["main", "cli"],
         &["pipeline"],
+        &["diff"],
         &["emit", "eval"],
         &["lint"],
         &["check"],

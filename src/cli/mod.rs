@@ -41,6 +41,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Targets(a) => commands::targets::run(a),
         Command::Simulate(a) => commands::simulate::run(a, color),
         Command::Verify(a) => commands::verify::run(a, color),
+        Command::Diff(a) => commands::diff::run(a, color),
     };
     outcome.into()
 }
