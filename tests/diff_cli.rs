@@ -26,7 +26,10 @@ fn f(name: &str) -> String {
 fn the_same_policy_spelled_differently_is_equivalent() {
     let (code, out, err) = diff(&[&f("old"), &f("same")]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.ends_with("verdict: equivalent: every probe gets the same browser verdict\n"), "{out}");
+    assert!(
+        out.ends_with("verdict: equivalent: every probe gets the same browser verdict\n"),
+        "{out}"
+    );
     insta::assert_snapshot!("diff_same_human", out);
 }
 
@@ -34,7 +37,10 @@ fn the_same_policy_spelled_differently_is_equivalent() {
 fn a_wider_policy_fails_with_examples() {
     let (code, out, err) = diff(&[&f("old"), &f("wider")]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains("+ https://*.example.com  e.g. https://"), "{out}");
+    assert!(
+        out.contains("+ https://*.example.com  e.g. https://"),
+        "{out}"
+    );
     assert!(out.contains("+ PATCH"), "{out}");
     assert!(out.contains("+ authorization"), "{out}");
     assert!(out.contains("~ 600 s → 7200 s"), "{out}");
@@ -74,10 +80,18 @@ fn json_output_has_a_stable_shape() {
     let gained = api["gained"].as_array().expect("gained");
     assert!(gained.iter().any(|g| g["kind"] == "origin"
         && g["value"] == "https://*.example.com"
-        && g["example"].as_str().is_some_and(|e| e.ends_with(".example.com"))));
-    insta::assert_snapshot!("diff_wider_json", out.replace(env!("CARGO_PKG_VERSION"), "[version]"));
+        && g["example"]
+            .as_str()
+            .is_some_and(|e| e.ends_with(".example.com"))));
+    insta::assert_snapshot!(
+        "diff_wider_json",
+        out.replace(env!("CARGO_PKG_VERSION"), "[version]")
+    );
     let (_, out, _) = diff(&[&f("old"), &f("same"), "-f", "json"]);
-    insta::assert_snapshot!("diff_same_json", out.replace(env!("CARGO_PKG_VERSION"), "[version]"));
+    insta::assert_snapshot!(
+        "diff_same_json",
+        out.replace(env!("CARGO_PKG_VERSION"), "[version]")
+    );
 }
 
 #[test]
@@ -98,7 +112,14 @@ fn profiles_apply_to_one_side_or_both() {
     let (code, _, err) = diff(&[&f("old"), &f("profiles"), "--profile", "dev"]);
     assert_eq!(code, 2);
     assert!(err.contains("defines the profile `dev`"), "{err}");
-    let (code, _, _) = diff(&[&f("old"), &f("profiles"), "--profile", "dev", "--old-profile", "dev"]);
+    let (code, _, _) = diff(&[
+        &f("old"),
+        &f("profiles"),
+        "--profile",
+        "dev",
+        "--old-profile",
+        "dev",
+    ]);
     assert_eq!(code, 2);
 }
 
@@ -120,5 +141,24 @@ fn errors_exit_2_with_the_diagnostics_check_prints() {
 fn multi_policy_files_are_compared_scope_by_scope() {
     let (_, out, _) = diff(&[&f("old"), &f("wider")]);
     assert!(out.contains("scope /api/*  (old: api, new: api)"), "{out}");
-    assert!(out.contains("scope /health  (old: health, new: health): no difference"), "{out}");
+    assert!(
+        out.contains("scope /health  (old: health, new: health): no difference"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_readme_example_is_the_output() {
+    let readme = std::fs::read_to_string(support::cli::root().join("README.md")).expect("README");
+    let cmd = format!("$ corsc diff {} {}\n", f("old"), f("wider"));
+    let start = readme
+        .find(&cmd)
+        .expect("the README shows the diff example")
+        + cmd.len();
+    let end = start
+        + readme[start..]
+            .find("$ echo $?")
+            .expect("the exit status follows");
+    let (_, out, _) = diff(&[&f("old"), &f("wider")]);
+    assert_eq!(&readme[start..end], out);
 }

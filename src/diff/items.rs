@@ -77,7 +77,10 @@ pub struct Change {
 }
 
 /// Gains of `new` over `old`, losses, and changes. A missing side answers nothing.
-pub(super) fn compare(old: Option<&Policy>, new: Option<&Policy>) -> (Vec<Item>, Vec<Item>, Vec<Change>) {
+pub(super) fn compare(
+    old: Option<&Policy>,
+    new: Option<&Policy>,
+) -> (Vec<Item>, Vec<Item>, Vec<Change>) {
     let gained = gains(old, new);
     let lost = gains(new, old);
     let mut changed = Vec::new();

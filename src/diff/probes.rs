@@ -120,14 +120,25 @@ pub(super) fn run(
                 .origins
                 .value
                 .iter()
-                .find(|e| !matches!(e.kind, OriginKind::Any) && crate::eval::server::entry_matches(&e.kind, o))
-                .or_else(|| p.origins.value.iter().find(|e| matches!(e.kind, OriginKind::Any)));
+                .find(|e| {
+                    !matches!(e.kind, OriginKind::Any)
+                        && crate::eval::server::entry_matches(&e.kind, o)
+                })
+                .or_else(|| {
+                    p.origins
+                        .value
+                        .iter()
+                        .find(|e| matches!(e.kind, OriginKind::Any))
+                });
             if let Some(e) = entry {
                 let label = entry_label(e);
                 let known = items
                     .iter()
                     .any(|i| i.kind == ItemKind::Origin && i.value == label)
-                    || out.origin_items.iter().any(|(g, l, _)| *g == gain && *l == label);
+                    || out
+                        .origin_items
+                        .iter()
+                        .any(|(g, l, _)| *g == gain && *l == label);
                 if !known {
                     out.origin_items.push((gain, label, o.clone()));
                 }
@@ -247,7 +258,11 @@ fn near_misses(kind: &OriginKind, origin: &str) -> Vec<String> {
     let mut v = vec![
         with(scheme, &format!("{host}.evil.test"), port),
         with(scheme, &format!("evil{host}"), port),
-        with(scheme, host, Some(port.map_or(8444, |p| p.wrapping_add(1).max(1)))),
+        with(
+            scheme,
+            host,
+            Some(port.map_or(8444, |p| p.wrapping_add(1).max(1))),
+        ),
     ];
     if scheme == "https" {
         v.push(with("http", host, port));

@@ -27,7 +27,8 @@ fn example_of(r: &DiffReport, gained: bool, value: &str) -> Option<String> {
 }
 
 const A: &str = "policy api {\n    origins \"https://a.example.com\"\n}\n";
-const AB: &str = "policy api {\n    origins \"https://a.example.com\", \"https://b.example.com\"\n}\n";
+const AB: &str =
+    "policy api {\n    origins \"https://a.example.com\", \"https://b.example.com\"\n}\n";
 
 #[test]
 fn an_added_origin_is_a_gain_and_widens() {
@@ -59,9 +60,10 @@ fn spellings_of_one_policy_are_equivalent() {
     let new = "policy api {\n    origins \"https://a.example.com\", \"https://b.example.com\", \"https://a.example.com\"\n    methods DELETE, PUT, PUT\n    max-age 600\n}\n";
     let r = run(old, new);
     assert_eq!(r.verdict, Verdict::Equivalent, "{r:#?}");
-    assert!(r.scopes.iter().all(|s| s.gained.is_empty()
-        && s.lost.is_empty()
-        && s.changed.is_empty()));
+    assert!(r
+        .scopes
+        .iter()
+        .all(|s| s.gained.is_empty() && s.lost.is_empty() && s.changed.is_empty()));
 }
 
 #[test]
@@ -118,7 +120,12 @@ fn credentials_flip_widens() {
     let r = run(A, cred);
     assert_eq!(r.verdict, Verdict::Wider);
     assert!(items(&r, true).contains(&(ItemKind::Credentials, "true".to_string())));
-    assert!(r.scopes[0].widening.as_ref().unwrap().request.contains("+cred"));
+    assert!(r.scopes[0]
+        .widening
+        .as_ref()
+        .unwrap()
+        .request
+        .contains("+cred"));
     assert_eq!(run(cred, A).verdict, Verdict::Narrower);
 }
 
@@ -142,28 +149,39 @@ fn methods_star_with_and_without_credentials() {
     let star_c = format!("{}    credentials true\n}}\n", star.trim_end_matches("}\n"));
     let r = run(&list_c, &star_c);
     assert_eq!(r.verdict, Verdict::Wider, "{r:#?}");
-    assert_eq!(run(&star_c, &star).verdict, Verdict::Narrower);
+    assert_eq!(run(&star_c, star).verdict, Verdict::Narrower);
 }
 
 #[test]
 fn request_headers_star_mirror_and_authorization() {
-    let p = |h: &str| format!("policy api {{\n    origins \"https://a.example.com\"\n    request-headers {h}\n}}\n");
+    let p = |h: &str| {
+        format!(
+            "policy api {{\n    origins \"https://a.example.com\"\n    request-headers {h}\n}}\n"
+        )
+    };
     let r = run(&p("X-Api-Key"), &p("*"));
     assert_eq!(r.verdict, Verdict::Wider);
     // `*` never covers Authorization (Fetch); mirror does.
     let r = run(&p("*"), &p("mirror"));
     assert_eq!(r.verdict, Verdict::Wider);
-    assert_eq!(example_of(&r, true, "mirror").as_deref(), Some("authorization"));
+    assert_eq!(
+        example_of(&r, true, "mirror").as_deref(),
+        Some("authorization")
+    );
     let r = run(&p("*, Authorization"), &p("mirror"));
     assert_eq!(r.verdict, Verdict::Equivalent, "{r:#?}");
     let r = run(&p("*"), &p("*, Authorization"));
-    assert_eq!(items(&r, true), vec![(ItemKind::RequestHeader, "authorization".to_string())]);
+    assert_eq!(
+        items(&r, true),
+        vec![(ItemKind::RequestHeader, "authorization".to_string())]
+    );
     assert_eq!(r.verdict, Verdict::Wider);
 }
 
 #[test]
 fn expose_headers_and_max_age() {
-    let p = |rest: &str| format!("policy api {{\n    origins \"https://a.example.com\"\n{rest}}}\n");
+    let p =
+        |rest: &str| format!("policy api {{\n    origins \"https://a.example.com\"\n{rest}}}\n");
     let r = run(&p(""), &p("    expose-headers ETag\n"));
     assert_eq!(r.verdict, Verdict::Wider);
     let r = run(&p("    max-age 600\n"), &p("    max-age 2h\n"));
@@ -174,7 +192,8 @@ fn expose_headers_and_max_age() {
 
 #[test]
 fn private_network_is_a_gain() {
-    let p = |rest: &str| format!("policy api {{\n    origins \"https://a.example.com\"\n{rest}}}\n");
+    let p =
+        |rest: &str| format!("policy api {{\n    origins \"https://a.example.com\"\n{rest}}}\n");
     let r = run(&p(""), &p("    private-network true\n"));
     assert_eq!(r.verdict, Verdict::Wider);
 }
@@ -239,13 +258,19 @@ fn large_policies_stay_within_the_budget() {
             .filter(|i| *i != skip)
             .map(|i| format!("\"https://o{i}.example.com\""))
             .collect();
-        format!("policy api {{\n    origins {}\n    credentials true\n}}\n", o.join(", "))
+        format!(
+            "policy api {{\n    origins {}\n    credentials true\n}}\n",
+            o.join(", ")
+        )
     };
     let (a, b) = (set(&list(5000)), set(&list(500)));
     let t = std::time::Instant::now();
     let r = diff(&a, &b, &DiffOptions::default());
     assert_eq!(r.verdict, Verdict::Narrower);
-    assert_eq!(items(&r, false), vec![(ItemKind::Origin, "https://o500.example.com".to_string())]);
+    assert_eq!(
+        items(&r, false),
+        vec![(ItemKind::Origin, "https://o500.example.com".to_string())]
+    );
     assert!(r.scopes[0].probes <= DiffOptions::default().max_probes + 200);
     eprintln!("{:?}", t.elapsed());
 }

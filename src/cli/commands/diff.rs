@@ -64,7 +64,8 @@ pub(crate) fn run(args: &DiffArgs, color: bool) -> Outcome {
 
 /// Reads one side: a `.cors` file, checked and resolved for `profile`.
 pub(crate) fn load_side(path: &Path, profile: Option<&str>) -> Result<Side, SideError> {
-    let mut sources = inputs::read_all(&[PathBuf::from(path)], "<stdin>").map_err(SideError::Input)?;
+    let mut sources =
+        inputs::read_all(&[PathBuf::from(path)], "<stdin>").map_err(SideError::Input)?;
     if sources.len() != 1 {
         return Err(SideError::Input(vec![InputError {
             message: format!(
@@ -89,7 +90,10 @@ pub(crate) fn load_side(path: &Path, profile: Option<&str>) -> Result<Side, Side
                 format!("the profiles defined are {}", known.join(", "))
             };
             return Err(SideError::Input(vec![InputError {
-                message: format!("no policy in `{}` defines the profile `{p}`", path.display()),
+                message: format!(
+                    "no policy in `{}` defines the profile `{p}`",
+                    path.display()
+                ),
                 help: Some(help),
             }]));
         }
@@ -213,7 +217,9 @@ fn verdict_line(v: diff::Verdict) -> &'static str {
         diff::Verdict::Equivalent => "equivalent: every probe gets the same browser verdict",
         diff::Verdict::Narrower => "narrower: NEW allows nothing OLD did not, and less",
         diff::Verdict::Wider => "wider: NEW allows something OLD did not",
-        diff::Verdict::Both => "both: NEW allows something OLD did not, and OLD something NEW does not",
+        diff::Verdict::Both => {
+            "both: NEW allows something OLD did not, and OLD something NEW does not"
+        }
     }
 }
 
