@@ -145,7 +145,14 @@ pub fn diff(old: &PolicySet, new: &PolicySet, opts: &DiffOptions) -> DiffReport 
         let o = row.old.map(|i| &old.policies[i]);
         let n = row.new.map(|i| &new.policies[i]);
         let (mut gained, mut lost, changed) = items::compare(o, n);
-        let outcome = probes::run((old, new), (o, n), &row.paths[0], &gained, &lost, opts);
+        let outcome = probes::run(
+            (old, new),
+            (o, n),
+            &row.paths[0],
+            &gained,
+            &lost,
+            opts.max_probes,
+        );
         // Entries the item samples could not show but a probe's origin did.
         for (gain, value, example) in outcome.origin_items {
             let i = Item {

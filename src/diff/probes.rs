@@ -6,10 +6,9 @@
 //! then the other origins of both sides and their near misses, spread evenly over the list
 //! when they do not all fit, each as a simple `GET` with and without credentials; then methods
 //! and headers from a few origins either side allows. A 1,000-origin pair costs at most
-//! [`DiffOptions::max_probes`] probes, not one per pair of origins.
+//! `max_probes` probes (`DiffOptions::max_probes`), not one per pair of origins.
 
 use super::items::{entry_label, samples, Item, ItemKind, Others};
-use super::DiffOptions;
 use crate::eval::browser::{judge, Verdict, MODELS};
 use crate::eval::{respond, BrowserRequest};
 use crate::ir::{HostPattern, OriginKind, Policy, PolicySet};
@@ -48,10 +47,10 @@ pub(super) fn run(
     path: &str,
     gained: &[Item],
     lost: &[Item],
-    opts: &DiffOptions,
+    max_probes: usize,
 ) -> Outcome {
     let (old, new) = pols;
-    let budget = opts.max_probes.max(8);
+    let budget = max_probes.max(8);
     let origins = origin_pool(old, new, gained, lost, budget / 2);
     let mut requests: Vec<BrowserRequest> = Vec::new();
     for o in &origins {
