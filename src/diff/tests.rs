@@ -274,3 +274,49 @@ fn large_policies_stay_within_the_budget() {
     assert!(r.scopes[0].probes <= DiffOptions::default().max_probes + 200);
     eprintln!("{:?}", t.elapsed());
 }
+
+#[test]
+fn a_pattern_inside_a_wider_pattern() {
+    let narrow = "policy api {\n    origins \"https://*.a.example.com\"\n}\n";
+    let wide = "policy api {\n    origins \"https://*.example.com\"\n}\n";
+    let r = run(narrow, wide);
+    assert_eq!(r.verdict, Verdict::Wider);
+    assert!(items(&r, false).is_empty(), "{r:#?}");
+    let ex = example_of(&r, true, "https://*.example.com").expect("an example");
+    assert!(!ex.ends_with(".a.example.com"), "{ex}");
+}
+
+#[test]
+fn any_port_is_wider_than_one_port() {
+    let one = "policy api {\n    origins \"http://localhost:5173\"\n}\n";
+    let any = "policy api {\n    origins \"http://localhost:*\"\n}\n";
+    let r = run(one, any);
+    assert_eq!(r.verdict, Verdict::Wider);
+    let ex = example_of(&r, true, "http://localhost:*").expect("an example");
+    assert_ne!(ex, "http://localhost:5173");
+    assert_eq!(run(any, one).verdict, Verdict::Narrower);
+}
+
+#[test]
+fn methods_are_case_sensitive() {
+    let upper = "policy api {\n    origins \"https://a.example.com\"\n    methods PATCH\n}\n";
+    let both = "policy api {\n    origins \"https://a.example.com\"\n    methods PATCH, patch\n}\n";
+    // `fetch()` sends `patch` as written: a second method, not a spelling of the first.
+    let r = run(upper, both);
+    assert_eq!(r.verdict, Verdict::Wider, "{r:#?}");
+    assert_eq!(
+        items(&r, true),
+        vec![(ItemKind::Method, "patch".to_string())]
+    );
+}
+
+#[test]
+fn no_policy_on_either_side_is_no_entry() {
+    let r = run(
+        "policy a {\n    paths \"/a/*\"\n    origins \"https://a.example.com\"\n}\n",
+        "policy a {\n    paths \"/a/*\"\n    origins \"https://a.example.com\"\n}\n",
+    );
+    assert_eq!(r.verdict, Verdict::Equivalent);
+    assert_eq!(r.scopes.len(), 1, "{r:#?}");
+    assert_eq!(r.scopes[0].scope, "/a/*");
+}
