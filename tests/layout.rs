@@ -100,7 +100,7 @@ fn stages_import_only_downward() {
     const LAYERS: &[&[&str]] = &[
         &["main", "cli"],
         &["pipeline"],
-        &["import"],
+        &["diff", "import"],
         &["emit", "eval"],
         &["lint"],
         &["check"],

@@ -110,6 +110,15 @@ corsc verify api.cors --url http://127.0.0.1:8080 --max-probes 5000\n  \
 corsc verify api.cors --url http://127.0.0.1:8080 --profile dev --format json"
     )]
     Verify(VerifyArgs),
+    /// Compare two policies: what NEW allows that OLD did not, and the reverse.
+    #[command(
+        after_help = "Exit status: 0 when NEW allows nothing OLD did not (equivalent or narrower), \
+1 when NEW allows something OLD did not, 2 on usage or I/O errors or a policy with errors.\n\nExamples:\n  \
+corsc diff old.cors new.cors\n  \
+corsc diff old.cors new.cors --profile prod --format json\n  \
+corsc diff old.cors new.cors --old-profile dev --new-profile prod"
+    )]
+    Diff(DiffArgs),
     /// Rewrite policies in the canonical layout; `--check` and `--diff` change nothing.
     #[command(
         after_help = "Exit status: 0 when every file is (now) formatted, 1 with --check or --diff when a file \
@@ -541,4 +550,46 @@ pub struct FmtArgs {
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
+}
+
+/// `diff`'s options.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The policy file migrated from.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The policy file migrated to.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Resolve both files for this profile.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["old_profile", "new_profile"])]
+    pub profile: Option<String>,
+
+    /// Resolve OLD for this profile.
+    #[arg(long, value_name = "NAME")]
+    pub old_profile: Option<String>,
+
+    /// Read both sides as this format's configuration (`corsc import --list`) instead of
+    /// policies.
+    #[arg(long, value_name = "FORMAT", conflicts_with_all = ["old_from", "new_from"])]
+    pub from: Option<String>,
+
+    /// Read OLD as this format's configuration (e.g. the ingress-nginx annotations a
+    /// migration replaces).
+    #[arg(long, value_name = "FORMAT")]
+    pub old_from: Option<String>,
+
+    /// Read NEW as this format's configuration.
+    #[arg(long, value_name = "FORMAT")]
+    pub new_from: Option<String>,
+
+    /// Resolve NEW for this profile.
+    #[arg(long, value_name = "NAME")]
+    pub new_profile: Option<String>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
