@@ -17,4 +17,5 @@ macro_rules! formats {
 
 formats! {
     express::Express,
+    spring::Spring,
 }
