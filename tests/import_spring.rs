@@ -195,6 +195,7 @@ fn non_utf8_and_huge_inputs_never_panic() {
     assert!(!i.failed());
 }
 
+/// Whether two policy sets answer every probe of either the same way (the browser's verdict,
 /// and never more permission), by the evaluator.
 fn equivalent(a: &PolicySet, b: &PolicySet) -> Result<(), String> {
     use corsc::eval::probe::{compare_probe, expected_probe, probes, ProbeOptions};

@@ -17,5 +17,6 @@ macro_rules! formats {
 
 formats! {
     express::Express,
+    rs_cors::RsCors,
     spring::Spring,
 }
