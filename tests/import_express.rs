@@ -111,7 +111,10 @@ fn strings_no_browser_origin_equals_allow_nothing() {
         );
         let set = set_of(&i);
         let t = i.text();
-        assert!(t.contains(corsc::import::render::PLACEHOLDER_ORIGIN), "{bad}: {t}");
+        assert!(
+            t.contains(corsc::import::render::PLACEHOLDER_ORIGIN),
+            "{bad}: {t}"
+        );
         assert!(!t.contains("a.example\""), "{bad}: {t}");
         assert!(codes(&i).contains(&"I103"), "{bad}");
         assert_eq!(set.policies.len(), 1);
@@ -135,7 +138,10 @@ fn regexp_flags_and_anchors_are_kept_as_the_server_reads_them() {
         "import c from 'cors';\napp.use(c({ origin: [/^https:\\/\\/a\\.example$/i, /b\\.example/g, /x/s] }));\n",
     );
     let t = i.text();
-    assert!(t.contains(r#"regex "(?i)^https:\\/\\/a\\.example$""#), "{t}");
+    assert!(
+        t.contains(r#"regex "(?i)^https:\\/\\/a\\.example$""#),
+        "{t}"
+    );
     assert!(t.contains(r#"regex "b\\.example""#), "{t}");
     assert!(!t.contains(r#"regex "x""#), "{t}");
     assert!(codes(&i).contains(&"I101"));
@@ -263,10 +269,7 @@ fn round_trip(name: &str, text: &str, profile: Option<&str>) -> Option<Result<()
         return Some(Err(format!("import failed: {:?}", i.diagnostics)));
     }
     let set = set_of(&i);
-    Some(
-        equivalent(&compiled.set, &set)
-            .map_err(|e| format!("{e}\n--- imported:\n{}", i.text())),
-    )
+    Some(equivalent(&compiled.set, &set).map_err(|e| format!("{e}\n--- imported:\n{}", i.text())))
 }
 
 #[test]
@@ -332,4 +335,17 @@ proptest! {
             let _ = corsc::pipeline::lint_imported(&i, &corsc::lint::LintConfig::default());
         }
     }
+}
+
+/// The comparison behind the round trip sees a difference when there is one: one origin
+/// left out, or credentials added.
+#[test]
+fn the_equivalence_check_sees_a_difference() {
+    let set = |t: &str| frameworks::check_set("p.cors", t, None).expect("checks");
+    let a = set("policy api {\n    origins \"https://a.example\", \"https://b.example\"\n}\n");
+    let b = set("policy api {\n    origins \"https://a.example\"\n}\n");
+    let c = set("policy api {\n    origins \"https://a.example\", \"https://b.example\"\n    credentials true\n}\n");
+    assert!(equivalent(&a, &a).is_ok());
+    assert!(equivalent(&a, &b).is_err());
+    assert!(equivalent(&a, &c).is_err());
 }

@@ -71,7 +71,6 @@ fn every_fixture_is_imported_and_linted() {
     }
 }
 
-
 #[test]
 fn star_with_credentials_is_reported_on_its_line() {
     let out = corsc()
@@ -94,7 +93,8 @@ fn options(fields: &str) -> Imported {
 
 #[test]
 fn origins_are_lower_cased_and_one_star_takes_any_characters() {
-    let i = options("AllowedOrigins: []string{\"https://App.example.com\", \"https://*.b.example\"},");
+    let i =
+        options("AllowedOrigins: []string{\"https://App.example.com\", \"https://*.b.example\"},");
     let set = set_of(&i);
     let m = |o: &str| corsc::eval::server::matching_entry(&set.policies[0], o).is_some();
     assert!(m("https://app.example.com"));
@@ -105,7 +105,8 @@ fn origins_are_lower_cased_and_one_star_takes_any_characters() {
 
 #[test]
 fn a_star_among_origins_allows_every_origin() {
-    let i = options("AllowedOrigins: []string{\"https://a.example\", \"*\"},\nAllowCredentials: true,");
+    let i =
+        options("AllowedOrigins: []string{\"https://a.example\", \"*\"},\nAllowCredentials: true,");
     let t = i.text();
     assert!(t.contains("*,"), "{t}");
     assert!(!t.contains("a.example"), "{t}");
@@ -116,7 +117,10 @@ fn an_origin_function_allows_nothing() {
     let i = options("AllowOriginFunc: func(o string) bool { return true },\nAllowedOrigins: []string{\"https://a.example\"},");
     let t = i.text();
     assert!(t.contains(corsc::import::render::PLACEHOLDER_ORIGIN), "{t}");
-    assert!(!t.contains("\"https://a.example\""), "the function decides alone: {t}");
+    assert!(
+        !t.contains("\"https://a.example\""),
+        "the function decides alone: {t}"
+    );
     assert!(codes(&i).contains(&"I102"));
 }
 
@@ -151,7 +155,11 @@ fn non_utf8_and_huge_inputs_never_panic() {
         .expect("runs");
     assert_ne!(out.status.code(), Some(0));
     assert!(out.status.code().is_some(), "killed by a signal");
-    let deep = format!("package m\nvar c = cors.New(cors.Options{{AllowedOrigins: {}\"https://a.example\"{}}})\n", "(".repeat(3000), ")".repeat(3000));
+    let deep = format!(
+        "package m\nvar c = cors.New(cors.Options{{AllowedOrigins: {}\"https://a.example\"{}}})\n",
+        "(".repeat(3000),
+        ")".repeat(3000)
+    );
     let _ = import_text("d.go", &deep).text();
     let many: String = (0..3_000)
         .map(|n| format!("\"https://a{n}.example\",\n"))
@@ -190,10 +198,7 @@ fn round_trip(name: &str, text: &str, profile: Option<&str>) -> Option<Result<()
         return Some(Err(format!("import failed: {:?}", i.diagnostics)));
     }
     let set = set_of(&i);
-    Some(
-        equivalent(&compiled.set, &set)
-            .map_err(|e| format!("{e}\n--- imported:\n{}", i.text())),
-    )
+    Some(equivalent(&compiled.set, &set).map_err(|e| format!("{e}\n--- imported:\n{}", i.text())))
 }
 
 #[test]

@@ -71,7 +71,6 @@ fn every_fixture_is_imported_and_linted() {
     }
 }
 
-
 #[test]
 fn origin_patterns_star_with_credentials_is_reported_on_its_line() {
     let out = corsc()
@@ -90,12 +89,17 @@ fn origin_patterns_star_with_credentials_is_reported_on_its_line() {
 const HEAD: &str = "import org.springframework.web.servlet.config.annotation.*;\nclass C implements WebMvcConfigurer {\n  public void addCorsMappings(CorsRegistry registry) {\n";
 
 fn mapping(chain: &str) -> Imported {
-    import_text("C.java", &format!("{HEAD}    registry.addMapping(\"/api/**\"){chain};\n  }}\n}}\n"))
+    import_text(
+        "C.java",
+        &format!("{HEAD}    registry.addMapping(\"/api/**\"){chain};\n  }}\n}}\n"),
+    )
 }
 
 #[test]
 fn allowed_origins_ignore_case_and_one_trailing_slash() {
-    let i = mapping(".allowedOrigins(\"https://App.Example.com/\", \"https://b.example,https://c.example\")");
+    let i = mapping(
+        ".allowedOrigins(\"https://App.Example.com/\", \"https://b.example,https://c.example\")",
+    );
     let t = i.text();
     assert!(t.contains("\"https://app.example.com\""), "{t}");
     assert!(t.contains("\"https://b.example\""), "{t}");
@@ -116,9 +120,7 @@ fn a_star_inside_allowed_origins_matches_nothing() {
 fn origin_patterns_become_anchored_regexes_that_match_what_spring_matches() {
     let i = mapping(".allowedOriginPatterns(\"https://*.example.com\", \"http://localhost:[*]\")");
     let set = set_of(&i);
-    let re = |o: &str| {
-        corsc::eval::server::matching_entry(&set.policies[0], o).is_some()
-    };
+    let re = |o: &str| corsc::eval::server::matching_entry(&set.policies[0], o).is_some();
     assert!(re("https://a.example.com"));
     assert!(re("https://a.b.example.com"), "Spring's `*` takes dots too");
     assert!(!re("https://example.com.evil.test"));
@@ -189,7 +191,11 @@ fn non_utf8_and_huge_inputs_never_panic() {
     let deep = format!("{HEAD}    registry.addMapping(\"/x\").allowedOrigins({}\"https://a.example\"{});\n  }}\n}}\n", "(".repeat(3000), ")".repeat(3000));
     let _ = import_text("D.java", &deep).text();
     let many: String = (0..5_000)
-        .map(|n| format!("    registry.addMapping(\"/p{n}\").allowedOrigins(\"https://a{n}.example\");\n"))
+        .map(|n| {
+            format!(
+                "    registry.addMapping(\"/p{n}\").allowedOrigins(\"https://a{n}.example\");\n"
+            )
+        })
         .collect();
     let i = import_text("M.java", &format!("{HEAD}{many}  }}\n}}\n"));
     assert!(!i.failed());
@@ -225,10 +231,7 @@ fn round_trip(name: &str, text: &str, profile: Option<&str>) -> Option<Result<()
         return Some(Err(format!("import failed: {:?}", i.diagnostics)));
     }
     let set = set_of(&i);
-    Some(
-        equivalent(&compiled.set, &set)
-            .map_err(|e| format!("{e}\n--- imported:\n{}", i.text())),
-    )
+    Some(equivalent(&compiled.set, &set).map_err(|e| format!("{e}\n--- imported:\n{}", i.text())))
 }
 
 #[test]

@@ -535,7 +535,7 @@ impl<'p, 't> Reader<'p, 't> {
             }
             _ => {
                 pol.request_headers = Some(
-                    ["Accept", "Content-Type"]
+                    ["Content-Type"]
                         .iter()
                         .map(|h| Noted::implied((*h).to_string(), "rs/cors' default request headers"))
                         .collect(),
