@@ -1,6 +1,6 @@
 //! `corsc import --from rs-cors`: every fixture under `policies/imports/rs-cors/` imported and
 //! linted (snapshots), the traps the importer guards against, a round trip through corsc's own
-//! Spring output, and random input that must never panic.
+//! Go (rs/cors) output, and random input that must never panic.
 
 mod support;
 

@@ -17,6 +17,7 @@ macro_rules! formats {
 
 formats! {
     express::Express,
+    fastify::Fastify,
     rs_cors::RsCors,
     spring::Spring,
 }
