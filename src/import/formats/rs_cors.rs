@@ -485,7 +485,24 @@ impl<'p, 't> Reader<'p, 't> {
         }
         // Methods.
         match fields.get("AllowedMethods").map(|v| (self.strings(*v, 0), *v)) {
-            Some((Strs::Known(list), _)) if !list.is_empty() => {
+            Some((Strs::Known(list), node)) if !list.is_empty() => {
+                let missing: Vec<&str> = ["GET", "HEAD", "POST"]
+                    .into_iter()
+                    .filter(|m| !list.iter().any(|(s, _)| s.eq_ignore_ascii_case(m)))
+                    .collect();
+                if !missing.is_empty() {
+                    cx.narrowed(
+                        self.loc(node),
+                        format!(
+                            "rs/cors also refuses CORS headers to {} requests, which need no \
+                             preflight; a policy always allows those, so the imported policy is \
+                             wider for them",
+                            missing.join(", ")
+                        ),
+                        "list GET, HEAD and POST in `AllowedMethods` if they are served, or \
+                         check those routes by hand",
+                    );
+                }
                 pol.methods = Some(
                     list.into_iter()
                         .map(|(s, l)| Noted::at(s.to_ascii_uppercase(), l))
