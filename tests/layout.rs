@@ -155,6 +155,14 @@ fn no_target_imports_another_target() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// An import format reads what it shares with other formats from the import stage (the
+/// draft, the context, the syntax-tree helpers), never from another format.
+#[test]
+fn no_import_format_imports_another_format() {
+    let problems = peer_imports("import/formats");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// A rule reads what it shares with other rules from a lint module beside `rules/` (entries,
 /// hosts, lists, the regex checks) or from the Fetch tables, never from another rule; only the
 /// registry names every rule.

@@ -12,6 +12,7 @@ pub mod context;
 pub mod draft;
 pub mod formats;
 pub mod render;
+pub mod syntax_tree;
 
 pub use context::{Context, FormatMeta, Importer};
 pub use draft::{Draft, DraftPolicy, Loc, Noted, OriginValue};

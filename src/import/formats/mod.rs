@@ -15,4 +15,9 @@ macro_rules! formats {
     };
 }
 
-formats! {}
+formats! {
+    express::Express,
+    fastify::Fastify,
+    rs_cors::RsCors,
+    spring::Spring,
+}
