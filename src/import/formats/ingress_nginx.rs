@@ -19,7 +19,7 @@
 //!   that is exactly the lower-cased origin, so exact origins are written as origins; a
 //!   `*.` wildcard is one DNS label (`[A-Za-z0-9-]+`), narrower than the language's subdomain
 //!   pattern, so it is written as an anchored regex. `null` is written as the controller's own
-//!   regex, `(null)$`, which also matches any origin that ends in `null`.
+//!   regex, `(null)$` unanchored at the start, written `regex ".*null"`: `null` and every origin that ends in `null`.
 //!
 //! Paths follow the controller's locations: `Exact` is the exact path; `Prefix` `/api` is the
 //! locations `= /api` and `/api/` (`"/api"` and `"/api/*"`: never `/apix`), `Prefix` `/api/`
@@ -336,15 +336,14 @@ fn read_file(cx: &mut Context, file: usize, draft: &mut Draft) {
             let kind_at = finder
                 .kind(range, kind_n)
                 .unwrap_or(Loc::new(file, range.0, range.0));
-            let Some(map) = item.as_mapping() else {
+            if item.as_mapping().is_none() {
                 cx.unreadable(
                     kind_at,
                     "this YAML document is not a Kubernetes object (a mapping with `kind`)",
                     "`corsc import --from ingress-nginx` reads Kubernetes Ingress manifests",
                 );
                 continue;
-            };
-            let _ = map;
+            }
             let kind = as_str(item.get("kind"));
             let annotations = string_at(item, &["metadata", "annotations"]).and_then(Value::as_mapping);
             let ann_keys: Vec<String> = annotations
@@ -428,7 +427,7 @@ fn read_file(cx: &mut Context, file: usize, draft: &mut Draft) {
             read_rules(cx, item, &finder, (cursor, range.1), ing_at, cfg_idx, regex_mode, beta, &mut scopes);
         }
     }
-    build(cx, file, draft, &cfgs, &names, scopes);
+    build(cx, draft, &cfgs, &names, scopes);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -521,10 +520,15 @@ fn read_rules(
     }
 }
 
+/// A policy being formed: the configuration (none: two Ingresses disagree), the rule path,
+/// and its scopes with where each is written.
+type Group = (Option<usize>, String, Vec<(String, Loc)>);
+
 /// Turns the scopes into policies: one per Ingress and rule path, paths of Ingresses without
 /// CORS only where a broader CORS scope would otherwise answer, and a scope two Ingresses
 /// configure differently allowing no origin.
-fn build(cx: &mut Context, file: usize, draft: &mut Draft, cfgs: &[Cors], names: &[String], scopes: Vec<Scope>) {
+fn build(
+    cx: &mut Context, draft: &mut Draft, cfgs: &[Cors], names: &[String], scopes: Vec<Scope>) {
     let hosts: Vec<&Option<String>> = {
         let mut h: Vec<&Option<String>> = scopes.iter().map(|s| &s.host).collect();
         h.dedup();
@@ -534,7 +538,7 @@ fn build(cx: &mut Context, file: usize, draft: &mut Draft, cfgs: &[Cors], names:
     distinct.sort();
     distinct.dedup();
     if distinct.len() > 1 {
-        if let Some(s) = scopes.iter().find(|s| &s.host != &scopes[0].host) {
+        if let Some(s) = scopes.iter().find(|s| s.host != scopes[0].host) {
             cx.narrowed(
                 s.at,
                 "the Ingresses name several hosts; corsc policies are not scoped by host, so every policy applies to every host",
@@ -573,12 +577,14 @@ fn build(cx: &mut Context, file: usize, draft: &mut Draft, cfgs: &[Cors], names:
             order.push(s.path.clone());
         }
     }
-    let any_cors = answer.values().any(|c| c.is_some_and(|c| cfgs[c].policy.is_some()));
+    let any_cors = answer
+        .values()
+        .any(|c| c.is_none_or(|c| cfgs[c].policy.is_some()));
     if !any_cors {
         return;
     }
     // Group the scopes into policies: by configuration and rule path, in input order.
-    let mut groups: Vec<(Option<usize>, String, Vec<(String, Loc)>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for path in &order {
         let c = answer[path];
         let Some(s) = scopes.iter().find(|s| &s.path == path && (c.is_none() || Some(s.cfg) == c)) else {
@@ -602,7 +608,6 @@ fn build(cx: &mut Context, file: usize, draft: &mut Draft, cfgs: &[Cors], names:
             None => groups.push((c, s.rule_path.clone(), vec![(path.clone(), s.at)])),
         }
     }
-    let _ = file;
     for (c, rule_path, paths) in groups {
         let mut p = match c.and_then(|c| cfgs[c].policy.clone()) {
             Some(p) => p,
@@ -657,7 +662,7 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
         cx.implicit(
             a.at,
             format!("ingress-nginx refuses this `{what}` value and uses its default, {default}"),
-            format!("write a value ingress-nginx accepts, or the policy you mean; here the default applies"),
+            "write a value ingress-nginx accepts, or the policy you mean; here the default applies",
         );
     };
     // Origins.
@@ -853,8 +858,8 @@ fn origins(cx: &mut Context, a: &Ann, norm: &str, p: &mut DraftPolicy) {
             continue;
         }
         if o == "null" {
-            list.push(Noted::at(OriginValue::Regex("(null)$".to_string()), a.at).with_comment(
-                "ingress-nginx's own regex: null, and every origin that ends in null",
+            list.push(Noted::at(OriginValue::Regex(".*null".to_string()), a.at).with_comment(
+                "ingress-nginx matches `(null)$` unanchored: null, and every origin that ends in null",
             ));
             continue;
         }
