@@ -17,4 +17,5 @@ macro_rules! formats {
 
 formats! {
     ingress_nginx::IngressNginx,
+    s3::S3,
 }
