@@ -374,7 +374,8 @@ fn origin(cx: &mut Context, o: &Val) -> Option<OriginValue> {
 /// and a small scanner over the same text finds where each array and string is (serde_json
 /// keeps no positions).
 mod json {
-    use super::{Loc, Rule, Val};
+    use crate::import::draft::Loc;
+    use crate::import::formats::s3::{line_col_offset, Rule, Val};
     use crate::import::context::Context;
     use serde_json::Value;
 
@@ -467,7 +468,7 @@ mod json {
         let value: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
-                let at = super::line_col_offset(text, e.line(), e.column());
+                let at = line_col_offset(text, e.line(), e.column());
                 cx.unreadable(
                     Loc::new(file, at, at),
                     format!("this is not valid JSON: {e}"),
