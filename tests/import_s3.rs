@@ -290,3 +290,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_xml_document_type_is_refused_so_entities_cannot_expand() {
+    let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>\n<CORSConfiguration><CORSRule><AllowedOrigin>&lol2;</AllowedOrigin></CORSRule></CORSConfiguration>\n";
+    let i = run(xml);
+    assert!(i.failed());
+    assert!(codes(&i).contains(&"I001"));
+}
