@@ -18,6 +18,8 @@ macro_rules! formats {
 formats! {
     express::Express,
     fastify::Fastify,
+    ingress_nginx::IngressNginx,
     rs_cors::RsCors,
+    s3::S3,
     spring::Spring,
 }
