@@ -133,6 +133,18 @@ enum Cond {
     Unknown,
 }
 
+impl Cond {
+    /// What tells two conditions apart (`Unknown` is never equal to another).
+    fn key(&self) -> String {
+        match self {
+            Cond::None => "none".to_string(),
+            Cond::Env(v) => format!("env={v}"),
+            Cond::Expr(e) => format!("expr={e}"),
+            Cond::Unknown => format!("unknown{:p}", self),
+        }
+    }
+}
+
 /// One scope's directives.
 #[derive(Clone, Debug)]
 struct ScopeData {
@@ -679,15 +691,25 @@ impl Reader {
     /// The final entries of each header: `set` replaces its table's entries, `unset` clears
     /// them, `add`/`append`/`merge` add one.
     fn entries(ops: &[HeaderOp]) -> BTreeMap<String, Vec<HeaderOp>> {
+        // `set` and `unset` replace the entries of their table that apply whenever they do:
+        // one under the same condition, or any when they are unconditional. An entry kept
+        // under another condition is read as applying alongside (corsc's own output sets
+        // each policy's headers under its own flag).
+        let replaces = |e: &HeaderOp, op: &HeaderOp| {
+            e.always == op.always
+                && (matches!(op.cond, Cond::None)
+                    || matches!(e.cond, Cond::None)
+                    || e.cond.key() == op.cond.key())
+        };
         let mut m: BTreeMap<String, Vec<HeaderOp>> = BTreeMap::new();
         for op in ops {
             let list = m.entry(op.name.clone()).or_default();
             match op.action.as_str() {
                 "set" => {
-                    list.retain(|e| e.always != op.always);
+                    list.retain(|e| !replaces(e, op));
                     list.push(op.clone());
                 }
-                "unset" => list.retain(|e| e.always != op.always),
+                "unset" => list.retain(|e| !replaces(e, op)),
                 "merge"
                     if list.iter().any(|e| {
                         e.value.as_ref().map(|v| &v.text) == op.value.as_ref().map(|v| &v.text)
@@ -696,6 +718,38 @@ impl Reader {
             }
         }
         m
+    }
+
+    /// Whether a header sent under `other` belongs with an `Access-Control-Allow-Origin`
+    /// sent under `acao`: unconditional, the same condition, or one that needs its variable.
+    fn related(&self, s: usize, other: &Cond, acao: &Cond) -> bool {
+        if matches!(other, Cond::None) || other.key() == acao.key() {
+            return true;
+        }
+        let Cond::Env(target) = acao else {
+            return false;
+        };
+        let vars = match other {
+            Cond::Env(v) => vec![v.clone()],
+            Cond::Expr(e) => expr_terms(e, Loc::new(0, 0, 0)).map(|t| t.0).unwrap_or_default(),
+            _ => return false,
+        };
+        self.needs(s, &vars, target, 0)
+    }
+
+    fn needs(&self, s: usize, vars: &[String], target: &str, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        vars.iter().any(|v| {
+            v == target
+                || [0, s].iter().any(|&sc| {
+                    self.scopes[sc].env.iter().any(|(n, set)| {
+                        n == v
+                            && matches!(set, Setter::All(inner, _) if self.needs(s, inner, target, depth + 1))
+                    })
+                })
+        })
     }
 
     fn finish(self, cx: &mut Context) -> Draft {
@@ -716,9 +770,15 @@ impl Reader {
                 continue;
             };
             let scope = &self.scopes[s];
-            let mut p = DraftPolicy::new(scope.name.clone(), scope.at.or(Some(acao[0].at)));
-            if acao.len() > 1 {
-                let at = acao[1].at;
+            // Two values reach the browser together when they share a condition, or one has none.
+            let doubled = acao.iter().enumerate().find(|(i, e)| {
+                acao[..*i].iter().any(|f| {
+                    matches!(f.cond, Cond::None) || matches!(e.cond, Cond::None) || f.cond.key() == e.cond.key()
+                })
+            });
+            if let Some((_, second)) = doubled {
+                let at = second.at;
+                let mut p = DraftPolicy::new(scope.name.clone(), scope.at.or(Some(acao[0].at)));
                 report(cx, at, &|cx| {
                     cx.ignored(
                         at,
@@ -734,7 +794,13 @@ impl Reader {
                 policies.push(p);
                 continue;
             }
-            let op = &acao[0];
+            for op in acao {
+            let mut p = DraftPolicy::new(scope.name.clone(), scope.at.or(Some(op.at)));
+            let pick = |name: &str| {
+                entries
+                    .get(name)
+                    .and_then(|l| l.iter().rev().find(|e| self.related(s, &e.cond, &op.cond)))
+            };
             let gate = self.gate(s, &op.cond, op.at);
             if gate.unknown {
                 report(cx, op.at, &|cx| {
@@ -778,9 +844,7 @@ impl Reader {
                     );
                 });
             }
-            let cred = entries
-                .get("access-control-allow-credentials")
-                .and_then(|l| l.last())
+            let cred = pick("access-control-allow-credentials")
                 .filter(|e| !self.gate(s, &e.cond, e.at).unknown);
             if let Some(c) = cred {
                 let v = c.value.as_ref().map(|v| v.text.trim()).unwrap_or_default();
@@ -807,9 +871,7 @@ impl Reader {
             }
             let cred_ok = cred.is_none_or(|c| on_preflight(c));
             let preflight = |name: &str| {
-                entries
-                    .get(name)
-                    .and_then(|l| l.last())
+                pick(name)
                     .filter(|e| preflight_ok && cred_ok && on_preflight(e))
                     .filter(|e| !self.gate(s, &e.cond, e.at).unknown)
             };
@@ -830,14 +892,13 @@ impl Reader {
                     p.private_network = Some(Noted::at(true, a.at));
                 }
             }
-            if let Some(e) = entries
-                .get("access-control-expose-headers")
-                .and_then(|l| l.last())
+            if let Some(e) = pick("access-control-expose-headers")
                 .filter(|e| !self.gate(s, &e.cond, e.at).unknown)
             {
                 p.expose_headers = Some(list(e, "", "*"));
             }
             policies.push(p);
+            }
         }
         merge(&mut policies);
         Draft {
@@ -974,8 +1035,9 @@ fn and(a: Gate, b: Gate) -> Gate {
         (None, y) => (y, false),
         (x, None) => (x, false),
         (Some(x), Some(y)) => {
-            // Two origin tests together: the one is kept only when the other allows anything.
-            if x.iter().any(|o| o.value == OriginValue::Any) {
+            // Two origin tests together: the one is kept only when the other allows anything
+            // (or they test the same).
+            if same(&x, &y) || x.iter().any(|o| o.value == OriginValue::Any) {
                 (Some(y), false)
             } else if y.iter().any(|o| o.value == OriginValue::Any) {
                 (Some(x), false)
@@ -988,13 +1050,27 @@ fn and(a: Gate, b: Gate) -> Gate {
     let (paths, unknown_p) = match (a.paths, b.paths) {
         (None, y) => (y, false),
         (x, None) => (x, false),
-        (Some(_), Some(_)) => (None, true),
+        (Some(x), Some(y)) => {
+            // Both say paths: those both say (scopes written alike), else unknown.
+            let both: Vec<Noted<String>> =
+                x.into_iter().filter(|p| y.iter().any(|q| q.value == p.value)).collect();
+            if both.is_empty() {
+                (None, true)
+            } else {
+                (Some(both), false)
+            }
+        }
     };
     Gate {
         origins,
         paths,
         unknown: a.unknown || b.unknown || unknown_o || unknown_p,
     }
+}
+
+/// Whether two lists hold the same values, wherever they were read.
+fn same(a: &[Noted<OriginValue>], b: &[Noted<OriginValue>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.value == y.value)
 }
 
 fn or(a: Gate, b: Gate) -> Gate {
@@ -1266,11 +1342,36 @@ fn full(regex: &str, nocase: bool, at: Loc) -> Vec<Noted<OriginValue>> {
 /// The strings an anchored regex of literals, groups and alternations matches, if finite
 /// and at most [`MAX_EXPANDED`]: corsc's tries of exact origins read back as the origins.
 fn finite(re: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::{HirKind, Look};
+    use regex_syntax::hir::{Class, HirKind, Look};
     fn walk(h: &regex_syntax::hir::Hir, edges: &mut (bool, bool), first: bool, last: bool) -> Option<Vec<Vec<u8>>> {
         match h.kind() {
             HirKind::Empty => Some(vec![Vec::new()]),
             HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
+            // `(a|b)` is a class once parsed: a few characters are a few strings.
+            HirKind::Class(Class::Unicode(c)) => {
+                let mut out = Vec::new();
+                for r in c.ranges() {
+                    for ch in r.start()..=r.end() {
+                        out.push(ch.to_string().into_bytes());
+                        if out.len() > 64 {
+                            return None;
+                        }
+                    }
+                }
+                Some(out)
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                let mut out = Vec::new();
+                for r in c.ranges() {
+                    for b in r.start()..=r.end() {
+                        out.push(vec![b]);
+                        if out.len() > 64 {
+                            return None;
+                        }
+                    }
+                }
+                Some(out)
+            }
             HirKind::Capture(c) => walk(&c.sub, edges, first, last),
             HirKind::Look(Look::Start) if first => {
                 edges.0 = true;
