@@ -63,8 +63,15 @@ impl Importer for Apache {
     fn read(&self, cx: &mut Context, files: &[usize]) -> Draft {
         let mut r = Reader::default();
         r.scopes.push(ScopeData::root());
+        let mut header = vec![
+            "Apache semantics: a <Location> answers its paths with the server level's headers merged in; `Header set` without `always` is missing from responses httpd makes itself.".to_string(),
+        ];
         for &f in files {
             if is_htaccess(&cx.sources[f].name) {
+                header.push(format!(
+                    "`{}` is an .htaccess file: read as applying to every path (its directory's URL is not in the file).",
+                    cx.sources[f].name
+                ));
                 cx.narrowed(
                     Loc::new(f, 0, 0),
                     "an .htaccess file applies to its directory and below; which URL path that is, the file does not say",
@@ -73,7 +80,9 @@ impl Importer for Apache {
             }
             r.file(cx, f, 0);
         }
-        r.finish(cx)
+        let mut d = r.finish(cx);
+        d.header = header;
+        d
     }
 }
 
@@ -185,8 +194,10 @@ struct Reader {
 enum Frame {
     /// Directives go to scope `usize`.
     Into(usize, String),
-    /// Everything inside is left out.
+    /// Everything inside is left out (reported where it was opened).
     Skip(String),
+    /// Everything inside is left out, reported at each CORS header found there.
+    Hidden(String),
 }
 
 const CORS_HEADERS: &[&str] = &[
@@ -219,14 +230,20 @@ impl Reader {
             let lname = line.name.to_ascii_lowercase();
             let current = stack.iter().rev().find_map(|fr| match fr {
                 Frame::Into(i, _) => Some(*i),
-                Frame::Skip(_) => None,
+                Frame::Skip(_) | Frame::Hidden(_) => None,
             });
-            let skipping = stack.iter().any(|fr| matches!(fr, Frame::Skip(_)));
+            let skipping = stack
+                .iter()
+                .any(|fr| matches!(fr, Frame::Skip(_) | Frame::Hidden(_)));
+            let hidden = !stack.iter().any(|fr| matches!(fr, Frame::Skip(_)))
+                && stack.iter().any(|fr| matches!(fr, Frame::Hidden(_)));
             match line.kind {
                 Kind::Close => {
                     let open = stack.pop();
                     let name = match &open {
-                        Some(Frame::Into(_, n) | Frame::Skip(n)) => Some(n.clone()),
+                        Some(Frame::Into(_, n) | Frame::Skip(n) | Frame::Hidden(n)) => {
+                            Some(n.clone())
+                        }
                         None => None,
                     };
                     if name.as_deref() != Some(lname.as_str()) {
@@ -247,6 +264,18 @@ impl Reader {
                     stack.push(frame);
                 }
                 Kind::Directive => {
+                    if hidden
+                        && lname == "header"
+                        && line.args.iter().any(|a| {
+                            CORS_HEADERS.contains(&a.text.to_ascii_lowercase().as_str())
+                        })
+                    {
+                        cx.narrowed(
+                            at,
+                            "a CORS header inside a section corsc does not map to paths (`<Files>`, `<Proxy>`, `<Else>`…)",
+                            "it is left out; write the policy by hand if it matters",
+                        );
+                    }
                     if skipping {
                         continue;
                     }
@@ -254,7 +283,7 @@ impl Reader {
                 }
             }
         }
-        if let Some(Frame::Into(_, n) | Frame::Skip(n)) = stack.last() {
+        if let Some(Frame::Into(_, n) | Frame::Skip(n) | Frame::Hidden(n)) = stack.last() {
             cx.unreadable(
                 Loc::new(f, text.len(), text.len()),
                 format!("the file ends inside a `<{n}>` section"),
@@ -326,21 +355,9 @@ impl Reader {
                     }
                 }
             }
-            _ => {
-                if self.section_has_cors(line) {
-                    cx.narrowed(
-                        at,
-                        format!("a `<{}>` section corsc does not map to paths", line.name),
-                        "the CORS headers inside it are left out; write the policy by hand if they matter",
-                    );
-                }
-                Frame::Skip(lname)
-            }
+            // Reported at each CORS header inside, if any.
+            _ => Frame::Hidden(lname),
         }
-    }
-
-    fn section_has_cors(&self, _line: &Line) -> bool {
-        true
     }
 
     fn push_scope(
@@ -394,7 +411,7 @@ impl Reader {
                     return;
                 };
                 let attr_l = attr.text.to_ascii_lowercase();
-                for (i, a) in args.iter().enumerate().skip(2) {
+                for a in args.iter().skip(2) {
                     let (var, value) = match a.text.split_once('=') {
                         Some((k, v)) => (k.to_string(), v.to_string()),
                         None => (a.text.clone(), "1".to_string()),
@@ -421,7 +438,6 @@ impl Reader {
                         }
                         _ => Setter::Unknown,
                     };
-                    let _ = i;
                     self.scopes[scope].env.push((var, setter));
                 }
             }
@@ -834,7 +850,13 @@ impl Reader {
                     );
                 });
             }
+            if !op.always {
+                p.comments.push("`Header set` without `always`: error responses httpd makes itself carry none of these headers.".to_string());
+            }
             let preflight_ok = on_preflight(op);
+            if local.is_some() && !preflight_ok {
+                p.comments.push("Preflights are answered by a RewriteRule before `Header set` applies: they fail, so only requests without a preflight are allowed.".to_string());
+            }
             if let (Some(at), false) = (local, preflight_ok) {
                 report(cx, at, &|cx| {
                     cx.narrowed(
@@ -869,7 +891,7 @@ impl Reader {
                     });
                 }
             }
-            let cred_ok = cred.is_none_or(|c| on_preflight(c));
+            let cred_ok = cred.is_none_or(&on_preflight);
             let preflight = |name: &str| {
                 pick(name)
                     .filter(|e| preflight_ok && cred_ok && on_preflight(e))
@@ -902,9 +924,7 @@ impl Reader {
         }
         merge(&mut policies);
         Draft {
-            header: vec![
-                "Apache semantics: a <Location> answers its paths with the server level's headers merged in; `Header set` without `always` is missing from responses httpd makes itself.".to_string(),
-            ],
+            header: Vec::new(),
             policies,
         }
     }
