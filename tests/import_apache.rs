@@ -464,3 +464,23 @@ proptest! {
         }
     }
 }
+
+/// A section that removes or hides the server level's header answers its paths with nothing,
+/// not with the server level's policy.
+#[test]
+fn a_section_without_a_readable_grant_does_not_inherit_the_server_policy() {
+    for inner in [
+        "Header always unset Access-Control-Allow-Origin",
+        "Header always set Access-Control-Allow-Origin \"*\" env=!NOPE",
+    ] {
+        let i = import_text(
+            "a.conf",
+            &format!("Header always set Access-Control-Allow-Origin \"*\"\n<Location \"/admin/\">\n{inner}\n</Location>\n"),
+        );
+        let set = set_of(&i);
+        let t = i.text();
+        assert_eq!(set.policies.len(), 2, "{t}");
+        assert!(t.contains("\"/admin/*\""), "{t}");
+        assert!(t.contains(corsc::import::render::PLACEHOLDER_ORIGIN), "{t}");
+    }
+}

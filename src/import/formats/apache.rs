@@ -775,6 +775,40 @@ impl Reader {
             .collect();
         let mut reported: Vec<Loc> = Vec::new();
         for s in touched {
+            // A section answers its paths alone: if it grants nothing corsc can read, its
+            // paths still get a policy that allows nothing, or the server level's policy
+            // would seem to answer them.
+            let before = policies.len();
+            self.scope_policies(cx, s, &mut reported, &mut policies);
+            let scope = &self.scopes[s];
+            if s != 0 && policies.len() == before {
+                if let (Some(paths), Some(at)) = (&scope.paths, scope.at) {
+                    let mut p = DraftPolicy::new(scope.name.clone(), Some(at));
+                    p.paths = paths.clone();
+                    p.placeholders.push(Noted::at(
+                        "this section sends no Access-Control-Allow-Origin corsc can read".to_string(),
+                        at,
+                    ));
+                    policies.push(p);
+                }
+            }
+        }
+        merge(&mut policies);
+        Draft {
+            header: Vec::new(),
+            policies,
+        }
+    }
+
+    /// The policies one scope's headers make.
+    fn scope_policies(
+        &self,
+        cx: &mut Context,
+        s: usize,
+        reported: &mut Vec<Loc>,
+        policies: &mut Vec<DraftPolicy>,
+    ) {
+        {
             let entries = Self::entries(&self.ops(s));
             let mut report = |cx: &mut Context, at: Loc, f: &dyn Fn(&mut Context)| {
                 if !reported.contains(&at) {
@@ -783,7 +817,7 @@ impl Reader {
                 }
             };
             let Some(acao) = entries.get("access-control-allow-origin").filter(|l| !l.is_empty()) else {
-                continue;
+                return;
             };
             let scope = &self.scopes[s];
             // Two values reach the browser together when they share a condition, or one has none.
@@ -808,7 +842,7 @@ impl Reader {
                 ));
                 p.paths = scope.paths.clone().unwrap_or_default();
                 policies.push(p);
-                continue;
+                return;
             }
             for op in acao {
             let mut p = DraftPolicy::new(scope.name.clone(), scope.at.or(Some(op.at)));
@@ -921,11 +955,6 @@ impl Reader {
             }
             policies.push(p);
             }
-        }
-        merge(&mut policies);
-        Draft {
-            header: Vec::new(),
-            policies,
         }
     }
 
