@@ -16,6 +16,7 @@ macro_rules! formats {
 }
 
 formats! {
+    apache::Apache,
     express::Express,
     fastify::Fastify,
     ingress_nginx::IngressNginx,
