@@ -15,4 +15,7 @@ macro_rules! formats {
     };
 }
 
-formats! {}
+formats! {
+    django::Django,
+    flask::Flask,
+}
