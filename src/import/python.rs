@@ -137,9 +137,10 @@ impl Module {
                 }
                 _ => continue,
             };
-            let (Some(left), Some(right)) =
-                (a.child_by_field_name("left"), a.child_by_field_name("right"))
-            else {
+            let (Some(left), Some(right)) = (
+                a.child_by_field_name("left"),
+                a.child_by_field_name("right"),
+            ) else {
                 continue;
             };
             if left.kind() == "identifier" {
@@ -236,9 +237,10 @@ impl Module {
             },
             "binary_operator" => {
                 let op = n.child_by_field_name("operator").map(|o| self.src(o));
-                let (Some(l), Some(r)) =
-                    (n.child_by_field_name("left"), n.child_by_field_name("right"))
-                else {
+                let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
                     return self.runtime(n);
                 };
                 if op != Some("+") {
@@ -278,9 +280,10 @@ impl Module {
             match a.kind() {
                 "comment" => {}
                 "keyword_argument" => {
-                    let (Some(k), Some(v)) =
-                        (a.child_by_field_name("name"), a.child_by_field_name("value"))
-                    else {
+                    let (Some(k), Some(v)) = (
+                        a.child_by_field_name("name"),
+                        a.child_by_field_name("value"),
+                    ) else {
                         return self.runtime(n);
                     };
                     kw.push((self.src(k).to_string(), self.eval_at(v, consts, depth + 1)));
@@ -319,7 +322,10 @@ impl Module {
     }
 
     fn src_at(&self, at: Loc) -> String {
-        self.text.get(at.span.start..at.span.end).unwrap_or("").to_string()
+        self.text
+            .get(at.span.start..at.span.end)
+            .unwrap_or("")
+            .to_string()
     }
 
     /// A string literal's value, or `None` for an f-string, a bytes literal, or an escape
@@ -546,7 +552,9 @@ fn sequence(c: &[char], i: &mut usize, limit: usize, depth: usize) -> Option<Vec
                 vec![ch.to_string()]
             }
         };
-        if c.get(*i).is_some_and(|q| matches!(q, '*' | '+' | '?' | '{')) {
+        if c.get(*i)
+            .is_some_and(|q| matches!(q, '*' | '+' | '?' | '{'))
+        {
             return None;
         }
         let mut next = Vec::with_capacity(set.len() * part.len());
