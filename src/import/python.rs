@@ -400,9 +400,7 @@ fn unescape(body: &str) -> Option<String> {
             out.push(c);
             continue;
         }
-        let Some(e) = it.next() else {
-            return None;
-        };
+        let e = it.next()?;
         match e {
             '\n' => {}
             '\\' | '\'' | '"' => out.push(e),
