@@ -11,6 +11,7 @@
 pub mod context;
 pub mod draft;
 pub mod formats;
+pub mod python;
 pub mod render;
 pub mod syntax_tree;
 

@@ -17,8 +17,10 @@ macro_rules! formats {
 
 formats! {
     apache::Apache,
+    django::Django,
     express::Express,
     fastify::Fastify,
+    flask::Flask,
     ingress_nginx::IngressNginx,
     rs_cors::RsCors,
     s3::S3,
