@@ -15,4 +15,6 @@ macro_rules! formats {
     };
 }
 
-formats! {}
+formats! {
+    nginx::Nginx,
+}
