@@ -124,12 +124,6 @@ fn hostile_values_cannot_inject_policy_text() {
 
 #[test]
 fn text_that_is_not_nginx_is_an_error_with_a_place() {
-    let out = corsc()
-        .args(["import", "--from", "nginx", "-"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    let _ = out;
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("x.conf");
     std::fs::write(&p, "{\"cors\": [1, 2]}\n").unwrap();
@@ -140,7 +134,7 @@ fn text_that_is_not_nginx_is_an_error_with_a_place() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(":1:1: I001"), "{err}");
+    assert!(err.contains("x.conf:1:8: I001"), "{err}");
     std::fs::write(&p, [0xff, 0xfe, b'{']).unwrap();
     let out = corsc().args(["import", "--from", "nginx"]).arg(&p).output().unwrap();
     assert_ne!(out.status.code(), Some(0));
@@ -248,18 +242,18 @@ fn equivalent(a: &PolicySet, b: &PolicySet, texts: &[&str]) -> Result<(), String
         }
     }
     let paths = [
-        "/api/x", "/api/", "/api", "/v1/x", "/health", "/health/x", "/public/a", "/graphql", "/other",
-        "/status.json", "/", "/users/1", "/api/v1/users",
+        "/api/x", "/api", "/v1/x", "/health", "/health/x", "/public/a", "/graphql", "/other",
+        "/status.json",
     ];
     for o in &origins {
         for p in paths {
+            let req = WireRequest::new("GET", p).with("Origin", o);
+            let (x, y) = (cors_view(&respond(a, &req)), cors_view(&respond(b, &req)));
+            if x != y {
+                return Err(format!("GET {p} from {o}: {x} vs {y}"));
+            }
             for m in ["GET", "POST", "PUT", "PATCH", "DELETE", "QUERY"] {
-                let req = WireRequest::new(m, p).with("Origin", o);
-                let (x, y) = (cors_view(&respond(a, &req)), cors_view(&respond(b, &req)));
-                if x != y {
-                    return Err(format!("{m} {p} from {o}: {x} vs {y}"));
-                }
-                for h in ["content-type", "authorization,x-api-key", "x-request-id,x-other"] {
+                for h in ["content-type,authorization", "x-request-id,x-api-key,x-other"] {
                     let req = WireRequest::new("OPTIONS", p)
                         .with("Origin", o)
                         .with("Access-Control-Request-Method", m)
@@ -324,7 +318,7 @@ fn import_of_compile_is_the_policy_for_examples_and_random_policies() {
         .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
         .collect();
     let n_examples = texts.len();
-    let random = 200;
+    let random: u64 = std::env::var("CORSC_ROUND_TRIP").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
     for seed in 0..random {
         texts.push((format!("seed {seed}"), policy_text(seed, &Features::all())));
     }
