@@ -28,7 +28,10 @@ fn gixy() -> Option<String> {
     if ok {
         return Some("gixy".to_string());
     }
-    assert!(!required(), "gixy is not installed and CORSC_REQUIRE_ENGINES=1");
+    assert!(
+        !required(),
+        "gixy is not installed and CORSC_REQUIRE_ENGINES=1"
+    );
     eprintln!("skipping: gixy is not installed (pip install gixy-ng, or set CORSC_GIXY)");
     None
 }
@@ -91,7 +94,10 @@ fn needs_headers_more(fixture: &Path) -> bool {
 #[test]
 fn nginx_accepts_every_fixture() {
     let Some(bin) = find(Engine::Nginx) else {
-        assert!(!required(), "nginx is not installed and CORSC_REQUIRE_ENGINES=1");
+        assert!(
+            !required(),
+            "nginx is not installed and CORSC_REQUIRE_ENGINES=1"
+        );
         eprintln!("skipping: nginx is not installed");
         return;
     };
@@ -176,7 +182,8 @@ fn corsc_findings(f: &Path) -> BTreeSet<String> {
 #[test]
 fn gixy_and_corsc_on_the_same_nginx_inputs() {
     let Some(gixy) = gixy() else { return };
-    let mut table = String::from("| fixture | gixy-ng | corsc lint --from nginx |\n|---|---|---|\n");
+    let mut table =
+        String::from("| fixture | gixy-ng | corsc lint --from nginx |\n|---|---|---|\n");
     for f in fixtures() {
         let g = gixy_findings(&gixy, &f);
         let c = corsc_findings(&f);
