@@ -674,7 +674,7 @@ impl Analysis<'_> {
     ) {
         let (add, more) = own_headers(nodes);
         let mut sets = parent.sets.clone();
-        collect_sets(nodes, Cond::Always, &mut sets, &self.maps);
+        collect_sets(nodes, Cond::Always, &mut sets);
         let own_cors = add
             .iter()
             .chain(&more)
@@ -742,27 +742,10 @@ impl Analysis<'_> {
     }
 
     fn condition(&mut self, n: &Node) -> Cond {
-        let words: Vec<String> = n.args().iter().map(|w| w.value.clone()).collect();
-        let joined = words.join(" ");
-        let inner = joined
-            .trim()
-            .strip_prefix('(')
-            .and_then(|s| s.strip_suffix(')'))
-            .unwrap_or(&joined)
-            .trim()
-            .to_string();
-        let mut parts: Vec<String> = n.args().iter().map(|w| w.value.clone()).collect();
-        if let Some(f) = parts.first_mut() {
-            *f = f.trim_start_matches('(').to_string();
-        }
-        if let Some(l) = parts.last_mut() {
-            *l = l.trim_end_matches(')').to_string();
-        }
-        parts.retain(|p| !p.is_empty());
-        let _ = inner;
+        let parts = if_parts(n.args());
         match parts.as_slice() {
             [v] => {
-                if var_name(v).is_some_and(|v| self.from_method(&v, 0)) {
+                if var_name(v).is_some_and(|v| self.is_method_flag(&v, 0)) {
                     Cond::Preflight
                 } else {
                     Cond::Other
@@ -792,7 +775,7 @@ impl Analysis<'_> {
     }
 
     /// Whether variable `v` is computed from `$request_method` (a preflight flag).
-    fn from_method(&self, v: &str, depth: usize) -> bool {
+    fn is_method_flag(&self, v: &str, depth: usize) -> bool {
         self.depends_on(v, &["request_method"], depth)
     }
 
@@ -1083,7 +1066,13 @@ impl Analysis<'_> {
                     }
                 }
             }
-            let _ = m.hostnames;
+            if m.hostnames && on_origin {
+                self.cx.narrowed(
+                    at,
+                    format!("map `{value}` reads its keys as host names (`hostnames`); corsc reads them as exact origins, so wildcard keys are left out"),
+                    "list the origins as exact keys or anchored `~` regexes",
+                );
+            }
             return out;
         }
         let mine: Vec<SetStmt> = sets.iter().filter(|s| s.var == var).cloned().collect();
@@ -1203,7 +1192,8 @@ impl Analysis<'_> {
                 } else {
                     re.clone()
                 };
-                if !(re.starts_with('^') && re.ends_with('$')) && !re.starts_with("(?:^") {
+                let anchored = re.starts_with("(?:^") || (re.starts_with('^') && re.ends_with('$'));
+                if !anchored {
                     self.cx.narrowed(
                         at,
                         format!("nginx searches the Origin for `{re}` (it matches anywhere, e.g. in https://example.com.evil.test); a policy's regex matches the whole origin, so the policy allows less than the server"),
@@ -1266,8 +1256,26 @@ fn vars_in(s: &str) -> Vec<String> {
     out
 }
 
+/// The words of an `if` condition without its parentheses: nginx takes one `(` off the first
+/// word and one `)` off the last (a word of its own after a quoted string).
+fn if_parts(args: &[Word]) -> Vec<String> {
+    let mut parts: Vec<String> = args.iter().map(|w| w.value.clone()).collect();
+    if let Some(f) = parts.first_mut() {
+        if let Some(rest) = f.strip_prefix('(') {
+            *f = rest.to_string();
+        }
+    }
+    if let Some(l) = parts.last_mut() {
+        if let Some(rest) = l.strip_suffix(')') {
+            *l = rest.to_string();
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
 /// Every `set` at this level and in its `if`s, with the Origin condition around it.
-fn collect_sets(nodes: &[Node], cond: Cond, out: &mut Vec<SetStmt>, maps: &HashMap<String, Map>) {
+fn collect_sets(nodes: &[Node], cond: Cond, out: &mut Vec<SetStmt>) {
     for n in nodes {
         match (n.name(), n.args()) {
             ("set", [var, value]) => {
@@ -1284,14 +1292,7 @@ fn collect_sets(nodes: &[Node], cond: Cond, out: &mut Vec<SetStmt>, maps: &HashM
                 }
             }
             ("if", args) => {
-                let mut parts: Vec<String> = args.iter().map(|w| w.value.clone()).collect();
-                if let Some(f) = parts.first_mut() {
-                    *f = f.trim_start_matches('(').to_string();
-                }
-                if let Some(l) = parts.last_mut() {
-                    *l = l.trim_end_matches(')').to_string();
-                }
-                parts.retain(|p| !p.is_empty());
+                let parts = if_parts(args);
                 let c = match parts.as_slice() {
                     [v, op, value] if var_name(v).as_deref() == Some("http_origin") => match op.as_str() {
                         "=" => Cond::Origin(Key::Exact(value.clone())),
@@ -1302,7 +1303,7 @@ fn collect_sets(nodes: &[Node], cond: Cond, out: &mut Vec<SetStmt>, maps: &HashM
                     _ => Cond::Other,
                 };
                 let c = if cond == Cond::Always || c == Cond::Unreadable { c } else { cond.clone() };
-                collect_sets(n.children(), c, out, maps);
+                collect_sets(n.children(), c, out);
             }
             _ => {}
         }
@@ -1338,6 +1339,13 @@ mod tests {
         assert_eq!(Key::of("~example.com").matches("https://example.com.evil.test"), Some(true));
         assert!(Key::of("~[A-Z]").matches_no_browser_origin());
         assert!(!Key::of("~evil").matches_no_browser_origin());
+    }
+
+    #[test]
+    fn if_conditions_lose_one_parenthesis_each_side() {
+        let d = parse::parse("if ($http_origin ~* ^https://(a|b)$) {}\nif ($http_origin ~ \"^(x)$\") {}").unwrap();
+        assert_eq!(if_parts(d[0].args()), ["$http_origin", "~*", "^https://(a|b)$"]);
+        assert_eq!(if_parts(d[1].args()), ["$http_origin", "~", "^(x)$"]);
     }
 
     #[test]
