@@ -217,6 +217,11 @@ impl<'a> Loader<'a> {
             self.not_followed(at, format!("`include {pattern}` names a variable"));
             return Vec::new();
         }
+        // glob(3) backtracks on each `*`; no real include needs many.
+        if pattern.matches('*').count() > 8 {
+            self.not_followed(at, format!("`include {pattern}` has more than 8 `*`"));
+            return Vec::new();
+        }
         let glob = pattern.contains(['*', '?', '[']);
         let mut candidates = vec![self.cx.relative(from, pattern)];
         if let Some(p) = &self.prefix {
