@@ -22,6 +22,7 @@ formats! {
     fastify::Fastify,
     flask::Flask,
     ingress_nginx::IngressNginx,
+    nginx::Nginx,
     rs_cors::RsCors,
     s3::S3,
     spring::Spring,
