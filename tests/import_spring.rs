@@ -204,6 +204,12 @@ fn non_utf8_and_huge_inputs_never_panic() {
 /// Whether two policy sets answer every probe of either the same way (the browser's verdict,
 /// and never more permission), by the evaluator.
 fn equivalent(a: &PolicySet, b: &PolicySet) -> Result<(), String> {
+    // What `corsc diff` decides, then an independent comparison over the evaluator's
+    // answers to the probes of both sides.
+    let report = corsc::diff::diff(a, b, &corsc::diff::DiffOptions::default());
+    if report.verdict != corsc::diff::Verdict::Equivalent {
+        return Err(format!("corsc diff says {:?}", report.verdict));
+    }
     use corsc::eval::probe::{compare_probe, expected_probe, probes, ProbeOptions};
     use corsc::eval::Routing;
     let model = &corsc::browsers::SPEC;

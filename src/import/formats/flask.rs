@@ -306,6 +306,11 @@ fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, nam
             for i in items {
                 match &i.value {
                     Value::Str(s) if s == "*" || s == ".*" => out.push(Noted::at("mirror".to_string(), i.at)),
+                    // `re.compile(r".*")` (corsc's own output) matches every header name too:
+                    // Flask-CORS then echoes what was asked.
+                    Value::Regex(r, _) if r == ".*" || r == "^.*$" => {
+                        out.push(Noted::at("mirror".to_string(), i.at));
+                    }
                     Value::Str(s) if !s.contains(REGEX_CHARS) => out.push(Noted::at(s.to_ascii_lowercase(), i.at)),
                     Value::Call(f, args, _) if f == "_header" => {
                         if let Some(Item { value: Value::Str(h), .. }) = args.first() {

@@ -82,7 +82,9 @@ fn tokens(text: &str) -> Result<Vec<Token>, Error> {
         }
         after_quote = false;
         match c {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            // Every byte a word stops at must be skipped here, or the word arm below would
+            // make an empty word without moving on (a form feed once looped until memory ran out).
+            c if c.is_ascii_whitespace() || c == 0x0b => i += 1,
             b'#' => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
@@ -136,7 +138,11 @@ fn tokens(text: &str) -> Result<Vec<Token>, Error> {
                 let mut variable = false;
                 while i < b.len() {
                     let d = b[i];
-                    if d.is_ascii_whitespace() || d == b';' || (d == b'{' && !variable) || d == b'}'
+                    if d.is_ascii_whitespace()
+                        || d == 0x0b
+                        || d == b';'
+                        || (d == b'{' && !variable)
+                        || d == b'}'
                     {
                         // `}` closes `${var}` inside a word.
                         if d == b'}' && variable {
@@ -155,6 +161,13 @@ fn tokens(text: &str) -> Result<Vec<Token>, Error> {
                     variable = d == b'$' || (variable && d == b'{');
                     v.push(d);
                     i += 1;
+                }
+                if i == start {
+                    // Nothing was read: a byte no arm takes. Refuse rather than loop.
+                    return Err(Error {
+                        span: Span::new(i, i + 1),
+                        message: format!("unexpected `{}`", char::from(c).escape_default()),
+                    });
                 }
                 out.push(Token::Word(Word {
                     value: String::from_utf8_lossy(&v).into_owned(),
