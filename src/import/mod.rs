@@ -8,6 +8,7 @@
 //! the imported policy are mapped back to the input's lines ([`Imported::map`]), which is what
 //! `corsc lint --from` reports.
 
+pub mod bucket;
 pub mod context;
 pub mod draft;
 pub mod formats;
