@@ -480,3 +480,78 @@ fn the_snippet_shape_is_narrowed_and_reported() {
     assert!(!policy.contains("https://app.example.com"), "{policy}");
     assert!(String::from_utf8_lossy(&i.stderr).contains("I101"));
 }
+
+/// The origins a whole import allows, by the evaluator, among `probes`.
+fn allowed(i: &corsc::import::Imported, probes: &[&str]) -> Vec<String> {
+    let src = i.policy_source();
+    let file = corsc::syntax::parse(&src).expect("parses");
+    let set = corsc::check::check(&file, None)
+        .policies
+        .unwrap_or_else(|| panic!("checks:\n{}", src.text));
+    probes
+        .iter()
+        .filter(|o| {
+            set.policies
+                .iter()
+                .any(|p| corsc::eval::server::matching_entry(p, o).is_some())
+        })
+        .map(|o| (*o).to_string())
+        .collect()
+}
+
+const FLAG_PROBES: &[&str] = &[
+    "https://app.example.com",
+    "https://admin.example.com",
+    "https://evil.example",
+    "https://app.example.com.evil.example",
+];
+
+#[test]
+fn a_flag_set_under_origin_ifs_holds_on_those_origins_only() {
+    let text = "location /api/ {\n set $cors \"\";\n if ($http_origin = https://app.example.com) { set $cors \"true\"; }\n if ($http_origin ~ ^https://admin\\.example\\.com$) { set $cors \"true\"; }\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; add_header Access-Control-Allow-Credentials true always; }\n}";
+    let i = import_text(text);
+    assert_eq!(
+        allowed(&i, FLAG_PROBES),
+        ["https://app.example.com", "https://admin.example.com"],
+        "{}",
+        i.rendered.text
+    );
+    assert!(!codes(&i).contains(&"I101"), "{:?}", i.diagnostics);
+    // `if ($cors)` (not empty, not "0") reads the same.
+    let bare = text.replace("if ($cors = \"true\")", "if ($cors)");
+    assert_eq!(allowed(&import_text(&bare), FLAG_PROBES), allowed(&i, FLAG_PROBES));
+}
+
+#[test]
+fn a_flag_no_set_writes_allows_nothing() {
+    let i = import_text(
+        "location /api/ {\n if ($http_origin = https://app.example.com) { set $cors \"yes\"; }\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+    );
+    assert!(allowed(&i, FLAG_PROBES).is_empty(), "{}", i.rendered.text);
+}
+
+#[test]
+fn a_flag_corsc_cannot_follow_is_reported_not_silently_widened() {
+    for text in [
+        // Built from another variable (the `${cors}options` idiom).
+        "location /api/ {\n set $cors \"\";\n if ($http_origin = https://app.example.com) { set $cors \"true\"; }\n if ($request_method = OPTIONS) { set $cors \"${cors}options\"; }\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+        // Reset after the origin check.
+        "location /api/ {\n if ($http_origin = https://app.example.com) { set $cors \"true\"; }\n set $cors \"no\";\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+        // A variable no `set` writes.
+        "location /api/ {\n if ($arg_cors = \"1\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+    ] {
+        let i = import_text(text);
+        let at = i
+            .diagnostics
+            .iter()
+            .find(|(_, d)| d.code == "I101" && d.message.contains("cannot follow this `if`"))
+            .unwrap_or_else(|| panic!("no I101 for:\n{text}\n{:?}", i.diagnostics));
+        assert_eq!(i.sources[0].slice(at.1.primary.span), "if", "{text}");
+    }
+    // An unconditional flag is exact: every origin.
+    let i = import_text(
+        "location /api/ {\n set $cors \"true\";\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+    );
+    assert_eq!(allowed(&i, FLAG_PROBES).len(), FLAG_PROBES.len());
+    assert!(!codes(&i).contains(&"I101"), "{:?}", i.diagnostics);
+}
