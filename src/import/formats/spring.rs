@@ -460,7 +460,27 @@ impl<'p, 't> Reader<'p, 't> {
         for (s, l) in v {
             match spring_path(&s) {
                 Some(None) => return Some(Vec::new()),
-                Some(Some(p)) => out.push(Noted::at(p, l)),
+                Some(Some(p)) => {
+                    if let Some(base) = p.strip_suffix("/*") {
+                        cx.narrowed(
+                            l,
+                            format!(
+                                "Spring's `{}` also matches `{}` itself; the policy's `\"{p}\"` \
+                                 covers `{}` only when compiled for Spring, whose routing model \
+                                 includes it: another target sends no CORS there",
+                                short(&s),
+                                short(base),
+                                short(base)
+                            ),
+                            format!(
+                                "add `\"{}\"` to the policy's paths if every server should \
+                                 answer CORS on it",
+                                short(base)
+                            ),
+                        );
+                    }
+                    out.push(Noted::at(p, l));
+                }
                 None => {
                     cx.narrowed(
                         l,
