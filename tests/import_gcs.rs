@@ -97,17 +97,30 @@ fn no_origin_gets_credentials_not_even_a_listed_one() {
 #[test]
 fn star_alone_is_every_origin_and_a_star_elsewhere_is_left_out() {
     let i = run(r#"[{"origin":["*"],"method":["GET","HEAD","POST"]}]"#);
-    assert!(checks(&i).policies[0].allows_any_origin(), "{}", i.rendered.text);
+    assert!(
+        checks(&i).policies[0].allows_any_origin(),
+        "{}",
+        i.rendered.text
+    );
     let i = run(
         r#"[{"origin":["https://*.a.example","http://localhost:*","https://b.example"],"method":["GET","HEAD","POST"]}]"#,
     );
     let set = checks(&i);
     assert!(!set.policies[0].allows_any_origin());
-    for no in ["https://x.a.example", "http://localhost:3000", "https://a.example"] {
+    for no in [
+        "https://x.a.example",
+        "http://localhost:3000",
+        "https://a.example",
+    ] {
         assert!(!allows(&set, no), "{no}\n{}", i.rendered.text);
     }
     assert!(allows(&set, "https://b.example"));
-    assert_eq!(codes(&i).iter().filter(|c| **c == "I101").count(), 2, "{:?}", codes(&i));
+    assert_eq!(
+        codes(&i).iter().filter(|c| **c == "I101").count(),
+        2,
+        "{:?}",
+        codes(&i)
+    );
 }
 
 #[test]
@@ -118,8 +131,14 @@ fn response_headers_are_both_request_and_exposed_headers() {
     let set = checks(&i);
     let p = &set.policies[0];
     let t = &i.rendered.text;
-    assert!(t.contains("request-headers  Content-Type, x-goog-resumable"), "{t}");
-    assert!(t.contains("expose-headers   Content-Type, x-goog-resumable"), "{t}");
+    assert!(
+        t.contains("request-headers  Content-Type, x-goog-resumable"),
+        "{t}"
+    );
+    assert!(
+        t.contains("expose-headers   Content-Type, x-goog-resumable"),
+        "{t}"
+    );
     assert!(format!("{p:?}").contains("x-goog-resumable"));
 }
 
@@ -130,7 +149,10 @@ fn a_star_header_is_left_out_never_mirrored() {
     );
     checks(&i);
     let t = &i.rendered.text;
-    assert!(!t.contains("mirror") && !t.contains("headers  *") && !t.contains("headers   *"), "{t}");
+    assert!(
+        !t.contains("mirror") && !t.contains("headers  *") && !t.contains("headers   *"),
+        "{t}"
+    );
     assert!(t.contains("Content-Type"), "{t}");
     assert!(codes(&i).contains(&"I101"));
 }
@@ -139,7 +161,10 @@ fn a_star_header_is_left_out_never_mirrored() {
 fn a_star_method_is_every_method_and_other_rules_narrow_it() {
     let i = run(r#"[{"origin":["https://a.example"],"method":["*"]}]"#);
     checks(&i);
-    let star = |t: &str| t.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["methods", "*"]);
+    let star = |t: &str| {
+        t.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["methods", "*"])
+    };
     assert!(star(&i.rendered.text), "{}", i.rendered.text);
     let i = run(
         r#"[{"origin":["https://a.example"],"method":["*"]},{"origin":["https://b.example"],"method":["GET","HEAD","PUT"]}]"#,
@@ -167,7 +192,14 @@ fn the_gcloud_describe_form_reads_the_same() {
     let a = run(&format!("[{rule}]"));
     let b = run(&format!(r#"{{"name":"b","cors_config":[{rule}]}}"#));
     let c = run(&format!(r#"{{"kind":"storage#bucket","cors":[{rule}]}}"#));
-    let body = |i: &Imported| i.rendered.text.lines().skip(1).collect::<Vec<_>>().join("\n");
+    let body = |i: &Imported| {
+        i.rendered
+            .text
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     assert_eq!(body(&a), body(&b));
     assert_eq!(body(&a), body(&c));
 }
@@ -183,8 +215,15 @@ fn without_get_nothing_is_written() {
 fn findings_are_reported_at_their_place_in_the_file() {
     let text = "[\n  {\n    \"origin\": [\"https://a.example\", \"https://*.b.example\"],\n    \"method\": [\"GET\", \"HEAD\", \"POST\"]\n  }\n]\n";
     let i = run(text);
-    let (_, d) = i.diagnostics.iter().find(|(_, d)| d.code == "I101").expect("I101");
-    assert_eq!(i.sources[0].slice(d.primary.span), "\"https://*.b.example\"");
+    let (_, d) = i
+        .diagnostics
+        .iter()
+        .find(|(_, d)| d.code == "I101")
+        .expect("I101");
+    assert_eq!(
+        i.sources[0].slice(d.primary.span),
+        "\"https://*.b.example\""
+    );
 }
 
 #[test]
@@ -193,7 +232,10 @@ fn hostile_values_never_become_policy_text() {
         r#"[{"origin":["https://a.example\"\n    credentials true","https://b.example"],"method":["GET","HEAD","POST","PUT#"],"responseHeader":["X-A\nmethods *"]}]"#,
     );
     let t = &i.rendered.text;
-    assert!(!t.contains("credentials true") && !t.contains("methods *") && !t.contains("PUT#"), "{t}");
+    assert!(
+        !t.contains("credentials true") && !t.contains("methods *") && !t.contains("PUT#"),
+        "{t}"
+    );
     if !i.failed() {
         checks(&i);
     }
@@ -201,10 +243,20 @@ fn hostile_values_never_become_policy_text() {
 
 #[test]
 fn input_that_is_not_a_bucket_configuration_is_a_clear_error() {
-    for text in ["{\"CORSRules\": []}", "[1, 2", "<CORSConfiguration/>", "{\"name\": \"b\"}", "\"cors\""] {
+    for text in [
+        "{\"CORSRules\": []}",
+        "[1, 2",
+        "<CORSConfiguration/>",
+        "{\"name\": \"b\"}",
+        "\"cors\"",
+    ] {
         let i = run(text);
         assert!(i.failed(), "{text}");
-        assert!(codes(&i).contains(&"I001") || codes(&i).contains(&"I106"), "{text}: {:?}", codes(&i));
+        assert!(
+            codes(&i).contains(&"I001") || codes(&i).contains(&"I106"),
+            "{text}: {:?}",
+            codes(&i)
+        );
     }
 }
 

@@ -519,7 +519,10 @@ fn a_flag_set_under_origin_ifs_holds_on_those_origins_only() {
     assert!(!codes(&i).contains(&"I101"), "{:?}", i.diagnostics);
     // `if ($cors)` (not empty, not "0") reads the same.
     let bare = text.replace("if ($cors = \"true\")", "if ($cors)");
-    assert_eq!(allowed(&import_text(&bare), FLAG_PROBES), allowed(&i, FLAG_PROBES));
+    assert_eq!(
+        allowed(&import_text(&bare), FLAG_PROBES),
+        allowed(&i, FLAG_PROBES)
+    );
 }
 
 #[test]

@@ -317,5 +317,9 @@ fn a_double_star_prefix_says_that_it_also_covers_the_bare_path() {
         .find(|(_, d)| d.code == "I101" && d.message.contains("also matches `/api` itself"))
         .unwrap_or_else(|| panic!("{:?}", i.diagnostics));
     assert_eq!(i.sources[0].slice(d.primary.span), "\"/api/**\"");
-    assert!(i.rendered.text.contains("\"/api/*\""), "{}", i.rendered.text);
+    assert!(
+        i.rendered.text.contains("\"/api/*\""),
+        "{}",
+        i.rendered.text
+    );
 }
