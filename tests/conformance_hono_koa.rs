@@ -43,7 +43,12 @@ fn require(versions: Versions, packages: &[&str], test: &str) -> bool {
     let why = if node {
         packages
             .iter()
-            .find(|p| !dir.join("node_modules").join(p).join("package.json").is_file())
+            .find(|p| {
+                !dir.join("node_modules")
+                    .join(p)
+                    .join("package.json")
+                    .is_file()
+            })
             .map(|p| {
                 format!(
                     "`{p}` is not installed (run `npm ci` in {})",
@@ -84,8 +89,11 @@ fn installed(versions: Versions, packages: &[&str]) -> String {
 /// A temporary app folder: the serve script, `node_modules` linked to the version's, and
 /// each compiled module unchanged in `m<k>/`. Returns the modules' paths.
 fn write_app(app: &Path, versions: Versions, compiled: &[Compiled]) -> Vec<PathBuf> {
-    std::os::unix::fs::symlink(node_dir(versions).join("node_modules"), app.join("node_modules"))
-        .expect("link node_modules");
+    std::os::unix::fs::symlink(
+        node_dir(versions).join("node_modules"),
+        app.join("node_modules"),
+    )
+    .expect("link node_modules");
     std::fs::copy(
         root().join("tests/conformance/node-ts/serve.mjs"),
         app.join("serve.mjs"),
@@ -195,7 +203,11 @@ fn run(target: &str, versions: Versions) {
         }
     }
     let build_time = build_started.elapsed();
-    let versions_text = format!("{} / node {}", installed(versions, packages), node_version());
+    let versions_text = format!(
+        "{} / node {}",
+        installed(versions, packages),
+        node_version()
+    );
     let mut cmd = Command::new("node");
     cmd.current_dir(app)
         .arg(app.join("serve.mjs"))
