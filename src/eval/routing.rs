@@ -604,4 +604,39 @@ mod tests {
         );
         assert_eq!(name(Routing::Spec, "/api/admin").as_deref(), Some("api"));
     }
+
+    #[test]
+    fn hono_needs_both_readings_to_agree_and_resolves_dot_segments() {
+        let set = crate::eval::policy_set(
+            "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",
+        );
+        let name = |m: Routing, p: &str| policy_for(&set, m, p).map(|p| p.name.node.clone());
+        // Hono 4.0 reads `/api/%61dmin/x` as written (api), later releases decoded (admin).
+        assert_eq!(name(Routing::Hono, "/api/%61dmin/x"), None);
+        // `%25` stays an escape in both readings.
+        assert_eq!(
+            name(Routing::Hono, "/api/%2561dmin/x").as_deref(),
+            Some("api")
+        );
+        // The URL parser resolves dot segments, `%2e` ones too, before any reading.
+        assert_eq!(
+            name(Routing::Hono, "/api/x/../admin/y").as_deref(),
+            Some("admin")
+        );
+        assert_eq!(
+            name(Routing::Hono, "/api/x/%2E%2e/admin/y").as_deref(),
+            Some("admin")
+        );
+        // A malformed escape: decodeURI throws, no policy.
+        assert_eq!(name(Routing::Hono, "/api/%zz"), None);
+        // Case-sensitive and strict; `/api/*` also covers the bare `/api`.
+        assert_eq!(name(Routing::Hono, "/health/"), None);
+        assert_eq!(name(Routing::Hono, "/API/admin/x"), None);
+        assert_eq!(name(Routing::Hono, "/api").as_deref(), Some("api"));
+        assert_eq!(name(Routing::Hono, "/a\\b"), None);
+        // Koa reads as Express does.
+        assert_eq!(name(Routing::Koa, "/API/Admin/x").as_deref(), Some("admin"));
+        assert_eq!(name(Routing::Koa, "/health/").as_deref(), Some("admin"));
+        assert_eq!(name(Routing::Koa, "/api/%61dmin/x").as_deref(), Some("api"));
+    }
 }

@@ -389,3 +389,68 @@ export const corsc: MiddlewareHandler = async (c, next) => {
 };
 
 export default corsc;"#;
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Diagnostic;
+    use crate::emit::{self, Options, Provenance, Shape};
+
+    fn compile(text: &str) -> Result<String, Vec<Diagnostic>> {
+        let src = crate::source::Source::new("t.cors", text.to_string());
+        let file = crate::syntax::parse(&src).expect("parses");
+        let set = crate::check::check(&file, None).policies.expect("checks");
+        let prov = Provenance::new("t.cors", text.as_bytes(), None);
+        let options = Options {
+            shape: Shape::Include,
+            ..Options::default()
+        };
+        emit::compile(&set, &super::Hono, &options, &prov).map(|o| o.joined())
+    }
+
+    #[test]
+    fn lists_the_library_would_widen_are_given_explicitly() {
+        let out = compile("policy p {\n  origins \"https://a.example\"\n}\n").expect("compiles");
+        // No methods and no headers: never the library's default methods, and its echo of
+        // Access-Control-Request-Headers is removed from the preflight answer.
+        assert!(out.contains("methods: null,"), "{out}");
+        assert!(out.contains("allowHeaders: null,"), "{out}");
+        assert!(
+            out.contains("headers.delete('Access-Control-Allow-Headers')"),
+            "{out}"
+        );
+        // A refused origin never reaches cors(), which would send it credentials.
+        assert!(out.contains("if (!allows(origin)) {"), "{out}");
+        // Only real preflights go to cors(), which answers every OPTIONS as one.
+        assert!(
+            out.contains("if (!preflight && c.req.method === 'OPTIONS')"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn private_network_and_any_origin_with_credentials_are_refused_naming_the_library() {
+        for body in [
+            "origins \"https://a.example\"\n  private-network true",
+            "origins *\n  credentials true",
+        ] {
+            let d = compile(&format!("policy p {{\n  {body}\n}}\n")).expect_err(body);
+            assert_eq!(d[0].code, "P301", "{body}");
+            assert!(d[0].message.contains("hono"), "{}", d[0].message);
+        }
+    }
+
+    #[test]
+    fn scopes_are_dispatched_least_specific_first_on_both_readings() {
+        let out = compile(
+            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/api/*\", \"/health\"\n  origins \"https://b.example\"\n}\n",
+        )
+        .expect("compiles");
+        let root = out.find("path: \"/\", policy: a").expect("root scope");
+        let api = out.find("path: \"/api/\", policy: b").expect("api scope");
+        let health = out
+            .find("exact: true, path: \"/health\"")
+            .expect("exact scope");
+        assert!(root < api && api < health, "{out}");
+        assert!(out.contains("policyFor(decoded) !== found"), "{out}");
+    }
+}

@@ -214,3 +214,62 @@ function policy(spec) {
         return undefined;
     };
 }"#;
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Diagnostic;
+    use crate::emit::{self, Options, Provenance, Shape};
+
+    fn compile(text: &str) -> Result<String, Vec<Diagnostic>> {
+        let src = crate::source::Source::new("t.cors", text.to_string());
+        let file = crate::syntax::parse(&src).expect("parses");
+        let set = crate::check::check(&file, None).policies.expect("checks");
+        let prov = Provenance::new("t.cors", text.as_bytes(), None);
+        let options = Options {
+            shape: Shape::Include,
+            ..Options::default()
+        };
+        emit::compile(&set, &super::Koa, &options, &prov).map(|o| o.joined())
+    }
+
+    #[test]
+    fn lists_the_library_would_widen_or_drop_are_given_explicitly() {
+        let out = compile("policy p {\n  origins \"https://a.example\"\n  max-age 0\n}\n")
+            .expect("compiles");
+        // No methods: '' (never the six defaults); no headers: the echo is removed.
+        assert!(out.contains("methods: '',"), "{out}");
+        assert!(out.contains("allowedHeaders: [],"), "{out}");
+        assert!(out.contains("ctx.remove('Access-Control-Allow-Headers')"), "{out}");
+        // max-age 0 goes as a string: @koa/cors drops a falsy number.
+        assert!(out.contains("maxAge: 0,"), "{out}");
+        assert!(out.contains("String(spec.maxAge)"), "{out}");
+        // A refused preflight is answered here, never handed to the application.
+        assert!(out.contains("ctx.status = 204;"), "{out}");
+    }
+
+    #[test]
+    fn private_network_and_any_origin_with_credentials_are_refused_naming_the_library() {
+        for body in [
+            "origins \"https://a.example\"\n  private-network true",
+            "origins *\n  credentials true",
+        ] {
+            let d = compile(&format!("policy p {{\n  {body}\n}}\n")).expect_err(body);
+            assert_eq!(d[0].code, "P301", "{body}");
+            assert!(d[0].message.contains("koa"), "{}", d[0].message);
+        }
+    }
+
+    #[test]
+    fn scopes_are_folded_and_least_specific_first() {
+        let out = compile(
+            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/API/*\", \"/Health\"\n  origins \"https://b.example\"\n}\n",
+        )
+        .expect("compiles");
+        let root = out.find("path: \"/\", handler: a").expect("root scope");
+        let api = out.find("path: \"/api/\", handler: b").expect("api scope");
+        let health = out
+            .find("exact: true, path: \"/health\"")
+            .expect("exact scope");
+        assert!(root < api && api < health, "{out}");
+    }
+}
