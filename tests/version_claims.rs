@@ -47,6 +47,30 @@ const PINS: &[(&str, &str, Pin, Option<&str>)] = &[
         Some("@fastify/cors"),
     ),
     (
+        "hono",
+        "hono",
+        Pin::Npm("tests/conformance/node-ts-oldest/package.json"),
+        None,
+    ),
+    (
+        "hono",
+        "@hono/node-server",
+        Pin::Npm("tests/conformance/node-ts-oldest/package.json"),
+        Some("@hono/node-server"),
+    ),
+    (
+        "koa",
+        "koa",
+        Pin::Npm("tests/conformance/node-ts-oldest/package.json"),
+        None,
+    ),
+    (
+        "koa",
+        "@koa/cors",
+        Pin::Npm("tests/conformance/node-ts-oldest/package.json"),
+        Some("@koa/cors"),
+    ),
+    (
         "flask",
         "flask",
         Pin::Pip("tests/conformance/python/requirements-oldest.txt"),

@@ -25,6 +25,8 @@ targets! {
     fastify::Fastify,
     flask::Flask,
     go::Go,
+    hono::Hono,
+    koa::Koa,
     nginx::Nginx,
     spring::Spring,
     starlette::Starlette,
