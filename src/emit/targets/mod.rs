@@ -25,6 +25,7 @@ targets! {
     fastify::Fastify,
     flask::Flask,
     go::Go,
+    nestjs::Nestjs,
     nginx::Nginx,
     spring::Spring,
     starlette::Starlette,
