@@ -358,3 +358,33 @@ fn nestjs_conforms_on_the_oldest_claimed_release() {
 fn covers_the_targets_its_entry_lists() {
     conformance::assert_covers(env!("CARGO_CRATE_NAME"), &[TARGET]);
 }
+
+/// Every example policy, alone and without its `paths` (the form the conformance runs
+/// verify): its output, snapshotted. The example files themselves are refused (path scopes);
+/// `tests/emit_snapshots.rs` holds those refusals.
+#[test]
+fn app_wide_example_outputs_are_snapshotted() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    let _bound = settings.bind_to_scope();
+    let mut n = 0;
+    for (name, text, profile) in examples() {
+        let label = match &profile {
+            Some(p) => format!("{name} --profile {p}"),
+            None => name.clone(),
+        };
+        for c in each_policy_app_wide(&label, &text, profile.as_deref()) {
+            let stem = name
+                .trim_start_matches("policies/")
+                .trim_end_matches(".cors");
+            let policy = &c.set.policies[0].name.node;
+            let snap = match &profile {
+                Some(p) => format!("conformance_nest__{stem}@{p}-{policy}"),
+                None => format!("conformance_nest__{stem}-{policy}"),
+            };
+            insta::assert_snapshot!(snap, c.output.joined());
+            n += 1;
+        }
+    }
+    assert!(n >= 5, "only {n} outputs");
+}
