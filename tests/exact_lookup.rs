@@ -62,6 +62,14 @@ fn hashed(id: &str) -> Option<Hashed> {
             name: "spec.exact",
             uses: &["new Set(spec.exact)"],
         },
+        "nestjs" => Hashed {
+            built: "new Set<string>([",
+            name: "EXACT_ORIGINS",
+            uses: &[
+                "const EXACT_ORIGINS: ReadonlySet<string> = new Set<string>([",
+                "EXACT_ORIGINS.has(origin)",
+            ],
+        },
         "starlette" => Hashed {
             built: "frozenset(spec[\"exact\"])",
             name: "self.exact",

@@ -21,6 +21,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_go", &["go"]),
     ("conformance_spring", &["spring"]),
     ("conformance_hono_koa", &["hono", "koa"]),
+    ("conformance_nest", &["nestjs"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.

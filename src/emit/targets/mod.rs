@@ -27,6 +27,7 @@ targets! {
     go::Go,
     hono::Hono,
     koa::Koa,
+    nestjs::Nestjs,
     nginx::Nginx,
     spring::Spring,
     starlette::Starlette,
