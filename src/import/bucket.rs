@@ -6,7 +6,7 @@
 //! reading of the JSON forms with the place of every value is here too ([`json`]).
 
 use crate::import::context::Context;
-use crate::import::draft::{DraftPolicy, Loc, Noted, OriginValue};
+use crate::import::draft::{Draft, DraftPolicy, Loc, Noted, OriginValue};
 use crate::import::render::comment_text;
 
 /// One value and where it is written.
@@ -40,11 +40,22 @@ impl Rule {
     fn key(&self) -> String {
         let mut m: Vec<String> = self.methods.iter().map(|v| v.text.clone()).collect();
         m.sort();
-        let mut h: Vec<String> = self.headers.iter().map(|v| v.text.to_ascii_lowercase()).collect();
+        let mut h: Vec<String> = self
+            .headers
+            .iter()
+            .map(|v| v.text.to_ascii_lowercase())
+            .collect();
         h.sort();
-        let mut e: Vec<String> = self.expose.iter().map(|v| v.text.to_ascii_lowercase()).collect();
+        let mut e: Vec<String> = self
+            .expose
+            .iter()
+            .map(|v| v.text.to_ascii_lowercase())
+            .collect();
         e.sort();
-        format!("{m:?}|{h:?}|{e:?}|{:?}", self.max_age.as_ref().map(|v| &v.text))
+        format!(
+            "{m:?}|{h:?}|{e:?}|{:?}",
+            self.max_age.as_ref().map(|v| &v.text)
+        )
     }
 }
 
@@ -84,12 +95,43 @@ pub fn line_col_offset(text: &str, row: usize, col: usize) -> usize {
     text.len()
 }
 
+/// Reads each of `files` with `rules` (the service's rules in one file, or `None` after
+/// reporting why there are none) into one draft, a policy per file: a bucket's configuration is
+/// one file.
+pub fn read_files(
+    service: &Service,
+    cx: &mut Context,
+    files: &[usize],
+    rules: impl Fn(&mut Context, usize, &str) -> Option<Vec<Rule>>,
+) -> Draft {
+    let mut draft = Draft::default();
+    for &file in files {
+        // A copy, so that reading can report through the context while it walks the text.
+        let text = cx.text(file).to_string();
+        if let Some(rules) = rules(cx, file, &text) {
+            draft
+                .policies
+                .extend(policy(service, cx, file, &rules, "bucket"));
+        }
+    }
+    draft
+}
+
 /// The policy the rules amount to, or `None` when nothing can be written without widening.
-pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], name: &str) -> Option<DraftPolicy> {
+pub fn policy(
+    service: &Service,
+    cx: &mut Context,
+    file: usize,
+    rules: &[Rule],
+    name: &str,
+) -> Option<DraftPolicy> {
     if rules.is_empty() {
         return None;
     }
-    let first_at = rules.iter().find_map(|r| r.at).unwrap_or(Loc::new(file, 0, 0));
+    let first_at = rules
+        .iter()
+        .find_map(|r| r.at)
+        .unwrap_or(Loc::new(file, 0, 0));
     let mut p = DraftPolicy::new(name, Some(first_at));
     p.comments.push(format!(
         "{} bucket CORS applies to every object of the bucket; the first rule that matches the origin, method and headers answers.",
@@ -109,7 +151,8 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
             "split the bucket's origins by what they need into separate buckets or paths, or write the policy by hand",
         );
         p.comments.push(
-            "The rules differ: every origin gets only what every rule allows (their intersection).".to_string(),
+            "The rules differ: every origin gets only what every rule allows (their intersection)."
+                .to_string(),
         );
     }
     // Origins.
@@ -130,19 +173,33 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
         if !(service.method_ok)(&m.text) {
             cx.ignored(
                 m.at,
-                format!("`{}` is not a method {} takes ({})", comment_text(&m.text), service.name, service.methods),
-                format!("{} refuses this configuration; list only {}", service.name, service.methods),
+                format!(
+                    "`{}` is not a method {} takes ({})",
+                    comment_text(&m.text),
+                    service.name,
+                    service.methods
+                ),
+                format!(
+                    "{} refuses this configuration; list only {}",
+                    service.name, service.methods
+                ),
             );
             continue;
         }
-        if rules.iter().all(|r| has_method(service, r, &m.text)) && !methods.iter().any(|x| x.text == m.text) {
+        if rules.iter().all(|r| has_method(service, r, &m.text))
+            && !methods.iter().any(|x| x.text == m.text)
+        {
             methods.push(m.clone());
         }
     }
     // A `*` (where the service takes one) is every method: in every rule, the policy's `*`;
     // in some, the other rules' methods are what every rule allows.
     for m in rules.iter().flat_map(|r| &r.methods) {
-        if m.text != "*" && (service.method_ok)(&m.text) && rules.iter().all(|r| has_method(service, r, &m.text)) && !methods.iter().any(|x| x.text == m.text) {
+        if m.text != "*"
+            && (service.method_ok)(&m.text)
+            && rules.iter().all(|r| has_method(service, r, &m.text))
+            && !methods.iter().any(|x| x.text == m.text)
+        {
             methods.push(m.clone());
         }
     }
@@ -174,7 +231,12 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
             "add them to the rule's methods if that is meant",
         );
     }
-    p.methods = Some(methods.iter().map(|m| Noted::at(m.text.clone(), m.at)).collect());
+    p.methods = Some(
+        methods
+            .iter()
+            .map(|m| Noted::at(m.text.clone(), m.at))
+            .collect(),
+    );
     // Request headers: `*` echoes what is asked; names with a `*` inside cannot be said.
     let mut mirror = service.header_star_mirrors;
     let mut names: Vec<Val> = Vec::new();
@@ -183,10 +245,17 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
         mirror &= star;
     }
     if !service.header_star_mirrors {
-        for h in rules.iter().flat_map(|r| &r.headers).filter(|h| h.text == "*") {
+        for h in rules
+            .iter()
+            .flat_map(|r| &r.headers)
+            .filter(|h| h.text == "*")
+        {
             cx.narrowed(
                 h.at,
-                format!("{} documents no meaning for a `*` header; it is left out", service.name),
+                format!(
+                    "{} documents no meaning for a `*` header; it is left out",
+                    service.name
+                ),
                 "list the headers the clients send and read",
             );
         }
@@ -198,9 +267,10 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
             }
             let lower = h.text.to_ascii_lowercase();
             let in_all = rules.iter().all(|r| {
-                r.headers
-                    .iter()
-                    .any(|x| (service.header_star_mirrors && x.text == "*") || x.text.eq_ignore_ascii_case(&lower))
+                r.headers.iter().any(|x| {
+                    (service.header_star_mirrors && x.text == "*")
+                        || x.text.eq_ignore_ascii_case(&lower)
+                })
             });
             if h.text.contains('*') {
                 cx.narrowed(
@@ -216,21 +286,39 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
         }
     }
     if mirror {
-        let at = rules[0].headers.iter().find(|h| h.text == "*").map(|h| h.at);
+        let at = rules[0]
+            .headers
+            .iter()
+            .find(|h| h.text == "*")
+            .map(|h| h.at);
         p.request_headers = Some(vec![Noted {
             value: "mirror".to_string(),
             at,
-            comment: Some(format!("{}'s request header * answers with the headers the preflight asks for", service.name)),
+            comment: Some(format!(
+                "{}'s request header * answers with the headers the preflight asks for",
+                service.name
+            )),
         }]);
     } else if !names.is_empty() {
-        p.request_headers = Some(names.iter().map(|h| Noted::at(h.text.clone(), h.at)).collect());
+        p.request_headers = Some(
+            names
+                .iter()
+                .map(|h| Noted::at(h.text.clone(), h.at))
+                .collect(),
+        );
     }
     // Exposed headers: the intersection.
     let expose: Vec<Noted<String>> = rules[0]
         .expose
         .iter()
         .filter(|e| service.header_star_mirrors || e.text != "*")
-        .filter(|e| rules.iter().all(|r| r.expose.iter().any(|x| x.text.eq_ignore_ascii_case(&e.text))))
+        .filter(|e| {
+            rules.iter().all(|r| {
+                r.expose
+                    .iter()
+                    .any(|x| x.text.eq_ignore_ascii_case(&e.text))
+            })
+        })
         .map(|e| Noted::at(e.text.clone(), e.at))
         .collect();
     if !expose.is_empty() {
@@ -239,14 +327,21 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
     // Max-age: the smallest, and none if a rule sends none.
     let ages: Vec<Option<(u64, Loc)>> = rules
         .iter()
-        .map(|r| r.max_age.as_ref().and_then(|v| v.text.parse::<u64>().ok().map(|n| (n, v.at))))
+        .map(|r| {
+            r.max_age
+                .as_ref()
+                .and_then(|v| v.text.parse::<u64>().ok().map(|n| (n, v.at)))
+        })
         .collect();
     for r in rules {
         if let Some(v) = &r.max_age {
             if v.text.parse::<u64>().is_err() {
                 cx.unreadable(
                     v.at,
-                    format!("the max-age `{}` is not a whole number", comment_text(&v.text)),
+                    format!(
+                        "the max-age `{}` is not a whole number",
+                        comment_text(&v.text)
+                    ),
                     format!("{} refuses this configuration", service.name),
                 );
             }
@@ -265,13 +360,20 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
             "S3 sends `Access-Control-Allow-Credentials: true` for every allowed origin but `*`: the policy allows credentials",
             "S3 has no setting to turn this off; keep the origins to those trusted with the user's cookies",
         );
-        let mut c = Noted::implied(true, "S3 sends Access-Control-Allow-Credentials: true for every origin but *");
+        let mut c = Noted::implied(
+            true,
+            "S3 sends Access-Control-Allow-Credentials: true for every origin but *",
+        );
         c.at = Some(at);
         p.credentials = Some(c);
         if any {
             // `*` beside credentials: S3 answers `*` without credentials for origins only `*`
             // matches; the language cannot say both, so `*` goes.
-            let star = p.origins.iter().find(|o| o.value == OriginValue::Any).and_then(|o| o.at);
+            let star = p
+                .origins
+                .iter()
+                .find(|o| o.value == OriginValue::Any)
+                .and_then(|o| o.at);
             p.origins.retain(|o| o.value != OriginValue::Any);
             cx.narrowed(
                 star.unwrap_or(at),
@@ -289,16 +391,20 @@ pub fn policy(service: &Service, cx: &mut Context, file: usize, rules: &[Rule], 
 /// Whether the rule allows the method, by name or by a `*` the service takes.
 fn has_method(service: &Service, r: &Rule, m: &str) -> bool {
     let star = (service.method_ok)("*");
-    r.methods.iter().any(|x| x.text == m || (star && x.text == "*"))
+    r.methods
+        .iter()
+        .any(|x| x.text == m || (star && x.text == "*"))
 }
 
 /// Reading the JSON forms with the place of every value: `serde_json` reads the structure,
 /// and a small scanner over the same text finds where each array and string is (serde_json
 /// keeps no positions).
 pub mod json {
-    use crate::import::draft::Loc;
-    use super::{line_col_offset, Rule, Val};
+    // Named from the crate root: the layout test's reader of imports takes `super` in an
+    // inline module as the file's parent.
+    use crate::import::bucket::{line_col_offset, Rule, Val};
     use crate::import::context::Context;
+    use crate::import::draft::Loc;
     use serde_json::Value;
 
     /// The JSON keys of one rule: origins, methods, request headers, exposed headers, max-age.
@@ -386,7 +492,14 @@ pub mod json {
     /// The rules of the JSON forms: an array of rules, or an object holding one under the
     /// first of `lists` it has (`CORSRules`; `cors`, `cors_config`). `fmt` is the `--from`
     /// value, for messages.
-    pub fn rules(cx: &mut Context, file: usize, text: &str, fmt: &str, lists: &[&str], keys: Keys) -> Option<Vec<Rule>> {
+    pub fn rules(
+        cx: &mut Context,
+        file: usize,
+        text: &str,
+        fmt: &str,
+        lists: &[&str],
+        keys: Keys,
+    ) -> Option<Vec<Rule>> {
         let value: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
@@ -394,7 +507,9 @@ pub mod json {
                 cx.unreadable(
                     Loc::new(file, at, at),
                     format!("this is not valid JSON: {e}"),
-                    format!("`corsc import --from {fmt}` reads the bucket's CORS configuration as JSON"),
+                    format!(
+                        "`corsc import --from {fmt}` reads the bucket's CORS configuration as JSON"
+                    ),
                 );
                 return None;
             }
@@ -428,7 +543,9 @@ pub mod json {
                 cx.unreadable(
                     Loc::new(file, start, start),
                     "this JSON is neither a list of CORS rules nor an object holding one",
-                    format!("`corsc import --from {fmt}` reads the bucket's CORS configuration as JSON"),
+                    format!(
+                        "`corsc import --from {fmt}` reads the bucket's CORS configuration as JSON"
+                    ),
                 );
                 return None;
             }
@@ -439,7 +556,11 @@ pub mod json {
             let span = spans.get(n).map_or(range, |(_, s, e)| (*s, *e));
             let at = Loc::new(file, span.0, span.0 + 1);
             let Some(obj) = rule.as_object() else {
-                cx.unreadable(at, "a CORS rule is not an object", "each rule is an object of lists");
+                cx.unreadable(
+                    at,
+                    "a CORS rule is not an object",
+                    "each rule is an object of lists",
+                );
                 continue;
             };
             let members = children(b, span);
@@ -449,7 +570,10 @@ pub mod json {
                     .find(|(key, _, _)| key.is_some_and(|(s, e)| text[s..e] == format!("\"{k}\"")))
                     .map(|(_, s, e)| (*s, *e))
             };
-            let mut r = Rule { at: Some(at), ..Rule::default() };
+            let mut r = Rule {
+                at: Some(at),
+                ..Rule::default()
+            };
             for (i, k) in keys.iter().enumerate() {
                 let Some(v) = obj.get(*k) else { continue };
                 let vr = member(k).unwrap_or(span);
@@ -466,12 +590,21 @@ pub mod json {
                                     Value::Number(n) => n.to_string(),
                                     _ => return None,
                                 };
-                                Some(Val { text: t, at: Loc::new(file, s.0, s.1) })
+                                Some(Val {
+                                    text: t,
+                                    at: Loc::new(file, s.0, s.1),
+                                })
                             })
                             .collect()
                     }
-                    Value::String(s) => vec![Val { text: s.clone(), at: Loc::new(file, vr.0, vr.1) }],
-                    Value::Number(n) => vec![Val { text: n.to_string(), at: Loc::new(file, vr.0, vr.1) }],
+                    Value::String(s) => vec![Val {
+                        text: s.clone(),
+                        at: Loc::new(file, vr.0, vr.1),
+                    }],
+                    Value::Number(n) => vec![Val {
+                        text: n.to_string(),
+                        at: Loc::new(file, vr.0, vr.1),
+                    }],
                     _ => Vec::new(),
                 };
                 match i {
