@@ -2,93 +2,38 @@
 //! imported and linted (snapshots), Cloud Storage's semantics one test each, and a fuzz property.
 
 mod support;
-use support::cli;
+use support::import_fixtures::{self, allows, checked, codes};
 
-use corsc::import::{self, Context, Imported};
-use corsc::source::Source;
+use corsc::import::Imported;
 use proptest::prelude::*;
 use std::path::PathBuf;
 
-const DIR: &str = "policies/imports/gcs";
-
 fn fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(cli::root().join(DIR))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    v.sort();
-    v
+    import_fixtures::fixtures("policies/imports/gcs", None)
 }
 
 fn run(text: &str) -> Imported {
-    let cx = Context::with_sources(vec![Source::new("cors.json", text)]);
-    import::import_context(
-        import::find("gcs").expect("registered"),
-        cx,
-        &[0],
-        &corsc::pipeline::errors,
-    )
-}
-
-fn codes(i: &Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
-}
-
-fn checks(i: &Imported) -> corsc::ir::PolicySet {
-    let src = i.policy_source();
-    let file = corsc::syntax::parse(&src).expect("parses");
-    corsc::check::check(&file, None)
-        .policies
-        .unwrap_or_else(|| panic!("checks clean:\n{}", src.text))
-}
-
-fn allows(set: &corsc::ir::PolicySet, origin: &str) -> bool {
-    corsc::eval::server::matching_entry(&set.policies[0], origin).is_some()
+    import_fixtures::import_text("gcs", "cors.json", text)
 }
 
 #[test]
 fn every_example_imports_and_lints_as_snapshotted() {
     let files = fixtures();
     assert!(files.len() >= 4, "{files:?}");
-    for f in files {
-        let rel = f
-            .strip_prefix(cli::root())
-            .expect("in repo")
-            .display()
-            .to_string();
-        let name = f
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .replace('.', "_");
-        let out = cli::corsc()
-            .args(["import", "--from", "gcs", &rel])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{rel}: {out:?}");
-        insta::assert_snapshot!(
-            format!("gcs_import_{name}"),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let lint = cli::corsc()
-            .args(["lint", "--from", "gcs", "--format", "concise", &rel])
-            .output()
-            .expect("runs");
+    import_fixtures::import_and_lint("gcs", &files, |r| {
+        let name = r.name.replace('.', "_");
+        insta::assert_snapshot!(format!("gcs_import_{name}"), r.policy);
         insta::assert_snapshot!(
             format!("gcs_lint_{name}"),
-            format!(
-                "exit {:?}\n{}",
-                lint.status.code(),
-                String::from_utf8_lossy(&lint.stdout)
-            )
+            format!("exit {:?}\n{}", Some(r.lint_code), r.lint)
         );
-    }
+    });
 }
 
 #[test]
 fn no_origin_gets_credentials_not_even_a_listed_one() {
     let i = run(r#"[{"origin":["https://a.example"],"method":["GET","HEAD","POST"]}]"#);
-    let set = checks(&i);
+    let set = checked(&i);
     assert!(allows(&set, "https://a.example"));
     assert!(!set.policies[0].credentials.value, "{}", i.rendered.text);
     assert!(!codes(&i).contains(&"I105"), "{:?}", codes(&i));
@@ -98,14 +43,14 @@ fn no_origin_gets_credentials_not_even_a_listed_one() {
 fn star_alone_is_every_origin_and_a_star_elsewhere_is_left_out() {
     let i = run(r#"[{"origin":["*"],"method":["GET","HEAD","POST"]}]"#);
     assert!(
-        checks(&i).policies[0].allows_any_origin(),
+        checked(&i).policies[0].allows_any_origin(),
         "{}",
         i.rendered.text
     );
     let i = run(
         r#"[{"origin":["https://*.a.example","http://localhost:*","https://b.example"],"method":["GET","HEAD","POST"]}]"#,
     );
-    let set = checks(&i);
+    let set = checked(&i);
     assert!(!set.policies[0].allows_any_origin());
     for no in [
         "https://x.a.example",
@@ -128,7 +73,7 @@ fn response_headers_are_both_request_and_exposed_headers() {
     let i = run(
         r#"[{"origin":["https://a.example"],"method":["GET","HEAD","POST","PUT"],"responseHeader":["Content-Type","x-goog-resumable"]}]"#,
     );
-    let set = checks(&i);
+    let set = checked(&i);
     let p = &set.policies[0];
     let t = &i.rendered.text;
     assert!(
@@ -147,7 +92,7 @@ fn a_star_header_is_left_out_never_mirrored() {
     let i = run(
         r#"[{"origin":["https://a.example"],"method":["GET","HEAD","POST"],"responseHeader":["*","Content-Type"]}]"#,
     );
-    checks(&i);
+    checked(&i);
     let t = &i.rendered.text;
     assert!(
         !t.contains("mirror") && !t.contains("headers  *") && !t.contains("headers   *"),
@@ -160,7 +105,7 @@ fn a_star_header_is_left_out_never_mirrored() {
 #[test]
 fn a_star_method_is_every_method_and_other_rules_narrow_it() {
     let i = run(r#"[{"origin":["https://a.example"],"method":["*"]}]"#);
-    checks(&i);
+    checked(&i);
     let star = |t: &str| {
         t.lines()
             .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["methods", "*"])
@@ -169,7 +114,7 @@ fn a_star_method_is_every_method_and_other_rules_narrow_it() {
     let i = run(
         r#"[{"origin":["https://a.example"],"method":["*"]},{"origin":["https://b.example"],"method":["GET","HEAD","PUT"]}]"#,
     );
-    checks(&i);
+    checked(&i);
     let t = &i.rendered.text;
     assert!(t.contains("GET, HEAD, PUT") && !star(t), "{t}");
 }
@@ -179,7 +124,7 @@ fn rules_that_differ_are_intersected_and_reported() {
     let i = run(r#"{"cors":[
         {"origin":["https://a.example"],"method":["GET","PUT","HEAD","POST"],"responseHeader":["x-a","x-b"],"maxAgeSeconds":100},
         {"origin":["https://b.example"],"method":["GET","HEAD","POST"],"responseHeader":["x-a"],"maxAgeSeconds":50}]}"#);
-    checks(&i);
+    checked(&i);
     let t = &i.rendered.text;
     assert!(!t.contains("PUT") && !t.contains("x-b"), "{t}");
     assert!(t.contains("max-age          50"), "{t}");
@@ -237,7 +182,7 @@ fn hostile_values_never_become_policy_text() {
         "{t}"
     );
     if !i.failed() {
-        checks(&i);
+        checked(&i);
     }
 }
 
@@ -269,16 +214,11 @@ proptest! {
     }
 
     #[test]
-    fn mutated_examples_never_panic_and_what_is_written_checks(seed in 0usize..10_000, at in 0usize..2000, cut in 0usize..30, ins in "[ -~\n]{0,12}") {
-        let files = fixtures();
-        let text = std::fs::read_to_string(&files[seed % files.len()]).expect("fixture");
-        let mut at = at.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + cut).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        let i = run(&format!("{}{}{}", &text[..at], ins, &text[end..]));
+    fn mutated_examples_never_panic_and_what_is_written_checked(seed in 0usize..10_000, at in 0usize..2000, cut in 0usize..30, ins in "[ -~\n]{0,12}") {
+        let (_, text) = import_fixtures::mutated(&fixtures(), seed, at, cut, &ins);
+        let i = run(&text);
         if !i.failed() {
-            let set = checks(&i);
+            let set = checked(&i);
             prop_assert!(set.policies.iter().all(|p| !p.credentials.value));
         }
     }

@@ -11,18 +11,12 @@ use corsc::ir::PolicySet;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use support::cli::{corsc, root};
+use support::import_fixtures::{self, codes};
 use support::random_policy::{policy_text, Features};
+use support::round_trip;
 
 fn fixtures() -> Vec<PathBuf> {
-    let dir = root().join("policies/imports/nginx");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "conf"))
-        .collect();
-    v.sort();
-    v
+    import_fixtures::fixtures("policies/imports/nginx", Some("conf"))
 }
 
 #[test]
@@ -57,14 +51,7 @@ fn every_fixture_imports_and_lints_at_its_own_lines() {
 }
 
 fn import_text(text: &str) -> corsc::import::Imported {
-    let cx =
-        corsc::import::Context::with_sources(vec![corsc::source::Source::new("in.conf", text)]);
-    let f = corsc::import::find("nginx").unwrap();
-    corsc::import::import_context(f, cx, &[0], &corsc::pipeline::errors)
-}
-
-fn codes(i: &corsc::import::Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
+    import_fixtures::import_text("nginx", "in.conf", text)
 }
 
 #[test]
@@ -255,10 +242,7 @@ fn cors_view(r: &corsc::eval::server::Response) -> String {
 fn equivalent(a: &PolicySet, b: &PolicySet, texts: &[&str]) -> Result<(), String> {
     // What `corsc diff` decides, then an independent comparison over the evaluator's
     // answers to the probes of both sides.
-    let report = corsc::diff::diff(a, b, &corsc::diff::DiffOptions::default());
-    if report.verdict != corsc::diff::Verdict::Equivalent {
-        return Err(format!("corsc diff says {:?}", report.verdict));
-    }
+    round_trip::diff_equivalent(a, b)?;
     let mut origins: BTreeSet<String> = [
         "https://evil.test",
         "null",

@@ -6,7 +6,7 @@
 //! reading of the JSON forms with the place of every value is here too ([`json`]).
 
 use crate::import::context::Context;
-use crate::import::draft::{DraftPolicy, Loc, Noted, OriginValue};
+use crate::import::draft::{Draft, DraftPolicy, Loc, Noted, OriginValue};
 use crate::import::render::comment_text;
 
 /// One value and where it is written.
@@ -93,6 +93,28 @@ pub fn line_col_offset(text: &str, row: usize, col: usize) -> usize {
         off += line.len();
     }
     text.len()
+}
+
+/// Reads each of `files` with `rules` (the service's rules in one file, or `None` after
+/// reporting why there are none) into one draft, a policy per file: a bucket's configuration is
+/// one file.
+pub fn read_files(
+    service: &Service,
+    cx: &mut Context,
+    files: &[usize],
+    rules: impl Fn(&mut Context, usize, &str) -> Option<Vec<Rule>>,
+) -> Draft {
+    let mut draft = Draft::default();
+    for &file in files {
+        // A copy, so that reading can report through the context while it walks the text.
+        let text = cx.text(file).to_string();
+        if let Some(rules) = rules(cx, file, &text) {
+            draft
+                .policies
+                .extend(policy(service, cx, file, &rules, "bucket"));
+        }
+    }
+    draft
 }
 
 /// The policy the rules amount to, or `None` when nothing can be written without widening.
@@ -378,7 +400,9 @@ fn has_method(service: &Service, r: &Rule, m: &str) -> bool {
 /// and a small scanner over the same text finds where each array and string is (serde_json
 /// keeps no positions).
 pub mod json {
-    use super::{line_col_offset, Rule, Val};
+    // Named from the crate root: the layout test's reader of imports takes `super` in an
+    // inline module as the file's parent.
+    use crate::import::bucket::{line_col_offset, Rule, Val};
     use crate::import::context::Context;
     use crate::import::draft::Loc;
     use serde_json::Value;

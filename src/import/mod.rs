@@ -12,6 +12,7 @@ pub mod bucket;
 pub mod context;
 pub mod draft;
 pub mod formats;
+pub mod js_options;
 pub mod python;
 pub mod render;
 pub mod syntax_tree;

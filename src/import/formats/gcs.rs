@@ -48,17 +48,9 @@ impl Importer for Gcs {
     }
 
     fn read(&self, cx: &mut Context, files: &[usize]) -> Draft {
-        let mut draft = Draft::default();
-        for &file in files {
-            let text = cx.text(file).to_string();
-            let Some(rules) = json::rules(cx, file, &text, "gcs", &["cors", "cors_config"], KEYS) else {
-                continue;
-            };
-            if let Some(p) = bucket::policy(&SERVICE, cx, file, &rules, "bucket") {
-                draft.policies.push(p);
-            }
-        }
-        draft
+        bucket::read_files(&SERVICE, cx, files, |cx, file, text| {
+            json::rules(cx, file, text, "gcs", &["cors", "cors_config"], KEYS)
+        })
     }
 }
 

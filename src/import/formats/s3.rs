@@ -53,21 +53,13 @@ impl Importer for S3 {
     }
 
     fn read(&self, cx: &mut Context, files: &[usize]) -> Draft {
-        let mut draft = Draft::default();
-        for &file in files {
-            let text = cx.text(file).to_string();
-            let rules = if text.trim_start().starts_with('<') {
-                xml(cx, file, &text)
+        bucket::read_files(&SERVICE, cx, files, |cx, file, text| {
+            if text.trim_start().starts_with('<') {
+                xml(cx, file, text)
             } else {
-                json::rules(cx, file, &text, "s3", &["CORSRules"], KEYS)
-            };
-            if let Some(rules) = rules {
-                if let Some(p) = bucket::policy(&SERVICE, cx, file, &rules, "bucket") {
-                    draft.policies.push(p);
-                }
+                json::rules(cx, file, text, "s3", &["CORSRules"], KEYS)
             }
-        }
-        draft
+        })
     }
 }
 

@@ -40,18 +40,12 @@ impl Importer for Spring {
     }
 
     fn read(&self, cx: &mut Context, files: &[usize]) -> Draft {
-        let mut draft = Draft::default();
-        for &file in files {
-            let text = cx.text(file).to_string();
-            let Some(parsed) = syntax_tree::parse(cx, &text, file, Lang::Java) else {
-                continue;
-            };
-            let r = Reader::new(&parsed);
-            r.registrations(cx, &mut draft);
-            r.cross_origin(cx, &mut draft);
-            r.configurations(cx, &mut draft);
-        }
-        draft
+        syntax_tree::read_files(cx, files, |_| Lang::Java, |cx, parsed, draft| {
+            let r = Reader::new(parsed);
+            r.registrations(cx, draft);
+            r.cross_origin(cx, draft);
+            r.configurations(cx, draft);
+        })
     }
 }
 
