@@ -79,7 +79,7 @@ fn hashed(id: &str) -> Option<Hashed> {
                 "else self.exact,",
             ],
         },
-        "go" => Hashed {
+        "go" | "gin" | "chi" | "echo" => Hashed {
             built: "Exact = map[string]bool{",
             name: "Exact[",
             uses: &["Exact[origin]"],

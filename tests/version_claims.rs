@@ -131,6 +131,36 @@ const PINS: &[(&str, &str, Pin, Option<&str>)] = &[
         None,
     ),
     (
+        "gin",
+        "github.com/gin-contrib/cors",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        None,
+    ),
+    (
+        "gin",
+        "github.com/gin-gonic/gin",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        Some("Gin"),
+    ),
+    (
+        "chi",
+        "github.com/go-chi/cors",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        None,
+    ),
+    (
+        "chi",
+        "github.com/go-chi/chi/v5",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        Some("chi"),
+    ),
+    (
+        "echo",
+        "github.com/labstack/echo/v4",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        None,
+    ),
+    (
         "spring",
         "spring5",
         Pin::Pom("tests/conformance/spring/pom.xml"),

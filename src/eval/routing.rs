@@ -53,6 +53,14 @@ pub enum Routing {
     /// mux of older modules and GOPATH builds cleans the decoded path (`%2F` is a separator):
     /// they agree except on an encoded `/` or `.`, so those paths are refused.
     Go,
+    /// Gin, chi and Echo (one model: the output answers only where they all read a path
+    /// alike). Malformed escapes are a 400 (net/http). Gin routes on the decoded path (the
+    /// raw one with `UseRawPath`, cleaned with `RemoveExtraSlash`); chi and Echo route on the
+    /// raw path when net/http keeps one (`URL.RawPath`: the path holds an escape Go would
+    /// not write, `%61`, `%2F`, lower-case hex) and on the decoded path otherwise; chi's
+    /// `CleanPath` and Echo's pre-routing middleware may clean it. So a path with such an
+    /// escape, or with `//`, `.` or `..` segments, is refused; any other is routed decoded.
+    GoRouter,
     /// Spring MVC: segments decoded one by one, matrix parameters (`;…`) ignored; a path
     /// with an encoded slash (`%2F`) is refused by the servlet container (a 400). The CORS
     /// mappings use the handler mappings' own matcher. A prefix mapping `/api/**` also
@@ -98,6 +106,7 @@ impl Routing {
         Routing::Flask,
         Routing::Django,
         Routing::Go,
+        Routing::GoRouter,
         Routing::Spring,
         Routing::TowerHttp,
         Routing::Actix,
@@ -149,6 +158,21 @@ impl Routing {
                     return Routed::Refused;
                 }
                 Routed::Path(go_clean(&decode_lossy(path)))
+            }
+            Routing::GoRouter => {
+                let Some(bytes) = decode_strict(path) else {
+                    return Routed::Refused;
+                };
+                let decoded = String::from_utf8_lossy(&bytes).into_owned();
+                // net/http keeps `RawPath` when re-escaping the decoded path does not give the
+                // path as sent; it differs from `Path` when the path holds an escape at all.
+                if go_escape_path(&bytes) != path && path.contains('%') {
+                    return Routed::Refused;
+                }
+                if !decoded.starts_with('/') || go_clean(&decoded) != decoded {
+                    return Routed::Refused;
+                }
+                Routed::Path(decoded)
             }
             // Tomcat (`encodedSolidusHandling="reject"`) and Jetty 12 answer 400 to an
             // encoded slash before any servlet runs.
@@ -396,6 +420,20 @@ fn go_clean(p: &str) -> String {
     np
 }
 
+/// Go's `url.PathEscape`-like `escape(s, encodePath)`: unreserved bytes and `$&+,/:;=@`
+/// stay, every other byte becomes `%XX` (upper-case hex).
+fn go_escape_path(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-_.~$&+,/:;=@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Unescapes each `/`-separated segment on its own; a decoded `/` or `%` is written back as
 /// `%2F` / `%25`, so it can never be read as a separator or an escape. `matrix`: a segment's
 /// `;…` parameters are dropped first (Spring).
@@ -531,6 +569,26 @@ mod tests {
         assert_eq!(r(Go, "/api/admin%2Fx"), "<refused>");
         assert_eq!(r(Go, "/api/x/%2e%2e/admin"), "<refused>");
         assert_eq!(r(Go, "/api/%2561dmin"), "/api/%61dmin");
+        assert_eq!(r(GoRouter, "/api/admin/x"), "/api/admin/x");
+        assert_eq!(r(GoRouter, "/caf%C3%A9/x"), "/caf\u{e9}/x");
+        assert_eq!(r(GoRouter, "/a!b(c)/x"), "/a!b(c)/x");
+        // `%25` is how Go writes `%` itself: no RawPath, every router reads `/api/%61dmin`.
+        assert_eq!(r(GoRouter, "/api/%2561dmin"), "/api/%61dmin");
+        for refused in [
+            "/api/%61dmin/x",
+            "/api/admin%2Fx",
+            "/api/admin%2fx",
+            "/caf%c3%a9/x",
+            "/api//admin/x",
+            "/api/./admin/x",
+            "/api/x/../admin/x",
+            "/api/admin/..",
+            "/api/x/%2e%2e/admin",
+            "/api/%zz",
+            "*",
+        ] {
+            assert_eq!(r(GoRouter, refused), "<refused>", "{refused}");
+        }
         assert_eq!(r(Spring, "/api/admin;v=1/x"), "/api/admin/x");
         // Tomcat answers 400 to an encoded slash before Spring sees the request.
         assert_eq!(r(Spring, "/api/admin%2Fx"), "<refused>");

@@ -19,6 +19,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ),
     ("conformance_rust_frameworks", &["actix", "tower-http"]),
     ("conformance_go", &["go"]),
+    ("conformance_go_routers", &["chi", "echo", "gin"]),
     ("conformance_spring", &["spring"]),
     ("conformance_hono_koa", &["hono", "koa"]),
     ("conformance_nest", &["nestjs"]),

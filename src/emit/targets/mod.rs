@@ -20,10 +20,13 @@ macro_rules! targets {
 targets! {
     actix::Actix,
     apache::Apache,
+    chi::Chi,
     django::Django,
+    echo::Echo,
     express::Express,
     fastify::Fastify,
     flask::Flask,
+    gin::Gin,
     go::Go,
     hono::Hono,
     koa::Koa,
