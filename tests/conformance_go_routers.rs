@@ -3,7 +3,7 @@
 //! `go.oldest.mod`, each with its `go.sum`): every example policy the plans accept, the
 //! hostile-name files and 100+ random policies per target are compiled, each written
 //! unchanged as a package of one module beside `tests/conformance/go-routers/main.go`, checked
-//! with `go vet` and `gofmt -l`, built once per version into one binary, served on ephemeral
+//! with `go vet`, `staticcheck` and `gofmt -l`, built once per version into one binary, served on ephemeral
 //! ports of 127.0.0.1 by one process (each policy behind its own router: Gin, chi v5, Echo v4),
 //! and verified with `corsc::eval::live::verify`: zero mismatches. Each run prints the Go
 //! toolchain and the module versions it built with.
@@ -131,7 +131,8 @@ fn run(versions: Versions) {
     let version = go(&app, &["version"]);
     let installed = format!("{} / {modules}", version.trim());
     eprintln!("go routers ({}): {installed}", versions.label());
-    // Lint: go vet on every generated package, and gofmt reports nothing to reformat.
+    // Lint: go vet and staticcheck on every generated package, and gofmt reports nothing to
+    // reformat.
     let packages: Vec<String> = compiled
         .iter()
         .flat_map(|(_, p, v)| (0..v.len()).map(move |k| format!("./{p}{k}")))
@@ -150,6 +151,7 @@ fn run(versions: Versions) {
         String::from_utf8_lossy(&unformatted.stdout),
         String::from_utf8_lossy(&unformatted.stderr)
     );
+    support::builds::staticcheck(&app, &packages).unwrap_or_else(|e| panic!("{e}"));
     let build_started = Instant::now();
     let exe = tmp.path().join("corsc-conformance-go-routers");
     go(&app, &["build", "-o", &exe.display().to_string(), "."]);
