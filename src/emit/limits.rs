@@ -60,6 +60,18 @@ pub enum Limit {
     /// square of the number of scopes: at most this many (section, scope) pairs. Checked by
     /// the plan.
     RouteGuardPerSection(usize),
+    /// Only these methods can be allowed (a storage service's fixed set, e.g. S3's five);
+    /// `methods *` is refused too.
+    MethodsAmong(&'static [&'static str]),
+    /// The service sends `Access-Control-Allow-Credentials: true` to every listed origin it
+    /// answers (S3): a policy with listed origins must say `credentials true`, or the answer
+    /// would grant more than it.
+    ListedOriginsAlwaysCredentialed,
+    /// `expose-headers *` cannot be said at all (the service would send or store it otherwise).
+    NoExposeWildcard,
+    /// One list is both the allowed request headers and the exposed ones (Cloud Storage's
+    /// `responseHeader`): the policy's two lists must be equal, and neither may be `*`.
+    OneHeaderList,
 }
 
 /// Checks one policy against a target's limits; refusals go to `diags`. `library` and
@@ -170,6 +182,70 @@ pub fn check(
                                 "end the prefix with `/` (`\"/api/*\"`), or list exact paths",
                             );
                         }
+                    }
+                }
+            }
+            Limit::MethodsAmong(allowed) => {
+                let m = &policy.methods.value;
+                if let Some(span) = m.any {
+                    refuse(
+                        format!("{library} cannot express `methods *`: it allows only {}", allowed.join(", ")),
+                        span,
+                        "list the methods",
+                    );
+                }
+                for x in &m.list {
+                    if !allowed.contains(&x.node.as_str()) {
+                        refuse(
+                            format!("{library} cannot allow the method `{}`: it allows only {}", x.node, allowed.join(", ")),
+                            x.span,
+                            "remove the method, or let the application answer CORS",
+                        );
+                    }
+                }
+            }
+            Limit::ListedOriginsAlwaysCredentialed => {
+                let any = policy.origins.value.iter().any(|o| matches!(o.kind, OriginKind::Any));
+                if !any && !policy.credentials.value {
+                    refuse(
+                        format!("{library} sends `Access-Control-Allow-Credentials: true` to every listed origin it answers, and the policy allows no credentials"),
+                        policy.origins.span.unwrap_or(policy.name.span),
+                        "say `credentials true` if credentialed reads are meant, or let the application answer CORS",
+                    );
+                }
+            }
+            Limit::NoExposeWildcard => {
+                if let Some(span) = policy.expose_headers.value.any {
+                    refuse(
+                        format!("{library} cannot express `expose-headers *`"),
+                        span,
+                        "list the response headers scripts may read",
+                    );
+                }
+            }
+            Limit::OneHeaderList => {
+                let h = &policy.request_headers.value;
+                let e = &policy.expose_headers.value;
+                let span = policy.request_headers.span.or(policy.expose_headers.span).unwrap_or(policy.name.span);
+                if h.any.is_some() || h.mirror.is_some() || e.any.is_some() {
+                    refuse(
+                        format!("{library} cannot express `*` or `mirror` header lists: one list of names is both the allowed request headers and the exposed ones"),
+                        span,
+                        "list the header names",
+                    );
+                } else {
+                    let mut a: Vec<String> = h.list.iter().map(|x| x.node.to_ascii_lowercase()).collect();
+                    let mut b: Vec<String> = e.list.iter().map(|x| x.node.to_ascii_lowercase()).collect();
+                    a.sort_unstable();
+                    a.dedup();
+                    b.sort_unstable();
+                    b.dedup();
+                    if a != b {
+                        refuse(
+                            format!("{library} has one header list, which is both the request headers a preflight may ask for and the response headers scripts may read; the policy's two lists differ"),
+                            span,
+                            "make `request-headers` and `expose-headers` the same list, or let the application answer CORS",
+                        );
                     }
                 }
             }
