@@ -189,7 +189,10 @@ pub fn check(
                 let m = &policy.methods.value;
                 if let Some(span) = m.any {
                     refuse(
-                        format!("{library} cannot express `methods *`: it allows only {}", allowed.join(", ")),
+                        format!(
+                            "{library} cannot express `methods *`: it allows only {}",
+                            allowed.join(", ")
+                        ),
                         span,
                         "list the methods",
                     );
@@ -197,7 +200,11 @@ pub fn check(
                 for x in &m.list {
                     if !allowed.contains(&x.node.as_str()) {
                         refuse(
-                            format!("{library} cannot allow the method `{}`: it allows only {}", x.node, allowed.join(", ")),
+                            format!(
+                                "{library} cannot allow the method `{}`: it allows only {}",
+                                x.node,
+                                allowed.join(", ")
+                            ),
                             x.span,
                             "remove the method, or let the application answer CORS",
                         );
@@ -205,7 +212,11 @@ pub fn check(
                 }
             }
             Limit::ListedOriginsAlwaysCredentialed => {
-                let any = policy.origins.value.iter().any(|o| matches!(o.kind, OriginKind::Any));
+                let any = policy
+                    .origins
+                    .value
+                    .iter()
+                    .any(|o| matches!(o.kind, OriginKind::Any));
                 if !any && !policy.credentials.value {
                     refuse(
                         format!("{library} sends `Access-Control-Allow-Credentials: true` to every listed origin it answers, and the policy allows no credentials"),
@@ -226,7 +237,11 @@ pub fn check(
             Limit::OneHeaderList => {
                 let h = &policy.request_headers.value;
                 let e = &policy.expose_headers.value;
-                let span = policy.request_headers.span.or(policy.expose_headers.span).unwrap_or(policy.name.span);
+                let span = policy
+                    .request_headers
+                    .span
+                    .or(policy.expose_headers.span)
+                    .unwrap_or(policy.name.span);
                 if h.any.is_some() || h.mirror.is_some() || e.any.is_some() {
                     refuse(
                         format!("{library} cannot express `*` or `mirror` header lists: one list of names is both the allowed request headers and the exposed ones"),
@@ -234,8 +249,10 @@ pub fn check(
                         "list the header names",
                     );
                 } else {
-                    let mut a: Vec<String> = h.list.iter().map(|x| x.node.to_ascii_lowercase()).collect();
-                    let mut b: Vec<String> = e.list.iter().map(|x| x.node.to_ascii_lowercase()).collect();
+                    let mut a: Vec<String> =
+                        h.list.iter().map(|x| x.node.to_ascii_lowercase()).collect();
+                    let mut b: Vec<String> =
+                        e.list.iter().map(|x| x.node.to_ascii_lowercase()).collect();
                     a.sort_unstable();
                     a.dedup();
                     b.sort_unstable();
