@@ -477,6 +477,11 @@ pub struct CompileArgs {
     #[arg(long = "keep-header", value_name = "NAME: VALUE")]
     pub keep_header: Vec<String>,
 
+    /// The package of the generated Java class (spring), e.g. `com.example.web.cors`:
+    /// dot-separated ASCII Java identifiers, no keywords. Default: `corsc.generated`.
+    #[arg(long, value_name = "NAME")]
+    pub java_package: Option<String>,
+
     /// Compile even when the linter reports errors (they are still printed).
     #[arg(long)]
     pub allow_lint_errors: bool,

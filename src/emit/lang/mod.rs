@@ -5,6 +5,7 @@
 
 pub mod go;
 pub mod java;
+pub mod java_package;
 pub mod js;
 pub mod python;
 pub mod rust;
