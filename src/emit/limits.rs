@@ -43,6 +43,12 @@ pub enum Limit {
     /// `max-age 0` is not sent (the library omits the header for 0), so browsers would cache
     /// the preflight for their default 5 s instead of not at all.
     MaxAgeZeroOmitted,
+    /// The library upper-cases the methods it lists (and answers with), and browsers compare
+    /// methods case-sensitively: a method with a lower-case letter (`purge`) cannot be said.
+    UppercasedMethods,
+    /// `methods *` with credentials needs the requested method echoed (browsers read `*`
+    /// literally then); the library sends its list as written.
+    CredentialedMethodWildcard,
     /// Path patterns match whole segments (`/api/**`): a prefix scope must end with `/`.
     SegmentPrefixScopes,
     /// Each scope's section names every other policy whose scopes overlap it (to clear its
@@ -173,6 +179,26 @@ pub fn check(
                         format!("{library} cannot send `Access-Control-Max-Age: 0`: it leaves the header out, and browsers then cache the preflight for 5 s"),
                         policy.max_age.span.unwrap_or(policy.name.span),
                         "remove `max-age` (browsers then cache for 5 s), or use at least 1 s",
+                    );
+                }
+            }
+            Limit::UppercasedMethods => {
+                for m in &policy.methods.value.list {
+                    if m.node.bytes().any(|b| b.is_ascii_lowercase()) {
+                        refuse(
+                            format!("{library} upper-cases the methods it allows, and browsers compare methods case-sensitively: it cannot allow `{}`", m.node),
+                            m.span,
+                            "write the method in upper case if the application accepts it so",
+                        );
+                    }
+                }
+            }
+            Limit::CredentialedMethodWildcard => {
+                if let (Some(span), true) = (policy.methods.value.any, policy.credentials.value) {
+                    refuse(
+                        format!("{library} cannot express `methods *` with credentials: browsers read `*` literally then, and it cannot echo the requested method"),
+                        span,
+                        "list the methods",
                     );
                 }
             }

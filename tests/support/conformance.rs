@@ -21,8 +21,11 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ),
     ("conformance_rust_frameworks", &["actix", "tower-http"]),
     ("conformance_go", &["go"]),
+    ("conformance_go_routers", &["chi", "echo", "gin"]),
     ("conformance_spring", &["spring"]),
     ("conformance_spring_boot", &["spring"]),
+    ("conformance_hono_koa", &["hono", "koa"]),
+    ("conformance_nest", &["nestjs"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.
