@@ -77,6 +77,7 @@ fn versions(cp: &str) -> String {
             .find_map(|f| {
                 f.strip_prefix(&format!("{artifact}-"))?
                     .strip_suffix(".jar")
+                    .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
                     .map(str::to_string)
             })
             .unwrap_or_else(|| "?".to_string())
