@@ -128,8 +128,7 @@ fn serve(cp: &str, dir: &Path, compiled: &[&Compiled]) -> frameworks::App {
     .arg("corsc.conformance.boot.Main")
     .arg(PACKAGE)
     .args(&paths);
-    start(cmd, paths.len(), Duration::from_secs(400))
-        .unwrap_or_else(|e| panic!("spring boot: {e}"))
+    start(cmd, paths.len(), Duration::from_secs(400)).unwrap_or_else(|e| panic!("spring boot: {e}"))
 }
 
 fn run(line: Line) {
@@ -138,7 +137,8 @@ fn run(line: Line) {
         return;
     }
     let started = Instant::now();
-    let cp = support::builds::spring_boot_classpath(line.profile()).unwrap_or_else(|e| panic!("{e}"));
+    let cp =
+        support::builds::spring_boot_classpath(line.profile()).unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
         "spring boot ({}): built in {:?}; {}",
         line.profile(),

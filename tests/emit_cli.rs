@@ -472,9 +472,7 @@ fn hostile_java_packages_are_refused_and_nothing_is_written() {
         assert_eq!(out.status.code(), Some(2), "{bad:?} was accepted");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("corsc::input")
-                && err.contains("--java-package")
-                && err.contains("help:"),
+            err.contains("corsc::input") && err.contains("--java-package") && err.contains("help:"),
             "{bad:?}: {err}"
         );
         assert!(!dest.exists(), "{bad:?}: an output was written");
@@ -505,7 +503,10 @@ fn java_package_reaches_the_package_declaration() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("\npackage com.example.edge.cors;\n"), "{text}");
+    assert!(
+        text.contains("\npackage com.example.edge.cors;\n"),
+        "{text}"
+    );
     assert_eq!(text.matches("\npackage ").count(), 1, "{text}");
     let out = corsc()
         .args(["compile", SPA, "-t", "spring"])

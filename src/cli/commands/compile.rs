@@ -69,7 +69,13 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
     };
     let java_package = match request::java_package(args.java_package.as_deref(), target) {
         Ok(p) => p,
-        Err(e) => return fatal(format!("--java-package: {}", e.message), Some(e.help), color),
+        Err(e) => {
+            return fatal(
+                format!("--java-package: {}", e.message),
+                Some(e.help),
+                color,
+            )
+        }
     };
     // Given, else from the output path as written (stable whatever the policy's contents),
     // else derived from the source when the output is rendered.
