@@ -25,10 +25,11 @@ use std::time::{Duration, Instant};
 const TARGET: &str = "spring";
 /// The package the generated classes are compiled into, and the Boot app scans.
 const PACKAGE: &str = "com.example.edge.cors";
-const RANDOM_SEEDS: u64 = 150;
+const RANDOM_SEEDS: u64 = 110;
 const RANDOM_MIN: usize = 100;
-/// Boot applications per JVM.
-const BATCH: usize = 80;
+/// Boot applications per JVM: every policy of a line in one JVM (a JVM start costs more than
+/// the memory of 120 small contexts).
+const BATCH: usize = 120;
 
 /// A line of Spring Boot the app builds: its Maven profile.
 #[derive(Clone, Copy, Debug)]
@@ -118,16 +119,10 @@ fn serve(cp: &str, dir: &Path, compiled: &[&Compiled]) -> frameworks::App {
         paths.push(p);
     }
     let mut cmd = Command::new("java");
-    cmd.args([
-        "-Xmx1500m",
-        "-XX:TieredStopAtLevel=1",
-        "-Xss512k",
-        "-cp",
-        cp,
-    ])
-    .arg("corsc.conformance.boot.Main")
-    .arg(PACKAGE)
-    .args(&paths);
+    cmd.args(["-Xmx2g", "-XX:TieredStopAtLevel=1", "-Xss512k", "-cp", cp])
+        .arg("corsc.conformance.boot.Main")
+        .arg(PACKAGE)
+        .args(&paths);
     start(cmd, paths.len(), Duration::from_secs(400)).unwrap_or_else(|e| panic!("spring boot: {e}"))
 }
 
