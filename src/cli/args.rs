@@ -300,8 +300,9 @@ pub struct VerifyArgs {
 /// Which files to read, and how to report.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Policy files, or directories searched for `*.cors`; `-` reads standard input.
-    #[arg(required = true, value_name = "FILE")]
+    /// Policy files, or directories searched for `*.cors` (skipping what `.gitignore` and the
+    /// configuration's `exclude:` leave out); `-` reads standard input. Default: `.`.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
     /// Resolve policies for this profile (e.g. `dev`) instead of the base policies.
@@ -315,6 +316,17 @@ pub struct InputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human, env = "CORSC_FORMAT")]
     pub format: Format,
+}
+
+impl InputArgs {
+    /// The paths to read: those given, or the current directory.
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
+        if self.files.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.files.clone()
+        }
+    }
 }
 
 /// `lint`'s options.

@@ -43,7 +43,8 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
     if let Some(from) = &args.from {
         return lint_imported(args, from, &mut settings, color);
     }
-    let Some(parsed) = super::load(&args.input, color) else {
+    let Some(parsed) = super::load_with(&args.input, &mut |d| settings.exclude_for(d), color)
+    else {
         return Outcome::Fatal;
     };
     let profile = args.input.profile.as_deref();
@@ -125,6 +126,14 @@ fn lint_imported(args: &LintArgs, from: &str, settings: &mut LintSettings, color
     let Some(importer) = super::import::resolve(from, color) else {
         return Outcome::Fatal;
     };
+    if args.input.files.is_empty() {
+        output::fatal_with_help(
+            format!("`--from {from}` needs the files to read"),
+            "name the configuration files: `corsc lint --from nginx nginx.conf`",
+            color,
+        );
+        return Outcome::Fatal;
+    }
     let mut files = Vec::new();
     let mut any_failed = false;
     for path in &args.input.files {
