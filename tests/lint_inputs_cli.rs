@@ -178,3 +178,26 @@ fn fix_through_a_symlink_writes_the_target_and_keeps_the_link() {
         .collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left");
 }
+
+#[test]
+fn exit_zero_passes_findings_but_not_usage_errors() {
+    let d = tempdir();
+    let p = write(d.path(), "api.cors", NULL_ORIGIN);
+    let (code, out, _) = run(corsc()
+        .args([
+            "lint",
+            "--isolated",
+            "--deny",
+            "warnings",
+            "--exit-zero",
+            "-f",
+            "concise",
+        ])
+        .arg(&p));
+    assert_eq!(code, 0);
+    assert_eq!(findings(&out), 1, "findings are still reported: {out}");
+    let (code, _, _) = run(corsc()
+        .args(["lint", "--isolated", "--exit-zero"])
+        .arg(d.path().join("missing.cors")));
+    assert_eq!(code, 2);
+}

@@ -357,6 +357,10 @@ pub struct LintArgs {
     #[arg(long)]
     pub fix: bool,
 
+    /// Exit 0 even when findings would fail the run (usage and I/O errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
     /// With `--fix`, apply the unsafe fixes too (those that change what a policy allows);
     /// without it, count them as fixable.
     #[arg(long)]

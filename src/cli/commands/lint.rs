@@ -113,7 +113,7 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
             output::out(&fix::hint(fixable, args.unsafe_fixes));
         }
     }
-    if any_failed {
+    if any_failed && !args.exit_zero {
         Outcome::Failed
     } else {
         Outcome::Clean
@@ -164,7 +164,7 @@ fn lint_imported(args: &LintArgs, from: &str, settings: &mut LintSettings, color
         files.extend(grouped);
     }
     output::report(&files, args.input.format, color, "linted");
-    if any_failed {
+    if any_failed && !args.exit_zero {
         Outcome::Failed
     } else {
         Outcome::Clean
