@@ -327,8 +327,9 @@ pub struct VerifyArgs {
 /// Which files to read, and how to report.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Policy files, or directories searched for `*.cors`; `-` reads standard input.
-    #[arg(required = true, value_name = "FILE")]
+    /// Policy files, or directories searched for `*.cors` (skipping what `.gitignore` and the
+    /// configuration's `exclude:` leave out); `-` reads standard input. Default: `.`.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
     /// Resolve policies for this profile (e.g. `dev`) instead of the base policies.
@@ -342,6 +343,17 @@ pub struct InputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human, env = "CORSC_FORMAT")]
     pub format: Format,
+}
+
+impl InputArgs {
+    /// The paths to read: those given, or the current directory.
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
+        if self.files.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.files.clone()
+        }
+    }
 }
 
 /// `lint`'s options.
@@ -371,6 +383,10 @@ pub struct LintArgs {
     /// Apply the safe fixes findings carry, in place (standard input: print the fixed text).
     #[arg(long)]
     pub fix: bool,
+
+    /// Exit 0 even when findings would fail the run (usage and I/O errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
 
     /// With `--fix`, apply the unsafe fixes too (those that change what a policy allows);
     /// without it, count them as fixable.
