@@ -935,3 +935,68 @@ fn actix_answers_with_the_policy_of_the_route_it_picks() {
     });
     assert_none(&f);
 }
+
+/// The NestJS packages (`tests/conformance/nest`, newest releases), or why not: a skip, or a
+/// failure under `CORSC_REQUIRE_ENGINES=1`.
+fn nest_packages(test: &str) -> Option<PathBuf> {
+    let dir = frameworks::root().join("tests/conformance/nest");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let why = if !node {
+        Some("`node` is not installed".to_string())
+    } else if !dir.join("node_modules/@nestjs/core/package.json").is_file() {
+        Some(format!(
+            "NestJS is not installed (run `npm ci` in {})",
+            dir.display()
+        ))
+    } else {
+        None
+    };
+    let Some(why) = why else { return Some(dir) };
+    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
+    assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
+    eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
+    None
+}
+
+/// The nested policy compiled for NestJS and served by a Nest app on `platform` whose routes
+/// (`api/admin/*`, `api/*`, the rest) are declared with Nest's decorators: judged by that
+/// platform's routing model, which the delegate dispatches on.
+fn nest_attack(platform: &str) -> Vec<String> {
+    let test = format!("nestjs on {platform} path attack");
+    let Some(dir) = nest_packages(&test) else {
+        return Vec::new();
+    };
+    let c = compile("nestjs").expect("nestjs compiles nested scopes");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let module = tmp.path().join("corsc-nestjs.ts");
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    let mut cmd = Command::new("node");
+    cmd.arg(dir.join("serve.js"))
+        .arg(platform)
+        .arg(&module)
+        .env("CORSC_NODE_DIR", &dir)
+        .env("CORSC_NEST_ROUTES", "1");
+    let app = frameworks::start(cmd, 1, Duration::from_secs(120))
+        .unwrap_or_else(|e| panic!("{test}: {e}"));
+    attack(platform, app.ports[0], route_header)
+        .into_iter()
+        .map(|f| format!("nestjs on {f}"))
+        .collect()
+}
+
+/// NestJS on Express: the delegate reads the path as Express routes it (case folded, one
+/// trailing slash), so `/api/ADMIN/x`, which reaches the admin route, never gets `api`'s CORS.
+#[test]
+fn nestjs_on_express_answers_with_the_policy_of_the_route_it_picks() {
+    assert_none(&nest_attack("express"));
+}
+
+/// NestJS on Fastify: the delegate reads the path as find-my-way routes it (`%61` decoded,
+/// `%2F` kept, case-sensitive), so `/api/%61dmin/x` never gets `api`'s CORS.
+#[test]
+fn nestjs_on_fastify_answers_with_the_policy_of_the_route_it_picks() {
+    assert_none(&nest_attack("fastify"));
+}
