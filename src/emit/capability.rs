@@ -185,6 +185,9 @@ pub struct Capabilities {
     /// dispatcher selects a policy on and the plan compares scopes in; `verify` and
     /// `simulate` hand it to the evaluator for `--target`.
     pub routing: crate::eval::Routing,
+    /// The path forms of other routers one output also dispatches on (NestJS: Express's and
+    /// Fastify's): the plan keeps scopes apart in each of them as well.
+    pub also_routing: &'static [crate::eval::Routing],
     /// Output shapes, the first being the default.
     pub shapes: &'static [Shape],
     /// Modules the output needs loaded.
@@ -217,6 +220,7 @@ impl Capabilities {
         private_network: Support::Yes,
         path_scoping: Support::Yes,
         routing: crate::eval::Routing::Spec,
+        also_routing: &[],
         shapes: &[Shape::Include],
         modules: &[],
         syntax: Syntax::LIBRARY_API,
