@@ -6,6 +6,7 @@
 pub mod go;
 pub mod java;
 pub mod js;
+pub mod k8s;
 pub mod python;
 pub mod rust;
 pub mod strings;

@@ -29,6 +29,7 @@ targets! {
     gin::Gin,
     go::Go,
     hono::Hono,
+    ingress_nginx::IngressNginx,
     koa::Koa,
     nestjs::Nestjs,
     nginx::Nginx,
