@@ -76,6 +76,9 @@ pub enum Limit {
     /// no `//`, no `.` or `..` segment. Implementations normalize or refuse the rest
     /// differently, so a scope written with them could cover other paths than the policy's.
     PlainPaths,
+    /// `request-headers *` cannot be said exactly: the implementation may echo every
+    /// requested header, `authorization` included, which `*` never covers.
+    NoHeaderWildcard,
 }
 
 /// Checks one policy against a target's limits; refusals go to `diags`. `library` and
@@ -242,6 +245,15 @@ pub fn check(
                         format!("{library} cannot express `methods *` with credentials: what it answers then is left to each implementation"),
                         span,
                         "list the methods",
+                    );
+                }
+            }
+            Limit::NoHeaderWildcard => {
+                if let Some(span) = policy.request_headers.value.any {
+                    refuse(
+                        format!("{library} cannot express `request-headers *`: implementations may echo every requested header, `authorization` included"),
+                        span,
+                        "list the headers",
                     );
                 }
             }

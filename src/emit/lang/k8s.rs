@@ -63,6 +63,12 @@ pub fn backend_service() -> Value {
     map([("name", s("app")), ("port", map([("number", Value::Number(80.into()))]))])
 }
 
+/// The same placeholder as a Gateway API `backendRefs` entry.
+#[must_use]
+pub fn backend_service_ref() -> Value {
+    map([("name", s("app")), ("port", Value::Number(80.into()))])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

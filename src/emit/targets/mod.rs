@@ -26,6 +26,7 @@ targets! {
     express::Express,
     fastify::Fastify,
     flask::Flask,
+    gateway_api::GatewayApi,
     gin::Gin,
     go::Go,
     hono::Hono,
