@@ -47,9 +47,8 @@ fn httproute_schemas() -> Vec<(&'static str, jsonschema::Validator)> {
     ["v1.5.0", "v1.7.0"]
         .into_iter()
         .map(|v| {
-            let path = frameworks::root().join(format!(
-                "tests/schemas/gateway-api-{v}-httproute-v1.json"
-            ));
+            let path =
+                frameworks::root().join(format!("tests/schemas/gateway-api-{v}-httproute-v1.json"));
             let text = std::fs::read_to_string(&path).expect("vendored schema");
             let schema: Json = serde_json::from_str(&text).expect("schema JSON");
             let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
@@ -287,7 +286,10 @@ fn hostile_names_become_distinct_dns_names() {
                 .map(|d| d["metadata"]["name"].as_str().expect("name"))
                 .collect();
             assert_eq!(names.len(), docs.len(), "{target} {what}: a name twice");
-            assert!(names.iter().all(|n| dns1123(n)), "{target} {what}: {names:?}");
+            assert!(
+                names.iter().all(|n| dns1123(n)),
+                "{target} {what}: {names:?}"
+            );
             if *target == "gateway-api" {
                 assert_valid_httproutes(&what, &out, &schemas);
             }
@@ -352,9 +354,16 @@ fn ingress_nginx_never_leaves_an_annotation_to_its_default() {
     .expect("compiles");
     let doc = &documents(&out)[0];
     let a = &doc["metadata"]["annotations"];
-    let get = |k: &str| a[format!("nginx.ingress.kubernetes.io/{k}")].as_str().map(str::to_string);
+    let get = |k: &str| {
+        a[format!("nginx.ingress.kubernetes.io/{k}")]
+            .as_str()
+            .map(str::to_string)
+    };
     assert_eq!(get("enable-cors").as_deref(), Some("true"));
-    assert_eq!(get("cors-allow-origin").as_deref(), Some("https://a.example"));
+    assert_eq!(
+        get("cors-allow-origin").as_deref(),
+        Some("https://a.example")
+    );
     assert_eq!(get("cors-allow-credentials").as_deref(), Some("false"));
     assert_eq!(get("cors-allow-methods").as_deref(), Some("GET"));
     assert_eq!(get("cors-allow-headers").as_deref(), Some("Cookie"));
@@ -375,23 +384,87 @@ fn ingress_nginx_never_leaves_an_annotation_to_its_default() {
 #[test]
 fn refusals_name_the_feature() {
     let cases: &[(&str, &str, &str)] = &[
-        ("both", "origins \"https://*.a.example\"", "subdomain patterns"),
+        (
+            "both",
+            "origins \"https://*.a.example\"",
+            "subdomain patterns",
+        ),
         ("both", "origins \"http://localhost:*\"", "port patterns"),
-        ("both", "origins regex \"^https://a\\\\.example$\"", "regex origins"),
-        ("both", "origins null", "accepts only `http` or `https` origins"),
-        ("both", "origins \"http://[::1]:8080\"", "accepts only `http` or `https` origins"),
-        ("both", "origins \"https://a.example\"\n    request-headers mirror", "mirror"),
-        ("both", "origins \"https://a.example\"\n    private-network true", "private-network"),
-        ("both", "paths \"/a/%2e%2e/*\"\n    origins \"https://a.example\"", "cannot express this scope exactly"),
-        ("both", "paths \"/a//b\"\n    origins \"https://a.example\"", "cannot express this scope exactly"),
-        ("gateway-api", "origins \"https://a.example\"\n    methods PURGE", "can only list the methods"),
-        ("gateway-api", "origins \"https://a.example\"\n    methods *\n    credentials true", "`methods *` with credentials"),
-        ("gateway-api", "origins \"https://a.example\"\n    request-headers *", "`request-headers *`"),
-        ("gateway-api", "origins \"https://a.example\"\n    max-age 0", "Max-Age: 0"),
-        ("gateway-api", "paths \"/api*\"\n    origins \"https://a.example\"", "match whole segments"),
-        ("ingress-nginx", "origins \"https://a.example\"\n    methods *", "`methods *`"),
-        ("ingress-nginx", "origins \"https://a.example\"\n    request-headers X-A.B", "letters, digits"),
-        ("ingress-nginx", "origins \"https://a.example\"\n    request-headers *", "`request-headers *`"),
+        (
+            "both",
+            "origins regex \"^https://a\\\\.example$\"",
+            "regex origins",
+        ),
+        (
+            "both",
+            "origins null",
+            "accepts only `http` or `https` origins",
+        ),
+        (
+            "both",
+            "origins \"http://[::1]:8080\"",
+            "accepts only `http` or `https` origins",
+        ),
+        (
+            "both",
+            "origins \"https://a.example\"\n    request-headers mirror",
+            "mirror",
+        ),
+        (
+            "both",
+            "origins \"https://a.example\"\n    private-network true",
+            "private-network",
+        ),
+        (
+            "both",
+            "paths \"/a/%2e%2e/*\"\n    origins \"https://a.example\"",
+            "cannot express this scope exactly",
+        ),
+        (
+            "both",
+            "paths \"/a//b\"\n    origins \"https://a.example\"",
+            "cannot express this scope exactly",
+        ),
+        (
+            "gateway-api",
+            "origins \"https://a.example\"\n    methods PURGE",
+            "can only list the methods",
+        ),
+        (
+            "gateway-api",
+            "origins \"https://a.example\"\n    methods *\n    credentials true",
+            "`methods *` with credentials",
+        ),
+        (
+            "gateway-api",
+            "origins \"https://a.example\"\n    request-headers *",
+            "`request-headers *`",
+        ),
+        (
+            "gateway-api",
+            "origins \"https://a.example\"\n    max-age 0",
+            "Max-Age: 0",
+        ),
+        (
+            "gateway-api",
+            "paths \"/api*\"\n    origins \"https://a.example\"",
+            "match whole segments",
+        ),
+        (
+            "ingress-nginx",
+            "origins \"https://a.example\"\n    methods *",
+            "`methods *`",
+        ),
+        (
+            "ingress-nginx",
+            "origins \"https://a.example\"\n    request-headers X-A.B",
+            "letters, digits",
+        ),
+        (
+            "ingress-nginx",
+            "origins \"https://a.example\"\n    request-headers *",
+            "`request-headers *`",
+        ),
     ];
     for (which, body, words) in cases {
         for target in TARGETS {
@@ -406,7 +479,9 @@ fn refusals_name_the_feature() {
         }
     }
     // Past 64 origins in one list.
-    let many: Vec<String> = (0..65).map(|i| format!("\"https://o{i}.example\"")).collect();
+    let many: Vec<String> = (0..65)
+        .map(|i| format!("\"https://o{i}.example\""))
+        .collect();
     let text = format!("policy p {{\n    origins [{}]\n}}\n", many.join(", "));
     let err = compile_text("gateway-api", &text).expect_err("65 origins");
     assert!(err.contains("at most 64 origins"), "{err}");
@@ -429,7 +504,10 @@ fn a_prefix_gets_an_exact_rule_for_the_path_gateway_api_also_matches() {
         .find(|r| r["matches"][0]["path"]["type"] == "Exact")
         .expect("an Exact rule");
     assert_eq!(exact["matches"][0]["path"]["value"], "/api");
-    assert_eq!(exact["filters"][0]["cors"]["allowOrigins"][0], "https://r.example");
+    assert_eq!(
+        exact["filters"][0]["cors"]["allowOrigins"][0],
+        "https://r.example"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -467,7 +545,9 @@ fn ingress_nginx_fixtures_migrate_to_gateway_api_or_are_refused_clearly() {
                 let set = frameworks::check_set("read-back.cors", &back, None)
                     .unwrap_or_else(|_| panic!("{name}: read-back does not check:\n{back}"));
                 round_trip::equivalent(&c.set, &set).unwrap_or_else(|e| {
-                    panic!("{name}: Gateway API output differs from the import: {e}\n{policy}\n{out}")
+                    panic!(
+                        "{name}: Gateway API output differs from the import: {e}\n{policy}\n{out}"
+                    )
                 });
                 migrated += 1;
             }
@@ -475,7 +555,8 @@ fn ingress_nginx_fixtures_migrate_to_gateway_api_or_are_refused_clearly() {
                 for diag in &d {
                     assert_eq!(diag.code, "P301", "{name}: {}", diag.message);
                     assert!(
-                        diag.message.starts_with("Gateway API (HTTPRoute CORS filter) "),
+                        diag.message
+                            .starts_with("Gateway API (HTTPRoute CORS filter) "),
                         "{name}: {}",
                         diag.message
                     );
@@ -483,13 +564,19 @@ fn ingress_nginx_fixtures_migrate_to_gateway_api_or_are_refused_clearly() {
                 }
                 refused.push(format!(
                     "{name}: {}",
-                    d.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")
+                    d.iter()
+                        .map(|d| d.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 ));
             }
             Err(Refusal::Check(d)) => panic!("{name}: the import does not check: {d:?}"),
         }
     }
-    println!("migration: {migrated} fixtures migrated to gateway-api, {} refused:", refused.len());
+    println!(
+        "migration: {migrated} fixtures migrated to gateway-api, {} refused:",
+        refused.len()
+    );
     for r in &refused {
         println!("  {r}");
     }

@@ -234,7 +234,11 @@ pub fn check(
                 for m in &policy.methods.value.list {
                     if !allowed.contains(&m.node.as_str()) {
                         refuse(
-                            format!("{library} can only list the methods {}; it cannot allow `{}`", allowed.join(", "), m.node),
+                            format!(
+                                "{library} can only list the methods {}; it cannot allow `{}`",
+                                allowed.join(", "),
+                                m.node
+                            ),
                             m.span,
                             "list standard methods only",
                         );
@@ -277,8 +281,16 @@ pub fn check(
             Limit::MaxItems(max) => {
                 let lists = [
                     ("origins", policy.origins.value.len(), policy.origins.span),
-                    ("request headers", policy.request_headers.value.list.len(), policy.request_headers.span),
-                    ("exposed headers", policy.expose_headers.value.list.len(), policy.expose_headers.span),
+                    (
+                        "request headers",
+                        policy.request_headers.value.list.len(),
+                        policy.request_headers.span,
+                    ),
+                    (
+                        "exposed headers",
+                        policy.expose_headers.value.list.len(),
+                        policy.expose_headers.span,
+                    ),
                 ];
                 for (what, n, span) in lists {
                     if n > max {
@@ -323,14 +335,16 @@ pub fn check(
 fn plain_names(library: &str, policy: &Policy, refuse: &mut impl FnMut(String, Span, &str)) {
     let header = |s: &str| {
         !s.is_empty()
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     for m in &policy.methods.value.list {
         if m.node.is_empty() || !m.node.bytes().all(|b| b.is_ascii_alphabetic()) {
             refuse(
-                format!("{library} accepts methods made of letters only; it cannot allow `{}`", m.node),
+                format!(
+                    "{library} accepts methods made of letters only; it cannot allow `{}`",
+                    m.node
+                ),
                 m.span,
                 "leave the method out",
             );
@@ -346,12 +360,17 @@ fn plain_names(library: &str, policy: &Policy, refuse: &mut impl FnMut(String, S
     let h = &policy.request_headers.value;
     if let Some(span) = h.any.or(h.mirror) {
         refuse(
-            format!("{library} cannot express `request-headers *` or `mirror`: it sends a fixed list"),
+            format!(
+                "{library} cannot express `request-headers *` or `mirror`: it sends a fixed list"
+            ),
             span,
             "list the headers",
         );
     }
-    let lists = [("request", &h.list), ("exposed", &policy.expose_headers.value.list)];
+    let lists = [
+        ("request", &h.list),
+        ("exposed", &policy.expose_headers.value.list),
+    ];
     for (what, list) in lists {
         for n in list {
             if !header(&n.node) {
@@ -387,12 +406,10 @@ fn hostname_origin(origin: &str) -> bool {
 fn plain_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.contains("//")
+        && path.split('/').all(|seg| seg != "." && seg != "..")
         && path
-            .split('/')
-            .all(|seg| seg != "." && seg != "..")
-        && path.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b)
-        })
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b))
 }
 
 /// The first construct outside the portable subset, described for a message. A quantifier

@@ -60,7 +60,10 @@ pub fn documents(docs: &[Value]) -> String {
 /// The placeholder backend every generated route sends to, which the user replaces.
 #[must_use]
 pub fn backend_service() -> Value {
-    map([("name", s("app")), ("port", map([("number", Value::Number(80.into()))]))])
+    map([
+        ("name", s("app")),
+        ("port", map([("number", Value::Number(80.into()))])),
+    ])
 }
 
 /// The same placeholder as a Gateway API `backendRefs` entry.
@@ -94,7 +97,7 @@ mod tests {
     #[test]
     fn hostile_strings_are_quoted() {
         let v = map([("a", s("x\n\"y: z\u{2028}#")), ("b", s("true"))]);
-        let text = documents(&[v.clone()]);
+        let text = documents(std::slice::from_ref(&v));
         let back: Value = yaml_serde::from_str(text.trim_start_matches("---\n")).unwrap();
         assert_eq!(back, v);
     }
