@@ -103,6 +103,8 @@ impl Target for GatewayApi {
                 "Use: kubectl apply -f this file, after replacing the parent Gateway `gateway`",
                 "and the backend `app:80` of each HTTPRoute with your own (and adding",
                 "`hostnames` if you route by host).",
+                "It does not remove CORS headers the application sends (the annotations",
+                "and the filter cannot): the application must send none.",
             ],
         );
         let docs: Vec<Value> = plan

@@ -98,6 +98,8 @@ impl Target for IngressNginx {
                 "Use: kubectl apply -f this file, after replacing the backend `app:80` of each",
                 "Ingress with your Service (and adding `host:` to the rules if you route by host).",
                 "ingress-nginx never sends `Vary: Origin`: keep shared caches off these paths.",
+                "It does not remove CORS headers the application sends (the annotations",
+                "and the filter cannot): the application must send none.",
             ],
         );
         let docs: Vec<Value> = plan
