@@ -478,6 +478,26 @@ fn refusals_name_the_feature() {
             assert!(err.contains(words), "{target} on {body:?}: {err}");
         }
     }
+    // More rules than one HTTPRoute holds.
+    let paths: Vec<String> = (0..9).map(|i| format!("\"/p{i}/*\"")).collect();
+    let text = format!(
+        "policy p {{\n    paths {}\n    origins \"https://a.example\"\n}}\n",
+        paths.join(", ")
+    );
+    let err = compile_text("gateway-api", &text).expect_err("9 scopes");
+    assert!(err.contains("at most 8 path scopes"), "{err}");
+    let ok = format!(
+        "policy {} {{\n    origins \"https://a.example\"\n}}\n",
+        "a".repeat(128)
+    );
+    for target in TARGETS {
+        let out = compile_text(target, &ok).expect("a name of the longest length corsc accepts");
+        let name = documents(&out)[0]["metadata"]["name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(dns1123(&name), "{target}: {name}");
+    }
     // Past 64 origins in one list.
     let many: Vec<String> = (0..65)
         .map(|i| format!("\"https://o{i}.example\""))

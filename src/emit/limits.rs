@@ -79,6 +79,9 @@ pub enum Limit {
     /// `request-headers *` cannot be said exactly: the implementation may echo every
     /// requested header, `authorization` included, which `*` never covers.
     NoHeaderWildcard,
+    /// At most this many path scopes in one policy (Gateway API: 16 rules in one `HTTPRoute`,
+    /// and a prefix scope takes two).
+    MaxScopes(usize),
 }
 
 /// Checks one policy against a target's limits; refusals go to `diags`. `library` and
@@ -258,6 +261,15 @@ pub fn check(
                         format!("{library} cannot express `request-headers *`: implementations may echo every requested header, `authorization` included"),
                         span,
                         "list the headers",
+                    );
+                }
+            }
+            Limit::MaxScopes(max) => {
+                if policy.paths.len() > max {
+                    refuse(
+                        format!("{library} takes at most {max} path scopes in one policy; this one has {}", policy.paths.len()),
+                        policy.paths[max].span,
+                        "split the policy into several with the same settings",
                     );
                 }
             }

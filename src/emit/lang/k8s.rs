@@ -10,7 +10,8 @@ use yaml_serde::{Mapping, Value};
 /// letter or digit) whatever the policy is called, and two policies never share one: the plan
 /// gives each policy a distinct stem of `[a-z0-9_]`, which this maps one to one (the stem has
 /// no `-` of its own). The `-cors` ending keeps it apart from names the output uses for
-/// itself, which never end so.
+/// itself, which never end so. Policy names are at most 128 bytes (the checker's limit), so
+/// the name stays far below Kubernetes' 253 characters.
 #[must_use]
 pub fn resource_name(stem: &str) -> String {
     format!("corsc-{}-cors", stem.replace('_', "-"))

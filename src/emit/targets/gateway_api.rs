@@ -12,7 +12,7 @@
 //! - **Methods** are an enum of the nine standard ones (and `*`, only without credentials:
 //!   with them, what the gateway answers is left to it). **`request-headers *`** and `mirror`
 //!   are refused: implementations may echo every requested header, `authorization` included.
-//!   At most 64 origins or headers a list (`maxItems`).
+//!   At most 64 origins or headers a list (`maxItems`), 8 scopes a policy (16 rules a route).
 //! - **`maxAge`** has a minimum of 1 and defaults to 5, the browsers' default: a policy
 //!   without `max-age` leaves it out, `max-age 0` is refused.
 //! - **Paths**: `PathPrefix` matches whole segments and ignores a trailing `/` (`/api/` also
@@ -63,6 +63,7 @@ static LIMITS: &[Limit] = &[
     Limit::HostnameOrigins,
     Limit::MaxItems(64),
     Limit::PlainPaths,
+    Limit::MaxScopes(8),
     Limit::SegmentPrefixScopes,
     Limit::MaxAgeZeroOmitted,
 ];
