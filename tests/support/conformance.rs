@@ -26,6 +26,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_spring_boot", &["spring"]),
     ("conformance_hono_koa", &["hono", "koa"]),
     ("conformance_nest", &["nestjs"]),
+    ("targets_k8s", &["gateway-api", "ingress-nginx"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.
