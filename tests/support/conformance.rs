@@ -23,6 +23,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_spring", &["spring"]),
     ("conformance_hono_koa", &["hono", "koa"]),
     ("conformance_nest", &["nestjs"]),
+    ("conformance_edge", &["caddy"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.
