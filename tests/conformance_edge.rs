@@ -112,7 +112,14 @@ fn write_caddyfile(dir: &Path, compiled: &[Compiled]) -> Vec<u16> {
     ports
 }
 
+/// One Caddy at a time: Caddy listens with `SO_REUSEPORT`, so two instances given one port by
+/// the kernel would share it silently and answer for each other's sites.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run(which: Caddy) {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let test = format!("caddy conformance ({})", which.label());
     let Some(bin) = require(which, &test) else {
         return;

@@ -6,8 +6,10 @@
 //!
 //! - **One `route` block.** Caddy sorts directives by a fixed order, and `header`s by their
 //!   matchers; inside `route` they run as written, so what the file says is what runs.
-//! - **Scopes.** One `handle` per scope, most specific first: `handle` blocks are mutually
-//!   exclusive, so one policy answers a path, the most specific, as the evaluator decides. The
+//! - **Scopes.** One `handle` per scope, most specific first; the first that matches sets
+//!   `corsc_<ns>-chosen`, which every `handle` requires unset (inside `route`, Caddy 2.6 runs
+//!   every matching `handle`): one policy answers a path, the most specific, as the evaluator
+//!   decides. The
 //!   `path` matcher compares the decoded path lower-cased and cleaned (`//`, `.`, `..`), and
 //!   the application behind reads the path as sent: each `handle` also requires the request
 //!   target as sent to be in that form already ([`crate::eval::caddy_plain`], a `vars_regexp`
@@ -17,7 +19,8 @@
 //! - **Origins.** Exact origins are one `header Origin "…"` matcher (exact, values OR'd);
 //!   Caddy reads `*` at either end of a value as a wildcard and `{…}` as a placeholder, so only
 //!   origins of `a-z0-9.-:/[]` are written there (`Limit::PlainExactOrigins`). Patterns and
-//!   `regex` origins are one anchored RE2 `header_regexp` (compiled by corsc). Either sets the
+//!   `regex` origins are one anchored RE2 `header_regexp` (compiled by corsc), beside a
+//!   `not header_regexp` refusing an `Origin` over 512 bytes or not ASCII. Either sets the
 //!   variable `corsc_<ns>_<policy>-ok`, which the headers are conditioned on.
 //! - **Headers.** Every `header` is `defer`red: applied when the response is written, so it
 //!   also replaces what the application sent. Deferred operations of a later handler apply
@@ -44,6 +47,7 @@ use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::eval::CADDY_PLAIN_REGEX;
+use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
 /// The Caddy target.
@@ -95,7 +99,8 @@ static IDENTS: IdentScheme = IdentScheme {
     // Derived names are `corsc_<ns>_<stem>-<suffix>`: a snake-case stem holds no `-`, so
     // two stems never derive one name.
     derived: &["{}"],
-    reserved: &["scoped"],
+    // The output's own names are `corsc_<ns>-…`: no stem meets them.
+    reserved: &[],
     keywords: &[],
     fixed_code: &[],
 };
@@ -122,6 +127,9 @@ impl Target for Caddy {
         w.comment(format!(
             "Every matcher and variable here starts with corsc_{ns}_ (the namespace; `--namespace` sets it)."
         ));
+        // `handle` blocks inside `route` are not mutually exclusive in Caddy 2.6: the first
+        // (most specific) that matches marks the request, and the others then do not match.
+        let chosen = format!("corsc_{ns}-chosen");
         w.open("route {");
         for (k, loc) in plan.locations.iter().enumerate().rev() {
             let p = &plan.policies[loc.policy];
@@ -135,16 +143,18 @@ impl Target for Caddy {
                 "vars_regexp {{http.request.uri}} {}",
                 quote(CADDY_PLAIN_REGEX)
             ));
+            w.line(format!("not vars {chosen} 1"));
             w.close("}");
             w.open(format!("handle @{m}-in{k} {{"));
             w.open("route {");
+            w.line(format!("vars {chosen} 1"));
             body(&mut w, &m, p);
             w.close("}");
             w.close("}");
         }
         w.comment("Every scope: the application's CORS headers are removed (applied before the");
         w.comment("headers above, which are set afterwards).");
-        w.open(format!("@corsc_{ns}_scoped {{"));
+        w.open(format!("@corsc_{ns}-scoped {{"));
         let mut patterns: Vec<String> = plan
             .locations
             .iter()
@@ -159,7 +169,7 @@ impl Target for Caddy {
             w.line("path *");
         }
         w.close("}");
-        w.open(format!("header @corsc_{ns}_scoped {{"));
+        w.open(format!("header @corsc_{ns}-scoped {{"));
         for h in CORS_RESPONSE_HEADERS {
             w.line(format!("-{h}"));
         }
@@ -215,10 +225,21 @@ fn body(w: &mut Writer, m: &str, p: &PolicyPlan<'_>) {
                 } else {
                     format!("{m}-re{i}")
                 };
+                // RE2 has no lookahead: an `Origin` longer than any browser sends (or not
+                // ASCII, whose bytes RE2 would count as fewer characters) is refused beside it.
+                w.open(format!("@{name} {{"));
                 w.line(format!(
-                    "@{name} header_regexp Origin {}",
+                    "header_regexp Origin {}",
                     quote(&format!("^(?:{r})$"))
                 ));
+                w.line(format!(
+                    "not header_regexp Origin {}",
+                    quote(&format!(
+                        "[^\\x20-\\x7e]|^[\\x20-\\x7e]{{{}}}",
+                        MAX_ORIGIN_BYTES + 1
+                    ))
+                ));
+                w.close("}");
                 w.line(format!("vars @{name} {ok} 1"));
             }
         }
