@@ -225,3 +225,133 @@ fn caddy_matches_the_evaluator_on_the_newest_release() {
 fn covers_the_targets_its_entry_lists() {
     conformance::assert_covers(env!("CARGO_CRATE_NAME"), &["caddy"]);
 }
+
+/// Compiles `text` for caddy: the output's text, or the refusals' codes and messages.
+fn caddy_output(text: &str) -> Result<String, String> {
+    engines::compile_text(
+        "trap.cors",
+        text,
+        text.as_bytes(),
+        None,
+        "caddy",
+        corsc::emit::Shape::Include,
+        "127.0.0.1:8080",
+    )
+    .map(|o| o.joined())
+    .map_err(|d| {
+        d.iter()
+            .map(|x| format!("{} {}", x.code, x.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// Paths Caddy would read otherwise than written (its `path` matcher folds case and cleans
+/// the path, and reads `*`, `?`, `[`, `%` and `{…}` as pattern syntax) are refused, never
+/// written into a pattern.
+#[test]
+fn scopes_caddy_reads_otherwise_are_refused() {
+    for path in [
+        "/API/*",
+        "/a*b",
+        "/a?b",
+        "/a[b]",
+        "/a%2Fb",
+        "/a{path}",
+        "/a//b",
+        "/a/./b",
+        "/a/../b",
+        "/a b",
+        "/é/*",
+        "/exact/",
+    ] {
+        let text = format!(
+            "policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n"
+        );
+        let out = caddy_output(&text);
+        assert!(out.is_err(), "{path} compiled:\n{}", out.unwrap_or_default());
+    }
+    for path in ["/api/*", "/v1.0/x", "/a-b_c~d/*", "/"] {
+        let text = format!(
+            "policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n"
+        );
+        caddy_output(&text).unwrap_or_else(|e| panic!("{path} refused: {e}"));
+    }
+}
+
+/// Hostile strings in regexes and header names either are refused or stay inside one quoted
+/// Caddyfile token, and `caddy validate` accepts what compiles.
+#[test]
+fn hostile_strings_stay_inside_their_tokens() {
+    let cases: &[(&str, &str)] = &[
+        (r#"^https://a\"b\.example$"#, "X-A"),
+        (r"^https://a\.example$\n", "X-A"),
+        (r"^https://\{\$HOME\}\.example$", "X-A"),
+        (r"^https://a\.example(?:#x)?$", "X-A"),
+        (r"^https://a\.example(?:\}\{)?$", "X-A"),
+        (r"^https://a\.example\\$", "X-A"),
+        (r"^https://a{1,3}\.example$", "X-A#b"),
+        (r"^https://a\.example$", "X-{a}"),
+    ];
+    let bin = Caddy::Oldest.binary();
+    let mut compiled = 0;
+    for (regex, header) in cases {
+        let text = format!(
+            "policy p {{\n    paths \"/api/*\"\n    origins \"https://ok.example\", regex \"{}\"\n    methods PUT\n    request-headers {header}\n}}\n",
+            regex.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        let Ok(out) = caddy_output(&text) else {
+            continue;
+        };
+        compiled += 1;
+        // Every line holding the regex holds it inside one quoted token.
+        for line in out.lines().filter(|l| l.contains("header_regexp Origin \"^(?:")) {
+            let token = line.trim().trim_start_matches("header_regexp Origin ");
+            assert!(
+                token.starts_with('"') && token.ends_with('"') && !token[1..token.len() - 1].contains('"'),
+                "{regex}: {line}"
+            );
+        }
+        if let Some(bin) = &bin {
+            let dir = tempfile::tempdir().expect("temp dir");
+            std::fs::write(dir.path().join("p.caddy"), &out).expect("write");
+            std::fs::write(
+                dir.path().join("Caddyfile"),
+                "{\n\tadmin off\n\tauto_https off\n}\nhttp://:8080 {\n\tbind 127.0.0.1\n\timport p.caddy\n\trespond \"ok\" 200\n}\n",
+            )
+            .expect("write");
+            let v = caddy(bin, dir.path())
+                .args(["validate", "--config", "Caddyfile", "--adapter", "caddyfile"])
+                .output()
+                .expect("caddy validate runs");
+            assert!(
+                v.status.success(),
+                "{regex}: caddy validate refuses:\n{}\n{out}",
+                String::from_utf8_lossy(&v.stderr)
+            );
+        }
+    }
+    assert!(compiled >= 3, "only {compiled} hostile cases compiled");
+}
+
+/// The guard regex written into every `handle` reads a path exactly as the routing model's
+/// `caddy_plain` does (the output and the evaluator agree on which paths get CORS).
+#[test]
+fn the_plain_path_regex_is_the_routing_models_test() {
+    let re = regex::Regex::new(corsc::eval::CADDY_PLAIN_REGEX).expect("the guard compiles");
+    let paths = [
+        "/", "/api", "/api/", "/api/x", "/API/x", "/api//x", "/api/./x", "/api/../x", "/api/.",
+        "/api/..", "/api/...", "/api/.x", "/api/x.", "/a%2Fb", "/a%61", "/é", "/a b", "/a#b",
+        "//", "", "api", "/a;b=c", "/a@b:c", "/a'b", "/a(b)*", "/a{b}", "/a\\b", "/a|b",
+    ];
+    for p in paths {
+        for q in ["", "?x=1", "?"] {
+            let uri = format!("{p}{q}");
+            assert_eq!(
+                re.is_match(&uri),
+                corsc::eval::caddy_plain(p) && !p.contains('#'),
+                "{uri:?}"
+            );
+        }
+    }
+}

@@ -377,11 +377,13 @@ pub fn caddy_plain(path: &str) -> bool {
     let Some(rest) = path.strip_prefix('/') else {
         return false;
     };
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
     if rest.is_empty() {
         return true;
     }
-    rest.split('/').all(|seg| {
+    // One trailing `/` ends the last segment; what is left must hold a segment (`//` does not).
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    !rest.is_empty()
+        && rest.split('/').all(|seg| {
         !seg.is_empty()
             && seg != "."
             && seg != ".."
