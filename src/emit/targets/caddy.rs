@@ -56,7 +56,9 @@ pub struct Caddy;
 static CAPS: Capabilities = Capabilities {
     // `vars_regexp` on a placeholder, `handle` and deferred `header`: all in 2.6.
     min_version: "2.6.2",
-    exact_lookup: Lookup::Hash,
+    // The `header` matcher (and `map`) compares its values in order: no hash table exists in a
+    // Caddyfile, so a long list costs a comparison per origin.
+    exact_lookup: Lookup::Linear,
     regex_dialect: RegexDialect::Engine(Engine::Re2),
     routing: crate::eval::Routing::Caddy,
     shapes: &[Shape::Include],
