@@ -150,7 +150,13 @@ fn run(which: Caddy) {
     let dir = tmp.path();
     let ports = write_caddyfile(dir, &accepted);
     let valid = caddy(&bin, dir)
-        .args(["validate", "--config", "Caddyfile", "--adapter", "caddyfile"])
+        .args([
+            "validate",
+            "--config",
+            "Caddyfile",
+            "--adapter",
+            "caddyfile",
+        ])
         .output()
         .expect("caddy validate runs");
     assert!(
@@ -166,7 +172,9 @@ fn run(which: Caddy) {
             std::fs::File::create(dir.join("caddy.log"))
                 .map_or_else(|_| Stdio::null(), Stdio::from),
         );
-    let child = procs::own_group(&mut cmd).spawn().expect("caddy run starts");
+    let child = procs::own_group(&mut cmd)
+        .spawn()
+        .expect("caddy run starts");
     let server = Running(child);
     let deadline = Instant::now() + Duration::from_secs(30);
     for port in &ports {
@@ -252,29 +260,21 @@ fn caddy_output(text: &str) -> Result<String, String> {
 #[test]
 fn scopes_caddy_reads_otherwise_are_refused() {
     for path in [
-        "/API/*",
-        "/a*b",
-        "/a?b",
-        "/a[b]",
-        "/a%2Fb",
-        "/a{path}",
-        "/a//b",
-        "/a/./b",
-        "/a/../b",
-        "/a b",
-        "/é/*",
-        "/exact/",
+        "/API/*", "/a*b", "/a?b", "/a[b]", "/a%2Fb", "/a{path}", "/a//b", "/a/./b", "/a/../b",
+        "/a b", "/é/*", "/exact/",
     ] {
-        let text = format!(
-            "policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n"
-        );
+        let text =
+            format!("policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n");
         let out = caddy_output(&text);
-        assert!(out.is_err(), "{path} compiled:\n{}", out.unwrap_or_default());
+        assert!(
+            out.is_err(),
+            "{path} compiled:\n{}",
+            out.unwrap_or_default()
+        );
     }
     for path in ["/api/*", "/v1.0/x", "/a-b_c~d/*", "/"] {
-        let text = format!(
-            "policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n"
-        );
+        let text =
+            format!("policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n");
         caddy_output(&text).unwrap_or_else(|e| panic!("{path} refused: {e}"));
     }
 }
@@ -305,10 +305,15 @@ fn hostile_strings_stay_inside_their_tokens() {
         };
         compiled += 1;
         // Every line holding the regex holds it inside one quoted token.
-        for line in out.lines().filter(|l| l.contains("header_regexp Origin \"^(?:")) {
+        for line in out
+            .lines()
+            .filter(|l| l.contains("header_regexp Origin \"^(?:"))
+        {
             let token = line.trim().trim_start_matches("header_regexp Origin ");
             assert!(
-                token.starts_with('"') && token.ends_with('"') && !token[1..token.len() - 1].contains('"'),
+                token.starts_with('"')
+                    && token.ends_with('"')
+                    && !token[1..token.len() - 1].contains('"'),
                 "{regex}: {line}"
             );
         }
@@ -321,7 +326,13 @@ fn hostile_strings_stay_inside_their_tokens() {
             )
             .expect("write");
             let v = caddy(bin, dir.path())
-                .args(["validate", "--config", "Caddyfile", "--adapter", "caddyfile"])
+                .args([
+                    "validate",
+                    "--config",
+                    "Caddyfile",
+                    "--adapter",
+                    "caddyfile",
+                ])
                 .output()
                 .expect("caddy validate runs");
             assert!(
@@ -340,9 +351,34 @@ fn hostile_strings_stay_inside_their_tokens() {
 fn the_plain_path_regex_is_the_routing_models_test() {
     let re = regex::Regex::new(corsc::eval::CADDY_PLAIN_REGEX).expect("the guard compiles");
     let paths = [
-        "/", "/api", "/api/", "/api/x", "/API/x", "/api//x", "/api/./x", "/api/../x", "/api/.",
-        "/api/..", "/api/...", "/api/.x", "/api/x.", "/a%2Fb", "/a%61", "/é", "/a b", "/a#b",
-        "//", "", "api", "/a;b=c", "/a@b:c", "/a'b", "/a(b)*", "/a{b}", "/a\\b", "/a|b",
+        "/",
+        "/api",
+        "/api/",
+        "/api/x",
+        "/API/x",
+        "/api//x",
+        "/api/./x",
+        "/api/../x",
+        "/api/.",
+        "/api/..",
+        "/api/...",
+        "/api/.x",
+        "/api/x.",
+        "/a%2Fb",
+        "/a%61",
+        "/é",
+        "/a b",
+        "/a#b",
+        "//",
+        "",
+        "api",
+        "/a;b=c",
+        "/a@b:c",
+        "/a'b",
+        "/a(b)*",
+        "/a{b}",
+        "/a\\b",
+        "/a|b",
     ];
     for p in paths {
         for q in ["", "?x=1", "?"] {

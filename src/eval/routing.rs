@@ -384,13 +384,15 @@ pub fn caddy_plain(path: &str) -> bool {
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     !rest.is_empty()
         && rest.split('/').all(|seg| {
-        !seg.is_empty()
-            && seg != "."
-            && seg != ".."
-            && seg.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._~!$&'()*+,;=:@".contains(&b)
-            })
-    })
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg.bytes().all(|b| {
+                    b.is_ascii_lowercase()
+                        || b.is_ascii_digit()
+                        || b"-._~!$&'()*+,;=:@".contains(&b)
+                })
+        })
 }
 
 /// [`caddy_plain`] as an RE2 regex over Caddy's `{http.request.uri}` (the request target as
