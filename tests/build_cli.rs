@@ -156,7 +156,7 @@ fn manifest_errors_are_usage_errors_with_a_location() {
         ));
     std::fs::write(
         p.path().join("corsc.yaml"),
-        "build:\n  - policy: policies/spa-with-cookies.cors\n    target: caddy\n    output: x\n",
+        "build:\n  - policy: policies/spa-with-cookies.cors\n    target: no-such-server\n    output: x\n",
     )
     .unwrap();
     // A wrong value in an entry is a usage error, as the same value given as a flag is.
@@ -164,7 +164,7 @@ fn manifest_errors_are_usage_errors_with_a_location() {
         .arg("build")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown target `caddy`"))
+        .stderr(predicate::str::contains("unknown target `no-such-server`"))
         .stderr(predicate::str::contains("corsc.yaml:3"));
 }
 

@@ -182,13 +182,13 @@ fn lint_errors_block_compilation_and_nothing_is_written() {
 #[test]
 fn usage_errors_exit_2_with_help() {
     let out = corsc()
-        .args(["compile", SPA, "-t", "caddy"])
+        .args(["compile", SPA, "-t", "no-such-server"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("unknown target `caddy`") && err.contains("nginx"),
+        err.contains("unknown target `no-such-server`") && err.contains("nginx"),
         "{err}"
     );
     let out = corsc()

@@ -76,8 +76,8 @@ pub enum Lookup {
     /// no set: its work grows with the length of the `Origin`, not of the list. (Apache's
     /// lines are short: there, one regex per 16 KB of trie, about 900 origins.)
     Trie,
-    /// A list compared in order. No target does this now; the row stays so a target that
-    /// can do nothing better says so.
+    /// A list compared in order: Caddy's `header` matcher, which a Caddyfile has nothing
+    /// better than (its `map` compares in order too).
     Linear,
 }
 

@@ -82,6 +82,17 @@ pub enum Limit {
     /// At most this many path scopes in one policy (Gateway API: 16 rules in one `HTTPRoute`,
     /// and a prefix scope takes two).
     MaxScopes(usize),
+    /// Scope paths are written into the server's own path patterns, which it compares with the
+    /// request's path lower-cased and cleaned: a scope must already be in that form (lower
+    /// case, no escape, no empty, `.` or `..` segment: [`crate::eval::caddy_plain`]), so no
+    /// glob character, placeholder or quote ever reaches the pattern and no two scopes are one
+    /// place to the server.
+    PlainScopePaths,
+    /// Exact origins are written as literal values of a matcher that reads `*` at either end
+    /// as a wildcard and `{…}` as a placeholder: an exact origin must be made of lower-case
+    /// ASCII letters, digits and `.-:/[]` only (every origin a browser serializes for a
+    /// DNS name or an IP address is).
+    PlainExactOrigins,
 }
 
 /// Checks one policy against a target's limits; refusals go to `diags`. `library` and
@@ -192,6 +203,40 @@ pub fn check(
                                 "end the prefix with `/` (`\"/api/*\"`), or list exact paths",
                             );
                         }
+                    }
+                }
+            }
+            Limit::PlainScopePaths => {
+                for scope in &policy.paths {
+                    let (crate::ir::PathScope::Prefix(p) | crate::ir::PathScope::Exact(p)) =
+                        &scope.node;
+                    let exact_slash = matches!(scope.node, crate::ir::PathScope::Exact(_))
+                        && p.len() > 1
+                        && p.ends_with('/');
+                    if !crate::eval::caddy_plain(p) || exact_slash {
+                        refuse(
+                            format!("{library} compares paths lower-cased and cleaned, in patterns where `*`, `?`, `[`, `%` and `{{` are special; it cannot express the scope `{}` exactly", scope.node),
+                            scope.span,
+                            "write the path in lower case with letters, digits and `-._~/` only, no `//`, `.` or `..` segment (and no trailing `/` on an exact path)",
+                        );
+                    }
+                }
+            }
+            Limit::PlainExactOrigins => {
+                for o in &policy.origins.value {
+                    let OriginKind::Exact(origin) = &o.kind else {
+                        continue;
+                    };
+                    let text = origin.to_string();
+                    let plain = text.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b".-:/[]".contains(&b)
+                    });
+                    if !plain {
+                        refuse(
+                            format!("{library} reads `*` and `{{…}}` in a matcher value as a wildcard and a placeholder; it cannot match the origin `{}` literally", text.escape_debug()),
+                            o.span,
+                            "use the origin's ASCII (punycode) form, or a `regex` origin",
+                        );
                     }
                 }
             }

@@ -81,6 +81,12 @@ pub enum Routing {
     /// case (`sensitive: false`), an exact route also matching one trailing slash (`strict:
     /// false`): Express's model.
     Koa,
+    /// Caddy behind the generated `route` block: its `path` matcher compares the decoded,
+    /// cleaned, lower-cased path, the application behind it the path as sent. The output only
+    /// answers a request whose path as sent is already in that form (lower-case ASCII letters,
+    /// digits and `-._~!$&'()*+,;=:@`, no escape, no empty, `.` or `..` segment: see
+    /// [`caddy_plain`]), where both readings are the same path; any other gets no CORS.
+    Caddy,
 }
 
 /// A request path in a server's routing form.
@@ -112,6 +118,7 @@ impl Routing {
         Routing::Actix,
         Routing::Hono,
         Routing::Koa,
+        Routing::Caddy,
     ];
 
     /// The routing form of a request path (query and fragment are cut off first).
@@ -179,6 +186,15 @@ impl Routing {
             Routing::Spring if has_encoded_slash(path) => Routed::Refused,
             Routing::Spring => Routed::Path(segments_unescaped(path, true)),
             Routing::Actix => Routed::Path(requote(path, b"%/+")),
+            Routing::Caddy => {
+                // The output reads the request target up to `?`: a `#` is not plain.
+                let sent = raw.split('?').next().unwrap_or("");
+                if caddy_plain(sent) {
+                    Routed::Path(sent.to_string())
+                } else {
+                    Routed::Refused
+                }
+            }
         }
     }
 
@@ -352,6 +368,36 @@ fn has_encoded_slash(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.contains("%2f")
 }
+
+/// Whether a path as sent is one Caddy's `path` matcher reads as it is: `/`, or segments of
+/// lower-case ASCII letters, digits and `-._~!$&'()*+,;=:@`, none empty (but a trailing `/`),
+/// `.` or `..`. The Caddy target's guard ([`CADDY_PLAIN_REGEX`]) is this test as a regex.
+#[must_use]
+pub fn caddy_plain(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    // One trailing `/` ends the last segment; what is left must hold a segment (`//` does not).
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    !rest.is_empty()
+        && rest.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg.bytes().all(|b| {
+                    b.is_ascii_lowercase()
+                        || b.is_ascii_digit()
+                        || b"-._~!$&'()*+,;=:@".contains(&b)
+                })
+        })
+}
+
+/// [`caddy_plain`] as an RE2 regex over Caddy's `{http.request.uri}` (the request target as
+/// sent, query included): a segment holds a character other than `.`, or three dots or more.
+pub const CADDY_PLAIN_REGEX: &str = r"^/(?:(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+)(?:/(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+))*/?)?(?:\?|$)";
 
 /// Runs of `/` become one.
 fn merge_slashes(path: &str) -> String {

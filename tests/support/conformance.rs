@@ -27,6 +27,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_hono_koa", &["hono", "koa"]),
     ("conformance_nest", &["nestjs"]),
     ("targets_k8s", &["gateway-api", "ingress-nginx"]),
+    ("conformance_edge", &["caddy"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.

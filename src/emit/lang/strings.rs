@@ -103,6 +103,26 @@ pub fn apache(s: &str) -> String {
     quoted(s, |c, out| out.push(c))
 }
 
+/// A double-quoted Caddyfile token. Caddy's lexer reads `\"` as `"` and keeps every other
+/// backslash with the character after it, so a backslash is never escaped (doubling it would
+/// double it) and the plan refuses the strings this cannot carry: a `\` right before a `"`
+/// or at the end, and line ends (which the lexer keeps inside a token). `{$NAME}` would be
+/// replaced by an environment variable when the file is read: the plan refuses `{$` too.
+#[must_use]
+pub fn caddy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' {
+            out.push_str("\\\"");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A JavaScript string literal (JSON's escaping is valid JavaScript). JSON leaves U+2028 and
 /// U+2029 as they are, which engines before ES2019 (and tools that still parse that way) read
 /// as line ends inside the string, so they are escaped too.

@@ -20,6 +20,7 @@ macro_rules! targets {
 targets! {
     actix::Actix,
     apache::Apache,
+    caddy::Caddy,
     chi::Chi,
     django::Django,
     echo::Echo,
