@@ -37,6 +37,10 @@ pub enum Limit {
     /// `methods *` has no equivalent: the library answers only from a fixed method list (and
     /// its "any method" is a fixed list of the standard ones, which `PURGE` is not in).
     MethodWildcard,
+    /// The library compares `Access-Control-Request-Method` ignoring case and answers with
+    /// its methods upper-cased: a method that is not upper case (`patch`) would be answered
+    /// as another (`PATCH`), which browsers compare byte for byte.
+    UpperCaseMethods,
     /// `request-headers *` with credentials needs the requested headers echoed except
     /// `authorization`; the library can only echo all of them.
     CredentialedWildcardHeadersEchoAll,
@@ -174,6 +178,17 @@ pub fn check(
                         policy.max_age.span.unwrap_or(policy.name.span),
                         "remove `max-age` (browsers then cache for 5 s), or use at least 1 s",
                     );
+                }
+            }
+            Limit::UpperCaseMethods => {
+                for m in &policy.methods.value.list {
+                    if m.node != m.node.to_ascii_uppercase() {
+                        refuse(
+                            format!("{library} upper-cases the methods it allows: `{}` would be answered as `{}`, which browsers compare byte for byte", m.node, m.node.to_ascii_uppercase()),
+                            m.span,
+                            "write the method in upper case, as browsers send it",
+                        );
+                    }
                 }
             }
             Limit::NoMethodWildcard => {

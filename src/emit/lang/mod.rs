@@ -7,5 +7,6 @@ pub mod go;
 pub mod java;
 pub mod js;
 pub mod python;
+pub mod ruby;
 pub mod rust;
 pub mod strings;

@@ -26,6 +26,7 @@ targets! {
     flask::Flask,
     go::Go,
     nginx::Nginx,
+    rails::Rails,
     spring::Spring,
     starlette::Starlette,
     tower_http::TowerHttp,
