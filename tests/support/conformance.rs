@@ -20,6 +20,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_rust_frameworks", &["actix", "tower-http"]),
     ("conformance_go", &["go"]),
     ("conformance_spring", &["spring"]),
+    ("conformance_rack", &["rails"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.
