@@ -2,8 +2,8 @@
 //! target claims (`tests/conformance/go/go.mod` and `go.oldest.mod`, each with its `go.sum`):
 //! every example policy the plan accepts and 50+ random policies are compiled, each written
 //! unchanged as a package of a module beside `tests/conformance/go/main.go`, checked with
-//! `go vet` and `gofmt -l`, built once, served on ephemeral ports of 127.0.0.1 by one process,
-//! and verified with `corsc::eval::live::verify`: zero mismatches. Each run prints the Go
+//! `go vet`, `staticcheck` and `gofmt -l`, built once, served on ephemeral ports of 127.0.0.1
+//! by one process, and verified with `corsc::eval::live::verify`: zero mismatches. Each run prints the Go
 //! toolchain and the rs/cors version it built with.
 //!
 //! The module's `go 1.13` line is the language version the compiler holds the generated code
@@ -110,7 +110,8 @@ fn run(versions: Versions) {
     let version = go(&app, &["version"]);
     let installed = format!("{} / rs/cors {}", version.trim(), rs_cors.trim());
     eprintln!("go ({}): {installed}", versions.label());
-    // Lint: go vet on every generated package, and gofmt reports nothing to reformat.
+    // Lint: go vet and staticcheck on every generated package, and gofmt reports nothing to
+    // reformat.
     let packages: Vec<String> = (0..accepted.len()).map(|k| format!("./p{k}")).collect();
     let mut vet = vec!["vet"];
     vet.extend(packages.iter().map(String::as_str));
@@ -125,6 +126,7 @@ fn run(versions: Versions) {
         "gofmt would reformat:\n{}",
         String::from_utf8_lossy(&unformatted.stdout)
     );
+    support::builds::staticcheck(&app, &packages).unwrap_or_else(|e| panic!("{e}"));
     let build_started = Instant::now();
     let exe = tmp.path().join("corsc-conformance-go");
     go(&app, &["build", "-o", &exe.display().to_string(), "."]);

@@ -57,10 +57,18 @@ fn hashed(id: &str) -> Option<Hashed> {
             name: "\"https://o5000.example.com\"",
             uses: &["\"https://o5000.example.com\" $http_origin;"],
         },
-        "express" | "fastify" => Hashed {
+        "express" | "fastify" | "hono" | "koa" => Hashed {
             built: "new Set(spec.exact)",
             name: "spec.exact",
             uses: &["new Set(spec.exact)"],
+        },
+        "nestjs" => Hashed {
+            built: "new Set<string>([",
+            name: "EXACT_ORIGINS",
+            uses: &[
+                "const EXACT_ORIGINS: ReadonlySet<string> = new Set<string>([",
+                "EXACT_ORIGINS.has(origin)",
+            ],
         },
         "starlette" => Hashed {
             built: "frozenset(spec[\"exact\"])",
@@ -71,7 +79,7 @@ fn hashed(id: &str) -> Option<Hashed> {
                 "else self.exact,",
             ],
         },
-        "go" => Hashed {
+        "go" | "gin" | "chi" | "echo" => Hashed {
             built: "Exact = map[string]bool{",
             name: "Exact[",
             uses: &["Exact[origin]"],

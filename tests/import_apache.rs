@@ -6,77 +6,32 @@
 mod support;
 
 use corsc::emit::Shape;
-use corsc::import::{Context, Imported};
-use corsc::ir::PolicySet;
-use corsc::source::Source;
+use corsc::import::Imported;
 use proptest::prelude::*;
+use std::path::PathBuf;
 use support::cli::{corsc, root};
 use support::engines::{self, Engine};
 use support::frameworks;
-use support::random_policy::{policy_text, Features};
+use support::import_fixtures::{self, checked, codes};
+use support::round_trip::{self, equivalent};
 
-fn fixtures() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(root().join("policies/imports/apache"))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    v.sort();
-    v
+fn fixtures() -> Vec<PathBuf> {
+    import_fixtures::fixtures("policies/imports/apache", None)
 }
 
 fn import_text(name: &str, text: &str) -> Imported {
-    let cx = Context::with_sources(vec![Source::new(name, text)]);
-    let f = corsc::import::find("apache").expect("registered");
-    corsc::import::import_context(f, cx, &[0], &corsc::pipeline::errors)
-}
-
-fn codes(i: &Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
-}
-
-/// The imported policy's set (base policies).
-fn set_of(i: &Imported) -> PolicySet {
-    let src = i.policy_source();
-    let file = corsc::syntax::parse(&src).expect("imported text parses");
-    corsc::pipeline::check(&file, None)
-        .policies
-        .unwrap_or_else(|| panic!("imported text checks:\n{}", src.text))
+    import_fixtures::import_text("apache", name, text)
 }
 
 #[test]
 fn every_fixture_is_imported_and_linted() {
     let files = fixtures();
     assert!(files.len() >= 6, "{files:?}");
-    for path in files {
-        let rel = path.strip_prefix(root()).expect("under root");
-        let name = rel.file_name().unwrap().to_string_lossy().to_string();
-        let out = corsc()
-            .args(["import", "--from", "apache"])
-            .arg(rel)
-            .output()
-            .expect("runs");
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        insta::assert_snapshot!(
-            format!("import-{name}"),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let lint = corsc()
-            .args(["lint", "--from", "apache", "--format", "concise"])
-            .arg(rel)
-            .output()
-            .expect("runs");
-        let code = lint.status.code().unwrap_or(-1);
-        assert!(code == 0 || code == 1, "{name}: {code}");
-        insta::assert_snapshot!(
-            format!("lint-{name}"),
-            format!("exit {code}\n{}", String::from_utf8_lossy(&lint.stdout))
-        );
-    }
+    import_fixtures::import_and_lint("apache", &files, |r| {
+        for (name, text) in r.snapshots() {
+            insta::assert_snapshot!(name, text);
+        }
+    });
 }
 
 /// Each fixture is real Apache configuration: `apache2 -t` accepts it (an `.htaccess` file
@@ -140,7 +95,7 @@ fn an_unanchored_regex_keeps_the_servers_width() {
     );
     let t = i.text();
     assert!(t.contains(r#"regex ".*(?:example\.com).*""#), "{t}");
-    let set = set_of(&i);
+    let set = checked(&i);
     let lint = corsc::pipeline::lint_imported(&i, &corsc::lint::LintConfig::default());
     assert!(lint.iter().any(|(_, d)| d.code == "S108"), "{lint:?}");
     assert_eq!(set.policies.len(), 1);
@@ -174,7 +129,7 @@ fn two_values_allow_nothing() {
         let i = import_text("a.conf", text);
         let t = i.text();
         assert!(codes(&i).contains(&"I103"), "{text}: {:?}", codes(&i));
-        let set = set_of(&i);
+        let set = checked(&i);
         let _ = set;
         let two: Vec<&str> = t.lines().filter(|l| l.contains("\"https://b.example\"")).collect();
         assert!(two.is_empty(), "{text}: {t}");
@@ -237,7 +192,7 @@ fn hostile_values_cannot_inject_directives() {
         .collect();
     assert!(!code.iter().any(|l| l.contains("credentials")), "{t}");
     assert!(!code.iter().any(|l| l.contains("GET")), "{t}");
-    set_of(&i);
+    checked(&i);
 }
 
 #[test]
@@ -302,16 +257,7 @@ fn a_file_that_is_not_apache_config_is_an_error_with_its_line() {
 
 #[test]
 fn non_utf8_and_huge_inputs_never_panic() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let p = dir.path().join("bin.conf");
-    std::fs::write(&p, [0xff_u8, 0xfe, b'H', b'e']).expect("write");
-    let out = corsc()
-        .args(["import", "--from", "apache"])
-        .arg(&p)
-        .output()
-        .expect("runs");
-    assert_ne!(out.status.code(), Some(0));
-    assert!(out.status.code().is_some(), "killed by a signal");
+    import_fixtures::assert_non_utf8_is_refused("apache", "bin.conf", &[0xff_u8, 0xfe, b'H', b'e']);
     let many: String = (0..2_000)
         .map(|n| format!("<Location /p{n}/>\nHeader always set Access-Control-Allow-Origin \"https://a{n}.example\"\n</Location>\n"))
         .collect();
@@ -325,32 +271,6 @@ fn non_utf8_and_huge_inputs_never_panic() {
     let _ = import_text("deep.conf", &deep).text();
     let cont = "Header always set \\\n".repeat(10_000);
     let _ = import_text("cont.conf", &cont).text();
-}
-
-/// Whether two policy sets answer every probe of either the same way (the browser's verdict,
-/// and never more permission), by the evaluator.
-fn equivalent(a: &PolicySet, b: &PolicySet) -> Result<(), String> {
-    // What `corsc diff` decides, then an independent comparison over the evaluator's
-    // answers to the probes of both sides.
-    let report = corsc::diff::diff(a, b, &corsc::diff::DiffOptions::default());
-    if report.verdict != corsc::diff::Verdict::Equivalent {
-        return Err(format!("corsc diff says {:?}", report.verdict));
-    }
-    use corsc::eval::probe::{compare_probe, expected_probe, probes, ProbeOptions};
-    use corsc::eval::Routing;
-    let model = &corsc::browsers::SPEC;
-    let opts = ProbeOptions::default();
-    for probe in probes(a, opts).into_iter().chain(probes(b, opts)) {
-        let ea = expected_probe(a, model, Routing::Spec, &probe);
-        let eb = expected_probe(b, model, Routing::Spec, &probe);
-        for (x, y) in [(&ea, &eb), (&eb, &ea)] {
-            let c = compare_probe(&probe, x, y);
-            if !c.ok() {
-                return Err(format!("{}: {}", probe.label, c.mismatches.join("; ")));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Compiles `text` for Apache in `shape`, imports the output, and compares; `None` when the
@@ -391,7 +311,7 @@ fn round_trip(
             "findings on corsc's own output: {unexpected:?}"
         )));
     }
-    let got = set_of(&i);
+    let got = checked(&i);
     Some(equivalent(&set, &got).map_err(|e| {
         format!(
             "{e}\n--- imported:\n{}\n--- apache:\n{}",
@@ -404,42 +324,8 @@ fn round_trip(
 #[test]
 fn round_trip_through_corscs_apache_output() {
     for shape in [Shape::Include, Shape::Htaccess] {
-        let mut examples = 0;
-        let mut failures = Vec::new();
-        for (name, text, profile) in frameworks::examples() {
-            if let Some(r) = round_trip(&name, &text, profile.as_deref(), shape) {
-                examples += 1;
-                if let Err(e) = r {
-                    failures.push(format!("{name} {profile:?}: {e}"));
-                }
-            }
-        }
-        let mut random = 0;
-        let mut refused = 0;
-        let mut seed = 0;
-        while random < 200 {
-            let text = policy_text(seed, &Features::all());
-            match round_trip(&format!("seed-{seed}.cors"), &text, None, shape) {
-                Some(r) => {
-                    random += 1;
-                    if let Err(e) = r {
-                        failures.push(format!("seed {seed}: {e}\n{text}"));
-                    }
-                }
-                None => refused += 1,
-            }
-            seed += 1;
-        }
-        println!(
-            "round trip apache ({shape:?}): {examples} examples + {random} random policies ({refused} refused by the target), {} differences",
-            failures.len()
-        );
-        assert!(
-            failures.is_empty(),
-            "{} failures; first:\n{}",
-            failures.len(),
-            failures.first().cloned().unwrap_or_default()
-        );
+        round_trip::run(|name, text, profile| round_trip(name, text, profile, shape))
+            .report(&format!("apache ({shape:?})"));
     }
 }
 
@@ -455,19 +341,8 @@ proptest! {
 
     #[test]
     fn mutated_fixtures_never_panic(which in 0usize..16, at in 0usize..2000, cut in 0usize..40, insert in "[<>/\"'\\\\#$%{}()^=a-zA-Z0-9 \n]{0,8}") {
-        let files = fixtures();
-        let path = &files[which % files.len()];
-        let text = std::fs::read_to_string(path).expect("fixture");
-        let mut at = at.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + cut).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        let mutated = format!("{}{}{}", &text[..at], insert, &text[end..]);
-        let i = import_text(&path.file_name().unwrap().to_string_lossy(), &mutated);
-        let _ = i.text();
-        if !i.failed() {
-            let _ = corsc::pipeline::lint_imported(&i, &corsc::lint::LintConfig::default());
-        }
+        let (name, text) = import_fixtures::mutated(&fixtures(), which, at, cut, &insert);
+        import_fixtures::render_and_lint(&import_text(&name, &text));
     }
 }
 
@@ -483,7 +358,7 @@ fn a_section_without_a_readable_grant_does_not_inherit_the_server_policy() {
             "a.conf",
             &format!("Header always set Access-Control-Allow-Origin \"*\"\n<Location \"/admin/\">\n{inner}\n</Location>\n"),
         );
-        let set = set_of(&i);
+        let set = checked(&i);
         let t = i.text();
         assert_eq!(set.policies.len(), 2, "{t}");
         assert!(t.contains("\"/admin/*\""), "{t}");

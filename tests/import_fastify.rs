@@ -4,71 +4,30 @@
 
 mod support;
 
-use corsc::import::{Context, Imported};
-use corsc::ir::PolicySet;
-use corsc::source::Source;
+use corsc::import::Imported;
 use proptest::prelude::*;
-use support::cli::{corsc, root};
-use support::frameworks;
-use support::random_policy::{policy_text, Features};
+use std::path::PathBuf;
+use support::cli::corsc;
+use support::import_fixtures::{self, checked, codes};
+use support::round_trip::{self, Framework};
 
-fn fixtures() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(root().join("policies/imports/fastify"))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    v.sort();
-    v
+fn fixtures() -> Vec<PathBuf> {
+    import_fixtures::fixtures("policies/imports/fastify", None)
 }
 
 fn import_text(name: &str, text: &str) -> Imported {
-    let cx = Context::with_sources(vec![Source::new(name, text)]);
-    let f = corsc::import::find("fastify").expect("registered");
-    corsc::import::import_context(f, cx, &[0], &corsc::pipeline::errors)
-}
-
-fn codes(i: &Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
-}
-
-/// The imported policy's set (base policies).
-fn set_of(i: &Imported) -> PolicySet {
-    let src = i.policy_source();
-    let file = corsc::syntax::parse(&src).expect("imported text parses");
-    corsc::pipeline::check(&file, None)
-        .policies
-        .unwrap_or_else(|| panic!("imported text checks:\n{}", src.text))
+    import_fixtures::import_text("fastify", name, text)
 }
 
 #[test]
 fn every_fixture_is_imported_and_linted() {
     let files = fixtures();
     assert!(files.len() >= 6, "{files:?}");
-    for path in files {
-        let rel = path.strip_prefix(root()).expect("under root");
-        let name = rel.file_name().unwrap().to_string_lossy().to_string();
-        let out = corsc()
-            .args(["import", "--from", "fastify"])
-            .arg(rel)
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{name}");
-        insta::assert_snapshot!(
-            format!("import-{name}"),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let lint = corsc()
-            .args(["lint", "--from", "fastify", "--format", "concise"])
-            .arg(rel)
-            .output()
-            .expect("runs");
-        let code = lint.status.code().unwrap_or(-1);
-        assert!(code == 0 || code == 1, "{name}: {code}");
-        insta::assert_snapshot!(
-            format!("lint-{name}"),
-            format!("exit {code}\n{}", String::from_utf8_lossy(&lint.stdout))
-        );
-    }
+    import_fixtures::import_and_lint("fastify", &files, |r| {
+        for (name, text) in r.snapshots() {
+            insta::assert_snapshot!(name, text);
+        }
+    });
 }
 
 #[test]
@@ -107,7 +66,7 @@ fn strings_no_browser_origin_equals_allow_nothing() {
             "{bad}: {t}"
         );
         assert!(codes(&i).contains(&"I103"), "{bad}");
-        set_of(&i);
+        checked(&i);
     }
 }
 
@@ -121,7 +80,7 @@ fn falsy_origin_turns_the_plugin_off() {
 #[test]
 fn an_origin_function_allows_nothing() {
     let i = register("{ origin: (o, cb) => cb(null, true), credentials: true }");
-    set_of(&i);
+    checked(&i);
     assert!(i.text().contains(corsc::import::render::PLACEHOLDER_ORIGIN));
     assert!(codes(&i).contains(&"I102"));
 }
@@ -143,30 +102,18 @@ fn hostile_values_cannot_inject_directives() {
     assert!(!t.contains("credentials"), "{t}");
     assert!(!t.contains("DELETE"), "{t}");
     assert!(t.contains("\"https://b.example\""), "{t}");
-    set_of(&i);
+    checked(&i);
 }
 
 #[test]
 fn a_file_that_is_not_javascript_is_an_error_with_its_line() {
     let i = import_text("a.js", "const a = 1;\nserver {\n  listen 80;\n}\n");
-    assert!(i.failed());
-    let (_, d) = &i.diagnostics[0];
-    assert_eq!(d.code, "I001");
-    assert!(d.message.contains("line "), "{}", d.message);
+    import_fixtures::assert_unreadable_at_a_line(&i);
 }
 
 #[test]
 fn non_utf8_and_deep_inputs_never_panic() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let p = dir.path().join("bin.js");
-    std::fs::write(&p, [0xff_u8, 0xfe, b'c']).expect("write");
-    let out = corsc()
-        .args(["import", "--from", "fastify"])
-        .arg(&p)
-        .output()
-        .expect("runs");
-    assert_ne!(out.status.code(), Some(0));
-    assert!(out.status.code().is_some(), "killed by a signal");
+    import_fixtures::assert_non_utf8_is_refused("fastify", "bin.js", &[0xff_u8, 0xfe, b'c']);
     let deep = register(&format!(
         "{{ origin: {}'https://a.example'{} }}",
         "[".repeat(5000),
@@ -175,78 +122,18 @@ fn non_utf8_and_deep_inputs_never_panic() {
     let _ = deep.text();
 }
 
-/// Whether two policy sets answer every probe of either the same way (the browser's verdict,
-/// and never more permission), by the evaluator.
-fn equivalent(a: &PolicySet, b: &PolicySet) -> Result<(), String> {
-    // What `corsc diff` decides, then an independent comparison over the evaluator's
-    // answers to the probes of both sides.
-    let report = corsc::diff::diff(a, b, &corsc::diff::DiffOptions::default());
-    if report.verdict != corsc::diff::Verdict::Equivalent {
-        return Err(format!("corsc diff says {:?}", report.verdict));
-    }
-    use corsc::eval::probe::{compare_probe, expected_probe, probes, ProbeOptions};
-    use corsc::eval::Routing;
-    let model = &corsc::browsers::SPEC;
-    let opts = ProbeOptions::default();
-    for probe in probes(a, opts).into_iter().chain(probes(b, opts)) {
-        let ea = expected_probe(a, model, Routing::Spec, &probe);
-        let eb = expected_probe(b, model, Routing::Spec, &probe);
-        for (x, y) in [(&ea, &eb), (&eb, &ea)] {
-            let c = compare_probe(&probe, x, y);
-            if !c.ok() {
-                return Err(format!("{}: {}", probe.label, c.mismatches.join("; ")));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Compiles `text` for Fastify, imports the output, and compares; `None` when the target
-/// refuses the policy.
-fn round_trip(name: &str, text: &str, profile: Option<&str>) -> Option<Result<(), String>> {
-    let compiled = frameworks::compile(name, text, profile, "fastify").ok()?;
-    let out = compiled.output.joined();
-    let i = import_text("corsc-fastify.cjs", &out);
-    if i.failed() {
-        return Some(Err(format!("import failed: {:?}", i.diagnostics)));
-    }
-    let set = set_of(&i);
-    Some(equivalent(&compiled.set, &set).map_err(|e| format!("{e}\n--- imported:\n{}", i.text())))
-}
+/// Where corsc's Fastify output is read back from.
+static FRAMEWORK: Framework = Framework {
+    target: "fastify",
+    format: "fastify",
+    file: "corsc-fastify.cjs",
+    compare: round_trip::equivalent,
+};
 
 #[test]
 fn round_trip_through_corscs_fastify_output() {
-    let mut examples = 0;
-    let mut failures = Vec::new();
-    for (name, text, profile) in frameworks::examples() {
-        if let Some(r) = round_trip(&name, &text, profile.as_deref()) {
-            examples += 1;
-            if let Err(e) = r {
-                failures.push(format!("{name} {profile:?}: {e}"));
-            }
-        }
-    }
-    let mut random = 0;
-    let mut refused = 0;
-    let mut seed = 0;
-    while random < 200 {
-        let text = policy_text(seed, &Features::all());
-        match round_trip(&format!("seed-{seed}.cors"), &text, None) {
-            Some(r) => {
-                random += 1;
-                if let Err(e) = r {
-                    failures.push(format!("seed {seed}: {e}\n{text}"));
-                }
-            }
-            None => refused += 1,
-        }
-        seed += 1;
-    }
-    println!(
-        "round trip fastify: {examples} examples + {random} random policies ({refused} refused by the target), {} differences",
-        failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    round_trip::run(|name, text, profile| FRAMEWORK.round_trip(name, text, profile))
+        .report("fastify");
 }
 
 proptest! {
@@ -263,19 +150,8 @@ proptest! {
 
     #[test]
     fn mutated_fixtures_never_panic(which in 0usize..16, at in 0usize..2000, cut in 0usize..40, insert in "[\\[\\](){}'\"`/,:;a-z0-9 \n]{0,8}") {
-        let files = fixtures();
-        let path = &files[which % files.len()];
-        let text = std::fs::read_to_string(path).expect("fixture");
-        let mut at = at.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + cut).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        let mutated = format!("{}{}{}", &text[..at], insert, &text[end..]);
-        let i = import_text(&path.file_name().unwrap().to_string_lossy(), &mutated);
-        let _ = i.text();
-        if !i.failed() {
-            let _ = corsc::pipeline::lint_imported(&i, &corsc::lint::LintConfig::default());
-        }
+        let (name, text) = import_fixtures::mutated(&fixtures(), which, at, cut, &insert);
+        import_fixtures::render_and_lint(&import_text(&name, &text));
     }
 }
 
@@ -283,11 +159,5 @@ proptest! {
 /// left out, or credentials added.
 #[test]
 fn the_equivalence_check_sees_a_difference() {
-    let set = |t: &str| frameworks::check_set("p.cors", t, None).expect("checks");
-    let a = set("policy api {\n    origins \"https://a.example\", \"https://b.example\"\n}\n");
-    let b = set("policy api {\n    origins \"https://a.example\"\n}\n");
-    let c = set("policy api {\n    origins \"https://a.example\", \"https://b.example\"\n    credentials true\n}\n");
-    assert!(equivalent(&a, &a).is_ok());
-    assert!(equivalent(&a, &b).is_err());
-    assert!(equivalent(&a, &c).is_err());
+    round_trip::assert_equivalence_sees_a_difference();
 }

@@ -5,28 +5,20 @@
 //! mismatches) for every example.
 
 mod support;
+use support::import_fixtures::{self, checked, codes};
 use support::{cli, engines, frameworks};
 
 use corsc::emit::Shape;
 use corsc::eval::browser::CHROMIUM;
 use corsc::eval::probe::{probes, ProbeOptions};
-use corsc::import::{self, Context, Imported};
-use corsc::source::Source;
+use corsc::import::{self, Imported};
 use engines::{compile_text, free_port, require, start, Engine};
 use proptest::prelude::*;
 use std::path::PathBuf;
 use std::time::Duration;
 
-const DIR: &str = "policies/imports/ingress-nginx";
-
 fn fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(cli::root().join(DIR))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    v.sort();
-    v
+    import_fixtures::fixtures("policies/imports/ingress-nginx", Some("yaml"))
 }
 
 fn importer() -> &'static dyn corsc::import::Importer {
@@ -34,21 +26,7 @@ fn importer() -> &'static dyn corsc::import::Importer {
 }
 
 fn run(text: &str) -> Imported {
-    let cx = Context::with_sources(vec![Source::new("in.yaml", text)]);
-    import::import_context(importer(), cx, &[0], &corsc::pipeline::errors)
-}
-
-fn codes(i: &Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
-}
-
-/// The imported policy parses and checks without errors.
-fn checks(i: &Imported) -> corsc::ir::PolicySet {
-    let src = i.policy_source();
-    let file = corsc::syntax::parse(&src).expect("parses");
-    corsc::check::check(&file, None)
-        .policies
-        .unwrap_or_else(|| panic!("checks clean:\n{}", src.text))
+    import_fixtures::import_text("ingress-nginx", "in.yaml", text)
 }
 
 fn ingress(annotations: &str, paths: &str) -> String {
@@ -69,39 +47,14 @@ fn ann(k: &str, v: &str) -> String {
 fn every_example_imports_and_lints_as_snapshotted() {
     let files = fixtures();
     assert!(files.len() >= 4, "{files:?}");
-    for f in files {
-        let rel = f
-            .strip_prefix(cli::root())
-            .expect("in repo")
-            .display()
-            .to_string();
-        let name = f.file_stem().expect("stem").to_string_lossy().into_owned();
-        let out = cli::corsc()
-            .args(["import", "--from", "ingress-nginx", &rel])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{rel}: {out:?}");
-        insta::assert_snapshot!(
-            format!("ingress_nginx_import_{name}"),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let lint = cli::corsc()
-            .args([
-                "lint",
-                "--from",
-                "ingress-nginx",
-                "--format",
-                "concise",
-                &rel,
-            ])
-            .output()
-            .expect("runs");
-        let code = lint.status.code();
+    import_fixtures::import_and_lint("ingress-nginx", &files, |r| {
+        let name = &r.stem;
+        insta::assert_snapshot!(format!("ingress_nginx_import_{name}"), r.policy);
         insta::assert_snapshot!(
             format!("ingress_nginx_lint_{name}"),
-            format!("exit {code:?}\n{}", String::from_utf8_lossy(&lint.stdout))
+            format!("exit {:?}\n{}", Some(r.lint_code), r.lint)
         );
-    }
+    });
 }
 
 #[test]
@@ -110,7 +63,7 @@ fn enable_cors_alone_is_any_origin_with_credentials_and_lint_says_so() {
         &ann("enable-cors", "\"true\""),
         &path("/api", "Prefix"),
     ));
-    let set = checks(&i);
+    let set = checked(&i);
     assert!(
         i.rendered.text.contains("credentials      true"),
         "{}",
@@ -136,7 +89,7 @@ fn an_origin_value_the_controller_refuses_becomes_its_default_any_origin() {
             &(ann("enable-cors", "\"true\"") + &ann("cors-allow-origin", bad)),
             &path("/", "Prefix"),
         ));
-        let set = checks(&i);
+        let set = checked(&i);
         assert!(
             set.policies[0].allows_any_origin(),
             "{bad}: {}",
@@ -156,7 +109,7 @@ fn a_space_separated_list_is_one_origin_the_controller_drops() {
             )),
         &path("/", "Prefix"),
     ));
-    checks(&i);
+    checked(&i);
     assert!(
         !i.rendered.text.contains("a.example"),
         "{}",
@@ -173,7 +126,7 @@ fn origins_match_case_insensitively_so_the_host_is_lower_cased() {
             + &ann("cors-allow-origin", "\"https://App.Example.COM\"")),
         &path("/", "Prefix"),
     ));
-    checks(&i);
+    checked(&i);
     assert!(
         i.rendered.text.contains("\"https://app.example.com\""),
         "{}",
@@ -189,7 +142,7 @@ fn a_wildcard_is_one_label_never_the_apex_nor_two_labels() {
             + &ann("cors-allow-credentials", "\"false\"")),
         &path("/", "Prefix"),
     ));
-    let set = checks(&i);
+    let set = checked(&i);
     let p = &set.policies[0];
     let allows = |o: &str| corsc::eval::server::matching_entry(p, o).is_some();
     assert!(allows("https://x.a.example:8443"));
@@ -205,7 +158,7 @@ fn null_is_the_controllers_unanchored_regex() {
         &(ann("enable-cors", "\"true\"") + &ann("cors-allow-origin", "\"null\"")),
         &path("/", "Prefix"),
     ));
-    let set = checks(&i);
+    let set = checked(&i);
     let p = &set.policies[0];
     for o in ["null", "https://evilnull"] {
         assert!(corsc::eval::server::matching_entry(p, o).is_some(), "{o}");
@@ -223,7 +176,7 @@ fn a_default_port_written_out_matches_nothing_and_is_left_out() {
             )),
         &path("/", "Prefix"),
     ));
-    checks(&i);
+    checked(&i);
     assert!(
         !i.rendered.text.contains("a.example"),
         "{}",
@@ -241,7 +194,7 @@ fn prefix_paths_follow_path_elements_and_exact_paths_stay_exact() {
             + &path("/x", "Exact")
             + &path("/raw", "ImplementationSpecific")),
     ));
-    let set = checks(&i);
+    let set = checked(&i);
     let covered = |p: &str| set.policies.iter().any(|x| x.covers(p));
     for yes in [
         "/api", "/api/", "/api/x", "/v2/", "/v2/a", "/x", "/raw", "/rawx",
@@ -261,7 +214,7 @@ fn a_path_without_cors_under_a_cors_prefix_allows_no_origin() {
         ingress("    x: y\n", &path("/internal", "Prefix")).replace("name: t", "name: internal")
     );
     let i = run(&text);
-    let set = checks(&i);
+    let set = checked(&i);
     let p = set.policy_for("/internal/x").expect("a policy");
     assert!(!p.allows_any_origin(), "{}", i.rendered.text);
     assert!(i.rendered.text.contains(import::render::PLACEHOLDER_ORIGIN));
@@ -277,7 +230,7 @@ fn two_hosts_that_configure_one_path_differently_allow_nothing_there() {
     .replace("a.example", "b.example")
     .replace("name: t", "name: u");
     let i = run(&format!("{a}---\n{b}"));
-    let set = checks(&i);
+    let set = checked(&i);
     let p = set.policy_for("/api/x").expect("a policy");
     assert!(!p.allows_any_origin(), "{}", i.rendered.text);
     assert!(i.rendered.text.contains(import::render::PLACEHOLDER_ORIGIN));
@@ -290,7 +243,7 @@ fn regex_paths_are_narrowed_or_left_out() {
         &(ann("enable-cors", "\"true\"") + &ann("use-regex", "\"true\"")),
         &(path("/api", "Prefix") + &path("/v[0-9]+", "ImplementationSpecific")),
     ));
-    let set = checks(&i);
+    let set = checked(&i);
     assert!(set.policies.iter().any(|p| p.covers("/api")));
     assert!(
         !set.policies.iter().any(|p| p.covers("/v1")),
@@ -311,7 +264,7 @@ fn values_the_controller_refuses_take_its_defaults() {
             + &ann("cors-max-age", "\"1h\"")),
         &path("/", "Prefix"),
     ));
-    checks(&i);
+    checked(&i);
     let t = &i.rendered.text;
     assert!(t.contains("credentials      true"), "{t}");
     assert!(t.contains("max-age          1728000"), "{t}");
@@ -340,7 +293,7 @@ fn a_space_inside_one_method_fails_every_preflight() {
             + &ann("cors-allow-methods", "\"GET PUT\"")),
         &path("/", "Prefix"),
     ));
-    checks(&i);
+    checked(&i);
     assert!(!i.rendered.text.contains("PUT"), "{}", i.rendered.text);
     assert!(
         !i.rendered.text.contains("request-headers"),
@@ -365,7 +318,7 @@ fn hostile_values_never_become_policy_text() {
     let text = &i.rendered.text;
     assert!(!text.contains("credentials      true"), "{text}");
     if !i.failed() {
-        checks(&i);
+        checked(&i);
     }
 }
 
@@ -427,7 +380,7 @@ fn a_large_list_of_ingresses_imports() {
         text.push_str("---\n");
     }
     let i = run(&text);
-    let set = checks(&i);
+    let set = checked(&i);
     assert_eq!(set.policies.len(), 400);
 }
 
@@ -442,16 +395,10 @@ proptest! {
 
     #[test]
     fn mutated_examples_never_panic(seed in 0usize..10_000, at in 0usize..4000, cut in 0usize..40, ins in "[ -~\n\"':#*,-]{0,12}") {
-        let files = fixtures();
-        let text = std::fs::read_to_string(&files[seed % files.len()]).expect("fixture");
-        let mut at = at.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + cut).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        let mutated = format!("{}{}{}", &text[..at], ins, &text[end..]);
-        let i = run(&mutated);
+        let (_, text) = import_fixtures::mutated(&fixtures(), seed, at, cut, &ins);
+        let i = run(&text);
         if !i.failed() {
-            checks(&i);
+            checked(&i);
         }
     }
 }
@@ -497,7 +444,7 @@ fn imported_policies_run_on_real_nginx_with_zero_mismatches() {
                 continue;
             }
         };
-        let set = checks(&i);
+        let set = checked(&i);
         let paths: Vec<String> = probes(&set, ProbeOptions::default())
             .into_iter()
             .map(|p| p.request.path)

@@ -11,18 +11,12 @@ use corsc::ir::PolicySet;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use support::cli::{corsc, root};
+use support::import_fixtures::{self, codes};
 use support::random_policy::{policy_text, Features};
+use support::round_trip;
 
 fn fixtures() -> Vec<PathBuf> {
-    let dir = root().join("policies/imports/nginx");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "conf"))
-        .collect();
-    v.sort();
-    v
+    import_fixtures::fixtures("policies/imports/nginx", Some("conf"))
 }
 
 #[test]
@@ -57,14 +51,7 @@ fn every_fixture_imports_and_lints_at_its_own_lines() {
 }
 
 fn import_text(text: &str) -> corsc::import::Imported {
-    let cx =
-        corsc::import::Context::with_sources(vec![corsc::source::Source::new("in.conf", text)]);
-    let f = corsc::import::find("nginx").unwrap();
-    corsc::import::import_context(f, cx, &[0], &corsc::pipeline::errors)
-}
-
-fn codes(i: &corsc::import::Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
+    import_fixtures::import_text("nginx", "in.conf", text)
 }
 
 #[test]
@@ -255,10 +242,7 @@ fn cors_view(r: &corsc::eval::server::Response) -> String {
 fn equivalent(a: &PolicySet, b: &PolicySet, texts: &[&str]) -> Result<(), String> {
     // What `corsc diff` decides, then an independent comparison over the evaluator's
     // answers to the probes of both sides.
-    let report = corsc::diff::diff(a, b, &corsc::diff::DiffOptions::default());
-    if report.verdict != corsc::diff::Verdict::Equivalent {
-        return Err(format!("corsc diff says {:?}", report.verdict));
-    }
+    round_trip::diff_equivalent(a, b)?;
     let mut origins: BTreeSet<String> = [
         "https://evil.test",
         "null",
@@ -479,4 +463,82 @@ fn the_snippet_shape_is_narrowed_and_reported() {
     assert!(policy.contains("placeholder.invalid"), "{policy}");
     assert!(!policy.contains("https://app.example.com"), "{policy}");
     assert!(String::from_utf8_lossy(&i.stderr).contains("I101"));
+}
+
+/// The origins a whole import allows, by the evaluator, among `probes`.
+fn allowed(i: &corsc::import::Imported, probes: &[&str]) -> Vec<String> {
+    let src = i.policy_source();
+    let file = corsc::syntax::parse(&src).expect("parses");
+    let set = corsc::check::check(&file, None)
+        .policies
+        .unwrap_or_else(|| panic!("checks:\n{}", src.text));
+    probes
+        .iter()
+        .filter(|o| {
+            set.policies
+                .iter()
+                .any(|p| corsc::eval::server::matching_entry(p, o).is_some())
+        })
+        .map(|o| (*o).to_string())
+        .collect()
+}
+
+const FLAG_PROBES: &[&str] = &[
+    "https://app.example.com",
+    "https://admin.example.com",
+    "https://evil.example",
+    "https://app.example.com.evil.example",
+];
+
+#[test]
+fn a_flag_set_under_origin_ifs_holds_on_those_origins_only() {
+    let text = "location /api/ {\n set $cors \"\";\n if ($http_origin = https://app.example.com) { set $cors \"true\"; }\n if ($http_origin ~ ^https://admin\\.example\\.com$) { set $cors \"true\"; }\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; add_header Access-Control-Allow-Credentials true always; }\n}";
+    let i = import_text(text);
+    assert_eq!(
+        allowed(&i, FLAG_PROBES),
+        ["https://app.example.com", "https://admin.example.com"],
+        "{}",
+        i.rendered.text
+    );
+    assert!(!codes(&i).contains(&"I101"), "{:?}", i.diagnostics);
+    // `if ($cors)` (not empty, not "0") reads the same.
+    let bare = text.replace("if ($cors = \"true\")", "if ($cors)");
+    assert_eq!(
+        allowed(&import_text(&bare), FLAG_PROBES),
+        allowed(&i, FLAG_PROBES)
+    );
+}
+
+#[test]
+fn a_flag_no_set_writes_allows_nothing() {
+    let i = import_text(
+        "location /api/ {\n if ($http_origin = https://app.example.com) { set $cors \"yes\"; }\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+    );
+    assert!(allowed(&i, FLAG_PROBES).is_empty(), "{}", i.rendered.text);
+}
+
+#[test]
+fn a_flag_corsc_cannot_follow_is_reported_not_silently_widened() {
+    for text in [
+        // Built from another variable (the `${cors}options` idiom).
+        "location /api/ {\n set $cors \"\";\n if ($http_origin = https://app.example.com) { set $cors \"true\"; }\n if ($request_method = OPTIONS) { set $cors \"${cors}options\"; }\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+        // Reset after the origin check.
+        "location /api/ {\n if ($http_origin = https://app.example.com) { set $cors \"true\"; }\n set $cors \"no\";\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+        // A variable no `set` writes.
+        "location /api/ {\n if ($arg_cors = \"1\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+    ] {
+        let i = import_text(text);
+        let at = i
+            .diagnostics
+            .iter()
+            .find(|(_, d)| d.code == "I101" && d.message.contains("cannot follow this `if`"))
+            .unwrap_or_else(|| panic!("no I101 for:\n{text}\n{:?}", i.diagnostics));
+        assert_eq!(i.sources[0].slice(at.1.primary.span), "if", "{text}");
+    }
+    // An unconditional flag is exact: every origin.
+    let i = import_text(
+        "location /api/ {\n set $cors \"true\";\n if ($cors = \"true\") { add_header Access-Control-Allow-Origin $http_origin always; }\n}",
+    );
+    assert_eq!(allowed(&i, FLAG_PROBES).len(), FLAG_PROBES.len());
+    assert!(!codes(&i).contains(&"I101"), "{:?}", i.diagnostics);
 }

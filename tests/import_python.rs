@@ -160,3 +160,69 @@ fn flask_strings_with_regex_characters_are_regexes_dots_are_not() {
         "{out}"
     );
 }
+
+/// Imports Flask source text (no file) and returns the policy text and the codes found.
+fn flask_text(text: &str) -> (String, Vec<&'static str>) {
+    let cx = corsc::import::Context::with_sources(vec![corsc::source::Source::new("app.py", text)]);
+    let i = corsc::import::import_context(
+        corsc::import::find("flask").expect("registered"),
+        cx,
+        &[0],
+        &corsc::pipeline::errors,
+    );
+    let codes = i.diagnostics.iter().map(|(_, d)| d.code).collect();
+    (i.rendered.text, codes)
+}
+
+#[test]
+fn flask_config_settings_above_the_call_are_its_defaults() {
+    let (t, _) = flask_text(
+        "app = Flask(__name__)\napp.config['CORS_ORIGINS'] = ['https://a.example']\napp.config.update(CORS_SUPPORTS_CREDENTIALS=True)\nCORS(app)\n",
+    );
+    assert!(t.contains("\"https://a.example\""), "{t}");
+    assert!(!t.contains("*,"), "{t}");
+    assert!(t.contains("credentials      true"), "{t}");
+    // The call's own options win over the config.
+    let (t, _) = flask_text(
+        "app.config['CORS_ORIGINS'] = ['https://a.example']\nCORS(app, origins=['https://b.example'])\n",
+    );
+    assert!(
+        t.contains("\"https://b.example\"") && !t.contains("a.example"),
+        "{t}"
+    );
+    // Set after CORS(app) ran: not seen by it.
+    let (t, _) = flask_text("CORS(app)\napp.config['CORS_ORIGINS'] = ['https://a.example']\n");
+    assert!(t.contains("*,") && !t.contains("a.example"), "{t}");
+}
+
+#[test]
+fn flask_config_from_a_class_of_the_module_and_cross_origin_reads_all() {
+    let (t, _) = flask_text(
+        "class Config:\n    CORS_ORIGINS = 'https://a.example'\n    CORS_MAX_AGE = 60\n\napp.config.from_object(Config)\nCORS(app)\n",
+    );
+    assert!(
+        t.contains("\"https://a.example\"") && t.contains("max-age"),
+        "{t}"
+    );
+    let (t, _) = flask_text(
+        "@app.route('/x')\n@cross_origin()\ndef x():\n    pass\n\napp.config['CORS_ORIGINS'] = ['https://late.example']\n",
+    );
+    assert!(
+        t.contains("\"https://late.example\"") && !t.contains("*,"),
+        "{t}"
+    );
+}
+
+#[test]
+fn flask_config_loaded_from_elsewhere_is_reported() {
+    for load in [
+        "app.config.from_pyfile('settings.cfg')",
+        "app.config.from_envvar('APP_SETTINGS')",
+        "app.config.from_object('myapp.settings.Production')",
+        "app.config.update(load_settings())",
+        "app.config[key] = value",
+    ] {
+        let (_, codes) = flask_text(&format!("{load}\nCORS(app)\n"));
+        assert!(codes.contains(&"I102"), "{load}: {codes:?}");
+    }
+}

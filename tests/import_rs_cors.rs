@@ -4,71 +4,30 @@
 
 mod support;
 
-use corsc::import::{Context, Imported};
-use corsc::ir::PolicySet;
-use corsc::source::Source;
+use corsc::import::Imported;
 use proptest::prelude::*;
-use support::cli::{corsc, root};
-use support::frameworks;
-use support::random_policy::{policy_text, Features};
+use std::path::PathBuf;
+use support::cli::corsc;
+use support::import_fixtures::{self, checked, codes};
+use support::round_trip::{self, Framework};
 
-fn fixtures() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(root().join("policies/imports/rs-cors"))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    v.sort();
-    v
+fn fixtures() -> Vec<PathBuf> {
+    import_fixtures::fixtures("policies/imports/rs-cors", None)
 }
 
 fn import_text(name: &str, text: &str) -> Imported {
-    let cx = Context::with_sources(vec![Source::new(name, text)]);
-    let f = corsc::import::find("rs-cors").expect("registered");
-    corsc::import::import_context(f, cx, &[0], &corsc::pipeline::errors)
-}
-
-fn codes(i: &Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
-}
-
-/// The imported policy's set (base policies).
-fn set_of(i: &Imported) -> PolicySet {
-    let src = i.policy_source();
-    let file = corsc::syntax::parse(&src).expect("imported text parses");
-    corsc::pipeline::check(&file, None)
-        .policies
-        .unwrap_or_else(|| panic!("imported text checks:\n{}", src.text))
+    import_fixtures::import_text("rs-cors", name, text)
 }
 
 #[test]
 fn every_fixture_is_imported_and_linted() {
     let files = fixtures();
     assert!(files.len() >= 6, "{files:?}");
-    for path in files {
-        let rel = path.strip_prefix(root()).expect("under root");
-        let name = rel.file_name().unwrap().to_string_lossy().to_string();
-        let out = corsc()
-            .args(["import", "--from", "rs-cors"])
-            .arg(rel)
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{name}");
-        insta::assert_snapshot!(
-            format!("import-{name}"),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let lint = corsc()
-            .args(["lint", "--from", "rs-cors", "--format", "concise"])
-            .arg(rel)
-            .output()
-            .expect("runs");
-        let code = lint.status.code().unwrap_or(-1);
-        assert!(code == 0 || code == 1, "{name}: {code}");
-        insta::assert_snapshot!(
-            format!("lint-{name}"),
-            format!("exit {code}\n{}", String::from_utf8_lossy(&lint.stdout))
-        );
-    }
+    import_fixtures::import_and_lint("rs-cors", &files, |r| {
+        for (name, text) in r.snapshots() {
+            insta::assert_snapshot!(name, text);
+        }
+    });
 }
 
 #[test]
@@ -95,7 +54,7 @@ fn options(fields: &str) -> Imported {
 fn origins_are_lower_cased_and_one_star_takes_any_characters() {
     let i =
         options("AllowedOrigins: []string{\"https://App.example.com\", \"https://*.b.example\"},");
-    let set = set_of(&i);
+    let set = checked(&i);
     let m = |o: &str| corsc::eval::server::matching_entry(&set.policies[0], o).is_some();
     assert!(m("https://app.example.com"));
     assert!(m("https://x.b.example"));
@@ -131,30 +90,18 @@ fn hostile_values_cannot_inject_directives() {
     assert!(!t.contains("credentials"), "{t}");
     assert!(!t.contains("DELETE"), "{t}");
     assert!(t.contains("\"https://b.example\""), "{t}");
-    set_of(&i);
+    checked(&i);
 }
 
 #[test]
 fn a_file_that_is_not_go_is_an_error_with_its_line() {
     let i = import_text("m.go", "package m\n\nfunc f( {\n");
-    assert!(i.failed());
-    let (_, d) = &i.diagnostics[0];
-    assert_eq!(d.code, "I001");
-    assert!(d.message.contains("line "), "{}", d.message);
+    import_fixtures::assert_unreadable_at_a_line(&i);
 }
 
 #[test]
 fn non_utf8_and_huge_inputs_never_panic() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let p = dir.path().join("m.go");
-    std::fs::write(&p, [0xff_u8, 0xfe, b'c']).expect("write");
-    let out = corsc()
-        .args(["import", "--from", "rs-cors"])
-        .arg(&p)
-        .output()
-        .expect("runs");
-    assert_ne!(out.status.code(), Some(0));
-    assert!(out.status.code().is_some(), "killed by a signal");
+    import_fixtures::assert_non_utf8_is_refused("rs-cors", "m.go", &[0xff_u8, 0xfe, b'c']);
     let deep = format!(
         "package m\nvar c = cors.New(cors.Options{{AllowedOrigins: {}\"https://a.example\"{}}})\n",
         "(".repeat(3000),
@@ -168,78 +115,18 @@ fn non_utf8_and_huge_inputs_never_panic() {
     assert!(!i.failed());
 }
 
-/// Whether two policy sets answer every probe of either the same way (the browser's verdict,
-/// and never more permission), by the evaluator.
-fn equivalent(a: &PolicySet, b: &PolicySet) -> Result<(), String> {
-    // What `corsc diff` decides, then an independent comparison over the evaluator's
-    // answers to the probes of both sides.
-    let report = corsc::diff::diff(a, b, &corsc::diff::DiffOptions::default());
-    if report.verdict != corsc::diff::Verdict::Equivalent {
-        return Err(format!("corsc diff says {:?}", report.verdict));
-    }
-    use corsc::eval::probe::{compare_probe, expected_probe, probes, ProbeOptions};
-    use corsc::eval::Routing;
-    let model = &corsc::browsers::SPEC;
-    let opts = ProbeOptions::default();
-    for probe in probes(a, opts).into_iter().chain(probes(b, opts)) {
-        let ea = expected_probe(a, model, Routing::Spec, &probe);
-        let eb = expected_probe(b, model, Routing::Spec, &probe);
-        for (x, y) in [(&ea, &eb), (&eb, &ea)] {
-            let c = compare_probe(&probe, x, y);
-            if !c.ok() {
-                return Err(format!("{}: {}", probe.label, c.mismatches.join("; ")));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Compiles `text` for Go (rs/cors), imports the output, and compares; `None` when the target
-/// refuses the policy.
-fn round_trip(name: &str, text: &str, profile: Option<&str>) -> Option<Result<(), String>> {
-    let compiled = frameworks::compile(name, text, profile, "go").ok()?;
-    let out = compiled.output.joined();
-    let i = import_text("corspolicy.go", &out);
-    if i.failed() {
-        return Some(Err(format!("import failed: {:?}", i.diagnostics)));
-    }
-    let set = set_of(&i);
-    Some(equivalent(&compiled.set, &set).map_err(|e| format!("{e}\n--- imported:\n{}", i.text())))
-}
+/// Where corsc's Go (rs/cors) output is read back from.
+static FRAMEWORK: Framework = Framework {
+    target: "go",
+    format: "rs-cors",
+    file: "corspolicy.go",
+    compare: round_trip::equivalent,
+};
 
 #[test]
 fn round_trip_through_corscs_go_output() {
-    let mut examples = 0;
-    let mut failures = Vec::new();
-    for (name, text, profile) in frameworks::examples() {
-        if let Some(r) = round_trip(&name, &text, profile.as_deref()) {
-            examples += 1;
-            if let Err(e) = r {
-                failures.push(format!("{name} {profile:?}: {e}"));
-            }
-        }
-    }
-    let mut random = 0;
-    let mut refused = 0;
-    let mut seed = 0;
-    while random < 200 {
-        let text = policy_text(seed, &Features::all());
-        match round_trip(&format!("seed-{seed}.cors"), &text, None) {
-            Some(r) => {
-                random += 1;
-                if let Err(e) = r {
-                    failures.push(format!("seed {seed}: {e}\n{text}"));
-                }
-            }
-            None => refused += 1,
-        }
-        seed += 1;
-    }
-    println!(
-        "round trip rs-cors (go target): {examples} examples + {random} random policies ({refused} refused by the target), {} differences",
-        failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    round_trip::run(|name, text, profile| FRAMEWORK.round_trip(name, text, profile))
+        .report("rs-cors (go target)");
 }
 
 proptest! {
@@ -256,18 +143,7 @@ proptest! {
 
     #[test]
     fn mutated_fixtures_never_panic(which in 0usize..16, at in 0usize..2000, cut in 0usize..40, insert in "[\\[\\](){}'\"`/,:;a-z0-9 \n]{0,8}") {
-        let files = fixtures();
-        let path = &files[which % files.len()];
-        let text = std::fs::read_to_string(path).expect("fixture");
-        let mut at = at.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + cut).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        let mutated = format!("{}{}{}", &text[..at], insert, &text[end..]);
-        let i = import_text(&path.file_name().unwrap().to_string_lossy(), &mutated);
-        let _ = i.text();
-        if !i.failed() {
-            let _ = corsc::pipeline::lint_imported(&i, &corsc::lint::LintConfig::default());
-        }
+        let (name, text) = import_fixtures::mutated(&fixtures(), which, at, cut, &insert);
+        import_fixtures::render_and_lint(&import_text(&name, &text));
     }
 }

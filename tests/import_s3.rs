@@ -3,86 +3,32 @@
 
 mod support;
 use support::cli;
+use support::import_fixtures::{self, allows, checked, codes};
 
-use corsc::import::{self, Context, Imported};
-use corsc::source::Source;
+use corsc::import::Imported;
 use proptest::prelude::*;
 use std::path::PathBuf;
 
-const DIR: &str = "policies/imports/s3";
-
 fn fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(cli::root().join(DIR))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    v.sort();
-    v
+    import_fixtures::fixtures("policies/imports/s3", None)
 }
 
 fn run(text: &str) -> Imported {
-    let cx = Context::with_sources(vec![Source::new("cors.json", text)]);
-    import::import_context(
-        import::find("s3").expect("registered"),
-        cx,
-        &[0],
-        &corsc::pipeline::errors,
-    )
-}
-
-fn codes(i: &Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
-}
-
-fn checks(i: &Imported) -> corsc::ir::PolicySet {
-    let src = i.policy_source();
-    let file = corsc::syntax::parse(&src).expect("parses");
-    corsc::check::check(&file, None)
-        .policies
-        .unwrap_or_else(|| panic!("checks clean:\n{}", src.text))
-}
-
-fn allows(set: &corsc::ir::PolicySet, origin: &str) -> bool {
-    corsc::eval::server::matching_entry(&set.policies[0], origin).is_some()
+    import_fixtures::import_text("s3", "cors.json", text)
 }
 
 #[test]
 fn every_example_imports_and_lints_as_snapshotted() {
     let files = fixtures();
     assert!(files.len() >= 4, "{files:?}");
-    for f in files {
-        let rel = f
-            .strip_prefix(cli::root())
-            .expect("in repo")
-            .display()
-            .to_string();
-        let name = f
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .replace('.', "_");
-        let out = cli::corsc()
-            .args(["import", "--from", "s3", &rel])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{rel}: {out:?}");
-        insta::assert_snapshot!(
-            format!("s3_import_{name}"),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let lint = cli::corsc()
-            .args(["lint", "--from", "s3", "--format", "concise", &rel])
-            .output()
-            .expect("runs");
+    import_fixtures::import_and_lint("s3", &files, |r| {
+        let name = r.name.replace('.', "_");
+        insta::assert_snapshot!(format!("s3_import_{name}"), r.policy);
         insta::assert_snapshot!(
             format!("s3_lint_{name}"),
-            format!(
-                "exit {:?}\n{}",
-                lint.status.code(),
-                String::from_utf8_lossy(&lint.stdout)
-            )
+            format!("exit {:?}\n{}", Some(r.lint_code), r.lint)
         );
-    }
+    });
 }
 
 #[test]
@@ -90,7 +36,7 @@ fn a_listed_origin_gets_credentials_and_star_does_not() {
     let i = run(
         r#"{"CORSRules":[{"AllowedOrigins":["https://a.example"],"AllowedMethods":["GET","HEAD","POST"]}]}"#,
     );
-    checks(&i);
+    checked(&i);
     assert!(
         i.rendered.text.contains("credentials      true"),
         "{}",
@@ -99,7 +45,7 @@ fn a_listed_origin_gets_credentials_and_star_does_not() {
     assert!(codes(&i).contains(&"I105"));
     let i =
         run(r#"{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethods":["GET","HEAD","POST"]}]}"#);
-    checks(&i);
+    checked(&i);
     assert!(
         !i.rendered.text.contains("credentials"),
         "{}",
@@ -112,7 +58,7 @@ fn star_beside_credentialed_origins_is_left_out_not_given_credentials() {
     let i = run(
         r#"{"CORSRules":[{"AllowedOrigins":["*","https://a.example"],"AllowedMethods":["GET","HEAD","POST"]}]}"#,
     );
-    let set = checks(&i);
+    let set = checked(&i);
     assert!(!set.policies[0].allows_any_origin(), "{}", i.rendered.text);
     assert!(allows(&set, "https://a.example"));
     assert!(codes(&i).contains(&"I101"));
@@ -123,7 +69,7 @@ fn wildcards_match_what_s3_matches_and_no_more() {
     let i = run(
         r#"{"CORSRules":[{"AllowedOrigins":["https://*.a.example","https://app-*.b.example","http://localhost:*"],"AllowedMethods":["GET","HEAD","POST"]}]}"#,
     );
-    let set = checks(&i);
+    let set = checked(&i);
     for yes in [
         "https://x.a.example",
         "https://x.y.a.example",
@@ -148,7 +94,7 @@ fn upper_case_origins_are_left_out() {
     let i = run(
         r#"{"CORSRules":[{"AllowedOrigins":["https://App.example","https://b.example"],"AllowedMethods":["GET","HEAD","POST"]}]}"#,
     );
-    let set = checks(&i);
+    let set = checked(&i);
     assert!(!allows(&set, "https://app.example"));
     assert!(allows(&set, "https://b.example"));
 }
@@ -158,7 +104,7 @@ fn rules_that_differ_are_intersected_and_reported() {
     let i = run(r#"{"CORSRules":[
         {"AllowedOrigins":["https://a.example"],"AllowedMethods":["GET","PUT","HEAD","POST"],"AllowedHeaders":["*"],"MaxAgeSeconds":100},
         {"AllowedOrigins":["https://b.example"],"AllowedMethods":["GET","HEAD","POST"],"AllowedHeaders":["x-a"],"MaxAgeSeconds":50}]}"#);
-    checks(&i);
+    checked(&i);
     let t = &i.rendered.text;
     assert!(!t.contains("PUT"), "{t}");
     assert!(
@@ -174,7 +120,7 @@ fn rules_that_differ_only_in_origins_are_one_exact_policy() {
     let i = run(r#"{"CORSRules":[
         {"AllowedOrigins":["https://a.example"],"AllowedMethods":["GET","HEAD","POST","PUT"]},
         {"AllowedOrigins":["https://b.example"],"AllowedMethods":["PUT","GET","HEAD","POST"]}]}"#);
-    let set = checks(&i);
+    let set = checked(&i);
     assert!(allows(&set, "https://a.example") && allows(&set, "https://b.example"));
     assert!(i.rendered.text.contains("PUT"));
     assert!(!codes(&i).contains(&"I101"), "{:?}", codes(&i));
@@ -193,12 +139,12 @@ fn a_header_prefix_is_left_out_and_star_mirrors() {
     let i = run(
         r#"{"CORSRules":[{"AllowedOrigins":["https://a.example"],"AllowedMethods":["GET","HEAD","POST"],"AllowedHeaders":["x-amz-*","Content-Type"]}]}"#,
     );
-    checks(&i);
+    checked(&i);
     assert!(!i.rendered.text.contains("x-amz"), "{}", i.rendered.text);
     let i = run(
         r#"{"CORSRules":[{"AllowedOrigins":["https://a.example"],"AllowedMethods":["GET","HEAD","POST"],"AllowedHeaders":["*"]}]}"#,
     );
-    checks(&i);
+    checked(&i);
     assert!(i.rendered.text.contains("mirror"), "{}", i.rendered.text);
 }
 
@@ -206,7 +152,7 @@ fn a_header_prefix_is_left_out_and_star_mirrors() {
 fn the_xml_form_reads_the_same_and_reports_at_its_lines() {
     let xml = "<CORSConfiguration>\n<CORSRule>\n<AllowedOrigin>https://a.example</AllowedOrigin>\n<AllowedMethod>GET</AllowedMethod>\n<AllowedMethod>HEAD</AllowedMethod>\n<AllowedMethod>POST</AllowedMethod>\n<AllowedHeader>x-amz-*</AllowedHeader>\n</CORSRule>\n</CORSConfiguration>\n";
     let i = run(xml);
-    checks(&i);
+    checked(&i);
     let (_, d) = i
         .diagnostics
         .iter()
@@ -226,7 +172,7 @@ fn hostile_values_never_become_policy_text() {
     let t = &i.rendered.text;
     assert!(!t.contains("methods *") && !t.contains("PUT#"), "{t}");
     if !i.failed() {
-        checks(&i);
+        checked(&i);
     }
 }
 
@@ -264,7 +210,7 @@ fn many_rules_import() {
         .map(|n| format!(r#"{{"AllowedOrigins":["https://o{n}.example"],"AllowedMethods":["GET","HEAD","POST"]}}"#))
         .collect();
     let i = run(&format!(r#"{{"CORSRules":[{}]}}"#, rules.join(",")));
-    let set = checks(&i);
+    let set = checked(&i);
     assert!(allows(&set, "https://o1999.example"));
 }
 
@@ -278,15 +224,10 @@ proptest! {
 
     #[test]
     fn mutated_examples_never_panic(seed in 0usize..10_000, at in 0usize..2000, cut in 0usize..30, ins in "[ -~\n]{0,12}") {
-        let files = fixtures();
-        let text = std::fs::read_to_string(&files[seed % files.len()]).expect("fixture");
-        let mut at = at.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + cut).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        let i = run(&format!("{}{}{}", &text[..at], ins, &text[end..]));
+        let (_, text) = import_fixtures::mutated(&fixtures(), seed, at, cut, &ins);
+        let i = run(&text);
         if !i.failed() {
-            checks(&i);
+            checked(&i);
         }
     }
 }

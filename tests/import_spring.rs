@@ -4,71 +4,30 @@
 
 mod support;
 
-use corsc::import::{Context, Imported};
-use corsc::ir::PolicySet;
-use corsc::source::Source;
+use corsc::import::Imported;
 use proptest::prelude::*;
-use support::cli::{corsc, root};
-use support::frameworks;
-use support::random_policy::{policy_text, Features};
+use std::path::PathBuf;
+use support::cli::corsc;
+use support::import_fixtures::{self, checked, codes};
+use support::round_trip::{self, Framework};
 
-fn fixtures() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(root().join("policies/imports/spring"))
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    v.sort();
-    v
+fn fixtures() -> Vec<PathBuf> {
+    import_fixtures::fixtures("policies/imports/spring", None)
 }
 
 fn import_text(name: &str, text: &str) -> Imported {
-    let cx = Context::with_sources(vec![Source::new(name, text)]);
-    let f = corsc::import::find("spring").expect("registered");
-    corsc::import::import_context(f, cx, &[0], &corsc::pipeline::errors)
-}
-
-fn codes(i: &Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|(_, d)| d.code).collect()
-}
-
-/// The imported policy's set (base policies).
-fn set_of(i: &Imported) -> PolicySet {
-    let src = i.policy_source();
-    let file = corsc::syntax::parse(&src).expect("imported text parses");
-    corsc::pipeline::check(&file, None)
-        .policies
-        .unwrap_or_else(|| panic!("imported text checks:\n{}", src.text))
+    import_fixtures::import_text("spring", name, text)
 }
 
 #[test]
 fn every_fixture_is_imported_and_linted() {
     let files = fixtures();
     assert!(files.len() >= 6, "{files:?}");
-    for path in files {
-        let rel = path.strip_prefix(root()).expect("under root");
-        let name = rel.file_name().unwrap().to_string_lossy().to_string();
-        let out = corsc()
-            .args(["import", "--from", "spring"])
-            .arg(rel)
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{name}");
-        insta::assert_snapshot!(
-            format!("import-{name}"),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let lint = corsc()
-            .args(["lint", "--from", "spring", "--format", "concise"])
-            .arg(rel)
-            .output()
-            .expect("runs");
-        let code = lint.status.code().unwrap_or(-1);
-        assert!(code == 0 || code == 1, "{name}: {code}");
-        insta::assert_snapshot!(
-            format!("lint-{name}"),
-            format!("exit {code}\n{}", String::from_utf8_lossy(&lint.stdout))
-        );
-    }
+    import_fixtures::import_and_lint("spring", &files, |r| {
+        for (name, text) in r.snapshots() {
+            insta::assert_snapshot!(name, text);
+        }
+    });
 }
 
 #[test]
@@ -104,7 +63,7 @@ fn allowed_origins_ignore_case_and_one_trailing_slash() {
     assert!(t.contains("\"https://app.example.com\""), "{t}");
     assert!(t.contains("\"https://b.example\""), "{t}");
     assert!(t.contains("\"https://c.example\""), "{t}");
-    set_of(&i);
+    checked(&i);
 }
 
 #[test]
@@ -119,7 +78,7 @@ fn a_star_inside_allowed_origins_matches_nothing() {
 #[test]
 fn origin_patterns_become_anchored_regexes_that_match_what_spring_matches() {
     let i = mapping(".allowedOriginPatterns(\"https://*.example.com\", \"http://localhost:[*]\")");
-    let set = set_of(&i);
+    let set = checked(&i);
     let re = |o: &str| corsc::eval::server::matching_entry(&set.policies[0], o).is_some();
     assert!(re("https://a.example.com"));
     assert!(re("https://a.b.example.com"), "Spring's `*` takes dots too");
@@ -157,7 +116,7 @@ fn hostile_values_cannot_inject_directives() {
     assert!(!t.contains("credentials"), "{t}");
     assert!(!t.contains("DELETE"), "{t}");
     assert!(t.contains("\"https://b.example\""), "{t}");
-    set_of(&i);
+    checked(&i);
 }
 
 #[test]
@@ -170,24 +129,12 @@ fn path_patterns_with_variables_are_left_out_not_widened() {
 #[test]
 fn a_file_that_is_not_java_is_an_error_with_its_line() {
     let i = import_text("C.java", "class C {\n  void f( {\n}\n");
-    assert!(i.failed());
-    let (_, d) = &i.diagnostics[0];
-    assert_eq!(d.code, "I001");
-    assert!(d.message.contains("line "), "{}", d.message);
+    import_fixtures::assert_unreadable_at_a_line(&i);
 }
 
 #[test]
 fn non_utf8_and_huge_inputs_never_panic() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let p = dir.path().join("C.java");
-    std::fs::write(&p, [0xff_u8, 0xfe, b'c']).expect("write");
-    let out = corsc()
-        .args(["import", "--from", "spring"])
-        .arg(&p)
-        .output()
-        .expect("runs");
-    assert_ne!(out.status.code(), Some(0));
-    assert!(out.status.code().is_some(), "killed by a signal");
+    import_fixtures::assert_non_utf8_is_refused("spring", "C.java", &[0xff_u8, 0xfe, b'c']);
     let deep = format!("{HEAD}    registry.addMapping(\"/x\").allowedOrigins({}\"https://a.example\"{});\n  }}\n}}\n", "(".repeat(3000), ")".repeat(3000));
     let _ = import_text("D.java", &deep).text();
     let many: String = (0..5_000)
@@ -201,78 +148,18 @@ fn non_utf8_and_huge_inputs_never_panic() {
     assert!(!i.failed());
 }
 
-/// Whether two policy sets answer every probe of either the same way (the browser's verdict,
-/// and never more permission), by the evaluator.
-fn equivalent(a: &PolicySet, b: &PolicySet) -> Result<(), String> {
-    // What `corsc diff` decides, then an independent comparison over the evaluator's
-    // answers to the probes of both sides.
-    let report = corsc::diff::diff(a, b, &corsc::diff::DiffOptions::default());
-    if report.verdict != corsc::diff::Verdict::Equivalent {
-        return Err(format!("corsc diff says {:?}", report.verdict));
-    }
-    use corsc::eval::probe::{compare_probe, expected_probe, probes, ProbeOptions};
-    use corsc::eval::Routing;
-    let model = &corsc::browsers::SPEC;
-    let opts = ProbeOptions::default();
-    for probe in probes(a, opts).into_iter().chain(probes(b, opts)) {
-        let ea = expected_probe(a, model, Routing::Spec, &probe);
-        let eb = expected_probe(b, model, Routing::Spec, &probe);
-        for (x, y) in [(&ea, &eb), (&eb, &ea)] {
-            let c = compare_probe(&probe, x, y);
-            if !c.ok() {
-                return Err(format!("{}: {}", probe.label, c.mismatches.join("; ")));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Compiles `text` for Spring, imports the output, and compares; `None` when the target
-/// refuses the policy.
-fn round_trip(name: &str, text: &str, profile: Option<&str>) -> Option<Result<(), String>> {
-    let compiled = frameworks::compile(name, text, profile, "spring").ok()?;
-    let out = compiled.output.joined();
-    let i = import_text("CorscCorsConfiguration.java", &out);
-    if i.failed() {
-        return Some(Err(format!("import failed: {:?}", i.diagnostics)));
-    }
-    let set = set_of(&i);
-    Some(equivalent(&compiled.set, &set).map_err(|e| format!("{e}\n--- imported:\n{}", i.text())))
-}
+/// Where corsc's Spring output is read back from.
+static FRAMEWORK: Framework = Framework {
+    target: "spring",
+    format: "spring",
+    file: "CorscCorsConfiguration.java",
+    compare: round_trip::equivalent,
+};
 
 #[test]
 fn round_trip_through_corscs_spring_output() {
-    let mut examples = 0;
-    let mut failures = Vec::new();
-    for (name, text, profile) in frameworks::examples() {
-        if let Some(r) = round_trip(&name, &text, profile.as_deref()) {
-            examples += 1;
-            if let Err(e) = r {
-                failures.push(format!("{name} {profile:?}: {e}"));
-            }
-        }
-    }
-    let mut random = 0;
-    let mut refused = 0;
-    let mut seed = 0;
-    while random < 200 {
-        let text = policy_text(seed, &Features::all());
-        match round_trip(&format!("seed-{seed}.cors"), &text, None) {
-            Some(r) => {
-                random += 1;
-                if let Err(e) = r {
-                    failures.push(format!("seed {seed}: {e}\n{text}"));
-                }
-            }
-            None => refused += 1,
-        }
-        seed += 1;
-    }
-    println!(
-        "round trip spring: {examples} examples + {random} random policies ({refused} refused by the target), {} differences",
-        failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    round_trip::run(|name, text, profile| FRAMEWORK.round_trip(name, text, profile))
+        .report("spring");
 }
 
 proptest! {
@@ -289,18 +176,26 @@ proptest! {
 
     #[test]
     fn mutated_fixtures_never_panic(which in 0usize..16, at in 0usize..2000, cut in 0usize..40, insert in "[\\[\\](){}'\"`/,:;a-z0-9 \n]{0,8}") {
-        let files = fixtures();
-        let path = &files[which % files.len()];
-        let text = std::fs::read_to_string(path).expect("fixture");
-        let mut at = at.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + cut).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        let mutated = format!("{}{}{}", &text[..at], insert, &text[end..]);
-        let i = import_text(&path.file_name().unwrap().to_string_lossy(), &mutated);
-        let _ = i.text();
-        if !i.failed() {
-            let _ = corsc::pipeline::lint_imported(&i, &corsc::lint::LintConfig::default());
-        }
+        let (name, text) = import_fixtures::mutated(&fixtures(), which, at, cut, &insert);
+        import_fixtures::render_and_lint(&import_text(&name, &text));
     }
+}
+
+#[test]
+fn a_double_star_prefix_says_that_it_also_covers_the_bare_path() {
+    let i = import_text(
+        "C.java",
+        "class C implements WebMvcConfigurer { public void addCorsMappings(CorsRegistry r) { r.addMapping(\"/api/**\").allowedOrigins(\"https://a.example\"); } }",
+    );
+    let (_, d) = i
+        .diagnostics
+        .iter()
+        .find(|(_, d)| d.code == "I101" && d.message.contains("also matches `/api` itself"))
+        .unwrap_or_else(|| panic!("{:?}", i.diagnostics));
+    assert_eq!(i.sources[0].slice(d.primary.span), "\"/api/**\"");
+    assert!(
+        i.rendered.text.contains("\"/api/*\""),
+        "{}",
+        i.rendered.text
+    );
 }

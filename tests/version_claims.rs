@@ -47,6 +47,30 @@ const PINS: &[(&str, &str, Pin, Option<&str>)] = &[
         Some("@fastify/cors"),
     ),
     (
+        "hono",
+        "hono",
+        Pin::Npm("tests/conformance/node-ts-oldest/package.json"),
+        None,
+    ),
+    (
+        "hono",
+        "@hono/node-server",
+        Pin::Npm("tests/conformance/node-ts-oldest/package.json"),
+        Some("@hono/node-server"),
+    ),
+    (
+        "koa",
+        "koa",
+        Pin::Npm("tests/conformance/node-ts-oldest/package.json"),
+        None,
+    ),
+    (
+        "koa",
+        "@koa/cors",
+        Pin::Npm("tests/conformance/node-ts-oldest/package.json"),
+        Some("@koa/cors"),
+    ),
+    (
         "flask",
         "flask",
         Pin::Pip("tests/conformance/python/requirements-oldest.txt"),
@@ -104,6 +128,36 @@ const PINS: &[(&str, &str, Pin, Option<&str>)] = &[
         "go",
         "github.com/rs/cors",
         Pin::GoMod("tests/conformance/go/go.oldest.mod"),
+        None,
+    ),
+    (
+        "gin",
+        "github.com/gin-contrib/cors",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        None,
+    ),
+    (
+        "gin",
+        "github.com/gin-gonic/gin",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        Some("Gin"),
+    ),
+    (
+        "chi",
+        "github.com/go-chi/cors",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        None,
+    ),
+    (
+        "chi",
+        "github.com/go-chi/chi/v5",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
+        Some("chi"),
+    ),
+    (
+        "echo",
+        "github.com/labstack/echo/v4",
+        Pin::GoMod("tests/conformance/go-routers/go.oldest.mod"),
         None,
     ),
     (

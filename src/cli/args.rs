@@ -160,13 +160,36 @@ pub struct ImportArgs {
     pub list: bool,
 }
 
-/// Output formats of `simulate` and `verify`.
+/// Output formats of `verify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// Text for people.
     Human,
     /// One JSON document.
     Json,
+}
+
+/// Output formats of `simulate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// A mermaid sequence diagram of the exchange (page, browser, server), the failing step
+    /// shaded: paste it into a ```mermaid block of a GitHub comment or a Markdown file.
+    Mermaid,
+}
+
+/// Output formats of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// GitHub-flavoured Markdown, for a pull-request comment.
+    Markdown,
 }
 
 /// Which browser to model.
@@ -196,7 +219,7 @@ pub struct EvalArgs {
     pub browser: Browser,
 }
 
-/// How `simulate` and `verify` name standard input and write their report.
+/// How `verify` names standard input and writes its report.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The name to report for standard input.
@@ -249,9 +272,13 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "TARGET", value_parser = TargetArg::parse)]
     pub target: Option<TargetArg>,
 
-    /// Standard input's name and the output format.
-    #[command(flatten)]
-    pub report: ReportArgs,
+    /// The name to report for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = SimulateFormat::Human)]
+    pub format: SimulateFormat,
 }
 
 /// `verify`'s options.
@@ -590,6 +617,6 @@ pub struct DiffArgs {
     pub new_profile: Option<String>,
 
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
 }

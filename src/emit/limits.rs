@@ -37,16 +37,18 @@ pub enum Limit {
     /// `methods *` has no equivalent: the library answers only from a fixed method list (and
     /// its "any method" is a fixed list of the standard ones, which `PURGE` is not in).
     MethodWildcard,
-    /// The library compares `Access-Control-Request-Method` ignoring case and answers with
-    /// its methods upper-cased: a method that is not upper case (`patch`) would be answered
-    /// as another (`PATCH`), which browsers compare byte for byte.
-    UpperCaseMethods,
     /// `request-headers *` with credentials needs the requested headers echoed except
     /// `authorization`; the library can only echo all of them.
     CredentialedWildcardHeadersEchoAll,
     /// `max-age 0` is not sent (the library omits the header for 0), so browsers would cache
     /// the preflight for their default 5 s instead of not at all.
     MaxAgeZeroOmitted,
+    /// The library upper-cases the methods it lists (and answers with), and browsers compare
+    /// methods case-sensitively: a method with a lower-case letter (`purge`) cannot be said.
+    UppercasedMethods,
+    /// `methods *` with credentials needs the requested method echoed (browsers read `*`
+    /// literally then); the library sends its list as written.
+    CredentialedMethodWildcard,
     /// Path patterns match whole segments (`/api/**`): a prefix scope must end with `/`.
     SegmentPrefixScopes,
     /// Each scope's section names every other policy whose scopes overlap it (to clear its
@@ -180,15 +182,24 @@ pub fn check(
                     );
                 }
             }
-            Limit::UpperCaseMethods => {
+            Limit::UppercasedMethods => {
                 for m in &policy.methods.value.list {
-                    if m.node != m.node.to_ascii_uppercase() {
+                    if m.node.bytes().any(|b| b.is_ascii_lowercase()) {
                         refuse(
-                            format!("{library} upper-cases the methods it allows: `{}` would be answered as `{}`, which browsers compare byte for byte", m.node, m.node.to_ascii_uppercase()),
+                            format!("{library} upper-cases the methods it allows, and browsers compare methods case-sensitively: it cannot allow `{}`", m.node),
                             m.span,
-                            "write the method in upper case, as browsers send it",
+                            "write the method in upper case if the application accepts it so",
                         );
                     }
+                }
+            }
+            Limit::CredentialedMethodWildcard => {
+                if let (Some(span), true) = (policy.methods.value.any, policy.credentials.value) {
+                    refuse(
+                        format!("{library} cannot express `methods *` with credentials: browsers read `*` literally then, and it cannot echo the requested method"),
+                        span,
+                        "list the methods",
+                    );
                 }
             }
             Limit::NoMethodWildcard => {

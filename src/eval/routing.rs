@@ -53,6 +53,14 @@ pub enum Routing {
     /// mux of older modules and GOPATH builds cleans the decoded path (`%2F` is a separator):
     /// they agree except on an encoded `/` or `.`, so those paths are refused.
     Go,
+    /// Gin, chi and Echo (one model: the output answers only where they all read a path
+    /// alike). Malformed escapes are a 400 (net/http). Gin routes on the decoded path (the
+    /// raw one with `UseRawPath`, cleaned with `RemoveExtraSlash`); chi and Echo route on the
+    /// raw path when net/http keeps one (`URL.RawPath`: the path holds an escape Go would
+    /// not write, `%61`, `%2F`, lower-case hex) and on the decoded path otherwise; chi's
+    /// `CleanPath` and Echo's pre-routing middleware may clean it. So a path with such an
+    /// escape, or with `//`, `.` or `..` segments, is refused; any other is routed decoded.
+    GoRouter,
     /// Spring MVC: segments decoded one by one, matrix parameters (`;…`) ignored; a path
     /// with an encoded slash (`%2F`) is refused by the servlet container (a 400). The CORS
     /// mappings use the handler mappings' own matcher. A prefix mapping `/api/**` also
@@ -70,6 +78,17 @@ pub enum Routing {
     /// the path as sent, slashes squeezed) may read the path otherwise, so a path whose raw
     /// form selects another policy than this one gets no CORS ([`policy_for`]).
     Rack,
+    /// Hono on `@hono/node-server`: the path of the request URL after the WHATWG URL parser
+    /// resolved its dot segments (`.`, `..`, `%2e`), case-sensitive, an exact route not taking
+    /// a trailing slash (`strict: true`) and a prefix route `/api/*` also matching the bare
+    /// `/api`. Hono 4.0 routes on that path as written, later releases on it `decodeURI`d
+    /// with `%25` kept: a path whose two readings select different policies (or that
+    /// `decodeURI` cannot read) gets no policy.
+    Hono,
+    /// Koa with `@koa/router`'s defaults: the raw path (`ctx.path`), compared ignoring ASCII
+    /// case (`sensitive: false`), an exact route also matching one trailing slash (`strict:
+    /// false`): Express's model.
+    Koa,
 }
 
 /// A request path in a server's routing form.
@@ -95,10 +114,13 @@ impl Routing {
         Routing::Flask,
         Routing::Django,
         Routing::Go,
+        Routing::GoRouter,
         Routing::Spring,
         Routing::TowerHttp,
         Routing::Actix,
         Routing::Rack,
+        Routing::Hono,
+        Routing::Koa,
     ];
 
     /// The routing form of a request path (query and fragment are cut off first).
@@ -107,7 +129,11 @@ impl Routing {
         let path = raw.split(['?', '#']).next().unwrap_or("");
         match self {
             Routing::Spec | Routing::TowerHttp => Routed::Path(path.to_string()),
-            Routing::Express => Routed::Path(path.to_ascii_lowercase()),
+            Routing::Express | Routing::Koa => Routed::Path(path.to_ascii_lowercase()),
+            Routing::Hono => match url_path(path) {
+                Some(p) => Routed::Path(p),
+                None => Routed::Refused,
+            },
             Routing::Nginx | Routing::Apache => {
                 let apache = self == Routing::Apache;
                 let Some(bytes) = decode_strict(path) else {
@@ -142,6 +168,21 @@ impl Routing {
                 }
                 Routed::Path(go_clean(&decode_lossy(path)))
             }
+            Routing::GoRouter => {
+                let Some(bytes) = decode_strict(path) else {
+                    return Routed::Refused;
+                };
+                let decoded = String::from_utf8_lossy(&bytes).into_owned();
+                // net/http keeps `RawPath` when re-escaping the decoded path does not give the
+                // path as sent; it differs from `Path` when the path holds an escape at all.
+                if go_escape_path(&bytes) != path && path.contains('%') {
+                    return Routed::Refused;
+                }
+                if !decoded.starts_with('/') || go_clean(&decoded) != decoded {
+                    return Routed::Refused;
+                }
+                Routed::Path(decoded)
+            }
             // Tomcat (`encodedSolidusHandling="reject"`) and Jetty 12 answer 400 to an
             // encoded slash before any servlet runs.
             Routing::Spring if has_encoded_slash(path) => Routed::Refused,
@@ -174,7 +215,7 @@ impl Routing {
     /// `strict: false`).
     #[must_use]
     pub fn exact_takes_trailing_slash(self) -> bool {
-        self == Routing::Express
+        matches!(self, Routing::Express | Routing::Koa)
     }
 
     /// Whether a scope covers a request path already in this routing form.
@@ -201,7 +242,7 @@ impl Routing {
     /// `/api/**` pattern matches zero segments after `/api`.
     #[must_use]
     pub fn prefix_takes_bare_path(self) -> bool {
-        self == Routing::Spring
+        matches!(self, Routing::Spring | Routing::Hono)
     }
 }
 
@@ -223,6 +264,15 @@ pub fn policy_for<'s>(set: &'s PolicySet, routing: Routing, raw: &str) -> Option
         let sent = raw.split(['?', '#']).next().unwrap_or("");
         let raw_reading = select(set, Routing::Spec, sent, false);
         return match (raw_reading, own) {
+            (Some(a), Some(b)) if std::ptr::eq(a, b) => own,
+            _ => None,
+        };
+    }
+    if routing == Routing::Hono {
+        // Both readings (Hono 4.0's and the later decoded one) must select the same policy.
+        let decoded = fastify_decode(&path)?;
+        let other = select(set, routing, &decoded, false);
+        return match (own, other) {
             (Some(a), Some(b)) if std::ptr::eq(a, b) => own,
             _ => None,
         };
@@ -445,6 +495,20 @@ fn go_clean(p: &str) -> String {
     np
 }
 
+/// Go's `url.PathEscape`-like `escape(s, encodePath)`: unreserved bytes and `$&+,/:;=@`
+/// stay, every other byte becomes `%XX` (upper-case hex).
+fn go_escape_path(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-_.~$&+,/:;=@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Unescapes each `/`-separated segment on its own; a decoded `/` or `%` is written back as
 /// `%2F` / `%25`, so it can never be read as a separator or an escape. `matrix`: a segment's
 /// `;…` parameters are dropped first (Spring).
@@ -489,6 +553,43 @@ fn requote(path: &str, protected: &[u8]) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The path of a URL as the WHATWG URL parser leaves it (what `@hono/node-server` hands Hono):
+/// dot segments (`.`, `..`, and their `%2e` spellings) resolved, never above the root, a
+/// final dot segment leaving a trailing `/`. `None` for a backslash, which the parser would
+/// read as `/` and the newest `@hono/node-server` refuses with 400.
+fn url_path(path: &str) -> Option<String> {
+    if path.contains('\\') {
+        return None;
+    }
+    let is_dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let is_dots = |s: &str| {
+        let l = s.to_ascii_lowercase();
+        matches!(l.as_str(), ".." | ".%2e" | "%2e." | "%2e%2e")
+    };
+    let parts: Vec<&str> = path.split('/').skip(1).collect();
+    let n = parts.len();
+    let mut segs: Vec<&str> = Vec::new();
+    let mut trailing = false;
+    for (i, s) in parts.iter().enumerate() {
+        let last = i + 1 == n;
+        if is_dots(s) {
+            segs.pop();
+            trailing = last;
+        } else if is_dot(s) {
+            trailing = last;
+        } else {
+            segs.push(s);
+            trailing = false;
+        }
+    }
+    let mut out = String::from("/");
+    out.push_str(&segs.join("/"));
+    if trailing && !out.ends_with('/') {
+        out.push('/');
+    }
+    Some(out)
 }
 
 /// find-my-way's `safeDecodeURI`: JavaScript's `decodeURI` (which keeps the escapes of
@@ -543,6 +644,26 @@ mod tests {
         assert_eq!(r(Go, "/api/admin%2Fx"), "<refused>");
         assert_eq!(r(Go, "/api/x/%2e%2e/admin"), "<refused>");
         assert_eq!(r(Go, "/api/%2561dmin"), "/api/%61dmin");
+        assert_eq!(r(GoRouter, "/api/admin/x"), "/api/admin/x");
+        assert_eq!(r(GoRouter, "/caf%C3%A9/x"), "/caf\u{e9}/x");
+        assert_eq!(r(GoRouter, "/a!b(c)/x"), "/a!b(c)/x");
+        // `%25` is how Go writes `%` itself: no RawPath, every router reads `/api/%61dmin`.
+        assert_eq!(r(GoRouter, "/api/%2561dmin"), "/api/%61dmin");
+        for refused in [
+            "/api/%61dmin/x",
+            "/api/admin%2Fx",
+            "/api/admin%2fx",
+            "/caf%c3%a9/x",
+            "/api//admin/x",
+            "/api/./admin/x",
+            "/api/x/../admin/x",
+            "/api/admin/..",
+            "/api/x/%2e%2e/admin",
+            "/api/%zz",
+            "*",
+        ] {
+            assert_eq!(r(GoRouter, refused), "<refused>", "{refused}");
+        }
         assert_eq!(r(Spring, "/api/admin;v=1/x"), "/api/admin/x");
         // Tomcat answers 400 to an encoded slash before Spring sees the request.
         assert_eq!(r(Spring, "/api/admin%2Fx"), "<refused>");
@@ -615,5 +736,40 @@ mod tests {
             Some("admin")
         );
         assert_eq!(name(Routing::Spec, "/api/admin").as_deref(), Some("api"));
+    }
+
+    #[test]
+    fn hono_needs_both_readings_to_agree_and_resolves_dot_segments() {
+        let set = crate::eval::policy_set(
+            "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",
+        );
+        let name = |m: Routing, p: &str| policy_for(&set, m, p).map(|p| p.name.node.clone());
+        // Hono 4.0 reads `/api/%61dmin/x` as written (api), later releases decoded (admin).
+        assert_eq!(name(Routing::Hono, "/api/%61dmin/x"), None);
+        // `%25` stays an escape in both readings.
+        assert_eq!(
+            name(Routing::Hono, "/api/%2561dmin/x").as_deref(),
+            Some("api")
+        );
+        // The URL parser resolves dot segments, `%2e` ones too, before any reading.
+        assert_eq!(
+            name(Routing::Hono, "/api/x/../admin/y").as_deref(),
+            Some("admin")
+        );
+        assert_eq!(
+            name(Routing::Hono, "/api/x/%2E%2e/admin/y").as_deref(),
+            Some("admin")
+        );
+        // A malformed escape: decodeURI throws, no policy.
+        assert_eq!(name(Routing::Hono, "/api/%zz"), None);
+        // Case-sensitive and strict; `/api/*` also covers the bare `/api`.
+        assert_eq!(name(Routing::Hono, "/health/"), None);
+        assert_eq!(name(Routing::Hono, "/API/admin/x"), None);
+        assert_eq!(name(Routing::Hono, "/api").as_deref(), Some("api"));
+        assert_eq!(name(Routing::Hono, "/a\\b"), None);
+        // Koa reads as Express does.
+        assert_eq!(name(Routing::Koa, "/API/Admin/x").as_deref(), Some("admin"));
+        assert_eq!(name(Routing::Koa, "/health/").as_deref(), Some("admin"));
+        assert_eq!(name(Routing::Koa, "/api/%61dmin/x").as_deref(), Some("api"));
     }
 }

@@ -8,9 +8,11 @@
 //! the imported policy are mapped back to the input's lines ([`Imported::map`]), which is what
 //! `corsc lint --from` reports.
 
+pub mod bucket;
 pub mod context;
 pub mod draft;
 pub mod formats;
+pub mod js_options;
 pub mod python;
 pub mod render;
 pub mod syntax_tree;

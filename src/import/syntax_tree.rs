@@ -5,7 +5,7 @@
 //! any stack), and reading a node's text.
 
 use super::context::Context;
-use super::draft::Loc;
+use super::draft::{Draft, Loc};
 use tree_sitter::{Language, Node, Parser, Tree};
 
 /// The languages read.
@@ -150,6 +150,27 @@ pub fn parse<'a>(cx: &mut Context, text: &'a str, file: usize, lang: Lang) -> Op
         return None;
     }
     Some(Parsed { tree, text, file })
+}
+
+/// Parses each of `files` in the language `lang` gives for its name and reads it with `read`,
+/// into one draft: the read loop of every format that reads source code. A file that does not
+/// parse is reported (see [`parse`]) and read no further.
+pub fn read_files(
+    cx: &mut Context,
+    files: &[usize],
+    lang: impl Fn(&str) -> Lang,
+    mut read: impl FnMut(&mut Context, &Parsed<'_>, &mut Draft),
+) -> Draft {
+    let mut draft = Draft::default();
+    for &file in files {
+        // A copy, so that reading can report through the context while it walks the text.
+        let text = cx.text(file).to_string();
+        let lang = lang(&cx.sources[file].name);
+        if let Some(parsed) = parse(cx, &text, file, lang) {
+            read(cx, &parsed, &mut draft);
+        }
+    }
+    draft
 }
 
 /// The first node that is an error or a missing token, in document order.

@@ -559,7 +559,7 @@ fn load(target: &str, out: &Output, test: &str) -> Option<Result<(), String>> {
             let bin = engines::require(engines::Engine::Apache, test)?;
             Some(engines::apache_test(&bin, out).map(drop))
         }
-        "express" | "fastify" => {
+        "express" | "fastify" | "koa" => {
             let node = frameworks::require(frameworks::Runtime::Node, &[], test)?;
             Some(
                 out.parts

@@ -510,6 +510,82 @@ fn go_answers_with_the_policy_of_the_route_it_picks() {
     assert_none(&attack("go", app.ports[0], route_header));
 }
 
+/// Gin, chi and Echo route on the decoded path or on the raw one (and clean it with some
+/// options): the generated middleware answers only paths every reading agrees on, so no
+/// spelling gets `api`'s CORS on the admin route, on any of the three routers.
+#[test]
+fn go_routers_answer_with_the_policy_of_the_route_they_pick() {
+    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
+    if !Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        assert!(
+            !required,
+            "go router path attack: no go, and CORSC_REQUIRE_ENGINES=1"
+        );
+        eprintln!("skipping go router path attack: go is not installed");
+        return;
+    }
+    let targets = [
+        (
+            "gin",
+            "g0",
+            "Middleware",
+            "ginPolicies = []func() gin.HandlerFunc",
+        ),
+        (
+            "chi",
+            "c0",
+            "Handler",
+            "chiPolicies = []func(http.Handler) http.Handler",
+        ),
+        (
+            "echo",
+            "e0",
+            "Middleware",
+            "echoPolicies = []func() echo.MiddlewareFunc",
+        ),
+    ];
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let app = tmp.path().join("corscconformance");
+    let dir = frameworks::root().join("tests/conformance/go-routers");
+    std::fs::create_dir_all(&app).expect("mkdir");
+    for f in ["main.go", "go.mod", "go.sum"] {
+        std::fs::copy(dir.join(f), app.join(f)).expect("copy the app");
+    }
+    let mut handlers = String::from("package main\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/gin-gonic/gin\"\n\t\"github.com/labstack/echo/v4\"\n\n");
+    let mut lists = String::from("\nvar _ http.Handler\n");
+    for (target, pkg, func, list) in targets {
+        let c = compile(target).expect("the nested policy compiles");
+        let part = &c.output.parts[0];
+        std::fs::create_dir_all(app.join(pkg)).expect("mkdir");
+        std::fs::write(app.join(pkg).join(part.file_name), &part.text).expect("write package");
+        handlers.push_str(&format!("\t{pkg} \"corscconformance/{pkg}\"\n"));
+        lists.push_str(&format!("var {list}{{{pkg}.{func}}}\n"));
+    }
+    handlers.push_str(")\n");
+    handlers.push_str(&lists);
+    std::fs::write(app.join("handlers.go"), handlers).expect("write handlers.go");
+    let exe = tmp.path().join("corscpaths");
+    if let Err(e) =
+        super::support::builds::go(&app, &["build", "-o", &exe.display().to_string(), "."])
+    {
+        assert!(!required, "go router path attack: {e}");
+        eprintln!("skipping go router path attack (modules missing? run .ci/run): {e}");
+        return;
+    }
+    let mut cmd = Command::new(&exe);
+    cmd.args(["gin:0", "chi:0", "echo:0"]);
+    let served = frameworks::start(cmd, 3, Duration::from_secs(30)).expect("go app starts");
+    let mut failures = Vec::new();
+    for ((target, ..), port) in targets.iter().zip(&served.ports) {
+        failures.extend(attack(target, *port, route_header));
+    }
+    assert_none(&failures);
+}
+
 fn engine(e: engines::Engine) -> Option<PathBuf> {
     engines::require(e, &format!("{} path attack", e.binary()))
 }

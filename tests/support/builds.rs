@@ -27,6 +27,47 @@ pub fn go(dir: &Path, args: &[&str]) -> Result<String, String> {
     }
 }
 
+/// `staticcheck` (honnef.co/go/tools: `CORSC_STATICCHECK`, else the one on `PATH`) with its
+/// default checks on `packages` of the module in `dir`, in module mode like [`go`]. Without it
+/// the lint is skipped, said on stderr, unless `CORSC_REQUIRE_ENGINES=1` (then it fails):
+/// `.ci/run` installs it from the module proxy.
+pub fn staticcheck(dir: &Path, packages: &[String]) -> Result<(), String> {
+    let bin = std::env::var_os("CORSC_STATICCHECK").unwrap_or_else(|| "staticcheck".into());
+    let found = Command::new(&bin)
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        let why = "staticcheck is not installed (go install honnef.co/go/tools/cmd/staticcheck)";
+        if std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1") {
+            return Err(format!("{why}, and CORSC_REQUIRE_ENGINES=1"));
+        }
+        eprintln!("skipping staticcheck: {why}");
+        return Ok(());
+    }
+    let mut cmd = Command::new(&bin);
+    cmd.args(packages)
+        .current_dir(dir)
+        .env("GO111MODULE", "on")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local");
+    if let Some(cache) = std::env::var_os("CORSC_GOMODCACHE") {
+        cmd.env("GOMODCACHE", cache);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| format!("staticcheck does not run: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "staticcheck reports on the generated code:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
 /// Compiles `tests/conformance/spring` with the Maven profile `profile` (its repository from
 /// `CORSC_M2`, offline under `CORSC_MAVEN_OFFLINE=1`) into
 /// `target/conformance/spring/<profile>`: the classpath to run it with, or why not.

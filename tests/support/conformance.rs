@@ -19,8 +19,11 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ),
     ("conformance_rust_frameworks", &["actix", "tower-http"]),
     ("conformance_go", &["go"]),
+    ("conformance_go_routers", &["chi", "echo", "gin"]),
     ("conformance_spring", &["spring"]),
     ("conformance_rack", &["rails"]),
+    ("conformance_hono_koa", &["hono", "koa"]),
+    ("conformance_nest", &["nestjs"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.

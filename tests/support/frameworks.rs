@@ -705,8 +705,10 @@ pub fn verify_all_at(
     }
 }
 
-/// `cargo build --release --locked` of a Rust conformance app (`tests/conformance/<dir>`), into
-/// the shared conformance target directory; the generated code must compile without warnings.
+/// `cargo build --locked` of a Rust conformance app (`tests/conformance/<dir>`), into the shared
+/// conformance target directory; the generated code must compile without warnings. The dev
+/// profile without debug info (the apps' `Cargo.toml`): it builds in less than half the CPU
+/// time of `--release`, and the probes need no optimised server.
 pub fn build_rust_app(app_dir: &Path, bin: &str) -> PathBuf {
     build_rust_app_in(app_dir, bin, &root().join("target/conformance"))
 }
@@ -717,13 +719,7 @@ pub fn build_rust_app_in(app_dir: &Path, bin: &str, target_dir: &Path) -> PathBu
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let out = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "--quiet",
-            "--manifest-path",
-        ])
+        .args(["build", "--locked", "--quiet", "--manifest-path"])
         .arg(app_dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target_dir)
         .env_remove("RUSTFLAGS")
@@ -741,5 +737,5 @@ pub fn build_rust_app_in(app_dir: &Path, bin: &str, target_dir: &Path) -> PathBu
         "the generated code must compile without warnings:\n{warnings}"
     );
     eprintln!("{bin}: built in {:?}", started.elapsed());
-    target_dir.join("release").join(bin)
+    target_dir.join("debug").join(bin)
 }

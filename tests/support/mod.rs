@@ -13,6 +13,11 @@
 //! - [`procs`]: each server in its own process group, stopped gracefully and reaped whole.
 //! - [`random_policy`]: random but valid policies for property tests.
 //! - [`imports`]: the module graph of `src/`, for the layout tests.
+//! - [`import_fixtures`]: what every `import_*` test starts from: fixtures, one text imported,
+//!   the snapshot loop over the fixtures.
+//! - [`round_trip`]: `import(compile(P))` compared with `P` over the examples and random
+//!   policies.
+//! - [`shaped_policy`]: files of every grammar shape, with comments and odd line ends.
 //! - [`marionette`]: a minimal client for Firefox's built-in remote protocol.
 #![allow(dead_code)]
 
@@ -26,8 +31,11 @@ pub mod fixtures;
 pub mod frameworks;
 pub mod http;
 pub mod http_server;
+pub mod import_fixtures;
 pub mod imports;
 pub mod loopback_proxy;
 pub mod marionette;
 pub mod procs;
 pub mod random_policy;
+pub mod round_trip;
+pub mod shaped_policy;

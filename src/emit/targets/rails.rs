@@ -66,7 +66,7 @@ static CAPS: Capabilities = Capabilities {
 static LIMITS: &[Limit] = &[
     Limit::PortableRegex,
     Limit::MethodWildcard,
-    Limit::UpperCaseMethods,
+    Limit::UppercasedMethods,
 ];
 
 /// The `rails` target, as data.

@@ -16,7 +16,14 @@
 //! - `resources` keys are path regexes (`re.match`, case-sensitive): `r"/api/*"` means `/api`
 //!   then zero or more `/`, so it matches `/apiary` too and is written `"/api*"`. A key that is
 //!   no regex is an exact path. Any other regex cannot be said: that resource is left out (I101).
-//! - `app.config["CORS_*"]` settings are not read (a finding says so when one is seen).
+//! - `app.config` settings (`CORS_ORIGINS`, `CORS_SUPPORTS_CREDENTIALS`, … and
+//!   `CORS_RESOURCES`) are the options' defaults, under the call's own (`get_cors_options`):
+//!   read from `app.config["CORS_…"] = …`, `app.config.update(…)`, `from_mapping(…)` and
+//!   `from_object(Class)` with a class of the module. `CORS(app)` reads them when it runs, so
+//!   only those set above the call count; `@cross_origin` reads them on each request, so all
+//!   count. Settings loaded from elsewhere (`from_pyfile`, `from_envvar`, another module's
+//!   object) cannot be read: a finding says so (I102), since they may narrow what the call
+//!   allows and the policy cannot know.
 
 use super::super::context::{Context, FormatMeta, Importer};
 use super::super::draft::{Draft, DraftPolicy, Loc, Noted, OriginValue};
@@ -57,14 +64,15 @@ impl Importer for Flask {
                     consts.insert(name, v.value);
                 }
             }
-            walk(cx, &m, &consts, &mut draft);
+            let config = config(cx, &m, &consts);
+            walk(cx, &m, &consts, &config, &mut draft);
         }
         draft
     }
 }
 
 /// Every node of the module, without recursion (a hostile file may nest deeply).
-fn walk(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>, draft: &mut Draft) {
+fn walk(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>, config: &[Setting], draft: &mut Draft) {
     let mut stack = vec![m.root()];
     while let Some(n) = stack.pop() {
         match n.kind() {
@@ -73,14 +81,20 @@ fn walk(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>, draft: &m
                 if f == "CORS" || f.ends_with(".init_app") && f != "app.init_app" {
                     let item = m.eval(n, consts);
                     if let Value::Call(_, pos, kw) = item.value {
+                        // The app's settings set above the call, then the call's own.
+                        let mut k: Options = config
+                            .iter()
+                            .filter(|c| c.before < n.start_byte())
+                            .map(|c| (c.option.clone(), c.item.clone()))
+                            .collect();
+                        let own = !kw.is_empty();
+                        k.extend(kw.clone());
                         if f == "CORS" && pos.is_empty() && !kw.iter().any(|(k, _)| k == "app") {
                             // `cors = CORS()` then `cors.init_app(app, …)`: the call there.
-                            let mut k = kw;
-                            if !k.is_empty() {
+                            if own {
                                 extension(cx, &mut k, item.at, draft);
                             }
                         } else {
-                            let mut k = kw;
                             extension(cx, &mut k, item.at, draft);
                         }
                     }
@@ -88,17 +102,7 @@ fn walk(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>, draft: &m
                 }
             }
             "decorated_definition" => {
-                decorated(cx, m, n, consts, draft);
-            }
-            "subscript" => {
-                let value = n.child_by_field_name("value").map(|v| m.src(v)).unwrap_or("");
-                if value.ends_with("config") && m.src(n).contains("CORS_") {
-                    cx.narrowed(
-                        m.loc(n),
-                        "app.config CORS_* settings are not read by this import; the policy leaves them out",
-                        "pass the options to CORS(app, …) instead, or write them in the policy by hand",
-                    );
-                }
+                decorated(cx, m, n, consts, config, draft);
             }
             _ => {}
         }
@@ -366,7 +370,7 @@ fn origin_regex(p: &mut DraftPolicy, s: &str, icase: bool, at: Loc) {
 }
 
 /// `@cross_origin(…)` with the route it decorates.
-fn decorated(cx: &mut Context, m: &Module, n: Node<'_>, consts: &HashMap<String, Value>, draft: &mut Draft) {
+fn decorated(cx: &mut Context, m: &Module, n: Node<'_>, consts: &HashMap<String, Value>, config: &[Setting], draft: &mut Draft) {
     let mut cursor = n.walk();
     let decorators: Vec<Node<'_>> = n.named_children(&mut cursor).filter(|c| c.kind() == "decorator").collect();
     let mut cross = None;
@@ -393,7 +397,10 @@ fn decorated(cx: &mut Context, m: &Module, n: Node<'_>, consts: &HashMap<String,
         }
     }
     let Some(cross) = cross else { return };
-    let Value::Call(_, _, kw) = cross.value else { return };
+    let Value::Call(_, _, own) = cross.value else { return };
+    // `@cross_origin` reads the app's settings on every request: all of them, then its own.
+    let mut kw: Options = config.iter().map(|c| (c.option.clone(), c.item.clone())).collect();
+    kw.extend(own);
     let mut paths = Vec::new();
     for (r, at) in routes {
         if r.contains('<') {
@@ -408,4 +415,156 @@ fn decorated(cx: &mut Context, m: &Module, n: Node<'_>, consts: &HashMap<String,
     }
     let name = paths[0].value.clone();
     draft.policies.push(policy(cx, &kw, paths, cross.at, &name));
+}
+
+/// One `CORS_*` setting of the app's config: the option it is the default of (`origins`,
+/// `supports_credentials`, …), its value, and where it is set.
+#[derive(Clone, Debug)]
+struct Setting {
+    option: String,
+    item: Item,
+    /// The byte where the statement that sets it starts: `CORS(app)` sees it if it comes first.
+    before: usize,
+}
+
+/// The option a config key sets, as `get_app_kwarg_dict` names it (`CORS_MAX_AGE` → `max_age`),
+/// for the keys Flask-CORS reads.
+fn config_option(key: &str) -> Option<String> {
+    const KEYS: &[&str] = &[
+        "CORS_ORIGINS",
+        "CORS_METHODS",
+        "CORS_ALLOW_HEADERS",
+        "CORS_EXPOSE_HEADERS",
+        "CORS_SUPPORTS_CREDENTIALS",
+        "CORS_MAX_AGE",
+        "CORS_SEND_WILDCARD",
+        "CORS_AUTOMATIC_OPTIONS",
+        "CORS_VARY_HEADER",
+        "CORS_RESOURCES",
+        "CORS_INTERCEPT_EXCEPTIONS",
+        "CORS_ALWAYS_SEND",
+        "CORS_ALLOW_PRIVATE_NETWORK",
+    ];
+    KEYS.contains(&key).then(|| key.to_ascii_lowercase().replacen("cors_", "", 1))
+}
+
+/// Whether the expression is `<something>.config`.
+fn is_config(m: &Module, n: Option<Node<'_>>) -> bool {
+    n.is_some_and(|n| n.kind() == "attribute" && m.src(n).ends_with(".config"))
+}
+
+/// The module's `CORS_*` settings, in order (without recursion into deep nesting: the
+/// statements are found by an explicit stack). A `None` value is no setting, as in Flask-CORS.
+fn config(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let mut classes: HashMap<String, Node<'_>> = HashMap::new();
+    let mut stack = vec![m.root()];
+    let mut nodes = Vec::new();
+    while let Some(n) = stack.pop() {
+        if n.kind() == "class_definition" {
+            if let Some(name) = n.child_by_field_name("name") {
+                classes.insert(m.src(name).to_string(), n);
+            }
+        }
+        nodes.push(n);
+        let mut cursor = n.walk();
+        let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    let push = |key: &str, item: Item, before: usize, out: &mut Vec<Setting>| {
+        if let Some(option) = config_option(key) {
+            if item.value != Value::None {
+                out.push(Setting { option, item, before });
+            }
+        }
+    };
+    for n in nodes {
+        match n.kind() {
+            // app.config["CORS_ORIGINS"] = […]
+            "assignment" => {
+                let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+                    continue;
+                };
+                if left.kind() != "subscript" || !is_config(m, left.child_by_field_name("value")) {
+                    continue;
+                }
+                let Some(key) = left.child_by_field_name("subscript") else { continue };
+                match m.eval(key, consts).value {
+                    Value::Str(k) => push(&k, m.eval(right, consts), n.start_byte(), &mut out),
+                    _ => cx.runtime(
+                        m.loc(key),
+                        "a config key computed at run time: if it is a CORS_* setting, the policy does not know it",
+                        "write the key as a string literal",
+                    ),
+                }
+            }
+            // app.config.update(…), .from_mapping(…), .from_object(…), .from_pyfile(…)
+            "call" => {
+                let Some(f) = n.child_by_field_name("function") else { continue };
+                if f.kind() != "attribute" || !is_config(m, f.child_by_field_name("object")) {
+                    continue;
+                }
+                let method = f.child_by_field_name("attribute").map_or("", |a| m.src(a));
+                let Value::Call(_, pos, kw) = m.eval(n, consts).value else { continue };
+                match method {
+                    "update" | "from_mapping" => {
+                        for p in &pos {
+                            if let Value::Dict(pairs) = &p.value {
+                                for (k, v) in pairs {
+                                    if let Value::Str(k) = &k.value {
+                                        push(k, v.clone(), n.start_byte(), &mut out);
+                                    }
+                                }
+                            } else {
+                                cx.runtime(
+                                    p.at,
+                                    format!("settings passed to `config.{method}` are computed at run time: CORS_* settings among them are not known"),
+                                    "pass them as a dict literal or keywords, or write the policy by hand",
+                                );
+                            }
+                        }
+                        for (k, v) in kw {
+                            push(&k, v, n.start_byte(), &mut out);
+                        }
+                    }
+                    "from_object" => {
+                        let class = pos.first().and_then(|p| match &p.value {
+                            Value::Runtime(name) => classes.get(name.as_str()).copied(),
+                            _ => None,
+                        });
+                        match class {
+                            Some(c) => {
+                                let Some(body) = c.child_by_field_name("body") else { continue };
+                                let mut cursor = body.walk();
+                                for stmt in body.named_children(&mut cursor) {
+                                    let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+                                        continue;
+                                    };
+                                    let (Some(l), Some(r)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
+                                        continue;
+                                    };
+                                    if l.kind() == "identifier" {
+                                        push(m.src(l), m.eval(r, consts), n.start_byte(), &mut out);
+                                    }
+                                }
+                            }
+                            None => cx.runtime(
+                                m.loc(n),
+                                "settings loaded from an object outside this module are not read: CORS_* settings there would change what Flask-CORS allows",
+                                "import the module that defines them too, or pass the CORS options to CORS(app, …)",
+                            ),
+                        }
+                    }
+                    "from_pyfile" | "from_envvar" | "from_file" | "from_prefixed_env" => cx.runtime(
+                        m.loc(n),
+                        format!("settings loaded by `config.{method}` are not read: CORS_* settings there would change what Flask-CORS allows"),
+                        "pass the CORS options to CORS(app, …), or write the policy by hand",
+                    ),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -21,6 +21,7 @@ formats! {
     express::Express,
     fastify::Fastify,
     flask::Flask,
+    gcs::Gcs,
     ingress_nginx::IngressNginx,
     nginx::Nginx,
     rs_cors::RsCors,

@@ -701,7 +701,7 @@ impl Analysis<'_> {
         let ifs: Vec<(Cond, &Node)> = nodes
             .iter()
             .filter(|n| n.name() == "if")
-            .map(|n| (self.condition(n), n))
+            .flat_map(|n| self.conditions(n, &here.sets).into_iter().map(move |c| (c, n)))
             .collect();
         let if_cors = ifs.iter().any(|(_, n)| {
             let (a, m) = own_headers(n.children());
@@ -744,6 +744,31 @@ impl Analysis<'_> {
                 }
             }
         }
+    }
+
+    /// What an `if` holds on, as one or more conditions of which any may hold: a flag set
+    /// under Origin conditions (`if ($cors = "true")`) holds on the origins of those `if`s.
+    fn conditions(&mut self, n: &Node, sets: &[SetStmt]) -> Vec<Cond> {
+        let parts = if_parts(n.args());
+        let flag = match parts.as_slice() {
+            [v] => var_name(v).map(|v| (v, None)),
+            [v, op, value] if op == "=" => var_name(v).map(|v| (v, Some(value.clone()))),
+            _ => None,
+        };
+        if let Some((var, value)) = flag {
+            if let Some(conds) = flag_conditions(sets, &var, value.as_deref()) {
+                return conds;
+            }
+        }
+        let c = self.condition(n);
+        if c == Cond::Other && subtree_has_cors(n.children()) {
+            self.cx.narrowed(
+                n.word(0),
+                "corsc cannot follow this `if` condition, so the CORS headers under it are read as sent on every request: the policy may be wider than what nginx sends",
+                "write the condition on `$http_origin` (or a variable `set` only under `if ($http_origin …)`), or check the imported origins by hand",
+            );
+        }
+        vec![c]
     }
 
     fn condition(&mut self, n: &Node) -> Cond {
@@ -1313,6 +1338,50 @@ fn collect_sets(nodes: &[Node], cond: Cond, out: &mut Vec<SetStmt>) {
             _ => {}
         }
     }
+}
+
+/// The conditions under which `$var` equals `value` (or, with `None`, is true: neither empty nor
+/// `0`), read from the `set`s before the `if`, or `None` where that cannot be said exactly.
+///
+/// Exact in the idiom `set $cors ""; if ($http_origin ~ …) { set $cors "true"; }`: every `set`
+/// writing the value tested is under an Origin condition (or under none), and every other
+/// `set` of the variable is unconditional and comes before them, so the last one run wrote the
+/// value exactly when one of those conditions held. A value built from variables, a `set`
+/// under another condition, or a variable no `set` writes (a `map`, a built-in) is not read.
+fn flag_conditions(sets: &[SetStmt], var: &str, value: Option<&str>) -> Option<Vec<Cond>> {
+    let writes: Vec<&SetStmt> = sets.iter().filter(|s| s.var == var).collect();
+    if writes.is_empty() || writes.iter().any(|s| s.value.contains('$')) {
+        return None;
+    }
+    let holds = |v: &str| match value {
+        Some(want) => v == want,
+        None => !v.is_empty() && v != "0",
+    };
+    let first = writes.iter().position(|s| holds(&s.value));
+    let Some(first) = first else {
+        // No `set` writes the value: the `if` never holds (unless the value tested is the
+        // empty start, which `holds` never matches for `None`).
+        return match value {
+            Some("") => None,
+            _ => Some(Vec::new()),
+        };
+    };
+    let mut conds = Vec::new();
+    for (i, s) in writes.iter().enumerate() {
+        if holds(&s.value) {
+            match &s.cond {
+                Cond::Always => return Some(vec![Cond::Always]),
+                Cond::Origin(k) => conds.push(Cond::Origin(k.clone())),
+                _ => return None,
+            }
+        } else if i > first || s.cond != Cond::Always {
+            return None;
+        }
+    }
+    if value == Some("") {
+        return None;
+    }
+    Some(conds)
 }
 
 /// Whether any level inside sends a CORS header.

@@ -36,15 +36,9 @@ impl Importer for RsCors {
     }
 
     fn read(&self, cx: &mut Context, files: &[usize]) -> Draft {
-        let mut draft = Draft::default();
-        for &file in files {
-            let text = cx.text(file).to_string();
-            let Some(parsed) = syntax_tree::parse(cx, &text, file, Lang::Go) else {
-                continue;
-            };
-            Reader::new(&parsed).read(cx, &mut draft);
-        }
-        draft
+        syntax_tree::read_files(cx, files, |_| Lang::Go, |cx, parsed, draft| {
+            Reader::new(parsed).read(cx, draft);
+        })
     }
 }
 

@@ -40,18 +40,12 @@ impl Importer for Spring {
     }
 
     fn read(&self, cx: &mut Context, files: &[usize]) -> Draft {
-        let mut draft = Draft::default();
-        for &file in files {
-            let text = cx.text(file).to_string();
-            let Some(parsed) = syntax_tree::parse(cx, &text, file, Lang::Java) else {
-                continue;
-            };
-            let r = Reader::new(&parsed);
-            r.registrations(cx, &mut draft);
-            r.cross_origin(cx, &mut draft);
-            r.configurations(cx, &mut draft);
-        }
-        draft
+        syntax_tree::read_files(cx, files, |_| Lang::Java, |cx, parsed, draft| {
+            let r = Reader::new(parsed);
+            r.registrations(cx, draft);
+            r.cross_origin(cx, draft);
+            r.configurations(cx, draft);
+        })
     }
 }
 
@@ -460,7 +454,27 @@ impl<'p, 't> Reader<'p, 't> {
         for (s, l) in v {
             match spring_path(&s) {
                 Some(None) => return Some(Vec::new()),
-                Some(Some(p)) => out.push(Noted::at(p, l)),
+                Some(Some(p)) => {
+                    if let Some(base) = p.strip_suffix("/*") {
+                        cx.narrowed(
+                            l,
+                            format!(
+                                "Spring's `{}` also matches `{}` itself; the policy's `\"{p}\"` \
+                                 covers `{}` only when compiled for Spring, whose routing model \
+                                 includes it: another target sends no CORS there",
+                                short(&s),
+                                short(base),
+                                short(base)
+                            ),
+                            format!(
+                                "add `\"{}\"` to the policy's paths if every server should \
+                                 answer CORS on it",
+                                short(base)
+                            ),
+                        );
+                    }
+                    out.push(Noted::at(p, l));
+                }
                 None => {
                     cx.narrowed(
                         l,

@@ -1,0 +1,205 @@
+//! Gin: a package configuring `github.com/gin-contrib/cors` per policy, and one
+//! `gin.HandlerFunc` for `r.Use` that applies them by path.
+//!
+//! How the output works, and why (gin-contrib/cors 1.7, read in its source):
+//!
+//! - **`r.Use(corspolicy.Middleware())`**: Gin runs global middleware for matched routes and
+//!   for its 404/405 answers, so preflights to paths without an `OPTIONS` route get CORS too.
+//!   Each request goes through the `cors.New` handler of the policy whose scope is the most
+//!   specific for its path ([`crate::emit::lang::go::ROUTER_PATH`]: a path routers could
+//!   read two ways gets no CORS); other paths reach the routes untouched.
+//! - **Origins are decided by corsc's code.** gin-contrib/cors lower-cases its list, reads
+//!   `/…/` entries as unanchored regexes and, with `AllowWildcard`, `*` as prefix-and-suffix;
+//!   `AllowOriginFunc` gets the `Origin` as sent (exact origins a map, patterns RE2 anchored
+//!   `^…$`). `origins *` is `AllowAllOrigins` (a literal `*`); with credentials it is refused
+//!   (gin-contrib/cors would send `*` with credentials, which browsers refuse).
+//! - **A refused origin gets 403** from gin-contrib/cors, preflight or not, and the route
+//!   does not run: narrower than the policy (browsers block it either way), kept.
+//! - **Lists are sent as written** (no echo): `request-headers mirror` and the `*`s with
+//!   credentials (which need echoing) are refused, `*` without credentials is sent as `*`.
+//!   Methods are upper-cased by the library, so a lower-case method is refused.
+//! - **`max-age 0`** cannot be sent (the library leaves it out for 0) and is refused; the
+//!   private network header would be sent to every preflight, asked or not: refused.
+
+use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
+use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::lang::go;
+use crate::emit::limits::Limit;
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::Output;
+use crate::emit::ownership::Layer;
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::scopes_text;
+use crate::emit::target::Target;
+use crate::emit::writer::Writer;
+use crate::regex::Engine;
+
+/// The Gin (gin-contrib/cors) target.
+pub struct Gin;
+
+static CAPS: Capabilities = Capabilities {
+    min_version: "gin-contrib/cors 1.4.0 on Gin 1.8.2",
+    regex_dialect: RegexDialect::Engine(Engine::Re2),
+    header_mirroring: Support::No,
+    private_network: Support::No,
+    routing: crate::eval::Routing::GoRouter,
+    modules: &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
+    syntax: Syntax {
+        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
+        // mark anywhere but at the start of a source file.
+        regex_forbidden: &["\u{feff}"],
+        // RE2: "invalid repeat count" past 1000.
+        max_regex_repeat: 1000,
+        ..Syntax::LIBRARY_API
+    },
+    ..Capabilities::COMMON
+};
+
+static LIMITS: &[Limit] = &[
+    Limit::PortableRegex,
+    Limit::UppercasedMethods,
+    Limit::MaxAgeZeroOmitted,
+];
+
+/// Each policy derives three package-level names from its camel-case stem; none may meet
+/// another's, a Go keyword or predeclared name, an imported package, or the package's own
+/// functions.
+static IDENTS: IdentScheme = IdentScheme {
+    style: Style::Camel,
+    derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
+    reserved: &[
+        "policyFor",
+        "routingPath",
+        "Middleware",
+        "cors",
+        "gin",
+        "http",
+        "path",
+        "regexp",
+        "strings",
+        "time",
+        "corspolicy",
+    ],
+    keywords: GO_RESERVED,
+    fixed_code: &[],
+};
+
+/// The `gin` target, as data.
+pub static META: TargetMeta = TargetMeta {
+    id: "gin",
+    aliases: &[],
+    name: "Gin (gin-contrib/cors)",
+    doc_short: "a Go package with gin-contrib/cors per policy and a gin.HandlerFunc applying them by path",
+    layer: Layer::App,
+    capabilities: &CAPS,
+    limits: LIMITS,
+    idents: &IDENTS,
+};
+
+impl Target for Gin {
+    fn meta(&self) -> &'static TargetMeta {
+        &META
+    }
+
+    fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
+        let mut w = Writer::new();
+        w.app_module_header(
+            "//",
+            provenance,
+            &META,
+            &[
+                "",
+                "Use: put this file in a package directory `corspolicy`, then, before the",
+                "routes, `r.Use(corspolicy.Middleware())` on the gin.Engine (not on a group).",
+            ],
+            plan.owner,
+        );
+        w.line("// Package corspolicy answers CORS as the policy file says.");
+        w.line("package corspolicy");
+        let mut body = Writer::new();
+        body.each_policy(plan, policy);
+        dispatcher(&mut body, plan);
+        let body = body.finish();
+        w.blank();
+        go::imports(
+            &mut w,
+            &go::std_imports(&body),
+            &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
+        );
+        w.blank();
+        w.text(&body);
+        Output::one(
+            "corspolicy.go",
+            "a package `corspolicy` of the application",
+            go::gofmt_tabs(&w.finish()),
+        )
+    }
+}
+
+fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
+    let id = &p.ident;
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    match &p.origins {
+        Origins::Any => fields.push(("AllowAllOrigins", "true".into())),
+        Origins::List {
+            exact, alternation, ..
+        } => {
+            go::origin_check(w, id, p.name, exact, alternation);
+            w.blank();
+            fields.push(("AllowOriginFunc", format!("{id}AllowsOrigin")));
+        }
+    }
+    // The plan refuses the echoing forms (mirror, `*` with credentials): what is left is a
+    // list, `*` among it or not, sent as written.
+    if let Allow::Static(list) = &p.methods {
+        let m: Vec<&str> = items(list).collect();
+        fields.push(("AllowMethods", go::string_slice(&m)));
+    }
+    if let Allow::Static(list) = &p.headers {
+        let h: Vec<&str> = items(list).collect();
+        fields.push(("AllowHeaders", go::string_slice(&h)));
+    }
+    if let Some(list) = &p.expose {
+        let e: Vec<&str> = items(list).collect();
+        fields.push(("ExposeHeaders", go::string_slice(&e)));
+    }
+    if p.credentials {
+        fields.push(("AllowCredentials", "true".into()));
+    }
+    if let Some(age) = p.max_age {
+        fields.push(("MaxAge", format!("{age} * time.Second")));
+    }
+    w.comment_with(
+        "//",
+        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
+    );
+    w.open(format!("func {id}Cors() gin.HandlerFunc {{"));
+    w.open("return cors.New(cors.Config{");
+    go::fields(w, &fields);
+    w.close("})");
+    w.close("}");
+}
+
+fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
+    go::policy_for(w, plan, "the list Middleware builds");
+    w.blank();
+    w.text(go::ROUTER_PATH);
+    w.blank();
+    w.line("// Middleware is for r.Use: each request goes through the gin-contrib/cors handler of");
+    w.line("// the policy whose scope covers its path; other paths reach the routes untouched.");
+    w.open("func Middleware() gin.HandlerFunc {");
+    w.items(
+        "policies := []gin.HandlerFunc{",
+        plan.policies.iter().map(|p| format!("{}Cors()", p.ident)),
+        "}",
+    );
+    w.open("return func(c *gin.Context) {");
+    w.open("if p, ok := routingPath(c.Request); ok {");
+    w.open("if i := policyFor(p); i >= 0 {");
+    w.line("policies[i](c)");
+    w.close("}");
+    w.close("}");
+    w.close("}");
+    w.close("}");
+}
