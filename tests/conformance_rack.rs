@@ -1,16 +1,16 @@
-//! The `rails` target (alias `rack`) proven on rack-cors itself: Debian's `ruby-rack-cors`
-//! 1.1.1 on Rack 2.2 with WEBrick, Ruby 3.1. Every example policy the plan accepts, the
+//! The `rails` target (alias `rack`) proven on rack-cors itself: Debian 12's `ruby-rack-cors`
+//! 1.1.1 on Rack 2.2 served by Puma 5.6, Ruby 3.1. Every example policy the plan accepts, the
 //! hostile-name files and 100+ random policies are compiled to `config/initializers/cors.rb`
 //! (the include shape), and the examples and hostile-name files also to a `config.ru` (the
 //! server shape). Each file passes `ruby -wc`, is loaded unchanged by
 //! `tests/conformance/rack/serve.rb` (the initializer through a stub of
 //! `Rails.application.config.middleware`, which hands its `Rack::Cors` block to
 //! `Rack::Cors.new` as Rails does; Rails itself is not loaded), served on ephemeral ports of
-//! 127.0.0.1 by one Ruby process, and verified with `corsc::eval::live::verify`: zero
+//! 127.0.0.1 by one `Puma::Server` each inside one Ruby process, and verified with `corsc::eval::live::verify`: zero
 //! mismatches.
 //!
-//! Needs `ruby` with the `rack`, `rack-cors` and `webrick` libraries (`apt-get install ruby
-//! ruby-rack ruby-rack-cors ruby-webrick`, as `.ci/run` does). Without them the test says why
+//! Needs `ruby` with the `rack`, `rack-cors` and `puma` libraries (`apt-get install ruby
+//! ruby-rack ruby-rack-cors puma`, as `.ci/run` does). Without them the test says why
 //! it skips; with `CORSC_REQUIRE_ENGINES=1` it fails instead.
 
 mod support;
@@ -36,15 +36,15 @@ fn require_ruby(test: &str) -> Option<String> {
     let probe = Command::new("ruby")
         .args([
             "-e",
-            "require 'rack'; require 'rack/cors'; require 'rack/cors/version'; require 'webrick'; \
-             print \"Ruby #{RUBY_VERSION} / rack-cors #{Rack::Cors::VERSION} / Rack #{Rack.release} / WEBrick #{WEBrick::VERSION}\"",
+            "require 'rack'; require 'rack/cors'; require 'rack/cors/version'; require 'puma'; \
+             print \"Ruby #{RUBY_VERSION} / rack-cors #{Rack::Cors::VERSION} / Rack #{Rack.release} / Puma #{Puma::Const::PUMA_VERSION}\"",
         ])
         .output();
     match probe {
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
         _ => {
-            let why = "`ruby` with rack, rack-cors and webrick is not installed \
-                       (apt-get install ruby ruby-rack ruby-rack-cors ruby-webrick)";
+            let why = "`ruby` with rack, rack-cors and puma is not installed \
+                       (apt-get install ruby ruby-rack ruby-rack-cors puma)";
             assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
             eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
             None

@@ -4,9 +4,10 @@
 #
 # Arguments are files: each a generated config/initializers/cors.rb (`--shape include`) or a
 # generated config.ru (`--shape server`), loaded unchanged and served on its own ephemeral
-# port of 127.0.0.1 by WEBrick in this one process; one line {"ports":[...]} on standard
-# output says which, in argument order. The process exits when standard input closes (the
-# test is gone) and after ten minutes in any case.
+# port of 127.0.0.1 by its own `Puma::Server` in this one process (threads started on demand,
+# no request queueing reactor: a few hundred servers stay cheap); one line {"ports":[...]} on
+# standard output says which, in argument order. The process exits when standard input
+# closes (the test is gone).
 #
 # Rails is not loaded: the initializer's one Rails call,
 # `Rails.application.config.middleware.insert_before 0, Rack::Cors do ... end`, goes to the
@@ -23,8 +24,8 @@
 require "json"
 require "rack"
 require "rack/cors"
-require "webrick"
-require "rack/handler/webrick"
+require "puma"
+require "puma/server"
 
 # The stub of `Rails.application.config.middleware` (see above).
 module Rails
@@ -76,17 +77,14 @@ def app_of(file)
   end
 end
 
-quiet = WEBrick::Log.new(File::NULL)
+events = Puma::Events.null
 ports = ARGV.map do |file|
-  server = WEBrick::HTTPServer.new(BindAddress: "127.0.0.1", Port: 0, Logger: quiet, AccessLog: [])
-  server.mount("/", Rack::Handler::WEBrick, app_of(file))
-  Thread.new { server.start }
-  server.listeners.first.addr[1]
+  server = Puma::Server.new(app_of(file), events, min_threads: 0, max_threads: 4, queue_requests: false)
+  server.add_tcp_listener("127.0.0.1", 0)
+  server.run
+  server.connected_ports.first
 end
 $stdout.puts(JSON.generate({ ports: ports }))
 $stdout.flush
-Thread.new do
-  $stdin.read
-  exit!(0)
-end
-sleep(600)
+$stdin.read
+exit!(0)
