@@ -183,3 +183,48 @@ fn rack_cors_matches_the_evaluator() {
 fn covers_the_targets_its_entry_lists() {
     conformance::assert_covers(env!("CARGO_CRATE_NAME"), &[TARGET]);
 }
+
+/// Hostile strings written with the Ruby literal escaper read back byte for byte in Ruby
+/// itself, and nothing interpolates: quotes, backslashes, `#{`, `#@`, `#$`, a line end, NUL,
+/// U+2028, non-ASCII, and the ends of strings and regexes.
+#[test]
+fn ruby_literals_read_back_exactly() {
+    let Some(_) = require_ruby("ruby literal round trip") else {
+        return;
+    };
+    let hostile = [
+        "a\"b",
+        "back\\slash\\",
+        "#{exit!(3)}",
+        "#@x #$0 \\#{1}",
+        "line\nend\r\n",
+        "nul\0byte",
+        "sep\u{2028}\u{2029}",
+        "caf\u{e9} \u{1f600}",
+        "\u{7f}\u{1b}[0m",
+        "\"; exit!(4); \"",
+        "end\n__END__\n",
+    ];
+    let mut script = String::from("$stdout.binmode\n");
+    for s in hostile {
+        script.push_str(&format!(
+            "$stdout.write({}.b.unpack1(\"H*\"), \"\\n\")\n",
+            corsc::emit::lang::strings::ruby(s)
+        ));
+    }
+    let o = Command::new("ruby")
+        .args(["-e", &script])
+        .output()
+        .expect("ruby runs");
+    assert!(
+        o.status.success(),
+        "{}\n{script}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let got: Vec<&str> = std::str::from_utf8(&o.stdout).expect("hex").lines().collect();
+    let want: Vec<String> = hostile
+        .iter()
+        .map(|s| s.bytes().map(|b| format!("{b:02x}")).collect())
+        .collect();
+    assert_eq!(got, want, "{script}");
+}
