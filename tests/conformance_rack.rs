@@ -94,7 +94,11 @@ fn write_and_check(dir: &Path, compiled: &[Compiled]) -> Vec<PathBuf> {
         let [part] = c.output.parts.as_slice() else {
             panic!("{}: expected one part", c.name);
         };
-        let ext = if part.file_name == "config.ru" { "ru" } else { "rb" };
+        let ext = if part.file_name == "config.ru" {
+            "ru"
+        } else {
+            "rb"
+        };
         let path = dir.join(format!("p{k}.{ext}"));
         std::fs::write(&path, &part.text).expect("write");
         let o = Command::new("ruby")
@@ -170,7 +174,10 @@ fn rack_cors_matches_the_evaluator() {
         tally.failures.join("\n\n")
     );
     assert_eq!(tally.verified, all.len());
-    assert!(examples_accepted >= 5, "only {examples_accepted} examples compiled");
+    assert!(
+        examples_accepted >= 5,
+        "only {examples_accepted} examples compiled"
+    );
     assert!(
         random_accepted >= RANDOM_MIN,
         "only {random_accepted} random policies compiled"
@@ -221,7 +228,10 @@ fn ruby_literals_read_back_exactly() {
         "{}\n{script}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let got: Vec<&str> = std::str::from_utf8(&o.stdout).expect("hex").lines().collect();
+    let got: Vec<&str> = std::str::from_utf8(&o.stdout)
+        .expect("hex")
+        .lines()
+        .collect();
     let want: Vec<String> = hostile
         .iter()
         .map(|s| s.bytes().map(|b| format!("{b:02x}")).collect())

@@ -65,6 +65,9 @@ impl Engine {
     /// cannot hold a newline.
     #[must_use]
     pub fn dollar_matches_before_final_newline(self) -> bool {
-        matches!(self, Engine::Pcre | Engine::Python | Engine::Java | Engine::Ruby)
+        matches!(
+            self,
+            Engine::Pcre | Engine::Python | Engine::Java | Engine::Ruby
+        )
     }
 }

@@ -39,7 +39,10 @@ mod tests {
             regexp("^https://a\\.example$"),
             r#"Regexp.new("\\A(?:^https://a\\.example$)\\z", Regexp::NOENCODING)"#
         );
-        assert_eq!(regexp("^#{x}$"), r#"Regexp.new("\\A(?:^\#{x}$)\\z", Regexp::NOENCODING)"#);
+        assert_eq!(
+            regexp("^#{x}$"),
+            r#"Regexp.new("\\A(?:^\#{x}$)\\z", Regexp::NOENCODING)"#
+        );
     }
 
     #[test]

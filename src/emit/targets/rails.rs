@@ -144,16 +144,28 @@ impl Target for Rails {
             w.comment("Every request the policies let through reaches this application.");
             w.line("run ->(_env) { [200, { \"content-type\" => \"text/plain\" }, [\"ok\\n\"]] }");
         }
+        let text = two_space_indent(&w.finish());
         if server {
-            Output::one(
-                "config.ru",
-                "the Rack application's config.ru",
-                w.finish(),
-            )
+            Output::one("config.ru", "the Rack application's config.ru", text)
         } else {
-            Output::one("cors.rb", "config/initializers/ of the Rails app", w.finish())
+            Output::one("cors.rb", "config/initializers/ of the Rails app", text)
         }
     }
+}
+
+/// Ruby is indented by two spaces (the writer indents by four, and the Ruby text below is
+/// written with four to match): every line's leading spaces are halved. No line of the output
+/// starts inside a string literal (the escaper writes a line end as `\u{a}`), so leading
+/// spaces are always indentation.
+fn two_space_indent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        let n = line.len() - body.len();
+        out.push_str(&" ".repeat(n / 2));
+        out.push_str(body);
+    }
+    out
 }
 
 /// The policies, the one with the most specific scope first (rack-cors tries blocks in
@@ -306,53 +318,53 @@ PRINTABLE = /\A[\x21-\x7e]+\z/.freeze
 const RUNTIME: &str = r#"# rack-cors' resource path: an anchored Regexp (its own globs turn `/api/*` into
 # `^/api\/?(.*?)$`, which also matches `/apis`).
 def self.path_pattern(exact, path)
-  Regexp.new("\\A#{Regexp.escape(path)}#{exact ? '\\z' : ''}")
+    Regexp.new("\\A#{Regexp.escape(path)}#{exact ? '\\z' : ''}")
 end
 
 # The policy whose scope is the most specific match for a path, or nil.
 def self.select(path, column)
-  best = nil
-  SCOPES.each do |scope|
-    exact, scope_path, name = scope[0], scope[column], scope[3]
-    next unless exact ? path == scope_path : path.start_with?(scope_path)
-    key = [exact ? 1 : 0, scope_path.bytesize]
-    best = [key, name] if best.nil? || (key <=> best[0]) >= 0
-  end
-  best && best[1]
+    best = nil
+    SCOPES.each do |scope|
+        exact, scope_path, name = scope[0], scope[column], scope[3]
+        next unless exact ? path == scope_path : path.start_with?(scope_path)
+        key = [exact ? 1 : 0, scope_path.bytesize]
+        best = [key, name] if best.nil? || (key <=> best[0]) >= 0
+    end
+    best && best[1]
 end
 
 # The policy that owns a request: the most specific scope on the path as rack-cors reads it,
 # when the path as sent (what the application's router may read) selects the same one.
 def self.policy_for(env)
-  raw = env["PATH_INFO"].to_s
-  path = Rack::Utils.unescape_path(raw).dup.force_encoding(Encoding::UTF_8)
-  return nil unless path.valid_encoding? && !path.include?("\0")
-  own = select(Rack::Utils.clean_path_info(path), 1)
-  return nil unless own && own == select(raw.b.force_encoding(Encoding::UTF_8), 2)
-  POLICIES.fetch(own)
+    raw = env["PATH_INFO"].to_s
+    path = Rack::Utils.unescape_path(raw).dup.force_encoding(Encoding::UTF_8)
+    return nil unless path.valid_encoding? && !path.include?("\0")
+    own = select(Rack::Utils.clean_path_info(path), 1)
+    return nil unless own && own == select(raw.b.force_encoding(Encoding::UTF_8), 2)
+    POLICIES.fetch(own)
 end
 
 # Whether the Origin is one the policy allows. rack-cors copies X-Origin into a missing
 # Origin (the same String object): that copy is no browser's Origin.
 def self.origin_allowed?(name, source, env)
-  return false unless source.is_a?(String) && !source.equal?(env["HTTP_X_ORIGIN"])
-  policy = POLICIES.fetch(name)
-  return true if policy.exact.include?(source)
-  source.bytesize <= MAX_ORIGIN_LENGTH && PRINTABLE.match?(source) &&
-    policy.patterns.any? { |re| re.match?(source) }
+    return false unless source.is_a?(String) && !source.equal?(env["HTTP_X_ORIGIN"])
+    policy = POLICIES.fetch(name)
+    return true if policy.exact.include?(source)
+    source.bytesize <= MAX_ORIGIN_LENGTH && PRINTABLE.match?(source) &&
+        policy.patterns.any? { |re| re.match?(source) }
 end
 
 # The resource guard: this policy owns the request, and a preflight asks only for what the
 # policy allows (rack-cors ignores the method's case and always allows four headers).
 def self.answers?(name, env)
-  policy = policy_for(env)
-  return false unless policy && policy.name == name
-  method = env["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
-  return true unless env["REQUEST_METHOD"] == "OPTIONS" && method
-  return false unless SAFELISTED_METHODS.include?(method) || policy.methods.include?(method)
-  requested = env["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"]
-  return true if requested.nil? || policy.headers == :any
-  names = requested.split(",").map { |h| h.strip.downcase }.reject(&:empty?)
-  return !names.include?("authorization") if policy.headers == :any_but_authorization
-  names.all? { |h| policy.headers.include?(h) }
+    policy = policy_for(env)
+    return false unless policy && policy.name == name
+    method = env["HTTP_ACCESS_CONTROL_REQUEST_METHOD"]
+    return true unless env["REQUEST_METHOD"] == "OPTIONS" && method
+    return false unless SAFELISTED_METHODS.include?(method) || policy.methods.include?(method)
+    requested = env["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"]
+    return true if requested.nil? || policy.headers == :any
+    names = requested.split(",").map { |h| h.strip.downcase }.reject(&:empty?)
+    return !names.include?("authorization") if policy.headers == :any_but_authorization
+    names.all? { |h| policy.headers.include?(h) }
 end"#;
