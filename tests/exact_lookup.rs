@@ -94,6 +94,13 @@ fn hashed(id: &str) -> Option<Hashed> {
             name: "EXACT",
             uses: &["static EXACT:", "EXACT.contains(origin.as_bytes())"],
         },
+        // A Ruby Set per policy, looked up before rack-cors sees the origin (the origins are
+        // a block, never strings rack-cors would scan one by one).
+        "rails" => Hashed {
+            built: "exact: Set[",
+            name: ".exact",
+            uses: &["policy.exact.include?(source)"],
+        },
         _ => return None,
     })
 }

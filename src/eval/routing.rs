@@ -70,6 +70,14 @@ pub enum Routing {
     TowerHttp,
     /// actix-web: every escape decoded but `%25`, `%2F` and `%2B`, as its router requotes.
     Actix,
+    /// Rack (rack-cors, Rails): the path rack-cors matches its resources on,
+    /// `Rack::Utils.unescape_path` (every `%XX` decoded, `%2F` too; a stray `%` stays) then
+    /// `clean_path_info` (`//` merged, `.` dropped, `..` resolved, never above the root, and
+    /// the trailing `/` dropped). A decoded path holding NUL or invalid UTF-8 is refused
+    /// (rack-cors answers such a preflight 400). The application's own router (Rails matches
+    /// the path as sent, slashes squeezed) may read the path otherwise, so a path whose raw
+    /// form selects another policy than this one gets no CORS ([`policy_for`]).
+    Rack,
     /// Hono on `@hono/node-server`: the path of the request URL after the WHATWG URL parser
     /// resolved its dot segments (`.`, `..`, `%2e`), case-sensitive, an exact route not taking
     /// a trailing slash (`strict: true`) and a prefix route `/api/*` also matching the bare
@@ -116,6 +124,7 @@ impl Routing {
         Routing::Spring,
         Routing::TowerHttp,
         Routing::Actix,
+        Routing::Rack,
         Routing::Hono,
         Routing::Koa,
         Routing::Caddy,
@@ -195,6 +204,10 @@ impl Routing {
                     Routed::Refused
                 }
             }
+            Routing::Rack => match rack_unescape(path) {
+                Some(d) => Routed::Path(rack_clean(&d, false)),
+                None => Routed::Refused,
+            },
         }
     }
 
@@ -203,6 +216,11 @@ impl Routing {
     /// refuse keeps its written form (no request reaches it anyway).
     #[must_use]
     pub fn scope(self, path: &str) -> String {
+        // Rack drops a request path's trailing `/`, but a scope's (`/api/`) is its boundary:
+        // kept, so `/api/` never turns into a prefix of `/apis`.
+        if self == Routing::Rack {
+            return rack_unescape(path).map_or_else(|| path.to_string(), |d| rack_clean(&d, true));
+        }
         match self.route(path) {
             Routed::Path(p) => p,
             Routed::Refused => path.to_string(),
@@ -258,6 +276,14 @@ pub fn policy_for<'s>(set: &'s PolicySet, routing: Routing, raw: &str) -> Option
         return None;
     };
     let own = select(set, routing, &path, false);
+    if routing == Routing::Rack && own.is_some() {
+        let sent = raw.split(['?', '#']).next().unwrap_or("");
+        let raw_reading = select(set, Routing::Spec, sent, false);
+        return match (raw_reading, own) {
+            (Some(a), Some(b)) if std::ptr::eq(a, b) => own,
+            _ => None,
+        };
+    }
     if routing == Routing::Hono {
         // Both readings (Hono 4.0's and the later decoded one) must select the same policy.
         let decoded = fastify_decode(&path)?;
@@ -398,6 +424,54 @@ pub fn caddy_plain(path: &str) -> bool {
 /// [`caddy_plain`] as an RE2 regex over Caddy's `{http.request.uri}` (the request target as
 /// sent, query included): a segment holds a character other than `.`, or three dots or more.
 pub const CADDY_PLAIN_REGEX: &str = r"^/(?:(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+)(?:/(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+))*/?)?(?:\?|$)";
+/// `Rack::Utils.unescape_path`: each `%` followed by two hex digits decoded, anything else
+/// as it is; `None` when the result holds NUL or is not UTF-8 (`Rack::Utils.valid_path?`).
+fn rack_unescape(path: &str) -> Option<String> {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = (b[i] == b'%')
+            .then(|| Some(hex(*b.get(i + 1)?)? * 16 + hex(*b.get(i + 2)?)?))
+            .flatten();
+        if let Some(v) = escaped {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    if out.contains(&0) {
+        return None;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `Rack::Utils.clean_path_info`: empty and `.` segments dropped, `..` removing the one
+/// before (nothing above the root), joined with `/`, and a leading `/` when the path had one.
+/// Rack drops a trailing `/`; `keep_trailing` keeps it (for a scope's path).
+fn rack_clean(path: &str, keep_trailing: bool) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let mut clean: Vec<&str> = Vec::new();
+    for part in &parts {
+        match *part {
+            "" | "." => {}
+            ".." => {
+                clean.pop();
+            }
+            p => clean.push(p),
+        }
+    }
+    let mut out = clean.join("/");
+    if parts.first().is_none_or(|p| p.is_empty()) {
+        out.insert(0, '/');
+    }
+    if keep_trailing && path.ends_with('/') && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
 
 /// Runs of `/` become one.
 fn merge_slashes(path: &str) -> String {

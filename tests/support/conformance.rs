@@ -24,6 +24,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_go_routers", &["chi", "echo", "gin"]),
     ("conformance_spring", &["spring"]),
     ("conformance_spring_boot", &["spring"]),
+    ("conformance_rack", &["rails"]),
     ("conformance_hono_koa", &["hono", "koa"]),
     ("conformance_nest", &["nestjs"]),
     ("targets_k8s", &["gateway-api", "ingress-nginx"]),

@@ -9,5 +9,6 @@ pub mod java_package;
 pub mod js;
 pub mod k8s;
 pub mod python;
+pub mod ruby;
 pub mod rust;
 pub mod strings;

@@ -35,6 +35,7 @@ targets! {
     koa::Koa,
     nestjs::Nestjs,
     nginx::Nginx,
+    rails::Rails,
     spring::Spring,
     starlette::Starlette,
     tower_http::TowerHttp,
