@@ -527,6 +527,16 @@ fn the_vscode_extension_packages_with_the_grammar_and_the_language_client() {
         manifest["contributes"]["languages"][0]["extensions"][0],
         ".cors"
     );
+    // The executable it starts is never taken from a workspace's own settings: a cloned
+    // repository's .vscode/settings.json could otherwise name any program.
+    assert_eq!(
+        manifest["contributes"]["configuration"]["properties"]["corsc.path"]["scope"],
+        "machine"
+    );
+    assert_eq!(
+        manifest["capabilities"]["untrustedWorkspaces"]["restrictedConfigurations"][0],
+        "corsc.path"
+    );
     let extension = read("extension/extension.js");
     assert!(extension.contains("args: [\"lsp\"]"), "{extension}");
     eprintln!(
