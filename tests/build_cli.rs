@@ -156,7 +156,7 @@ fn manifest_errors_are_usage_errors_with_a_location() {
         ));
     std::fs::write(
         p.path().join("corsc.yaml"),
-        "build:\n  - policy: policies/spa-with-cookies.cors\n    target: caddy\n    output: x\n",
+        "build:\n  - policy: policies/spa-with-cookies.cors\n    target: no-such-server\n    output: x\n",
     )
     .unwrap();
     // A wrong value in an entry is a usage error, as the same value given as a flag is.
@@ -164,7 +164,7 @@ fn manifest_errors_are_usage_errors_with_a_location() {
         .arg("build")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown target `caddy`"))
+        .stderr(predicate::str::contains("unknown target `no-such-server`"))
         .stderr(predicate::str::contains("corsc.yaml:3"));
 }
 
@@ -393,4 +393,52 @@ fn two_entries_writing_one_file_are_refused_and_nothing_is_written() {
         );
         assert_eq!(snapshot(p.path()), before);
     }
+}
+
+/// A manifest's `java-package:` is checked like `--java-package`: a hostile value refuses the
+/// whole build with a coded diagnostic naming the entry, and no output is written.
+#[test]
+fn hostile_java_package_in_the_manifest_refuses_the_build() {
+    let long = "x".repeat(300);
+    for bad in [
+        "int",
+        "class",
+        "a..b",
+        "1a",
+        "\"a;import x\"",
+        "\"a\\nb\"",
+        "\"*\"",
+        "\"\u{430}pple\"",
+        long.as_str(),
+    ] {
+        let p = project();
+        std::fs::write(
+            p.path().join("corsc.yaml"),
+            format!(
+                "build:\n  - policy: policies/spa-with-cookies.cors\n    target: spring\n    java-package: {bad}\n    output: src/CorsConfig.java\n"
+            ),
+        )
+        .unwrap();
+        let out = corsc(p.path()).arg("build").output().unwrap();
+        assert_ne!(out.status.code(), Some(0), "{bad:?} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("java-package") && err.contains("corsc::") && err.contains("help:"),
+            "{bad:?}: {err}"
+        );
+        assert!(!p.path().join("src").exists(), "{bad:?}: output written");
+    }
+}
+
+#[test]
+fn java_package_in_the_manifest_reaches_the_output() {
+    let p = project();
+    std::fs::write(
+        p.path().join("corsc.yaml"),
+        "build:\n  - policy: policies/spa-with-cookies.cors\n    target: spring\n    java-package: com.example.edge\n    output: src/CorsConfig.java\n",
+    )
+    .unwrap();
+    corsc(p.path()).arg("build").assert().success();
+    let text = std::fs::read_to_string(p.path().join("src/CorsConfig.java")).unwrap();
+    assert!(text.contains("\npackage com.example.edge;\n"), "{text}");
 }

@@ -162,3 +162,77 @@ fn the_readme_example_is_the_output() {
     let (_, out, _) = diff(&[&f("old"), &f("wider")]);
     assert_eq!(&readme[start..end], out);
 }
+
+#[test]
+fn markdown_output_for_a_pull_request_comment() {
+    let (code, out, err) = diff(&[&f("old"), &f("wider"), "--format", "markdown"]);
+    assert_eq!(code, 1, "{out}{err}");
+    insta::assert_snapshot!("diff_wider_markdown", out);
+    let (code, out, _) = diff(&[&f("old"), &f("same"), "-f", "markdown"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("✅ **Verdict: equivalent"), "{out}");
+}
+
+/// The Markdown as a GitHub-flavoured parser reads it: each table row's cells, and the text
+/// of every code span.
+fn read_markdown(md: &str) -> (Vec<Vec<String>>, Vec<String>) {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut rows = Vec::new();
+    let mut codes = Vec::new();
+    let mut cell: Option<String> = None;
+    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Start(Tag::TableHead | Tag::TableRow) => rows.push(Vec::new()),
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                let c = cell.take().unwrap_or_default();
+                rows.last_mut().expect("a row").push(c);
+            }
+            Event::Code(c) => {
+                if let Some(cell) = cell.as_mut() {
+                    cell.push_str(&c);
+                }
+                codes.push(c.to_string());
+            }
+            Event::Text(t) => {
+                if let Some(cell) = cell.as_mut() {
+                    cell.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    (rows, codes)
+}
+
+/// Header names may hold a backtick and a pipe (both are token characters; paths may hold
+/// neither): in the Markdown each stays one code span with its exact text, and no table row
+/// gains or loses a cell.
+#[test]
+fn hostile_values_stay_inside_their_code_spans_and_table_cells() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let old = tmp.path().join("old.cors");
+    let new = tmp.path().join("new.cors");
+    let base = "policy p {\n    paths \"/api/*\"\n    origins \"https://a.example\"\n    methods PUT\n    request-headers X-A";
+    std::fs::write(&old, format!("{base}\n}}\n")).expect("write");
+    std::fs::write(&new, format!("{base}, x`|`y, x``z\n}}\n")).expect("write");
+    let (code, out, err) = diff(&[
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let (rows, codes) = read_markdown(&out);
+    assert!(rows.len() >= 2, "{rows:?}\n{out}");
+    for r in &rows {
+        assert_eq!(r.len(), 4, "{r:?}\n{out}");
+    }
+    assert!(rows.iter().any(|r| r[0] == "/api/*"), "{rows:?}\n{out}");
+    for header in ["x`|`y", "x``z"] {
+        assert!(
+            codes.iter().any(|c| c == header),
+            "{header} is not one code span: {codes:?}\n{out}"
+        );
+    }
+}

@@ -182,13 +182,13 @@ fn lint_errors_block_compilation_and_nothing_is_written() {
 #[test]
 fn usage_errors_exit_2_with_help() {
     let out = corsc()
-        .args(["compile", SPA, "-t", "caddy"])
+        .args(["compile", SPA, "-t", "no-such-server"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("unknown target `caddy`") && err.contains("nginx"),
+        err.contains("unknown target `no-such-server`") && err.contains("nginx"),
         "{err}"
     );
     let out = corsc()
@@ -430,4 +430,87 @@ fn spring_output_says_when_spring_5_cannot_answer_a_query_preflight() {
     };
     assert!(header("PUT, QUERY").contains("Spring 5 refuses their preflights (403)"));
     assert!(!header("PUT, PATCH").contains("Spring 5 refuses"));
+}
+
+/// `--java-package` is the only text of the user's that reaches `package …;`: anything but a
+/// dotted ASCII Java name is refused with a coded diagnostic and a help line, and nothing is
+/// written.
+#[test]
+fn hostile_java_packages_are_refused_and_nothing_is_written() {
+    let long = format!("a.{}", "b".repeat(300));
+    let hostile: Vec<&str> = vec![
+        "int",
+        "class",
+        "com.example.class",
+        "a..b",
+        ".a",
+        "a.",
+        "1a",
+        "a.9b",
+        "a;import x",
+        "a;\nimport x.y",
+        "a\nb",
+        "*",
+        "a.*",
+        "\u{430}pple.cors",
+        "com.ex\u{430}mple",
+        "caf\u{e9}",
+        "a\u{2028}b",
+        "a b",
+        "java.util",
+        "",
+        &long,
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for bad in hostile {
+        let dest = dir.path().join("CorsConfig.java");
+        let out = corsc()
+            .args(["compile", SPA, "-t", "spring", "--java-package", bad, "-o"])
+            .arg(&dest)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("corsc::input") && err.contains("--java-package") && err.contains("help:"),
+            "{bad:?}: {err}"
+        );
+        assert!(!dest.exists(), "{bad:?}: an output was written");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(out.stdout.is_empty());
+    }
+    // For a target whose output is not Java, the option is refused too.
+    let out = corsc()
+        .args(["compile", SPA, "-t", "nginx", "--java-package", "a.b"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not Java"));
+}
+
+#[test]
+fn java_package_reaches_the_package_declaration() {
+    let out = corsc()
+        .args([
+            "compile",
+            SPA,
+            "-t",
+            "spring",
+            "--java-package",
+            "com.example.edge.cors",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\npackage com.example.edge.cors;\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\npackage ").count(), 1, "{text}");
+    let out = corsc()
+        .args(["compile", SPA, "-t", "spring"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\npackage corsc.generated;\n"));
 }

@@ -160,13 +160,36 @@ pub struct ImportArgs {
     pub list: bool,
 }
 
-/// Output formats of `simulate` and `verify`.
+/// Output formats of `verify`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// Text for people.
     Human,
     /// One JSON document.
     Json,
+}
+
+/// Output formats of `simulate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// A mermaid sequence diagram of the exchange (page, browser, server), the failing step
+    /// shaded: paste it into a ```mermaid block of a GitHub comment or a Markdown file.
+    Mermaid,
+}
+
+/// Output formats of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// GitHub-flavoured Markdown, for a pull-request comment.
+    Markdown,
 }
 
 /// Which browser to model.
@@ -196,7 +219,7 @@ pub struct EvalArgs {
     pub browser: Browser,
 }
 
-/// How `simulate` and `verify` name standard input and write their report.
+/// How `verify` names standard input and writes its report.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The name to report for standard input.
@@ -249,9 +272,13 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "TARGET", value_parser = TargetArg::parse)]
     pub target: Option<TargetArg>,
 
-    /// Standard input's name and the output format.
-    #[command(flatten)]
-    pub report: ReportArgs,
+    /// The name to report for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = SimulateFormat::Human)]
+    pub format: SimulateFormat,
 }
 
 /// `verify`'s options.
@@ -300,8 +327,9 @@ pub struct VerifyArgs {
 /// Which files to read, and how to report.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Policy files, or directories searched for `*.cors`; `-` reads standard input.
-    #[arg(required = true, value_name = "FILE")]
+    /// Policy files, or directories searched for `*.cors` (skipping what `.gitignore` and the
+    /// configuration's `exclude:` leave out); `-` reads standard input. Default: `.`.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
     /// Resolve policies for this profile (e.g. `dev`) instead of the base policies.
@@ -315,6 +343,17 @@ pub struct InputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human, env = "CORSC_FORMAT")]
     pub format: Format,
+}
+
+impl InputArgs {
+    /// The paths to read: those given, or the current directory.
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
+        if self.files.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.files.clone()
+        }
+    }
 }
 
 /// `lint`'s options.
@@ -344,6 +383,10 @@ pub struct LintArgs {
     /// Apply the safe fixes findings carry, in place (standard input: print the fixed text).
     #[arg(long)]
     pub fix: bool,
+
+    /// Exit 0 even when findings would fail the run (usage and I/O errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
 
     /// With `--fix`, apply the unsafe fixes too (those that change what a policy allows);
     /// without it, count them as fixable.
@@ -477,6 +520,11 @@ pub struct CompileArgs {
     #[arg(long = "keep-header", value_name = "NAME: VALUE")]
     pub keep_header: Vec<String>,
 
+    /// The package of the generated Java class (spring), e.g. `com.example.web.cors`:
+    /// dot-separated ASCII Java identifiers, no keywords. Default: `corsc.generated`.
+    #[arg(long, value_name = "NAME")]
+    pub java_package: Option<String>,
+
     /// Compile even when the linter reports errors (they are still printed).
     #[arg(long)]
     pub allow_lint_errors: bool,
@@ -590,6 +638,6 @@ pub struct DiffArgs {
     pub new_profile: Option<String>,
 
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
-    pub format: ReportFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
 }

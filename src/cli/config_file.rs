@@ -9,6 +9,14 @@
 //!   allow: [missing-content-type]
 //! ```
 //!
+//! A top-level `exclude:` list of gitignore-style patterns, relative to the file's directory,
+//! leaves matching files and directories out when a directory is searched for policies (a file
+//! named on the command line is still read, as ruff does):
+//!
+//! ```yaml
+//! exclude: [vendor/, "generated-*.cors"]
+//! ```
+//!
 //! `corsc.yaml` is shared with other commands, so only the `lint:` key belongs to the linter;
 //! the other top-level keys corsc knows are listed in [`OTHER_SECTIONS`]. A `corsc.yaml` without
 //! `lint:` does not stop the search. Command-line flags are applied after the file, so they win.
@@ -41,6 +49,8 @@ struct LintSection {
 #[derive(Debug, Deserialize)]
 struct FileShape {
     lint: Option<LintSection>,
+    #[serde(default)]
+    exclude: Vec<String>,
     #[serde(flatten)]
     other: BTreeMap<String, yaml_serde::Value>,
 }
@@ -50,6 +60,8 @@ struct FileShape {
 pub(crate) struct FileOverrides {
     /// `(selector, level)` pairs: every `allow`, then `warn`, then `deny`.
     pub(crate) overrides: Vec<(Selector, Level)>,
+    /// The `exclude:` patterns, relative to the file's directory.
+    pub(crate) exclude: Vec<String>,
 }
 
 /// The 1-based line of the first line that holds `needle` as a word, for messages.
@@ -85,6 +97,7 @@ pub(crate) fn load(path: &Path) -> Result<FileOverrides, InputError> {
     let shape: FileShape = if text.trim().is_empty() {
         FileShape {
             lint: None,
+            exclude: Vec::new(),
             other: BTreeMap::new(),
         }
     } else {
@@ -110,6 +123,18 @@ pub(crate) fn load(path: &Path) -> Result<FileOverrides, InputError> {
             ));
         }
     }
+    for pattern in &shape.exclude {
+        if let Err(e) = ignore::gitignore::GitignoreBuilder::new("/").add_line(None, pattern) {
+            return Err(error(
+                path,
+                text.lines()
+                    .position(|l| l.contains(pattern.as_str()))
+                    .map(|i| i + 1),
+                format!("bad `exclude` pattern `{pattern}`: {e}"),
+                "`exclude:` takes gitignore-style patterns, relative to this file's directory",
+            ));
+        }
+    }
     let section = shape.lint.unwrap_or_default();
     let mut overrides = Vec::new();
     for (list, level) in [
@@ -129,17 +154,24 @@ pub(crate) fn load(path: &Path) -> Result<FileOverrides, InputError> {
             overrides.push((sel, level));
         }
     }
-    Ok(FileOverrides { overrides })
+    Ok(FileOverrides {
+        overrides,
+        exclude: shape.exclude,
+    })
 }
 
-/// Whether a file counts for the linter: `.corsc.yaml` always, `corsc.yaml` only with `lint:`.
+/// Whether a file counts for the linter: `.corsc.yaml` always, `corsc.yaml` only with `lint:`
+/// or `exclude:`.
 fn counts(path: &Path) -> bool {
     if path.file_name().is_some_and(|n| n == ".corsc.yaml") {
         return true;
     }
     std::fs::read_to_string(path).is_ok_and(|t| {
-        t.lines()
-            .any(|l| l.starts_with("lint:") || l.starts_with("\"lint\":"))
+        t.lines().any(|l| {
+            ["lint:", "\"lint\":", "exclude:", "\"exclude\":"]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
     })
 }
 
@@ -165,7 +197,7 @@ pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
 /// Loads configuration files once per directory.
 #[derive(Debug, Default)]
 pub(crate) struct Loader {
-    explicit: Option<FileOverrides>,
+    explicit: Option<(PathBuf, FileOverrides)>,
     isolated: bool,
     cache: BTreeMap<PathBuf, FileOverrides>,
 }
@@ -177,7 +209,7 @@ impl Loader {
     /// When the explicit file cannot be read or is invalid.
     pub(crate) fn new(config: Option<&Path>, isolated: bool) -> Result<Self, InputError> {
         let explicit = match config {
-            Some(p) if !isolated => Some(load(p)?),
+            Some(p) if !isolated => Some((p.to_path_buf(), load(p)?)),
             _ => None,
         };
         Ok(Self {
@@ -195,18 +227,48 @@ impl Loader {
         if self.isolated {
             return Ok(FileOverrides::default());
         }
+        Ok(self.governing(dir)?.map(|(_, o)| o).unwrap_or_default())
+    }
+
+    /// The configuration file that governs `dir` and what it says, loaded once.
+    fn governing(&mut self, dir: &Path) -> Result<Option<(PathBuf, FileOverrides)>, InputError> {
+        if self.isolated {
+            return Ok(None);
+        }
         if let Some(e) = &self.explicit {
-            return Ok(e.clone());
+            return Ok(Some(e.clone()));
         }
         let Some(path) = discover(dir) else {
-            return Ok(FileOverrides::default());
+            return Ok(None);
         };
         if let Some(c) = self.cache.get(&path) {
-            return Ok(c.clone());
+            return Ok(Some((path, c.clone())));
         }
         let loaded = load(&path)?;
-        self.cache.insert(path, loaded.clone());
-        Ok(loaded)
+        self.cache.insert(path.clone(), loaded.clone());
+        Ok(Some((path, loaded)))
+    }
+
+    /// The `exclude:` patterns that govern a directory search rooted at `dir`, with the
+    /// directory they are relative to (the configuration file's own).
+    ///
+    /// # Errors
+    /// When the governing file is invalid.
+    pub(crate) fn exclude_for(
+        &mut self,
+        dir: &Path,
+    ) -> Result<Option<(PathBuf, Vec<String>)>, InputError> {
+        let Some((path, overrides)) = self.governing(dir)? else {
+            return Ok(None);
+        };
+        if overrides.exclude.is_empty() {
+            return Ok(None);
+        }
+        let base = std::fs::canonicalize(&path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        Ok(Some((base, overrides.exclude)))
     }
 }
 

@@ -13,13 +13,36 @@ pub struct InputError {
     pub help: Option<String>,
 }
 
-/// Reads every input. Directories are searched recursively for `*.cors`, in sorted order.
+/// The `exclude:` patterns for a directory search rooted at a directory, with the directory
+/// they are relative to; see [`super::config_file::Loader::exclude_for`].
+pub(crate) type ExcludeFor<'a> =
+    &'a mut dyn FnMut(&Path) -> Result<Option<(PathBuf, Vec<String>)>, InputError>;
+
+/// Reads every input, as [`read_all_with`] with no `exclude:` patterns.
 ///
 /// # Errors
 /// Returns every input that could not be read.
 pub fn read_all(paths: &[PathBuf], stdin_name: &str) -> Result<Vec<Source>, Vec<InputError>> {
+    read_all_with(paths, stdin_name, &mut |_| Ok(None))
+}
+
+/// Reads every input. Directories are searched recursively for `*.cors`, in sorted order,
+/// skipping hidden entries, what `.gitignore` (and `.ignore`) files exclude, and what `exclude`
+/// returns for the directory; symbolic links are followed, but never round a loop. A file named
+/// more than once (directly, through a directory, through a link) is read once, under the
+/// first name it was reached by.
+///
+/// # Errors
+/// Returns every input that could not be read.
+pub(crate) fn read_all_with(
+    paths: &[PathBuf],
+    stdin_name: &str,
+    exclude: ExcludeFor<'_>,
+) -> Result<Vec<Source>, Vec<InputError>> {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut first_time = |p: &Path| seen.insert(std::fs::canonicalize(p).unwrap_or(p.into()));
     for p in paths {
         if p.as_os_str() == "-" {
             let mut bytes = Vec::new();
@@ -36,29 +59,41 @@ pub fn read_all(paths: &[PathBuf], stdin_name: &str) -> Result<Vec<Source>, Vec<
             continue;
         }
         if p.is_dir() {
-            let mut found = Vec::new();
-            if let Err(e) = walk(p, &mut found) {
-                errors.push(InputError {
-                    message: format!("could not read directory `{}`: {e}", p.display()),
-                    help: None,
-                });
-                continue;
-            }
+            let excluded = match exclude(p) {
+                Ok(e) => e,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let found = match walk(p, excluded) {
+                Ok(f) => f,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             if found.is_empty() {
                 errors.push(InputError {
                     message: format!("`{}` holds no `.cors` files", p.display()),
                     help: Some(
-                        "name a policy file, or a directory that contains `*.cors` files".into(),
+                        "name a policy file, or a directory that contains `*.cors` files \
+                         (ignored and excluded files are skipped)"
+                            .into(),
                     ),
                 });
             }
-            found.sort();
             for f in found {
-                match read_file(&f) {
-                    Ok(s) => sources.push(s),
-                    Err(e) => errors.push(e),
+                if first_time(&f) {
+                    match read_file(&f) {
+                        Ok(s) => sources.push(s),
+                        Err(e) => errors.push(e),
+                    }
                 }
             }
+            continue;
+        }
+        if !first_time(p) {
             continue;
         }
         match read_file(p) {
@@ -73,23 +108,82 @@ pub fn read_all(paths: &[PathBuf], stdin_name: &str) -> Result<Vec<Source>, Vec<
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
+/// Whether a walk error is a symbolic link that leads back to one of its own ancestors.
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Partial(errs) => errs.iter().all(is_loop),
+        _ => false,
+    }
+}
+
+/// The `*.cors` files under `dir`, sorted. A broken `.gitignore` line is skipped, as git does;
+/// a link loop or a dangling link is skipped; any other error stops the search.
+fn walk(dir: &Path, exclude: Option<(PathBuf, Vec<String>)>) -> Result<Vec<PathBuf>, InputError> {
+    let exclude = match exclude {
+        Some((base, patterns)) => {
+            let mut b = ignore::gitignore::GitignoreBuilder::new(&base);
+            for pattern in &patterns {
+                // Checked when the file was read.
+                let _ = b.add_line(None, pattern);
+            }
+            b.build().ok().map(|g| (base, g))
         }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "cors") {
-            out.push(path);
+        None => None,
+    };
+    let root_abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let root = dir.to_path_buf();
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .follow_links(true)
+        .require_git(false)
+        .sort_by_file_name(std::cmp::Ord::cmp);
+    if let Some((base, gi)) = exclude {
+        builder.filter_entry(move |e| {
+            let rel = e.path().strip_prefix(&root).unwrap_or(e.path());
+            let abs = root_abs.join(rel);
+            if !abs.starts_with(&base) {
+                return true;
+            }
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !gi.matched_path_or_any_parents(&abs, is_dir).is_ignore()
+        });
+    }
+    let mut out = Vec::new();
+    for entry in builder.build() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if is_loop(&e) => continue,
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+            {
+                continue
+            }
+            Err(e) => {
+                return Err(InputError {
+                    message: format!("could not read directory `{}`: {e}", dir.display()),
+                    help: None,
+                })
+            }
+        };
+        let path = entry.path();
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && path.extension().is_some_and(|e| e == "cors")
+        {
+            // `corsc lint .` reports `api.cors`, not `./api.cors`.
+            let shown = if dir == Path::new(".") {
+                path.strip_prefix(".").unwrap_or(path)
+            } else {
+                path
+            };
+            out.push(shown.to_path_buf());
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 fn read_file(p: &Path) -> Result<Source, InputError> {

@@ -84,6 +84,20 @@ impl LintSettings {
     }
 }
 
+impl LintSettings {
+    /// The `exclude:` patterns for a directory search rooted at `dir`, from the same file
+    /// (or `--config`, or none with `--isolated`) as the levels.
+    ///
+    /// # Errors
+    /// When the configuration file that governs `dir` is invalid.
+    pub(crate) fn exclude_for(
+        &mut self,
+        dir: &Path,
+    ) -> Result<Option<(PathBuf, Vec<String>)>, InputError> {
+        self.files.exclude_for(dir)
+    }
+}
+
 /// The directory whose configuration governs a policy.
 fn dir_of(name: &Path) -> PathBuf {
     match name.parent() {

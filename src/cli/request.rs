@@ -99,6 +99,34 @@ pub(crate) fn keep_headers(
     })
 }
 
+/// The targets whose output is a Java class, which `--java-package` names the package of.
+const JAVA_TARGETS: &[&str] = &["spring"];
+
+/// The package of `--java-package` or a manifest's `java-package:`, for `target`; the default
+/// package when none is given. Only Java output has a package: given for another target, it
+/// would be a promise the output does not keep.
+pub(crate) fn java_package(
+    name: Option<&str>,
+    target: &dyn Target,
+) -> Result<emit::JavaPackage, Invalid> {
+    let Some(name) = name else {
+        return Ok(emit::JavaPackage::default());
+    };
+    if !JAVA_TARGETS.contains(&target.id()) {
+        return Err(Invalid {
+            message: format!("{} output is not Java and has no package", target.name()),
+            help: format!(
+                "a Java package is given only for {}",
+                JAVA_TARGETS.join(", ")
+            ),
+        });
+    }
+    emit::JavaPackage::parse(name).map_err(|why| Invalid {
+        message: format!("{} is not a Java package name", shown(name)),
+        help: format!("{why}; e.g. `com.example.web.cors`"),
+    })
+}
+
 /// The address a complete server listens on: an IP address and a port, nothing else.
 pub(crate) fn listen(text: &str) -> Result<SocketAddr, Invalid> {
     text.parse::<SocketAddr>().map_err(|_| Invalid {

@@ -76,8 +76,8 @@ pub enum Lookup {
     /// no set: its work grows with the length of the `Origin`, not of the list. (Apache's
     /// lines are short: there, one regex per 16 KB of trie, about 900 origins.)
     Trie,
-    /// A list compared in order. No target does this now; the row stays so a target that
-    /// can do nothing better says so.
+    /// A list compared in order: Caddy's `header` matcher, which a Caddyfile has nothing
+    /// better than (its `map` compares in order too).
     Linear,
 }
 
@@ -185,6 +185,9 @@ pub struct Capabilities {
     /// dispatcher selects a policy on and the plan compares scopes in; `verify` and
     /// `simulate` hand it to the evaluator for `--target`.
     pub routing: crate::eval::Routing,
+    /// The path forms of other routers one output also dispatches on (NestJS: Express's and
+    /// Fastify's): the plan keeps scopes apart in each of them as well.
+    pub also_routing: &'static [crate::eval::Routing],
     /// Output shapes, the first being the default.
     pub shapes: &'static [Shape],
     /// Modules the output needs loaded.
@@ -217,6 +220,7 @@ impl Capabilities {
         private_network: Support::Yes,
         path_scoping: Support::Yes,
         routing: crate::eval::Routing::Spec,
+        also_routing: &[],
         shapes: &[Shape::Include],
         modules: &[],
         syntax: Syntax::LIBRARY_API,

@@ -72,6 +72,39 @@ pub enum Limit {
     /// One list is both the allowed request headers and the exposed ones (Cloud Storage's
     /// `responseHeader`): the policy's two lists must be equal, and neither may be `*`.
     OneHeaderList,
+    /// Only these methods can be listed (Gateway API's `allowMethods` is an enum of the
+    /// standard ones), and `methods *` only without credentials.
+    MethodsFrom(&'static [&'static str]),
+    /// Methods are letters only, request and exposed header names letters, digits, `-` and
+    /// `_` (ingress-nginx's annotation validators drop anything else, falling back to a
+    /// default); `request-headers *` cannot be said.
+    PlainNames,
+    /// Origins are `http` or `https` with a host name or IPv4 address (no IPv6 literal, no
+    /// other scheme, no `null`), which the configuration's validation accepts.
+    HostnameOrigins,
+    /// At most this many origins, request headers or exposed headers in one list.
+    MaxItems(usize),
+    /// Scope paths are plain: `/` then letters, digits and `-._~!$&'()*+,;=:@/`, no `%`,
+    /// no `//`, no `.` or `..` segment. Implementations normalize or refuse the rest
+    /// differently, so a scope written with them could cover other paths than the policy's.
+    PlainPaths,
+    /// `request-headers *` cannot be said exactly: the implementation may echo every
+    /// requested header, `authorization` included, which `*` never covers.
+    NoHeaderWildcard,
+    /// At most this many path scopes in one policy (Gateway API: 16 rules in one `HTTPRoute`,
+    /// and a prefix scope takes two).
+    MaxScopes(usize),
+    /// Scope paths are written into the server's own path patterns, which it compares with the
+    /// request's path lower-cased and cleaned: a scope must already be in that form (lower
+    /// case, no escape, no empty, `.` or `..` segment: [`crate::eval::caddy_plain`]), so no
+    /// glob character, placeholder or quote ever reaches the pattern and no two scopes are one
+    /// place to the server.
+    PlainScopePaths,
+    /// Exact origins are written as literal values of a matcher that reads `*` at either end
+    /// as a wildcard and `{…}` as a placeholder: an exact origin must be made of lower-case
+    /// ASCII letters, digits and `.-:/[]` only (every origin a browser serializes for a
+    /// DNS name or an IP address is).
+    PlainExactOrigins,
 }
 
 /// Checks one policy against a target's limits; refusals go to `diags`. `library` and
@@ -182,6 +215,40 @@ pub fn check(
                                 "end the prefix with `/` (`\"/api/*\"`), or list exact paths",
                             );
                         }
+                    }
+                }
+            }
+            Limit::PlainScopePaths => {
+                for scope in &policy.paths {
+                    let (crate::ir::PathScope::Prefix(p) | crate::ir::PathScope::Exact(p)) =
+                        &scope.node;
+                    let exact_slash = matches!(scope.node, crate::ir::PathScope::Exact(_))
+                        && p.len() > 1
+                        && p.ends_with('/');
+                    if !crate::eval::caddy_plain(p) || exact_slash {
+                        refuse(
+                            format!("{library} compares paths lower-cased and cleaned, in patterns where `*`, `?`, `[`, `%` and `{{` are special; it cannot express the scope `{}` exactly", scope.node),
+                            scope.span,
+                            "write the path in lower case with letters, digits and `-._~/` only, no `//`, `.` or `..` segment (and no trailing `/` on an exact path)",
+                        );
+                    }
+                }
+            }
+            Limit::PlainExactOrigins => {
+                for o in &policy.origins.value {
+                    let OriginKind::Exact(origin) = &o.kind else {
+                        continue;
+                    };
+                    let text = origin.to_string();
+                    let plain = text.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b".-:/[]".contains(&b)
+                    });
+                    if !plain {
+                        refuse(
+                            format!("{library} reads `*` and `{{…}}` in a matcher value as a wildcard and a placeholder; it cannot match the origin `{}` literally", text.escape_debug()),
+                            o.span,
+                            "use the origin's ASCII (punycode) form, or a `regex` origin",
+                        );
                     }
                 }
             }
@@ -304,6 +371,101 @@ pub fn check(
                     );
                 }
             }
+            Limit::MethodsFrom(allowed) => {
+                for m in &policy.methods.value.list {
+                    if !allowed.contains(&m.node.as_str()) {
+                        refuse(
+                            format!(
+                                "{library} can only list the methods {}; it cannot allow `{}`",
+                                allowed.join(", "),
+                                m.node
+                            ),
+                            m.span,
+                            "list standard methods only",
+                        );
+                    }
+                }
+                if let (Some(span), true) = (policy.methods.value.any, policy.credentials.value) {
+                    refuse(
+                        format!("{library} cannot express `methods *` with credentials: what it answers then is left to each implementation"),
+                        span,
+                        "list the methods",
+                    );
+                }
+            }
+            Limit::NoHeaderWildcard => {
+                if let Some(span) = policy.request_headers.value.any {
+                    refuse(
+                        format!("{library} cannot express `request-headers *`: implementations may echo every requested header, `authorization` included"),
+                        span,
+                        "list the headers",
+                    );
+                }
+            }
+            Limit::MaxScopes(max) => {
+                if policy.paths.len() > max {
+                    refuse(
+                        format!("{library} takes at most {max} path scopes in one policy; this one has {}", policy.paths.len()),
+                        policy.paths[max].span,
+                        "split the policy into several with the same settings",
+                    );
+                }
+            }
+            Limit::PlainNames => plain_names(library, policy, &mut refuse),
+            Limit::HostnameOrigins => {
+                for o in &policy.origins.value {
+                    let bad = match &o.kind {
+                        OriginKind::Exact(origin) => !hostname_origin(&origin.to_string()),
+                        OriginKind::Null => true,
+                        _ => false,
+                    };
+                    if bad {
+                        refuse(
+                            format!("{library} accepts only `http` or `https` origins with a host name or IPv4 address; it cannot express `{}`", o.raw()),
+                            o.span,
+                            "leave this origin out, or compile for nginx",
+                        );
+                    }
+                }
+            }
+            Limit::MaxItems(max) => {
+                let lists = [
+                    ("origins", policy.origins.value.len(), policy.origins.span),
+                    (
+                        "request headers",
+                        policy.request_headers.value.list.len(),
+                        policy.request_headers.span,
+                    ),
+                    (
+                        "exposed headers",
+                        policy.expose_headers.value.list.len(),
+                        policy.expose_headers.span,
+                    ),
+                ];
+                for (what, n, span) in lists {
+                    if n > max {
+                        refuse(
+                            format!("{library} takes at most {max} {what} in one list; this policy has {n}"),
+                            span.unwrap_or(policy.name.span),
+                            "split the policy, or compile for nginx",
+                        );
+                    }
+                }
+            }
+            Limit::PlainPaths => {
+                for scope in &policy.paths {
+                    let path = match &scope.node {
+                        crate::ir::PathScope::Prefix(p) | crate::ir::PathScope::Exact(p) => p,
+                    };
+                    if !plain_path(path) {
+                        refuse(
+                            format!("{library} normalizes or refuses paths like `{path}` in its own way; it cannot express this scope exactly"),
+                            scope.span,
+                            "write the path with letters, digits and `-._~/` only, without `%`, `//`, `.` or `..` segments",
+                        );
+                    }
+                }
+            }
             // A property of the whole set, not of one policy: see `plan::overlapping`.
             Limit::OverlappingScopes(_) | Limit::RouteGuardPerSection(_) => {}
             Limit::OnePolicy => {
@@ -317,6 +479,87 @@ pub fn check(
             }
         }
     }
+}
+
+/// Refuses the names ingress-nginx's validators would drop (see [`Limit::PlainNames`]).
+fn plain_names(library: &str, policy: &Policy, refuse: &mut impl FnMut(String, Span, &str)) {
+    let header = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    for m in &policy.methods.value.list {
+        if m.node.is_empty() || !m.node.bytes().all(|b| b.is_ascii_alphabetic()) {
+            refuse(
+                format!(
+                    "{library} accepts methods made of letters only; it cannot allow `{}`",
+                    m.node
+                ),
+                m.span,
+                "leave the method out",
+            );
+        }
+    }
+    if let Some(span) = policy.methods.value.any {
+        refuse(
+            format!("{library} cannot express `methods *`: it sends a fixed list"),
+            span,
+            "list the methods",
+        );
+    }
+    let h = &policy.request_headers.value;
+    if let Some(span) = h.any.or(h.mirror) {
+        refuse(
+            format!(
+                "{library} cannot express `request-headers *` or `mirror`: it sends a fixed list"
+            ),
+            span,
+            "list the headers",
+        );
+    }
+    let lists = [
+        ("request", &h.list),
+        ("exposed", &policy.expose_headers.value.list),
+    ];
+    for (what, list) in lists {
+        for n in list {
+            if !header(&n.node) {
+                refuse(
+                    format!("{library} accepts {what} header names made of letters, digits, `-` and `_` only; it cannot carry `{}`", n.node),
+                    n.span,
+                    "leave the header out",
+                );
+            }
+        }
+    }
+}
+
+/// Whether a serialized origin is `http` or `https` with a DNS name or IPv4 host.
+fn hostname_origin(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split_once(':').map_or(rest, |(h, _)| h);
+    !host.is_empty()
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !host.contains("..")
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+}
+
+/// Whether a scope path is plain (see [`Limit::PlainPaths`]).
+fn plain_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.contains("//")
+        && path.split('/').all(|seg| seg != "." && seg != "..")
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b))
 }
 
 /// The first construct outside the portable subset, described for a message. A quantifier

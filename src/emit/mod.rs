@@ -65,6 +65,7 @@ pub mod write;
 pub mod writer;
 
 pub use capability::{Capabilities, Shape, Support};
+pub use lang::java_package::JavaPackage;
 pub use meta::TargetMeta;
 pub use options::Options;
 pub use output::{Output, Part};

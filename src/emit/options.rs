@@ -2,9 +2,10 @@
 
 use super::capability::Shape;
 use super::dropin::{KeptHeader, Namespace};
+use super::lang::java_package::JavaPackage;
 
 /// How to compile: the output shape, for complete servers where they listen, and for proxy
-/// output the namespace and kept headers.
+/// output the namespace and kept headers, for Java output its package.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The shape of the output.
@@ -18,6 +19,8 @@ pub struct Options {
     pub namespace: Option<Namespace>,
     /// Server-level headers the output repeats where it adds its own (nginx drops them there).
     pub keep_headers: Vec<KeptHeader>,
+    /// The package of a generated Java class (`--java-package`); Java targets only.
+    pub java_package: JavaPackage,
 }
 
 impl Default for Options {
@@ -27,6 +30,7 @@ impl Default for Options {
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
             namespace: None,
             keep_headers: Vec::new(),
+            java_package: JavaPackage::default(),
         }
     }
 }

@@ -496,7 +496,8 @@ pub fn plan<'a>(
         }
     }
     let mut locations = Vec::new();
-    let mut seen: BTreeMap<Scope, (usize, Span)> = BTreeMap::new();
+    // Keyed by the router (0: `routing`, then each of `also_routing`) and the routed scope.
+    let mut seen: BTreeMap<(usize, Scope), (usize, Span)> = BTreeMap::new();
     for (i, pp) in policies.iter().enumerate() {
         let scopes: Vec<(Scope, Span)> = if pp.policy.paths.is_empty() {
             vec![(Scope::Prefix("/".to_string()), pp.policy.name.span)]
@@ -538,11 +539,31 @@ pub fn plan<'a>(
             }
             // Two scopes the target's router cannot tell apart (`/API/*` and `/api/*` where it
             // folds case, `/%61pi/*` and `/api/*` where it decodes) are one place to it.
-            let routed = match &scope {
-                Scope::Exact(x) => Scope::Exact(caps.routing.scope(x)),
-                Scope::Prefix(x) => Scope::Prefix(caps.routing.scope(x)),
-            };
-            if let Some((other, first)) = seen.get(&routed) {
+            // A target dispatching on several routers' forms keeps them apart in each.
+            let routed: Vec<(usize, Scope)> = std::iter::once(caps.routing)
+                .chain(caps.also_routing.iter().copied())
+                .enumerate()
+                .map(|(n, r)| {
+                    let s = match &scope {
+                        Scope::Exact(x) => Scope::Exact(r.scope(x)),
+                        Scope::Prefix(x) => Scope::Prefix(r.scope(x)),
+                    };
+                    (n, s)
+                })
+                .collect();
+            let clash = routed
+                .iter()
+                .filter_map(|k| seen.get(k))
+                .find(|(other, _)| *other != i)
+                .or_else(|| {
+                    // The same policy's scope again, in every form: one location.
+                    let all = routed
+                        .iter()
+                        .map(|k| seen.get(k))
+                        .collect::<Option<Vec<_>>>();
+                    all.and_then(|v| v.first().copied())
+                });
+            if let Some((other, first)) = clash {
                 if *other != i {
                     let d = Diagnostic::new(
                         codes::SCOPE_COLLISION.code,
@@ -564,7 +585,9 @@ pub fn plan<'a>(
                 }
                 continue;
             }
-            seen.insert(routed, (i, span));
+            for k in routed {
+                seen.entry(k).or_insert((i, span));
+            }
             locations.push(Location { scope, policy: i });
         }
     }

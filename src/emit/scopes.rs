@@ -44,7 +44,16 @@ pub struct RoutedScope<'p> {
 /// evaluator's routing model picks ([`crate::eval::routing::policy_for`]).
 #[must_use]
 pub fn routed_scopes<'p>(plan: &'p Plan<'_>) -> Vec<RoutedScope<'p>> {
-    let routing = plan.capabilities.routing;
+    routed_scopes_on(plan, plan.capabilities.routing)
+}
+
+/// [`routed_scopes`] in the form of another router the output also dispatches on (one of the
+/// target's `also_routing`).
+#[must_use]
+pub fn routed_scopes_on<'p>(
+    plan: &'p Plan<'_>,
+    routing: crate::eval::Routing,
+) -> Vec<RoutedScope<'p>> {
     let mut v: Vec<RoutedScope<'p>> = plan
         .locations
         .iter()

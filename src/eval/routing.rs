@@ -70,6 +70,14 @@ pub enum Routing {
     TowerHttp,
     /// actix-web: every escape decoded but `%25`, `%2F` and `%2B`, as its router requotes.
     Actix,
+    /// Rack (rack-cors, Rails): the path rack-cors matches its resources on,
+    /// `Rack::Utils.unescape_path` (every `%XX` decoded, `%2F` too; a stray `%` stays) then
+    /// `clean_path_info` (`//` merged, `.` dropped, `..` resolved, never above the root, and
+    /// the trailing `/` dropped). A decoded path holding NUL or invalid UTF-8 is refused
+    /// (rack-cors answers such a preflight 400). The application's own router (Rails matches
+    /// the path as sent, slashes squeezed) may read the path otherwise, so a path whose raw
+    /// form selects another policy than this one gets no CORS ([`policy_for`]).
+    Rack,
     /// Hono on `@hono/node-server`: the path of the request URL after the WHATWG URL parser
     /// resolved its dot segments (`.`, `..`, `%2e`), case-sensitive, an exact route not taking
     /// a trailing slash (`strict: true`) and a prefix route `/api/*` also matching the bare
@@ -81,6 +89,12 @@ pub enum Routing {
     /// case (`sensitive: false`), an exact route also matching one trailing slash (`strict:
     /// false`): Express's model.
     Koa,
+    /// Caddy behind the generated `route` block: its `path` matcher compares the decoded,
+    /// cleaned, lower-cased path, the application behind it the path as sent. The output only
+    /// answers a request whose path as sent is already in that form (lower-case ASCII letters,
+    /// digits and `-._~!$&'()*+,;=:@`, no escape, no empty, `.` or `..` segment: see
+    /// [`caddy_plain`]), where both readings are the same path; any other gets no CORS.
+    Caddy,
 }
 
 /// A request path in a server's routing form.
@@ -110,8 +124,10 @@ impl Routing {
         Routing::Spring,
         Routing::TowerHttp,
         Routing::Actix,
+        Routing::Rack,
         Routing::Hono,
         Routing::Koa,
+        Routing::Caddy,
     ];
 
     /// The routing form of a request path (query and fragment are cut off first).
@@ -179,6 +195,19 @@ impl Routing {
             Routing::Spring if has_encoded_slash(path) => Routed::Refused,
             Routing::Spring => Routed::Path(segments_unescaped(path, true)),
             Routing::Actix => Routed::Path(requote(path, b"%/+")),
+            Routing::Caddy => {
+                // The output reads the request target up to `?`: a `#` is not plain.
+                let sent = raw.split('?').next().unwrap_or("");
+                if caddy_plain(sent) {
+                    Routed::Path(sent.to_string())
+                } else {
+                    Routed::Refused
+                }
+            }
+            Routing::Rack => match rack_unescape(path) {
+                Some(d) => Routed::Path(rack_clean(&d, false)),
+                None => Routed::Refused,
+            },
         }
     }
 
@@ -187,6 +216,11 @@ impl Routing {
     /// refuse keeps its written form (no request reaches it anyway).
     #[must_use]
     pub fn scope(self, path: &str) -> String {
+        // Rack drops a request path's trailing `/`, but a scope's (`/api/`) is its boundary:
+        // kept, so `/api/` never turns into a prefix of `/apis`.
+        if self == Routing::Rack {
+            return rack_unescape(path).map_or_else(|| path.to_string(), |d| rack_clean(&d, true));
+        }
         match self.route(path) {
             Routed::Path(p) => p,
             Routed::Refused => path.to_string(),
@@ -242,6 +276,14 @@ pub fn policy_for<'s>(set: &'s PolicySet, routing: Routing, raw: &str) -> Option
         return None;
     };
     let own = select(set, routing, &path, false);
+    if routing == Routing::Rack && own.is_some() {
+        let sent = raw.split(['?', '#']).next().unwrap_or("");
+        let raw_reading = select(set, Routing::Spec, sent, false);
+        return match (raw_reading, own) {
+            (Some(a), Some(b)) if std::ptr::eq(a, b) => own,
+            _ => None,
+        };
+    }
     if routing == Routing::Hono {
         // Both readings (Hono 4.0's and the later decoded one) must select the same policy.
         let decoded = fastify_decode(&path)?;
@@ -351,6 +393,84 @@ fn decode_lossy(path: &str) -> String {
 fn has_encoded_slash(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.contains("%2f")
+}
+
+/// Whether a path as sent is one Caddy's `path` matcher reads as it is: `/`, or segments of
+/// lower-case ASCII letters, digits and `-._~!$&'()*+,;=:@`, none empty (but a trailing `/`),
+/// `.` or `..`. The Caddy target's guard ([`CADDY_PLAIN_REGEX`]) is this test as a regex.
+#[must_use]
+pub fn caddy_plain(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    // One trailing `/` ends the last segment; what is left must hold a segment (`//` does not).
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    !rest.is_empty()
+        && rest.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg.bytes().all(|b| {
+                    b.is_ascii_lowercase()
+                        || b.is_ascii_digit()
+                        || b"-._~!$&'()*+,;=:@".contains(&b)
+                })
+        })
+}
+
+/// [`caddy_plain`] as an RE2 regex over Caddy's `{http.request.uri}` (the request target as
+/// sent, query included): a segment holds a character other than `.`, or three dots or more.
+pub const CADDY_PLAIN_REGEX: &str = r"^/(?:(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+)(?:/(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+))*/?)?(?:\?|$)";
+/// `Rack::Utils.unescape_path`: each `%` followed by two hex digits decoded, anything else
+/// as it is; `None` when the result holds NUL or is not UTF-8 (`Rack::Utils.valid_path?`).
+fn rack_unescape(path: &str) -> Option<String> {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = (b[i] == b'%')
+            .then(|| Some(hex(*b.get(i + 1)?)? * 16 + hex(*b.get(i + 2)?)?))
+            .flatten();
+        if let Some(v) = escaped {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    if out.contains(&0) {
+        return None;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `Rack::Utils.clean_path_info`: empty and `.` segments dropped, `..` removing the one
+/// before (nothing above the root), joined with `/`, and a leading `/` when the path had one.
+/// Rack drops a trailing `/`; `keep_trailing` keeps it (for a scope's path).
+fn rack_clean(path: &str, keep_trailing: bool) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    let mut clean: Vec<&str> = Vec::new();
+    for part in &parts {
+        match *part {
+            "" | "." => {}
+            ".." => {
+                clean.pop();
+            }
+            p => clean.push(p),
+        }
+    }
+    let mut out = clean.join("/");
+    if parts.first().is_none_or(|p| p.is_empty()) {
+        out.insert(0, '/');
+    }
+    if keep_trailing && path.ends_with('/') && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
 }
 
 /// Runs of `/` become one.

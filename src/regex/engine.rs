@@ -17,17 +17,22 @@ pub enum Engine {
     /// Rust's `regex` (tower-http, actix): the engine corsc itself parses and evaluates with,
     /// so it reads every construct the checker accepts as corsc does.
     Rust,
+    /// Ruby's `Regexp` (Onigmo), as rack-cors runs it (the Rails and Rack target, which the
+    /// plan holds to the portable subset; `^` and `$` are line anchors in Ruby, so the output
+    /// wraps each regex in `\A…\z` and tests only printable-ASCII origins).
+    Ruby,
 }
 
 impl Engine {
     /// Every engine.
-    pub const ALL: [Engine; 6] = [
+    pub const ALL: [Engine; 7] = [
         Engine::Pcre,
         Engine::JavaScript,
         Engine::Python,
         Engine::Re2,
         Engine::Java,
         Engine::Rust,
+        Engine::Ruby,
     ];
 
     /// The engines some target hands a regex to, whose reading decides whether a regex is
@@ -50,14 +55,19 @@ impl Engine {
             Engine::Re2 => "Go regexp (RE2)",
             Engine::Java => "Java regex",
             Engine::Rust => "Rust regex",
+            Engine::Ruby => "Ruby Regexp",
         }
     }
 
     /// Whether `$` (without the multi-line flag) also matches before a newline that ends the
-    /// text. PCRE, Python and Java do; JavaScript, RE2 and Rust match only at the very end. It
-    /// never matters to an `Origin` header, which cannot hold a newline.
+    /// text. PCRE, Python and Java do; JavaScript, RE2 and Rust match only at the very end;
+    /// Ruby's `$` matches before every newline. It never matters to an `Origin` header, which
+    /// cannot hold a newline.
     #[must_use]
     pub fn dollar_matches_before_final_newline(self) -> bool {
-        matches!(self, Engine::Pcre | Engine::Python | Engine::Java)
+        matches!(
+            self,
+            Engine::Pcre | Engine::Python | Engine::Java | Engine::Ruby
+        )
     }
 }

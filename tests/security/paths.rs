@@ -935,3 +935,161 @@ fn actix_answers_with_the_policy_of_the_route_it_picks() {
     });
     assert_none(&f);
 }
+
+/// The NestJS packages (`tests/conformance/nest`, newest releases), or why not: a skip, or a
+/// failure under `CORSC_REQUIRE_ENGINES=1`.
+fn nest_packages(test: &str) -> Option<PathBuf> {
+    let dir = frameworks::root().join("tests/conformance/nest");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let why = if !node {
+        Some("`node` is not installed".to_string())
+    } else if !dir.join("node_modules/@nestjs/core/package.json").is_file() {
+        Some(format!(
+            "NestJS is not installed (run `npm ci` in {})",
+            dir.display()
+        ))
+    } else {
+        None
+    };
+    let Some(why) = why else { return Some(dir) };
+    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
+    assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
+    eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
+    None
+}
+
+/// The nested policy compiled for NestJS and served by a Nest app on `platform` whose routes
+/// (`api/admin/*`, `api/*`, the rest) are declared with Nest's decorators: judged by that
+/// platform's routing model, which the delegate dispatches on.
+fn nest_attack(platform: &str) -> Vec<String> {
+    let test = format!("nestjs on {platform} path attack");
+    let Some(dir) = nest_packages(&test) else {
+        return Vec::new();
+    };
+    let c = compile("nestjs").expect("nestjs compiles nested scopes");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let module = tmp.path().join("corsc-nestjs.ts");
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    let mut cmd = Command::new("node");
+    cmd.arg(dir.join("serve.js"))
+        .arg(platform)
+        .arg(&module)
+        .env("CORSC_NODE_DIR", &dir)
+        .env("CORSC_NEST_ROUTES", "1");
+    let app = frameworks::start(cmd, 1, Duration::from_secs(120))
+        .unwrap_or_else(|e| panic!("{test}: {e}"));
+    attack(platform, app.ports[0], route_header)
+        .into_iter()
+        .map(|f| format!("nestjs on {f}"))
+        .collect()
+}
+
+/// NestJS on Express: the delegate reads the path as Express routes it (case folded, one
+/// trailing slash), so `/api/ADMIN/x`, which reaches the admin route, never gets `api`'s CORS.
+#[test]
+fn nestjs_on_express_answers_with_the_policy_of_the_route_it_picks() {
+    assert_none(&nest_attack("express"));
+}
+
+/// NestJS on Fastify: the delegate reads the path as find-my-way routes it (`%61` decoded,
+/// `%2F` kept, case-sensitive), so `/api/%61dmin/x` never gets `api`'s CORS.
+#[test]
+fn nestjs_on_fastify_answers_with_the_policy_of_the_route_it_picks() {
+    assert_none(&nest_attack("fastify"));
+}
+
+/// The nested policy compiled for Hono or Koa and served by `tests/conformance/node-ts`'s app
+/// with routes declared by the framework's own router (`CORSC_ROUTES=1`: Hono's router,
+/// `@koa/router`), the Hono module compiled by that folder's `tsc`.
+fn node_ts_attack(target: &str, file_name: &str, packages: &[&str]) -> Vec<String> {
+    let test = format!("{target} path attack");
+    let dir = frameworks::root().join("tests/conformance/node-ts");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let missing = packages.iter().find(|p| {
+        !dir.join("node_modules")
+            .join(p)
+            .join("package.json")
+            .is_file()
+    });
+    let why = if !node {
+        Some("`node` is not installed".to_string())
+    } else {
+        missing.map(|p| format!("`{p}` is not installed (run `npm ci` in {})", dir.display()))
+    };
+    if let Some(why) = why {
+        let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
+        assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
+        eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
+        return Vec::new();
+    }
+    let c = compile(target).expect("compiles nested scopes");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let app = tmp.path();
+    std::os::unix::fs::symlink(dir.join("node_modules"), app.join("node_modules"))
+        .expect("link node_modules");
+    std::fs::copy(dir.join("serve.mjs"), app.join("serve.mjs")).expect("copy serve.mjs");
+    std::fs::create_dir_all(app.join("m0")).expect("mkdir");
+    let mut module = app.join("m0").join(file_name);
+    std::fs::write(&module, &c.output.parts[0].text).expect("write module");
+    if file_name.ends_with(".ts") {
+        std::fs::write(app.join("package.json"), "{ \"type\": \"module\" }\n").expect("package");
+        let tsconfig = serde_json::json!({
+            "compilerOptions": {
+                "strict": true, "target": "es2022", "module": "nodenext",
+                "moduleResolution": "nodenext", "skipLibCheck": true, "types": []
+            },
+            "include": ["m0/*.ts"]
+        });
+        std::fs::write(app.join("tsconfig.json"), tsconfig.to_string()).expect("tsconfig");
+        let out = Command::new("node")
+            .arg(app.join("node_modules/typescript/bin/tsc"))
+            .args(["-p", "."])
+            .current_dir(app)
+            .output()
+            .expect("tsc runs");
+        assert!(
+            out.status.success(),
+            "{test}: tsc failed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        module.set_extension("js");
+    }
+    let mut cmd = Command::new("node");
+    cmd.current_dir(app)
+        .arg(app.join("serve.mjs"))
+        .arg(target)
+        .arg(&module)
+        .env("CORSC_ROUTES", "1");
+    let server = frameworks::start(cmd, 1, Duration::from_secs(120))
+        .unwrap_or_else(|e| panic!("{test}: {e}"));
+    attack(target, server.ports[0], route_header)
+}
+
+/// Hono routes on the URL parser's path (dot segments resolved), decoded in later releases:
+/// the module refuses a path its two readings place apart, and never hands `/api/%61dmin/x`
+/// `api`'s CORS.
+#[test]
+fn hono_answers_with_the_policy_of_the_route_it_picks() {
+    assert_none(&node_ts_attack(
+        "hono",
+        "corsc-hono.ts",
+        &["hono", "@hono/node-server", "typescript"],
+    ));
+}
+
+/// Koa with `@koa/router` folds case and takes one trailing slash: `/api/ADMIN/x`, which
+/// reaches the admin route, never gets `api`'s CORS.
+#[test]
+fn koa_answers_with_the_policy_of_the_route_it_picks() {
+    assert_none(&node_ts_attack(
+        "koa",
+        "corsc-koa.cjs",
+        &["koa", "@koa/cors", "@koa/router"],
+    ));
+}

@@ -72,9 +72,20 @@ pub fn staticcheck(dir: &Path, packages: &[String]) -> Result<(), String> {
 /// `CORSC_M2`, offline under `CORSC_MAVEN_OFFLINE=1`) into
 /// `target/conformance/spring/<profile>`: the classpath to run it with, or why not.
 pub fn spring_classpath(profile: &str) -> Result<String, String> {
-    let out_dir = root().join("target/conformance/spring").join(profile);
+    maven_classpath("spring", profile)
+}
+
+/// [`spring_classpath`] for the Spring Boot app, `tests/conformance/spring-boot`.
+pub fn spring_boot_classpath(profile: &str) -> Result<String, String> {
+    maven_classpath("spring-boot", profile)
+}
+
+/// Compiles the Maven app `tests/conformance/<app>` with `profile` into
+/// `target/conformance/<app>/<profile>`: its classpath, or why not.
+fn maven_classpath(app: &str, profile: &str) -> Result<String, String> {
+    let out_dir = root().join("target/conformance").join(app).join(profile);
     let mut cmd = Command::new("mvn");
-    cmd.current_dir(root().join("tests/conformance/spring"))
+    cmd.current_dir(root().join("tests/conformance").join(app))
         .args(["-q", "-B", "-P", profile])
         .arg(format!("-Dcorsc.out={}", out_dir.display()));
     if let Some(m2) = std::env::var_os("CORSC_M2") {
@@ -87,7 +98,7 @@ pub fn spring_classpath(profile: &str) -> Result<String, String> {
     let out = cmd.output().map_err(|e| format!("mvn does not run: {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "building tests/conformance/spring ({profile}) failed:\n{}{}",
+            "building tests/conformance/{app} ({profile}) failed:\n{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ));

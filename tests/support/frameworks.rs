@@ -238,15 +238,26 @@ pub fn compile(
     profile: Option<&str>,
     target: &str,
 ) -> Result<Compiled, Refusal> {
-    let src = corsc::source::Source::new(name, text.to_string());
-    let file = pipeline::parse(&src).map_err(Refusal::Check)?;
-    let t = emit::find(target).expect("registered target");
-    let prov = Provenance::new(name, text.as_bytes(), profile.map(str::to_string));
     let options = Options {
         shape: Shape::Include,
         ..Options::default()
     };
-    match pipeline::compile(&file, profile, t, &options, &prov, LintErrors::Allow) {
+    compile_with(name, text, profile, target, &options)
+}
+
+/// [`compile`] with other options (a Java package, say).
+pub fn compile_with(
+    name: &str,
+    text: &str,
+    profile: Option<&str>,
+    target: &str,
+    options: &Options,
+) -> Result<Compiled, Refusal> {
+    let src = corsc::source::Source::new(name, text.to_string());
+    let file = pipeline::parse(&src).map_err(Refusal::Check)?;
+    let t = emit::find(target).expect("registered target");
+    let prov = Provenance::new(name, text.as_bytes(), profile.map(str::to_string));
+    match pipeline::compile(&file, profile, t, options, &prov, LintErrors::Allow) {
         Ok(c) => Ok(Compiled {
             name: name.to_string(),
             text: text.to_string(),
@@ -415,6 +426,21 @@ pub fn corpus(
     random_text: impl Fn(u64) -> String,
     tally: &mut Tally,
 ) -> Corpus {
+    let options = Options {
+        shape: Shape::Include,
+        ..Options::default()
+    };
+    corpus_with(target, &options, seeds, random_text, tally)
+}
+
+/// [`corpus`] compiled with other options.
+pub fn corpus_with(
+    target: &str,
+    options: &Options,
+    seeds: u64,
+    random_text: impl Fn(u64) -> String,
+    tally: &mut Tally,
+) -> Corpus {
     let mut accepted = Vec::new();
     let mut examples_accepted = 0;
     for (name, text, profile) in examples() {
@@ -422,7 +448,7 @@ pub fn corpus(
             Some(p) => format!("{name} --profile {p}"),
             None => name.clone(),
         };
-        match compile(&label, &text, profile.as_deref(), target) {
+        match compile_with(&label, &text, profile.as_deref(), target, options) {
             Ok(c) => {
                 examples_accepted += 1;
                 accepted.push(c);
@@ -432,7 +458,7 @@ pub fn corpus(
         }
     }
     for (label, text) in hostile_name_sets() {
-        match compile(&label, &text, None, target) {
+        match compile_with(&label, &text, None, target, options) {
             Ok(c) => {
                 examples_accepted += 1;
                 accepted.push(c);
@@ -446,7 +472,7 @@ pub fn corpus(
     for seed in 0..seeds {
         let text = random_text(seed);
         let label = format!("random seed {seed}");
-        match compile(&label, &text, None, target) {
+        match compile_with(&label, &text, None, target, options) {
             Ok(c) => {
                 random_accepted += 1;
                 accepted.push(c);

@@ -17,6 +17,7 @@
 //!   the snapshot loop over the fixtures.
 //! - [`round_trip`]: `import(compile(P))` compared with `P` over the examples and random
 //!   policies.
+//! - [`shaped_policy`]: files of every grammar shape, with comments and odd line ends.
 //! - [`marionette`]: a minimal client for Firefox's built-in remote protocol.
 #![allow(dead_code)]
 
@@ -37,3 +38,4 @@ pub mod marionette;
 pub mod procs;
 pub mod random_policy;
 pub mod round_trip;
+pub mod shaped_policy;

@@ -71,6 +71,7 @@ fn compile_entry(v: &Valid<'_>, settings: &mut LintSettings) -> Result<Output, F
         listen: v.listen,
         namespace: Some(v.namespace.clone()),
         keep_headers: v.keep_headers.clone(),
+        java_package: v.java_package.clone(),
     };
     let prov = Provenance::new(name, &bytes, e.profile.clone());
     match pipeline::compile_with(

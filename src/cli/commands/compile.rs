@@ -67,6 +67,16 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         Ok(k) => k,
         Err(e) => return fatal(format!("--keep-header: {}", e.message), Some(e.help), color),
     };
+    let java_package = match request::java_package(args.java_package.as_deref(), target) {
+        Ok(p) => p,
+        Err(e) => {
+            return fatal(
+                format!("--java-package: {}", e.message),
+                Some(e.help),
+                color,
+            )
+        }
+    };
     // Given, else from the output path as written (stable whatever the policy's contents),
     // else derived from the source when the output is rendered.
     let namespace = match (&args.namespace, &args.output) {
@@ -132,6 +142,7 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         listen,
         namespace,
         keep_headers,
+        java_package,
     };
     // The linter's errors, at the levels the lint settings give, stop the compilation unless
     // allowed. What is linted is what is compiled: one profile, or the base policies (findings

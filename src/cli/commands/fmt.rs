@@ -46,9 +46,15 @@ pub(crate) fn run(args: &FmtArgs, color: bool) -> Outcome {
     // Each path read alone, so that standard input is told apart from the files.
     let mut sources: Vec<(Source, bool)> = Vec::new();
     let mut errors: Vec<InputError> = Vec::new();
+    // Directory searches leave out what the configuration's `exclude:` lists, as `lint` does.
+    let mut loader = super::super::config_file::Loader::default();
     for p in &paths {
         let stdin = p.as_os_str() == "-";
-        match inputs::read_all(std::slice::from_ref(p), &args.stdin_filename) {
+        let found =
+            inputs::read_all_with(std::slice::from_ref(p), &args.stdin_filename, &mut |d| {
+                loader.exclude_for(d)
+            });
+        match found {
             Ok(found) => sources.extend(found.into_iter().map(|s| (s, stdin))),
             Err(mut e) => errors.append(&mut e),
         }

@@ -43,7 +43,8 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
     if let Some(from) = &args.from {
         return lint_imported(args, from, &mut settings, color);
     }
-    let Some(parsed) = super::load(&args.input, color) else {
+    let Some(parsed) = super::load_with(&args.input, &mut |d| settings.exclude_for(d), color)
+    else {
         return Outcome::Fatal;
     };
     let profile = args.input.profile.as_deref();
@@ -112,7 +113,7 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
             output::out(&fix::hint(fixable, args.unsafe_fixes));
         }
     }
-    if any_failed {
+    if any_failed && !args.exit_zero {
         Outcome::Failed
     } else {
         Outcome::Clean
@@ -125,6 +126,14 @@ fn lint_imported(args: &LintArgs, from: &str, settings: &mut LintSettings, color
     let Some(importer) = super::import::resolve(from, color) else {
         return Outcome::Fatal;
     };
+    if args.input.files.is_empty() {
+        output::fatal_with_help(
+            format!("`--from {from}` needs the files to read"),
+            "name the configuration files: `corsc lint --from nginx nginx.conf`",
+            color,
+        );
+        return Outcome::Fatal;
+    }
     let mut files = Vec::new();
     let mut any_failed = false;
     for path in &args.input.files {
@@ -155,7 +164,7 @@ fn lint_imported(args: &LintArgs, from: &str, settings: &mut LintSettings, color
         files.extend(grouped);
     }
     output::report(&files, args.input.format, color, "linted");
-    if any_failed {
+    if any_failed && !args.exit_zero {
         Outcome::Failed
     } else {
         Outcome::Clean

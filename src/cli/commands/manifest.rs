@@ -61,6 +61,9 @@ pub(crate) struct Entry {
     /// Server-level headers an nginx output repeats in its locations, `Name: value` each.
     #[serde(default, rename = "keep-headers")]
     pub(crate) keep_headers: Option<Vec<String>>,
+    /// The package of a generated Java class (spring); default: `corsc.generated`.
+    #[serde(default, rename = "java-package")]
+    pub(crate) java_package: Option<String>,
 }
 
 impl Entry {
@@ -87,6 +90,7 @@ impl Entry {
             "listen" => self.listen.is_some(),
             "namespace" => self.namespace.is_some(),
             "keep-headers" => self.keep_headers.is_some(),
+            "java-package" => self.java_package.is_some(),
             _ => true,
         }
     }
@@ -184,7 +188,7 @@ pub(crate) fn read(path: &Path) -> Result<Manifest, InputError> {
         InputError {
             message: format!("{at}: {}", strip_location(&e.to_string())),
             help: Some(
-                "each `build:` entry takes `policy`, `target` and `output`, and optionally `shape`, `profile`, `listen`, `namespace` and `keep-headers`"
+                "each `build:` entry takes `policy`, `target` and `output`, and optionally `shape`, `profile`, `listen`, `namespace`, `keep-headers` and `java-package`"
                     .into(),
             ),
         }
@@ -352,6 +356,13 @@ impl Manifest {
                     .ok(),
                 (None, Some(_)) => None,
             };
+            let java_package = match (&target, e.java_package.as_deref()) {
+                (_, None) => Some(emit::JavaPackage::default()),
+                (Some(t), Some(p)) => request::java_package(Some(p), *t)
+                    .map_err(|x| refuse("java-package", x))
+                    .ok(),
+                (None, Some(_)) => None,
+            };
             let policy = request::inside(&self.base, &e.policy)
                 .map_err(|x| refuse("policy", x))
                 .ok();
@@ -377,6 +388,7 @@ impl Manifest {
                 Some(_),
                 Some(namespace),
                 Some(keep_headers),
+                Some(java_package),
             ) = (
                 target,
                 shape,
@@ -385,6 +397,7 @@ impl Manifest {
                 output,
                 namespace,
                 keep_headers,
+                java_package,
             ) {
                 valid.push(Valid {
                     index: i,
@@ -395,6 +408,7 @@ impl Manifest {
                     policy,
                     namespace,
                     keep_headers,
+                    java_package,
                 });
             }
         }
@@ -442,6 +456,7 @@ pub(crate) struct Valid<'m> {
     pub(crate) policy: PathBuf,
     pub(crate) namespace: emit::dropin::Namespace,
     pub(crate) keep_headers: Vec<emit::dropin::KeptHeader>,
+    pub(crate) java_package: emit::JavaPackage,
 }
 
 #[cfg(test)]

@@ -32,7 +32,17 @@ pub(crate) type Parsed = (
 
 /// Reads the inputs and validates `--profile` against them; `None` after a fatal error.
 pub(crate) fn load(args: &InputArgs, color: bool) -> Option<Vec<Parsed>> {
-    let sources = match inputs::read_all(&args.files, &args.stdin_filename) {
+    let mut loader = super::config_file::Loader::default();
+    load_with(args, &mut |d| loader.exclude_for(d), color)
+}
+
+/// [`load`], with the `exclude:` patterns `exclude` gives for each directory searched.
+pub(crate) fn load_with(
+    args: &InputArgs,
+    exclude: inputs::ExcludeFor<'_>,
+    color: bool,
+) -> Option<Vec<Parsed>> {
+    let sources = match inputs::read_all_with(&args.paths(), &args.stdin_filename, exclude) {
         Ok(s) => s,
         Err(errors) => {
             output::fatal(&errors, color);

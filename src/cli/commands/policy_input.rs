@@ -2,7 +2,7 @@
 //! evaluator on it (`corsc simulate`, `corsc verify`), and the browser model and the routing
 //! of a target they both offer.
 
-use super::super::args::{Browser, EvalArgs, ReportArgs, TargetArg};
+use super::super::args::{Browser, EvalArgs, TargetArg};
 use super::super::inputs;
 use super::super::output;
 use crate::diagnostics::{render, Severity};
@@ -20,11 +20,11 @@ use std::path::PathBuf;
 pub(crate) fn load_policy(
     path: &PathBuf,
     eval: &EvalArgs,
-    report: &ReportArgs,
+    stdin_filename: &str,
     color: bool,
 ) -> Option<(Source, PolicySet)> {
     let profile = eval.profile.as_deref();
-    let mut sources = match inputs::read_all(std::slice::from_ref(path), &report.stdin_filename) {
+    let mut sources = match inputs::read_all(std::slice::from_ref(path), stdin_filename) {
         Ok(s) => s,
         Err(e) => {
             output::fatal(&e, color);

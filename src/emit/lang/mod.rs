@@ -5,7 +5,10 @@
 
 pub mod go;
 pub mod java;
+pub mod java_package;
 pub mod js;
+pub mod k8s;
 pub mod python;
+pub mod ruby;
 pub mod rust;
 pub mod strings;

@@ -17,6 +17,11 @@
 //! `\uXXXX` into its character before it reads a string, so an escaped line end would end the
 //! line inside the literal: ASCII controls are octal there.
 //!
+//! Ruby literals ([`ruby`]) are double-quoted too, and also escape `#`: in a double-quoted
+//! Ruby string `#{…}`, `#@x` and `#$x` interpolate code. Everything outside printable ASCII
+//! is a `\u{…}` escape, so the file stays ASCII (a raw NUL, `^D` or `^Z` would end a Ruby
+//! script where the parser meets it outside a literal).
+//!
 //! JavaScript and Rust literals come from serializers whose escaping those languages read
 //! ([`js`], [`rust`]).
 //!
@@ -84,6 +89,25 @@ pub fn java(s: &str) -> String {
     })
 }
 
+/// A double-quoted Ruby string literal, ASCII only: `\`, `"` and `#` escaped (no `#{…}`,
+/// `#@`, `#$` interpolation), every character outside printable ASCII as `\u{X}`.
+#[must_use]
+pub fn ruby(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '#' => out.push_str("\\#"),
+            ' '..='~' => out.push(c),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A double-quoted nginx string: `\` and `"` escaped, a line end as `\n`.
 #[must_use]
 pub fn nginx(s: &str) -> String {
@@ -101,6 +125,26 @@ pub fn nginx(s: &str) -> String {
 #[must_use]
 pub fn apache(s: &str) -> String {
     quoted(s, |c, out| out.push(c))
+}
+
+/// A double-quoted Caddyfile token. Caddy's lexer reads `\"` as `"` and keeps every other
+/// backslash with the character after it, so a backslash is never escaped (doubling it would
+/// double it) and the plan refuses the strings this cannot carry: a `\` right before a `"`
+/// or at the end, and line ends (which the lexer keeps inside a token). `{$NAME}` would be
+/// replaced by an environment variable when the file is read: the plan refuses `{$` too.
+#[must_use]
+pub fn caddy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' {
+            out.push_str("\\\"");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A JavaScript string literal (JSON's escaping is valid JavaScript). JSON leaves U+2028 and
@@ -139,6 +183,18 @@ mod tests {
         assert_eq!(rust("a\"\n"), r#""a\"\n""#);
         assert_eq!(nginx("a\"b\\c\n{;#}"), r#""a\"b\\c\n{;#}""#);
         assert_eq!(apache("a\"b\\.c\n"), "\"a\\\"b\\\\.c\n\"");
+    }
+
+    #[test]
+    fn ruby_never_interpolates_and_stays_ascii() {
+        assert_eq!(ruby("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(ruby("#{x} #@y #$z"), r#""\#{x} \#@y \#$z""#);
+        assert_eq!(
+            ruby("\n\0\u{2028}\u{e9}\u{1f600}\u{7f}"),
+            r#""\u{a}\u{0}\u{2028}\u{e9}\u{1f600}\u{7f}""#
+        );
+        // A backslash before `#` stays a backslash: `\#{` becomes `\\\#{`.
+        assert_eq!(ruby("\\#{"), r#""\\\#{""#);
     }
 
     #[test]

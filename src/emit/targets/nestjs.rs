@@ -35,23 +35,32 @@
 //!   (`@fastify/cors`, which `cors` ignores) per request.
 //! - **Never `*` with credentials.** The plan refuses it; both libraries would send `*` with
 //!   `true`.
-//! - **One policy for the whole app.** `enableCors` applies to every route, and the two
-//!   platforms route on different path forms (Express: raw, ASCII case folded, one trailing
-//!   slash ignored; Fastify: `decodeURI`d, case-sensitive), so no one dispatcher reads a path
-//!   as both do: path scopes are refused (`P301`), as is private network (neither library has
-//!   an option for it). Strings reach the TypeScript as JSON-escaped literals
+//! - **One dispatcher for the paths, on the platform's own path form.** `enableCors` applies
+//!   to every route, so the delegate picks the policy of the most specific scope for the
+//!   request path itself (the last match in a least-specific-first list, as the evaluator
+//!   decides), read as the platform's router reads it: on Express (a request without `raw`)
+//!   the raw `originalUrl` path, ASCII case folded and an exact scope also taking one trailing
+//!   slash unless the app turned on `case sensitive routing` / `strict routing`; on Fastify
+//!   (Nest hands `@fastify/cors`'s hook Fastify's request, which has `raw`) the path
+//!   `decodeURI`d with the reserved escapes (`%2F`, `%3F`, `%25`, …) kept, cut at `;` and
+//!   `//` merged, case and trailing slash as the instance's router options say; a malformed
+//!   escape (Fastify answers 400) gets no policy. Each scope is written in both forms, and the
+//!   plan refuses (`P304`) two scopes either router cannot tell apart. A path
+//!   no scope covers gets no CORS at all. Private network is refused (`P301`: neither library
+//!   has an option for it). Strings reach the TypeScript as JSON-escaped literals
 //!   ([`strings::js`]: TypeScript's string literals are JavaScript's).
 
 use crate::emit::capability::{Capabilities, RegexDialect, Support};
-use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
-use crate::emit::lang::strings;
+use crate::emit::idents::IdentScheme;
+use crate::emit::lang::{js, strings};
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::eval::Routing;
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::title;
+use crate::emit::scopes::{routed_scopes_on, title};
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::fetch::MAX_ORIGIN_BYTES;
@@ -64,24 +73,26 @@ static CAPS: Capabilities = Capabilities {
     min_version: "11.0.0 (@nestjs/platform-express 11.0.0, @nestjs/platform-fastify 11.0.3)",
     regex_dialect: RegexDialect::Engine(Engine::JavaScript),
     private_network: Support::No,
-    path_scoping: Support::No,
-    // No path scopes, so no dispatcher: the router's form only decides which spellings of a
-    // path `verify` probes, and every path gets the one policy.
-    routing: crate::eval::Routing::Express,
+    // The delegate dispatches on Express's form on @nestjs/platform-express and on Fastify's
+    // on @nestjs/platform-fastify; `verify` and `simulate` model Express's.
+    routing: Routing::Express,
+    also_routing: &[Routing::Fastify],
     modules: &["@nestjs/common"],
     ..Capabilities::COMMON
 };
 
 static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
-/// The module's own names; a policy's name only reaches a comment.
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Snake,
-    derived: &["{}"],
-    reserved: &["corscCorsOptions", "corscDelegate"],
-    keywords: JS_RESERVED,
-    fixed_code: &[PRELUDE, RUNTIME],
-};
+/// The module's own names: each policy is a `const` named by its stem.
+static IDENTS: IdentScheme = js::policy_consts(
+    &[
+        "corscCorsOptions",
+        "corscDelegate",
+        "expressScopes",
+        "fastifyScopes",
+    ],
+    &[PRELUDE, RUNTIME],
+);
 
 /// The `nestjs` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -117,7 +128,8 @@ impl Target for Nestjs {
                 "",
                 "Call it before `app.listen()`, once, and pass no `cors` option to NestFactory.create",
                 "besides it. It answers preflights before guards and middleware (they carry no",
-                "credentials) and applies to every route: the policy has no path scope.",
+                "credentials), with the policy of the most specific scope for the path as the",
+                "platform's router reads it; a path no scope covers gets no CORS.",
             ],
         );
         w.blank();
@@ -132,77 +144,97 @@ impl Target for Nestjs {
 const MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};"
         ));
         w.blank();
-        match plan.policies.first() {
-            Some(p) => policy(&mut w, p),
-            None => nothing(&mut w),
-        }
+        w.each_policy(plan, policy);
+        scopes(&mut w, plan);
         w.blank();
         w.text(RUNTIME);
         Output::one("corsc-nestjs.ts", "next to the Nest app's main.ts", w.finish())
     }
 }
 
-/// The constants of the one policy.
+/// One policy's `Spec`.
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     w.comment_with("//", title(p));
-    w.line(format!(
-        "const ANY_ORIGIN: boolean = {};",
-        p.origins == Origins::Any
-    ));
+    w.open(format!("const {}: Spec = {{", p.ident));
+    w.line(format!("anyOrigin: {},", p.origins == Origins::Any));
     let (exact, regexes) = p.origins.joined();
     if exact.is_empty() {
-        w.line("const EXACT_ORIGINS: ReadonlySet<string> = new Set<string>();");
+        w.line("exact: new Set<string>(),");
     } else {
         w.items(
-            "const EXACT_ORIGINS: ReadonlySet<string> = new Set<string>([",
+            "exact: new Set<string>([",
             exact.iter().map(|o| strings::js(o)),
-            "]);",
+            "]),",
         );
     }
     // Patterns and regexes as one alternation (rarely a few): a list is tried one by one.
     if regexes.is_empty() {
-        w.line("const ORIGIN_PATTERNS: readonly RegExp[] = [];");
+        w.line("patterns: [],");
     } else {
         w.items(
-            "const ORIGIN_PATTERNS: readonly RegExp[] = [",
+            "patterns: [",
             regexes
                 .iter()
                 .map(|r| format!("new RegExp({})", strings::js(r))),
-            "];",
+            "],",
         );
     }
-    w.line(format!("const CREDENTIALS: boolean = {};", p.credentials));
+    w.line(format!("credentials: {},", p.credentials));
+    w.line(format!("methods: {},", allow(&p.methods, "''")));
+    w.line(format!("allowedHeaders: {},", allow(&p.headers, "[]")));
     w.line(format!(
-        "const METHODS: string | typeof MIRROR = {};",
-        allow(&p.methods, "''")
-    ));
-    w.line(format!(
-        "const ALLOWED_HEADERS: string | readonly string[] | typeof MIRROR | typeof MIRROR_UNLESS_AUTHORIZATION = {};",
-        allow(&p.headers, "[]")
-    ));
-    w.line(format!(
-        "const EXPOSED_HEADERS: string | null = {};",
+        "exposedHeaders: {},",
         p.expose.as_deref().map_or("null".to_string(), strings::js)
     ));
     w.line(format!(
-        "const MAX_AGE: number | null = {};",
+        "maxAge: {},",
         p.max_age.map_or("null".to_string(), |n| n.to_string())
     ));
+    w.close("};");
 }
 
-/// No policy at all: every origin refused.
-fn nothing(w: &mut Writer) {
-    w.line("// No policy: every origin is refused.");
-    w.text(
-        "const ANY_ORIGIN: boolean = false;
-const EXACT_ORIGINS: ReadonlySet<string> = new Set<string>();
-const ORIGIN_PATTERNS: readonly RegExp[] = [];
-const CREDENTIALS: boolean = false;
-const METHODS: string | typeof MIRROR = '';
-const ALLOWED_HEADERS: string | readonly string[] | typeof MIRROR | typeof MIRROR_UNLESS_AUTHORIZATION = [];
-const EXPOSED_HEADERS: string | null = null;
-const MAX_AGE: number | null = null;",
-    );
+/// The scope lists, one per platform, each least specific first in that router's form.
+fn scopes(w: &mut Writer, plan: &Plan<'_>) {
+    w.line("// Least specific first: the last scope that matches a path wins. On Express, `path`");
+    w.line("// as written and `folded` in lower case (Express ignores case unless told not to).");
+    let express = routed_scopes_on(plan, Routing::Express);
+    if express.is_empty() {
+        w.line("const expressScopes: readonly ExpressScope[] = [];");
+    } else {
+        w.open("const expressScopes: readonly ExpressScope[] = [");
+        for s in express {
+            let written = plan
+                .locations
+                .iter()
+                .find(|l| l.policy == s.index && l.scope.path().to_ascii_lowercase() == s.path)
+                .map_or(s.path.clone(), |l| l.scope.path().to_string());
+            w.line(format!(
+                "{{ exact: {}, path: {}, folded: {}, policy: {} }},",
+                s.exact,
+                strings::js(&written),
+                strings::js(&s.path),
+                s.policy.ident
+            ));
+        }
+        w.close("];");
+    }
+    w.blank();
+    w.line("// On Fastify, as find-my-way reads paths: decoded, the reserved escapes kept.");
+    let fastify = routed_scopes_on(plan, Routing::Fastify);
+    if fastify.is_empty() {
+        w.line("const fastifyScopes: readonly FastifyScope[] = [];");
+    } else {
+        w.open("const fastifyScopes: readonly FastifyScope[] = [");
+        for s in fastify {
+            w.line(format!(
+                "{{ exact: {}, path: {}, policy: {} }},",
+                s.exact,
+                strings::js(&s.path),
+                s.policy.ident
+            ));
+        }
+        w.close("];");
+    }
 }
 
 fn allow(a: &Allow, omit: &str) -> String {
@@ -214,16 +246,34 @@ fn allow(a: &Allow, omit: &str) -> String {
     }
 }
 
-/// The types and markers before the policy's constants. Only `@nestjs/common`'s types are
-/// imported (and erased): an app on either platform has them, and neither library's.
+/// The types and markers before the policies. Only `@nestjs/common`'s types are imported (and
+/// erased): an app on either platform has them, and neither library's.
 const PRELUDE: &str = r"import type { CorsOptionsCallback } from '@nestjs/common/interfaces/external/cors-options.interface';
 
-/** What the delegate reads of a request: Express's and Fastify's requests both have these. */
+/** The router options of a Fastify instance the delegate reads (find-my-way's). */
+interface RouterConfig {
+    readonly caseSensitive?: boolean;
+    readonly ignoreTrailingSlash?: boolean;
+    readonly ignoreDuplicateSlashes?: boolean;
+    readonly useSemicolonDelimiter?: boolean;
+}
+
+/**
+ * What the delegate reads of a request: Express's request (`originalUrl`, `app`, `res`) or
+ * Fastify's (`url`, `raw`, `server`).
+ */
 interface CorsRequest {
     readonly method?: string;
+    readonly url?: string;
+    readonly originalUrl?: string;
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
     /** Express's response (Fastify's request has none), for `Vary`. */
     readonly res?: { readonly vary?: (field: string) => unknown };
+    /** Express's app, for its routing settings. */
+    readonly app?: { readonly enabled?: (setting: string) => boolean };
+    /** Fastify's request: the Node request it wraps, and the instance it came to. */
+    readonly raw?: unknown;
+    readonly server?: { readonly initialConfig?: RouterConfig & { readonly routerOptions?: RouterConfig } };
 }
 
 /**
@@ -250,14 +300,123 @@ const NO_ERROR = null as unknown as NoError;
 /** Marks an echo of the request's Access-Control-Request-Method / -Headers. */
 const MIRROR: unique symbol = Symbol('mirror the request');
 /** Marks an echo of Access-Control-Request-Headers unless it names authorization. */
-const MIRROR_UNLESS_AUTHORIZATION: unique symbol = Symbol('mirror unless it names authorization');";
+const MIRROR_UNLESS_AUTHORIZATION: unique symbol = Symbol('mirror unless it names authorization');
 
-/// The origin test, the per-request options, and the export.
-const RUNTIME: &str = r"/** Whether the policy allows this Origin. */
-function allows(origin: string | undefined): boolean {
+/** One policy. */
+interface Spec {
+    readonly anyOrigin: boolean;
+    readonly exact: ReadonlySet<string>;
+    readonly patterns: readonly RegExp[];
+    readonly credentials: boolean;
+    readonly methods: string | typeof MIRROR;
+    readonly allowedHeaders: string | readonly string[] | typeof MIRROR | typeof MIRROR_UNLESS_AUTHORIZATION;
+    readonly exposedHeaders: string | null;
+    readonly maxAge: number | null;
+}
+
+/** A scope on Express: its path as written and in lower case. */
+interface ExpressScope {
+    readonly exact: boolean;
+    readonly path: string;
+    readonly folded: string;
+    readonly policy: Spec;
+}
+
+/** A scope on Fastify: its path as find-my-way reads it. */
+interface FastifyScope {
+    readonly exact: boolean;
+    readonly path: string;
+    readonly policy: Spec;
+}";
+
+/// The dispatchers, the origin test, the per-request options, and the export.
+const RUNTIME: &str = r"/**
+ * Express: the policy of the most specific scope for the raw path (`originalUrl`), ASCII case
+ * folded and an exact scope also taking one trailing slash, unless the app enabled
+ * `case sensitive routing` / `strict routing`: as Express's router compares it.
+ */
+function expressPolicy(req: CorsRequest): Spec | null {
+    const app = req.app;
+    const on = (name: string): boolean => Boolean(app !== undefined && typeof app.enabled === 'function' && app.enabled(name));
+    const sensitive = on('case sensitive routing');
+    const strict = on('strict routing');
+    const raw = String(req.originalUrl ?? req.url ?? '').split('?')[0].split('#')[0];
+    const path = sensitive ? raw : raw.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    let found: Spec | null = null;
+    for (const s of expressScopes) {
+        const p = sensitive ? s.path : s.folded;
+        if (s.exact ? path === p || (!strict && path === `${p}/`) : path.startsWith(p)) {
+            found = s.policy;
+        }
+    }
+    return found;
+}
+
+/** The router options the Fastify instance was built with: `routerOptions`, then top level. */
+function fastifyRouter(req: CorsRequest): Required<RouterConfig> {
+    const cfg: RouterConfig & { readonly routerOptions?: RouterConfig } = req.server?.initialConfig ?? {};
+    const ro: RouterConfig = cfg.routerOptions ?? {};
+    const opt = (k: keyof RouterConfig, d: boolean): boolean =>
+        (Object.prototype.hasOwnProperty.call(ro, k) ? Boolean(ro[k]) : (cfg[k] ?? d));
+    return {
+        caseSensitive: opt('caseSensitive', true),
+        ignoreTrailingSlash: opt('ignoreTrailingSlash', false),
+        ignoreDuplicateSlashes: opt('ignoreDuplicateSlashes', false),
+        useSemicolonDelimiter: opt('useSemicolonDelimiter', false),
+    };
+}
+
+/**
+ * find-my-way's own normalizations, alike for request and scope paths (`trim`: also cut a
+ * trailing slash, which a prefix scope keeps so `/a/` never covers `/ab`).
+ */
+function fastifyNormalize(path: string, o: Required<RouterConfig>, trim: boolean): string {
+    let p = o.ignoreDuplicateSlashes ? path.replace(/\/\/+/g, '/') : path;
+    if (trim && o.ignoreTrailingSlash && p.length > 1 && p.endsWith('/')) {
+        p = p.slice(0, -1);
+    }
+    return o.caseSensitive ? p : p.toLowerCase();
+}
+
+/**
+ * Fastify: the policy of the most specific scope for the path as find-my-way matches it:
+ * `decodeURI`, which keeps the escapes of reserved characters (%2F, %3F, ...) as written, with
+ * %25 kept too. None when `decodeURI` throws (a malformed escape, which Fastify answers 400).
+ */
+function fastifyPolicy(req: CorsRequest): Spec | null {
+    const o = fastifyRouter(req);
+    let raw = String(req.url ?? '');
+    const end = raw.search(o.useSemicolonDelimiter ? /[?#;]/ : /[?#]/);
+    if (end >= 0) {
+        raw = raw.slice(0, end);
+    }
+    let decoded = raw;
+    if (raw.includes('%')) {
+        try {
+            decoded = decodeURI(raw.replace(/%25/g, '%2525'));
+        } catch {
+            return null;
+        }
+    }
+    const path = fastifyNormalize(decoded, o, true);
+    let found: Spec | null = null;
+    for (const s of fastifyScopes) {
+        const p = fastifyNormalize(s.path, o, s.exact);
+        const inside = s.exact
+            ? path === p
+            : path.startsWith(p) || (o.ignoreTrailingSlash && `${path}/`.startsWith(p));
+        if (inside) {
+            found = s.policy;
+        }
+    }
+    return found;
+}
+
+/** Whether the policy allows this Origin. */
+function allows(spec: Spec, origin: string | undefined): boolean {
     return typeof origin === 'string'
-        && (ANY_ORIGIN || EXACT_ORIGINS.has(origin)
-            || (origin.length <= MAX_ORIGIN_LENGTH && ORIGIN_PATTERNS.some((re) => re.test(origin))));
+        && (spec.anyOrigin || spec.exact.has(origin)
+            || (origin.length <= MAX_ORIGIN_LENGTH && spec.patterns.some((re) => re.test(origin))));
 }
 
 /** A request header, when it was sent once. */
@@ -285,33 +444,43 @@ function vary(req: CorsRequest, name: string): void {
     }
 }
 
-/** The options of one request. */
-function options(req: CorsRequest): Options {
-    const preflight = isPreflight(req);
+/** The options of one request under its policy; with none, no CORS header at all. */
+function options(req: CorsRequest, spec: Spec | null): Options {
+    const preflight = spec !== null && isPreflight(req);
     const o: Options = {
         // A function, not a list: refused (false), neither library sends any CORS header.
-        origin: ANY_ORIGIN ? '*' : (requestOrigin, callback) => callback(null, allows(requestOrigin)),
-        credentials: CREDENTIALS,
-        methods: METHODS === MIRROR ? (header(req, 'access-control-request-method') ?? '') : METHODS,
+        origin: spec !== null && spec.anyOrigin
+            ? '*'
+            : (requestOrigin, callback) => callback(null, spec !== null && allows(spec, requestOrigin)),
+        credentials: spec !== null && spec.credentials,
+        methods: '',
+        allowedHeaders: [],
         // Only a real preflight is answered as one; any other OPTIONS goes on to the app.
         preflightContinue: !preflight,
         optionsSuccessStatus: 204,
         preflight,
         strictPreflight: false,
     };
+    if (spec === null) {
+        return o;
+    }
+    o.methods = spec.methods === MIRROR ? (header(req, 'access-control-request-method') ?? '') : spec.methods;
     // Left out, each library echoes Access-Control-Request-Headers itself, with its Vary.
-    if (ALLOWED_HEADERS === MIRROR_UNLESS_AUTHORIZATION) {
-        if (namesAuthorization(header(req, 'access-control-request-headers'))) {
-            o.allowedHeaders = [];
+    const allowed = spec.allowedHeaders;
+    if (allowed === MIRROR) {
+        delete o.allowedHeaders;
+    } else if (allowed === MIRROR_UNLESS_AUTHORIZATION) {
+        if (!namesAuthorization(header(req, 'access-control-request-headers'))) {
+            delete o.allowedHeaders;
         }
-    } else if (ALLOWED_HEADERS !== MIRROR) {
-        o.allowedHeaders = typeof ALLOWED_HEADERS === 'string' ? ALLOWED_HEADERS : [...ALLOWED_HEADERS];
+    } else {
+        o.allowedHeaders = typeof allowed === 'string' ? allowed : [...allowed];
     }
-    if (EXPOSED_HEADERS !== null) {
-        o.exposedHeaders = EXPOSED_HEADERS;
+    if (spec.exposedHeaders !== null) {
+        o.exposedHeaders = spec.exposedHeaders;
     }
-    if (MAX_AGE !== null) {
-        o.maxAge = MAX_AGE;
+    if (spec.maxAge !== null) {
+        o.maxAge = spec.maxAge;
     }
     return o;
 }
@@ -319,19 +488,21 @@ function options(req: CorsRequest): Options {
 /**
  * The options delegate. Called without a callback, it is Fastify's `register()` asking for
  * the plugin's options (older releases of @nestjs/platform-fastify): it answers with itself as
- * @fastify/cors's `delegator`.
+ * @fastify/cors's `delegator`. Fastify's request carries `raw` (the Node request it wraps);
+ * Express's request is that Node request itself.
  */
 function corscDelegate(req: CorsRequest, callback?: (error: NoError, options: Options) => void): unknown {
     if (typeof callback !== 'function') {
         return { delegator: corscDelegate };
     }
-    if (!ANY_ORIGIN) {
+    const spec = req.raw !== undefined ? fastifyPolicy(req) : expressPolicy(req);
+    if (spec !== null && !spec.anyOrigin) {
         vary(req, 'Origin');
-        if (METHODS === MIRROR && isPreflight(req)) {
+        if (spec.methods === MIRROR && isPreflight(req)) {
             vary(req, 'Access-Control-Request-Method');
         }
     }
-    callback(NO_ERROR, options(req));
+    callback(NO_ERROR, options(req, spec));
     return undefined;
 }
 
@@ -366,13 +537,13 @@ mod tests {
         assert!(out.contains("\"https://a.example\","), "{out}");
         // Never a list as `origin`: both libraries send credentials to what a list refuses.
         assert!(
-            out.contains("(requestOrigin, callback) => callback(null, allows(requestOrigin))"),
+            out.contains("(requestOrigin, callback) => callback(null, spec !== null && allows(spec, requestOrigin))"),
             "{out}"
         );
-        assert!(out.contains("const METHODS: string | typeof MIRROR = '';"), "{out}");
-        assert!(out.contains("= [];"), "{out}");
-        assert!(out.contains("const MAX_AGE: number | null = null;"), "{out}");
-        assert!(out.contains("const EXPOSED_HEADERS: string | null = null;"), "{out}");
+        assert!(out.contains("methods: '',"), "{out}");
+        assert!(out.contains("allowedHeaders: [],"), "{out}");
+        assert!(out.contains("maxAge: null,"), "{out}");
+        assert!(out.contains("exposedHeaders: null,"), "{out}");
         assert!(out.contains("preflightContinue: !preflight,"), "{out}");
         assert!(out.contains("strictPreflight: false,"), "{out}");
     }
@@ -391,25 +562,50 @@ mod tests {
         assert_eq!(patterns.len(), 1, "{out}");
         let p = patterns[0];
         assert!(p.starts_with("new RegExp(\"(?:^") && p.ends_with("$)\"),"), "{p}");
-        assert!(out.contains("const MAX_AGE: number | null = 0;"), "{out}");
-        assert!(out.contains("const CREDENTIALS: boolean = true;"), "{out}");
+        assert!(out.contains("maxAge: 0,"), "{out}");
+        assert!(out.contains("credentials: true,"), "{out}");
     }
 
     #[test]
-    fn path_scopes_private_network_and_any_origin_with_credentials_are_refused() {
+    fn private_network_and_any_origin_with_credentials_are_refused() {
         for body in [
             "origins \"https://a.example\"\n  private-network true",
             "origins *\n  credentials true",
-            "paths \"/api/*\"\n  origins \"https://a.example\"",
         ] {
             let d = compile(&format!("policy p {{\n  {body}\n}}\n")).expect_err(body);
             assert_eq!(d[0].code, "P301", "{body}");
         }
-        let d = compile(
-            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/b/*\"\n  origins \"https://b.example\"\n}\n",
+    }
+
+    #[test]
+    fn scopes_are_listed_in_both_platforms_forms() {
+        let out = compile(
+            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/API/%61dmin/*\", \"/health\"\n  origins \"https://b.example\"\n}\n",
         )
-        .expect_err("two policies");
-        assert!(d.iter().any(|d| d.code == "P301"), "{d:?}");
+        .expect("compiles");
+        let root = out.find("folded: \"/\", policy: a").expect("root scope");
+        let b = out
+            .find("{ exact: false, path: \"/API/%61dmin/\", folded: \"/api/%61dmin/\", policy: b }")
+            .expect("express form");
+        let exact = out.find("folded: \"/health\", policy: b").expect("exact");
+        assert!(root < b && b < exact, "{out}");
+        // Fastify's form: decoded, case kept.
+        assert!(
+            out.contains("{ exact: false, path: \"/API/admin/\", policy: b }"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn scopes_either_router_cannot_tell_apart_are_refused() {
+        // Express folds case; Fastify decodes `%61`.
+        for (x, y) in [("/API/*", "/api/*"), ("/%61pi/*", "/api/*")] {
+            let d = compile(&format!(
+                "policy a {{\n  paths \"{x}\"\n  origins \"https://a.example\"\n}}\npolicy b {{\n  paths \"{y}\"\n  origins \"https://b.example\"\n}}\n"
+            ))
+            .expect_err(x);
+            assert!(d.iter().any(|d| d.code == "P304"), "{x}: {d:?}");
+        }
     }
 
     #[test]

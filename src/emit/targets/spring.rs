@@ -96,10 +96,12 @@ impl Target for Spring {
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
         // ASCII only: javac reads the file in the build's encoding, which may be ASCII.
         let mut w = Writer::new();
+        let package = plan.options.java_package.as_str();
+        let scanning = format!("component scanning find package `{package}`). It replaces the CORS");
         let mut notes = vec![
             "",
             "Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let",
-            "component scanning find package `corsc.generated`). It replaces the CORS",
+            scanning.as_str(),
             "mappings of every handler mapping. Under Spring Security also enable",
             "`http.cors(...)`, so preflights are answered before authentication.",
         ];
@@ -111,7 +113,8 @@ impl Target for Spring {
             ]);
         }
         w.app_module_header("//", provenance, &META, &notes, plan.owner);
-        w.line("package corsc.generated;");
+        // A validated package name: ASCII identifiers joined by dots, nothing else.
+        w.line(format!("package {package};"));
         w.blank();
         for import in [
             "java.util.ArrayList",

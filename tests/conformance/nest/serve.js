@@ -8,7 +8,11 @@
 // is created, given the module's export with `app.enableCors(corscCorsOptions)` exactly as a
 // user would, and listens on an ephemeral port of 127.0.0.1. The app has no controller: every
 // request Nest does not answer as a preflight gets its 404, with whatever CORS headers the
-// options gave it. Prints one JSON line `{"ports":[...]}` once every app listens; exits when
+// options gave it. With CORSC_NEST_ROUTES=1 the app has one controller instead, with three
+// GET routes declared with Nest's own decorators (`api/admin/*`, `api/*`, everything else), each
+// naming itself in `X-Corsc-Route` (tests/security/paths.rs: a request must get the CORS of
+// the policy owning the route the platform picked). A MODULE ending in `.ts` is transpiled
+// first. Prints one JSON line `{"ports":[...]}` once every app listens; exits when
 // standard input closes (the test that started it is gone) and after ten minutes at most.
 
 const path = require('path');
@@ -21,11 +25,48 @@ const packages = process.env.CORSC_NODE_DIR || __dirname;
 const load = (name) => require(require.resolve(name, { paths: [packages] }));
 
 load('reflect-metadata');
-const { Module } = load('@nestjs/common');
+const { Module, Controller, Get, Header } = load('@nestjs/common');
 const { NestFactory } = load('@nestjs/core');
 
+/** A controller whose routes name themselves (CORSC_NEST_ROUTES=1). */
+class Routes {
+    admin() {
+        return { route: 'admin' };
+    }
+    api() {
+        return { route: 'api' };
+    }
+    other() {
+        return { route: 'other' };
+    }
+}
+for (const [name, route] of [['admin', 'api/admin/*'], ['api', 'api/*'], ['other', '*']]) {
+    const d = Object.getOwnPropertyDescriptor(Routes.prototype, name);
+    Header('X-Corsc-Route', name)(Routes.prototype, name, d);
+    // GET only: @fastify/cors declares OPTIONS for every path itself.
+    Get(route)(Routes.prototype, name, d);
+    Object.defineProperty(Routes.prototype, name, d);
+}
+Controller()(Routes);
+
 class AppModule {}
-Module({})(AppModule);
+Module({ controllers: process.env.CORSC_NEST_ROUTES === '1' ? [Routes] : [] })(AppModule);
+
+/** The module's path, transpiled to JavaScript first when it is TypeScript. */
+function javascript(mod) {
+    const file = path.resolve(mod);
+    if (!file.endsWith('.ts')) {
+        return file;
+    }
+    const ts = load('typescript');
+    const fs = require('fs');
+    const out = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021 },
+    });
+    const js = file.replace(/\.ts$/, '.js');
+    fs.writeFileSync(js, out.outputText);
+    return js;
+}
 
 function adapter() {
     if (platform === 'express') {
@@ -39,7 +80,7 @@ function adapter() {
 
 async function serve(mod) {
     const app = await NestFactory.create(AppModule, adapter(), { logger: false });
-    app.enableCors(require(path.resolve(mod)).corscCorsOptions);
+    app.enableCors(require(javascript(mod)).corscCorsOptions);
     await app.listen(0, '127.0.0.1');
     return app.getHttpServer().address().port;
 }

@@ -8,6 +8,11 @@
 // and answers every request it lets through with 200 "ok"; one line {"ports":[...]} on
 // standard output says which, in argument order. The process exits when standard input
 // closes (the test is gone) and after ten minutes in any case.
+//
+// With CORSC_ROUTES=1 the app answers from three routes declared with the framework's own
+// router instead (Hono's; Koa's `@koa/router`): `/api/admin/*`, `/api/*` and everything else,
+// each naming itself in `X-Corsc-Route` (tests/security/paths.rs: a request must get the CORS
+// of the policy owning the route the router picked).
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -20,7 +25,20 @@ async function hono(file) {
     const corsc = (await import(pathToFileURL(file).href)).default;
     const app = new Hono();
     app.use(corsc);
-    app.all('*', (c) => c.text('ok\n'));
+    if (process.env.CORSC_ROUTES === '1') {
+        const route = (name) => (c) => {
+            c.header('X-Corsc-Route', name);
+            return c.text('ok\n');
+        };
+        app.all('/api/admin/*', route('admin'));
+        app.all('/api/*', route('api'));
+    }
+    app.all('*', (c) => {
+        if (process.env.CORSC_ROUTES === '1') {
+            c.header('X-Corsc-Route', 'other');
+        }
+        return c.text('ok\n');
+    });
     return new Promise((resolve) => {
         serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
     });
@@ -31,6 +49,18 @@ async function koa(file) {
     const corsc = require(file);
     const app = new Koa();
     app.use(corsc);
+    if (process.env.CORSC_ROUTES === '1') {
+        const Router = require('@koa/router');
+        const router = new Router();
+        const route = (name) => (ctx) => {
+            ctx.set('X-Corsc-Route', name);
+            ctx.body = 'ok\n';
+        };
+        router.all('/api/admin/{*rest}', route('admin'));
+        router.all('/api/{*rest}', route('api'));
+        router.all('/{*rest}', route('other'));
+        app.use(router.routes());
+    }
     app.use((ctx) => {
         ctx.body = 'ok\n';
     });

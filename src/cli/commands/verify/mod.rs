@@ -54,7 +54,9 @@ pub(crate) fn run(args: &VerifyArgs, color: bool) -> Outcome {
         );
         return Outcome::Fatal;
     }
-    let Some((source, set)) = load_policy(&args.policy, &args.eval, &args.report, color) else {
+    let Some((source, set)) =
+        load_policy(&args.policy, &args.eval, &args.report.stdin_filename, color)
+    else {
         return Outcome::Fatal;
     };
     let Some(routing) = routing(args.target.as_ref(), color) else {

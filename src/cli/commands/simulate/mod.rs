@@ -3,7 +3,7 @@
 //! Exit status: 0 when the browser lets script read the response, 1 when it blocks the request,
 //! 2 on usage or I/O errors (a policy with errors included: nothing can be simulated then).
 
-use super::super::args::{ReportFormat, SimulateArgs};
+use super::super::args::{SimulateArgs, SimulateFormat};
 use super::super::{output, Outcome};
 use super::policy_input::{load_policy, model, routing};
 use crate::eval::browser::{self, BlockedReason, BrowserModel, Exchange, Step, Verdict};
@@ -14,6 +14,8 @@ use crate::ir::{OriginKind, PathScope, Policy, PolicySet};
 use crate::source::shown;
 use crate::source::{Source, Span};
 use serde::Serialize;
+
+mod mermaid;
 
 fn usage(message: String, help: &str, color: bool) -> Outcome {
     output::fatal_with_help(message, help, color);
@@ -77,7 +79,8 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
                 ),
             },
         };
-    let Some((source, set)) = load_policy(&args.policy, &args.eval, &args.report, color) else {
+    let Some((source, set)) = load_policy(&args.policy, &args.eval, &args.stdin_filename, color)
+    else {
         return Outcome::Fatal;
     };
     let path = args.path.clone().unwrap_or_else(|| default_path(&set));
@@ -106,9 +109,10 @@ pub(crate) fn run(args: &SimulateArgs, color: bool) -> Outcome {
     if req.credentials {
         sim.cookies = Some(crate::eval::cookies::report(&req.origin, server.as_ref()));
     }
-    match args.report.format {
-        ReportFormat::Human => output::out(&sim.human()),
-        ReportFormat::Json => match serde_json::to_string_pretty(&sim) {
+    match args.format {
+        SimulateFormat::Human => output::out(&sim.human()),
+        SimulateFormat::Mermaid => output::out(&mermaid::diagram(&sim.picture())),
+        SimulateFormat::Json => match serde_json::to_string_pretty(&sim) {
             Ok(j) => output::out(&(j + "\n")),
             Err(e) => {
                 return usage(
@@ -227,6 +231,28 @@ impl<'a> Simulation<'a> {
             responsible: span.map(|s| locate(source, s)),
             cookies: None,
             model,
+        }
+    }
+
+    /// The parts the mermaid diagram draws.
+    fn picture(&self) -> mermaid::Picture<'_> {
+        mermaid::Picture {
+            browser: self.browser,
+            request: self.request,
+            dropped_headers: &self.dropped_headers,
+            routing: self.routing,
+            routed_path: &self.routed_path,
+            policy: self.policy.as_ref().map(|p| p.name.as_str()),
+            preflight_reasons: &self.preflight_reasons,
+            preflight: self.preflight,
+            actual: self.actual,
+            verdict: self.verdict,
+            model: self.model,
+            explanation: &self.explanation,
+            responsible: self
+                .responsible
+                .as_ref()
+                .map(|l| (l.at.as_str(), l.text.as_str())),
         }
     }
 

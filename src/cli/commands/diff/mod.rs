@@ -7,17 +7,22 @@
 //! Each side is read through [`load_side`] alone, so a new way of reading a side (another
 //! input format) is one change there.
 
-use super::super::args::{DiffArgs, ReportFormat};
+use super::super::args::{DiffArgs, DiffFormat};
 use super::super::inputs::{self, InputError};
 use super::super::{output, Outcome};
 use crate::diagnostics::{render, Diagnostic, Severity};
-use crate::diff::{self, DiffOptions, DiffReport, Item, ItemKind, ScopeDiff};
+use crate::diff::{self, DiffOptions, DiffReport, Item, ScopeDiff};
 use crate::ir::PolicySet;
 use crate::pipeline;
 use crate::source::{shown, Source};
 use serde::Serialize;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+
+mod markdown;
+mod words;
+use markdown::markdown;
+use words::{is_same, verdict_line, GROUPS};
 
 /// Why a side could not be loaded.
 pub(crate) enum SideError {
@@ -60,8 +65,9 @@ pub(crate) fn run(args: &DiffArgs, color: bool) -> Outcome {
     let (old, new) = (&sides[0], &sides[1]);
     let report = diff::diff(&old.set, &new.set, &DiffOptions::default());
     let text = match args.format {
-        ReportFormat::Human => human(&report, &old.source, &new.source),
-        ReportFormat::Json => json(&report, (old, old_profile), (new, new_profile)),
+        DiffFormat::Human => human(&report, &old.source, &new.source),
+        DiffFormat::Json => json(&report, (old, old_profile), (new, new_profile)),
+        DiffFormat::Markdown => markdown(&report, &old.source, &new.source),
     };
     output::out(&text);
     if report.verdict.widens() {
@@ -191,16 +197,6 @@ fn report_side_error(e: SideError, color: bool) {
     }
 }
 
-/// The groups of a scope, in report order.
-const GROUPS: [ItemKind; 6] = [
-    ItemKind::Origin,
-    ItemKind::Method,
-    ItemKind::RequestHeader,
-    ItemKind::ExposeHeader,
-    ItemKind::Credentials,
-    ItemKind::PrivateNetwork,
-];
-
 fn human(r: &DiffReport, old: &Source, new: &Source) -> String {
     let mut s = format!("diff {} → {}\n", shown(&old.name), shown(&new.name));
     for scope in &r.scopes {
@@ -259,31 +255,12 @@ fn human(r: &DiffReport, old: &Source, new: &Source) -> String {
     s
 }
 
-fn is_same(s: &ScopeDiff) -> bool {
-    s.gained.is_empty()
-        && s.lost.is_empty()
-        && s.changed.is_empty()
-        && s.widening.is_none()
-        && s.narrowing.is_none()
-}
-
 fn item_line(sign: char, i: &Item) -> String {
     match &i.example {
         Some(e) if *e != i.value.to_ascii_lowercase() && *e != i.value => {
             format!("{sign} {}  e.g. {e}", i.value)
         }
         _ => format!("{sign} {}", i.value),
-    }
-}
-
-fn verdict_line(v: diff::Verdict) -> &'static str {
-    match v {
-        diff::Verdict::Equivalent => "equivalent: every probe gets the same browser verdict",
-        diff::Verdict::Narrower => "narrower: NEW allows nothing OLD did not, and less",
-        diff::Verdict::Wider => "wider: NEW allows something OLD did not",
-        diff::Verdict::Both => {
-            "both: NEW allows something OLD did not, and OLD something NEW does not"
-        }
     }
 }
 
