@@ -5,6 +5,7 @@
 //! are corsc's written reading of them.
 
 mod support;
+use corsc::emit::Shape;
 use support::conformance;
 use support::frameworks::{self, Refusal};
 use support::random_policy::Rng;
@@ -13,7 +14,7 @@ use support::round_trip::{diff_equivalent, Framework, Tally};
 fn compiled(target: &str, text: &str) -> String {
     match frameworks::compile("p.cors", text, None, target) {
         Ok(c) => c.output.joined(),
-        Err(e) => panic!("{target} refused:\n{text}\n{e:?}"),
+        Err(e) => panic!("{target} refused ({} bytes of policy):\n{e:?}", text.len()),
     }
 }
 
@@ -320,4 +321,157 @@ fn s3_round_trips_through_its_importer() {
 #[test]
 fn gcs_round_trips_through_its_importer() {
     round_trip("gcs", "cors.json", true);
+}
+
+/// The Python of the venv holding the services' validators (`CORSC_STORAGE_PYTHON`, which
+/// `.ci/run` sets), or `None` after saying why the check is skipped; with
+/// `CORSC_REQUIRE_ENGINES=1` a missing one fails the test.
+fn storage_python() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("CORSC_STORAGE_PYTHON")
+        .map(std::path::PathBuf::from)
+        .filter(|p| {
+            std::process::Command::new(p)
+                .args(["-c", "import botocore, cfnlint, googleapiclient"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if found.is_none() {
+        let why = "CORSC_STORAGE_PYTHON names no Python with botocore, cfn-lint and google-api-python-client (tests/conformance/storage/requirements.txt)";
+        assert!(
+            !std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1"),
+            "{why}, and CORSC_REQUIRE_ENGINES=1"
+        );
+        eprintln!("skipping the services' validators: {why}");
+    }
+    found
+}
+
+/// Every output the storage targets accept — each example (every profile), the hostile-name
+/// files and 150 random policies per service, in each shape — validated by the services' own
+/// models: botocore's S3 model (and the XML it sends, within S3's 64 KB), cfn-lint for the
+/// CloudFormation form, and the Cloud Storage API's discovery schema.
+#[test]
+fn storage_outputs_pass_the_services_own_validators() {
+    let Some(python) = storage_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut written = std::collections::BTreeMap::<&str, usize>::new();
+    let mut emit = |name: &str,
+                    text: &str,
+                    profile: Option<&str>,
+                    target: &str,
+                    shape: Shape,
+                    ext: &'static str| {
+        let options = corsc::emit::Options {
+            shape,
+            ..corsc::emit::Options::default()
+        };
+        if let Ok(c) = frameworks::compile_with(name, text, profile, target, &options) {
+            let n = written.entry(ext).or_default();
+            *n += 1;
+            let file = dir.path().join(format!("{n:04}{ext}"));
+            std::fs::write(file, c.output.joined()).expect("write");
+        }
+    };
+    let mut inputs: Vec<(String, String, Option<String>)> = frameworks::examples();
+    // Each hostile policy name alone (it reaches the rule's ID), with header names made of
+    // every token character XML or YAML would escape.
+    for (i, name) in frameworks::HOSTILE_NAMES
+        .iter()
+        .flat_map(|s| s.iter())
+        .enumerate()
+    {
+        // S3 needs credentials with listed origins, Cloud Storage cannot say them: one each.
+        for credentials in ["    credentials true\n", ""] {
+            let text = format!(
+                "policy {name} {{\n    origins \"https://h{i}.example.test\"\n    methods PUT\n    request-headers X-A'b&c, X-Q!#$%+.^_`|~\n    expose-headers X-A'b&c, X-Q!#$%+.^_`|~\n{credentials}}}\n"
+            );
+            inputs.push((format!("hostile-{i}.cors"), text, None));
+        }
+    }
+    for seed in 0..150 {
+        inputs.push((format!("s3-{seed}.cors"), random_policy(seed, false), None));
+        inputs.push((format!("gcs-{seed}.cors"), random_policy(seed, true), None));
+    }
+    for (name, text, profile) in &inputs {
+        let profile = profile.as_deref();
+        emit(name, text, profile, "s3", Shape::Include, ".s3.json");
+        emit(
+            name,
+            text,
+            profile,
+            "s3",
+            Shape::Cloudformation,
+            ".cfn.yaml",
+        );
+        emit(name, text, profile, "gcs", Shape::Include, ".gcs.json");
+    }
+    for ext in [".s3.json", ".cfn.yaml", ".gcs.json"] {
+        assert!(written.get(ext).copied().unwrap_or(0) >= 100, "{written:?}");
+    }
+    let script = frameworks::root().join("tests/conformance/storage/validate.py");
+    let out = std::process::Command::new(&python)
+        .arg(&script)
+        .arg(dir.path())
+        .output()
+        .expect("python runs");
+    let report = String::from_utf8_lossy(&out.stdout);
+    println!("{report}");
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A rule that could not fit S3's 64 KB of CORS configuration is refused, not written.
+#[test]
+fn s3_refuses_a_rule_larger_than_it_stores() {
+    let origins: Vec<String> = (0..2000)
+        .map(|i| format!("\"https://tenant-{i:04}.example.test\""))
+        .collect();
+    let text = format!(
+        "policy bucket {{\n    origins {}\n    credentials true\n}}\n",
+        origins.join(", ")
+    );
+    let why = refusal("s3", &text);
+    assert!(why.contains("stores at most 65536 bytes"), "{why}");
+    // 600 of them fit.
+    let fits: Vec<String> = origins[..600].to_vec();
+    let text = format!(
+        "policy bucket {{\n    origins {}\n    credentials true\n}}\n",
+        fits.join(", ")
+    );
+    compiled("s3", &text);
+}
+
+/// The CloudFormation form spells the fields CloudFormation's way (`Id`, `ExposedHeaders`,
+/// `MaxAge`), not the API's (`ID`, `ExposeHeaders`, `MaxAgeSeconds`): a template written with
+/// the API's names is rejected or, in tools that do not validate, loses the exposed headers.
+#[test]
+fn s3_cloudformation_uses_cloudformations_field_names() {
+    let options = corsc::emit::Options {
+        shape: Shape::Cloudformation,
+        ..corsc::emit::Options::default()
+    };
+    let c = frameworks::compile_with("p.cors", S3_OK, None, "s3", &options).expect("compiles");
+    let text = c.output.joined();
+    let yaml: yaml_serde::Value = yaml_serde::from_str(&text).expect("yaml");
+    let rule = &yaml["Resources"]["Bucket"]["Properties"]["CorsConfiguration"]["CorsRules"][0];
+    assert_eq!(
+        yaml["Resources"]["Bucket"]["Type"].as_str(),
+        Some("AWS::S3::Bucket")
+    );
+    assert!(rule["ExposedHeaders"][0]
+        .as_str()
+        .is_some_and(|h| h.eq_ignore_ascii_case("etag")));
+    assert_eq!(rule["MaxAge"].as_u64(), Some(600));
+    assert!(rule["Id"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("corsc ")));
+    for api_name in ["ID", "ExposeHeaders", "MaxAgeSeconds"] {
+        assert!(rule.get(api_name).is_none(), "{api_name} in\n{text}");
+    }
+    assert!(text.starts_with('#'), "provenance comment first:\n{text}");
 }

@@ -476,6 +476,8 @@ pub enum ShapeArg {
     Htaccess,
     /// Lines to include inside your own `location`, next to its `proxy_pass` (nginx).
     Snippet,
+    /// An AWS CloudFormation template (s3).
+    Cloudformation,
 }
 
 /// `compile`'s options.

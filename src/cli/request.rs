@@ -55,6 +55,7 @@ pub(crate) fn shape_of(arg: ShapeArg) -> Shape {
         ShapeArg::Server => Shape::Server,
         ShapeArg::Htaccess => Shape::Htaccess,
         ShapeArg::Snippet => Shape::Snippet,
+        ShapeArg::Cloudformation => Shape::Cloudformation,
     }
 }
 
@@ -64,7 +65,8 @@ pub(crate) fn shape(name: &str) -> Result<Shape, Invalid> {
         .map(shape_of)
         .map_err(|_| Invalid {
             message: format!("unknown shape {}", shown(name)),
-            help: "the shapes are `include`, `server`, `htaccess` and `snippet`".into(),
+            help: "the shapes are `include`, `server`, `htaccess`, `snippet` and `cloudformation`"
+                .into(),
         })
 }
 

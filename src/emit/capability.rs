@@ -51,6 +51,9 @@ pub enum Shape {
     /// Lines to include inside a `location` of the user's own, next to their `proxy_pass`
     /// (nginx), with the http-level part beside them.
     Snippet,
+    /// An AWS CloudFormation template (the resource's properties in CloudFormation's own
+    /// spelling, which differs from the service API's).
+    Cloudformation,
 }
 
 impl Shape {
@@ -62,6 +65,7 @@ impl Shape {
             Shape::Server => "server",
             Shape::Htaccess => "htaccess",
             Shape::Snippet => "snippet",
+            Shape::Cloudformation => "cloudformation",
         }
     }
 }

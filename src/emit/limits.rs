@@ -72,6 +72,10 @@ pub enum Limit {
     /// One list is both the allowed request headers and the exposed ones (Cloud Storage's
     /// `responseHeader`): the policy's two lists must be equal, and neither may be `*`.
     OneHeaderList,
+    /// The service stores the configuration as XML of at most this many bytes (S3: 64 KB).
+    /// Counted before rendering, as the longest the XML can be: every origin, method and
+    /// header name, escaped as XML would escape it, inside its element.
+    MaxXmlBytes(usize),
     /// Only these methods can be listed (Gateway API's `allowMethods` is an enum of the
     /// standard ones), and `methods *` only without credentials.
     MethodsFrom(&'static [&'static str]),
@@ -468,6 +472,16 @@ pub fn check(
             }
             // A property of the whole set, not of one policy: see `plan::overlapping`.
             Limit::OverlappingScopes(_) | Limit::RouteGuardPerSection(_) => {}
+            Limit::MaxXmlBytes(max) => {
+                let n = xml_bytes(policy);
+                if n > max {
+                    refuse(
+                        format!("{library} stores at most {max} bytes of CORS configuration; this policy needs about {n}"),
+                        policy.origins.span.unwrap_or(policy.name.span),
+                        "shorten the origin list (a subdomain served by the application can answer for many), or let the application answer CORS",
+                    );
+                }
+            }
             Limit::OnePolicy => {
                 if set_len > 1 {
                     refuse(
@@ -479,6 +493,35 @@ pub fn check(
             }
         }
     }
+}
+
+/// The longest the XML of `policy`'s rule can be: each value escaped (`&` is the longest
+/// escape a name can need: `&amp;`, or `&apos;` for `'`) inside an element whose tags take
+/// at most 40 bytes, plus 1 KB for the document, the rule and its ID.
+fn xml_bytes(policy: &Policy) -> usize {
+    let item = |s: &str| {
+        40 + s
+            .bytes()
+            .map(|b| if b"&'\"<>".contains(&b) { 6 } else { 1 })
+            .sum::<usize>()
+    };
+    let origins: usize = policy.origins.value.iter().map(|o| item(o.raw())).sum();
+    let methods: usize = policy
+        .methods
+        .value
+        .list
+        .iter()
+        .map(|m| item(&m.node))
+        .sum();
+    let headers: usize = policy
+        .request_headers
+        .value
+        .list
+        .iter()
+        .chain(policy.expose_headers.value.list.iter())
+        .map(|h| item(&h.node))
+        .sum();
+    1024 + origins + methods + headers
 }
 
 /// Refuses the names ingress-nginx's validators would drop (see [`Limit::PlainNames`]).

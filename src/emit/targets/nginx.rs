@@ -162,7 +162,8 @@ impl Target for Nginx {
                 w.close("}");
                 Output::one("corsc-server.conf", "inside http { }", w.finish())
             }
-            Shape::Include | Shape::Htaccess | Shape::Snippet => {
+            // The plan admits only the shapes the target lists.
+            Shape::Include | Shape::Htaccess | Shape::Snippet | Shape::Cloudformation => {
                 let snippet = plan.options.shape == Shape::Snippet;
                 let total = if hash.is_some() { 3 } else { 2 };
                 let first = total - 1;
