@@ -475,3 +475,18 @@ fn s3_cloudformation_uses_cloudformations_field_names() {
     }
     assert!(text.starts_with('#'), "provenance comment first:\n{text}");
 }
+
+/// What each storage output looks like for a policy both shapes accept (the examples under
+/// `policies/` all use what buckets cannot say: their snapshots are refusals).
+#[test]
+fn storage_outputs_snapshots() {
+    let cfn = corsc::emit::Options {
+        shape: Shape::Cloudformation,
+        ..corsc::emit::Options::default()
+    };
+    let gcs_ok = "policy bucket {\n    origins \"https://app.example.test\"\n    methods PUT\n    request-headers Content-Type, X-Upload-Id\n    expose-headers Content-Type, X-Upload-Id\n    max-age 3600\n}\n";
+    insta::assert_snapshot!("s3-include", compiled("s3", S3_OK));
+    let c = frameworks::compile_with("p.cors", S3_OK, None, "s3", &cfn).expect("compiles");
+    insta::assert_snapshot!("s3-cloudformation", c.output.joined());
+    insta::assert_snapshot!("gcs-include", compiled("gcs", gcs_ok));
+}

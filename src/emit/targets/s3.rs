@@ -229,17 +229,11 @@ fn cloudformation(rules: &[Rule], provenance: &Provenance) -> Output {
         ),
     ]);
     let mut w = Writer::new();
-    w.module_header(
-        "#",
-        provenance,
-        &META,
-        [
-            "",
-            "Use: deploy as it is, or copy `CorsConfiguration` into your own bucket's",
-            "Properties (CloudFormation spells the fields `Id`, `ExposedHeaders` and `MaxAge`,",
-            "not as `put-bucket-cors` does).",
-        ],
-    );
+    w.provenance(provenance, &META, Shape::Cloudformation, "");
+    w.comment("");
+    w.comment("Use: deploy as it is, or copy `CorsConfiguration` into your own bucket's");
+    w.comment("Properties (CloudFormation spells the fields `Id`, `ExposedHeaders` and `MaxAge`,");
+    w.comment("not as `put-bucket-cors` does).");
     // Serializing a tree of strings, numbers, lists and mappings cannot fail.
     w.text(&yaml_serde::to_string(&template).unwrap_or_default());
     Output::one(
