@@ -140,7 +140,7 @@ fn rule(p: &PolicyPlan<'_>, provenance: &Provenance) -> Rule {
             .as_ref()
             .map(|e| items(e).map(str::to_string).collect())
             .unwrap_or_default(),
-        max_age: p.max_age.map(u64::from),
+        max_age: p.max_age,
     }
 }
 
