@@ -204,19 +204,20 @@ fn usage_errors_exit_2_with_help() {
 }
 
 #[test]
-fn a_shape_the_target_lacks_is_refused_with_p301() {
+fn a_shape_the_target_lacks_is_a_usage_error() {
     let out = corsc()
         .args([
             "compile", SPA, "-t", "apache", "--shape", "server", "-f", "concise",
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("P301") && err.contains("no `server` output shape"),
+        err.contains("--shape") && err.contains("no `server` output shape"),
         "{err}"
     );
+    assert!(err.contains("`include`, `htaccess`"), "{err}");
     assert!(out.stdout.is_empty());
 }
 

@@ -147,7 +147,8 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE", required_unless_present = "list")]
     pub files: Vec<PathBuf>,
 
-    /// Write the policy to this file (atomically) instead of standard output.
+    /// Write the policy to this file (atomically) instead of standard output (`-`); its
+    /// directory must exist.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -494,8 +495,9 @@ pub struct CompileArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Write here instead of standard output (atomically). For nginx's include and snippet
-    /// shapes, a directory that receives `corsc-http.conf` and `corsc-server.conf` (or
+    /// Write here instead of standard output (`-`), atomically; the file's directory must
+    /// exist. For nginx's include and snippet shapes, a directory (created if only it is
+    /// missing) that receives `corsc-http.conf` and `corsc-server.conf` (or
     /// `corsc-snippet.conf`), and `corsc-map-hash.conf` when the origins need larger hashes.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
