@@ -224,9 +224,18 @@ fn a_shape_the_target_lacks_is_a_usage_error() {
 #[test]
 fn targets_lists_every_target_in_three_formats() {
     let text = String::from_utf8(corsc().arg("targets").output().unwrap().stdout).unwrap();
+    assert!(text.contains("nginx") && text.contains("apache"), "{text}");
+    let wide = String::from_utf8(
+        corsc()
+            .args(["targets", "--wide"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     assert!(
-        text.contains("nginx") && text.contains("apache") && text.contains("header mirroring"),
-        "{text}"
+        wide.contains("nginx") && wide.contains("apache") && wide.contains("header mirroring"),
+        "{wide}"
     );
     let md = String::from_utf8(
         corsc()
