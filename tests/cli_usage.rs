@@ -199,3 +199,30 @@ fn build_refuses_a_shape_the_target_lacks_with_exit_2_and_writes_nothing() {
     assert!(err.contains("`shape`") && err.contains("no `server` output shape"), "{err}");
     assert_eq!(listing(dir.path()), before);
 }
+
+#[test]
+fn build_into_a_file_where_a_directory_is_needed_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(spa(), dir.path().join("api.cors")).unwrap();
+    std::fs::write(dir.path().join("taken"), "keep\n").unwrap();
+    for (target, output, says) in [
+        ("nginx", "taken", "taken` is a file, but this output has 2 parts"),
+        ("apache", "taken/x.conf", "taken` is a file"),
+    ] {
+        std::fs::write(
+            dir.path().join("corsc.yaml"),
+            format!("build:\n  - policy: api.cors\n    target: {target}\n    output: {output}\n"),
+        )
+        .unwrap();
+        let before = listing(dir.path());
+        let out = run_in(dir.path(), &["build", "--isolated"]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(says), "{output}: {err}");
+        assert_eq!(listing(dir.path()), before);
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("taken")).unwrap(),
+        "keep\n"
+    );
+}

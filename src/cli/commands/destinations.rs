@@ -140,6 +140,31 @@ pub(crate) fn destinations(
         .collect())
 }
 
+/// Creates `dir` and its missing parents (a `corsc build` output tree), or says which
+/// component is in the way: a file where a directory is needed is named as such.
+pub(crate) fn create_dirs(dir: &Path) -> Result<(), InputError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        let blocker = dir
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .find(|a| a.exists() && !a.is_dir());
+        match blocker {
+            Some(b) => InputError {
+                message: format!(
+                    "cannot create the directory `{}`: `{}` is a file",
+                    shown_path(dir),
+                    shown_path(b)
+                ),
+                help: Some("name another output, or move the file out of the way".into()),
+            },
+            None => InputError {
+                message: format!("could not create `{}`: {e}", shown_path(dir)),
+                help: Some("check that the directory is writable".into()),
+            },
+        }
+    })
+}
+
 /// The error of a failed write, naming the file.
 pub(crate) fn write_error(p: &Path, e: &std::io::Error) -> InputError {
     InputError {
