@@ -35,8 +35,14 @@ fn every_subcommand_help_has_a_title_examples_and_exit_status() {
             "{sub}: no title: {help}"
         );
         assert!(help.contains("Examples:"), "{sub}: no Examples: {help}");
-        assert!(help.contains("Exit status:"), "{sub}: no Exit status: {help}");
-        assert!(help.contains(&format!("corsc {sub}")), "{sub}: no example of it");
+        assert!(
+            help.contains("Exit status:"),
+            "{sub}: no Exit status: {help}"
+        );
+        assert!(
+            help.contains(&format!("corsc {sub}")),
+            "{sub}: no example of it"
+        );
     }
 }
 
@@ -54,7 +60,11 @@ fn compile_and_build_titles_do_not_name_only_two_targets() {
 fn targets_fits_100_columns_and_names_every_target() {
     let text = stdout(&["targets"]);
     for line in text.lines() {
-        assert!(line.chars().count() <= 100, "{} columns: {line}", line.len());
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.len()
+        );
     }
     for t in corsc::emit::TARGETS {
         let m = t.meta();
@@ -67,11 +77,14 @@ fn targets_fits_100_columns_and_names_every_target() {
         for line in full.lines() {
             assert!(line.chars().count() <= 100, "{}: {line}", m.id);
         }
-        assert!(full.contains("minimum version") && full.contains("shapes"), "{full}");
+        assert!(
+            full.contains("minimum version") && full.contains("shapes"),
+            "{full}"
+        );
         assert!(full.contains(m.capabilities.min_version), "{full}");
         // Every shape with the files it writes.
         for s in m.capabilities.shapes {
-            assert!(full.contains(&format!("{}", s.as_str())), "{full}");
+            assert!(full.contains(s.as_str()), "{full}");
         }
     }
 }
@@ -79,7 +92,10 @@ fn targets_fits_100_columns_and_names_every_target() {
 #[test]
 fn targets_name_shows_refusals_and_outputs_and_aliases_work() {
     let full = stdout(&["targets", "nginx"]);
-    assert!(full.contains("corsc-http.conf") && full.contains("corsc-server.conf"), "{full}");
+    assert!(
+        full.contains("corsc-http.conf") && full.contains("corsc-server.conf"),
+        "{full}"
+    );
     assert!(full.contains("refuses (P301)") && full.contains("expose * with credentials"));
     let axum = stdout(&["targets", "axum"]);
     assert!(axum.starts_with("tower-http "), "{axum}");
@@ -95,7 +111,10 @@ fn an_unknown_target_name_exits_2_with_a_suggestion() {
     let out = corsc().args(["targets", "ngnix"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown target") && err.contains("did you mean `nginx`"), "{err}");
+    assert!(
+        err.contains("unknown target") && err.contains("did you mean `nginx`"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -135,7 +154,11 @@ fn bash_completion_parses_and_completes_subcommands() {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(syntax.status.success(), "{}", String::from_utf8_lossy(&syntax.stderr));
+    assert!(
+        syntax.status.success(),
+        "{}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
     // Source it, find the function `complete -p corsc` names, and call it as bash would for
     // `corsc li<TAB>` and `corsc compile --ta<TAB>`.
     let driver = r#"
@@ -159,7 +182,11 @@ echo "--- completions"; run corsc completions ''
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let section = |name: &str| -> Vec<String> {
         text.split(&format!("--- {name}\n"))
             .nth(1)
@@ -172,9 +199,15 @@ echo "--- completions"; run corsc completions ''
             .collect()
     };
     assert!(section("li").contains(&"lint".to_string()), "{text}");
-    assert!(section("compile").contains(&"--target".to_string()), "{text}");
+    assert!(
+        section("compile").contains(&"--target".to_string()),
+        "{text}"
+    );
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        assert!(section("completions").contains(&shell.to_string()), "{text}");
+        assert!(
+            section("completions").contains(&shell.to_string()),
+            "{text}"
+        );
     }
 }
 
@@ -194,7 +227,11 @@ fn zsh_and_fish_completions_parse_where_installed() {
             .arg(&path)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     for shell in ["powershell", "elvish"] {
         assert!(stdout(&["completions", shell]).contains("corsc"), "{shell}");
@@ -204,7 +241,11 @@ fn zsh_and_fish_completions_parse_where_installed() {
 #[test]
 fn the_man_page_renders_and_names_every_subcommand() {
     let page = stdout(&["man"]);
-    assert!(page.starts_with(".ie") || page.contains(".TH corsc"), "{}", &page[..200.min(page.len())]);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH corsc"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
     let names: Vec<String> = Cli::command()
         .get_subcommands()
         .map(|c| c.get_name().to_string())
@@ -224,11 +265,18 @@ fn the_man_page_renders_and_names_every_subcommand() {
         .unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), page.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("corsc"), "{text}");
     for n in &names {
-        assert!(text.contains(n.as_str()), "{n} missing from the rendered page");
+        assert!(
+            text.contains(n.as_str()),
+            "{n} missing from the rendered page"
+        );
     }
 }
 

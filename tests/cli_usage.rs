@@ -47,7 +47,10 @@ fn stderr(o: &std::process::Output) -> String {
 fn compile_dash_o_dash_writes_to_standard_output() {
     let dir = tempfile::tempdir().unwrap();
     let policy = spa();
-    let out = run_in(dir.path(), &["compile", &policy, "-t", "express", "-o", "-"]);
+    let out = run_in(
+        dir.path(),
+        &["compile", &policy, "-t", "express", "-o", "-"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("corsc"), "{text}");
@@ -63,7 +66,10 @@ fn compile_dash_o_dash_with_several_parts_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
     let err = stderr(&out);
-    assert!(err.contains("standard output") && err.contains("2 parts"), "{err}");
+    assert!(
+        err.contains("standard output") && err.contains("2 parts"),
+        "{err}"
+    );
     assert!(listing(dir.path()).is_empty());
 }
 
@@ -109,7 +115,14 @@ fn a_one_file_output_into_a_missing_directory_is_refused_and_nothing_is_created(
     let policy = spa();
     let out = run_in(
         dir.path(),
-        &["compile", &policy, "-t", "express", "-o", "missing/dir/file.cjs"],
+        &[
+            "compile",
+            &policy,
+            "-t",
+            "express",
+            "-o",
+            "missing/dir/file.cjs",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
@@ -129,10 +142,17 @@ fn a_directory_output_under_a_missing_parent_is_refused_and_nothing_is_created()
         &["compile", &policy, "-t", "nginx", "-o", "missing/nginx/"],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("`missing` does not exist"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`missing` does not exist"),
+        "{}",
+        stderr(&out)
+    );
     assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
     // The documented case: the last directory of a directory output is created.
-    let out = run_in(dir.path(), &["compile", &policy, "-t", "nginx", "-o", "nginx/"]);
+    let out = run_in(
+        dir.path(),
+        &["compile", &policy, "-t", "nginx", "-o", "nginx/"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         listing(dir.path()),
@@ -147,13 +167,20 @@ fn a_file_where_a_directory_is_needed_and_the_reverse_exit_2() {
     std::fs::write(dir.path().join("afile"), "keep\n").unwrap();
     std::fs::create_dir(dir.path().join("adir")).unwrap();
     let before = listing(dir.path());
-    let out = run_in(dir.path(), &["compile", &policy, "-t", "nginx", "-o", "afile"]);
+    let out = run_in(
+        dir.path(),
+        &["compile", &policy, "-t", "nginx", "-o", "afile"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("`afile` is a file, but this output has 2 parts"));
     for o in ["adir", "adir/", "afile/x.cjs"] {
         let out = run_in(dir.path(), &["compile", &policy, "-t", "express", "-o", o]);
         assert_eq!(out.status.code(), Some(2), "{o}: {}", stderr(&out));
-        assert!(stderr(&out).contains(o.trim_end_matches("/x.cjs")), "{o}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(o.trim_end_matches("/x.cjs")),
+            "{o}: {}",
+            stderr(&out)
+        );
     }
     assert_eq!(listing(dir.path()), before);
     assert_eq!(
@@ -196,7 +223,10 @@ fn build_refuses_a_shape_the_target_lacks_with_exit_2_and_writes_nothing() {
     let out = run_in(dir.path(), &["build", "--isolated"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("`shape`") && err.contains("no `server` output shape"), "{err}");
+    assert!(
+        err.contains("`shape`") && err.contains("no `server` output shape"),
+        "{err}"
+    );
     assert_eq!(listing(dir.path()), before);
 }
 
@@ -206,7 +236,11 @@ fn build_into_a_file_where_a_directory_is_needed_exits_2_naming_it() {
     std::fs::copy(spa(), dir.path().join("api.cors")).unwrap();
     std::fs::write(dir.path().join("taken"), "keep\n").unwrap();
     for (target, output, says) in [
-        ("nginx", "taken", "taken` is a file, but this output has 2 parts"),
+        (
+            "nginx",
+            "taken",
+            "taken` is a file, but this output has 2 parts",
+        ),
         ("apache", "taken/x.conf", "taken` is a file"),
     ] {
         std::fs::write(

@@ -6,7 +6,8 @@ use corsc::emit::{self, Options, Provenance, TARGETS};
 use corsc::pipeline::{self, LintErrors};
 use corsc::source::Source;
 
-const POLICY: &str = "policy probe {\n    origins  \"https://app.example.com\"\n    methods  GET\n}\n";
+const POLICY: &str =
+    "policy probe {\n    origins  \"https://app.example.com\"\n    methods  GET\n}\n";
 
 /// Go's own test for a generated file (`go/ast.IsGenerated`, `go vet`, gopls).
 fn go_generated(line: &str) -> bool {
@@ -31,7 +32,10 @@ fn outputs(t: &dyn emit::Target, source: &str) -> Vec<(String, String)> {
         let compiled = pipeline::compile(&file, None, t, &options, &prov, LintErrors::Allow)
             .unwrap_or_else(|_| panic!("{} {} does not compile", t.meta().id, shape.as_str()));
         for p in compiled.output.parts {
-            out.push((format!("{} {} {}", t.meta().id, shape.as_str(), p.file_name), p.text));
+            out.push((
+                format!("{} {} {}", t.meta().id, shape.as_str(), p.file_name),
+                p.text,
+            ));
         }
     }
     out
@@ -98,7 +102,9 @@ fn a_hostile_source_name_cannot_spoof_or_end_the_marker() {
                 "{what}"
             );
             assert!(
-                !text.lines().any(|l| l.starts_with("package evil") || l.contains("by evil")),
+                !text
+                    .lines()
+                    .any(|l| l.starts_with("package evil") || l.contains("by evil")),
                 "{what}"
             );
             assert!(!text.contains('\u{2028}') && !text.contains('\r'), "{what}");

@@ -144,12 +144,10 @@ corsc import --from ingress-nginx ingress.yaml\n  corsc import --list"
     )]
     Import(ImportArgs),
     /// Print a shell completion script for corsc on standard output.
-    #[command(
-        after_help = "Exit status: 0, or 2 on usage errors.\n\nExamples:\n  \
+    #[command(after_help = "Exit status: 0, or 2 on usage errors.\n\nExamples:\n  \
 corsc completions bash > ~/.local/share/bash-completion/completions/corsc\n  \
 corsc completions zsh > ~/.zfunc/_corsc\n  \
-corsc completions fish > ~/.config/fish/completions/corsc.fish"
-    )]
+corsc completions fish > ~/.config/fish/completions/corsc.fish")]
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on standard output, or write one page per command.
     #[command(

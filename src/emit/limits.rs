@@ -105,7 +105,10 @@ impl Limit {
                 "regex origins: only constructs every engine reads alike".into()
             }
             Limit::AlwaysAllowedHeaders(h) => {
-                format!("always allows request headers {}: a fixed list must name them", list(h))
+                format!(
+                    "always allows request headers {}: a fixed list must name them",
+                    list(h)
+                )
             }
             Limit::WildcardHeadersEchoAll => {
                 "`request-headers *` echoes authorization too: list Authorization beside `*`".into()

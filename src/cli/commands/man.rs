@@ -64,7 +64,12 @@ pub(crate) fn run(args: &ManArgs, color: bool) -> Outcome {
     }
     let _ = std::io::Write::write_all(
         &mut std::io::stderr(),
-        format!("wrote {} pages into {}\n", pages.len(), shown_path(Path::new(dir))).as_bytes(),
+        format!(
+            "wrote {} pages into {}\n",
+            pages.len(),
+            shown_path(Path::new(dir))
+        )
+        .as_bytes(),
     );
     Outcome::Clean
 }

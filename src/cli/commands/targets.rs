@@ -132,7 +132,8 @@ fn compact() -> String {
 }
 
 /// A small policy every target can compile, to show the files each shape writes.
-const PROBE: &str = "policy probe {\n    origins  \"https://app.example.com\"\n    methods  GET\n}\n";
+const PROBE: &str =
+    "policy probe {\n    origins  \"https://app.example.com\"\n    methods  GET\n}\n";
 
 /// The files a shape writes (name and where it goes), from compiling [`PROBE`]; empty when
 /// the probe does not compile for that shape.
