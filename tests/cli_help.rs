@@ -297,3 +297,15 @@ fn man_dash_o_writes_one_page_per_command_into_an_existing_directory_only() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
 }
+
+#[test]
+fn the_top_level_help_has_examples_and_exit_status() {
+    let out = corsc().arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        help.contains("Examples:") && help.contains("Exit status:"),
+        "{help}"
+    );
+    let page = stdout(&["man"]);
+    assert!(page.contains("Exit status:") && page.contains("corsc lint policies/"));
+}

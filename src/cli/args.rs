@@ -14,7 +14,11 @@ use std::path::PathBuf;
     long_about = "corsc reads CORS policies written in `.cors` files, checks them, lints them for the \
 mistakes that break browsers or open security holes, and explains what a browser will do.",
     propagate_version = true,
-    arg_required_else_help = true
+    arg_required_else_help = true,
+    after_help = "Exit status: 0 success, 1 the policies have errors (or a check found a difference), \
+2 usage or I/O errors; each command's --help says what its own codes mean.\n\nExamples:\n  \
+corsc lint policies/\n  corsc compile api.cors --target nginx -o /etc/nginx/corsc/\n  \
+corsc simulate api.cors --origin https://app.example.com\n  corsc targets"
 )]
 pub struct Cli {
     /// When to color output: auto (a terminal, and NO_COLOR unset), always or never.
