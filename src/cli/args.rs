@@ -14,7 +14,11 @@ use std::path::PathBuf;
     long_about = "corsc reads CORS policies written in `.cors` files, checks them, lints them for the \
 mistakes that break browsers or open security holes, and explains what a browser will do.",
     propagate_version = true,
-    arg_required_else_help = true
+    arg_required_else_help = true,
+    after_help = "Exit status: 0 success, 1 the policies have errors (or a check found a difference), \
+2 usage or I/O errors; each command's --help says what its own codes mean.\n\nExamples:\n  \
+corsc lint policies/\n  corsc compile api.cors --target nginx -o /etc/nginx/corsc/\n  \
+corsc simulate api.cors --origin https://app.example.com\n  corsc targets"
 )]
 pub struct Cli {
     /// When to color output: auto (a terminal, and NO_COLOR unset), always or never.
@@ -57,7 +61,7 @@ pub enum Format {
 pub enum Command {
     /// Parse and type-check policies; report syntax and type errors.
     #[command(
-        after_help = "Exit status: 0 when every file is valid, 1 when any has errors, 2 on usage or I/O errors."
+        after_help = "Exit status: 0 when every file is valid, 1 when any has errors, 2 on usage or I/O errors.\n\nExamples:\n  corsc check policies/\n  corsc check api.cors --profile dev\n  cat api.cors | corsc check - --stdin-filename api.cors"
     )]
     Check(InputArgs),
     /// Check policies and lint them for CORS mistakes.
@@ -67,28 +71,37 @@ pub enum Command {
     )]
     Lint(LintArgs),
     /// List every lint rule and every fixed error code.
+    #[command(
+        after_help = "Exit status: 0, or 2 on usage errors.\n\nExamples:\n  corsc rules\n  corsc rules --format json\n  corsc rules --format markdown"
+    )]
     Rules(RulesArgs),
     /// Show a rule's documentation, or what a fixed error code means.
     #[command(
-        after_help = "Examples:\n  corsc explain null-origin\n  corsc explain S102\n  corsc explain E104\n  corsc explain browsers    (where Chromium, Firefox and WebKit differ)"
+        after_help = "Exit status: 0 when RULE names a rule, a code or `browsers`, 2 when it names none.\n\nExamples:\n  corsc explain null-origin\n  corsc explain S102\n  corsc explain E104\n  corsc explain browsers    (where Chromium, Firefox and WebKit differ)"
     )]
     Explain(ExplainArgs),
-    /// Compile policies into a server configuration (nginx, Apache).
+    /// Compile a policy for one target: a server configuration or an application module.
     #[command(
         after_help = "Exit status: 0 when the configuration was written, 1 when the policy has errors \
 (check errors, error-level lint findings, or features the target cannot express), 2 on usage or \
-I/O errors. Nothing is written unless compilation succeeds.\n\nExamples:\n  \
+I/O errors (an unknown target, a shape it lacks, an `-o` path that cannot take the output). \
+Nothing is written unless compilation succeeds. `corsc targets` lists the targets.\n\nExamples:\n  \
 corsc compile api.cors --target nginx --shape server -o cors.conf\n  \
 corsc compile api.cors --target nginx -o /etc/nginx/corsc/\n  \
-corsc compile api.cors --target apache --profile dev -o cors-apache.conf"
+corsc compile api.cors --target apache --profile dev -o cors-apache.conf\n  \
+corsc compile api.cors --target express -o -"
     )]
     Compile(CompileArgs),
-    /// Compile every output listed in `corsc.yaml`; `--check` shows drift without writing.
+    /// Compile every policy, target and output listed in `corsc.yaml`; `--check` shows drift
+    /// without writing.
     #[command(
-        after_help = "The manifest lists what to build:\n\n  build:\n    - policy: policies/api.cors\n      target: nginx\n      output: deploy/nginx/\n    - policy: policies/api.cors\n      target: express\n      profile: dev\n      output: app/corsc-express.cjs\n\nPaths are relative to the manifest and stay inside its directory; every value is validated as the matching `compile` flag is. Exit status: 0 built (or up to date with --check), 1 an output does not build (nothing is written) or, with --check, an output drifted, 2 usage or I/O errors, a refused manifest value included (nothing is written)."
+        after_help = "The manifest lists what to build:\n\n  build:\n    - policy: policies/api.cors\n      target: nginx\n      output: deploy/nginx/\n    - policy: policies/api.cors\n      target: express\n      profile: dev\n      output: app/corsc-express.cjs\n\nPaths are relative to the manifest and stay inside its directory; every value is validated as the matching `compile` flag is. \n\nExit status: 0 built (or up to date with --check), 1 an output does not build (nothing is written) or, with --check, an output drifted, 2 usage or I/O errors, a refused manifest value included (nothing is written).\n\nExamples:\n  corsc build\n  corsc build --check\n  corsc build --manifest deploy/corsc.yaml"
     )]
     Build(BuildArgs),
-    /// List the compilation targets and what each can express.
+    /// List the compilation targets; with a NAME, show what that target can express.
+    #[command(
+        after_help = "Exit status: 0, or 2 when NAME names no target (the nearest names are suggested).\n\nExamples:\n  corsc targets\n  corsc targets nginx\n  corsc targets --wide\n  corsc targets --format json"
+    )]
     Targets(TargetsArgs),
     /// Show what a browser sends, what the policy's server answers, and the browser's verdict.
     #[command(
@@ -130,10 +143,56 @@ corsc fmt policies/\n  corsc fmt --check policies/\n  corsc fmt --diff api.cors\
     #[command(
         after_help = "Exit status: 0 when the policy was written (findings about the input are \
 printed to standard error), 1 when the input has errors (nothing is written), 2 on usage or I/O \
-errors.\n\nExamples:\n  corsc import --from nginx /etc/nginx/nginx.conf -o api.cors\n  \
+errors (an `-o` path in a missing directory, or a directory, included).\n\nExamples:\n  corsc import --from nginx /etc/nginx/nginx.conf -o api.cors\n  \
 corsc import --from ingress-nginx ingress.yaml\n  corsc import --list"
     )]
     Import(ImportArgs),
+    /// Print a shell completion script for corsc on standard output.
+    #[command(after_help = "Exit status: 0, or 2 on usage errors.\n\nExamples:\n  \
+corsc completions bash > ~/.local/share/bash-completion/completions/corsc\n  \
+corsc completions zsh > ~/.zfunc/_corsc\n  \
+corsc completions fish > ~/.config/fish/completions/corsc.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on standard output, or write one page per command.
+    #[command(
+        after_help = "Exit status: 0, or 2 on usage or I/O errors (`-o` naming a missing directory).\n\nExamples:\n  \
+corsc man | man -l -\n  \
+corsc man > /usr/local/share/man/man1/corsc.1\n  \
+corsc man -o /usr/local/share/man/man1/"
+    )]
+    Man(ManArgs),
+}
+
+/// The shells `corsc completions` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    /// Bash (with the bash-completion package).
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
+}
+
+/// `completions`' options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: ShellArg,
+}
+
+/// `man`'s options.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `corsc.1` and one `corsc-COMMAND.1` per command into this existing directory
+    /// instead of printing `corsc.1`.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 /// `import`'s options.
@@ -147,7 +206,8 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE", required_unless_present = "list")]
     pub files: Vec<PathBuf>,
 
-    /// Write the policy to this file (atomically) instead of standard output.
+    /// Write the policy to this file (atomically) instead of standard output (`-`); its
+    /// directory must exist.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -496,8 +556,9 @@ pub struct CompileArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Write here instead of standard output (atomically). For nginx's include and snippet
-    /// shapes, a directory that receives `corsc-http.conf` and `corsc-server.conf` (or
+    /// Write here instead of standard output (`-`), atomically; the file's directory must
+    /// exist. For nginx's include and snippet shapes, a directory (created if only it is
+    /// missing) that receives `corsc-http.conf` and `corsc-server.conf` (or
     /// `corsc-snippet.conf`), and `corsc-map-hash.conf` when the origins need larger hashes.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -558,6 +619,15 @@ pub enum TableFormat {
 /// `targets`' options.
 #[derive(Debug, Args)]
 pub struct TargetsArgs {
+    /// Show this target (an id or an alias) in full: kind, versions, shapes, outputs,
+    /// capabilities and what it refuses.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Show every target's full capability table side by side (wider than a terminal).
+    #[arg(long)]
+    pub wide: bool,
+
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Text)]
     pub format: TableFormat,

@@ -38,12 +38,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Explain(a) => commands::explain::run(a, color),
         Command::Build(a) => commands::build::run(a, color),
         Command::Compile(a) => commands::compile::run(a, color),
-        Command::Targets(a) => commands::targets::run(a),
+        Command::Targets(a) => commands::targets::run(a, color),
         Command::Simulate(a) => commands::simulate::run(a, color),
         Command::Verify(a) => commands::verify::run(a, color),
         Command::Import(a) => commands::import::run(a, color),
         Command::Fmt(a) => commands::fmt::run(a, color),
         Command::Diff(a) => commands::diff::run(a, color),
+        Command::Completions(a) => commands::completions::run(a),
+        Command::Man(a) => commands::man::run(a, color),
     };
     outcome.into()
 }

@@ -70,6 +70,28 @@ pub(crate) fn shape(name: &str) -> Result<Shape, Invalid> {
         })
 }
 
+/// A shape `target` can write (its `corsc targets` row): asking another is a usage error,
+/// refused before the policy is read, as an unknown target is.
+pub(crate) fn shape_for(shape: Shape, target: &dyn Target) -> Result<Shape, Invalid> {
+    let shapes = target.meta().capabilities.shapes;
+    if shapes.contains(&shape) {
+        return Ok(shape);
+    }
+    Err(Invalid {
+        message: format!("{} has no `{}` output shape", target.name(), shape.as_str()),
+        help: format!(
+            "{} writes {}; `corsc targets {}` shows what each shape is",
+            target.id(),
+            shapes
+                .iter()
+                .map(|s| format!("`{}`", s.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            target.id()
+        ),
+    })
+}
+
 /// A namespace given by `--namespace` or a manifest's `namespace:`.
 pub(crate) fn namespace(name: &str) -> Result<emit::dropin::Namespace, Invalid> {
     emit::dropin::Namespace::explicit(name).map_err(|why| Invalid {

@@ -111,6 +111,57 @@ pub enum Limit {
     PlainExactOrigins,
 }
 
+impl Limit {
+    /// One line for `corsc targets NAME`: what a policy cannot say for this target.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let list = |l: &[&str]| l.join(", ");
+        match self {
+            Limit::PortableRegex => {
+                "regex origins: only constructs every engine reads alike".into()
+            }
+            Limit::AlwaysAllowedHeaders(h) => {
+                format!(
+                    "always allows request headers {}: a fixed list must name them",
+                    list(h)
+                )
+            }
+            Limit::WildcardHeadersEchoAll => {
+                "`request-headers *` echoes authorization too: list Authorization beside `*`".into()
+            }
+            Limit::OnePolicy => "one policy per output".into(),
+            Limit::NoMethodWildcard => "no `methods *` (expanded to a fixed list)".into(),
+            Limit::MethodWildcard => "no `methods *` (answers from a fixed method list)".into(),
+            Limit::CredentialedWildcardHeadersEchoAll => {
+                "no `request-headers *` with credentials".into()
+            }
+            Limit::MaxAgeZeroOmitted => "no `max-age 0` (the header is omitted)".into(),
+            Limit::UppercasedMethods => "no method with a lower-case letter".into(),
+            Limit::CredentialedMethodWildcard => "no `methods *` with credentials".into(),
+            Limit::SegmentPrefixScopes => "a prefix scope must end with `/`".into(),
+            Limit::OverlappingScopes(n) => {
+                format!("at most {n} overlapping (scope, policy) pairs")
+            }
+            Limit::RouteGuardPerSection(n) => format!("at most {n} (section, scope) pairs"),
+            Limit::MethodsFrom(m) => format!("methods only from {}", list(m)),
+            Limit::PlainNames => "plain method and header names; no `request-headers *`".into(),
+            Limit::HostnameOrigins => {
+                "origins are http(s) with a host name or IPv4 address (no `null`)".into()
+            }
+            Limit::MaxItems(n) => format!("at most {n} items in one list"),
+            Limit::PlainPaths => "plain scope paths (no `%`, `//`, `.` or `..` segment)".into(),
+            Limit::NoHeaderWildcard => "no `request-headers *`".into(),
+            Limit::MaxScopes(n) => format!("at most {n} path scopes in one policy"),
+            Limit::PlainScopePaths => {
+                "scope paths already lower-case and clean (no escape, no `.` or `..`)".into()
+            }
+            Limit::PlainExactOrigins => {
+                "exact origins of lower-case letters, digits and `.-:/[]` only".into()
+            }
+        }
+    }
+}
+
 /// Checks one policy against a target's limits; refusals go to `diags`. `library` and
 /// `dialect` are the target's, for messages.
 pub fn check(

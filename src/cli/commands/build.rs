@@ -14,7 +14,7 @@ use super::super::inputs::InputError;
 use super::super::lint_settings::LintSettings;
 use super::super::request::{self, shown, Invalid};
 use super::super::{output, Outcome};
-use super::destinations::{destinations, write_output};
+use super::destinations::{create_dirs, destinations, write_output};
 use super::manifest::{self, Manifest, Owner, Refused, Valid};
 use crate::diagnostics::{render, Diagnostic, Severity};
 use crate::emit::{Options, Output, Provenance};
@@ -225,17 +225,13 @@ pub(crate) fn run(args: &BuildArgs, color: bool) -> Outcome {
         } else {
             dest.parent()
         };
-        if let Some(d) = dir {
-            if let Err(err) = std::fs::create_dir_all(d) {
-                output::fatal(
-                    &[InputError {
-                        message: format!("could not create `{}`: {err}", d.display()),
-                        help: None,
-                    }],
-                    color,
-                );
-                return Outcome::Fatal;
-            }
+        // A several-part output that names a file is refused before any directory is made.
+        let ready = destinations(&dest, out)
+            .map(|_| ())
+            .and_then(|()| dir.map_or(Ok(()), create_dirs));
+        if let Err(err) = ready {
+            output::fatal(&[err], color);
+            return Outcome::Fatal;
         }
         match write_output(&dest, out) {
             Ok(files) => written += files.len(),

@@ -9,7 +9,7 @@ use super::super::inputs::InputError;
 use super::super::lint_settings::LintSettings;
 use super::super::request;
 use super::super::{output, Outcome};
-use super::destinations::write_output;
+use super::destinations::{check_compile_output, is_stdout, write_output};
 use crate::diagnostics::render::{self, JsonReport};
 use crate::diagnostics::{Counts, Diagnostic};
 use crate::emit::{self, Options, Provenance};
@@ -58,7 +58,10 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         Ok(t) => t,
         Err(e) => return fatal(e.message, Some(e.help), color),
     };
-    let shape = request::shape_of(args.shape);
+    let shape = match request::shape_for(request::shape_of(args.shape), target) {
+        Ok(s) => s,
+        Err(e) => return fatal(format!("--shape: {}", e.message), Some(e.help), color),
+    };
     let listen = match request::listen(&args.listen) {
         Ok(a) => a,
         Err(e) => return fatal(format!("--listen: {}", e.message), Some(e.help), color),
@@ -84,8 +87,10 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
             Ok(ns) => Some(ns),
             Err(e) => return fatal(format!("--namespace: {}", e.message), Some(e.help), color),
         },
-        (None, Some(o)) => Some(emit::dropin::Namespace::derived(&o.to_string_lossy())),
-        (None, None) => None,
+        (None, Some(o)) if !is_stdout(o) => {
+            Some(emit::dropin::Namespace::derived(&o.to_string_lossy()))
+        }
+        (None, _) => None,
     };
     let mut settings = match LintSettings::new(&args.settings, Vec::new()) {
         Ok(s) => s,
@@ -184,8 +189,19 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         }
     };
     report(&source, &findings, args.format, color);
+    // Where the output goes is checked before anything is written: a wrong `-o` is a usage
+    // error, whatever the policy says.
+    if let Some(path) = &args.output {
+        if let Err(e) = check_compile_output(path, &out) {
+            return fatal(e.message, e.help, color);
+        }
+    }
     match &args.output {
         None => {
+            output::out(&out.joined());
+            Outcome::Clean
+        }
+        Some(path) if is_stdout(path) => {
             output::out(&out.joined());
             Outcome::Clean
         }

@@ -2,6 +2,7 @@
 
 use super::super::args::{Format, ImportArgs};
 use super::super::{output, Outcome};
+use super::destinations::{check_file, is_stdout, write_error};
 use crate::diagnostics::{render, Diagnostic};
 use crate::import::{self, Importer};
 use crate::source::Source;
@@ -91,18 +92,18 @@ pub(crate) fn run(args: &ImportArgs, color: bool) -> Outcome {
     }
     let text = imported.text();
     match &args.output {
-        Some(path) => {
-            if let Err(e) = crate::emit::write::atomic_write(path, &text) {
-                output::fatal_with_help(
-                    format!("could not write `{}`: {e}", path.display()),
-                    "check that the directory exists and is writable",
-                    color,
-                );
+        Some(path) if !is_stdout(path) => {
+            let written = check_file(path, "api.cors").and_then(|()| {
+                crate::emit::write::atomic_write(path, &text).map_err(|e| write_error(path, &e))
+            });
+            if let Err(e) = written {
+                eprint!("{findings}");
+                output::fatal(&[e], color);
                 return Outcome::Fatal;
             }
             eprint!("{findings}");
         }
-        None => {
+        _ => {
             eprint!("{findings}");
             output::out(&text);
         }

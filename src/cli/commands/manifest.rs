@@ -331,9 +331,13 @@ impl Manifest {
             let target = request::target(&e.target)
                 .map_err(|x| refuse("target", x))
                 .ok();
-            let shape = match e.shape.as_deref() {
-                None => Some(Shape::Include),
-                Some(s) => request::shape(s).map_err(|x| refuse("shape", x)).ok(),
+            let shape = match (e.shape.as_deref(), &target) {
+                (None, _) => Some(Shape::Include),
+                (Some(s), Some(t)) => request::shape(s)
+                    .and_then(|s| request::shape_for(s, *t))
+                    .map_err(|x| refuse("shape", x))
+                    .ok(),
+                (Some(s), None) => request::shape(s).map_err(|x| refuse("shape", x)).ok(),
             };
             let listen = match e.listen.as_deref() {
                 None => Some(emit::Options::default().listen),

@@ -3,6 +3,7 @@
 pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod compile;
+pub(crate) mod completions;
 mod destinations;
 pub(crate) mod diff;
 pub(crate) mod explain;
@@ -10,6 +11,7 @@ pub(crate) mod fix;
 pub(crate) mod fmt;
 pub(crate) mod import;
 pub(crate) mod lint;
+pub(crate) mod man;
 mod manifest;
 mod policy_input;
 pub(crate) mod rules;
