@@ -158,6 +158,15 @@ impl Limit {
             Limit::PlainExactOrigins => {
                 "exact origins of lower-case letters, digits and `.-:/[]` only".into()
             }
+            Limit::MethodsAmong(m) => format!("methods only from {}; no `methods *`", list(m)),
+            Limit::ListedOriginsAlwaysCredentialed => {
+                "listed origins only with `credentials true` (always sent to them)".into()
+            }
+            Limit::NoExposeWildcard => "no `expose-headers *`".into(),
+            Limit::OneHeaderList => {
+                "request and exposed headers one equal list (no `*`, no `mirror`)".into()
+            }
+            Limit::MaxXmlBytes(n) => format!("at most {} KB of stored configuration", n / 1024),
         }
     }
 }
