@@ -44,7 +44,7 @@ fn outputs(t: &dyn emit::Target, source: &str) -> Vec<(String, String)> {
             })
             .unwrap_or_else(|| panic!("{} {} does not compile", t.meta().id, shape.as_str()));
         for p in compiled.output.parts {
-            if JSON_PARTS.contains(&p.file_name.as_ref()) {
+            if JSON_PARTS.contains(&p.file_name) {
                 continue;
             }
             out.push((
