@@ -33,7 +33,11 @@ fn compile_for(text: &str, target: &str) -> Result<Output, Vec<corsc::diagnostic
     let set = set_of(text);
     let t = emit::find(target).expect("registered target");
     let prov = Provenance::new("owner.cors", text.as_bytes(), None);
-    emit::compile(&set, t, &Options::default(), &prov)
+    let options = Options {
+        shape: t.meta().capabilities.shapes[0],
+        ..Options::default()
+    };
+    emit::compile(&set, t, &options, &prov)
 }
 
 fn with_owner(owner: &str) -> String {
@@ -45,7 +49,14 @@ fn proxies_are_servers_and_gateways_and_everything_else_is_an_application() {
     for t in emit::TARGETS {
         let expected = if matches!(
             t.id(),
-            "nginx" | "apache" | "caddy" | "gateway-api" | "ingress-nginx" | "s3" | "gcs"
+            "nginx"
+                | "apache"
+                | "caddy"
+                | "gateway-api"
+                | "ingress-nginx"
+                | "s3"
+                | "gcs"
+                | "cloudfront"
         ) {
             Layer::Proxy
         } else {
@@ -70,9 +81,10 @@ fn owner_proxy_refuses_every_application_target_and_proxies_strip_the_app() {
                     "{msg}"
                 );
             }
-            // A bucket answers for its own objects: there is no application behind it to strip,
-            // and it refuses this policy for what the policy says (P301), never for who owns CORS.
-            Layer::Proxy if matches!(t.id(), "s3" | "gcs") => {
+            // A bucket answers for its own objects: there is no application behind it to strip;
+            // it and CloudFront refuse this policy for what it says (its path scope: P301),
+            // never for who owns CORS.
+            Layer::Proxy if matches!(t.id(), "s3" | "gcs" | "cloudfront") => {
                 if let Err(d) = result {
                     assert!(d.iter().all(|d| d.code == "P301"), "{}: {d:#?}", t.id());
                 }
@@ -304,4 +316,13 @@ fn nginx_in_front_of_express_gives_the_browser_one_allow_origin() {
         "the control shows the doubled header"
     );
     assert!(report.mismatches() > 0);
+}
+
+/// CloudFront cannot remove what the application sends where it answers no CORS itself: with
+/// `owner proxy` and a policy it can say, its file says the application must send none.
+#[test]
+fn cloudfront_says_the_application_must_send_no_cors_headers() {
+    let text = "owner proxy\n\npolicy api {\n    origins \"https://app.example.com\"\n}\n";
+    let out = compile_for(text, "cloudfront").expect("compiles").joined();
+    assert!(out.contains("must send no CORS headers"), "{out}");
 }

@@ -32,7 +32,7 @@ fn refusal(target: &str, text: &str) -> String {
 
 #[test]
 fn the_storage_targets_have_their_harness_entry() {
-    conformance::assert_covers("targets_storage", &["gcs", "s3"]);
+    conformance::assert_covers("targets_storage", &["cloudfront", "gcs", "s3"]);
 }
 
 const S3_OK: &str = r#"policy bucket {
@@ -406,8 +406,16 @@ fn storage_outputs_pass_the_services_own_validators() {
             ".cfn.yaml",
         );
         emit(name, text, profile, "gcs", Shape::Include, ".gcs.json");
+        emit(
+            name,
+            text,
+            profile,
+            "cloudfront",
+            Shape::Cloudformation,
+            ".cloudfront.cfn.yaml",
+        );
     }
-    for ext in [".s3.json", ".cfn.yaml", ".gcs.json"] {
+    for ext in [".s3.json", ".cfn.yaml", ".gcs.json", ".cloudfront.cfn.yaml"] {
         assert!(written.get(ext).copied().unwrap_or(0) >= 100, "{written:?}");
     }
     let script = frameworks::root().join("tests/conformance/storage/validate.py");
@@ -489,4 +497,103 @@ fn storage_outputs_snapshots() {
     let c = frameworks::compile_with("p.cors", S3_OK, None, "s3", &cfn).expect("compiles");
     insta::assert_snapshot!("s3-cloudformation", c.output.joined());
     insta::assert_snapshot!("gcs-include", compiled("gcs", gcs_ok));
+    let c = frameworks::compile_with("p.cors", S3_OK, None, "cloudfront", &cfn).expect("compiles");
+    insta::assert_snapshot!("cloudfront-cloudformation", c.output.joined());
+}
+
+fn cloudfront(text: &str) -> Result<yaml_serde::Value, String> {
+    let cfn = corsc::emit::Options {
+        shape: Shape::Cloudformation,
+        ..corsc::emit::Options::default()
+    };
+    match frameworks::compile_with("p.cors", text, None, "cloudfront", &cfn) {
+        Ok(c) => Ok(yaml_serde::from_str(&c.output.joined()).expect("yaml")),
+        Err(Refusal::Plan(d)) => Err(d
+            .iter()
+            .map(|d| format!("{} {}\n", d.code, d.message))
+            .collect()),
+        Err(e) => panic!("not a plan refusal: {e:?}"),
+    }
+}
+
+/// CloudFront's lists say the policy one to one; what it cannot say is refused, never widened.
+#[test]
+fn cloudfront_says_the_policy_or_refuses_it() {
+    let v = cloudfront(S3_OK).expect("accepted");
+    let cors = &v["Resources"]["CorsResponseHeadersPolicy"]["Properties"]
+        ["ResponseHeadersPolicyConfig"]["CorsConfig"];
+    assert_eq!(cors["AccessControlAllowCredentials"].as_bool(), Some(true));
+    assert_eq!(cors["OriginOverride"].as_bool(), Some(true));
+    assert_eq!(cors["AccessControlMaxAgeSec"].as_u64(), Some(600));
+    let origins: Vec<&str> = cors["AccessControlAllowOrigins"]["Items"]
+        .as_sequence()
+        .expect("origins")
+        .iter()
+        .filter_map(|x| x.as_str())
+        .collect();
+    assert_eq!(
+        origins,
+        ["https://admin.example.test", "https://app.example.test"]
+    );
+    let refused = [
+        ("origins \"https://*.example.test\"", "subdomain patterns"),
+        (
+            "origins regex \"^https://a[0-9]\\\\.example\\\\.test$\"",
+            "regex",
+        ),
+        (
+            "origins \"https://a.example.test\"\n    methods *",
+            "methods *",
+        ),
+        (
+            "origins \"https://a.example.test\"\n    methods PROPFIND",
+            "PROPFIND",
+        ),
+        (
+            "origins \"https://a.example.test\"\n    request-headers *",
+            "request-headers *",
+        ),
+        (
+            "origins \"https://a.example.test\"\n    expose-headers *",
+            "expose-headers *",
+        ),
+        (
+            "paths \"/api/*\"\n    origins \"https://a.example.test\"",
+            "path scopes",
+        ),
+    ];
+    for (body, what) in refused {
+        let text = format!("policy p {{\n    {body}\n}}\n");
+        let why = cloudfront(&text).expect_err(what);
+        assert!(why.contains("P301"), "{what}: {why}");
+    }
+}
+
+/// `AccessControlAllowHeaders` may not be empty: a policy that allows no request header gets a
+/// forbidden request header name, which no script can send, so nothing more is allowed.
+#[test]
+fn cloudfront_allows_no_request_header_with_a_forbidden_name() {
+    let v =
+        cloudfront("policy p {\n    origins \"https://a.example.test\"\n}\n").expect("accepted");
+    let cors = &v["Resources"]["CorsResponseHeadersPolicy"]["Properties"]
+        ["ResponseHeadersPolicyConfig"]["CorsConfig"];
+    let items = cors["AccessControlAllowHeaders"]["Items"]
+        .as_sequence()
+        .expect("items");
+    assert_eq!(items.len(), 1);
+    let name = items[0].as_str().expect("name").to_ascii_lowercase();
+    // Fetch's forbidden request header names (the fixed part of the list).
+    assert!(
+        [
+            "keep-alive",
+            "connection",
+            "host",
+            "te",
+            "trailer",
+            "upgrade",
+            "via"
+        ]
+        .contains(&name.as_str()),
+        "{name}"
+    );
 }

@@ -563,9 +563,10 @@ pub struct CompileArgs {
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// The shape of the output.
-    #[arg(long, value_enum, default_value_t = ShapeArg::Include)]
-    pub shape: ShapeArg,
+    /// The shape of the output (default: the target's first, `include` for most; `corsc
+    /// targets NAME` lists them).
+    #[arg(long, value_enum)]
+    pub shape: Option<ShapeArg>,
 
     /// The address a complete server listens on (`--shape server`).
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]

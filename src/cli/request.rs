@@ -70,6 +70,17 @@ pub(crate) fn shape(name: &str) -> Result<Shape, Invalid> {
         })
 }
 
+/// The shape written when none is asked for: the target's first (`include` for every target
+/// that has it; a target without it, such as `cloudfront`, has one shape of its own).
+pub(crate) fn default_shape(target: &dyn Target) -> Shape {
+    let shapes = target.meta().capabilities.shapes;
+    if shapes.contains(&Shape::Include) {
+        Shape::Include
+    } else {
+        shapes.first().copied().unwrap_or(Shape::Include)
+    }
+}
+
 /// A shape `target` can write (its `corsc targets` row): asking another is a usage error,
 /// refused before the policy is read, as an unknown target is.
 pub(crate) fn shape_for(shape: Shape, target: &dyn Target) -> Result<Shape, Invalid> {

@@ -27,7 +27,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_rack", &["rails"]),
     ("conformance_hono_koa", &["hono", "koa"]),
     ("conformance_nest", &["nestjs"]),
-    ("targets_storage", &["gcs", "s3"]),
+    ("targets_storage", &["cloudfront", "gcs", "s3"]),
     ("targets_k8s", &["gateway-api", "ingress-nginx"]),
     ("conformance_edge", &["caddy"]),
 ];

@@ -58,7 +58,9 @@ pub(crate) fn run(args: &CompileArgs, color: bool) -> Outcome {
         Ok(t) => t,
         Err(e) => return fatal(e.message, Some(e.help), color),
     };
-    let shape = match request::shape_for(request::shape_of(args.shape), target) {
+    let shape = match args.shape.map_or(Ok(request::default_shape(target)), |a| {
+        request::shape_for(request::shape_of(a), target)
+    }) {
         Ok(s) => s,
         Err(e) => return fatal(format!("--shape: {}", e.message), Some(e.help), color),
     };

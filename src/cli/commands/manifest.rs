@@ -332,7 +332,8 @@ impl Manifest {
                 .map_err(|x| refuse("target", x))
                 .ok();
             let shape = match (e.shape.as_deref(), &target) {
-                (None, _) => Some(Shape::Include),
+                (None, Some(t)) => Some(request::default_shape(*t)),
+                (None, None) => Some(Shape::Include),
                 (Some(s), Some(t)) => request::shape(s)
                     .and_then(|s| request::shape_for(s, *t))
                     .map_err(|x| refuse("shape", x))

@@ -21,6 +21,7 @@ targets! {
     actix::Actix,
     apache::Apache,
     caddy::Caddy,
+    cloudfront::Cloudfront,
     chi::Chi,
     django::Django,
     echo::Echo,

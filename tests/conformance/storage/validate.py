@@ -119,7 +119,7 @@ def main():
     d = sys.argv[1]
     kinds = [
         ("s3 put-bucket-cors (botocore)", "*.s3.json", s3_failures),
-        ("s3 CloudFormation (cfn-lint)", "*.cfn.yaml", cfn_failures),
+        ("CloudFormation templates, s3 and cloudfront (cfn-lint)", "*.cfn.yaml", cfn_failures),
         ("gcs cors-file (discovery schema)", "*.gcs.json", gcs_failures),
     ]
     failures = []
