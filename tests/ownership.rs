@@ -57,6 +57,7 @@ fn proxies_are_servers_and_gateways_and_everything_else_is_an_application() {
                 | "s3"
                 | "gcs"
                 | "cloudfront"
+                | "traefik"
         ) {
             Layer::Proxy
         } else {
@@ -82,9 +83,9 @@ fn owner_proxy_refuses_every_application_target_and_proxies_strip_the_app() {
                 );
             }
             // A bucket answers for its own objects: there is no application behind it to strip;
-            // it and CloudFront refuse this policy for what it says (its path scope: P301),
-            // never for who owns CORS.
-            Layer::Proxy if matches!(t.id(), "s3" | "gcs" | "cloudfront") => {
+            // it, CloudFront and Traefik refuse this policy for what it says (its path scope:
+            // P301), never for who owns CORS. Traefik's stripping is tested below.
+            Layer::Proxy if matches!(t.id(), "s3" | "gcs" | "cloudfront" | "traefik") => {
                 if let Err(d) = result {
                     assert!(d.iter().all(|d| d.code == "P301"), "{}: {d:#?}", t.id());
                 }
@@ -325,4 +326,17 @@ fn cloudfront_says_the_application_must_send_no_cors_headers() {
     let text = "owner proxy\n\npolicy api {\n    origins \"https://app.example.com\"\n}\n";
     let out = compile_for(text, "cloudfront").expect("compiles").joined();
     assert!(out.contains("must send no CORS headers"), "{out}");
+}
+
+/// Traefik's middleware removes the service's CORS headers (`customResponseHeaders` with empty
+/// values run before it sets its own): with `owner proxy`, it strips the app.
+#[test]
+fn traefik_strips_the_applications_cors_headers() {
+    let text = "owner proxy\n\npolicy api {\n    origins \"https://app.example.com\"\n}\n";
+    let out = compile_for(text, "traefik").expect("compiles").joined();
+    assert!(out.contains("Access-Control-Allow-Origin: ''"), "{out}");
+    assert!(
+        out.contains("Access-Control-Allow-Credentials: ''"),
+        "{out}"
+    );
 }

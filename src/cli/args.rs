@@ -536,8 +536,10 @@ pub enum ShapeArg {
     Htaccess,
     /// Lines to include inside your own `location`, next to its `proxy_pass` (nginx).
     Snippet,
-    /// An AWS CloudFormation template (s3).
+    /// An AWS CloudFormation template (s3, cloudfront).
     Cloudformation,
+    /// Kubernetes custom resources (traefik's `Middleware`).
+    Kubernetes,
 }
 
 /// `compile`'s options.

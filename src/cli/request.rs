@@ -56,6 +56,7 @@ pub(crate) fn shape_of(arg: ShapeArg) -> Shape {
         ShapeArg::Htaccess => Shape::Htaccess,
         ShapeArg::Snippet => Shape::Snippet,
         ShapeArg::Cloudformation => Shape::Cloudformation,
+        ShapeArg::Kubernetes => Shape::Kubernetes,
     }
 }
 
@@ -65,7 +66,7 @@ pub(crate) fn shape(name: &str) -> Result<Shape, Invalid> {
         .map(shape_of)
         .map_err(|_| Invalid {
             message: format!("unknown shape {}", shown(name)),
-            help: "the shapes are `include`, `server`, `htaccess`, `snippet` and `cloudformation`"
+            help: "the shapes are `include`, `server`, `htaccess`, `snippet`, `cloudformation` and `kubernetes`"
                 .into(),
         })
 }

@@ -54,6 +54,8 @@ pub enum Shape {
     /// An AWS CloudFormation template (the resource's properties in CloudFormation's own
     /// spelling, which differs from the service API's).
     Cloudformation,
+    /// Kubernetes objects (custom resources) to `kubectl apply`.
+    Kubernetes,
 }
 
 impl Shape {
@@ -66,6 +68,7 @@ impl Shape {
             Shape::Htaccess => "htaccess",
             Shape::Snippet => "snippet",
             Shape::Cloudformation => "cloudformation",
+            Shape::Kubernetes => "kubernetes",
         }
     }
 }

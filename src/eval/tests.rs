@@ -818,3 +818,40 @@ fn comparison_flags_extra_permission_and_ignores_status_and_vary() {
     assert!(c.ok(), "{c:?}");
     assert!(!c.notes.is_empty());
 }
+
+#[test]
+fn credentials_header_without_acao_is_inert_and_with_it_is_extra_permission() {
+    let set = policy_set(
+        "policy api {\n    paths \"/api/*\"\n    origins \"https://app.example.com\"\n}\n",
+    );
+    // A refused origin gets `Access-Control-Allow-Credentials: true` alone (as Traefik sends
+    // it to every origin): the browser stops at the missing origin, nothing is granted.
+    let evil = BrowserRequest::new("https://evil.test", "GET", "/api/x").with_credentials(true);
+    let exp = expected(&set, &CHROMIUM, &evil);
+    let lone = browser::run::<()>(&CHROMIUM, &evil, |_| {
+        Ok(res(200, &[("Access-Control-Allow-Credentials", "true")]))
+    })
+    .unwrap();
+    let c = compare(&evil, &exp, &lone);
+    assert!(c.mismatches.is_empty(), "{c:?}");
+    assert!(c.notes.iter().any(|n| n.contains("inert")), "{c:?}");
+    // Beside an `Access-Control-Allow-Origin`, the same header grants what the policy does not.
+    let ok = BrowserRequest::new("https://app.example.com", "GET", "/api/x");
+    let exp = expected(&set, &CHROMIUM, &ok);
+    let extra = browser::run::<()>(&CHROMIUM, &ok, |_| {
+        Ok(res(
+            200,
+            &[
+                ("Access-Control-Allow-Origin", "https://app.example.com"),
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Vary", "Origin"),
+            ],
+        ))
+    })
+    .unwrap();
+    let c = compare(&ok, &exp, &extra);
+    assert!(
+        c.mismatches.iter().any(|m| m.contains("does not grant")),
+        "{c:?}"
+    );
+}

@@ -28,6 +28,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_hono_koa", &["hono", "koa"]),
     ("conformance_nest", &["nestjs"]),
     ("targets_storage", &["cloudfront", "gcs", "s3"]),
+    ("targets_traefik", &["traefik"]),
     ("targets_k8s", &["gateway-api", "ingress-nginx"]),
     ("conformance_edge", &["caddy"]),
 ];

@@ -163,7 +163,11 @@ impl Target for Nginx {
                 Output::one("corsc-server.conf", "inside http { }", w.finish())
             }
             // The plan admits only the shapes the target lists.
-            Shape::Include | Shape::Htaccess | Shape::Snippet | Shape::Cloudformation => {
+            Shape::Include
+            | Shape::Htaccess
+            | Shape::Snippet
+            | Shape::Cloudformation
+            | Shape::Kubernetes => {
                 let snippet = plan.options.shape == Shape::Snippet;
                 let total = if hash.is_some() { 3 } else { 2 };
                 let first = total - 1;

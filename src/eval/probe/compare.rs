@@ -192,7 +192,10 @@ pub fn compare_probe(probe: &Probe, expected: &Exchange, observed: &Exchange) ->
 /// Compares what a server did with what the policy prescribes. Equivalent means the same
 /// browser verdict (and, when allowed, the same readable headers) and never more permission:
 /// no `Access-Control-Allow-Origin` that passes for an origin the policy refuses, no
-/// `Access-Control-Allow-Credentials: true` the policy does not grant. Separately, an answer
+/// `Access-Control-Allow-Credentials: true` the policy does not grant beside an
+/// `Access-Control-Allow-Origin` (alone, with no `Access-Control-Allow-Origin` at all, it is
+/// inert: the CORS check fails on the missing origin before it reads credentials, so it is a
+/// note — Traefik sends it so to every origin). Separately, an answer
 /// to a `GET` or `HEAD` (what HTTP caches store) whose CORS headers depend on `Origin` —
 /// the policy's own answer varies, or the server echoes the origin — must carry
 /// `Vary: Origin`; without it the comparison has a finding.
@@ -249,14 +252,20 @@ pub fn compare(req: &BrowserRequest, expected: &Exchange, observed: &Exchange) -
             ));
         }
         let exp_cred = exp.is_some_and(|e| e.header("access-control-allow-credentials").is_some());
+        let acao = super::super::get_all(&obs.headers, "access-control-allow-origin");
         if let Some(v) = obs.header("access-control-allow-credentials") {
             if v == "true" && !exp_cred {
-                c.mismatches.push(format!(
-                    "the {what} sends Access-Control-Allow-Credentials: true, which the policy does not grant"
-                ));
+                if acao.is_empty() {
+                    c.notes.push(format!(
+                        "the {what} sends Access-Control-Allow-Credentials: true without Access-Control-Allow-Origin (inert: the CORS check fails on the origin first)"
+                    ));
+                } else {
+                    c.mismatches.push(format!(
+                        "the {what} sends Access-Control-Allow-Credentials: true, which the policy does not grant"
+                    ));
+                }
             }
         }
-        let acao = super::super::get_all(&obs.headers, "access-control-allow-origin");
         if acao.len() > 1 {
             c.notes.push(format!(
                 "the {what} has {} Access-Control-Allow-Origin lines: {}",
