@@ -58,6 +58,8 @@ fn proxies_are_servers_and_gateways_and_everything_else_is_an_application() {
                 | "gcs"
                 | "cloudfront"
                 | "traefik"
+                | "envoy"
+                | "istio"
         ) {
             Layer::Proxy
         } else {
@@ -98,6 +100,9 @@ fn owner_proxy_refuses_every_application_target_and_proxies_strip_the_app() {
                     "nginx" => "proxy_hide_header Access-Control-Allow-Origin;",
                     // Neither can remove an upstream header reliably: the output says so.
                     "gateway-api" | "ingress-nginx" => "the application must send none",
+                    // Envoy and Istio: the route removes them before the filter adds its own.
+                    "envoy" => "- access-control-allow-origin\n",
+                    "istio" => "- Access-Control-Allow-Origin\n",
                     // Caddy: a deferred `header` removing it (the fragment's own is set after).
                     "caddy" => "-Access-Control-Allow-Origin\n",
                     _ => "unset Access-Control-Allow-Origin",

@@ -3,6 +3,19 @@
 use super::plan::{items, Allow};
 use crate::fetch::SAFELISTED_METHODS;
 
+/// The CORS response headers a proxy removes from what the application behind it sends, so
+/// that its own answer is the only one the browser sees (two `Access-Control-Allow-Origin`
+/// lines fail in every browser; a stray one for a refused origin would grant it).
+pub const CORS_RESPONSE_HEADERS: &[&str] = &[
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+    "Access-Control-Allow-Private-Network",
+];
+
 /// The safelisted methods, then the policy's other listed methods in its order.
 ///
 /// Browsers never ask a preflight about `GET`, `HEAD` or `POST`, but several libraries check

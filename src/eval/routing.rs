@@ -424,6 +424,13 @@ pub fn caddy_plain(path: &str) -> bool {
 /// [`caddy_plain`] as an RE2 regex over Caddy's `{http.request.uri}` (the request target as
 /// sent, query included): a segment holds a character other than `.`, or three dots or more.
 pub const CADDY_PLAIN_REGEX: &str = r"^/(?:(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+)(?:/(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+))*/?)?(?:\?|$)";
+/// The paths [`caddy_plain`] refuses, as an RE2 regex over the whole path without its query
+/// (how Envoy's `safe_regex` and Istio's `uri.regex` match): an empty one, one not starting
+/// with `/`, or one holding a character outside the plain set (upper case, `%`, `\\`,
+/// non-ASCII…), an empty segment, or a `.` or `..` segment. The Envoy and Istio targets send
+/// such paths to a route without CORS; a unit test checks it against [`caddy_plain`] over
+/// every short path.
+pub const NOT_PLAIN_PATH: &str = r"|[^/].*|.*(?:[^a-z0-9\-._~!$&'()*+,;=:@/]|//|/\.\.?/|/\.\.?$).*";
 /// `Rack::Utils.unescape_path`: each `%` followed by two hex digits decoded, anything else
 /// as it is; `None` when the result holds NUL or is not UTF-8 (`Rack::Utils.valid_path?`).
 fn rack_unescape(path: &str) -> Option<String> {

@@ -855,3 +855,39 @@ fn credentials_header_without_acao_is_inert_and_with_it_is_extra_permission() {
         "{c:?}"
     );
 }
+
+#[test]
+fn not_plain_path_regex_is_the_complement_of_caddy_plain() {
+    let re = regex::Regex::new(&format!("^(?:{})$", super::NOT_PLAIN_PATH)).unwrap();
+    let alphabet = [
+        "a", "z", "0", "-", ".", "_", "~", "!", "$", "&", "'", "(", "*", ";", "=", ":", "@", "/",
+        "A", "%", "\\", "é", " ", "?",
+    ];
+    // Every path of up to four characters over the alphabet, and a few longer ones.
+    let mut paths: Vec<String> = vec![String::new()];
+    for _ in 0..4 {
+        let next: Vec<String> = paths
+            .iter()
+            .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+            .collect();
+        paths.extend(next);
+    }
+    paths.extend(
+        [
+            "/api/v1/",
+            "/api/../x",
+            "/api/./x",
+            "/a//b",
+            "/...",
+            "/a/...",
+            "/API",
+            "/a%2fb",
+            "*",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    for p in paths.iter().filter(|p| !p.contains('?')) {
+        assert_eq!(re.is_match(p), !super::caddy_plain(p), "{p:?}");
+    }
+}

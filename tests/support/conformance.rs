@@ -29,6 +29,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("conformance_nest", &["nestjs"]),
     ("targets_storage", &["cloudfront", "gcs", "s3"]),
     ("targets_traefik", &["traefik"]),
+    ("targets_envoy", &["envoy", "istio"]),
     ("targets_k8s", &["gateway-api", "ingress-nginx"]),
     ("conformance_edge", &["caddy"]),
 ];

@@ -31,6 +31,7 @@ use crate::emit::capability::{Capabilities, Lookup, Shape, Support};
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::lang::k8s::{self, list, map, push, s};
 use crate::emit::limits::Limit;
+use crate::emit::lists::CORS_RESPONSE_HEADERS;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
@@ -79,17 +80,6 @@ pub static META: TargetMeta = TargetMeta {
     idents: &IDENTS,
 };
 
-/// The CORS response headers a service behind Traefik might send, removed before the
-/// middleware sets its own.
-const STRIPPED: &[&str] = &[
-    "Access-Control-Allow-Origin",
-    "Access-Control-Allow-Credentials",
-    "Access-Control-Allow-Methods",
-    "Access-Control-Allow-Headers",
-    "Access-Control-Expose-Headers",
-    "Access-Control-Max-Age",
-    "Access-Control-Allow-Private-Network",
-];
 
 impl Target for Traefik {
     fn meta(&self) -> &'static TargetMeta {
@@ -188,7 +178,7 @@ fn headers(p: &PolicyPlan<'_>) -> Value {
     }
     push(&mut h, "addVaryHeader", Value::Bool(true));
     let mut strip = yaml_serde::Mapping::new();
-    for name in STRIPPED {
+    for name in CORS_RESPONSE_HEADERS {
         strip.insert(s(*name), s(""));
     }
     push(&mut h, "customResponseHeaders", Value::Mapping(strip));
