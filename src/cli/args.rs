@@ -50,6 +50,12 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=…::…`), shown as annotations.
     Github,
+    /// GitLab Code Quality report (JSON), for `artifacts:reports:codequality`.
+    Gitlab,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
+    Junit,
+    /// Checkstyle XML, for Jenkins, reviewdog and other Checkstyle consumers.
+    Checkstyle,
 }
 
 /// The subcommands.
@@ -388,10 +394,28 @@ pub struct LintArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
-    /// With `--fix`, apply the unsafe fixes too (those that change what a policy allows);
-    /// without it, count them as fixable.
+    /// With `--fix` or `--diff`, apply the unsafe fixes too (those that change what a policy
+    /// allows); without it, count them as fixable.
     #[arg(long)]
     pub unsafe_fixes: bool,
+
+    /// Show what `--fix` would change as a unified diff per file, and change nothing (exit 1
+    /// when a file would change).
+    #[arg(long, conflicts_with_all = ["fix", "from", "statistics"])]
+    pub diff: bool,
+
+    /// Print how often each rule was reported (code, name, count, `[*]` when fixable) instead
+    /// of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Write the report to this file (replaced whole) instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print only the findings: no summary and no line saying that nothing was found.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 
     /// Where the lint settings come from.
     #[command(flatten)]
