@@ -4,7 +4,7 @@
 //! Severities: error → `error`, warning → `warning`, note → `info`.
 
 use super::{xml, Diagnostic, Severity};
-use crate::source::Source;
+use crate::source::{shown_lines, Source};
 
 /// The Checkstyle severity of a finding.
 #[must_use]
@@ -30,7 +30,7 @@ pub fn render(files: &[(Source, Vec<Diagnostic>)]) -> String {
             out.push_str(&format!(
                 "    <error line=\"{line}\" column=\"{col}\" severity=\"{}\" message=\"{}\" source=\"{}\"/>\n",
                 severity(d.severity),
-                xml::attr(&d.message),
+                xml::attr(&shown_lines(&d.message)),
                 xml::attr(&format!("corsc.{}.{}", d.code, d.name)),
             ));
         }

@@ -6,7 +6,7 @@
 //! the path, code, line and message, with a counter when the same finding repeats on a line.
 
 use super::{Diagnostic, Severity};
-use crate::source::Source;
+use crate::source::{shown_lines, Source};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use std::collections::HashMap;
@@ -72,7 +72,7 @@ pub fn render(files: &[(Source, Vec<Diagnostic>)]) -> String {
             *repeat += 1;
             issues.push(Issue {
                 kind: "issue",
-                description: format!("{} {}: {}", d.code, d.name, d.message),
+                description: format!("{} {}: {}", d.code, d.name, shown_lines(&d.message)),
                 check_name: format!("{} {}", d.code, d.name),
                 fingerprint: fp,
                 severity: severity(d.severity),

@@ -1,9 +1,12 @@
 //! JUnit XML, as ruff writes it: one `<testsuite>` per file, one failing `<testcase>` per
 //! finding, and one passing `<testcase>` for a file without findings, so CI test reports
 //! (GitLab, Jenkins, Azure) list every file linted.
+//!
+//! Messages are shown as a terminal would show them (`source::shown_lines`: no escape sequence
+//! or bidirectional override reaches a report viewer), then escaped for XML.
 
 use super::{xml, Diagnostic};
-use crate::source::Source;
+use crate::source::{shown_lines, Source};
 
 /// One `<testsuites>` document for every file.
 #[must_use]
@@ -30,9 +33,9 @@ pub fn render(files: &[(Source, Vec<Diagnostic>)]) -> String {
             out.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"{name}\" file=\"{name}\" line=\"{line}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                 xml::attr(&format!("corsc.{}.{}", d.code, d.name)),
-                xml::attr(&d.message),
+                xml::attr(&shown_lines(&d.message)),
                 d.severity.as_str(),
-                xml::text(&format!("line {line}, col {col}, {}", d.message)),
+                xml::text(&format!("line {line}, col {col}, {}", shown_lines(&d.message))),
             ));
         }
         out.push_str("  </testsuite>\n");
