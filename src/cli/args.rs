@@ -69,7 +69,7 @@ pub enum Command {
     /// Check policies and lint them for CORS mistakes.
     #[command(
         after_help = "Exit status: 0 when no error was found, 1 when one was (or a warning, with \
-`--deny warnings`), 2 on usage or I/O errors.\n\nExamples:\n  corsc lint policies/\n  corsc lint --deny warnings api.cors\n  cat api.cors | corsc lint - --stdin-filename api.cors"
+`--deny warnings`), 2 on usage or I/O errors. With --diff: 1 when a file would change, else 0.\n\nExamples:\n  corsc lint policies/\n  corsc lint --deny warnings api.cors\n  cat api.cors | corsc lint - --stdin-filename api.cors\n  corsc lint --diff policies/\n  corsc lint --statistics policies/\n  corsc lint --format junit --output-file corsc-junit.xml policies/"
     )]
     Lint(LintArgs),
     /// List every lint rule and every fixed error code.
