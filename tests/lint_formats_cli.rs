@@ -210,6 +210,15 @@ fn quiet_prints_only_findings() {
     );
     let (_, out, _) = lint(d.path(), &["-q", "-f", "concise", "w.cors", "clean.cors"]);
     assert_eq!(out.lines().count(), 2, "{out}");
+    // With `--fix`, what was fixed is not listed either.
+    let (code, out, err) = lint(d.path(), &["-q", "--fix", "-f", "concise", "w.cors"]);
+    assert_eq!(code, 0);
+    assert_eq!(err, "");
+    assert!(
+        out.starts_with("w.cors:2:41: warning: S102 null-origin"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "the duplicate is fixed: {out}");
 }
 
 #[test]

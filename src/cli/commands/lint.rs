@@ -110,7 +110,9 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
                 (None, Vec::new())
             };
             output::out(fixed.as_deref().unwrap_or(&source.text));
-            stderr(&fix::summary(&source.name, &applied));
+            if !args.quiet {
+                stderr(&fix::summary(&source.name, &applied));
+            }
             if let Some(text) = fixed {
                 source = Source::new(source.name.clone(), text);
                 diags = fix::lint_text(&source, &cfg, profile);
@@ -130,7 +132,9 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
                     );
                     return Outcome::Fatal;
                 }
-                stderr(&fix::summary(&source.name, &applied));
+                if !args.quiet {
+                    stderr(&fix::summary(&source.name, &applied));
+                }
                 source = Source::new(source.name.clone(), text);
                 diags = fix::lint_text(&source, &cfg, profile);
             }
