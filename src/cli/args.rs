@@ -42,7 +42,7 @@ pub enum ColorWhen {
 pub enum Format {
     /// Source snippets with labels and help, for people.
     Human,
-    /// One line per finding: `file:line:col: CODE name: message`.
+    /// One line per finding: `file:line:col: severity: CODE name: message`.
     Concise,
     /// One JSON document (schema `corsc-diagnostics/1`, described in the README).
     Json,
