@@ -116,7 +116,7 @@ fn standard_input_is_read_with_its_given_name() {
         .write_stdin("policy api {\n    origins \"client-1.example\"\n}\n")
         .assert()
         .code(1)
-        .stdout("api.cors:2:13: C202 origin-missing-scheme: `client-1.example` has no scheme, so it never matches\n");
+        .stdout("api.cors:2:13: error: C202 origin-missing-scheme: `client-1.example` has no scheme, so it never matches\n");
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn suppressions_need_a_reason_and_unused_ones_are_reported() {
         )
         .assert()
         .success()
-        .stdout(predicate::str::contains("x.cors:2:5: Y401 unused-suppression"));
+        .stdout(predicate::str::contains("x.cors:2:5: warning: Y401 unused-suppression"));
 }
 
 /// Every file in `policies/bad/` documents, in its header, the diagnostic it gives:
@@ -299,8 +299,8 @@ fn bad_examples_give_the_diagnostics_they_document() {
             .stdout
             .clone();
         let out = String::from_utf8(out).unwrap();
-        for (_, code_name, pos) in claims {
-            let needle = format!(":{pos}: {code_name}:");
+        for (sev, code_name, pos) in claims {
+            let needle = format!(":{pos}: {sev}: {code_name}:");
             assert!(
                 out.contains(&needle),
                 "{}: expected `{needle}` in\n{out}",

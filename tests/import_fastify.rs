@@ -40,7 +40,7 @@ fn reflecting_every_origin_with_credentials_is_reported_on_the_origin_line() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text.contains("reflect-with-credentials.js:6:11: S101"),
+        text.contains("reflect-with-credentials.js:6:11: error: S101"),
         "{text}"
     );
 }

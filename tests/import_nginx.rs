@@ -127,7 +127,7 @@ fn text_that_is_not_nginx_is_an_error_with_a_place() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("x.conf:1:8: I001"), "{err}");
+    assert!(err.contains("x.conf:1:8: error: I001"), "{err}");
     std::fs::write(&p, [0xff, 0xfe, b'{']).unwrap();
     let out = corsc()
         .args(["import", "--from", "nginx"])

@@ -94,7 +94,7 @@ fn a_syntax_error_is_i001_with_its_line_and_column() {
         assert_eq!(code, 1, "{out}{err}");
         assert!(
             err.contains("I001")
-                && err.contains(":1:22: I001")
+                && err.contains(":1:22: error: I001")
                 && err.contains("syntax error at 1:22"),
             "{err}"
         );

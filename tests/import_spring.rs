@@ -40,7 +40,7 @@ fn origin_patterns_star_with_credentials_is_reported_on_its_line() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text.contains("PatternsWithCredentials.java:16:40: S101"),
+        text.contains("PatternsWithCredentials.java:16:40: error: S101"),
         "{text}"
     );
 }

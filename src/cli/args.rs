@@ -46,7 +46,7 @@ pub enum ColorWhen {
 pub enum Format {
     /// Source snippets with labels and help, for people.
     Human,
-    /// One line per finding: `file:line:col: CODE name: message`.
+    /// One line per finding: `file:line:col: severity: CODE name: message`.
     Concise,
     /// One JSON document (schema `corsc-diagnostics/1`, described in the README).
     Json,
@@ -54,6 +54,12 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=…::…`), shown as annotations.
     Github,
+    /// GitLab Code Quality report (JSON), for `artifacts:reports:codequality`.
+    Gitlab,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
+    Junit,
+    /// Checkstyle XML, for Jenkins, reviewdog and other Checkstyle consumers.
+    Checkstyle,
 }
 
 /// The subcommands.
@@ -67,7 +73,7 @@ pub enum Command {
     /// Check policies and lint them for CORS mistakes.
     #[command(
         after_help = "Exit status: 0 when no error was found, 1 when one was (or a warning, with \
-`--deny warnings`), 2 on usage or I/O errors.\n\nExamples:\n  corsc lint policies/\n  corsc lint --deny warnings api.cors\n  cat api.cors | corsc lint - --stdin-filename api.cors"
+`--deny warnings`), 2 on usage or I/O errors. With --diff: 1 when a file would change, else 0.\n\nExamples:\n  corsc lint policies/\n  corsc lint --deny warnings api.cors\n  cat api.cors | corsc lint - --stdin-filename api.cors\n  corsc lint --diff policies/\n  corsc lint --statistics policies/\n  corsc lint --format junit --output-file corsc-junit.xml policies/"
     )]
     Lint(LintArgs),
     /// List every lint rule and every fixed error code.
@@ -448,10 +454,28 @@ pub struct LintArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
-    /// With `--fix`, apply the unsafe fixes too (those that change what a policy allows);
-    /// without it, count them as fixable.
+    /// With `--fix` or `--diff`, apply the unsafe fixes too (those that change what a policy
+    /// allows); without it, count them as fixable.
     #[arg(long)]
     pub unsafe_fixes: bool,
+
+    /// Show what `--fix` would change as a unified diff per file, and change nothing (exit 1
+    /// when a file would change).
+    #[arg(long, conflicts_with_all = ["fix", "from", "statistics"])]
+    pub diff: bool,
+
+    /// Print how often each rule was reported (code, name, count, `[*]` when fixable) instead
+    /// of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Write the report to this file (replaced whole) instead of standard output.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print only the findings: no summary and no line saying that nothing was found.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 
     /// Where the lint settings come from.
     #[command(flatten)]

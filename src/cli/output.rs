@@ -70,38 +70,46 @@ pub(crate) fn fatal_report(mut d: miette::MietteDiagnostic, color: bool) {
 
 /// Prints every file's diagnostics in the chosen format, then (for people) a summary.
 pub(crate) fn report(files: &[(Source, Vec<Diagnostic>)], format: Format, color: bool, what: &str) {
-    let mut total = Counts::default();
-    for (_, d) in files {
-        total.merge(Counts::of(d));
+    out(&render(files, format, color, what));
+}
+
+/// Every file's diagnostics in the chosen format, then (for people) a summary.
+pub(crate) fn render(
+    files: &[(Source, Vec<Diagnostic>)],
+    format: Format,
+    color: bool,
+    what: &str,
+) -> String {
+    let mut s = findings(files, format, color);
+    if format == Format::Human {
+        let mut total = Counts::default();
+        for (_, d) in files {
+            total.merge(Counts::of(d));
+        }
+        s.push_str(&summary(total, files.len(), what));
     }
+    s
+}
+
+/// Every file's diagnostics in the chosen format, without the summary people are shown.
+pub(crate) fn findings(files: &[(Source, Vec<Diagnostic>)], format: Format, color: bool) -> String {
+    use crate::diagnostics::{checkstyle, github, gitlab, junit, sarif};
+    let each = |f: &dyn Fn(&Source, &[Diagnostic]) -> String| -> String {
+        files.iter().map(|(src, d)| f(src, d)).collect()
+    };
     match format {
-        Format::Human => {
-            let mut s = String::new();
-            for (src, d) in files {
-                s.push_str(&render::human(src, d, color));
-            }
-            s.push_str(&summary(total, files.len(), what));
-            out(&s);
-        }
-        Format::Concise => {
-            let mut s = String::new();
-            for (src, d) in files {
-                s.push_str(&render::concise(src, d));
-            }
-            out(&s);
-        }
-        Format::Sarif => out(&crate::diagnostics::sarif::render(
-            &crate::lint::docs::catalogue(),
-            files,
-        )),
-        Format::Github => {
-            let mut s = String::new();
-            for (src, d) in files {
-                s.push_str(&crate::diagnostics::github::render(src, d));
-            }
-            out(&s);
-        }
+        Format::Human => each(&|src, d| render::human(src, d, color)),
+        Format::Concise => each(&|src, d| render::concise_styled(src, d, color)),
+        Format::Sarif => sarif::render(&crate::lint::docs::catalogue(), files),
+        Format::Github => each(&github::render),
+        Format::Gitlab => gitlab::render(files),
+        Format::Junit => junit::render(files),
+        Format::Checkstyle => checkstyle::render(files),
         Format::Json => {
+            let mut total = Counts::default();
+            for (_, d) in files {
+                total.merge(Counts::of(d));
+            }
             let report = JsonReport {
                 schema: "corsc-diagnostics/1",
                 version: env!("CARGO_PKG_VERSION"),
@@ -112,12 +120,27 @@ pub(crate) fn report(files: &[(Source, Vec<Diagnostic>)], format: Format, color:
                     .collect(),
                 summary: total,
             };
-            match serde_json::to_string_pretty(&report) {
-                Ok(j) => out(&(j + "\n")),
-                Err(e) => out(&format!("{{\"error\": \"{e}\"}}\n")),
-            }
+            serde_json::to_string_pretty(&report)
+                .map_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"), |j| j + "\n")
         }
     }
+}
+
+/// A unified diff of one file's text before and after a change (`fmt --diff`, `lint --diff`),
+/// empty when nothing changes. `after` names the changed side in the header.
+pub(crate) fn unified_diff(name: &str, before: &str, after: &str, changed: &str) -> String {
+    if before == after {
+        return String::new();
+    }
+    let name = crate::source::shown(name);
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("{name} (as written)"),
+            &format!("{name} ({changed})"),
+        )
+        .to_string()
 }
 
 fn plural(n: usize, word: &str) -> String {

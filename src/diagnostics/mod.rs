@@ -6,10 +6,14 @@
 //! upstream of this module formats text for a terminal.
 
 pub mod catalogue;
+pub mod checkstyle;
 pub mod codes;
 pub mod github;
+pub mod gitlab;
+pub mod junit;
 pub mod render;
 pub mod sarif;
+pub mod xml;
 
 use crate::source::Span;
 use serde::Serialize;

@@ -146,16 +146,38 @@ fn append_plain(mut buf: termcolor::Buffer, s: &str) -> termcolor::Buffer {
     buf
 }
 
-/// `file:line:col: CODE name: message`, one line each.
+/// `file:line:col: severity: CODE name: message`, one line each, uncoloured.
 #[must_use]
 pub fn concise(source: &Source, diags: &[Diagnostic]) -> String {
+    concise_styled(source, diags, false)
+}
+
+/// `file:line:col: severity: CODE name: message`, one line each: the layout compilers use
+/// (`file:line:col: error: …`), which editors and CI problem matchers already parse. With
+/// `color`, the place is bold and the severity coloured as in the human format.
+#[must_use]
+pub fn concise_styled(source: &Source, diags: &[Diagnostic], color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let name = shown(&source.name);
     let mut out = String::new();
     for d in diags {
         let (line, col) = source.line_col(d.primary.span.start);
+        let level = match d.severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Note => "1;36",
+        };
         out.push_str(&format!(
-            "{}:{line}:{col}: {} {}: {}\n",
-            shown(&source.name),
-            d.code,
+            "{}: {}: {} {}: {}\n",
+            paint("1", &format!("{name}:{line}:{col}")),
+            paint(level, d.severity.as_str()),
+            paint("1", d.code),
             d.name,
             shown(&d.message.replace('\n', " "))
         ));

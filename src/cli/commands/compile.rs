@@ -31,12 +31,15 @@ fn report(source: &Source, diags: &[Diagnostic], format: Format, color: bool) {
     }
     let text = match format {
         Format::Human => render::human(source, diags, color),
-        Format::Concise => render::concise(source, diags),
+        Format::Concise => render::concise_styled(source, diags, color),
         Format::Sarif => crate::diagnostics::sarif::render(
             &crate::lint::docs::catalogue(),
             &[(source.clone(), diags.to_vec())],
         ),
         Format::Github => crate::diagnostics::github::render(source, diags),
+        Format::Gitlab | Format::Junit | Format::Checkstyle => {
+            output::findings(&[(source.clone(), diags.to_vec())], format, color)
+        }
         Format::Json => {
             let r = JsonReport {
                 schema: "corsc-diagnostics/1",

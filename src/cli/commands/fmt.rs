@@ -103,17 +103,12 @@ pub(crate) fn run(args: &FmtArgs, color: bool) -> Outcome {
             }
             Mode::Diff => {
                 if changed {
-                    let diff = similar::TextDiff::from_lines(&*source.text, &formatted);
-                    report.push_str(
-                        &diff
-                            .unified_diff()
-                            .context_radius(3)
-                            .header(
-                                &format!("{name} (as written)"),
-                                &format!("{name} (formatted)"),
-                            )
-                            .to_string(),
-                    );
+                    report.push_str(&output::unified_diff(
+                        &source.name,
+                        &source.text,
+                        &formatted,
+                        "formatted",
+                    ));
                 }
             }
         }

@@ -82,7 +82,7 @@ pub(crate) fn run(args: &ImportArgs, color: bool) -> Outcome {
     let mut findings = String::new();
     for (src, d) in &files {
         findings.push_str(&match args.format {
-            Format::Concise => render::concise(src, d),
+            Format::Concise => render::concise_styled(src, d, color),
             _ => render::human(src, d, color),
         });
     }

@@ -3,7 +3,7 @@
 use super::super::args::{Format, LintArgs};
 use super::super::lint_settings::{level_flags, LintSettings};
 use super::super::{output, Outcome};
-use super::fix;
+use super::{fix, statistics};
 use crate::diagnostics::{render, Diagnostic, Severity};
 use crate::lint::LintConfig;
 use crate::source::Source;
@@ -26,6 +26,11 @@ fn stderr(s: &str) {
 }
 
 pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
+    if !usable(args, color) {
+        return Outcome::Fatal;
+    }
+    // A report written to a file carries no escape sequences.
+    let color = color && args.output_file.is_none();
     let flags = match level_flags(&args.allow, &args.warn, &args.deny) {
         Ok(f) => f,
         Err(e) => {
@@ -50,6 +55,8 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
     let profile = args.input.profile.as_deref();
     let mut files = Vec::new();
     let mut any_failed = false;
+    let mut would_change = false;
+    let mut diffs = String::new();
     for (source, ast) in parsed {
         // Standard input is named by `--stdin-filename`, so it is governed by the
         // configuration of the directory that name places it in.
@@ -68,6 +75,34 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
         };
         fix::keep_removals_clean(&source, &mut diags);
         let mut source = source;
+        if args.diff {
+            // What `--fix` would write, shown and not written.
+            if parsed_ok {
+                let (fixed, applied) = fix::fix(&source, &diags, &cfg, profile, args.unsafe_fixes);
+                if let Some(text) = fixed {
+                    would_change = true;
+                    diffs.push_str(&output::unified_diff(
+                        &source.name,
+                        &source.text,
+                        &text,
+                        "fixed",
+                    ));
+                    if !args.quiet {
+                        stderr(&format!(
+                            "would fix {} finding{} in {}\n",
+                            applied.len(),
+                            if applied.len() == 1 { "" } else { "s" },
+                            crate::source::shown(&source.name)
+                        ));
+                    }
+                }
+            } else {
+                // A file that does not parse cannot be fixed: the run does not pass.
+                would_change = true;
+                stderr(&render::human(&source, &diags, color));
+            }
+            continue;
+        }
         if args.fix && is_stdin(args, &source) {
             let (fixed, applied) = if parsed_ok {
                 fix::fix(&source, &diags, &cfg, profile, args.unsafe_fixes)
@@ -75,7 +110,9 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
                 (None, Vec::new())
             };
             output::out(fixed.as_deref().unwrap_or(&source.text));
-            stderr(&fix::summary(&source.name, &applied));
+            if !args.quiet {
+                stderr(&fix::summary(&source.name, &applied));
+            }
             if let Some(text) = fixed {
                 source = Source::new(source.name.clone(), text);
                 diags = fix::lint_text(&source, &cfg, profile);
@@ -95,7 +132,9 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
                     );
                     return Outcome::Fatal;
                 }
-                stderr(&fix::summary(&source.name, &applied));
+                if !args.quiet {
+                    stderr(&fix::summary(&source.name, &applied));
+                }
                 source = Source::new(source.name.clone(), text);
                 diags = fix::lint_text(&source, &cfg, profile);
             }
@@ -103,21 +142,125 @@ pub(crate) fn run(args: &LintArgs, color: bool) -> Outcome {
         any_failed |= failed(&cfg, &diags);
         files.push((source, diags));
     }
-    if !(args.fix && files.is_empty()) {
-        output::report(&files, args.input.format, color, "linted");
-        if args.input.format == Format::Human {
-            let fixable = files
-                .iter()
-                .map(|(_, d)| fix::counts(d))
-                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-            output::out(&fix::hint(fixable, args.unsafe_fixes));
+    if args.diff {
+        if !emit(args, &diffs, color) {
+            return Outcome::Fatal;
         }
+        return if would_change {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        };
     }
+    if args.fix && files.is_empty() {
+        return outcome(args, any_failed);
+    }
+    finish(args, &files, color, any_failed)
+}
+
+fn outcome(args: &LintArgs, any_failed: bool) -> Outcome {
     if any_failed && !args.exit_zero {
         Outcome::Failed
     } else {
         Outcome::Clean
     }
+}
+
+/// Refuses combinations that cannot work, before anything is read: `--statistics` with a
+/// format it has no layout in, and an `--output-file` whose directory does not exist.
+fn usable(args: &LintArgs, color: bool) -> bool {
+    if args.statistics
+        && !matches!(
+            args.input.format,
+            Format::Human | Format::Concise | Format::Json
+        )
+    {
+        output::fatal_with_help(
+            "`--statistics` has no layout in this format",
+            "use `--format human` (a table) or `--format json` (an array)",
+            color,
+        );
+        return false;
+    }
+    if let Some(path) = &args.output_file {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !parent.is_dir() {
+            output::fatal_with_help(
+                format!(
+                    "cannot write the report to `{}`: the directory `{}` does not exist",
+                    path.display(),
+                    parent.display()
+                ),
+                "create the directory first, or name a file in an existing one",
+                color,
+            );
+            return false;
+        }
+        if path.is_dir() {
+            output::fatal_with_help(
+                format!(
+                    "cannot write the report to `{}`: it is a directory",
+                    path.display()
+                ),
+                "name a file, e.g. `--output-file report.xml`",
+                color,
+            );
+            return false;
+        }
+    }
+    true
+}
+
+/// Sends the report to `--output-file` (replaced atomically) or to standard output. False
+/// when the file could not be written (the message is printed).
+fn emit(args: &LintArgs, report: &str, color: bool) -> bool {
+    let Some(path) = &args.output_file else {
+        output::out(report);
+        return true;
+    };
+    match crate::emit::write::atomic_write(path, report) {
+        Ok(()) => true,
+        Err(e) => {
+            output::fatal_with_help(
+                format!("could not write `{}`: {e}", path.display()),
+                "check the path and the directory's permissions",
+                color,
+            );
+            false
+        }
+    }
+}
+
+/// The report of a run (findings, statistics, summary and fix hint as asked) and its outcome.
+fn finish(
+    args: &LintArgs,
+    files: &[(Source, Vec<Diagnostic>)],
+    color: bool,
+    any_failed: bool,
+) -> Outcome {
+    let format = args.input.format;
+    let report = if args.statistics {
+        statistics::render(files, format == Format::Json, args.unsafe_fixes)
+    } else if args.quiet {
+        output::findings(files, format, color)
+    } else {
+        let mut s = output::render(files, format, color, "linted");
+        if format == Format::Human {
+            let fixable = files
+                .iter()
+                .map(|(_, d)| fix::counts(d))
+                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            s.push_str(&fix::hint(fixable, args.unsafe_fixes));
+        }
+        s
+    };
+    if !emit(args, &report, color) {
+        return Outcome::Fatal;
+    }
+    outcome(args, any_failed)
 }
 
 /// `corsc lint --from FORMAT FILE…`: each file imported on its own, its findings (the
@@ -163,10 +306,5 @@ fn lint_imported(args: &LintArgs, from: &str, settings: &mut LintSettings, color
         }
         files.extend(grouped);
     }
-    output::report(&files, args.input.format, color, "linted");
-    if any_failed && !args.exit_zero {
-        Outcome::Failed
-    } else {
-        Outcome::Clean
-    }
+    finish(args, &files, color, any_failed)
 }

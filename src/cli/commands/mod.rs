@@ -17,6 +17,7 @@ mod policy_input;
 pub(crate) mod rules;
 mod same_file;
 pub(crate) mod simulate;
+mod statistics;
 pub(crate) mod targets;
 pub(crate) mod verify;
 
