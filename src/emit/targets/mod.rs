@@ -30,6 +30,7 @@ targets! {
     gateway_api::GatewayApi,
     gin::Gin,
     go::Go,
+    haproxy::Haproxy,
     hono::Hono,
     ingress_nginx::IngressNginx,
     koa::Koa,

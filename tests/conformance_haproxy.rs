@@ -1,0 +1,261 @@
+//! The `haproxy` target proven on Debian's HAProxy 2.6 (the release the target claims). Every
+//! example policy (and profile) the plan accepts, the hostile-name files and 100+ random
+//! policies are compiled; each output is pasted, unchanged, into a `frontend` of its own (bound
+//! to an ephemeral port of 127.0.0.1) of one configuration, whose backend is a `listen` section
+//! of the same process answering `ok` (the application's place, one real proxied hop away).
+//! `haproxy -c` checks it (no warning either: a rule HAProxy would never run is one), one
+//! `haproxy -db` serves it, and `corsc::eval::live::verify` probes each frontend: zero
+//! mismatches.
+//!
+//! Needs `haproxy` on `PATH` (apt-get install haproxy; `.ci/run` installs it). Without it the
+//! test says why it skips; with `CORSC_REQUIRE_ENGINES=1` it fails instead.
+
+mod support;
+use support::{conformance, edge, engines, frameworks, procs, random_policy};
+
+use frameworks::{corpus, Compiled, Corpus, Tally};
+use random_policy::{policy_text, Features};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const RANDOM_SEEDS: u64 = 130;
+const RANDOM_MIN: usize = 100;
+
+/// The installed HAProxy's version line, if it runs.
+fn version() -> Option<String> {
+    let out = Command::new("haproxy").arg("-v").output().ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .nth(2)
+            .unwrap_or("")
+            .to_string()
+    })
+}
+
+/// A running `haproxy -db`, stopped (its whole group) when dropped.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        procs::stop_on_drop(&mut self.0, "TERM", "haproxy");
+    }
+}
+
+const GLOBAL: &str = "global\n    log stderr format raw local0 warning\ndefaults\n    mode http\n    log global\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n";
+
+/// One configuration: the application (`listen app`), then a frontend per output, each with
+/// the output pasted between its `bind` and its `default_backend`.
+fn configuration(app: u16, outputs: &[(&str, u16)]) -> String {
+    let mut text = String::from(GLOBAL);
+    text.push_str(&format!(
+        "listen app\n    bind 127.0.0.1:{app}\n    http-request return status 200 content-type text/plain string ok\nbackend app_be\n    server app 127.0.0.1:{app}\n"
+    ));
+    for (k, (output, port)) in outputs.iter().enumerate() {
+        text.push_str(&format!("frontend p{k}\n    bind 127.0.0.1:{port}\n"));
+        text.push_str(output);
+        text.push_str("\n    default_backend app_be\n");
+    }
+    text
+}
+
+/// `haproxy -c -f`: the configuration is valid and draws no warning.
+fn check(dir: &Path, text: &str) -> Result<(), String> {
+    let file = dir.join("check.cfg");
+    std::fs::write(&file, text).expect("write the configuration");
+    let out = Command::new("haproxy")
+        .arg("-c")
+        .arg("-f")
+        .arg(&file)
+        .output()
+        .expect("haproxy -c runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() && !said.contains("WARNING") && !said.contains("ALERT") {
+        Ok(())
+    } else {
+        Err(said)
+    }
+}
+
+fn text_of(c: &Compiled) -> &str {
+    let [part] = c.output.parts.as_slice() else {
+        panic!("{}: expected one part", c.name);
+    };
+    &part.text
+}
+
+#[test]
+fn haproxy_matches_the_evaluator() {
+    let test = "haproxy conformance";
+    let Some(version) = version() else {
+        edge::skip_or_fail(test, "`haproxy` is not installed (apt-get install haproxy)");
+        return;
+    };
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let Corpus {
+        accepted,
+        examples_accepted,
+        examples_refused,
+        random_accepted,
+    } = corpus(
+        "haproxy",
+        RANDOM_SEEDS,
+        |seed| policy_text(seed, &Features::all()),
+        &mut tally,
+    );
+    let tmp = tempfile::Builder::new()
+        .prefix("corsc-haproxy-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = tmp.path();
+    // Each output alone first, so a refusal names its policy.
+    for c in &accepted {
+        if let Err(e) = check(dir, &configuration(1, &[(text_of(c), 2)])) {
+            panic!("haproxy {version} -c refuses {}:\n{e}\n{}", c.name, text_of(c));
+        }
+    }
+    let mut ports = edge::distinct_ports(accepted.len() + 1);
+    let app = ports.pop().expect("a port");
+    let outputs: Vec<(&str, u16)> = accepted.iter().map(text_of).zip(ports.clone()).collect();
+    let text = configuration(app, &outputs);
+    check(dir, &text).unwrap_or_else(|e| panic!("haproxy {version} -c refuses the whole:\n{e}"));
+    std::fs::write(dir.join("haproxy.cfg"), &text).expect("write the configuration");
+    let log = dir.join("haproxy.log");
+    let mut cmd = Command::new("haproxy");
+    cmd.arg("-db")
+        .arg("-f")
+        .arg(dir.join("haproxy.cfg"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).map_or_else(|_| Stdio::null(), Stdio::from));
+    let child = procs::own_group(&mut cmd)
+        .spawn()
+        .expect("haproxy starts");
+    let server = Running(child);
+    edge::wait_listening("haproxy", &ports, &log);
+    for (c, port) in accepted.iter().zip(&ports) {
+        tally.verify("haproxy", &c.name, &c.set, &c.text, *port);
+    }
+    drop(server);
+    println!(
+        "haproxy ({version}): {examples_accepted} examples + hostile verified, {examples_refused} refused; random {random_accepted} of {RANDOM_SEEDS} compiled, {} refused; {} verified, {} probes, {} mismatching policies; total {:?}",
+        RANDOM_SEEDS as usize - random_accepted,
+        tally.verified,
+        tally.probes,
+        tally.failures.len(),
+        started.elapsed()
+    );
+    for (label, why) in &tally.refused {
+        println!("  refused {label}: {why}");
+    }
+    assert!(
+        tally.failures.is_empty(),
+        "{} policies differ from the evaluator on haproxy {version}:\n{}",
+        tally.failures.len(),
+        tally.failures.join("\n\n")
+    );
+    assert_eq!(tally.verified, accepted.len());
+    assert!(examples_accepted >= 1, "no example policy compiled");
+    assert!(
+        random_accepted >= RANDOM_MIN,
+        "only {random_accepted} random policies compiled"
+    );
+}
+
+/// The targets this harness runs are its entry in `support/conformance.rs`, and every
+/// registered target has a harness.
+#[test]
+fn covers_the_targets_its_entry_lists() {
+    conformance::assert_covers(env!("CARGO_CRATE_NAME"), &["haproxy"]);
+}
+
+/// Compiles `text` for haproxy: the output's text, or the refusals' codes and messages.
+fn haproxy_output(text: &str) -> Result<String, String> {
+    engines::compile_text(
+        "trap.cors",
+        text,
+        text.as_bytes(),
+        None,
+        "haproxy",
+        corsc::emit::Shape::Include,
+        "127.0.0.1:8080",
+    )
+    .map(|o| o.joined())
+    .map_err(|d| {
+        d.iter()
+            .map(|x| format!("{} {}", x.code, x.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// Paths HAProxy reads as sent but an application could read otherwise (case, escapes, `//`,
+/// dot segments) are refused as scopes, never written into an ACL.
+#[test]
+fn scopes_read_two_ways_are_refused() {
+    for path in [
+        "/API/*", "/a%2Fb", "/a%61", "/a//b", "/a/./b", "/a/../b", "/a b", "/é/*", "/exact/",
+        "/a'b", "/a#b",
+    ] {
+        let text =
+            format!("policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n");
+        let out = haproxy_output(&text);
+        assert!(out.is_err(), "{path} compiled:\n{}", out.unwrap_or_default());
+    }
+    for path in ["/api/*", "/v1.0/x", "/a-b_c~d/*", "/"] {
+        let text =
+            format!("policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n");
+        haproxy_output(&text).unwrap_or_else(|e| panic!("{path} refused: {e}"));
+    }
+}
+
+/// Hostile strings in regexes and header names are refused or stay inside one single-quoted
+/// word, and `haproxy -c` accepts (without a warning) what compiles.
+#[test]
+fn hostile_strings_stay_inside_their_words() {
+    let cases: &[(&str, &str)] = &[
+        (r"^https://a'b\.example$", "X-A"),
+        (r#"^https://a"b\.example$"#, "X-A"),
+        (r"^https://a\.example$\n", "X-A"),
+        (r"^https://\$HOME\.example$", "X-A"),
+        (r"^https://\$\{HOME\}\.example$", "X-A"),
+        (r"^https://a\.example(?:#x)?$", "X-A"),
+        (r"^https://a\.example(?: x)?$", "X-A"),
+        (r"^https://a\.example\\$", "X-A"),
+        (r"^https://a{1,3}\.example$", "X-A#b"),
+        (r"^https://a\.example$", "X-%[src]"),
+        (r"^https://a\.example$", "X-'a"),
+    ];
+    let have = version().is_some();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut compiled = 0;
+    for (regex, header) in cases {
+        let text = format!(
+            "policy p {{\n    paths \"/api/*\"\n    origins \"https://ok.example\", regex \"{}\"\n    methods PUT\n    request-headers {header}\n    expose-headers {header}\n}}\n",
+            regex.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        let Ok(out) = haproxy_output(&text) else {
+            continue;
+        };
+        compiled += 1;
+        for line in out.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            // Every quote opens and closes a word on its line.
+            assert_eq!(line.matches('\'').count() % 2, 0, "{regex}: {line}");
+            assert!(!line.contains("%[src]"), "{regex}: {line}");
+        }
+        if have {
+            check(dir.path(), &configuration(1, &[(&out, 2)]))
+                .unwrap_or_else(|e| panic!("{regex} / {header}: haproxy -c refuses:\n{e}\n{out}"));
+        }
+    }
+    assert!(compiled >= 4, "only {compiled} hostile cases compiled");
+}
