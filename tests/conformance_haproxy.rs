@@ -11,79 +11,15 @@
 //! test says why it skips; with `CORSC_REQUIRE_ENGINES=1` it fails instead.
 
 mod support;
-use support::{conformance, edge, engines, frameworks, procs, random_policy};
+use support::{conformance, edge, engines, frameworks, random_policy};
 
 use frameworks::{corpus, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use edge::{haproxy_check as check, haproxy_configuration, Upstream};
 use std::time::Instant;
 
 const RANDOM_SEEDS: u64 = 130;
 const RANDOM_MIN: usize = 100;
-
-/// The installed HAProxy's version line, if it runs.
-fn version() -> Option<String> {
-    let out = Command::new("haproxy").arg("-v").output().ok()?;
-    out.status.success().then(|| {
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .nth(2)
-            .unwrap_or("")
-            .to_string()
-    })
-}
-
-/// A running `haproxy -db`, stopped (its whole group) when dropped.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        procs::stop_on_drop(&mut self.0, "TERM", "haproxy");
-    }
-}
-
-const GLOBAL: &str = "global\n    log stderr format raw local0 warning\ndefaults\n    mode http\n    log global\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n";
-
-/// One configuration: the application (`listen app`), then a frontend per output, each with
-/// the output pasted between its `bind` and its `default_backend`.
-fn configuration(app: u16, outputs: &[(&str, u16)]) -> String {
-    let mut text = String::from(GLOBAL);
-    text.push_str(&format!(
-        "listen app\n    bind 127.0.0.1:{app}\n    http-request return status 200 content-type text/plain string ok\nbackend app_be\n    server app 127.0.0.1:{app}\n"
-    ));
-    for (k, (output, port)) in outputs.iter().enumerate() {
-        text.push_str(&format!("frontend p{k}\n    bind 127.0.0.1:{port}\n"));
-        text.push_str(output);
-        text.push_str("\n    default_backend app_be\n");
-    }
-    text
-}
-
-/// `haproxy -c -f`: the configuration is valid and draws no warning.
-fn check(dir: &Path, text: &str) -> Result<(), String> {
-    let file = dir.join("check.cfg");
-    std::fs::write(&file, text).expect("write the configuration");
-    let out = Command::new("haproxy")
-        .arg("-c")
-        .arg("-f")
-        .arg(&file)
-        .output()
-        .expect("haproxy -c runs");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() && !said.contains("WARNING") && !said.contains("ALERT") {
-        Ok(())
-    } else {
-        Err(said)
-    }
-}
 
 fn text_of(c: &Compiled) -> &str {
     let [part] = c.output.parts.as_slice() else {
@@ -95,7 +31,7 @@ fn text_of(c: &Compiled) -> &str {
 #[test]
 fn haproxy_matches_the_evaluator() {
     let test = "haproxy conformance";
-    let Some(version) = version() else {
+    let Some(version) = edge::haproxy_version() else {
         edge::skip_or_fail(test, "`haproxy` is not installed (apt-get install haproxy)");
         return;
     };
@@ -119,29 +55,16 @@ fn haproxy_matches_the_evaluator() {
     let dir = tmp.path();
     // Each output alone first, so a refusal names its policy.
     for c in &accepted {
-        if let Err(e) = check(dir, &configuration(1, &[(text_of(c), 2)])) {
+        if let Err(e) = check(dir, &haproxy_configuration(&Upstream::Ok(1), &[(text_of(c), 2)])) {
             panic!("haproxy {version} -c refuses {}:\n{e}\n{}", c.name, text_of(c));
         }
     }
     let mut ports = edge::distinct_ports(accepted.len() + 1);
     let app = ports.pop().expect("a port");
     let outputs: Vec<(&str, u16)> = accepted.iter().map(text_of).zip(ports.clone()).collect();
-    let text = configuration(app, &outputs);
+    let text = haproxy_configuration(&Upstream::Ok(app), &outputs);
     check(dir, &text).unwrap_or_else(|e| panic!("haproxy {version} -c refuses the whole:\n{e}"));
-    std::fs::write(dir.join("haproxy.cfg"), &text).expect("write the configuration");
-    let log = dir.join("haproxy.log");
-    let mut cmd = Command::new("haproxy");
-    cmd.arg("-db")
-        .arg("-f")
-        .arg(dir.join("haproxy.cfg"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).map_or_else(|_| Stdio::null(), Stdio::from));
-    let child = procs::own_group(&mut cmd)
-        .spawn()
-        .expect("haproxy starts");
-    let server = Running(child);
-    edge::wait_listening("haproxy", &ports, &log);
+    let server = edge::haproxy_start(dir, &text, &ports);
     for (c, port) in accepted.iter().zip(&ports) {
         tally.verify("haproxy", &c.name, &c.set, &c.text, *port);
     }
@@ -235,7 +158,7 @@ fn hostile_strings_stay_inside_their_words() {
         (r"^https://a\.example$", "X-%[src]"),
         (r"^https://a\.example$", "X-'a"),
     ];
-    let have = version().is_some();
+    let have = edge::haproxy_version().is_some();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut compiled = 0;
     for (regex, header) in cases {
@@ -253,7 +176,7 @@ fn hostile_strings_stay_inside_their_words() {
             assert!(!line.contains("%[src]"), "{regex}: {line}");
         }
         if have {
-            check(dir.path(), &configuration(1, &[(&out, 2)]))
+            check(dir.path(), &haproxy_configuration(&Upstream::Ok(1), &[(&out, 2)]))
                 .unwrap_or_else(|e| panic!("{regex} / {header}: haproxy -c refuses:\n{e}\n{out}"));
         }
     }

@@ -29,7 +29,8 @@
 //!   (`Limit::PlainScopePaths`).
 //! - **Headers.** `http-after-response` runs on every response, the application's and the
 //!   `return`ed preflight answers alike (`http-response` skips the latter). In every scope the
-//!   application's CORS headers are deleted first, then the policy's are set;
+//!   application's CORS headers are deleted first (on every path a scope covers ignoring
+//!   case), then the policy's are set;
 //!   `Access-Control-Allow-Origin` is the stored `Origin`, only when it matched. `Vary` is
 //!   added (`add-header`), never set, so the application's own `Vary` stays.
 //! - **Preflights.** `OPTIONS` with `Origin` and `Access-Control-Request-Method` in a scope is
@@ -133,10 +134,12 @@ impl Target for Haproxy {
         ));
         w.indent();
         w.comment("Where CORS headers are this file's: every scope, as the path is sent.");
+        // Compared ignoring case: an application that folds case (Express, Koa) answers
+        // `/API/x` from the `/api/` scope, and its headers go too (removing only narrows).
         let mut scoped: Vec<String> = plan
             .locations
             .iter()
-            .map(|l| path_test(&l.scope).unwrap_or_default())
+            .map(|l| path_test(&l.scope, "-i ").unwrap_or_default())
             .collect();
         scoped.sort();
         scoped.dedup();
@@ -151,7 +154,7 @@ impl Target for Haproxy {
         for (k, loc) in plan.locations.iter().enumerate().rev() {
             let p = &plan.policies[loc.policy];
             w.comment(format!("{k}: policy `{}`, {}", p.name, describe(&loc.scope)));
-            let test = path_test(&loc.scope).map_or_else(String::new, |t| format!(" {t}"));
+            let test = path_test(&loc.scope, "").map_or_else(String::new, |t| format!(" {t}"));
             w.line(format!(
                 "http-request set-var({scope}) int({k}) if !{{ var({scope}) -m found }}{test} {{ path -m reg {} }}",
                 quote(&CADDY_PLAIN_REGEX.replace('\'', r"\x27"))
@@ -215,12 +218,13 @@ impl Target for Haproxy {
     }
 }
 
-/// The anonymous ACL testing a scope's path; `None` for the whole site.
-fn path_test(scope: &Scope) -> Option<String> {
+/// The anonymous ACL testing a scope's path (`flags`: `-i ` ignores case); `None` for the
+/// whole site.
+fn path_test(scope: &Scope, flags: &str) -> Option<String> {
     match scope {
         Scope::Prefix(p) if p == "/" => None,
-        Scope::Prefix(p) => Some(format!("{{ path_beg -- {} }}", quote(p))),
-        Scope::Exact(p) => Some(format!("{{ path -m str -- {} }}", quote(p))),
+        Scope::Prefix(p) => Some(format!("{{ path_beg {flags}-- {} }}", quote(p))),
+        Scope::Exact(p) => Some(format!("{{ path {flags}-m str -- {} }}", quote(p))),
     }
 }
 
