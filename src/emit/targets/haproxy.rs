@@ -167,15 +167,23 @@ impl Target for Haproxy {
         w.line(format!(
             "http-request set-var({pre}) bool(true) if {{ var({scope}) -m found }} METH_OPTIONS {{ req.fhdr_cnt(origin) gt 0 }} {{ req.fhdr_cnt(access-control-request-method) gt 0 }}"
         ));
-        w.line(format!(
-            "http-request set-var({acrm}) req.fhdr(access-control-request-method) if {{ var({pre}) -m bool }}"
-        ));
-        w.line(format!(
-            "http-request set-var({acrh}) req.fhdr(access-control-request-headers) if {{ var({pre}) -m bool }}"
-        ));
-        w.line(format!(
-            "http-request set-var({pna}) bool(true) if {{ var({pre}) -m bool }} {{ req.fhdr(access-control-request-private-network) -m str true }}"
-        ));
+        // What the response rules echo is stored only when a policy echoes it.
+        let policies = || plan.locations.iter().map(|l| &plan.policies[l.policy]);
+        if policies().any(|p| p.methods.mirrors()) {
+            w.line(format!(
+                "http-request set-var({acrm}) req.fhdr(access-control-request-method) if {{ var({pre}) -m bool }}"
+            ));
+        }
+        if policies().any(|p| p.headers.mirrors()) {
+            w.line(format!(
+                "http-request set-var({acrh}) req.fhdr(access-control-request-headers) if {{ var({pre}) -m bool }}"
+            ));
+        }
+        if policies().any(|p| p.private_network) {
+            w.line(format!(
+                "http-request set-var({pna}) bool(true) if {{ var({pre}) -m bool }} {{ req.fhdr(access-control-request-private-network) -m str true }}"
+            ));
+        }
         for (k, loc) in plan.locations.iter().enumerate() {
             let p = &plan.policies[loc.policy];
             w.comment(format!("{k}: is the origin allowed by policy `{}`?", p.name));
