@@ -15,10 +15,9 @@ use support::{conformance, edge, engines, frameworks, procs, random_policy};
 
 use frameworks::{corpus, root, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const RANDOM_SEEDS: u64 = 130;
 const RANDOM_MIN: usize = 100;

@@ -13,9 +13,9 @@
 mod support;
 use support::{conformance, edge, engines, frameworks, random_policy};
 
+use edge::{haproxy_check as check, haproxy_configuration, Upstream};
 use frameworks::{corpus, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
-use edge::{haproxy_check as check, haproxy_configuration, Upstream};
 use std::time::Instant;
 
 const RANDOM_SEEDS: u64 = 130;
@@ -55,8 +55,15 @@ fn haproxy_matches_the_evaluator() {
     let dir = tmp.path();
     // Each output alone first, so a refusal names its policy.
     for c in &accepted {
-        if let Err(e) = check(dir, &haproxy_configuration(&Upstream::Ok(1), &[(text_of(c), 2)])) {
-            panic!("haproxy {version} -c refuses {}:\n{e}\n{}", c.name, text_of(c));
+        if let Err(e) = check(
+            dir,
+            &haproxy_configuration(&Upstream::Ok(1), &[(text_of(c), 2)]),
+        ) {
+            panic!(
+                "haproxy {version} -c refuses {}:\n{e}\n{}",
+                c.name,
+                text_of(c)
+            );
         }
     }
     let mut ports = edge::distinct_ports(accepted.len() + 1);
@@ -132,7 +139,11 @@ fn scopes_read_two_ways_are_refused() {
         let text =
             format!("policy p {{\n    paths \"{path}\"\n    origins \"https://ok.example\"\n}}\n");
         let out = haproxy_output(&text);
-        assert!(out.is_err(), "{path} compiled:\n{}", out.unwrap_or_default());
+        assert!(
+            out.is_err(),
+            "{path} compiled:\n{}",
+            out.unwrap_or_default()
+        );
     }
     for path in ["/api/*", "/v1.0/x", "/a-b_c~d/*", "/"] {
         let text =
@@ -176,8 +187,11 @@ fn hostile_strings_stay_inside_their_words() {
             assert!(!line.contains("%[src]"), "{regex}: {line}");
         }
         if have {
-            check(dir.path(), &haproxy_configuration(&Upstream::Ok(1), &[(&out, 2)]))
-                .unwrap_or_else(|e| panic!("{regex} / {header}: haproxy -c refuses:\n{e}\n{out}"));
+            check(
+                dir.path(),
+                &haproxy_configuration(&Upstream::Ok(1), &[(&out, 2)]),
+            )
+            .unwrap_or_else(|e| panic!("{regex} / {header}: haproxy -c refuses:\n{e}\n{out}"));
         }
     }
     assert!(compiled >= 4, "only {compiled} hostile cases compiled");

@@ -815,9 +815,11 @@ fn haproxy_answers_with_the_policy_its_rules_pick() {
 #[test]
 fn haproxy_in_front_of_express_never_proxies_with_another_policys_cors() {
     let runtime = frameworks::Runtime::Node;
-    let Some(node) =
-        frameworks::require(runtime, &["express", "cors"], "haproxy → express path attack")
-    else {
+    let Some(node) = frameworks::require(
+        runtime,
+        &["express", "cors"],
+        "haproxy → express path attack",
+    ) else {
         return;
     };
     let app = express_without_cors(&node);

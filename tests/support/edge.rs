@@ -136,11 +136,7 @@ pub fn haproxy_start(dir: &Path, text: &str, ports: &[u16]) -> Haproxy {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).map_or_else(|_| Stdio::null(), Stdio::from));
-    let running = Haproxy(
-        procs::own_group(&mut cmd)
-            .spawn()
-            .expect("haproxy starts"),
-    );
+    let running = Haproxy(procs::own_group(&mut cmd).spawn().expect("haproxy starts"));
     wait_listening("haproxy", ports, &log);
     running
 }
