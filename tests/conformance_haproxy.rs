@@ -196,3 +196,85 @@ fn hostile_strings_stay_inside_their_words() {
     }
     assert!(compiled >= 4, "only {compiled} hostile cases compiled");
 }
+
+/// One raw request (headers exactly as given) to `port`; the response head, lower-cased.
+fn raw_head(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok();
+    let mut text = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    for (n, v) in headers {
+        text.push_str(&format!("{n}: {v}\r\n"));
+    }
+    text.push_str("\r\n");
+    s.write_all(text.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    raw.split("\r\n\r\n").next().unwrap_or("").to_string()
+}
+
+/// Origins that look like an allowed one but are not, and requests with several `Origin`
+/// headers (`req.hdr` would split at commas and try each occurrence), get no
+/// `Access-Control-Allow-Origin` from the real HAProxy; the allowed origin alone gets it.
+#[test]
+fn lookalike_and_repeated_origins_are_refused_live() {
+    let test = "haproxy origin traps";
+    if edge::haproxy_version().is_none() {
+        edge::skip_or_fail(test, "`haproxy` is not installed (apt-get install haproxy)");
+        return;
+    }
+    let policy = "policy p {\n    paths \"/api/*\"\n    origins \"https://app.example.com\", \"https://*.example.org\"\n    methods PUT\n    credentials true\n}\n";
+    let out = haproxy_output(policy).expect("compiles");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ports = edge::distinct_ports(2);
+    let conf = haproxy_configuration(&Upstream::Ok(ports[1]), &[(&out, ports[0])]);
+    check(dir.path(), &conf).expect("haproxy -c");
+    let _running = edge::haproxy_start(dir.path(), &conf, &ports);
+    let acao = |headers: &[(&str, &str)], method: &str| {
+        raw_head(ports[0], method, "/api/x", headers)
+            .lines()
+            .filter(|l| l.starts_with("access-control-allow-origin:"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    for ok in ["https://app.example.com", "https://a.example.org"] {
+        assert_eq!(
+            acao(&[("Origin", ok)], "GET"),
+            vec![format!("access-control-allow-origin: {ok}")]
+        );
+    }
+    let refused: &[&[(&str, &str)]] = &[
+        &[("Origin", "https://app.example.com.attacker.test")],
+        &[("Origin", "https://aapp.example.com")],
+        &[("Origin", "https://APP.example.com")],
+        &[("Origin", "https://app.example.com.")],
+        &[("Origin", "https://app.example.com:443")],
+        &[("Origin", "http://app.example.com")],
+        &[("Origin", "https://example.org")],
+        &[("Origin", "https://evil.example.org.attacker.test")],
+        &[("Origin", "https://evil.test/.example.org")],
+        &[("Origin", "https://a.example.org\tx")],
+        &[("Origin", "https://app.example.com, https://evil.test")],
+        &[("Origin", "https://evil.test, https://app.example.com")],
+        &[
+            ("Origin", "https://app.example.com"),
+            ("Origin", "https://evil.test"),
+        ],
+        &[
+            ("Origin", "https://evil.test"),
+            ("Origin", "https://app.example.com"),
+        ],
+        &[
+            ("Origin", "https://app.example.com"),
+            ("Origin", "https://app.example.com"),
+        ],
+    ];
+    for headers in refused {
+        assert_eq!(acao(headers, "GET"), Vec::<String>::new(), "{headers:?}");
+        let mut pre = headers.to_vec();
+        pre.push(("Access-Control-Request-Method", "PUT"));
+        assert_eq!(acao(&pre, "OPTIONS"), Vec::<String>::new(), "{pre:?}");
+    }
+}

@@ -16,9 +16,11 @@
 //!   copies the whole line (`req.fhdr`) only when there is exactly one (`req.fhdr_cnt eq 1`),
 //!   and compares that copy; with two, no origin is allowed.
 //! - **Origins.** Exact origins are inline `-m str` lists (case-sensitive, whole value): a
-//!   policy holds a handful, and inline lists keep the output one file (HAProxy indexes `str`
-//!   patterns in a tree, so a long list costs no more per request). At most
-//!   [`ORIGINS_PER_RULE`] a rule: a configuration line holds at most 64 words. Patterns and
+//!   policy holds a handful, and inline lists keep the output one file that can be pasted
+//!   anywhere (a map file given with `-f` is found from HAProxy's working directory, which the
+//!   output cannot know). At most [`ORIGINS_PER_RULE`] a rule, since a configuration line holds
+//!   at most 64 words: HAProxy looks each rule's list up in a tree, and a long list is several
+//!   rules tried in order (`corsc targets`: linear). Patterns and
 //!   `regex` origins are one anchored PCRE (`-m reg '^(?:…)$'`, compiled by corsc), beside a
 //!   test refusing an `Origin` over 512 bytes or not printable ASCII.
 //! - **Scopes.** The request's `path` is the path as sent (HAProxy decodes and cleans
@@ -65,8 +67,10 @@ pub const ORIGINS_PER_RULE: usize = 40;
 static CAPS: Capabilities = Capabilities {
     // `http-after-response` (2.2), `return` (2.2), `req.fhdr_cnt`: the oldest run is 2.6.12.
     min_version: "2.6.12",
-    // `-m str` patterns are indexed in a tree by HAProxy.
-    exact_lookup: Lookup::Hash,
+    // Each rule's `-m str` list is a tree in HAProxy, but a rule holds at most
+    // [`ORIGINS_PER_RULE`] origins: a long list is many rules tried in order. A map file
+    // (`-f`) would be one tree, but a pasted section cannot name where it lies.
+    exact_lookup: Lookup::Linear,
     regex_dialect: RegexDialect::Engine(Engine::Pcre),
     routing: crate::eval::Routing::Haproxy,
     shapes: &[Shape::Include],
