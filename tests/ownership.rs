@@ -4,7 +4,7 @@
 //! `Access-Control-Allow-Origin` — while the same setup without nginx's stripping sees two.
 
 mod support;
-use support::{engines, frameworks};
+use support::{edge, engines, frameworks};
 
 use corsc::emit::ownership::Layer;
 use corsc::emit::{self, Options, Output, Provenance, Shape};
@@ -52,6 +52,7 @@ fn proxies_are_servers_and_gateways_and_everything_else_is_an_application() {
             "nginx"
                 | "apache"
                 | "caddy"
+                | "haproxy"
                 | "gateway-api"
                 | "ingress-nginx"
                 | "s3"
@@ -105,6 +106,8 @@ fn owner_proxy_refuses_every_application_target_and_proxies_strip_the_app() {
                     "istio" => "- Access-Control-Allow-Origin\n",
                     // Caddy: a deferred `header` removing it (the fragment's own is set after).
                     "caddy" => "-Access-Control-Allow-Origin\n",
+                    // HAProxy: deleted from every response in a scope, before its own is set.
+                    "haproxy" => "http-after-response del-header Access-Control-Allow-Origin if",
                     _ => "unset Access-Control-Allow-Origin",
                 };
                 assert!(out.contains(strip), "{}:\n{out}", t.id());
@@ -343,5 +346,62 @@ fn traefik_strips_the_applications_cors_headers() {
     assert!(
         out.contains("Access-Control-Allow-Credentials: ''"),
         "{out}"
+/// HAProxy in front of the same Express app, compiled from the same file: its
+/// `http-after-response` rules delete the app's CORS headers in every scope before setting
+/// their own, so the browser sees one `Access-Control-Allow-Origin` and zero mismatches.
+#[test]
+fn haproxy_in_front_of_express_gives_the_browser_one_allow_origin() {
+    let test = "haproxy in front of express";
+    if edge::haproxy_version().is_none() {
+        edge::skip_or_fail(test, "`haproxy` is not installed (apt-get install haproxy)");
+        return;
+    }
+    let Some(node) = frameworks::require(frameworks::Runtime::Node, &["express", "cors"], test)
+    else {
+        return;
+    };
+    let set = set_of(POLICY);
+    let app_out = compile_for(POLICY, "express").expect("express compiles");
+    let proxy_out = compile_for(POLICY, "haproxy").expect("haproxy compiles");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let module = dir.path().join("corsc-express.cjs");
+    std::fs::write(&module, &app_out.parts[0].text).expect("write module");
+    let app = frameworks::start(
+        frameworks::serve_command(frameworks::Runtime::Node, &node, "express", &[module]),
+        1,
+        Duration::from_secs(60),
+    )
+    .expect("express starts");
+    let port = edge::distinct_ports(1)[0];
+    let conf = edge::haproxy_configuration(
+        &edge::Upstream::App(app.ports[0]),
+        &[(&proxy_out.parts[0].text, port)],
+    );
+    edge::haproxy_check(dir.path(), &conf).unwrap_or_else(|e| panic!("haproxy -c: {e}"));
+    let running = edge::haproxy_start(dir.path(), &conf, &[port]);
+    let report = corsc::eval::live::verify(
+        &set,
+        &format!("http://127.0.0.1:{port}"),
+        &corsc::eval::browser::CHROMIUM,
+        corsc::eval::probe::ProbeOptions {
+            routing: corsc::eval::Routing::Haproxy,
+            ..corsc::eval::probe::ProbeOptions::default()
+        },
+        Duration::from_secs(10),
+    )
+    .expect("verify runs");
+    drop(running);
+    let bad: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| !r.ok())
+        .map(|r| (&r.probe.label, &r.comparison.mismatches))
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    assert_eq!(acao_lines(&report), 1, "exactly one ACAO through haproxy");
+    eprintln!(
+        "haproxy → express: {} probes, {} requests, 0 mismatches, at most one ACAO",
+        report.results.len(),
+        report.requests
     );
 }

@@ -11,7 +11,7 @@
 //! Read `tests/security/*.rs` as the list: one file per class.
 
 mod support;
-use support::{cli, engines, frameworks, random_policy};
+use support::{cli, edge, engines, frameworks, random_policy};
 
 #[path = "security/identifiers.rs"]
 mod identifiers;

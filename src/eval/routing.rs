@@ -95,6 +95,11 @@ pub enum Routing {
     /// digits and `-._~!$&'()*+,;=:@`, no escape, no empty, `.` or `..` segment: see
     /// [`caddy_plain`]), where both readings are the same path; any other gets no CORS.
     Caddy,
+    /// HAProxy in front of an application: its `path` fetch is the path as sent (no decoding,
+    /// no cleaning, case-sensitive), the application's router may decode, clean or fold case.
+    /// The output answers only a path as sent in the form every reading agrees on, Caddy's
+    /// plain form ([`caddy_plain`]); any other gets no CORS.
+    Haproxy,
 }
 
 /// A request path in a server's routing form.
@@ -128,6 +133,7 @@ impl Routing {
         Routing::Hono,
         Routing::Koa,
         Routing::Caddy,
+        Routing::Haproxy,
     ];
 
     /// The routing form of a request path (query and fragment are cut off first).
@@ -195,7 +201,7 @@ impl Routing {
             Routing::Spring if has_encoded_slash(path) => Routed::Refused,
             Routing::Spring => Routed::Path(segments_unescaped(path, true)),
             Routing::Actix => Routed::Path(requote(path, b"%/+")),
-            Routing::Caddy => {
+            Routing::Caddy | Routing::Haproxy => {
                 // The output reads the request target up to `?`: a `#` is not plain.
                 let sent = raw.split('?').next().unwrap_or("");
                 if caddy_plain(sent) {

@@ -11,7 +11,7 @@
 //! must name that same policy; a response from no route (a redirect, a 400, a 404) must carry
 //! exactly what the evaluator's routing model prescribes.
 
-use super::{engines, frameworks};
+use super::{edge, engines, frameworks};
 
 use corsc::emit::Shape;
 use corsc::eval::{respond, respond_routed, Routed, WireRequest};
@@ -770,6 +770,70 @@ fn apache_in_front_of_express(text: &str) {
     let f = attack_policy("apache", text, port, route_header);
     drop(running);
     assert_none(&f);
+}
+
+/// HAProxy's output compiled from `text`, served in front of `upstream`: the running process
+/// and the frontend's port; `None` (after saying why) without HAProxy.
+fn haproxy_in_front(
+    text: &str,
+    upstream: &edge::Upstream,
+    test: &str,
+) -> Option<(tempfile::TempDir, edge::Haproxy, u16)> {
+    if edge::haproxy_version().is_none() {
+        edge::skip_or_fail(test, "`haproxy` is not installed (apt-get install haproxy)");
+        return None;
+    }
+    let out = policy_output(text, "haproxy", Shape::Include, "127.0.0.1:8080");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = edge::distinct_ports(1)[0];
+    let conf = edge::haproxy_configuration(upstream, &[(&out.parts[0].text, port)]);
+    edge::haproxy_check(dir.path(), &conf).unwrap_or_else(|e| panic!("haproxy -c: {e}"));
+    let running = edge::haproxy_start(dir.path(), &conf, &[port]);
+    Some((dir, running, port))
+}
+
+/// HAProxy compares the path as sent, case-sensitively; its output answers only a path in the
+/// form every reading agrees on: every spelling carries what the evaluator's HAProxy routing
+/// prescribes, with nested scopes and with one.
+#[test]
+fn haproxy_answers_with_the_policy_its_rules_pick() {
+    for text in [NESTED, ADMIN_ONLY, ADMIN_EXACT] {
+        let upstream = edge::Upstream::Ok(edge::distinct_ports(1)[0]);
+        let Some((_dir, running, port)) = haproxy_in_front(text, &upstream, "haproxy path attack")
+        else {
+            return;
+        };
+        let f = attack_policy("haproxy", text, port, |_| None);
+        drop(running);
+        assert_none(&f);
+    }
+}
+
+/// HAProxy in front of an Express app (routes raw, ignoring case): a spelling the two read
+/// differently (`/api/ADMIN/x`: no scope for HAProxy, admin's route for Express; `/api/%61dmin/x`)
+/// gets no CORS, never `api`'s grant on the admin route.
+#[test]
+fn haproxy_in_front_of_express_never_proxies_with_another_policys_cors() {
+    let runtime = frameworks::Runtime::Node;
+    let Some(node) = frameworks::require(
+        runtime,
+        &["express", "cors"],
+        "haproxy → express path attack",
+    ) else {
+        return;
+    };
+    let app = express_without_cors(&node);
+    for text in [NESTED, ADMIN_ONLY] {
+        let upstream = edge::Upstream::App(app.ports[0]);
+        let Some((_dir, running, port)) =
+            haproxy_in_front(text, &upstream, "haproxy → express path attack")
+        else {
+            return;
+        };
+        let f = attack_policy("haproxy", text, port, route_header);
+        drop(running);
+        assert_none(&f);
+    }
 }
 
 /// Apache decodes, merges `//`, resolves dot segments and refuses `%2F` before `<Location>`

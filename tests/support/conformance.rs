@@ -32,6 +32,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("targets_envoy", &["envoy", "istio"]),
     ("targets_k8s", &["gateway-api", "ingress-nginx"]),
     ("conformance_edge", &["caddy"]),
+    ("conformance_haproxy", &["haproxy"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.

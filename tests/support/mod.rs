@@ -7,6 +7,7 @@
 //! - [`cli`]: the one way to run the `corsc` binary, with an environment that cannot leak in.
 //! - [`conformance`]: which harness runs each registered target.
 //! - [`fixtures`]: the `#~^ CODE` annotation format of the fixture files.
+//! - [`edge`]: ports, start-up wait and skip rule of the edge-server harnesses (Caddy, HAProxy).
 //! - [`engines`], [`frameworks`]: real servers (nginx, Apache, framework apps) run on 127.0.0.1.
 //! - [`http`], [`http_server`]: a minimal HTTP client and a static server for browser tests.
 //! - [`loopback_proxy`]: a forward proxy that sends `*.example.test` to 127.0.0.1 (WebKit).
@@ -26,6 +27,7 @@ pub mod browser_cases;
 pub mod builds;
 pub mod cli;
 pub mod conformance;
+pub mod edge;
 pub mod engines;
 pub mod fixtures;
 pub mod frameworks;

@@ -147,6 +147,22 @@ pub fn caddy(s: &str) -> String {
     out
 }
 
+/// A single-quoted HAProxy configuration word: inside single quotes HAProxy reads every byte
+/// as written (no `\\` escape, no `$NAME` expansion, `#` is no comment) up to the next `'`,
+/// which therefore cannot be written: the plan refuses `'` and line ends
+/// (`Capabilities::syntax` of the haproxy target), and this never sees them.
+#[must_use]
+pub fn haproxy(s: &str) -> String {
+    format!("'{s}'")
+}
+
+/// A single-quoted HAProxy log-format argument (a header value of `set-header`): as
+/// [`haproxy`], with `%` doubled, since `%` starts a log-format variable.
+#[must_use]
+pub fn haproxy_log_format(s: &str) -> String {
+    haproxy(&s.replace('%', "%%"))
+}
+
 /// A JavaScript string literal (JSON's escaping is valid JavaScript). JSON leaves U+2028 and
 /// U+2029 as they are, which engines before ES2019 (and tools that still parse that way) read
 /// as line ends inside the string, so they are escaped too.

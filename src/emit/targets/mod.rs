@@ -33,6 +33,7 @@ targets! {
     gcs::Gcs,
     gin::Gin,
     go::Go,
+    haproxy::Haproxy,
     hono::Hono,
     ingress_nginx::IngressNginx,
     istio::Istio,
