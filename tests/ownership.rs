@@ -346,6 +346,9 @@ fn traefik_strips_the_applications_cors_headers() {
     assert!(
         out.contains("Access-Control-Allow-Credentials: ''"),
         "{out}"
+    );
+}
+
 /// HAProxy in front of the same Express app, compiled from the same file: its
 /// `http-after-response` rules delete the app's CORS headers in every scope before setting
 /// their own, so the browser sees one `Access-Control-Allow-Origin` and zero mismatches.
