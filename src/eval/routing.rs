@@ -95,6 +95,16 @@ pub enum Routing {
     /// digits and `-._~!$&'()*+,;=:@`, no escape, no empty, `.` or `..` segment: see
     /// [`caddy_plain`]), where both readings are the same path; any other gets no CORS.
     Caddy,
+    /// A Cloudflare Worker (workerd) dispatching on `new URL(request.url).pathname`: the
+    /// WHATWG URL parser resolves dot segments (`.`, `..`, `%2e`), turns `\` into `/`;
+    /// case-sensitive, no trailing-slash or
+    /// bare-prefix extras. The origin behind the Worker receives the request URL as sent and
+    /// may route on it decoded, so three readings must select the same policy: that pathname,
+    /// the path as sent, and the pathname `decodeURI`d (`%25` kept); a path whose readings
+    /// differ (or that `decodeURI` cannot read, or that holds `\`) gets no policy; workerd
+    /// answers a path with a space, `"<>^\`{|}`, a control or a non-ASCII byte `400` itself. Scopes
+    /// are compared as written.
+    Workers,
 }
 
 /// A request path in a server's routing form.
@@ -128,6 +138,7 @@ impl Routing {
         Routing::Hono,
         Routing::Koa,
         Routing::Caddy,
+        Routing::Workers,
     ];
 
     /// The routing form of a request path (query and fragment are cut off first).
@@ -138,6 +149,11 @@ impl Routing {
             Routing::Spec | Routing::TowerHttp => Routed::Path(path.to_string()),
             Routing::Express | Routing::Koa => Routed::Path(path.to_ascii_lowercase()),
             Routing::Hono => match url_path(path) {
+                Some(p) => Routed::Path(p),
+                None => Routed::Refused,
+            },
+            Routing::Workers if workerd_refuses(path) => Routed::Refused,
+            Routing::Workers => match url_path(path) {
                 Some(p) => Routed::Path(p),
                 None => Routed::Refused,
             },
@@ -221,6 +237,10 @@ impl Routing {
         if self == Routing::Rack {
             return rack_unescape(path).map_or_else(|| path.to_string(), |d| rack_clean(&d, true));
         }
+        // The Worker compares every reading with the scopes as written.
+        if self == Routing::Workers {
+            return path.to_string();
+        }
         match self.route(path) {
             Routed::Path(p) => p,
             Routed::Refused => path.to_string(),
@@ -282,6 +302,25 @@ pub fn policy_for<'s>(set: &'s PolicySet, routing: Routing, raw: &str) -> Option
         return match (raw_reading, own) {
             (Some(a), Some(b)) if std::ptr::eq(a, b) => own,
             _ => None,
+        };
+    }
+    if routing == Routing::Workers {
+        // The pathname, the path as sent and the pathname decoded must agree.
+        let sent = raw.split(['?', '#']).next().unwrap_or("");
+        let decoded = fastify_decode(&path)?;
+        let readings = [
+            select(set, Routing::Spec, sent, false),
+            select(set, Routing::Spec, &decoded, false),
+        ];
+        let same = |a: Option<&Policy>| match (a, own) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        return if readings.into_iter().all(same) {
+            own
+        } else {
+            None
         };
     }
     if routing == Routing::Hono {
@@ -635,6 +674,14 @@ fn url_path(path: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
+}
+
+/// Whether workerd's HTTP parser answers `400 invalid URI` to a request target holding this
+/// path: a control or non-ASCII byte, a space or one of `"<>^\`{|}` (each a byte no URI
+/// holds unescaped), before any Worker runs.
+fn workerd_refuses(path: &str) -> bool {
+    path.bytes()
+        .any(|b| b <= 0x20 || b >= 0x7f || b"\"<>^`{|}".contains(&b))
 }
 
 /// find-my-way's `safeDecodeURI`: JavaScript's `decodeURI` (which keeps the escapes of

@@ -30,6 +30,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("targets_storage", &["gcs", "s3"]),
     ("targets_k8s", &["gateway-api", "ingress-nginx"]),
     ("conformance_edge", &["caddy"]),
+    ("conformance_workers", &["workers"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.

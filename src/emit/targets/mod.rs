@@ -41,4 +41,5 @@ targets! {
     spring::Spring,
     starlette::Starlette,
     tower_http::TowerHttp,
+    workers::Workers,
 }
