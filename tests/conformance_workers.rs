@@ -13,7 +13,7 @@
 //! the test says why it skips; with `CORSC_REQUIRE_ENGINES=1` it fails instead.
 
 mod support;
-use support::{conformance, engines, frameworks, procs, random_policy};
+use support::{conformance, engines, frameworks, http, procs, random_policy};
 
 use frameworks::{corpus, root, Compiled, Corpus, Tally};
 use random_policy::{policy_text, Features};
@@ -127,16 +127,23 @@ fn write_and_compile(dir: &Path, compiled: &[Compiled]) {
     tsc(dir, &["-p", "."]);
 }
 
+/// An origin that sends CORS headers of its own, and a `Vary`: what the Worker must remove
+/// (or keep, for `Vary`) in its scopes.
+const HOSTILE_BACKEND: &str = "export default { async fetch() { return new Response('ok', { status: 200, headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'true', 'Access-Control-Allow-Methods': '*', 'Access-Control-Expose-Headers': '*', 'Vary': 'Accept-Encoding' } }); } };\n";
+
 /// The workerd configuration: one Worker per module on its own port, all proxying to the
-/// backend Worker (`200 ok`), which stands for the origin.
-fn write_config(dir: &Path, count: usize) -> Vec<u16> {
+/// backend Worker (`200 ok`), which stands for the origin, but the last one, which proxies
+/// to [`HOSTILE_BACKEND`] when `hostile_last`.
+fn write_config(dir: &Path, count: usize, hostile_last: bool) -> Vec<u16> {
     std::fs::write(
         dir.join("backend.js"),
         "export default { async fetch() { return new Response('ok', { status: 200 }); } };\n",
     )
     .expect("backend.js");
+    std::fs::write(dir.join("hostile.js"), HOSTILE_BACKEND).expect("hostile.js");
     let mut services = vec![
         "(name = \"backend\", worker = (modules = [(name = \"backend.js\", esModule = embed \"backend.js\")], compatibilityDate = \"2026-11-17\"))".to_string(),
+        "(name = \"hostile\", worker = (modules = [(name = \"hostile.js\", esModule = embed \"hostile.js\")], compatibilityDate = \"2026-11-17\"))".to_string(),
     ];
     let mut sockets = Vec::new();
     let mut ports = Vec::new();
@@ -146,8 +153,13 @@ fn write_config(dir: &Path, count: usize) -> Vec<u16> {
             .find(|p| !ports.contains(p))
             .expect("a free port");
         ports.push(port);
+        let outbound = if hostile_last && k + 1 == count {
+            "hostile"
+        } else {
+            "backend"
+        };
         services.push(format!(
-            "(name = \"w{k}\", worker = (modules = [(name = \"corsc-worker.js\", esModule = embed \"m{k}/corsc-worker.js\")], compatibilityDate = \"2026-11-17\", globalOutbound = \"backend\"))"
+            "(name = \"w{k}\", worker = (modules = [(name = \"corsc-worker.js\", esModule = embed \"m{k}/corsc-worker.js\")], compatibilityDate = \"2026-11-17\", globalOutbound = \"{outbound}\"))"
         ));
         sockets.push(format!(
             "(name = \"s{k}\", address = \"127.0.0.1:{port}\", http = (), service = \"w{k}\")"
@@ -200,10 +212,17 @@ fn workers_match_the_evaluator_on_workerd() {
         .tempdir()
         .expect("temp dir");
     let dir = tmp.path();
+    let strip = frameworks::compile("upstream headers", STRIP_POLICY, None, "workers")
+        .unwrap_or_else(|e| panic!("the upstream-headers policy compiles: {e:?}"));
+    let mut all = accepted;
+    all.push(strip);
     let build_started = Instant::now();
-    write_and_compile(dir, &accepted);
+    write_and_compile(dir, &all);
     let build_time = build_started.elapsed();
-    let ports = write_config(dir, accepted.len());
+    let mut ports = write_config(dir, all.len(), true);
+    let strip_port = ports.pop().expect("the upstream-headers Worker");
+    let _strip = all.pop();
+    let accepted = all;
     let mut cmd = Command::new(&bin);
     cmd.current_dir(dir)
         .args(["serve", "config.capnp"])
@@ -228,6 +247,7 @@ fn workers_match_the_evaluator_on_workerd() {
     for (c, port) in accepted.iter().zip(&ports) {
         tally.verify("workers", &c.name, &c.set, &c.text, *port);
     }
+    upstream_headers_are_replaced(strip_port);
     drop(server);
     let hostile = frameworks::hostile_name_sets().len();
     println!(
@@ -255,6 +275,61 @@ fn workers_match_the_evaluator_on_workerd() {
         random_accepted >= RANDOM_MIN,
         "only {random_accepted} random policies compiled"
     );
+}
+
+/// The policy of the Worker in front of [`HOSTILE_BACKEND`].
+const STRIP_POLICY: &str = "policy p {\n  paths \"/api/*\"\n  origins \"https://a.example\"\n  credentials true\n  expose-headers X-Id\n}\n";
+
+/// In its scope the Worker removes the origin's CORS headers and sets its own, keeps the
+/// origin's `Vary` beside `Origin`, answers preflights itself, and owns a path any reading of
+/// which is in the scope; outside it the origin's response passes untouched.
+fn upstream_headers_are_replaced(port: u16) {
+    let addr = format!("127.0.0.1:{port}");
+    let get = |path: &str, origin: &str| {
+        http::request(&addr, "GET", path, &[("Origin", origin)])
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    };
+    let ok = get("/api/x", "https://a.example");
+    assert_eq!(ok.status, 200, "{ok:#?}");
+    assert_eq!(ok.one("access-control-allow-origin"), Some("https://a.example"), "{ok:#?}");
+    assert_eq!(ok.one("access-control-allow-credentials"), Some("true"), "{ok:#?}");
+    assert_eq!(ok.one("access-control-expose-headers"), Some("x-id"), "{ok:#?}");
+    assert_eq!(ok.one("access-control-allow-methods"), None, "{ok:#?}");
+    assert_eq!(ok.vary(), ["accept-encoding", "origin"], "{ok:#?}");
+
+    let refused = get("/api/x", "https://evil.example");
+    for h in [
+        "access-control-allow-origin",
+        "access-control-allow-credentials",
+        "access-control-allow-methods",
+        "access-control-expose-headers",
+    ] {
+        assert_eq!(refused.one(h), None, "{h}: {refused:#?}");
+    }
+    assert_eq!(refused.vary(), ["accept-encoding", "origin"], "{refused:#?}");
+
+    // `/api/%2e%2e/x` is `/x` to the URL parser but in `/api/` as sent: owned, answered by
+    // no policy (the readings differ), so the origin's headers are removed and none are set.
+    let ambiguous = get("/api/%2e%2e/x", "https://a.example");
+    assert_eq!(ambiguous.one("access-control-allow-origin"), None, "{ambiguous:#?}");
+    assert_eq!(ambiguous.one("access-control-allow-credentials"), None, "{ambiguous:#?}");
+
+    let pre = http::request(
+        &addr,
+        "OPTIONS",
+        "/api/x",
+        &[
+            ("Origin", "https://evil.example"),
+            ("Access-Control-Request-Method", "PUT"),
+        ],
+    )
+    .expect("preflight");
+    assert_eq!(pre.status, 204, "{pre:#?}");
+    assert_eq!(pre.one("access-control-allow-origin"), None, "{pre:#?}");
+
+    // Outside every scope the Worker is a plain proxy: the origin answers CORS there.
+    let outside = get("/other", "https://evil.example");
+    assert_eq!(outside.one("access-control-allow-origin"), Some("*"), "{outside:#?}");
 }
 
 /// The targets this harness runs are its entry in `support/conformance.rs`, and every

@@ -45,7 +45,7 @@ fn proxies_are_servers_and_gateways_and_everything_else_is_an_application() {
     for t in emit::TARGETS {
         let expected = if matches!(
             t.id(),
-            "nginx" | "apache" | "caddy" | "gateway-api" | "ingress-nginx" | "s3" | "gcs"
+            "nginx" | "apache" | "caddy" | "gateway-api" | "ingress-nginx" | "s3" | "gcs" | "workers"
         ) {
             Layer::Proxy
         } else {
@@ -87,6 +87,8 @@ fn owner_proxy_refuses_every_application_target_and_proxies_strip_the_app() {
                     "gateway-api" | "ingress-nginx" => "the application must send none",
                     // Caddy: a deferred `header` removing it (the fragment's own is set after).
                     "caddy" => "-Access-Control-Allow-Origin\n",
+                    // Workers: every name of CORS_HEADERS deleted from the handler's response.
+                    "workers" => "\"Access-Control-Allow-Origin\",",
                     _ => "unset Access-Control-Allow-Origin",
                 };
                 assert!(out.contains(strip), "{}:\n{out}", t.id());

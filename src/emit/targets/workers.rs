@@ -48,7 +48,7 @@ use crate::regex::Engine;
 pub struct Workers;
 
 static CAPS: Capabilities = Capabilities {
-    min_version: "workerd 2026-11-17 (compatibility date 2026-11-17)",
+    min_version: "2026-11-17 (workerd, compatibility date 2026-11-17)",
     regex_dialect: RegexDialect::Engine(Engine::JavaScript),
     routing: crate::eval::Routing::Workers,
     ..Capabilities::COMMON
