@@ -831,6 +831,43 @@ mod tests {
     }
 
     #[test]
+    fn workers_need_the_pathname_the_path_as_sent_and_the_decoded_pathname_to_agree() {
+        let set = crate::eval::policy_set(
+            "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",
+        );
+        let name = |p: &str| policy_for(&set, Routing::Workers, p).map(|p| p.name.node.clone());
+        assert_eq!(name("/api/x").as_deref(), Some("api"));
+        assert_eq!(name("/api/admin/x?q=1").as_deref(), Some("admin"));
+        // As sent `api`, decoded `admin`: the origin may route on either.
+        assert_eq!(name("/api/%61dmin/x"), None);
+        // `%25` stays an escape in every reading.
+        assert_eq!(name("/api/%2561dmin/x").as_deref(), Some("api"));
+        // The URL parser resolves dot segments, but the origin gets them as sent.
+        assert_eq!(name("/api/x/../admin/y"), None);
+        assert_eq!(name("/api/x/%2E%2e/admin/y"), None);
+        assert_eq!(name("/x/../health"), None);
+        // A malformed escape: decodeURI throws, no policy.
+        assert_eq!(name("/api/%zz"), None);
+        // Case-sensitive, exact scopes strict, no bare prefix.
+        assert_eq!(name("/health/"), None);
+        assert_eq!(name("/API/admin/x"), None);
+        assert_eq!(name("/api"), None);
+        // The parser reads `\\` as `/`; workerd answers 400 to bytes no URI holds.
+        assert_eq!(name("/api\\admin/x"), None);
+        for bad in [
+            "/api/a b",
+            "/api/{x}",
+            "/api/\u{e9}",
+            "/api/a|b",
+            "/api/a^b",
+        ] {
+            assert_eq!(Routing::Workers.route(bad), Routed::Refused, "{bad}");
+        }
+        // Scopes are compared as written.
+        assert_eq!(Routing::Workers.scope("/api/./x/"), "/api/./x/");
+    }
+
+    #[test]
     fn hono_needs_both_readings_to_agree_and_resolves_dot_segments() {
         let set = crate::eval::policy_set(
             "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",

@@ -407,3 +407,57 @@ export function withCors<Env = unknown>(handler: FetchHandler<Env>): FetchHandle
 export default {
     fetch: withCors(async (request: Request): Promise<Response> => fetch(request)),
 } satisfies ExportedHandler;"#;
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Diagnostic;
+    use crate::emit::{self, Options, Provenance, Shape};
+
+    fn compile(text: &str) -> Result<String, Vec<Diagnostic>> {
+        let src = crate::source::Source::new("t.cors", text.to_string());
+        let file = crate::syntax::parse(&src).expect("parses");
+        let set = crate::check::check(&file, None).policies.expect("checks");
+        let prov = Provenance::new("t.cors", text.as_bytes(), None);
+        let options = Options {
+            shape: Shape::Include,
+            ..Options::default()
+        };
+        emit::compile(&set, &super::Workers, &options, &prov).map(|o| o.joined())
+    }
+
+    #[test]
+    fn the_worker_owns_cors_in_its_scopes_and_proxies_by_default() {
+        let out = compile("policy p {\n  origins \"https://a.example\"\n}\n").expect("compiles");
+        // Fetched responses have immutable headers: copied before any edit.
+        assert!(out.contains("new Response(res.body, res)"), "{out}");
+        for h in crate::emit::plan::CORS_RESPONSE_HEADERS {
+            assert!(out.contains(&format!("\"{h}\",")), "{h} not removed:\n{out}");
+        }
+        // Vary is appended to, never replaced.
+        assert!(out.contains("headers.append('Vary', name)"), "{out}");
+        assert!(!out.contains("set('Vary'"), "{out}");
+        assert!(out.contains("fetch: withCors(async (request: Request): Promise<Response> => fetch(request))"), "{out}");
+        assert!(out.contains("exact: [\n        \"https://a.example\",\n    ],"), "{out}");
+    }
+
+    #[test]
+    fn regexes_javascript_reads_otherwise_are_refused() {
+        let d = compile("policy p {\n  origins regex \"^https://(?<n>a)\\.example$\"\n}\n")
+            .expect_err("named group");
+        assert_eq!(d[0].code, "P301", "{d:#?}");
+    }
+
+    #[test]
+    fn scopes_are_listed_least_specific_first_and_compared_on_three_readings() {
+        let out = compile(
+            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/api/*\", \"/health\"\n  origins \"https://b.example\"\n}\n",
+        )
+        .expect("compiles");
+        let root = out.find("path: \"/\", policy: a").expect("root scope");
+        let api = out.find("path: \"/api/\", policy: b").expect("api scope");
+        let health = out.find("exact: true, path: \"/health\"").expect("exact");
+        assert!(root < api && api < health, "{out}");
+        assert!(out.contains("new URL(request.url).pathname"), "{out}");
+        assert!(out.contains("readings.every((r) => r === found)"), "{out}");
+    }
+}
