@@ -291,9 +291,21 @@ fn upstream_headers_are_replaced(port: u16) {
     };
     let ok = get("/api/x", "https://a.example");
     assert_eq!(ok.status, 200, "{ok:#?}");
-    assert_eq!(ok.one("access-control-allow-origin"), Some("https://a.example"), "{ok:#?}");
-    assert_eq!(ok.one("access-control-allow-credentials"), Some("true"), "{ok:#?}");
-    assert_eq!(ok.one("access-control-expose-headers"), Some("x-id"), "{ok:#?}");
+    assert_eq!(
+        ok.one("access-control-allow-origin"),
+        Some("https://a.example"),
+        "{ok:#?}"
+    );
+    assert_eq!(
+        ok.one("access-control-allow-credentials"),
+        Some("true"),
+        "{ok:#?}"
+    );
+    assert_eq!(
+        ok.one("access-control-expose-headers"),
+        Some("x-id"),
+        "{ok:#?}"
+    );
     assert_eq!(ok.one("access-control-allow-methods"), None, "{ok:#?}");
     assert_eq!(ok.vary(), ["accept-encoding", "origin"], "{ok:#?}");
 
@@ -306,13 +318,25 @@ fn upstream_headers_are_replaced(port: u16) {
     ] {
         assert_eq!(refused.one(h), None, "{h}: {refused:#?}");
     }
-    assert_eq!(refused.vary(), ["accept-encoding", "origin"], "{refused:#?}");
+    assert_eq!(
+        refused.vary(),
+        ["accept-encoding", "origin"],
+        "{refused:#?}"
+    );
 
     // `/api/%2e%2e/x` is `/x` to the URL parser but in `/api/` as sent: owned, answered by
     // no policy (the readings differ), so the origin's headers are removed and none are set.
     let ambiguous = get("/api/%2e%2e/x", "https://a.example");
-    assert_eq!(ambiguous.one("access-control-allow-origin"), None, "{ambiguous:#?}");
-    assert_eq!(ambiguous.one("access-control-allow-credentials"), None, "{ambiguous:#?}");
+    assert_eq!(
+        ambiguous.one("access-control-allow-origin"),
+        None,
+        "{ambiguous:#?}"
+    );
+    assert_eq!(
+        ambiguous.one("access-control-allow-credentials"),
+        None,
+        "{ambiguous:#?}"
+    );
 
     let pre = http::request(
         &addr,
@@ -329,7 +353,11 @@ fn upstream_headers_are_replaced(port: u16) {
 
     // Outside every scope the Worker is a plain proxy: the origin answers CORS there.
     let outside = get("/other", "https://evil.example");
-    assert_eq!(outside.one("access-control-allow-origin"), Some("*"), "{outside:#?}");
+    assert_eq!(
+        outside.one("access-control-allow-origin"),
+        Some("*"),
+        "{outside:#?}"
+    );
 }
 
 /// The targets this harness runs are its entry in `support/conformance.rs`, and every

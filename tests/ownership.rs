@@ -45,7 +45,14 @@ fn proxies_are_servers_and_gateways_and_everything_else_is_an_application() {
     for t in emit::TARGETS {
         let expected = if matches!(
             t.id(),
-            "nginx" | "apache" | "caddy" | "gateway-api" | "ingress-nginx" | "s3" | "gcs" | "workers"
+            "nginx"
+                | "apache"
+                | "caddy"
+                | "gateway-api"
+                | "ingress-nginx"
+                | "s3"
+                | "gcs"
+                | "workers"
         ) {
             Layer::Proxy
         } else {
