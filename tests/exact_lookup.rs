@@ -57,7 +57,7 @@ fn hashed(id: &str) -> Option<Hashed> {
             name: "\"https://o5000.example.com\"",
             uses: &["\"https://o5000.example.com\" $http_origin;"],
         },
-        "express" | "fastify" | "hono" | "koa" => Hashed {
+        "express" | "fastify" | "hono" | "koa" | "workers" => Hashed {
             built: "new Set(spec.exact)",
             name: "spec.exact",
             uses: &["new Set(spec.exact)"],

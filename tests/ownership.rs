@@ -61,6 +61,7 @@ fn proxies_are_servers_and_gateways_and_everything_else_is_an_application() {
                 | "traefik"
                 | "envoy"
                 | "istio"
+                | "workers"
         ) {
             Layer::Proxy
         } else {
@@ -108,6 +109,8 @@ fn owner_proxy_refuses_every_application_target_and_proxies_strip_the_app() {
                     "caddy" => "-Access-Control-Allow-Origin\n",
                     // HAProxy: deleted from every response in a scope, before its own is set.
                     "haproxy" => "http-after-response del-header Access-Control-Allow-Origin if",
+                    // Workers: every name of CORS_HEADERS deleted from the handler's response.
+                    "workers" => "\"Access-Control-Allow-Origin\",",
                     _ => "unset Access-Control-Allow-Origin",
                 };
                 assert!(out.contains(strip), "{}:\n{out}", t.id());

@@ -100,6 +100,16 @@ pub enum Routing {
     /// The output answers only a path as sent in the form every reading agrees on, Caddy's
     /// plain form ([`caddy_plain`]); any other gets no CORS.
     Haproxy,
+    /// A Cloudflare Worker (workerd) dispatching on `new URL(request.url).pathname`: the
+    /// WHATWG URL parser resolves dot segments (`.`, `..`, `%2e`), turns `\` into `/`;
+    /// case-sensitive, no trailing-slash or
+    /// bare-prefix extras. The origin behind the Worker receives the request URL as sent and
+    /// may route on it decoded, so three readings must select the same policy: that pathname,
+    /// the path as sent, and the pathname `decodeURI`d (`%25` kept); a path whose readings
+    /// differ (or that `decodeURI` cannot read, or that holds `\`) gets no policy; workerd
+    /// answers a path with a space, `"<>^\`{|}`, a control or a non-ASCII byte `400` itself. Scopes
+    /// are compared as written.
+    Workers,
 }
 
 /// A request path in a server's routing form.
@@ -134,6 +144,7 @@ impl Routing {
         Routing::Koa,
         Routing::Caddy,
         Routing::Haproxy,
+        Routing::Workers,
     ];
 
     /// The routing form of a request path (query and fragment are cut off first).
@@ -144,6 +155,11 @@ impl Routing {
             Routing::Spec | Routing::TowerHttp => Routed::Path(path.to_string()),
             Routing::Express | Routing::Koa => Routed::Path(path.to_ascii_lowercase()),
             Routing::Hono => match url_path(path) {
+                Some(p) => Routed::Path(p),
+                None => Routed::Refused,
+            },
+            Routing::Workers if workerd_refuses(path) => Routed::Refused,
+            Routing::Workers => match url_path(path) {
                 Some(p) => Routed::Path(p),
                 None => Routed::Refused,
             },
@@ -227,6 +243,10 @@ impl Routing {
         if self == Routing::Rack {
             return rack_unescape(path).map_or_else(|| path.to_string(), |d| rack_clean(&d, true));
         }
+        // The Worker compares every reading with the scopes as written.
+        if self == Routing::Workers {
+            return path.to_string();
+        }
         match self.route(path) {
             Routed::Path(p) => p,
             Routed::Refused => path.to_string(),
@@ -288,6 +308,25 @@ pub fn policy_for<'s>(set: &'s PolicySet, routing: Routing, raw: &str) -> Option
         return match (raw_reading, own) {
             (Some(a), Some(b)) if std::ptr::eq(a, b) => own,
             _ => None,
+        };
+    }
+    if routing == Routing::Workers {
+        // The pathname, the path as sent and the pathname decoded must agree.
+        let sent = raw.split(['?', '#']).next().unwrap_or("");
+        let decoded = fastify_decode(&path)?;
+        let readings = [
+            select(set, Routing::Spec, sent, false),
+            select(set, Routing::Spec, &decoded, false),
+        ];
+        let same = |a: Option<&Policy>| match (a, own) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        return if readings.into_iter().all(same) {
+            own
+        } else {
+            None
         };
     }
     if routing == Routing::Hono {
@@ -650,6 +689,14 @@ fn url_path(path: &str) -> Option<String> {
     Some(out)
 }
 
+/// Whether workerd's HTTP parser answers `400 invalid URI` to a request target holding this
+/// path: a control or non-ASCII byte, a space or one of `"<>^\`{|}` (each a byte no URI
+/// holds unescaped), before any Worker runs.
+fn workerd_refuses(path: &str) -> bool {
+    path.bytes()
+        .any(|b| b <= 0x20 || b >= 0x7f || b"\"<>^`{|}".contains(&b))
+}
+
 /// find-my-way's `safeDecodeURI`: JavaScript's `decodeURI` (which keeps the escapes of
 /// `; / ? : @ & = + $ , #` as written), with `%25` kept too; `None` where `decodeURI` throws
 /// (a malformed escape or invalid UTF-8), which Fastify answers with 400.
@@ -794,6 +841,43 @@ mod tests {
             Some("admin")
         );
         assert_eq!(name(Routing::Spec, "/api/admin").as_deref(), Some("api"));
+    }
+
+    #[test]
+    fn workers_need_the_pathname_the_path_as_sent_and_the_decoded_pathname_to_agree() {
+        let set = crate::eval::policy_set(
+            "policy api {\n  paths \"/api/*\"\n  origins *\n}\npolicy admin {\n  paths \"/api/admin/*\", \"/health\"\n  origins \"https://admin.example\"\n  credentials true\n}\n",
+        );
+        let name = |p: &str| policy_for(&set, Routing::Workers, p).map(|p| p.name.node.clone());
+        assert_eq!(name("/api/x").as_deref(), Some("api"));
+        assert_eq!(name("/api/admin/x?q=1").as_deref(), Some("admin"));
+        // As sent `api`, decoded `admin`: the origin may route on either.
+        assert_eq!(name("/api/%61dmin/x"), None);
+        // `%25` stays an escape in every reading.
+        assert_eq!(name("/api/%2561dmin/x").as_deref(), Some("api"));
+        // The URL parser resolves dot segments, but the origin gets them as sent.
+        assert_eq!(name("/api/x/../admin/y"), None);
+        assert_eq!(name("/api/x/%2E%2e/admin/y"), None);
+        assert_eq!(name("/x/../health"), None);
+        // A malformed escape: decodeURI throws, no policy.
+        assert_eq!(name("/api/%zz"), None);
+        // Case-sensitive, exact scopes strict, no bare prefix.
+        assert_eq!(name("/health/"), None);
+        assert_eq!(name("/API/admin/x"), None);
+        assert_eq!(name("/api"), None);
+        // The parser reads `\\` as `/`; workerd answers 400 to bytes no URI holds.
+        assert_eq!(name("/api\\admin/x"), None);
+        for bad in [
+            "/api/a b",
+            "/api/{x}",
+            "/api/\u{e9}",
+            "/api/a|b",
+            "/api/a^b",
+        ] {
+            assert_eq!(Routing::Workers.route(bad), Routed::Refused, "{bad}");
+        }
+        // Scopes are compared as written.
+        assert_eq!(Routing::Workers.scope("/api/./x/"), "/api/./x/");
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub const HARNESSES: &[(&str, &[&str])] = &[
     ("targets_k8s", &["gateway-api", "ingress-nginx"]),
     ("conformance_edge", &["caddy"]),
     ("conformance_haproxy", &["haproxy"]),
+    ("conformance_workers", &["workers"]),
 ];
 
 /// Targets no harness can run, and why: they are proven by their snapshots only.

@@ -46,4 +46,5 @@ targets! {
     starlette::Starlette,
     tower_http::TowerHttp,
     traefik::Traefik,
+    workers::Workers,
 }
