@@ -10,6 +10,7 @@ pub(crate) mod fix;
 pub(crate) mod fmt;
 pub(crate) mod import;
 pub(crate) mod lint;
+pub(crate) mod lsp;
 mod manifest;
 mod policy_input;
 pub(crate) mod rules;
