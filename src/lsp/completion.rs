@@ -57,9 +57,12 @@ pub(super) fn complete(uri: &str, doc: &Document, pos: Position) -> Vec<Completi
     if let Some(open) = before.rfind("@allow(") {
         if !before[open..].contains(')') {
             return items(
-                crate::lint::registry::metas()
-                    .into_iter()
-                    .map(|m| (m.name.to_string(), Some(format!("{}: {}", m.code, m.summary)))),
+                crate::lint::registry::metas().into_iter().map(|m| {
+                    (
+                        m.name.to_string(),
+                        Some(format!("{}: {}", m.code, m.summary)),
+                    )
+                }),
                 CompletionItemKind::VALUE,
             );
         }
@@ -73,7 +76,10 @@ pub(super) fn complete(uri: &str, doc: &Document, pos: Position) -> Vec<Completi
             );
         }
     }
-    if trimmed.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if trimmed
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         let mut words: Vec<(String, Option<String>)> = crate::check::directive_help()
             .into_iter()
             .map(|h| (h.name.to_string(), Some(h.example.to_string())))

@@ -96,7 +96,10 @@ fn origin_text(
     let fired: Vec<String> = doc
         .diagnostics
         .iter()
-        .filter(|d| d.primary.span.start < span.end && span.start < d.primary.span.end.max(d.primary.span.start + 1))
+        .filter(|d| {
+            d.primary.span.start < span.end
+                && span.start < d.primary.span.end.max(d.primary.span.start + 1)
+        })
         .map(|d| format!("- `{}` {}: {}", d.code, d.name, d.message))
         .collect();
     if !fired.is_empty() {
@@ -112,9 +115,9 @@ fn invalid_text(defect: &OriginDefect) -> String {
         OriginDefect::MissingScheme { suggestion }
         | OriginDefect::HasPath { suggestion }
         | OriginDefect::DefaultPort { suggestion }
-        | OriginDefect::NotCanonical { suggestion } => format!(
-            "{never}; a browser on that origin sends\n\n```http\nOrigin: {suggestion}\n```"
-        ),
+        | OriginDefect::NotCanonical { suggestion } => {
+            format!("{never}; a browser on that origin sends\n\n```http\nOrigin: {suggestion}\n```")
+        }
         OriginDefect::SeveralOrigins { parts } => {
             format!("{never}: it holds several origins ({}).", parts.join(", "))
         }

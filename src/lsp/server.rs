@@ -171,12 +171,18 @@ impl<'a> Server<'a> {
             req::HoverRequest::METHOD => {
                 let p: lsp_types::HoverParams = params(r)?;
                 let d = &p.text_document_position_params;
-                json(self.doc(&d.text_document.uri).and_then(|doc| hover::hover(doc, d.position)))
+                json(
+                    self.doc(&d.text_document.uri)
+                        .and_then(|doc| hover::hover(doc, d.position)),
+                )
             }
             req::CodeActionRequest::METHOD => {
                 let p: lsp_types::CodeActionParams = params(r)?;
                 let uri = p.text_document.uri.clone();
-                json(self.doc(&uri).map(|doc| actions::actions(&uri, doc, p.range)))
+                json(
+                    self.doc(&uri)
+                        .map(|doc| actions::actions(&uri, doc, p.range)),
+                )
             }
             req::Formatting::METHOD => {
                 let p: lsp_types::DocumentFormattingParams = params(r)?;
@@ -241,7 +247,8 @@ impl<'a> Server<'a> {
                     // Full sync: the last change holds the whole text.
                     if let Some(change) = p.content_changes.into_iter().last() {
                         let d = p.text_document;
-                        self.docs.set(d.uri.as_str().to_string(), change.text, d.version);
+                        self.docs
+                            .set(d.uri.as_str().to_string(), change.text, d.version);
                     }
                 }
             }

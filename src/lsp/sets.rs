@@ -63,7 +63,9 @@ fn set_at(file: &ast::File, offset: usize) -> Option<&str> {
         .into_iter()
         .flat_map(|l| &l.values)
         .find_map(|v| match &v.kind {
-            ValueKind::Word(w) if inside(v.span) && declarations(file).any(|d| d.name.node == *w) => {
+            ValueKind::Word(w)
+                if inside(v.span) && declarations(file).any(|d| d.name.node == *w) =>
+            {
                 Some(w.as_str())
             }
             _ => None,

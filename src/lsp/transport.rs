@@ -6,9 +6,9 @@
 //! must be answered with a parse error and skipped, and a `Content-Length` larger than any
 //! policy must be refused before its buffer is allocated.
 
-use std::sync::mpsc::{channel, Receiver, Sender};
 use lsp_server::Message;
 use std::io::{BufRead, Write};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread::JoinHandle;
 
 /// The largest message body read, well above any policy the limits let through.
@@ -39,13 +39,7 @@ pub(super) fn stdio() -> (Connection, JoinHandle<()>) {
         m.clone().write(&mut stdout)?;
         stdout.flush()
     });
-    (
-        Connection {
-            receiver: rx,
-            out,
-        },
-        reader,
-    )
+    (Connection { receiver: rx, out }, reader)
 }
 
 /// Reads frames until the end of input or `exit`. A bad frame is skipped with a line on
@@ -144,7 +138,10 @@ mod tests {
         let got = frames(&text);
         assert!(got[0].starts_with("bad: bad Content-Length"), "{got:?}");
         assert!(got[1].starts_with("bad: malformed message"), "{got:?}");
-        assert!(got[2].starts_with("bad: Content-Length 99999999999"), "{got:?}");
+        assert!(
+            got[2].starts_with("bad: Content-Length 99999999999"),
+            "{got:?}"
+        );
         assert!(got.last().unwrap().contains("exit"), "{got:?}");
     }
 }
