@@ -48,6 +48,9 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
+/// How a session ended: `Ok` after `shutdown` and `exit`, else why not.
+type Ended = Result<(), String>;
+
 /// A request's answer: its result, or an error code and message.
 type Answer = Result<Value, (ErrorCode, String)>;
 
@@ -101,9 +104,9 @@ impl<'a> Server<'a> {
         }
     }
 
-    /// Handles one message; `Some` when the session is over.
-    #[allow(clippy::type_complexity)]
-    fn handle(&mut self, m: Message) -> Result<Option<Result<(), String>>, String> {
+    /// Handles one message: `Err` when the client cannot be written to, `Ok(Some(end))`
+    /// when the session is over (`end` says whether it ended as the protocol asks).
+    fn handle(&mut self, m: Message) -> Result<Option<Ended>, String> {
         match m {
             Message::Request(r) => {
                 let answer = self.answer(&r);

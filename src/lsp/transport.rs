@@ -14,12 +14,15 @@ use std::thread::JoinHandle;
 /// The largest message body read, well above any policy the limits let through.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
+/// Writes one message to the client.
+type Writer = Box<dyn FnMut(&Message) -> std::io::Result<()>>;
+
 /// The two ends the server uses.
 pub(super) struct Connection {
     /// Messages from the client, in order.
     pub(super) receiver: Receiver<Message>,
     /// Writes one message to standard output.
-    pub(super) out: Box<dyn FnMut(&Message) -> std::io::Result<()>>,
+    pub(super) out: Writer,
 }
 
 /// What reading one frame gave.
