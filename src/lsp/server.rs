@@ -1,9 +1,10 @@
 //! The message loop: requests are answered in order; text changes only mark a document, and
 //! the analysis runs once the queue is empty, on each changed document's latest text.
 
+use super::analyzer::Analyzer;
 use super::documents::{self, Documents};
 use super::transport::Connection;
-use super::{actions, completion, convert, formatting, hover, sets, Analyzer};
+use super::{actions, completion, convert, formatting, hover, sets};
 use crate::source::Source;
 use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{self as note, Notification as _};
