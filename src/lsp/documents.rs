@@ -113,8 +113,9 @@ mod tests {
         // "é" is 2 bytes and 1 unit; "😀" is 4 bytes and 2 units.
         let text = "# é😀\n  x é😀 y\n";
         let y = text.rfind('y').unwrap();
-        assert_eq!(position(text, y), Position::new(1, 7));
-        assert_eq!(offset(text, Position::new(1, 7)), y);
+        // Two blanks, `x`, a blank, `é` (1), `😀` (2), a blank: 8 units, 11 bytes.
+        assert_eq!(position(text, y), Position::new(1, 8));
+        assert_eq!(offset(text, Position::new(1, 8)), y);
         assert_eq!(position(text, 0), Position::new(0, 0));
         assert_eq!(offset(text, Position::new(9, 0)), text.len());
         assert_eq!(offset(text, Position::new(0, 99)), text.find('\n').unwrap());
