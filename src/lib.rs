@@ -11,7 +11,7 @@
 //!
 //! [`pipeline`] wires the stages together once (parse once, check the base policies and each
 //! profile once, lint each IR, merge, plan and render); [`cli`] and the tests call it. Stages
-//! import only downward — `cli` → `pipeline` → [`diff`], [`import`] → `emit`/`eval` → `lint` → `check` → [`format`] → `syntax` →
+//! import only downward — `cli` → [`lsp`] → `pipeline` → [`diff`], [`import`] → `emit`/`eval` → `lint` → `check` → [`format`] → `syntax` →
 //! `ir`, [`fetch`], [`browsers`], [`regex`], [`limits`] → `diagnostics` → `source` — and `tests/layout.rs`
 //! proves there is no import cycle. The README's "Architecture" section says how to add a
 //! target, a rule or a command. The same stages are usable as a library:
@@ -44,6 +44,7 @@ pub mod import;
 pub mod ir;
 pub mod limits;
 pub mod lint;
+pub mod lsp;
 pub mod pipeline;
 pub mod regex;
 pub mod source;

@@ -99,6 +99,7 @@ fn stages_import_only_downward() {
     // Outermost first. A module belongs to the first layer whose prefix it has.
     const LAYERS: &[&[&str]] = &[
         &["main", "cli"],
+        &["lsp"],
         &["pipeline"],
         &["diff", "import"],
         &["emit", "eval"],

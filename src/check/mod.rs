@@ -64,6 +64,34 @@ pub fn profile_names(file: &ast::File) -> Vec<String> {
     names.into_iter().collect()
 }
 
+/// One directive as an editor describes it: its name, what one value looks like and a whole
+/// directive written correctly, from the table the checker reads.
+#[derive(Clone, Copy, Debug)]
+pub struct DirectiveHelp {
+    /// The directive's name.
+    pub name: &'static str,
+    /// What one value looks like.
+    pub expects: &'static str,
+    /// A whole directive written correctly.
+    pub example: &'static str,
+    /// Whether it stands at the top level of a file (else inside a policy).
+    pub top_level: bool,
+}
+
+/// Every directive, in the table's order.
+#[must_use]
+pub fn directive_help() -> Vec<DirectiveHelp> {
+    directives::SPECS
+        .iter()
+        .map(|s| DirectiveHelp {
+            name: s.name,
+            expects: s.expects,
+            example: s.example,
+            top_level: s.placement == directives::Placement::File,
+        })
+        .collect()
+}
+
 /// Checks a file and resolves it for `profile` (`None`: the base policies).
 #[must_use]
 pub fn check(file: &ast::File, profile: Option<&str>) -> Checked {

@@ -145,6 +145,15 @@ would change, 2 when a file does not parse (it is left as it is) or on usage or 
 corsc fmt policies/\n  corsc fmt --check policies/\n  corsc fmt --diff api.cors\n  cat api.cors | corsc fmt -"
     )]
     Fmt(FmtArgs),
+    /// Serve the Language Server Protocol over standard input and output, for editors.
+    #[command(
+        after_help = "The editor starts it and speaks JSON-RPC over its standard input and output: \
+diagnostics as you type (the same as `corsc lint`, with the nearest `corsc.yaml`), quick fixes, \
+formatting, hovers, completion, and the definition and references of origin sets.\n\nExit \
+status: 0 after `shutdown` and `exit`, 1 when the client exits or closes without `shutdown`, 2 \
+when standard output cannot be written."
+    )]
+    Lsp(LspArgs),
     /// Import an existing CORS configuration (nginx, Apache, framework settings…) as a policy.
     #[command(
         after_help = "Exit status: 0 when the policy was written (findings about the input are \
@@ -673,6 +682,14 @@ pub struct BuildArgs {
     #[arg(long)]
     pub check: bool,
 
+    /// Where the lint settings come from (`corsc lint`'s).
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// `lsp`'s options.
+#[derive(Debug, Args)]
+pub struct LspArgs {
     /// Where the lint settings come from (`corsc lint`'s).
     #[command(flatten)]
     pub settings: SettingsArgs,

@@ -43,6 +43,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Verify(a) => commands::verify::run(a, color),
         Command::Import(a) => commands::import::run(a, color),
         Command::Fmt(a) => commands::fmt::run(a, color),
+        Command::Lsp(a) => commands::lsp::run(a, color),
         Command::Diff(a) => commands::diff::run(a, color),
         Command::Completions(a) => commands::completions::run(a),
         Command::Man(a) => commands::man::run(a, color),

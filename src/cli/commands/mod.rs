@@ -11,6 +11,7 @@ pub(crate) mod fix;
 pub(crate) mod fmt;
 pub(crate) mod import;
 pub(crate) mod lint;
+pub(crate) mod lsp;
 pub(crate) mod man;
 mod manifest;
 mod policy_input;
