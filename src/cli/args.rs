@@ -151,7 +151,8 @@ corsc fmt policies/\n  corsc fmt --check policies/\n  corsc fmt --diff api.cors\
 diagnostics as you type (the same as `corsc lint`, with the nearest `corsc.yaml`), quick fixes, \
 formatting, hovers, completion, and the definition and references of origin sets.\n\nExit \
 status: 0 after `shutdown` and `exit`, 1 when the client exits or closes without `shutdown`, 2 \
-when standard output cannot be written."
+when standard output cannot be written.\n\nExamples:\n  corsc lsp    (started by the editor; see the README's \"Editor support\")\n  \
+corsc lsp --config ci/corsc.yaml"
     )]
     Lsp(LspArgs),
     /// Import an existing CORS configuration (nginx, Apache, framework settings…) as a policy.
