@@ -16,29 +16,18 @@
 //!   filter configuration. The probes of `corsc verify` run through it: 0 mismatches.
 
 mod support;
-use corsc::browsers::CHROMIUM;
 use corsc::emit::Options;
-use corsc::eval::probe::{compare_probe, expected_probe, probes, run_probe, ProbeOptions};
 use corsc::eval::request::WireRequest;
 use corsc::eval::server::Response;
 use serde_json::Value as Json;
 use support::conformance;
 use support::frameworks::{self, Refusal};
 use support::random_policy::{policy_text, Features};
+use support::transcribed::{self, documents, get, set, strings, unknown_keys};
 
 #[test]
 fn this_file_is_the_harness_of_the_envoy_targets() {
     conformance::assert_covers("targets_envoy", &["envoy", "istio"]);
-}
-
-fn documents(text: &str) -> Vec<Json> {
-    use serde::Deserialize;
-    yaml_serde::Deserializer::from_str(text)
-        .map(|de| {
-            let v = yaml_serde::Value::deserialize(de).expect("the output is YAML");
-            serde_json::to_value(v).expect("YAML as JSON")
-        })
-        .collect()
 }
 
 fn compile(target: &str, name: &str, text: &str, profile: Option<&str>) -> Result<Json, Refusal> {
@@ -176,30 +165,6 @@ fn full_match(r: &str) -> regex::Regex {
     regex::Regex::new(&format!("^(?:{r})$")).expect("a regex RE2 compiles")
 }
 
-fn strings(v: &Json) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `HeaderMap::getInline`: the first value of a header.
-fn get(headers: &[(String, String)], name: &str) -> String {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn set(headers: &mut Vec<(String, String)>, name: &str, value: String) {
-    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-    headers.push((name.to_string(), value));
-}
-
 /// The application behind Envoy: 200 with CORS headers of its own, which must not survive.
 fn application() -> Vec<(String, String)> {
     vec![
@@ -326,52 +291,39 @@ fn envoy(routes: &[Route], req: &WireRequest) -> Response {
 }
 
 fn run_model(target: &str, read: fn(&Json) -> Vec<Route>) {
-    let (mut outputs, mut total) = (0, 0);
-    let mut failures = Vec::new();
+    let routing = corsc::emit::find(target)
+        .expect("target")
+        .meta()
+        .capabilities
+        .routing;
+    let mut outputs = 0;
+    let mut tally = transcribed::Tally::default();
     for (name, text, profile) in inputs() {
         let Ok(doc) = compile(target, &name, &text, profile.as_deref()) else {
             continue;
         };
         outputs += 1;
         let routes = read(&doc);
-        let src = corsc::source::Source::new(&name, text.clone());
-        let file = corsc::pipeline::parse(&src).expect("parses");
-        let set = corsc::check::check(&file, profile.as_deref())
-            .policies
-            .expect("checks");
-        let opts = ProbeOptions {
-            max_probes: 2000,
-            routing: corsc::emit::find(target)
-                .expect("target")
-                .meta()
-                .capabilities
-                .routing,
-            ..ProbeOptions::default()
-        };
-        for probe in probes(&set, opts) {
-            total += 1;
-            let expected = expected_probe(&set, &CHROMIUM, opts.routing, &probe);
-            let observed: Result<_, std::convert::Infallible> =
-                run_probe(&CHROMIUM, &probe, |w| Ok(envoy(&routes, w)));
-            let Ok(observed) = observed;
-            let c = compare_probe(&probe, &expected, &observed);
-            if !c.mismatches.is_empty() || !c.findings.is_empty() {
-                failures.push(format!(
-                    "{name}: {:?}\n{:?}\n{:?}",
-                    probe.request, c.mismatches, c.findings
-                ));
-            }
-        }
+        transcribed::run_probes(
+            &name,
+            &text,
+            profile.as_deref(),
+            routing,
+            |w| envoy(&routes, w),
+            &mut tally,
+        );
     }
     println!(
-        "{target} (Envoy's CORS filter and routing, transcribed): {outputs} outputs, {total} probes, {} mismatches",
-        failures.len()
+        "{target} (Envoy's CORS filter and routing, transcribed): {outputs} outputs, {} probes, {} mismatches",
+        tally.probes,
+        tally.failures.len()
     );
     assert!(outputs >= 150, "{outputs}");
     assert!(
-        failures.is_empty(),
+        tally.failures.is_empty(),
         "{}",
-        failures
+        tally
+            .failures
             .iter()
             .take(5)
             .cloned()
@@ -388,30 +340,6 @@ fn envoy_answers_as_the_policy_says() {
 #[test]
 fn istio_answers_as_the_policy_says() {
     run_model("istio", istio_routes);
-}
-
-/// Keys of `value` that `schema` does not declare (Kubernetes prunes them silently).
-fn unknown_keys(value: &Json, schema: &Json, at: &str, out: &mut Vec<String>) {
-    match value {
-        Json::Object(m) => {
-            let props = schema.get("properties").and_then(Json::as_object);
-            let extra = schema.get("additionalProperties");
-            for (k, v) in m {
-                match props.and_then(|p| p.get(k)).or(extra) {
-                    Some(s) => unknown_keys(v, s, &format!("{at}.{k}"), out),
-                    None => out.push(format!("{at}.{k}")),
-                }
-            }
-        }
-        Json::Array(a) => {
-            if let Some(items) = schema.get("items") {
-                for (i, v) in a.iter().enumerate() {
-                    unknown_keys(v, items, &format!("{at}[{i}]"), out);
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 #[test]

@@ -12,60 +12,24 @@
 //!   policy: 0 mismatches, 0 findings.
 
 mod support;
-use corsc::browsers::CHROMIUM;
 use corsc::emit::{Options, Shape};
-use corsc::eval::probe::{compare_probe, expected_probe, probes, run_probe, ProbeOptions};
 use corsc::eval::request::WireRequest;
 use corsc::eval::server::Response;
+use corsc::eval::Routing;
 use serde_json::Value as Json;
 use support::conformance;
 use support::frameworks::{self, Refusal};
 use support::random_policy::{policy_text, Features};
+use support::transcribed::{self, documents, get, set, strings, unknown_keys};
 
 #[test]
 fn this_file_is_the_harness_of_the_traefik_target() {
     conformance::assert_covers("targets_traefik", &["traefik"]);
 }
 
-fn documents(text: &str) -> Vec<Json> {
-    use serde::Deserialize;
-    yaml_serde::Deserializer::from_str(text)
-        .map(|de| {
-            let v = yaml_serde::Value::deserialize(de).expect("the output is YAML");
-            serde_json::to_value(v).expect("YAML as JSON")
-        })
-        .collect()
-}
-
 fn schema() -> Json {
     let path = frameworks::root().join("tests/schemas/traefik-v3.7.13-middleware-v1alpha1.json");
     serde_json::from_str(&std::fs::read_to_string(path).expect("vendored schema")).expect("JSON")
-}
-
-/// Keys of `value` that `schema` does not declare (an object schema without
-/// `additionalProperties` is closed to Kubernetes: it prunes the rest).
-fn unknown_keys(value: &Json, schema: &Json, at: &str, out: &mut Vec<String>) {
-    match value {
-        Json::Object(m) => {
-            let props = schema.get("properties").and_then(Json::as_object);
-            let extra = schema.get("additionalProperties");
-            for (k, v) in m {
-                let sub = props.and_then(|p| p.get(k)).or(extra);
-                match sub {
-                    Some(s) => unknown_keys(v, s, &format!("{at}.{k}"), out),
-                    None => out.push(format!("{at}.{k}")),
-                }
-            }
-        }
-        Json::Array(a) => {
-            if let Some(items) = schema.get("items") {
-                for (i, v) in a.iter().enumerate() {
-                    unknown_keys(v, items, &format!("{at}[{i}]"), out);
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 fn compile(name: &str, text: &str, shape: Shape) -> Result<String, Refusal> {
@@ -182,31 +146,6 @@ fn every_output_validates_against_the_middleware_schema() {
     }
     println!("traefik: {accepted} outputs valid against the Middleware schema of v3.7.13");
     assert!(accepted >= 200, "{accepted}");
-}
-
-fn strings(v: &Json) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Go's `http.Header.Get`: the first value of a header, names compared case-insensitively.
-fn get(headers: &[(String, String)], name: &str) -> String {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-/// Go's `http.Header.Set`: replaces every value of the header.
-fn set(headers: &mut Vec<(String, String)>, name: &str, value: String) {
-    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-    headers.push((name.to_string(), value));
 }
 
 /// `matchOrigin`.
@@ -341,42 +280,34 @@ fn traefik(h: &Json, req: &WireRequest) -> Response {
 
 #[test]
 fn the_middleware_as_traefik_runs_it_answers_as_the_policy_says() {
-    let (mut outputs, mut total) = (0, 0);
-    let mut failures = Vec::new();
+    let mut outputs = 0;
+    let mut tally = transcribed::Tally::default();
     for (name, text) in inputs() {
         let Ok(out) = compile(&name, &text, Shape::Include) else {
             continue;
         };
-        let src = corsc::source::Source::new(&name, text.clone());
-        let file = corsc::pipeline::parse(&src).expect("parses");
-        let set = corsc::check::check(&file, None).policies.expect("checks");
         let h = headers_of(&out, Shape::Include).remove(0);
         outputs += 1;
-        let opts = ProbeOptions {
-            max_probes: 2000,
-            ..ProbeOptions::default()
-        };
-        for probe in probes(&set, opts) {
-            total += 1;
-            let expected = expected_probe(&set, &CHROMIUM, opts.routing, &probe);
-            let observed: Result<_, std::convert::Infallible> =
-                run_probe(&CHROMIUM, &probe, |w| Ok(traefik(&h, w)));
-            let Ok(observed) = observed;
-            let c = compare_probe(&probe, &expected, &observed);
-            if !c.mismatches.is_empty() || !c.findings.is_empty() {
-                failures.push(format!(
-                    "{name}: {:?}\n{:?}\n{:?}",
-                    probe.request, c.mismatches, c.findings
-                ));
-            }
-        }
+        transcribed::run_probes(
+            &name,
+            &text,
+            None,
+            Routing::Spec,
+            |w| traefik(&h, w),
+            &mut tally,
+        );
     }
-    println!("traefik (header.go of v3.7.13, transcribed): {outputs} outputs, {total} probes, {} mismatches", failures.len());
+    println!(
+        "traefik (header.go of v3.7.13, transcribed): {outputs} outputs, {} probes, {} mismatches",
+        tally.probes,
+        tally.failures.len()
+    );
     assert!(outputs >= 150, "{outputs}");
     assert!(
-        failures.is_empty(),
+        tally.failures.is_empty(),
         "{}",
-        failures
+        tally
+            .failures
             .iter()
             .take(5)
             .cloned()

@@ -20,6 +20,8 @@
 //!   policies.
 //! - [`shaped_policy`]: files of every grammar shape, with comments and odd line ends.
 //! - [`marionette`]: a minimal client for Firefox's built-in remote protocol.
+//! - [`transcribed`]: reading generated YAML and running probes through a transcription of an
+//!   engine, for targets no engine runs here (Traefik, Envoy, Istio).
 #![allow(dead_code)]
 
 pub mod bench;
@@ -41,3 +43,4 @@ pub mod procs;
 pub mod random_policy;
 pub mod round_trip;
 pub mod shaped_policy;
+pub mod transcribed;
