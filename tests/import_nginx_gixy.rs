@@ -173,7 +173,7 @@ fn corsc_findings(f: &Path) -> BTreeSet<String> {
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     text.lines()
-        .filter_map(|l| l.split(": ").nth(1))
+        .filter_map(|l| l.split(": ").nth(2))
         .filter_map(|s| s.split(' ').next())
         .map(str::to_string)
         .collect()
