@@ -172,9 +172,12 @@ fn doubling_sets_are_resolved_once_not_copied() {
     for args in commands() {
         let run = corsc_capped(&args, &f);
         assert_no_crash(&run, &format!("{args:?}"));
-        assert_eq!(
-            run.code,
-            Some(0),
+        // Compiled, or refused for what the policy says to a target that cannot say it (a
+        // bucket: origins without credentials); never a resource limit or a crash.
+        let refused_by_target =
+            run.code == Some(1) && run.stderr.contains("P301 target-cannot-express");
+        assert!(
+            run.code == Some(0) || refused_by_target,
             "{args:?}\n{}\n{}",
             tail(&run.stdout),
             tail(&run.stderr)
