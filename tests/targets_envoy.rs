@@ -492,3 +492,19 @@ fn envoy_and_istio_snapshots() {
         insta::assert_snapshot!(format!("{target}-{}", shape.as_str()), out);
     }
 }
+
+/// A policy named like one of the output's own routes gets a route name of its own (Envoy's
+/// stats and logs name routes: two routes of one name would read as one).
+#[test]
+fn a_policy_cannot_take_the_name_of_the_outputs_own_routes() {
+    let text = "policy not_plain {\n    paths \"/a/*\"\n    origins \"https://a.example.test\"\n}\npolicy no_cors {\n    paths \"/b/*\"\n    origins \"https://b.example.test\"\n}\n";
+    let doc = compile("envoy", "p.cors", text, None).expect("compiles");
+    let names: Vec<&str> = doc["virtual_hosts"][0]["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+}

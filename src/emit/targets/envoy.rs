@@ -67,7 +67,8 @@ static LIMITS: &[Limit] = &[Limit::WildcardHeadersEchoAll, Limit::PlainScopePath
 static IDENTS: IdentScheme = IdentScheme {
     style: Style::Snake,
     derived: &["{}"],
-    reserved: &[],
+    // The output's own routes.
+    reserved: &["not_plain", "no_cors"],
     keywords: &[],
     fixed_code: &[],
 };
