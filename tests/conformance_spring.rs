@@ -45,27 +45,6 @@ impl Line {
     }
 }
 
-/// Whether `mvn` and `java` run, or why not (`None` after saying so).
-fn require_maven(test: &str) -> bool {
-    let runs = |bin: &str, arg: &str| {
-        Command::new(bin)
-            .arg(arg)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let why = if !runs("java", "-version") || !runs("javac", "-version") {
-        "a JDK (`java`, `javac`) is not installed"
-    } else if !runs("mvn", "--version") {
-        "`mvn` is not installed (apt-get install maven)"
-    } else {
-        return true;
-    };
-    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
-    assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
-    eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
-    false
-}
-
 /// The app built for `line` (once per test binary and line): its classpath.
 fn build(line: Line) -> String {
     static BUILT: OnceLock<Mutex<Vec<(&'static str, String)>>> = OnceLock::new();
@@ -129,7 +108,7 @@ fn serve(cp: &str, dir: &Path, compiled: &[&Compiled]) -> frameworks::App {
 
 fn run(line: Line) {
     let test = format!("spring conformance ({})", line.profile());
-    if !require_maven(&test) {
+    if !support::builds::require_maven(&test) {
         return;
     }
     let cp = build(line);
@@ -261,7 +240,7 @@ const BACKTRACKING_POLICY: &str = "policy api {
 /// bound still take exponential time (printed, not asserted): the lint error is for those.
 #[test]
 fn the_worst_origin_for_a_backtracking_regex_is_refused_without_running_it() {
-    if !require_maven("spring backtracking") {
+    if !support::builds::require_maven("spring backtracking") {
         return;
     }
     let c = compile("backtracking.cors", BACKTRACKING_POLICY, None, TARGET)
@@ -311,7 +290,7 @@ fn the_worst_origin_for_a_backtracking_regex_is_refused_without_running_it() {
 /// large") although corsc had accepted the policy.
 #[test]
 fn a_policy_of_20000_exact_origins_compiles_and_allows_exactly_them() {
-    if !require_maven("spring 20,000 origins") {
+    if !support::builds::require_maven("spring 20,000 origins") {
         return;
     }
     let origins: Vec<String> = (0..20_000)

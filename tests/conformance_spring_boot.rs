@@ -49,27 +49,6 @@ impl Line {
     }
 }
 
-/// Whether `mvn` and a JDK run, or why not (after saying so).
-fn require_maven(test: &str) -> bool {
-    let runs = |bin: &str, arg: &str| {
-        Command::new(bin)
-            .arg(arg)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let why = if !runs("java", "-version") || !runs("javac", "-version") {
-        "a JDK (`java`, `javac`) is not installed"
-    } else if !runs("mvn", "--version") {
-        "`mvn` is not installed (apt-get install maven)"
-    } else {
-        return true;
-    };
-    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
-    assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
-    eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
-    false
-}
-
 /// The Boot, Spring and Tomcat versions on a classpath, read from the jar names Maven resolved.
 fn versions(cp: &str) -> String {
     let version = |artifact: &str| {
@@ -128,7 +107,7 @@ fn serve(cp: &str, dir: &Path, compiled: &[&Compiled]) -> frameworks::App {
 
 fn run(line: Line) {
     let test = format!("spring boot conformance ({})", line.profile());
-    if !require_maven(&test) {
+    if !support::builds::require_maven(&test) {
         return;
     }
     let started = Instant::now();

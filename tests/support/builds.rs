@@ -1,4 +1,4 @@
-//! The build steps of the Go and Spring conformance apps, shared by their conformance tests
+//! The build steps of the Go, Spring and report-consumer apps, shared by their conformance tests
 //! and by the per-target benchmark, so both run the apps the same way.
 
 use super::frameworks::root;
@@ -66,6 +66,35 @@ pub fn staticcheck(dir: &Path, packages: &[String]) -> Result<(), String> {
             String::from_utf8_lossy(&out.stderr)
         ))
     }
+}
+
+/// Whether `mvn` and a JDK run; if not, says why and returns false, or fails the test under
+/// `CORSC_REQUIRE_ENGINES=1`.
+pub fn require_maven(test: &str) -> bool {
+    let runs = |bin: &str, arg: &str| {
+        Command::new(bin)
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let why = if !runs("java", "-version") || !runs("javac", "-version") {
+        "a JDK (`java`, `javac`) is not installed"
+    } else if !runs("mvn", "--version") {
+        "`mvn` is not installed (apt-get install maven)"
+    } else {
+        return true;
+    };
+    let required = std::env::var("CORSC_REQUIRE_ENGINES").is_ok_and(|v| v == "1");
+    assert!(!required, "{test}: {why}, and CORSC_REQUIRE_ENGINES=1");
+    eprintln!("skipping {test}: {why} (set CORSC_REQUIRE_ENGINES=1 to fail instead)");
+    false
+}
+
+/// Compiles `tests/conformance/reports` (the Warnings Next Generation parsers that read
+/// `lint --format checkstyle` and `--format junit`, and the JDK's XML Schema validator) into
+/// `target/conformance/reports/warnings-ng`: the classpath to run `corsc.reports.Main` with.
+pub fn report_consumers_classpath() -> Result<String, String> {
+    maven_classpath("reports", "warnings-ng")
 }
 
 /// Compiles `tests/conformance/spring` with the Maven profile `profile` (its repository from
