@@ -101,6 +101,7 @@ fn serve(cp: &str, dir: &Path, compiled: &[&Compiled]) -> frameworks::App {
     }
     let mut cmd = Command::new("java");
     cmd.args(["-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", cp])
+        .arg(support::builds::java_tmpdir(dir))
         .arg("corsc.conformance.Main")
         .args(&paths);
     start(cmd, paths.len(), Duration::from_secs(300)).unwrap_or_else(|e| panic!("spring: {e}"))

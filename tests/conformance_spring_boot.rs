@@ -99,6 +99,7 @@ fn serve(cp: &str, dir: &Path, compiled: &[&Compiled]) -> frameworks::App {
     }
     let mut cmd = Command::new("java");
     cmd.args(["-Xmx2g", "-XX:TieredStopAtLevel=1", "-Xss512k", "-cp", cp])
+        .arg(support::builds::java_tmpdir(dir))
         .arg("corsc.conformance.boot.Main")
         .arg(PACKAGE)
         .args(&paths);

@@ -1,7 +1,7 @@
 //! Facts about the source tree that keep the stages apart: no import cycle between the modules
 //! of `src/`, stages that import only downward, pest only in `src/syntax/`, the checker called
-//! from one place, no target file or lint rule that imports another, and no `todo!`,
-//! `unimplemented!` or `dbg!` left in `src/`.
+//! from one place, no target file or lint rule that imports another, no `todo!`,
+//! `unimplemented!` or `dbg!` left in `src/`, and no file a merge or an editor leaves behind.
 
 mod support;
 use support::imports;
@@ -29,6 +29,38 @@ fn pest_stays_inside_syntax_and_no_leftovers_remain() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Files under `dir` (not under an installed or built folder) whose names a merge tool or an
+/// editor leaves behind: `x.orig`, `x.rej`, `x.bak`, `x~`, `.x.swp`.
+fn leftovers(dir: &Path, found: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            if !matches!(name.as_str(), "node_modules" | "target" | ".venv" | ".git") {
+                leftovers(&path, found);
+            }
+        } else if [".orig", ".rej", ".bak", "~", ".swp"]
+            .iter()
+            .any(|end| name.ends_with(end))
+        {
+            found.push(path.display().to_string());
+        }
+    }
+}
+
+#[test]
+fn no_merge_or_editor_leftovers_are_in_the_tree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for dir in ["src", "tests", "grammar", "policies"] {
+        leftovers(&root.join(dir), &mut found);
+    }
+    assert!(found.is_empty(), "leftover files: {found:?}");
 }
 
 fn graph() -> Graph {

@@ -282,18 +282,19 @@ mod tests {
         p
     }
 
-    fn tempdir(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("corsc-config-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(d.join("a/b")).unwrap_or_else(|e| panic!("{e}"));
+    /// A temporary folder holding `a/b`, removed when the test ends.
+    fn tempdir() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(d.path().join("a/b")).unwrap_or_else(|e| panic!("{e}"));
         d
     }
 
     #[test]
     fn reads_the_lint_section_weakest_first() {
-        let d = tempdir("read");
+        let t = tempdir();
+        let d = t.path();
         let p = write(
-            &d,
+            d,
             ".corsc.yaml",
             "lint:\n  deny: [security]\n  allow: [C213]\n",
         );
@@ -305,9 +306,10 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_rules_are_errors_with_lines() {
-        let d = tempdir("bad");
+        let t = tempdir();
+        let d = t.path();
         let p = write(
-            &d,
+            d,
             "corsc.yaml",
             "lint:\n  deny: [security]\n  dney: [style]\n",
         );
@@ -316,26 +318,27 @@ mod tests {
             e.contains("corsc.yaml:3") && e.contains("unknown field `dney`"),
             "{e}"
         );
-        let p = write(&d, "corsc.yaml", "lint:\n  warn:\n    - null-orign\n");
+        let p = write(d, "corsc.yaml", "lint:\n  warn:\n    - null-orign\n");
         let e = load(&p).err().map(|e| e.message).unwrap_or_default();
         assert!(
             e.contains("corsc.yaml:3") && e.contains("null-origin"),
             "{e}"
         );
-        let p = write(&d, "corsc.yaml", "lnt:\n  warn: [style]\n");
+        let p = write(d, "corsc.yaml", "lnt:\n  warn: [style]\n");
         let e = load(&p).err().map(|e| e.message).unwrap_or_default();
         assert!(
             e.contains("corsc.yaml:1") && e.contains("unknown key `lnt`"),
             "{e}"
         );
-        let p = write(&d, "corsc.yaml", "lint: [\n");
+        let p = write(d, "corsc.yaml", "lint: [\n");
         assert!(load(&p).is_err());
     }
 
     #[test]
     fn discovery_walks_up_and_skips_manifests_without_lint() {
-        let d = tempdir("walk");
-        write(&d, ".corsc.yaml", "lint:\n  warn: [style]\n");
+        let t = tempdir();
+        let d = t.path();
+        write(d, ".corsc.yaml", "lint:\n  warn: [style]\n");
         write(&d.join("a"), "corsc.yaml", "build:\n  target: nginx\n");
         let found = discover(&d.join("a/b")).unwrap_or_default();
         assert_eq!(

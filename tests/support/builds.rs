@@ -90,6 +90,13 @@ pub fn require_maven(test: &str) -> bool {
     false
 }
 
+/// The JVM option that puts its temporary files (Tomcat's base and work folders, each
+/// server's own) under `dir`, a test's temporary folder: a server the test kills never
+/// cleans up after itself, and the test's folder goes when the test ends.
+pub fn java_tmpdir(dir: &Path) -> String {
+    format!("-Djava.io.tmpdir={}", dir.display())
+}
+
 /// Compiles `tests/conformance/reports` (the Warnings Next Generation parsers that read
 /// `lint --format checkstyle` and `--format junit`, and the JDK's XML Schema validator) into
 /// `target/conformance/reports/warnings-ng`: the classpath to run `corsc.reports.Main` with.
