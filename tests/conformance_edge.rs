@@ -328,10 +328,10 @@ fn hostile_strings_stay_inside_their_tokens() {
 }
 
 /// The guard regex written into every `handle` reads a path exactly as the routing model's
-/// `caddy_plain` does (the output and the evaluator agree on which paths get CORS).
+/// `plain_form` does (the output and the evaluator agree on which paths get CORS).
 #[test]
 fn the_plain_path_regex_is_the_routing_models_test() {
-    let re = regex::Regex::new(corsc::eval::CADDY_PLAIN_REGEX).expect("the guard compiles");
+    let re = regex::Regex::new(corsc::eval::PLAIN_FORM_REGEX).expect("the guard compiles");
     let paths = [
         "/",
         "/api",
@@ -367,7 +367,7 @@ fn the_plain_path_regex_is_the_routing_models_test() {
             let uri = format!("{p}{q}");
             assert_eq!(
                 re.is_match(&uri),
-                corsc::eval::caddy_plain(p) && !p.contains('#'),
+                corsc::eval::plain_form(p) && !p.contains('#'),
                 "{uri:?}"
             );
         }

@@ -100,7 +100,7 @@ pub enum Limit {
     MaxScopes(usize),
     /// Scope paths are written into the server's own path patterns, which it compares with the
     /// request's path lower-cased and cleaned: a scope must already be in that form (lower
-    /// case, no escape, no empty, `.` or `..` segment: [`crate::eval::caddy_plain`]), so no
+    /// case, no escape, no empty, `.` or `..` segment: [`crate::eval::plain_form`]), so no
     /// glob character, placeholder or quote ever reaches the pattern and no two scopes are one
     /// place to the server.
     PlainScopePaths,
@@ -289,7 +289,7 @@ pub fn check(
                     let exact_slash = matches!(scope.node, crate::ir::PathScope::Exact(_))
                         && p.len() > 1
                         && p.ends_with('/');
-                    if !crate::eval::caddy_plain(p) || exact_slash {
+                    if !crate::eval::plain_form(p) || exact_slash {
                         refuse(
                             format!("{library} compares paths lower-cased and cleaned, in patterns where `*`, `?`, `[`, `%` and `{{` are special; it cannot express the scope `{}` exactly", scope.node),
                             scope.span,

@@ -33,7 +33,7 @@ pub mod server;
 pub use browser::{judge, Blocked, BlockedReason, BrowserModel, Exposure, Step, Verdict};
 pub use headers::{get, get_all, reason_phrase, HeaderList};
 pub use request::{BrowserRequest, WireRequest};
-pub use routing::{caddy_plain, Routed, Routing, CADDY_PLAIN_REGEX, NOT_PLAIN_PATH};
+pub use routing::{plain_form, Routed, Routing, NOT_PLAIN_PATH, PLAIN_FORM_REGEX};
 pub use server::{respond, respond_routed, Response, Trace};
 
 /// Parses and checks policy text for tests; panics on any error (tests only).

@@ -89,16 +89,17 @@ pub enum Routing {
     /// case (`sensitive: false`), an exact route also matching one trailing slash (`strict:
     /// false`): Express's model.
     Koa,
-    /// Caddy behind the generated `route` block: its `path` matcher compares the decoded,
-    /// cleaned, lower-cased path, the application behind it the path as sent. The output only
-    /// answers a request whose path as sent is already in that form (lower-case ASCII letters,
-    /// digits and `-._~!$&'()*+,;=:@`, no escape, no empty, `.` or `..` segment: see
-    /// [`caddy_plain`]), where both readings are the same path; any other gets no CORS.
-    Caddy,
+    /// An output that answers only a path as sent in the plain form ([`plain_form`]: `/`, or
+    /// segments of lower-case ASCII letters, digits and `-._~!$&'()*+,;=:@`, no escape, no
+    /// empty, `.` or `..` segment), where every reading of the path is the same path; any
+    /// other gets no CORS. Caddy's `path` matcher compares the decoded, cleaned, lower-cased
+    /// path and Envoy's (and Istio's) route matching a normalised one, while the application
+    /// behind them reads the path as sent.
+    PlainPaths,
     /// HAProxy in front of an application: its `path` fetch is the path as sent (no decoding,
     /// no cleaning, case-sensitive), the application's router may decode, clean or fold case.
-    /// The output answers only a path as sent in the form every reading agrees on, Caddy's
-    /// plain form ([`caddy_plain`]); any other gets no CORS.
+    /// The output answers only a path as sent in the plain form every reading agrees on
+    /// ([`plain_form`]); any other gets no CORS.
     Haproxy,
     /// A Cloudflare Worker (workerd) dispatching on `new URL(request.url).pathname`: the
     /// WHATWG URL parser resolves dot segments (`.`, `..`, `%2e`), turns `\` into `/`;
@@ -142,7 +143,7 @@ impl Routing {
         Routing::Rack,
         Routing::Hono,
         Routing::Koa,
-        Routing::Caddy,
+        Routing::PlainPaths,
         Routing::Haproxy,
         Routing::Workers,
     ];
@@ -217,10 +218,10 @@ impl Routing {
             Routing::Spring if has_encoded_slash(path) => Routed::Refused,
             Routing::Spring => Routed::Path(segments_unescaped(path, true)),
             Routing::Actix => Routed::Path(requote(path, b"%/+")),
-            Routing::Caddy | Routing::Haproxy => {
+            Routing::PlainPaths | Routing::Haproxy => {
                 // The output reads the request target up to `?`: a `#` is not plain.
                 let sent = raw.split('?').next().unwrap_or("");
-                if caddy_plain(sent) {
+                if plain_form(sent) {
                     Routed::Path(sent.to_string())
                 } else {
                     Routed::Refused
@@ -440,11 +441,12 @@ fn has_encoded_slash(path: &str) -> bool {
     lower.contains("%2f")
 }
 
-/// Whether a path as sent is one Caddy's `path` matcher reads as it is: `/`, or segments of
-/// lower-case ASCII letters, digits and `-._~!$&'()*+,;=:@`, none empty (but a trailing `/`),
-/// `.` or `..`. The Caddy target's guard ([`CADDY_PLAIN_REGEX`]) is this test as a regex.
+/// Whether a path as sent is in the plain form, which Caddy's `path` matcher, Envoy's route
+/// matching and an application's router all read as it is: `/`, or segments of lower-case
+/// ASCII letters, digits and `-._~!$&'()*+,;=:@`, none empty (but a trailing `/`), `.` or
+/// `..`. The Caddy and HAProxy targets' guard ([`PLAIN_FORM_REGEX`]) is this test as a regex.
 #[must_use]
-pub fn caddy_plain(path: &str) -> bool {
+pub fn plain_form(path: &str) -> bool {
     let Some(rest) = path.strip_prefix('/') else {
         return false;
     };
@@ -466,14 +468,14 @@ pub fn caddy_plain(path: &str) -> bool {
         })
 }
 
-/// [`caddy_plain`] as an RE2 regex over Caddy's `{http.request.uri}` (the request target as
+/// [`plain_form`] as an RE2 regex over Caddy's `{http.request.uri}` (the request target as
 /// sent, query included): a segment holds a character other than `.`, or three dots or more.
-pub const CADDY_PLAIN_REGEX: &str = r"^/(?:(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+)(?:/(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+))*/?)?(?:\?|$)";
-/// The paths [`caddy_plain`] refuses, as an RE2 regex over the whole path without its query
+pub const PLAIN_FORM_REGEX: &str = r"^/(?:(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+)(?:/(?:[a-z0-9\-_~!$&'()*+,;=:@.]*[a-z0-9\-_~!$&'()*+,;=:@][a-z0-9\-_~!$&'()*+,;=:@.]*|\.\.\.+))*/?)?(?:\?|$)";
+/// The paths [`plain_form`] refuses, as an RE2 regex over the whole path without its query
 /// (how Envoy's `safe_regex` and Istio's `uri.regex` match): an empty one, one not starting
 /// with `/`, or one holding a character outside the plain set (upper case, `%`, `\\`,
 /// non-ASCII…), an empty segment, or a `.` or `..` segment. The Envoy and Istio targets send
-/// such paths to a route without CORS; a unit test checks it against [`caddy_plain`] over
+/// such paths to a route without CORS; a unit test checks it against [`plain_form`] over
 /// every short path.
 pub const NOT_PLAIN_PATH: &str = r"|[^/].*|.*(?:[^a-z0-9\-._~!$&'()*+,;=:@/]|//|/\.\.?/|/\.\.?$).*";
 /// `Rack::Utils.unescape_path`: each `%` followed by two hex digits decoded, anything else

@@ -857,7 +857,7 @@ fn credentials_header_without_acao_is_inert_and_with_it_is_extra_permission() {
 }
 
 #[test]
-fn not_plain_path_regex_is_the_complement_of_caddy_plain() {
+fn not_plain_path_regex_is_the_complement_of_plain_form() {
     let re = regex::Regex::new(&format!("^(?:{})$", super::NOT_PLAIN_PATH)).unwrap();
     let alphabet = [
         "a", "z", "0", "-", ".", "_", "~", "!", "$", "&", "'", "(", "*", ";", "=", ":", "@", "/",
@@ -888,6 +888,6 @@ fn not_plain_path_regex_is_the_complement_of_caddy_plain() {
         .map(|s| s.to_string()),
     );
     for p in paths.iter().filter(|p| !p.contains('?')) {
-        assert_eq!(re.is_match(p), !super::caddy_plain(p), "{p:?}");
+        assert_eq!(re.is_match(p), !super::plain_form(p), "{p:?}");
     }
 }

@@ -935,7 +935,7 @@ fn serve_spring(ctx: &Ctx) -> Result<Served, String> {
         .collect();
     let mut cmd = Command::new("java");
     cmd.args(["-Xmx1g", "-cp", &cp])
-        .arg(support::builds::java_tmpdir(&ctx.dir))
+        .arg(support::builds::java_tmpdir(ctx.dir))
         .arg("corsc.conformance.Main")
         .args(&good);
     let app = frameworks::start(cmd, good.len(), Duration::from_secs(300))?;

@@ -12,7 +12,7 @@
 //!   decides. The
 //!   `path` matcher compares the decoded path lower-cased and cleaned (`//`, `.`, `..`), and
 //!   the application behind reads the path as sent: each `handle` also requires the request
-//!   target as sent to be in that form already ([`crate::eval::caddy_plain`], a `vars_regexp`
+//!   target as sent to be in that form already ([`crate::eval::plain_form`], a `vars_regexp`
 //!   on `{http.request.uri}`), so both read one path. Any other path gets no CORS from here.
 //!   Scope paths must be in that form too (`Limit::PlainScopePaths`): no glob character
 //!   (`*?[\`), `%` or `{` ever reaches a pattern.
@@ -46,7 +46,7 @@ use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_H
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::eval::CADDY_PLAIN_REGEX;
+use crate::eval::PLAIN_FORM_REGEX;
 use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
@@ -60,7 +60,7 @@ static CAPS: Capabilities = Capabilities {
     // Caddyfile, so a long list costs a comparison per origin.
     exact_lookup: Lookup::Linear,
     regex_dialect: RegexDialect::Engine(Engine::Re2),
-    routing: crate::eval::Routing::Caddy,
+    routing: crate::eval::Routing::PlainPaths,
     shapes: &[Shape::Include],
     syntax: Syntax {
         // Values are quoted Caddyfile tokens: the lexer keeps line ends and cannot carry a `\`
@@ -143,7 +143,7 @@ impl Target for Caddy {
             }
             w.line(format!(
                 "vars_regexp {{http.request.uri}} {}",
-                quote(CADDY_PLAIN_REGEX)
+                quote(PLAIN_FORM_REGEX)
             ));
             w.line(format!("not vars {chosen} 1"));
             w.close("}");

@@ -57,7 +57,7 @@ static CAPS: Capabilities = Capabilities {
     subdomain_patterns: Support::No,
     port_patterns: Support::No,
     regex: Support::No,
-    routing: crate::eval::Routing::Caddy,
+    routing: crate::eval::Routing::PlainPaths,
     ..Capabilities::COMMON
 };
 

@@ -26,7 +26,7 @@
 //! - **Scopes.** The request's `path` is the path as sent (HAProxy decodes and cleans
 //!   nothing), and the application may route on a decoded, cleaned or case-folded form: a
 //!   scope is only entered by a path as sent already in the form every reading agrees on
-//!   ([`crate::eval::caddy_plain`], the `path -m reg` guard), most specific scope first; any
+//!   ([`crate::eval::plain_form`], the `path -m reg` guard), most specific scope first; any
 //!   other path gets no CORS from here. Scope paths must be in that form too
 //!   (`Limit::PlainScopePaths`).
 //! - **Headers.** `http-after-response` runs on every response, the application's and the
@@ -54,7 +54,7 @@ use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_H
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::eval::CADDY_PLAIN_REGEX;
+use crate::eval::PLAIN_FORM_REGEX;
 use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
@@ -161,7 +161,7 @@ impl Target for Haproxy {
             let test = path_test(&loc.scope, "").map_or_else(String::new, |t| format!(" {t}"));
             w.line(format!(
                 "http-request set-var({scope}) int({k}) if !{{ var({scope}) -m found }}{test} {{ path -m reg {} }}",
-                quote(&CADDY_PLAIN_REGEX.replace('\'', r"\x27"))
+                quote(&PLAIN_FORM_REGEX.replace('\'', r"\x27"))
             ));
         }
         w.comment("The one Origin of the request (two or more: none is allowed).");

@@ -43,7 +43,7 @@ static CAPS: Capabilities = Capabilities {
     port_patterns: Support::No,
     regex: Support::No,
     private_network: Support::No,
-    routing: crate::eval::Routing::Caddy,
+    routing: crate::eval::Routing::PlainPaths,
     shapes: &[Shape::Kubernetes],
     ..Capabilities::COMMON
 };
