@@ -1,6 +1,8 @@
-//! JavaScript (CommonJS) shared by the Express and Fastify targets: how policies are named,
-//! the module's code up to its scope list (the preflight helpers and the options object of
-//! each policy), and the export of every policy's middleware by name.
+//! JavaScript and TypeScript shared by the JavaScript targets (Express, Fastify, Koa, Hono,
+//! NestJS, Workers): how policies are named, the code of the CommonJS modules up to their scope
+//! list (the preflight helpers and the options object of each policy), the fields of a
+//! policy's spec, the scope lists the dispatchers walk, and the export of every policy's
+//! middleware by name.
 //!
 //! The plan already anchored every pattern and `regex` entry as `^(?:…)$` and refused what
 //! JavaScript reads differently ([`crate::emit::limits::Limit::PortableRegex`]), so regexes
@@ -12,16 +14,20 @@
 use super::strings;
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
-use crate::emit::scopes::title;
+use crate::emit::scopes::{title, RoutedScope};
 use crate::emit::writer::Writer;
 use crate::fetch::MAX_ORIGIN_BYTES;
 
-/// What both JavaScript modules open with: the symbols that mark an echo in a policy's
-/// options, the preflight test, and whether the requested headers name `authorization`.
-pub const PREFLIGHT_HELPERS: &str = r#"const MIRROR = Symbol('mirror the request');
+/// The symbols that mark an echo in a policy's spec (`methods` / the allowed headers): a value
+/// no string can be, so a header list is never taken for a marker. Every JavaScript module
+/// but NestJS's (typed `unique symbol`) opens its helpers with them.
+pub const MARKERS: &str = r"const MIRROR = Symbol('mirror the request');
 const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
+";
 
-/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
+/// What the CommonJS modules write after [`MARKERS`]: the preflight test, and whether the
+/// requested headers name `authorization`.
+pub const PREFLIGHT_HELPERS: &str = r#"/** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
 function isPreflight(req) {
     return req.method === 'OPTIONS'
         && typeof req.headers.origin === 'string'
@@ -32,6 +38,48 @@ function isPreflight(req) {
 function namesAuthorization(requested) {
     return String(requested || '').split(',').some((h) => h.trim().toLowerCase() === 'authorization');
 }"#;
+
+/// The fields the TypeScript specs of Hono and Workers open with, after their doc comment;
+/// each target closes the interface with the fields of its own (`maxAge` as its runtime
+/// wants it, and what else it answers).
+pub const TS_SPEC_HEAD: &str = r"/** One policy as corsc compiled it: null where the policy sends nothing. */
+interface Spec {
+    readonly anyOrigin: boolean;
+    readonly exact: readonly string[];
+    readonly patterns: readonly RegExp[];
+    readonly credentials: boolean;
+    readonly methods: string | typeof MIRROR | null;
+    readonly allowHeaders: string | typeof MIRROR | typeof MIRROR_UNLESS_AUTHORIZATION | null;
+    readonly exposeHeaders: string | null;
+";
+
+/// The body of the TypeScript function (`(url: string): string`, its doc comment and name the
+/// target's) that cuts the path out of a request URL as sent: from the first `/` after the
+/// authority up to `?` or `#`, without the URL parser, which would resolve dot segments and
+/// so hide a path the origin reads otherwise.
+pub const TS_URL_PATH_BODY: &str = r"    const start = url.indexOf('/', url.indexOf('://') + 3);
+    if (start === -1) {
+        return '/';
+    }
+    const end = url.slice(start).search(/[?#]/);
+    return end === -1 ? url.slice(start) : url.slice(start, start + end);
+}
+";
+
+/// `decodedPath` in TypeScript, after the target's doc comment: the path `decodeURI`d as a
+/// router that decodes reads it, with `%25` kept (so `%2525` is never read twice), and `null`
+/// when the escapes cannot be read (the dispatcher then gives no CORS).
+pub const TS_DECODED_PATH: &str = r"function decodedPath(path: string): string | null {
+    if (!path.includes('%')) {
+        return path;
+    }
+    try {
+        return decodeURI(path.replace(/%25/g, '%2525'));
+    } catch {
+        return null;
+    }
+}
+";
 
 /// How a JavaScript module names its policies: each is a module-level `const` named by its
 /// stem, never a reserved word, a global, a name in `reserved` or one the module's own code
@@ -51,16 +99,34 @@ pub const fn policy_consts(
 }
 
 /// The code of a JavaScript module up to its scope list: strict mode, the `require` of the
-/// library, [`PREFLIGHT_HELPERS`], `MAX_ORIGIN_LENGTH`, the target's own `runtime` (whose
+/// library, [`MARKERS`] and [`PREFLIGHT_HELPERS`], `MAX_ORIGIN_LENGTH`, the target's own `runtime` (whose
 /// origin test compares an `Origin` with `MAX_ORIGIN_LENGTH` before any pattern), then each
 /// policy's options (written with `missing` for an absent value).
-pub fn module_code(w: &mut Writer, plan: &Plan<'_>, require: &str, runtime: &str, missing: &str) {
+pub fn module_code(
+    w: &mut Writer,
+    plan: &Plan<'_>,
+    require: &str,
+    runtime: &str,
+    missing: &'static str,
+) {
     w.line("'use strict';");
     w.blank();
     w.line(require);
     w.blank();
+    w.text(MARKERS);
+    w.blank();
     w.text(PREFLIGHT_HELPERS);
     w.blank();
+    max_origin_length(w);
+    w.blank();
+    w.text(runtime);
+    let form = SpecForm::commonjs(missing);
+    w.each_policy(plan, |w, p| policy(w, p, &form, |_| ()));
+}
+
+/// `MAX_ORIGIN_LENGTH` with the reason for it, which every origin test compares an `Origin`
+/// with before any pattern runs.
+pub fn max_origin_length(w: &mut Writer) {
     w.text(&format!(
         "/**
  * The longest Origin tested against a pattern; a longer one is refused first. A RegExp
@@ -69,13 +135,10 @@ pub fn module_code(w: &mut Writer, plan: &Plan<'_>, require: &str, runtime: &str
  */
 const MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};"
     ));
-    w.blank();
-    w.text(runtime);
-    w.each_policy(plan, |w, p| policy(w, p, missing));
 }
 
 /// `key: [],`, or `key: [` with one item a line.
-fn array(w: &mut Writer, key: &str, items: impl ExactSizeIterator<Item = String>) {
+pub fn array(w: &mut Writer, key: &str, items: impl ExactSizeIterator<Item = String>) {
     if items.len() == 0 {
         w.line(format!("{key}: [],"));
     } else {
@@ -83,7 +146,10 @@ fn array(w: &mut Writer, key: &str, items: impl ExactSizeIterator<Item = String>
     }
 }
 
-fn allow(a: &Allow, omit: &str) -> String {
+/// `Access-Control-Allow-Methods` / `-Headers` as a spec holds it: a fixed value, an echo
+/// marker, or `omit` for nothing.
+#[must_use]
+pub fn allow(a: &Allow, omit: &str) -> String {
     match a {
         Allow::Omit => omit.to_string(),
         Allow::Static(s) => strings::js(s),
@@ -92,17 +158,57 @@ fn allow(a: &Allow, omit: &str) -> String {
     }
 }
 
-/// The options object of one policy in the generated JavaScript modules (Express and Fastify
-/// share the shape). `missing` is how the library wants an absent `exposedHeaders`/`maxAge`
-/// written: `cors` skips `undefined`, while `@fastify/cors` would send the word `undefined`, so
-/// it gets `null`.
-fn policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
-    w.comment_with("//", title(p));
-    w.open(format!("const {} = policy({{", p.ident));
-    // Patterns and regexes as one alternation: a list would be tried one by one.
-    let (exact, regexes) = p.origins.joined();
-    w.line(format!("anyOrigin: {},", p.origins == Origins::Any));
-    array(w, "exact", exact.iter().map(|o| strings::js(o)));
+/// How a target's spec names and writes the fields after the origins: the keys follow the
+/// library the runtime hands them to, and each writes "nothing" the way that library skips it.
+pub struct SpecForm {
+    /// `methods` when the policy allows none.
+    pub methods_omitted: &'static str,
+    /// The key of the allowed request headers (`allowedHeaders`, or `allowHeaders`).
+    pub headers_key: &'static str,
+    /// The allowed headers when the policy allows none.
+    pub headers_omitted: &'static str,
+    /// The key of the exposed headers (`exposedHeaders`, or `exposeHeaders`).
+    pub expose_key: &'static str,
+    /// An absent `exposedHeaders`/`maxAge`.
+    pub missing: &'static str,
+    /// `maxAge` as a string (the header's value, written as is) rather than a number.
+    pub max_age_text: bool,
+}
+
+impl SpecForm {
+    /// The options of the CommonJS modules (Express, Fastify, Koa) and of NestJS, as `cors` and
+    /// `@fastify/cors` name them. `missing` is how the library wants an absent value written:
+    /// `cors` skips `undefined`, while `@fastify/cors` would send the word `undefined`, so it
+    /// gets `null`.
+    #[must_use]
+    pub const fn commonjs(missing: &'static str) -> Self {
+        Self {
+            methods_omitted: "''",
+            headers_key: "allowedHeaders",
+            headers_omitted: "[]",
+            expose_key: "exposedHeaders",
+            missing,
+            max_age_text: false,
+        }
+    }
+
+    /// The TypeScript specs of Hono and Workers: `null` for every absent value.
+    #[must_use]
+    pub const fn typescript(max_age_text: bool) -> Self {
+        Self {
+            methods_omitted: "null",
+            headers_key: "allowHeaders",
+            headers_omitted: "null",
+            expose_key: "exposeHeaders",
+            missing: "null",
+            max_age_text,
+        }
+    }
+}
+
+/// `patterns: [...]`: the patterns and regexes of a policy as one alternation (rarely a few),
+/// since a list would be tried one by one.
+pub fn patterns(w: &mut Writer, regexes: &[String]) {
     array(
         w,
         "patterns",
@@ -110,18 +216,86 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
             .iter()
             .map(|r| format!("new RegExp({})", strings::js(r))),
     );
+}
+
+/// The fields of a spec after its origins: credentials, the allowed methods and headers, the
+/// exposed headers and the preflight's max age.
+pub fn allow_fields(w: &mut Writer, p: &PolicyPlan<'_>, form: &SpecForm) {
     w.line(format!("credentials: {},", p.credentials));
-    w.line(format!("methods: {},", allow(&p.methods, "''")));
-    w.line(format!("allowedHeaders: {},", allow(&p.headers, "[]")));
-    match &p.expose {
-        Some(e) => w.line(format!("exposedHeaders: {},", strings::js(e))),
-        None => w.line(format!("exposedHeaders: {missing},")),
-    }
-    match p.max_age {
-        Some(n) => w.line(format!("maxAge: {n},")),
-        None => w.line(format!("maxAge: {missing},")),
-    }
+    w.line(format!(
+        "methods: {},",
+        allow(&p.methods, form.methods_omitted)
+    ));
+    w.line(format!(
+        "{}: {},",
+        form.headers_key,
+        allow(&p.headers, form.headers_omitted)
+    ));
+    let expose = p
+        .expose
+        .as_deref()
+        .map_or(form.missing.to_string(), strings::js);
+    w.line(format!("{}: {expose},", form.expose_key));
+    let max_age = match p.max_age {
+        Some(n) if form.max_age_text => strings::js(&n.to_string()),
+        Some(n) => n.to_string(),
+        None => form.missing.to_string(),
+    };
+    w.line(format!("maxAge: {max_age},"));
+}
+
+/// One policy as `const stem = policy({ … });`, the call of the module's own builder: its
+/// origins (exact ones, and the patterns), then [`allow_fields`], then what `more` adds.
+pub fn policy(w: &mut Writer, p: &PolicyPlan<'_>, form: &SpecForm, more: impl FnOnce(&mut Writer)) {
+    w.comment_with("//", title(p));
+    w.open(format!("const {} = policy({{", p.ident));
+    let (exact, regexes) = p.origins.joined();
+    w.line(format!("anyOrigin: {},", p.origins == Origins::Any));
+    array(w, "exact", exact.iter().map(|o| strings::js(o)));
+    patterns(w, regexes);
+    allow_fields(w, p, form);
+    more(w);
     w.close("});");
+}
+
+/// One scope of a dispatcher's list: `{ exact, path, KEY: stem },` with `key` the name the
+/// dispatcher reads its policy by.
+#[must_use]
+pub fn scope_entry(s: &RoutedScope<'_>, key: &str) -> String {
+    format!(
+        "{{ exact: {}, path: {}, {key}: {} }},",
+        s.exact,
+        strings::js(&s.path),
+        s.policy.ident
+    )
+}
+
+/// One scope of an Express dispatcher's list, `{ exact, path, folded, KEY: stem },`: `path`
+/// as the policy wrote it (compared under `case sensitive routing`), `folded` in lower case
+/// (as Express compares by default).
+#[must_use]
+pub fn folded_scope_entry(plan: &Plan<'_>, s: &RoutedScope<'_>, key: &str) -> String {
+    let written = plan
+        .locations
+        .iter()
+        .find(|l| l.policy == s.index && l.scope.path().to_ascii_lowercase() == s.path)
+        .map_or(s.path.clone(), |l| l.scope.path().to_string());
+    format!(
+        "{{ exact: {}, path: {}, folded: {}, {key}: {} }},",
+        s.exact,
+        strings::js(&written),
+        strings::js(&s.path),
+        s.policy.ident
+    )
+}
+
+/// A scope list: `DECL [`, one entry a line, `];`.
+pub fn scope_list(w: &mut Writer, decl: &str, entries: impl IntoIterator<Item = String>) {
+    w.open(format!("{decl} ["));
+    for e in entries {
+        w.line(e);
+    }
+    w.close("];");
 }
 
 /// `module.exports.policies = { "name": stem, … };`: each policy's middleware by its name as
@@ -129,6 +303,13 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>, missing: &str) {
 /// object literal it would set the object's prototype instead of adding a property.
 #[must_use]
 pub fn exports_policies(plan: &Plan<'_>) -> String {
+    format!("module.exports.policies = {};", policies_object(plan))
+}
+
+/// `{ "name": stem, … }`, each policy's middleware by its name as written, `__proto__` computed
+/// (see [`exports_policies`]).
+#[must_use]
+pub fn policies_object(plan: &Plan<'_>) -> String {
     let entries: Vec<String> = plan
         .policies
         .iter()
@@ -141,5 +322,42 @@ pub fn exports_policies(plan: &Plan<'_>) -> String {
             }
         })
         .collect();
-    format!("module.exports.policies = {{ {} }};", entries.join(", "))
+    format!("{{ {} }}", entries.join(", "))
+}
+
+/// What the unit tests of the JavaScript targets share: compiling a policy text for one
+/// target, and the refusals every target built on a CORS library makes alike.
+#[cfg(test)]
+pub mod test_support {
+    use crate::diagnostics::Diagnostic;
+    use crate::emit::{self, Options, Provenance, Shape, Target};
+
+    /// The output of `target` for the policy `text` (its `include` shape, all parts joined).
+    pub fn compile(target: &dyn Target, text: &str) -> Result<String, Vec<Diagnostic>> {
+        let src = crate::source::Source::new("t.cors", text.to_string());
+        let file = crate::syntax::parse(&src).expect("parses");
+        let set = crate::check::check(&file, None).policies.expect("checks");
+        let prov = Provenance::new("t.cors", text.as_bytes(), None);
+        let options = Options {
+            shape: Shape::Include,
+            ..Options::default()
+        };
+        emit::compile(&set, target, &options, &prov).map(|o| o.joined())
+    }
+
+    /// The libraries cannot answer Private Network Access nor echo the origin for `*` with
+    /// credentials: both are refused (`P301`), the message naming `library`.
+    pub fn refuses_private_network_and_any_origin_with_credentials(
+        target: &dyn Target,
+        library: &str,
+    ) {
+        for body in [
+            "origins \"https://a.example\"\n  private-network true",
+            "origins *\n  credentials true",
+        ] {
+            let d = compile(target, &format!("policy p {{\n  {body}\n}}\n")).expect_err(body);
+            assert_eq!(d[0].code, "P301", "{body}");
+            assert!(d[0].message.contains(library), "{}", d[0].message);
+        }
+    }
 }

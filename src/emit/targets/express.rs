@@ -29,7 +29,7 @@
 
 use crate::emit::capability::{Capabilities, RegexDialect, Support};
 use crate::emit::idents::IdentScheme;
-use crate::emit::lang::{js, strings};
+use crate::emit::lang::js;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
@@ -58,7 +58,7 @@ static LIMITS: &[Limit] = &[Limit::PortableRegex];
 /// The module's own names: the `cors` import, the scope list and the exported middleware.
 static IDENTS: IdentScheme = js::policy_consts(
     &["cors", "scopes", "corsc"],
-    &[js::PREFLIGHT_HELPERS, RUNTIME],
+    &[js::MARKERS, js::PREFLIGHT_HELPERS, RUNTIME],
 );
 
 /// The `express` target, as data.
@@ -111,22 +111,13 @@ impl Target for Express {
             "//",
             "path in lower case: Express routes ignoring case unless `case sensitive routing`.",
         );
-        w.open("const scopes = [");
-        for s in routed_scopes(plan) {
-            let written = plan
-                .locations
+        js::scope_list(
+            &mut w,
+            "const scopes =",
+            routed_scopes(plan)
                 .iter()
-                .find(|l| l.policy == s.index && l.scope.path().to_ascii_lowercase() == s.path)
-                .map_or(s.path.clone(), |l| l.scope.path().to_string());
-            w.line(format!(
-                "{{ exact: {}, path: {}, folded: {}, handler: {} }},",
-                s.exact,
-                strings::js(&written),
-                strings::js(&s.path),
-                s.policy.ident
-            ));
-        }
-        w.close("];");
+                .map(|s| js::folded_scope_entry(plan, s, "handler")),
+        );
         w.blank();
         w.text(DISPATCH);
         w.blank();

@@ -39,7 +39,7 @@
 
 use crate::emit::capability::{Capabilities, RegexDialect, Support};
 use crate::emit::idents::IdentScheme;
-use crate::emit::lang::{js, strings};
+use crate::emit::lang::js;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
@@ -68,7 +68,7 @@ static LIMITS: &[Limit] = &[Limit::PortableRegex];
 /// The module's own names: the `@fastify/cors` import, the scope list and the plugin.
 static IDENTS: IdentScheme = js::policy_consts(
     &["fastifyCors", "scopes", "corsc"],
-    &[js::PREFLIGHT_HELPERS, RUNTIME, PLUGIN],
+    &[js::MARKERS, js::PREFLIGHT_HELPERS, RUNTIME, PLUGIN],
 );
 
 /// The `fastify` target, as data.
@@ -117,16 +117,11 @@ impl Target for Fastify {
         );
         w.line("// Least specific first: the last scope that matches a path wins. Paths are as");
         w.line("// Fastify's router reads them: decoded, the reserved escapes kept.");
-        w.open("const scopes = [");
-        for s in routed_scopes(plan) {
-            w.line(format!(
-                "{{ exact: {}, path: {}, policy: {} }},",
-                s.exact,
-                strings::js(&s.path),
-                s.policy.ident
-            ));
-        }
-        w.close("];");
+        js::scope_list(
+            &mut w,
+            "const scopes =",
+            routed_scopes(plan).iter().map(|s| js::scope_entry(s, "policy")),
+        );
         w.text(PLUGIN);
         w.line(js::exports_policies(plan));
         Output::one("corsc-fastify.cjs", "next to the Fastify app", w.finish())
@@ -316,18 +311,10 @@ module.exports.corsc = corsc;"#;
 #[cfg(test)]
 mod tests {
     use crate::diagnostics::Diagnostic;
-    use crate::emit::{self, Options, Provenance, Shape};
+    use crate::emit::lang::js::test_support;
 
     fn compile(text: &str) -> Result<String, Vec<Diagnostic>> {
-        let src = crate::source::Source::new("t.cors", text.to_string());
-        let file = crate::syntax::parse(&src).expect("parses");
-        let set = crate::check::check(&file, None).policies.expect("checks");
-        let prov = Provenance::new("t.cors", text.as_bytes(), None);
-        let options = Options {
-            shape: Shape::Include,
-            ..Options::default()
-        };
-        emit::compile(&set, &super::Fastify, &options, &prov).map(|o| o.joined())
+        test_support::compile(&super::Fastify, text)
     }
 
     #[test]
@@ -366,14 +353,7 @@ mod tests {
 
     #[test]
     fn private_network_and_any_origin_with_credentials_are_refused_naming_the_library() {
-        for body in [
-            "origins \"https://a.example\"\n  private-network true",
-            "origins *\n  credentials true",
-        ] {
-            let d = compile(&format!("policy p {{\n  {body}\n}}\n")).expect_err(body);
-            assert_eq!(d[0].code, "P301", "{body}");
-            assert!(d[0].message.contains("@fastify/cors"), "{}", d[0].message);
-        }
+        test_support::refuses_private_network_and_any_origin_with_credentials(&super::Fastify, "@fastify/cors");
     }
 
     #[test]

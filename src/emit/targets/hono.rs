@@ -36,17 +36,16 @@
 
 use crate::emit::capability::{Capabilities, RegexDialect, Support};
 use crate::emit::idents::IdentScheme;
-use crate::emit::lang::{js, strings};
+use crate::emit::lang::js;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::Plan;
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::{routed_scopes, title};
+use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
 /// The Hono target.
@@ -74,7 +73,17 @@ static IDENTS: IdentScheme = js::policy_consts(
         "MiddlewareHandler",
         "Next",
     ],
-    &[HELPERS, RUNTIME, DISPATCH],
+    &[
+        js::MARKERS,
+        js::TS_SPEC_HEAD,
+        HELPERS,
+        RUNTIME,
+        URL_PATH,
+        js::TS_URL_PATH_BODY,
+        DECODED_PATH_DOC,
+        js::TS_DECODED_PATH,
+        DISPATCH,
+    ],
 );
 
 /// The `hono` target, as data.
@@ -116,124 +125,44 @@ impl Target for Hono {
         w.line("import type { Context, MiddlewareHandler, Next } from 'hono';");
         w.line("import { cors } from 'hono/cors';");
         w.blank();
+        w.text(js::MARKERS);
+        w.blank();
+        w.text(js::TS_SPEC_HEAD);
         w.text(HELPERS);
         w.blank();
-        w.text(&format!(
-            "/**
- * The longest Origin tested against a pattern; a longer one is refused first. A RegExp
- * backtracks, and can take time growing with the length of what it reads; no browser sends
- * an origin this long (a DNS name has at most 253 bytes).
- */
-const MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};"
-        ));
+        js::max_origin_length(&mut w);
         w.blank();
         w.text(RUNTIME);
-        w.each_policy(plan, policy);
+        let form = js::SpecForm::typescript(false);
+        w.each_policy(plan, |w, p| js::policy(w, p, &form, |_| ()));
         w.comment_with(
             "//",
             "Least specific first: the last scope that matches a path wins.",
         );
-        w.open("const scopes: readonly Scope[] = [");
-        for s in routed_scopes(plan) {
-            w.line(format!(
-                "{{ exact: {}, path: {}, policy: {} }},",
-                s.exact,
-                strings::js(&s.path),
-                s.policy.ident
-            ));
-        }
-        w.close("];");
+        js::scope_list(
+            &mut w,
+            "const scopes: readonly Scope[] =",
+            routed_scopes(plan).iter().map(|s| js::scope_entry(s, "policy")),
+        );
         w.blank();
+        w.text(URL_PATH);
+        w.text(js::TS_URL_PATH_BODY);
+        w.text(DECODED_PATH_DOC);
+        w.text(js::TS_DECODED_PATH);
         w.text(DISPATCH);
         w.blank();
-        w.line(exports_policies(plan));
+        w.line(format!(
+            "export const policies: Readonly<Record<string, MiddlewareHandler>> = {};",
+            js::policies_object(plan)
+        ));
         Output::one("corsc-hono.ts", "next to the Hono app", w.finish())
     }
 }
 
-/// `allowMethods` / `allowHeaders` / `exposeHeaders` as written: a fixed value in a one-item
-/// list (the library joins it back), the echo markers, or `null` for nothing.
-fn allow(a: &Allow) -> String {
-    match a {
-        Allow::Omit => "null".to_string(),
-        Allow::Static(s) => strings::js(s),
-        Allow::Mirror => "MIRROR".to_string(),
-        Allow::MirrorUnlessAuthorization => "MIRROR_UNLESS_AUTHORIZATION".to_string(),
-    }
-}
-
-/// `key: [],`, or `key: [` with one item a line.
-fn array(w: &mut Writer, key: &str, items: impl ExactSizeIterator<Item = String>) {
-    if items.len() == 0 {
-        w.line(format!("{key}: [],"));
-    } else {
-        w.items(format!("{key}: ["), items, "],");
-    }
-}
-
-/// One policy's `Spec`.
-fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    w.comment_with("//", title(p));
-    w.open(format!("const {} = policy({{", p.ident));
-    let (exact, regexes) = p.origins.joined();
-    w.line(format!("anyOrigin: {},", p.origins == Origins::Any));
-    array(w, "exact", exact.iter().map(|o| strings::js(o)));
-    array(
-        w,
-        "patterns",
-        regexes
-            .iter()
-            .map(|r| format!("new RegExp({})", strings::js(r))),
-    );
-    w.line(format!("credentials: {},", p.credentials));
-    w.line(format!("methods: {},", allow(&p.methods)));
-    w.line(format!("allowHeaders: {},", allow(&p.headers)));
-    match &p.expose {
-        Some(e) => w.line(format!("exposeHeaders: {},", strings::js(e))),
-        None => w.line("exposeHeaders: null,"),
-    }
-    match p.max_age {
-        Some(n) => w.line(format!("maxAge: {n},")),
-        None => w.line("maxAge: null,"),
-    }
-    w.close("});");
-}
-
-/// `export const policies = { "name": stem, … };`. The key `__proto__` is written computed:
-/// as a plain key it would set the object's prototype instead of adding a property.
-fn exports_policies(plan: &Plan<'_>) -> String {
-    let entries: Vec<String> = plan
-        .policies
-        .iter()
-        .map(|p| {
-            let key = strings::js(p.name);
-            if p.name == "__proto__" {
-                format!("[{key}]: {}", p.ident)
-            } else {
-                format!("{key}: {}", p.ident)
-            }
-        })
-        .collect();
-    format!(
-        "export const policies: Readonly<Record<string, MiddlewareHandler>> = {{ {} }};",
-        entries.join(", ")
-    )
-}
-
-/// The echo markers, the policy and scope types, and the request tests.
-const HELPERS: &str = r#"const MIRROR = Symbol('mirror the request');
-const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
-
-/** One policy as corsc compiled it: null where the policy sends nothing. */
-interface Spec {
-    readonly anyOrigin: boolean;
-    readonly exact: readonly string[];
-    readonly patterns: readonly RegExp[];
-    readonly credentials: boolean;
-    readonly methods: string | typeof MIRROR | null;
-    readonly allowHeaders: string | typeof MIRROR | typeof MIRROR_UNLESS_AUTHORIZATION | null;
-    readonly exposeHeaders: string | null;
-    readonly maxAge: number | null;
+/// After [`js::TS_SPEC_HEAD`]: the rest of the spec, the scope type, and the request tests.
+/// The spec is written by [`js::policy`]: a fixed value the library joins back into a list,
+/// the echo markers, or `null` for nothing.
+const HELPERS: &str = r#"    readonly maxAge: number | null;
 }
 
 /** A path scope of the dispatcher: an exact path, or a prefix ending in `/`. */
@@ -339,29 +268,18 @@ function policy(spec: Spec): MiddlewareHandler {
     };
 }"#;
 
-/// The dispatcher on the two readings of the path.
-const DISPATCH: &str = r#"/** The path of the request URL as `@hono/node-server` built it: what Hono 4.0 routes on. */
+/// The first reading of the path, before [`js::TS_URL_PATH_BODY`].
+const URL_PATH: &str = r"/** The path of the request URL as `@hono/node-server` built it: what Hono 4.0 routes on. */
 function urlPath(url: string): string {
-    const start = url.indexOf('/', url.indexOf('://') + 3);
-    if (start === -1) {
-        return '/';
-    }
-    const end = url.slice(start).search(/[?#]/);
-    return end === -1 ? url.slice(start) : url.slice(start, start + end);
-}
+";
 
+/// The second reading, before [`js::TS_DECODED_PATH`].
+const DECODED_PATH_DOC: &str = r"
 /** The path as later Hono releases route on it: decodeURI, `%25` kept; null if unreadable. */
-function decodedPath(path: string): string | null {
-    if (!path.includes('%')) {
-        return path;
-    }
-    try {
-        return decodeURI(path.replace(/%25/g, '%2525'));
-    } catch {
-        return null;
-    }
-}
+";
 
+/// After the readings of the path: the dispatcher on the two.
+const DISPATCH: &str = r#"
 /** The policy of the most specific scope covering a path, or null. */
 function policyFor(path: string): MiddlewareHandler | null {
     let found: MiddlewareHandler | null = null;
@@ -393,18 +311,10 @@ export default corsc;"#;
 #[cfg(test)]
 mod tests {
     use crate::diagnostics::Diagnostic;
-    use crate::emit::{self, Options, Provenance, Shape};
+    use crate::emit::lang::js::test_support;
 
     fn compile(text: &str) -> Result<String, Vec<Diagnostic>> {
-        let src = crate::source::Source::new("t.cors", text.to_string());
-        let file = crate::syntax::parse(&src).expect("parses");
-        let set = crate::check::check(&file, None).policies.expect("checks");
-        let prov = Provenance::new("t.cors", text.as_bytes(), None);
-        let options = Options {
-            shape: Shape::Include,
-            ..Options::default()
-        };
-        emit::compile(&set, &super::Hono, &options, &prov).map(|o| o.joined())
+        test_support::compile(&super::Hono, text)
     }
 
     #[test]
@@ -429,14 +339,7 @@ mod tests {
 
     #[test]
     fn private_network_and_any_origin_with_credentials_are_refused_naming_the_library() {
-        for body in [
-            "origins \"https://a.example\"\n  private-network true",
-            "origins *\n  credentials true",
-        ] {
-            let d = compile(&format!("policy p {{\n  {body}\n}}\n")).expect_err(body);
-            assert_eq!(d[0].code, "P301", "{body}");
-            assert!(d[0].message.contains("hono"), "{}", d[0].message);
-        }
+        test_support::refuses_private_network_and_any_origin_with_credentials(&super::Hono, "hono");
     }
 
     #[test]

@@ -57,13 +57,12 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{Origins, Plan, PolicyPlan};
 use crate::eval::Routing;
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{routed_scopes_on, title};
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
 /// The NestJS target.
@@ -135,14 +134,7 @@ impl Target for Nestjs {
         w.blank();
         w.text(PRELUDE);
         w.blank();
-        w.text(&format!(
-            "/**
- * The longest Origin tested against a pattern; a longer one is refused first. A RegExp
- * backtracks, and can take time growing with the length of what it reads; no browser sends
- * an origin this long (a DNS name has at most 253 bytes).
- */
-const MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};"
-        ));
+        js::max_origin_length(&mut w);
         w.blank();
         w.each_policy(plan, policy);
         scopes(&mut w, plan);
@@ -167,29 +159,8 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
             "]),",
         );
     }
-    // Patterns and regexes as one alternation (rarely a few): a list is tried one by one.
-    if regexes.is_empty() {
-        w.line("patterns: [],");
-    } else {
-        w.items(
-            "patterns: [",
-            regexes
-                .iter()
-                .map(|r| format!("new RegExp({})", strings::js(r))),
-            "],",
-        );
-    }
-    w.line(format!("credentials: {},", p.credentials));
-    w.line(format!("methods: {},", allow(&p.methods, "''")));
-    w.line(format!("allowedHeaders: {},", allow(&p.headers, "[]")));
-    w.line(format!(
-        "exposedHeaders: {},",
-        p.expose.as_deref().map_or("null".to_string(), strings::js)
-    ));
-    w.line(format!(
-        "maxAge: {},",
-        p.max_age.map_or("null".to_string(), |n| n.to_string())
-    ));
+    js::patterns(w, regexes);
+    js::allow_fields(w, p, &js::SpecForm::commonjs("null"));
     w.close("};");
 }
 
@@ -198,51 +169,33 @@ fn scopes(w: &mut Writer, plan: &Plan<'_>) {
     w.line("// Least specific first: the last scope that matches a path wins. On Express, `path`");
     w.line("// as written and `folded` in lower case (Express ignores case unless told not to).");
     let express = routed_scopes_on(plan, Routing::Express);
-    if express.is_empty() {
-        w.line("const expressScopes: readonly ExpressScope[] = [];");
-    } else {
-        w.open("const expressScopes: readonly ExpressScope[] = [");
-        for s in express {
-            let written = plan
-                .locations
-                .iter()
-                .find(|l| l.policy == s.index && l.scope.path().to_ascii_lowercase() == s.path)
-                .map_or(s.path.clone(), |l| l.scope.path().to_string());
-            w.line(format!(
-                "{{ exact: {}, path: {}, folded: {}, policy: {} }},",
-                s.exact,
-                strings::js(&written),
-                strings::js(&s.path),
-                s.policy.ident
-            ));
-        }
-        w.close("];");
-    }
+    scope_list(
+        w,
+        "const expressScopes: readonly ExpressScope[] =",
+        express
+            .iter()
+            .map(|s| js::folded_scope_entry(plan, s, "policy"))
+            .collect(),
+    );
     w.blank();
     w.line("// On Fastify, as find-my-way reads paths: decoded, the reserved escapes kept.");
     let fastify = routed_scopes_on(plan, Routing::Fastify);
-    if fastify.is_empty() {
-        w.line("const fastifyScopes: readonly FastifyScope[] = [];");
-    } else {
-        w.open("const fastifyScopes: readonly FastifyScope[] = [");
-        for s in fastify {
-            w.line(format!(
-                "{{ exact: {}, path: {}, policy: {} }},",
-                s.exact,
-                strings::js(&s.path),
-                s.policy.ident
-            ));
-        }
-        w.close("];");
-    }
+    scope_list(
+        w,
+        "const fastifyScopes: readonly FastifyScope[] =",
+        fastify
+            .iter()
+            .map(|s| js::scope_entry(s, "policy"))
+            .collect(),
+    );
 }
 
-fn allow(a: &Allow, omit: &str) -> String {
-    match a {
-        Allow::Omit => omit.to_string(),
-        Allow::Static(s) => strings::js(s),
-        Allow::Mirror => "MIRROR".to_string(),
-        Allow::MirrorUnlessAuthorization => "MIRROR_UNLESS_AUTHORIZATION".to_string(),
+/// [`js::scope_list`], or `DECL [];` on one line when a platform's list is empty.
+fn scope_list(w: &mut Writer, decl: &str, entries: Vec<String>) {
+    if entries.is_empty() {
+        w.line(format!("{decl} [];"));
+    } else {
+        js::scope_list(w, decl, entries);
     }
 }
 
@@ -517,18 +470,10 @@ export default corscCorsOptions;";
 #[cfg(test)]
 mod tests {
     use crate::diagnostics::Diagnostic;
-    use crate::emit::{self, Options, Provenance, Shape};
+    use crate::emit::lang::js::test_support;
 
     fn compile(text: &str) -> Result<String, Vec<Diagnostic>> {
-        let src = crate::source::Source::new("t.cors", text.to_string());
-        let file = crate::syntax::parse(&src).expect("parses");
-        let set = crate::check::check(&file, None).policies.expect("checks");
-        let prov = Provenance::new("t.cors", text.as_bytes(), None);
-        let options = Options {
-            shape: Shape::Include,
-            ..Options::default()
-        };
-        emit::compile(&set, &super::Nestjs, &options, &prov).map(|o| o.joined())
+        test_support::compile(&super::Nestjs, text)
     }
 
     #[test]
@@ -568,13 +513,7 @@ mod tests {
 
     #[test]
     fn private_network_and_any_origin_with_credentials_are_refused() {
-        for body in [
-            "origins \"https://a.example\"\n  private-network true",
-            "origins *\n  credentials true",
-        ] {
-            let d = compile(&format!("policy p {{\n  {body}\n}}\n")).expect_err(body);
-            assert_eq!(d[0].code, "P301", "{body}");
-        }
+        test_support::refuses_private_network_and_any_origin_with_credentials(&super::Nestjs, "");
     }
 
     #[test]

@@ -36,12 +36,11 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, CORS_RESPONSE_HEADERS};
+use crate::emit::plan::{Plan, PolicyPlan, CORS_RESPONSE_HEADERS};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::{routed_scopes, title};
+use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
 /// The Cloudflare Workers target.
@@ -73,7 +72,17 @@ static IDENTS: IdentScheme = js::policy_consts(
         "ExecutionContext",
         "ExportedHandler",
     ],
-    &[HELPERS, RUNTIME, DISPATCH],
+    &[
+        js::MARKERS,
+        js::TS_SPEC_HEAD,
+        HELPERS,
+        RUNTIME,
+        SENT_PATH,
+        js::TS_URL_PATH_BODY,
+        DECODED_PATH_DOC,
+        js::TS_DECODED_PATH,
+        DISPATCH,
+    ],
 );
 
 /// The `workers` target, as data.
@@ -115,16 +124,12 @@ impl Target for Workers {
                 "otherwise (dot segments, escapes that change the scope, a backslash) gets no CORS.",
             ],
         );
+        w.text(js::MARKERS);
+        w.blank();
+        w.text(js::TS_SPEC_HEAD);
         w.text(HELPERS);
         w.blank();
-        w.text(&format!(
-            "/**
- * The longest Origin tested against a pattern; a longer one is refused first. A RegExp
- * backtracks, and can take time growing with the length of what it reads; no browser sends
- * an origin this long (a DNS name has at most 253 bytes).
- */
-const MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};"
-        ));
+        js::max_origin_length(&mut w);
         w.blank();
         w.items(
             "/** The CORS response headers the Worker owns: any the handler sends are removed. */\nconst CORS_HEADERS: readonly string[] = [",
@@ -138,17 +143,16 @@ const MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};"
             "//",
             "Least specific first: the last scope that matches a path wins.",
         );
-        w.open("const scopes: readonly Scope[] = [");
-        for s in routed_scopes(plan) {
-            w.line(format!(
-                "{{ exact: {}, path: {}, policy: {} }},",
-                s.exact,
-                strings::js(&s.path),
-                s.policy.ident
-            ));
-        }
-        w.close("];");
+        js::scope_list(
+            &mut w,
+            "const scopes: readonly Scope[] =",
+            routed_scopes(plan).iter().map(|s| js::scope_entry(s, "policy")),
+        );
         w.blank();
+        w.text(SENT_PATH);
+        w.text(js::TS_URL_PATH_BODY);
+        w.text(DECODED_PATH_DOC);
+        w.text(js::TS_DECODED_PATH);
         w.text(DISPATCH);
         Output::one(
             "corsc-worker.ts",
@@ -158,77 +162,25 @@ const MAX_ORIGIN_LENGTH = {MAX_ORIGIN_BYTES};"
     }
 }
 
-/// `Access-Control-Allow-Methods` / `-Headers` as written: a fixed value, an echo marker,
-/// or `null` for nothing.
-fn allow(a: &Allow) -> String {
-    match a {
-        Allow::Omit => "null".to_string(),
-        Allow::Static(s) => strings::js(s),
-        Allow::Mirror => "MIRROR".to_string(),
-        Allow::MirrorUnlessAuthorization => "MIRROR_UNLESS_AUTHORIZATION".to_string(),
-    }
-}
-
-/// `key: [],`, or `key: [` with one item a line.
-fn array(w: &mut Writer, key: &str, items: impl ExactSizeIterator<Item = String>) {
-    if items.len() == 0 {
-        w.line(format!("{key}: [],"));
-    } else {
-        w.items(format!("{key}: ["), items, "],");
-    }
-}
-
-/// `null`, or the string.
-fn opt(s: Option<&str>) -> String {
-    s.map_or_else(|| "null".to_string(), strings::js)
-}
-
-/// One policy's `Policy`.
+/// One policy's `Policy`: the spec's fields ([`js::policy`], `maxAge` the header's text), then
+/// what the Worker answers itself: Private Network Access and the preflight's `Vary`.
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    w.comment_with("//", title(p));
-    w.open(format!("const {} = policy({{", p.ident));
-    let (exact, regexes) = p.origins.joined();
-    w.line(format!("anyOrigin: {},", p.origins == Origins::Any));
-    array(w, "exact", exact.iter().map(|o| strings::js(o)));
-    array(
-        w,
-        "patterns",
-        regexes
-            .iter()
-            .map(|r| format!("new RegExp({})", strings::js(r))),
-    );
-    w.line(format!("credentials: {},", p.credentials));
-    w.line(format!("methods: {},", allow(&p.methods)));
-    w.line(format!("allowHeaders: {},", allow(&p.headers)));
-    w.line(format!("exposeHeaders: {},", opt(p.expose.as_deref())));
-    match p.max_age {
-        Some(n) => w.line(format!("maxAge: {},", strings::js(&n.to_string()))),
-        None => w.line("maxAge: null,"),
-    }
-    w.line(format!("privateNetwork: {},", p.private_network));
-    let vary = p.preflight_vary();
-    w.line(format!(
-        "preflightVary: {},",
-        opt((!vary.is_empty()).then(|| vary.join(", ")).as_deref())
-    ));
-    w.line(format!("varyOrigin: {},", p.vary_origin()));
-    w.close("});");
+    js::policy(w, p, &js::SpecForm::typescript(true), |w| {
+        w.line(format!("privateNetwork: {},", p.private_network));
+        let vary = p.preflight_vary();
+        let vary = if vary.is_empty() {
+            "null".to_string()
+        } else {
+            strings::js(&vary.join(", "))
+        };
+        w.line(format!("preflightVary: {vary},"));
+        w.line(format!("varyOrigin: {},", p.vary_origin()));
+    });
 }
 
-/// The echo markers, the policy and scope types, and the header helpers.
-const HELPERS: &str = r#"const MIRROR = Symbol('mirror the request');
-const MIRROR_UNLESS_AUTHORIZATION = Symbol('mirror unless it names authorization');
-
-/** One policy as corsc compiled it: null where the policy sends nothing. */
-interface Spec {
-    readonly anyOrigin: boolean;
-    readonly exact: readonly string[];
-    readonly patterns: readonly RegExp[];
-    readonly credentials: boolean;
-    readonly methods: string | typeof MIRROR | null;
-    readonly allowHeaders: string | typeof MIRROR | typeof MIRROR_UNLESS_AUTHORIZATION | null;
-    readonly exposeHeaders: string | null;
-    readonly maxAge: string | null;
+/// After [`js::TS_SPEC_HEAD`]: the rest of the spec, the policy and scope types, and the
+/// header helpers.
+const HELPERS: &str = r#"    readonly maxAge: string | null;
     readonly privateNetwork: boolean;
     readonly preflightVary: string | null;
     readonly varyOrigin: boolean;
@@ -341,29 +293,19 @@ function actual(p: Policy | null, request: Request, res: Response): Response {
     return out;
 }"#;
 
-/// The dispatcher on the three readings of the path, and the exports.
-const DISPATCH: &str = r#"/** The path of `request.url` as sent (workerd keeps the request target as written). */
+/// The first reading of the path: as sent, before [`js::TS_URL_PATH_BODY`].
+const SENT_PATH: &str = r"/** The path of `request.url` as sent (workerd keeps the request target as written). */
 function sentPath(url: string): string {
-    const start = url.indexOf('/', url.indexOf('://') + 3);
-    if (start === -1) {
-        return '/';
-    }
-    const end = url.slice(start).search(/[?#]/);
-    return end === -1 ? url.slice(start) : url.slice(start, start + end);
-}
+";
 
+/// The third reading, the path as an origin that decodes reads it, before
+/// [`js::TS_DECODED_PATH`].
+const DECODED_PATH_DOC: &str = r"
 /** The path `decodeURI`d with `%25` kept, as an origin may route on it; null if unreadable. */
-function decodedPath(path: string): string | null {
-    if (!path.includes('%')) {
-        return path;
-    }
-    try {
-        return decodeURI(path.replace(/%25/g, '%2525'));
-    } catch {
-        return null;
-    }
-}
+";
 
+/// After the readings of the path: the dispatcher on the three, and the exports.
+const DISPATCH: &str = r#"
 /** The policy of the most specific scope covering a path, or null. */
 function policyFor(path: string): Policy | null {
     let found: Policy | null = null;
@@ -411,18 +353,10 @@ export default {
 #[cfg(test)]
 mod tests {
     use crate::diagnostics::Diagnostic;
-    use crate::emit::{self, Options, Provenance, Shape};
+    use crate::emit::lang::js::test_support;
 
     fn compile(text: &str) -> Result<String, Vec<Diagnostic>> {
-        let src = crate::source::Source::new("t.cors", text.to_string());
-        let file = crate::syntax::parse(&src).expect("parses");
-        let set = crate::check::check(&file, None).policies.expect("checks");
-        let prov = Provenance::new("t.cors", text.as_bytes(), None);
-        let options = Options {
-            shape: Shape::Include,
-            ..Options::default()
-        };
-        emit::compile(&set, &super::Workers, &options, &prov).map(|o| o.joined())
+        test_support::compile(&super::Workers, text)
     }
 
     #[test]
