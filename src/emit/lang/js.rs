@@ -14,7 +14,7 @@
 use super::strings;
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
-use crate::emit::scopes::{title, RoutedScope};
+use crate::emit::scopes::{routed_scopes, title, RoutedScope};
 use crate::emit::writer::Writer;
 use crate::fetch::MAX_ORIGIN_BYTES;
 
@@ -80,6 +80,47 @@ pub const TS_DECODED_PATH: &str = r"function decodedPath(path: string): string |
     }
 }
 ";
+
+/// The code the TypeScript modules (Hono, Workers) open with: [`MARKERS`], [`TS_SPEC_HEAD`]
+/// and then the target's `helpers` (the rest of its spec and its own helpers), then
+/// `MAX_ORIGIN_LENGTH`.
+pub fn ts_module_head(w: &mut Writer, helpers: &str) {
+    w.text(MARKERS);
+    w.blank();
+    w.text(TS_SPEC_HEAD);
+    w.text(helpers);
+    w.blank();
+    max_origin_length(w);
+    w.blank();
+}
+
+/// What the TypeScript modules (Hono, Workers) write after their policies: the scope list
+/// (`const scopes`, least specific first), the path as sent (`url_path`: the target's doc
+/// comment and signature, before [`TS_URL_PATH_BODY`]), the decoded path (`decoded_doc`: a
+/// blank line and the target's doc comment, before [`TS_DECODED_PATH`]), then `dispatch`.
+pub fn ts_dispatch(
+    w: &mut Writer,
+    plan: &Plan<'_>,
+    url_path: &str,
+    decoded_doc: &str,
+    dispatch: &str,
+) {
+    w.comment_with(
+        "//",
+        "Least specific first: the last scope that matches a path wins.",
+    );
+    scope_list(
+        w,
+        "const scopes: readonly Scope[] =",
+        routed_scopes(plan).iter().map(|s| scope_entry(s, "policy")),
+    );
+    w.blank();
+    w.text(url_path);
+    w.text(TS_URL_PATH_BODY);
+    w.text(decoded_doc);
+    w.text(TS_DECODED_PATH);
+    w.text(dispatch);
+}
 
 /// How a JavaScript module names its policies: each is a module-level `const` named by its
 /// stem, never a reserved word, a global, a name in `reserved` or one the module's own code
@@ -359,5 +400,53 @@ pub mod test_support {
             assert_eq!(d[0].code, "P301", "{body}");
             assert!(d[0].message.contains(library), "{}", d[0].message);
         }
+    }
+
+    /// Compiles a policy `a` at the root and a policy `b` at `paths` (a prefix and an exact
+    /// path), and checks the scope list names `root`, then `prefix`, then `exact`: least
+    /// specific first, since the dispatcher keeps the last scope that matches. The output.
+    pub fn scopes_in_order(
+        target: &dyn Target,
+        paths: &str,
+        [root, prefix, exact]: [&str; 3],
+    ) -> String {
+        let out = compile(
+            target,
+            &format!(
+                "policy a {{\n  origins \"https://a.example\"\n}}\npolicy b {{\n  paths {paths}\n  origins \"https://b.example\"\n}}\n"
+            ),
+        )
+        .expect("compiles");
+        let root = out.find(root).expect("root scope");
+        let prefix = out.find(prefix).expect("prefix scope");
+        let exact = out.find(exact).expect("exact scope");
+        assert!(root < prefix && prefix < exact, "{out}");
+        out
+    }
+
+    /// Compiles two patterns with credentials and `max-age 0`, and checks they stand as one
+    /// regex (a list would be tried one by one), each alternative anchored, without flags (a
+    /// `g` flag's `lastIndex` would fail every other test), and that `maxAge: 0` is written.
+    pub fn one_anchored_flagless_pattern(target: &dyn Target) -> String {
+        let out = compile(
+            target,
+            "policy p {\n  origins \"https://*.a.example\", \"http://localhost:*\"\n  credentials true\n  max-age 0\n}\n",
+        )
+        .expect("compiles");
+        let patterns: Vec<&str> = out
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("new RegExp("))
+            .collect();
+        assert_eq!(patterns.len(), 1, "{out}");
+        let p = patterns[0];
+        assert!(
+            p.starts_with("new RegExp(\"(?:^") && p.ends_with("$)\"),"),
+            "{p}"
+        );
+        assert!(p.contains("localhost") && p.contains(r"a\\.example"), "{p}");
+        assert!(out.contains("maxAge: 0,"), "{out}");
+        assert!(out.contains("credentials: true,"), "{out}");
+        out
     }
 }

@@ -333,22 +333,7 @@ mod tests {
 
     #[test]
     fn patterns_are_anchored_flagless_regexps_and_max_age_zero_is_sent() {
-        let out = compile(
-            "policy p {\n  origins \"https://*.a.example\", \"http://localhost:*\"\n  credentials true\n  max-age 0\n}\n",
-        )
-        .expect("compiles");
-        let patterns: Vec<&str> = out
-            .lines()
-            .map(str::trim)
-            .filter(|l| l.starts_with("new RegExp("))
-            .collect();
-        // Both patterns in one regex, each alternative anchored, no flags.
-        assert_eq!(patterns.len(), 1, "{out}");
-        let p = patterns[0];
-        assert!(p.starts_with("new RegExp(\"(?:^") && p.ends_with("$)\"),"), "{p}");
-        assert!(p.contains("localhost") && p.contains(r"a\\.example"), "{p}");
-        assert!(out.contains("maxAge: 0,"), "{out}");
-        assert!(out.contains("credentials: true,"), "{out}");
+        test_support::one_anchored_flagless_pattern(&super::Fastify);
     }
 
     #[test]
@@ -358,15 +343,14 @@ mod tests {
 
     #[test]
     fn several_policies_are_dispatched_least_specific_first() {
-        let out = compile(
-            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/api/*\", \"/health\"\n  origins \"https://b.example\"\n}\n",
-        )
-        .expect("compiles");
-        let root = out.find("path: \"/\", policy: a").expect("root scope");
-        let api = out.find("path: \"/api/\", policy: b").expect("api scope");
-        let health = out
-            .find("exact: true, path: \"/health\"")
-            .expect("exact scope");
-        assert!(root < api && api < health, "{out}");
+        test_support::scopes_in_order(
+            &super::Fastify,
+            "\"/api/*\", \"/health\"",
+            [
+                "path: \"/\", policy: a",
+                "path: \"/api/\", policy: b",
+                "exact: true, path: \"/health\"",
+            ],
+        );
     }
 }

@@ -43,7 +43,6 @@ use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::Plan;
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -125,31 +124,11 @@ impl Target for Hono {
         w.line("import type { Context, MiddlewareHandler, Next } from 'hono';");
         w.line("import { cors } from 'hono/cors';");
         w.blank();
-        w.text(js::MARKERS);
-        w.blank();
-        w.text(js::TS_SPEC_HEAD);
-        w.text(HELPERS);
-        w.blank();
-        js::max_origin_length(&mut w);
-        w.blank();
+        js::ts_module_head(&mut w, HELPERS);
         w.text(RUNTIME);
         let form = js::SpecForm::typescript(false);
         w.each_policy(plan, |w, p| js::policy(w, p, &form, |_| ()));
-        w.comment_with(
-            "//",
-            "Least specific first: the last scope that matches a path wins.",
-        );
-        js::scope_list(
-            &mut w,
-            "const scopes: readonly Scope[] =",
-            routed_scopes(plan).iter().map(|s| js::scope_entry(s, "policy")),
-        );
-        w.blank();
-        w.text(URL_PATH);
-        w.text(js::TS_URL_PATH_BODY);
-        w.text(DECODED_PATH_DOC);
-        w.text(js::TS_DECODED_PATH);
-        w.text(DISPATCH);
+        js::ts_dispatch(&mut w, plan, URL_PATH, DECODED_PATH_DOC, DISPATCH);
         w.blank();
         w.line(format!(
             "export const policies: Readonly<Record<string, MiddlewareHandler>> = {};",
@@ -344,16 +323,15 @@ mod tests {
 
     #[test]
     fn scopes_are_dispatched_least_specific_first_on_both_readings() {
-        let out = compile(
-            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/api/*\", \"/health\"\n  origins \"https://b.example\"\n}\n",
-        )
-        .expect("compiles");
-        let root = out.find("path: \"/\", policy: a").expect("root scope");
-        let api = out.find("path: \"/api/\", policy: b").expect("api scope");
-        let health = out
-            .find("exact: true, path: \"/health\"")
-            .expect("exact scope");
-        assert!(root < api && api < health, "{out}");
+        let out = test_support::scopes_in_order(
+            &super::Hono,
+            "\"/api/*\", \"/health\"",
+            [
+                "path: \"/\", policy: a",
+                "path: \"/api/\", policy: b",
+                "exact: true, path: \"/health\"",
+            ],
+        );
         assert!(out.contains("policyFor(decoded) !== found"), "{out}");
     }
 }

@@ -241,15 +241,14 @@ mod tests {
 
     #[test]
     fn scopes_are_folded_and_least_specific_first() {
-        let out = compile(
-            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/API/*\", \"/Health\"\n  origins \"https://b.example\"\n}\n",
-        )
-        .expect("compiles");
-        let root = out.find("path: \"/\", handler: a").expect("root scope");
-        let api = out.find("path: \"/api/\", handler: b").expect("api scope");
-        let health = out
-            .find("exact: true, path: \"/health\"")
-            .expect("exact scope");
-        assert!(root < api && api < health, "{out}");
+        test_support::scopes_in_order(
+            &super::Koa,
+            "\"/API/*\", \"/Health\"",
+            [
+                "path: \"/\", handler: a",
+                "path: \"/api/\", handler: b",
+                "exact: true, path: \"/health\"",
+            ],
+        );
     }
 }

@@ -38,7 +38,6 @@ use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{Plan, PolicyPlan, CORS_RESPONSE_HEADERS};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -124,13 +123,7 @@ impl Target for Workers {
                 "otherwise (dot segments, escapes that change the scope, a backslash) gets no CORS.",
             ],
         );
-        w.text(js::MARKERS);
-        w.blank();
-        w.text(js::TS_SPEC_HEAD);
-        w.text(HELPERS);
-        w.blank();
-        js::max_origin_length(&mut w);
-        w.blank();
+        js::ts_module_head(&mut w, HELPERS);
         w.items(
             "/** The CORS response headers the Worker owns: any the handler sends are removed. */\nconst CORS_HEADERS: readonly string[] = [",
             CORS_RESPONSE_HEADERS.iter().map(|h| strings::js(h)),
@@ -139,21 +132,7 @@ impl Target for Workers {
         w.blank();
         w.text(RUNTIME);
         w.each_policy(plan, policy);
-        w.comment_with(
-            "//",
-            "Least specific first: the last scope that matches a path wins.",
-        );
-        js::scope_list(
-            &mut w,
-            "const scopes: readonly Scope[] =",
-            routed_scopes(plan).iter().map(|s| js::scope_entry(s, "policy")),
-        );
-        w.blank();
-        w.text(SENT_PATH);
-        w.text(js::TS_URL_PATH_BODY);
-        w.text(DECODED_PATH_DOC);
-        w.text(js::TS_DECODED_PATH);
-        w.text(DISPATCH);
+        js::ts_dispatch(&mut w, plan, SENT_PATH, DECODED_PATH_DOC, DISPATCH);
         Output::one(
             "corsc-worker.ts",
             "the Worker's main module (or beside it, for `withCors`)",
@@ -383,14 +362,15 @@ mod tests {
 
     #[test]
     fn scopes_are_listed_least_specific_first_and_compared_on_three_readings() {
-        let out = compile(
-            "policy a {\n  origins \"https://a.example\"\n}\npolicy b {\n  paths \"/api/*\", \"/health\"\n  origins \"https://b.example\"\n}\n",
-        )
-        .expect("compiles");
-        let root = out.find("path: \"/\", policy: a").expect("root scope");
-        let api = out.find("path: \"/api/\", policy: b").expect("api scope");
-        let health = out.find("exact: true, path: \"/health\"").expect("exact");
-        assert!(root < api && api < health, "{out}");
+        let out = test_support::scopes_in_order(
+            &super::Workers,
+            "\"/api/*\", \"/health\"",
+            [
+                "path: \"/\", policy: a",
+                "path: \"/api/\", policy: b",
+                "exact: true, path: \"/health\"",
+            ],
+        );
         assert!(out.contains("new URL(request.url).pathname"), "{out}");
         assert!(out.contains("readings.every((r) => r === found)"), "{out}");
     }
