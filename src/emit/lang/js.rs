@@ -1,8 +1,10 @@
-//! JavaScript and TypeScript shared by the JavaScript targets (Express, Fastify, Koa, Hono,
-//! NestJS, Workers): how policies are named, the code of the CommonJS modules up to their scope
-//! list (the preflight helpers and the options object of each policy), the fields of a
-//! policy's spec, the scope lists the dispatchers walk, and the export of every policy's
-//! middleware by name.
+//! What the JavaScript targets (Express, Fastify, Koa, Hono, NestJS, Workers) share: their
+//! capabilities and limit, how policies are named, the code of the CommonJS modules up to
+//! their scope list (the preflight helpers and the options object of each policy), the fields
+//! of a policy's spec, the scope lists the dispatchers walk, the head and the path readers of
+//! the TypeScript modules, and the export of every policy's middleware by name. Each target
+//! keeps what its library or runtime makes its own: the runtime code, the dispatcher, and how
+//! it is mounted.
 //!
 //! The plan already anchored every pattern and `regex` entry as `^(?:…)$` and refused what
 //! JavaScript reads differently ([`crate::emit::limits::Limit::PortableRegex`]), so regexes
@@ -12,11 +14,33 @@
 //! would hold the event loop.
 
 use super::strings;
+use crate::emit::capability::{Capabilities, RegexDialect, Support};
 use crate::emit::idents::{IdentScheme, Style, JS_RESERVED};
+use crate::emit::limits::Limit;
 use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
 use crate::emit::scopes::{routed_scopes, title, RoutedScope};
 use crate::emit::writer::Writer;
 use crate::fetch::MAX_ORIGIN_BYTES;
+use crate::regex::Engine;
+
+/// What every JavaScript target can express, before its own version, router and modules:
+/// origins in JavaScript's regex dialect, which the plan checks each pattern and `regex` entry
+/// against.
+pub const CAPABILITIES: Capabilities = Capabilities {
+    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
+    ..Capabilities::COMMON
+};
+
+/// [`CAPABILITIES`] of a target built on a CORS library (`cors`, `@koa/cors`, `@fastify/cors`,
+/// `hono/cors`): none of them answers Private Network Access.
+pub const LIBRARY_CAPABILITIES: Capabilities = Capabilities {
+    private_network: Support::No,
+    ..CAPABILITIES
+};
+
+/// The limit of every JavaScript target: a regex JavaScript reads otherwise than corsc is
+/// refused, never rewritten.
+pub static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The symbols that mark an echo in a policy's spec (`methods` / the allowed headers): a value
 /// no string can be, so a header list is never taken for a marker. Every JavaScript module

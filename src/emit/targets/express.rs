@@ -27,10 +27,9 @@
 //!   with their `Vary`.
 //! - **Private network.** `cors` has no option for it: refused by the plan.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
+use crate::emit::capability::Capabilities;
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::js;
-use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
@@ -39,21 +38,16 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Express target.
 pub struct Express;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4 (with cors 2.8.2)",
-    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
-    private_network: Support::No,
     routing: crate::eval::Routing::Express,
     modules: &["cors"],
-    ..Capabilities::COMMON
+    ..js::LIBRARY_CAPABILITIES
 };
-
-static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The module's own names: the `cors` import, the scope list and the exported middleware.
 static IDENTS: IdentScheme = js::policy_consts(
@@ -69,7 +63,7 @@ pub static META: TargetMeta = TargetMeta {
     doc_short: "a CommonJS module exporting one Express middleware built on the `cors` package",
     layer: Layer::App,
     capabilities: &CAPS,
-    limits: LIMITS,
+    limits: js::LIMITS,
     idents: &IDENTS,
 };
 

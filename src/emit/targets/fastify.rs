@@ -37,10 +37,9 @@
 //!   are decided per request: more than a `*` policy needs, never less.
 //! - **Private network.** `@fastify/cors` has no option for it: refused by the plan.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
+use crate::emit::capability::Capabilities;
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::js;
-use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
@@ -49,21 +48,16 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Fastify target.
 pub struct Fastify;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "5 (with @fastify/cors 11)",
-    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
-    private_network: Support::No,
     routing: crate::eval::Routing::Fastify,
     modules: &["@fastify/cors"],
-    ..Capabilities::COMMON
+    ..js::LIBRARY_CAPABILITIES
 };
-
-static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The module's own names: the `@fastify/cors` import, the scope list and the plugin.
 static IDENTS: IdentScheme = js::policy_consts(
@@ -79,7 +73,7 @@ pub static META: TargetMeta = TargetMeta {
     doc_short: "a CommonJS Fastify plugin built on `@fastify/cors`, registered in one line",
     layer: Layer::App,
     capabilities: &CAPS,
-    limits: LIMITS,
+    limits: js::LIMITS,
     idents: &IDENTS,
 };
 

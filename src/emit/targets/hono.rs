@@ -34,10 +34,9 @@
 //!   credentials is echoed by the module, with its `Vary`.
 //! - **Private network.** `hono/cors` has no option for it: refused by the plan.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
+use crate::emit::capability::Capabilities;
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::js;
-use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
@@ -45,21 +44,16 @@ use crate::emit::plan::Plan;
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Hono target.
 pub struct Hono;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "4.0.6 (with @hono/node-server 1.8.0 on Node.js 20)",
-    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
-    private_network: Support::No,
     routing: crate::eval::Routing::Hono,
     modules: &["hono"],
-    ..Capabilities::COMMON
+    ..js::LIBRARY_CAPABILITIES
 };
-
-static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The module's own names: its imports, types, helpers and exports.
 static IDENTS: IdentScheme = js::policy_consts(
@@ -93,7 +87,7 @@ pub static META: TargetMeta = TargetMeta {
     doc_short: "a TypeScript module exporting one Hono middleware built on `hono/cors`",
     layer: Layer::App,
     capabilities: &CAPS,
-    limits: LIMITS,
+    limits: js::LIMITS,
     idents: &IDENTS,
 };
 

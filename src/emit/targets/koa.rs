@@ -30,10 +30,9 @@
 //! - **Private network.** Not offered (`@koa/cors` 5 has `privateNetworkAccess`, but the
 //!   shared policy options carry no such field yet): refused by the plan, which narrows.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
+use crate::emit::capability::Capabilities;
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::js;
-use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
@@ -42,21 +41,16 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::routed_scopes;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Koa target.
 pub struct Koa;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "2.0.0 (with @koa/cors 5.0.0)",
-    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
-    private_network: Support::No,
     routing: crate::eval::Routing::Koa,
     modules: &["@koa/cors"],
-    ..Capabilities::COMMON
+    ..js::LIBRARY_CAPABILITIES
 };
-
-static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The module's own names: the `@koa/cors` import, the scope list and the middleware.
 static IDENTS: IdentScheme = js::policy_consts(
@@ -72,7 +66,7 @@ pub static META: TargetMeta = TargetMeta {
     doc_short: "a CommonJS module exporting one Koa middleware built on `@koa/cors`",
     layer: Layer::App,
     capabilities: &CAPS,
-    limits: LIMITS,
+    limits: js::LIMITS,
     idents: &IDENTS,
 };
 

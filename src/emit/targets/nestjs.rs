@@ -50,10 +50,9 @@
 //!   has an option for it). Strings reach the TypeScript as JSON-escaped literals
 //!   ([`strings::js`]: TypeScript's string literals are JavaScript's).
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
+use crate::emit::capability::Capabilities;
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{js, strings};
-use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
@@ -63,24 +62,19 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{routed_scopes_on, title};
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The NestJS target.
 pub struct Nestjs;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "11.0.0 (@nestjs/platform-express 11.0.0, @nestjs/platform-fastify 11.0.3)",
-    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
-    private_network: Support::No,
     // The delegate dispatches on Express's form on @nestjs/platform-express and on Fastify's
     // on @nestjs/platform-fastify; `verify` and `simulate` model Express's.
     routing: Routing::Express,
     also_routing: &[Routing::Fastify],
     modules: &["@nestjs/common"],
-    ..Capabilities::COMMON
+    ..js::LIBRARY_CAPABILITIES
 };
-
-static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The module's own names: each policy is a `const` named by its stem.
 static IDENTS: IdentScheme = js::policy_consts(
@@ -101,7 +95,7 @@ pub static META: TargetMeta = TargetMeta {
     doc_short: "a TypeScript module exporting the options delegate for NestJS's `app.enableCors`, on the Express or the Fastify platform",
     layer: Layer::App,
     capabilities: &CAPS,
-    limits: LIMITS,
+    limits: js::LIMITS,
     idents: &IDENTS,
 };
 

@@ -29,10 +29,9 @@
 //!   as `/`) gets no CORS. Scopes are compared as written, so a scope the parser would
 //!   rewrite is never selected by its rewritten form.
 
-use crate::emit::capability::{Capabilities, RegexDialect};
+use crate::emit::capability::Capabilities;
 use crate::emit::idents::IdentScheme;
 use crate::emit::lang::{js, strings};
-use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
@@ -40,19 +39,15 @@ use crate::emit::plan::{Plan, PolicyPlan, CORS_RESPONSE_HEADERS};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Cloudflare Workers target.
 pub struct Workers;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "2026-11-17 (workerd, compatibility date 2026-11-17)",
-    regex_dialect: RegexDialect::Engine(Engine::JavaScript),
     routing: crate::eval::Routing::Workers,
-    ..Capabilities::COMMON
+    ..js::CAPABILITIES
 };
-
-static LIMITS: &[Limit] = &[Limit::PortableRegex];
 
 /// The module's own names: its types, helpers and exports.
 static IDENTS: IdentScheme = js::policy_consts(
@@ -92,7 +87,7 @@ pub static META: TargetMeta = TargetMeta {
     doc_short: "a TypeScript module Worker: `withCors(handler)` and a default export proxying to the origin",
     layer: Layer::Proxy,
     capabilities: &CAPS,
-    limits: LIMITS,
+    limits: js::LIMITS,
     idents: &IDENTS,
 };
 
