@@ -363,6 +363,14 @@ pub fn scope_list(w: &mut Writer, decl: &str, entries: impl IntoIterator<Item = 
     w.close("];");
 }
 
+/// The exports of a CommonJS middleware module: `corsc` itself (`require` returns it) and as
+/// `default` (what an ESM `import` of a CommonJS module binds), then [`exports_policies`].
+pub fn export_corsc(w: &mut Writer, plan: &Plan<'_>) {
+    w.line("module.exports = corsc;");
+    w.line("module.exports.default = corsc;");
+    w.line(exports_policies(plan));
+}
+
 /// `module.exports.policies = { "name": stem, … };`: each policy's middleware by its name as
 /// written. The key `__proto__` is written computed (`["__proto__"]`): as a plain key in an
 /// object literal it would set the object's prototype instead of adding a property.

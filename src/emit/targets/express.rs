@@ -115,9 +115,7 @@ impl Target for Express {
         w.blank();
         w.text(DISPATCH);
         w.blank();
-        w.line("module.exports = corsc;");
-        w.line("module.exports.default = corsc;");
-        w.line(js::exports_policies(plan));
+        js::export_corsc(&mut w, plan);
         Output::one("corsc-express.cjs", "next to the Express app", w.finish())
     }
 }

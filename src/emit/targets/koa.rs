@@ -115,9 +115,7 @@ impl Target for Koa {
         w.blank();
         w.text(DISPATCH);
         w.blank();
-        w.line("module.exports = corsc;");
-        w.line("module.exports.default = corsc;");
-        w.line(js::exports_policies(plan));
+        js::export_corsc(&mut w, plan);
         Output::one("corsc-koa.cjs", "next to the Koa app", w.finish())
     }
 }
