@@ -417,6 +417,45 @@ fn flask_answers_with_the_policy_of_the_route_it_picks() {
     assert_none(&f);
 }
 
+/// rack-cors (the `rails` target's initializer, through `tests/conformance/rack/serve.rb` on
+/// Puma) in front of a router that reads the path as rack-cors does (decoded, cleaned), and in
+/// front of one that reads it as Rails' router does (as sent, slashes squeezed): neither gets
+/// another route's policy for any spelling.
+#[test]
+fn rack_cors_answers_with_the_policy_of_the_route_each_router_picks() {
+    let test = "rails path attack";
+    let probe = Command::new("ruby")
+        .args(["-e", "require 'rack'; require 'rack/cors'; require 'puma'"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        edge::skip_or_fail(
+            test,
+            "`ruby` with rack, rack-cors and puma is not installed (apt-get install ruby ruby-rack ruby-rack-cors puma)",
+        );
+        return;
+    }
+    let c = compile("rails").expect("the rails target compiles nested scopes");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("cors.rb");
+    std::fs::write(&file, &c.output.parts[0].text).expect("write initializer");
+    let mut failures = Vec::new();
+    for router in ["rack", "rails"] {
+        let mut cmd = Command::new("ruby");
+        cmd.arg(frameworks::root().join("tests/conformance/rack/serve.rb"))
+            .arg(&file)
+            .env("CORSC_RACK_ROUTER", router)
+            .current_dir(dir.path());
+        let app = frameworks::start(cmd, 1, Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("rails ({router}): {e}"));
+        failures.extend(
+            attack("rails", app.ports[0], route_header)
+                .into_iter()
+                .map(|f| format!("{router} router: {f}")),
+        );
+    }
+    assert_none(&failures);
+}
+
 /// Django with nested scopes (two policies) is the generated middleware, which picks the
 /// policy on the decoded `path_info` Django routes on: no spelling gets `api`'s CORS on the
 /// admin route. The one policy on `/api/admin/*` (django-cors-headers' settings) is judged

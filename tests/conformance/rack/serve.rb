@@ -18,8 +18,10 @@
 # another's in this shared process.
 #
 # Every request a policy lets through gets 200 "ok" from a tiny router with three routes
-# (/api/admin/, /api/, /) matched on the path rack-cors reads (decoded, cleaned), each naming
-# itself in the X-Corsc-Route header.
+# (/api/admin/, /api/, /), each naming itself in the X-Corsc-Route header. By default it
+# matches on the path rack-cors reads (decoded, cleaned); with CORSC_RACK_ROUTER=rails, on the
+# path as Rails' router (Journey) reads it: the path as sent, slashes squeezed, the trailing
+# ones cut, escapes kept (tests/security/paths.rs).
 
 require "json"
 require "rack"
@@ -52,9 +54,22 @@ module Rails
   end
 end
 
+# The path as Journey's `Utils.normalize_path` leaves it: a leading `/`, runs of `/` squeezed,
+# trailing `/` cut, escapes upper-cased but not decoded.
+def rails_path(path)
+  path = "/#{path}".squeeze("/").sub(%r{/+\z}, "")
+  path = "/" if path.empty?
+  path.gsub(/%[0-9a-f]{2}/i, &:upcase)
+end
+
 ROUTER = lambda do |env|
-  path = Rack::Utils.unescape_path(env["PATH_INFO"].to_s)
-  path = Rack::Utils.clean_path_info(path) if Rack::Utils.valid_path?(path)
+  if ENV["CORSC_RACK_ROUTER"] == "rails"
+    # A glob route `/api/admin/*rest` needs a segment after `/api/admin/`.
+    path = rails_path(env["PATH_INFO"].to_s)
+  else
+    path = Rack::Utils.unescape_path(env["PATH_INFO"].to_s)
+    path = Rack::Utils.clean_path_info(path) if Rack::Utils.valid_path?(path)
+  end
   route = if path.start_with?("/api/admin/") then "admin"
           elsif path.start_with?("/api/") then "api"
           else "other"
