@@ -1,12 +1,32 @@
 //! Go code beyond strings that the Go targets write alike: regex and slice literals, the
-//! origin check handed to a CORS library as a function, the path dispatcher, import blocks
-//! and gofmt's indentation.
+//! origin check handed to a CORS library as a function, the method and header lists, each
+//! policy's constructor, the path dispatcher and the `net/http` handler, import blocks,
+//! gofmt's indentation and the package file around them all.
 
 use super::strings;
-use crate::emit::plan::Plan;
-use crate::emit::scopes::{policy_for_body, Branches};
+use crate::emit::capability::Syntax;
+use crate::emit::lists::{star_or_listed, with_safelisted};
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::Output;
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::writer::{pad, Writer};
 use crate::fetch::MAX_ORIGIN_BYTES;
+
+/// What the Go compiler and RE2 accept of a regex written by [`regex_literal`].
+pub const SYNTAX: Syntax = Syntax {
+    // A regex is written as a raw string literal, and the Go compiler refuses a byte order
+    // mark anywhere but at the start of a source file.
+    regex_forbidden: &["\u{feff}"],
+    // RE2: "invalid repeat count" past 1000.
+    max_regex_repeat: 1000,
+    ..Syntax::LIBRARY_API
+};
+
+/// The package-level names each policy derives from its camel-case stem (`a-b` and `a--b`
+/// would both be `aB`): [`origin_check`]'s three and [`cors_constructor`]'s.
+pub const DERIVED: &[&str] = &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"];
 
 /// A regex as a Go raw string (no escaping to undo) when it is printable ASCII without a
 /// backquote; otherwise as an interpreted string.
@@ -96,6 +116,75 @@ pub fn origin_check(w: &mut Writer, id: &str, name: &str, exact: &[String], rege
     w.close("}");
 }
 
+/// The field that gives a policy's origins to a CORS library: `any` for `origins *`; for a
+/// list, [`origin_check`] is written first and `func` turns the name of the check
+/// (`{id}AllowsOrigin`) into the library's origin function.
+pub fn origins_field(
+    w: &mut Writer,
+    p: &PolicyPlan<'_>,
+    any: (&'static str, String),
+    func: impl FnOnce(&str) -> String,
+) -> (&'static str, String) {
+    match &p.origins {
+        Origins::Any => any,
+        // Patterns and regexes as one alternation (a list would be tried in turn).
+        Origins::List {
+            exact, alternation, ..
+        } => {
+            let id = &p.ident;
+            origin_check(w, id, p.name, exact, alternation);
+            w.blank();
+            ("AllowOriginFunc", func(&format!("{id}AllowsOrigin")))
+        }
+    }
+}
+
+/// The methods for a library that also checks actual requests' methods against its list and
+/// drops the CORS headers of any other: the policy's, with `GET`, `HEAD` and `POST` always,
+/// sorted.
+#[must_use]
+pub fn methods_with_safelisted<'a>(methods: &'a Allow) -> Vec<&'a str> {
+    let mut v = with_safelisted(methods);
+    v.sort_unstable();
+    v
+}
+
+/// The request headers for a library that fills an empty list with defaults of its own.
+/// Scripts can never set `Origin`: listing it grants nothing, where an empty list would grant
+/// the library's defaults. Otherwise `*` or the list.
+#[must_use]
+pub fn headers_or_origin(headers: &Allow) -> Vec<&str> {
+    match headers {
+        Allow::Omit => vec!["Origin"],
+        listed => star_or_listed(listed),
+    }
+}
+
+/// Writes `func {id}Cors() {returns}`, which builds policy `p`'s CORS handler with `{new}{`,
+/// the options `fields` and `})`; `note` is a comment line for after the doc comment.
+pub fn cors_constructor(
+    w: &mut Writer,
+    p: &PolicyPlan<'_>,
+    returns: &str,
+    new: &str,
+    note: Option<&str>,
+    fields: &[(&str, String)],
+) {
+    let id = &p.ident;
+    w.comment_with(
+        "//",
+        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
+    );
+    if let Some(note) = note {
+        w.line(note);
+    }
+    w.open(format!("func {id}Cors() {returns} {{"));
+    w.open(format!("return {new}{{"));
+    self::fields(w, fields);
+    w.close("})");
+    w.close("}");
+}
+
 /// Writes a composite literal's `Key: value,` lines with the values aligned, as gofmt does.
 pub fn fields(w: &mut Writer, fields: &[(&str, String)]) {
     let width = fields.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0);
@@ -115,15 +204,56 @@ const POLICY_FOR: Branches = Branches {
     none: "return -1",
 };
 
-/// Writes `policyFor(path string) int`: the index of the policy whose scope is the most
-/// specific for a routing path, -1 outside every scope.
+/// Writes `policyFor(path string) int`, documented: the index of the policy whose scope is
+/// the most specific for a routing path, -1 outside every scope.
 pub fn policy_for(w: &mut Writer, plan: &Plan<'_>, list: &str) {
     w.line(format!(
         "// policyFor returns which policy answers a request path (an index into {list}):"
     ));
     w.line("// the most specific scope that covers it, -1 outside every scope.");
+    policy_for_func(w, plan);
+}
+
+/// Writes `policyFor(path string) int` without a doc comment.
+pub fn policy_for_func(w: &mut Writer, plan: &Plan<'_>) {
     w.open("func policyFor(path string) int {");
     policy_for_body(w, plan, &POLICY_FOR);
+    w.close("}");
+}
+
+/// Writes what a Go router's dispatcher calls: [`policy_for`] (into `list`) and
+/// [`ROUTER_PATH`], each followed by a blank line.
+pub fn router_dispatch(w: &mut Writer, plan: &Plan<'_>, list: &str) {
+    policy_for(w, plan, list);
+    w.blank();
+    w.text(ROUTER_PATH);
+    w.blank();
+}
+
+/// Writes `func Handler(next http.Handler) http.Handler`, after the comment lines `doc`: each
+/// request goes through the `*cors.Cors` (of rs/cors or a fork) of the policy [`policy_for`]
+/// picks for its routing path, other requests go to `next` untouched.
+pub fn http_handler(w: &mut Writer, plan: &Plan<'_>, doc: &[&str]) {
+    for line in doc {
+        w.line(*line);
+    }
+    w.open("func Handler(next http.Handler) http.Handler {");
+    w.items(
+        "policies := []http.Handler{",
+        plan.policies
+            .iter()
+            .map(|p| format!("{}Cors().Handler(next)", p.ident)),
+        "}",
+    );
+    w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
+    w.open("if p, ok := routingPath(r); ok {");
+    w.open("if i := policyFor(p); i >= 0 {");
+    w.line("policies[i].ServeHTTP(w, r)");
+    w.line("return");
+    w.close("}");
+    w.close("}");
+    w.line("next.ServeHTTP(w, r)");
+    w.close("})");
     w.close("}");
 }
 
@@ -184,6 +314,46 @@ pub fn imports(w: &mut Writer, std: &[&str], others: &[&str]) {
         w.line(format!("\t\"{p}\""));
     }
     w.line(")");
+}
+
+/// What one Go target's file `corspolicy.go` holds besides the per-policy code and the
+/// dispatcher.
+pub struct Package<'a> {
+    pub meta: &'static TargetMeta,
+    /// The notes on how to use the package, after the header.
+    pub usage: &'a [&'a str],
+    /// The standard packages the body needs (usually [`std_imports`]).
+    pub std: fn(&str) -> Vec<&'static str>,
+    /// The other packages it imports.
+    pub modules: &'a [&'a str],
+}
+
+/// The file `corspolicy.go` of a Go target: the header, `package corspolicy`, the imports and,
+/// indented by gofmt's rule, each policy's code (`policy`) then the dispatcher.
+pub fn package(
+    plan: &Plan<'_>,
+    provenance: &Provenance,
+    pkg: &Package<'_>,
+    policy: impl FnMut(&mut Writer, &PolicyPlan<'_>),
+    dispatcher: impl FnOnce(&mut Writer, &Plan<'_>),
+) -> Output {
+    let mut w = Writer::new();
+    w.app_module_header("//", provenance, pkg.meta, pkg.usage, plan.owner);
+    w.line("// Package corspolicy answers CORS as the policy file says.");
+    w.line("package corspolicy");
+    let mut body = Writer::new();
+    body.each_policy(plan, policy);
+    dispatcher(&mut body, plan);
+    let body = body.finish();
+    w.blank();
+    imports(&mut w, &(pkg.std)(&body), pkg.modules);
+    w.blank();
+    w.text(&body);
+    Output::one(
+        "corspolicy.go",
+        "a package `corspolicy` of the application",
+        gofmt_tabs(&w.finish()),
+    )
 }
 
 /// Writer text (four spaces a level) indented with tabs, as gofmt writes Go.

@@ -24,17 +24,15 @@
 //! - **`max-age 0`** cannot be sent (omitted for 0) and private network access does not exist
 //!   in go-chi/cors: both refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
+use crate::emit::capability::{Capabilities, RegexDialect, Support};
 use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::lang::go;
 use crate::emit::limits::Limit;
-use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{items, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -48,14 +46,7 @@ static CAPS: Capabilities = Capabilities {
     private_network: Support::No,
     routing: crate::eval::Routing::GoRouter,
     modules: &["github.com/go-chi/cors", "github.com/go-chi/chi/v5"],
-    syntax: Syntax {
-        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
-        // mark anywhere but at the start of a source file.
-        regex_forbidden: &["\u{feff}"],
-        // RE2: "invalid repeat count" past 1000.
-        max_regex_repeat: 1000,
-        ..Syntax::LIBRARY_API
-    },
+    syntax: go::SYNTAX,
     ..Capabilities::COMMON
 };
 
@@ -72,7 +63,7 @@ static LIMITS: &[Limit] = &[
 /// functions.
 static IDENTS: IdentScheme = IdentScheme {
     style: Style::Camel,
-    derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
+    derived: go::DERIVED,
     reserved: &[
         "policyFor",
         "routingPath",
@@ -106,65 +97,36 @@ impl Target for Chi {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.app_module_header(
-            "//",
+        go::package(
+            plan,
             provenance,
-            &META,
-            &[
-                "",
-                "Use: put this file in a package directory `corspolicy`, then, before the",
-                "routes, `r.Use(corspolicy.Handler)` on the root chi.Router (not on a Mount or Route).",
-            ],
-            plan.owner,
-        );
-        w.line("// Package corspolicy answers CORS as the policy file says.");
-        w.line("package corspolicy");
-        let mut body = Writer::new();
-        body.each_policy(plan, policy);
-        dispatcher(&mut body, plan);
-        let body = body.finish();
-        w.blank();
-        go::imports(
-            &mut w,
-            &go::std_imports(&body),
-            &["github.com/go-chi/cors"],
-        );
-        w.blank();
-        w.text(&body);
-        Output::one(
-            "corspolicy.go",
-            "a package `corspolicy` of the application",
-            go::gofmt_tabs(&w.finish()),
+            &go::Package {
+                meta: &META,
+                usage: &[
+                    "",
+                    "Use: put this file in a package directory `corspolicy`, then, before the",
+                    "routes, `r.Use(corspolicy.Handler)` on the root chi.Router (not on a Mount or Route).",
+                ],
+                std: go::std_imports,
+                modules: &["github.com/go-chi/cors"],
+            },
+            policy,
+            dispatcher,
         )
     }
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let id = &p.ident;
-    let mut fields: Vec<(&str, String)> = Vec::new();
-    match &p.origins {
-        Origins::Any => fields.push(("AllowedOrigins", go::string_slice(&["*"]))),
-        Origins::List {
-            exact, alternation, ..
-        } => {
-            go::origin_check(w, id, p.name, exact, alternation);
-            w.blank();
-            fields.push((
-                "AllowOriginFunc",
-                format!("func(_ *http.Request, origin string) bool {{ return {id}AllowsOrigin(origin) }}"),
-            ));
-        }
-    }
-    let mut methods = with_safelisted(&p.methods);
-    methods.sort_unstable();
+    let mut fields = vec![go::origins_field(
+        w,
+        p,
+        ("AllowedOrigins", go::string_slice(&["*"])),
+        |check| format!("func(_ *http.Request, origin string) bool {{ return {check}(origin) }}"),
+    )];
+    let methods = go::methods_with_safelisted(&p.methods);
     fields.push(("AllowedMethods", go::string_slice(&methods)));
-    let headers = match &p.headers {
-        // Scripts can never set `Origin`: listing it grants nothing, where an empty list
-        // would grant go-chi/cors' defaults.
-        Allow::Omit => vec!["Origin"],
-        listed => star_or_listed(listed),
-    };
+    // An empty list would grant go-chi/cors' defaults.
+    let headers = go::headers_or_origin(&p.headers);
     fields.push(("AllowedHeaders", go::string_slice(&headers)));
     if let Some(list) = &p.expose {
         let e: Vec<&str> = items(list).collect();
@@ -176,40 +138,17 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if let Some(age) = p.max_age {
         fields.push(("MaxAge", age.to_string()));
     }
-    w.comment_with(
-        "//",
-        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
-    );
-    w.open(format!("func {id}Cors() *cors.Cors {{"));
-    w.open("return cors.New(cors.Options{");
-    go::fields(w, &fields);
-    w.close("})");
-    w.close("}");
+    go::cors_constructor(w, p, "*cors.Cors", "cors.New(cors.Options", None, &fields);
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    go::policy_for(w, plan, "the list Handler builds");
-    w.blank();
-    w.text(go::ROUTER_PATH);
-    w.blank();
-    w.line("// Handler is for r.Use: each request goes through the go-chi/cors handler of the");
-    w.line("// policy whose scope covers its path; other paths reach next untouched.");
-    w.open("func Handler(next http.Handler) http.Handler {");
-    w.items(
-        "policies := []http.Handler{",
-        plan.policies
-            .iter()
-            .map(|p| format!("{}Cors().Handler(next)", p.ident)),
-        "}",
+    go::router_dispatch(w, plan, "the list Handler builds");
+    go::http_handler(
+        w,
+        plan,
+        &[
+            "// Handler is for r.Use: each request goes through the go-chi/cors handler of the",
+            "// policy whose scope covers its path; other paths reach next untouched.",
+        ],
     );
-    w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
-    w.open("if p, ok := routingPath(r); ok {");
-    w.open("if i := policyFor(p); i >= 0 {");
-    w.line("policies[i].ServeHTTP(w, r)");
-    w.line("return");
-    w.close("}");
-    w.close("}");
-    w.line("next.ServeHTTP(w, r)");
-    w.close("})");
-    w.close("}");
 }

@@ -21,16 +21,15 @@
 //! - **`max-age 0`** cannot be sent (the library leaves it out for 0) and is refused; the
 //!   private network header would be sent to every preflight, asked or not: refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
+use crate::emit::capability::{Capabilities, RegexDialect, Support};
 use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::lang::go;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{items, Allow, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
 use crate::regex::Engine;
@@ -45,14 +44,7 @@ static CAPS: Capabilities = Capabilities {
     private_network: Support::No,
     routing: crate::eval::Routing::GoRouter,
     modules: &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
-    syntax: Syntax {
-        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
-        // mark anywhere but at the start of a source file.
-        regex_forbidden: &["\u{feff}"],
-        // RE2: "invalid repeat count" past 1000.
-        max_regex_repeat: 1000,
-        ..Syntax::LIBRARY_API
-    },
+    syntax: go::SYNTAX,
     ..Capabilities::COMMON
 };
 
@@ -62,12 +54,12 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
-/// Each policy derives three package-level names from its camel-case stem; none may meet
+/// Each policy derives four package-level names from its camel-case stem; none may meet
 /// another's, a Go keyword or predeclared name, an imported package, or the package's own
 /// functions.
 static IDENTS: IdentScheme = IdentScheme {
     style: Style::Camel,
-    derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
+    derived: go::DERIVED,
     reserved: &[
         "policyFor",
         "routingPath",
@@ -103,53 +95,32 @@ impl Target for Gin {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.app_module_header(
-            "//",
+        go::package(
+            plan,
             provenance,
-            &META,
-            &[
-                "",
-                "Use: put this file in a package directory `corspolicy`, then, before the",
-                "routes, `r.Use(corspolicy.Middleware())` on the gin.Engine (not on a group).",
-            ],
-            plan.owner,
-        );
-        w.line("// Package corspolicy answers CORS as the policy file says.");
-        w.line("package corspolicy");
-        let mut body = Writer::new();
-        body.each_policy(plan, policy);
-        dispatcher(&mut body, plan);
-        let body = body.finish();
-        w.blank();
-        go::imports(
-            &mut w,
-            &go::std_imports(&body),
-            &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
-        );
-        w.blank();
-        w.text(&body);
-        Output::one(
-            "corspolicy.go",
-            "a package `corspolicy` of the application",
-            go::gofmt_tabs(&w.finish()),
+            &go::Package {
+                meta: &META,
+                usage: &[
+                    "",
+                    "Use: put this file in a package directory `corspolicy`, then, before the",
+                    "routes, `r.Use(corspolicy.Middleware())` on the gin.Engine (not on a group).",
+                ],
+                std: go::std_imports,
+                modules: &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
+            },
+            policy,
+            dispatcher,
         )
     }
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let id = &p.ident;
-    let mut fields: Vec<(&str, String)> = Vec::new();
-    match &p.origins {
-        Origins::Any => fields.push(("AllowAllOrigins", "true".into())),
-        Origins::List {
-            exact, alternation, ..
-        } => {
-            go::origin_check(w, id, p.name, exact, alternation);
-            w.blank();
-            fields.push(("AllowOriginFunc", format!("{id}AllowsOrigin")));
-        }
-    }
+    let mut fields = vec![go::origins_field(
+        w,
+        p,
+        ("AllowAllOrigins", "true".into()),
+        str::to_owned,
+    )];
     // The plan refuses the echoing forms (mirror, `*` with credentials): what is left is a
     // list, `*` among it or not, sent as written.
     if let Allow::Static(list) = &p.methods {
@@ -170,22 +141,11 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     if let Some(age) = p.max_age {
         fields.push(("MaxAge", format!("{age} * time.Second")));
     }
-    w.comment_with(
-        "//",
-        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
-    );
-    w.open(format!("func {id}Cors() gin.HandlerFunc {{"));
-    w.open("return cors.New(cors.Config{");
-    go::fields(w, &fields);
-    w.close("})");
-    w.close("}");
+    go::cors_constructor(w, p, "gin.HandlerFunc", "cors.New(cors.Config", None, &fields);
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    go::policy_for(w, plan, "the list Middleware builds");
-    w.blank();
-    w.text(go::ROUTER_PATH);
-    w.blank();
+    go::router_dispatch(w, plan, "the list Middleware builds");
     w.line("// Middleware is for r.Use: each request goes through the gin-contrib/cors handler of");
     w.line("// the policy whose scope covers its path; other paths reach the routes untouched.");
     w.open("func Middleware() gin.HandlerFunc {");
