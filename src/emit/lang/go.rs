@@ -8,7 +8,7 @@ use crate::emit::capability::Syntax;
 use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
-use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::writer::{pad, Writer};
@@ -149,15 +149,49 @@ pub fn methods_with_safelisted<'a>(methods: &'a Allow) -> Vec<&'a str> {
     v
 }
 
-/// The request headers for a library that fills an empty list with defaults of its own.
-/// Scripts can never set `Origin`: listing it grants nothing, where an empty list would grant
-/// the library's defaults. Otherwise `*` or the list.
-#[must_use]
-pub fn headers_or_origin(headers: &Allow) -> Vec<&str> {
-    match headers {
+/// Appends the options the Go CORS libraries write alike but for the name of the exposed
+/// headers' (`expose`): those headers, `AllowCredentials` and `MaxAge` (`max_age` writes its
+/// seconds).
+pub fn common_fields(
+    fields: &mut Vec<(&'static str, String)>,
+    p: &PolicyPlan<'_>,
+    expose: &'static str,
+    max_age: impl FnOnce(u64) -> String,
+) {
+    if let Some(list) = &p.expose {
+        let e: Vec<&str> = items(list).collect();
+        fields.push((expose, string_slice(&e)));
+    }
+    if p.credentials {
+        fields.push(("AllowCredentials", "true".into()));
+    }
+    if let Some(age) = p.max_age {
+        fields.push(("MaxAge", max_age(age)));
+    }
+}
+
+/// Writes policy `p` for rs/cors and its fork go-chi/cors, which take the same `cors.Options`
+/// and return a `*cors.Cors`; `origin_func` turns the name of the origin check into their
+/// `AllowOriginFunc` (whose parameters differ). Both also check actual requests' methods
+/// against their list ([`methods_with_safelisted`]), and both fill an empty header list with
+/// defaults of their own: a policy without `request-headers` lists `Origin` instead, which
+/// scripts can never set, so nothing is granted.
+pub fn rs_cors_policy(w: &mut Writer, p: &PolicyPlan<'_>, origin_func: fn(&str) -> String) {
+    let mut fields = vec![origins_field(
+        w,
+        p,
+        ("AllowedOrigins", string_slice(&["*"])),
+        origin_func,
+    )];
+    let methods = methods_with_safelisted(&p.methods);
+    fields.push(("AllowedMethods", string_slice(&methods)));
+    let headers = match &p.headers {
         Allow::Omit => vec!["Origin"],
         listed => star_or_listed(listed),
-    }
+    };
+    fields.push(("AllowedHeaders", string_slice(&headers)));
+    common_fields(&mut fields, p, "ExposedHeaders", |age| age.to_string());
+    cors_constructor(w, p, "*cors.Cors", "cors.New(cors.Options", None, &fields);
 }
 
 /// Writes `func {id}Cors() {returns}`, which builds policy `p`'s CORS handler with `{new}{`,
@@ -318,14 +352,14 @@ pub fn imports(w: &mut Writer, std: &[&str], others: &[&str]) {
 
 /// What one Go target's file `corspolicy.go` holds besides the per-policy code and the
 /// dispatcher.
-pub struct Package<'a> {
+pub struct Package {
     pub meta: &'static TargetMeta,
     /// The notes on how to use the package, after the header.
-    pub usage: &'a [&'a str],
+    pub usage: &'static [&'static str],
     /// The standard packages the body needs (usually [`std_imports`]).
     pub std: fn(&str) -> Vec<&'static str>,
     /// The other packages it imports.
-    pub modules: &'a [&'a str],
+    pub modules: &'static [&'static str],
 }
 
 /// The file `corspolicy.go` of a Go target: the header, `package corspolicy`, the imports and,
@@ -333,7 +367,7 @@ pub struct Package<'a> {
 pub fn package(
     plan: &Plan<'_>,
     provenance: &Provenance,
-    pkg: &Package<'_>,
+    pkg: &Package,
     policy: impl FnMut(&mut Writer, &PolicyPlan<'_>),
     dispatcher: impl FnOnce(&mut Writer, &Plan<'_>),
 ) -> Output {

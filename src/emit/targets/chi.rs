@@ -31,7 +31,7 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Plan, PolicyPlan};
+use crate::emit::plan::{Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
@@ -91,54 +91,32 @@ pub static META: TargetMeta = TargetMeta {
     idents: &IDENTS,
 };
 
+/// The `corspolicy.go` file around the policies.
+static PACKAGE: go::Package = go::Package {
+    meta: &META,
+    usage: &[
+        "",
+        "Use: put this file in a package directory `corspolicy`, then, before the",
+        "routes, `r.Use(corspolicy.Handler)` on the root chi.Router (not on a Mount or Route).",
+    ],
+    std: go::std_imports,
+    modules: &["github.com/go-chi/cors"],
+};
+
 impl Target for Chi {
     fn meta(&self) -> &'static TargetMeta {
         &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        go::package(
-            plan,
-            provenance,
-            &go::Package {
-                meta: &META,
-                usage: &[
-                    "",
-                    "Use: put this file in a package directory `corspolicy`, then, before the",
-                    "routes, `r.Use(corspolicy.Handler)` on the root chi.Router (not on a Mount or Route).",
-                ],
-                std: go::std_imports,
-                modules: &["github.com/go-chi/cors"],
-            },
-            policy,
-            dispatcher,
-        )
+        go::package(plan, provenance, &PACKAGE, policy, dispatcher)
     }
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let mut fields = vec![go::origins_field(
-        w,
-        p,
-        ("AllowedOrigins", go::string_slice(&["*"])),
-        |check| format!("func(_ *http.Request, origin string) bool {{ return {check}(origin) }}"),
-    )];
-    let methods = go::methods_with_safelisted(&p.methods);
-    fields.push(("AllowedMethods", go::string_slice(&methods)));
-    // An empty list would grant go-chi/cors' defaults.
-    let headers = go::headers_or_origin(&p.headers);
-    fields.push(("AllowedHeaders", go::string_slice(&headers)));
-    if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        fields.push(("ExposedHeaders", go::string_slice(&e)));
-    }
-    if p.credentials {
-        fields.push(("AllowCredentials", "true".into()));
-    }
-    if let Some(age) = p.max_age {
-        fields.push(("MaxAge", age.to_string()));
-    }
-    go::cors_constructor(w, p, "*cors.Cors", "cors.New(cors.Options", None, &fields);
+    go::rs_cors_policy(w, p, |check| {
+        format!("func(_ *http.Request, origin string) bool {{ return {check}(origin) }}")
+    });
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {

@@ -91,31 +91,28 @@ pub static META: TargetMeta = TargetMeta {
     idents: &IDENTS,
 };
 
+/// The `corspolicy.go` file around the policies.
+static PACKAGE: go::Package = go::Package {
+    meta: &META,
+    usage: &[
+        "",
+        "Use: put this file in a package directory `corspolicy`, then",
+        "`e.Use(corspolicy.Middleware())` on the *echo.Echo (not on a group).",
+    ],
+    std: go::std_imports,
+    modules: &[
+        "github.com/labstack/echo/v4",
+        "github.com/labstack/echo/v4/middleware",
+    ],
+};
+
 impl Target for Echo {
     fn meta(&self) -> &'static TargetMeta {
         &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        go::package(
-            plan,
-            provenance,
-            &go::Package {
-                meta: &META,
-                usage: &[
-                    "",
-                    "Use: put this file in a package directory `corspolicy`, then",
-                    "`e.Use(corspolicy.Middleware())` on the *echo.Echo (not on a group).",
-                ],
-                std: go::std_imports,
-                modules: &[
-                    "github.com/labstack/echo/v4",
-                    "github.com/labstack/echo/v4/middleware",
-                ],
-            },
-            policy,
-            dispatcher,
-        )
+        go::package(plan, provenance, &PACKAGE, policy, dispatcher)
     }
 }
 
@@ -144,16 +141,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         // keep `authorization` out).
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {}
     }
-    if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        fields.push(("ExposeHeaders", go::string_slice(&e)));
-    }
-    if p.credentials {
-        fields.push(("AllowCredentials", "true".into()));
-    }
-    if let Some(age) = p.max_age {
-        fields.push(("MaxAge", age.to_string()));
-    }
+    go::common_fields(&mut fields, p, "ExposeHeaders", |age| age.to_string());
     let note = matches!(p.headers, Allow::Mirror | Allow::MirrorUnlessAuthorization).then_some(
         "// AllowHeaders is left empty on purpose: Echo then echoes the requested headers.",
     );

@@ -89,28 +89,25 @@ pub static META: TargetMeta = TargetMeta {
     idents: &IDENTS,
 };
 
+/// The `corspolicy.go` file around the policies.
+static PACKAGE: go::Package = go::Package {
+    meta: &META,
+    usage: &[
+        "",
+        "Use: put this file in a package directory `corspolicy`, then, before the",
+        "routes, `r.Use(corspolicy.Middleware())` on the gin.Engine (not on a group).",
+    ],
+    std: go::std_imports,
+    modules: &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
+};
+
 impl Target for Gin {
     fn meta(&self) -> &'static TargetMeta {
         &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        go::package(
-            plan,
-            provenance,
-            &go::Package {
-                meta: &META,
-                usage: &[
-                    "",
-                    "Use: put this file in a package directory `corspolicy`, then, before the",
-                    "routes, `r.Use(corspolicy.Middleware())` on the gin.Engine (not on a group).",
-                ],
-                std: go::std_imports,
-                modules: &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
-            },
-            policy,
-            dispatcher,
-        )
+        go::package(plan, provenance, &PACKAGE, policy, dispatcher)
     }
 }
 
@@ -131,16 +128,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         let h: Vec<&str> = items(list).collect();
         fields.push(("AllowHeaders", go::string_slice(&h)));
     }
-    if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        fields.push(("ExposeHeaders", go::string_slice(&e)));
-    }
-    if p.credentials {
-        fields.push(("AllowCredentials", "true".into()));
-    }
-    if let Some(age) = p.max_age {
-        fields.push(("MaxAge", format!("{age} * time.Second")));
-    }
+    go::common_fields(&mut fields, p, "ExposeHeaders", |age| format!("{age} * time.Second"));
     go::cors_constructor(w, p, "gin.HandlerFunc", "cors.New(cors.Config", None, &fields);
 }
 

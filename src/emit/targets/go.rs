@@ -30,7 +30,7 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Plan, PolicyPlan};
+use crate::emit::plan::{Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
@@ -87,28 +87,25 @@ pub static META: TargetMeta = TargetMeta {
     idents: &IDENTS,
 };
 
+/// The `corspolicy.go` file around the policies.
+static PACKAGE: go::Package = go::Package {
+    meta: &META,
+    usage: &[
+        "",
+        "Use: put this file in a package directory `corspolicy`, then",
+        "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
+    ],
+    std: std_imports,
+    modules: &["github.com/rs/cors"],
+};
+
 impl Target for Go {
     fn meta(&self) -> &'static TargetMeta {
         &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        go::package(
-            plan,
-            provenance,
-            &go::Package {
-                meta: &META,
-                usage: &[
-                    "",
-                    "Use: put this file in a package directory `corspolicy`, then",
-                    "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
-                ],
-                std: std_imports,
-                modules: &["github.com/rs/cors"],
-            },
-            policy,
-            dispatcher,
-        )
+        go::package(plan, provenance, &PACKAGE, policy, dispatcher)
     }
 }
 
@@ -120,28 +117,7 @@ fn std_imports(body: &str) -> Vec<&'static str> {
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let mut fields = vec![go::origins_field(
-        w,
-        p,
-        ("AllowedOrigins", go::string_slice(&["*"])),
-        str::to_owned,
-    )];
-    let methods = go::methods_with_safelisted(&p.methods);
-    fields.push(("AllowedMethods", go::string_slice(&methods)));
-    // An empty list would grant rs/cors' four default headers.
-    let headers = go::headers_or_origin(&p.headers);
-    fields.push(("AllowedHeaders", go::string_slice(&headers)));
-    if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        fields.push(("ExposedHeaders", go::string_slice(&e)));
-    }
-    if p.credentials {
-        fields.push(("AllowCredentials", "true".into()));
-    }
-    if let Some(age) = p.max_age {
-        fields.push(("MaxAge", age.to_string()));
-    }
-    go::cors_constructor(w, p, "*cors.Cors", "cors.New(cors.Options", None, &fields);
+    go::rs_cors_policy(w, p, str::to_owned);
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
