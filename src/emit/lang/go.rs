@@ -4,7 +4,8 @@
 //! gofmt's indentation and the package file around them all.
 
 use super::strings;
-use crate::emit::capability::Syntax;
+use crate::emit::capability::{Capabilities, RegexDialect, Syntax};
+use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
 use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
@@ -13,20 +14,37 @@ use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::writer::{pad, Writer};
 use crate::fetch::MAX_ORIGIN_BYTES;
+use crate::regex::Engine;
 
-/// What the Go compiler and RE2 accept of a regex written by [`regex_literal`].
-pub const SYNTAX: Syntax = Syntax {
-    // A regex is written as a raw string literal, and the Go compiler refuses a byte order
-    // mark anywhere but at the start of a source file.
-    regex_forbidden: &["\u{feff}"],
-    // RE2: "invalid repeat count" past 1000.
-    max_regex_repeat: 1000,
-    ..Syntax::LIBRARY_API
+/// What the Go targets' capability tables start from: origins matched by Go's `regexp` (RE2),
+/// written by [`regex_literal`] in a library's API.
+pub const CAPABILITIES: Capabilities = Capabilities {
+    regex_dialect: RegexDialect::Engine(Engine::Re2),
+    syntax: Syntax {
+        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
+        // mark anywhere but at the start of a source file.
+        regex_forbidden: &["\u{feff}"],
+        // RE2: "invalid repeat count" past 1000.
+        max_regex_repeat: 1000,
+        ..Syntax::LIBRARY_API
+    },
+    ..Capabilities::COMMON
 };
 
-/// The package-level names each policy derives from its camel-case stem (`a-b` and `a--b`
-/// would both be `aB`): [`origin_check`]'s three and [`cors_constructor`]'s.
-pub const DERIVED: &[&str] = &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"];
+/// The names of a Go target's package. Each policy derives four package-level names from its
+/// camel-case stem (`a-b` and `a--b` would both be `aB`): [`origin_check`]'s three and
+/// [`cors_constructor`]'s. None may meet another's, a Go keyword or predeclared name, or one
+/// in `reserved`: an imported package or the package's own functions.
+#[must_use]
+pub const fn policy_idents(reserved: &'static [&'static str]) -> IdentScheme {
+    IdentScheme {
+        style: Style::Camel,
+        derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
+        reserved,
+        keywords: GO_RESERVED,
+        fixed_code: &[],
+    }
+}
 
 /// A regex as a Go raw string (no escaping to undo) when it is printable ASCII without a
 /// backquote; otherwise as an interpreted string.

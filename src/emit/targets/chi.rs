@@ -24,8 +24,8 @@
 //! - **`max-age 0`** cannot be sent (omitted for 0) and private network access does not exist
 //!   in go-chi/cors: both refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
-use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::capability::{Capabilities, Support};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::go;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -35,19 +35,16 @@ use crate::emit::plan::{Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The chi (go-chi/cors) target.
 pub struct Chi;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "go-chi/cors 1.2.0 on chi 5.0.0",
-    regex_dialect: RegexDialect::Engine(Engine::Re2),
     private_network: Support::No,
     routing: crate::eval::Routing::GoRouter,
     modules: &["github.com/go-chi/cors", "github.com/go-chi/chi/v5"],
-    syntax: go::SYNTAX,
-    ..Capabilities::COMMON
+    ..go::CAPABILITIES
 };
 
 static LIMITS: &[Limit] = &[
@@ -58,33 +55,26 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
-/// Each policy derives four package-level names from its camel-case stem; none may meet
-/// another's, a Go keyword or predeclared name, an imported package, or the package's own
-/// functions.
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Camel,
-    derived: go::DERIVED,
-    reserved: &[
-        "policyFor",
-        "routingPath",
-        "Handler",
-        "cors",
-        "http",
-        "path",
-        "regexp",
-        "strings",
-        "corspolicy",
-    ],
-    keywords: GO_RESERVED,
-    fixed_code: &[],
-};
+/// Reserved: the package's own functions and the packages it imports.
+static IDENTS: IdentScheme = go::policy_idents(&[
+    "policyFor",
+    "routingPath",
+    "Handler",
+    "cors",
+    "http",
+    "path",
+    "regexp",
+    "strings",
+    "corspolicy",
+]);
 
 /// The `chi` target, as data.
 pub static META: TargetMeta = TargetMeta {
     id: "chi",
     aliases: &[],
     name: "chi (go-chi/cors)",
-    doc_short: "a Go package with go-chi/cors per policy and a chi middleware applying them by path",
+    doc_short:
+        "a Go package with go-chi/cors per policy and a chi middleware applying them by path",
     layer: Layer::App,
     capabilities: &CAPS,
     limits: LIMITS,

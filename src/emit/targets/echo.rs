@@ -24,8 +24,8 @@
 //! - **`max-age 0`** cannot be sent by Echo 4.10 (it leaves out 0) and is refused; private
 //!   network access does not exist in Echo's CORS middleware and is refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
-use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::capability::{Capabilities, Support};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::go;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -35,19 +35,16 @@ use crate::emit::plan::{items, Allow, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Echo (middleware.CORSWithConfig) target.
 pub struct Echo;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "Echo 4.10.0 (github.com/labstack/echo/v4)",
-    regex_dialect: RegexDialect::Engine(Engine::Re2),
     private_network: Support::No,
     routing: crate::eval::Routing::GoRouter,
     modules: &["github.com/labstack/echo/v4"],
-    syntax: go::SYNTAX,
-    ..Capabilities::COMMON
+    ..go::CAPABILITIES
 };
 
 static LIMITS: &[Limit] = &[
@@ -57,27 +54,19 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
-/// Each policy derives four package-level names from its camel-case stem; none may meet
-/// another's, a Go keyword or predeclared name, an imported package, or the package's own
-/// functions.
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Camel,
-    derived: go::DERIVED,
-    reserved: &[
-        "policyFor",
-        "routingPath",
-        "Middleware",
-        "echo",
-        "middleware",
-        "http",
-        "path",
-        "regexp",
-        "strings",
-        "corspolicy",
-    ],
-    keywords: GO_RESERVED,
-    fixed_code: &[],
-};
+/// Reserved: the package's own functions and the packages it imports.
+static IDENTS: IdentScheme = go::policy_idents(&[
+    "policyFor",
+    "routingPath",
+    "Middleware",
+    "echo",
+    "middleware",
+    "http",
+    "path",
+    "regexp",
+    "strings",
+    "corspolicy",
+]);
 
 /// The `echo` target, as data.
 pub static META: TargetMeta = TargetMeta {

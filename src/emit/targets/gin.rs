@@ -21,8 +21,8 @@
 //! - **`max-age 0`** cannot be sent (the library leaves it out for 0) and is refused; the
 //!   private network header would be sent to every preflight, asked or not: refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
-use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::capability::{Capabilities, Support};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::go;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -32,20 +32,17 @@ use crate::emit::plan::{items, Allow, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Gin (gin-contrib/cors) target.
 pub struct Gin;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "gin-contrib/cors 1.4.0 on Gin 1.8.2",
-    regex_dialect: RegexDialect::Engine(Engine::Re2),
     header_mirroring: Support::No,
     private_network: Support::No,
     routing: crate::eval::Routing::GoRouter,
     modules: &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
-    syntax: go::SYNTAX,
-    ..Capabilities::COMMON
+    ..go::CAPABILITIES
 };
 
 static LIMITS: &[Limit] = &[
@@ -54,35 +51,28 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
-/// Each policy derives four package-level names from its camel-case stem; none may meet
-/// another's, a Go keyword or predeclared name, an imported package, or the package's own
-/// functions.
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Camel,
-    derived: go::DERIVED,
-    reserved: &[
-        "policyFor",
-        "routingPath",
-        "Middleware",
-        "cors",
-        "gin",
-        "http",
-        "path",
-        "regexp",
-        "strings",
-        "time",
-        "corspolicy",
-    ],
-    keywords: GO_RESERVED,
-    fixed_code: &[],
-};
+/// Reserved: the package's own functions and the packages it imports.
+static IDENTS: IdentScheme = go::policy_idents(&[
+    "policyFor",
+    "routingPath",
+    "Middleware",
+    "cors",
+    "gin",
+    "http",
+    "path",
+    "regexp",
+    "strings",
+    "time",
+    "corspolicy",
+]);
 
 /// The `gin` target, as data.
 pub static META: TargetMeta = TargetMeta {
     id: "gin",
     aliases: &[],
     name: "Gin (gin-contrib/cors)",
-    doc_short: "a Go package with gin-contrib/cors per policy and a gin.HandlerFunc applying them by path",
+    doc_short:
+        "a Go package with gin-contrib/cors per policy and a gin.HandlerFunc applying them by path",
     layer: Layer::App,
     capabilities: &CAPS,
     limits: LIMITS,
@@ -128,8 +118,17 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         let h: Vec<&str> = items(list).collect();
         fields.push(("AllowHeaders", go::string_slice(&h)));
     }
-    go::common_fields(&mut fields, p, "ExposeHeaders", |age| format!("{age} * time.Second"));
-    go::cors_constructor(w, p, "gin.HandlerFunc", "cors.New(cors.Config", None, &fields);
+    go::common_fields(&mut fields, p, "ExposeHeaders", |age| {
+        format!("{age} * time.Second")
+    });
+    go::cors_constructor(
+        w,
+        p,
+        "gin.HandlerFunc",
+        "cors.New(cors.Config",
+        None,
+        &fields,
+    );
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {

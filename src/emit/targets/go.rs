@@ -23,8 +23,8 @@
 //! - **`max-age 0`** cannot be sent (rs/cors omits 0) and is refused; private network access
 //!   does not exist in rs/cors 1.7 and is refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support};
-use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::capability::{Capabilities, Support};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::go;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
@@ -34,19 +34,16 @@ use crate::emit::plan::{Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Go (rs/cors) target.
 pub struct Go;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "1.7 (github.com/rs/cors; go 1.13 in go.mod)",
-    regex_dialect: RegexDialect::Engine(Engine::Re2),
     private_network: Support::No,
     routing: crate::eval::Routing::Go,
     modules: &["github.com/rs/cors"],
-    syntax: go::SYNTAX,
-    ..Capabilities::COMMON
+    ..go::CAPABILITIES
 };
 
 static LIMITS: &[Limit] = &[
@@ -56,24 +53,16 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
-/// Each policy derives four package-level names from its camel-case stem (`a-b` and `a--b`
-/// would both be `aB`); none may meet another's, a Go keyword or predeclared name, an
-/// imported package, or the package's own `policyFor` and `Handler`.
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Camel,
-    derived: go::DERIVED,
-    reserved: &[
-        "policyFor",
-        "Handler",
-        "cors",
-        "http",
-        "regexp",
-        "strings",
-        "corspolicy",
-    ],
-    keywords: GO_RESERVED,
-    fixed_code: &[],
-};
+/// Reserved: the package's own `policyFor` and `Handler`, and the packages it imports.
+static IDENTS: IdentScheme = go::policy_idents(&[
+    "policyFor",
+    "Handler",
+    "cors",
+    "http",
+    "regexp",
+    "strings",
+    "corspolicy",
+]);
 
 /// The `go` target, as data.
 pub static META: TargetMeta = TargetMeta {
