@@ -282,6 +282,29 @@ pub fn router_dispatch(w: &mut Writer, plan: &Plan<'_>, list: &str) {
     w.blank();
 }
 
+/// Writes `func Middleware() {ty}` for a router's `Use`, after the comment lines `doc`: it
+/// builds `policies`, each policy's `{id}Cors()` in order (the indices [`policy_for`] returns),
+/// then `body` writes what it returns.
+pub fn middleware(
+    w: &mut Writer,
+    plan: &Plan<'_>,
+    doc: &[&str],
+    ty: &str,
+    body: impl FnOnce(&mut Writer),
+) {
+    for line in doc {
+        w.line(*line);
+    }
+    w.open(format!("func Middleware() {ty} {{"));
+    w.items(
+        format!("policies := []{ty}{{"),
+        plan.policies.iter().map(|p| format!("{}Cors()", p.ident)),
+        "}",
+    );
+    body(w);
+    w.close("}");
+}
+
 /// Writes `func Handler(next http.Handler) http.Handler`, after the comment lines `doc`: each
 /// request goes through the `*cors.Cors` (of rs/cors or a fork) of the policy [`policy_for`]
 /// picks for its routing path, other requests go to `next` untouched.

@@ -146,27 +146,24 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     go::router_dispatch(w, plan, "the list Middleware builds");
-    w.line("// Middleware is for e.Use: each request goes through the Echo CORS middleware of the");
-    w.line("// policy whose scope covers its path; other paths reach next untouched.");
-    w.open("func Middleware() echo.MiddlewareFunc {");
-    w.items(
-        "policies := []echo.MiddlewareFunc{",
-        plan.policies.iter().map(|p| format!("{}Cors()", p.ident)),
-        "}",
-    );
-    w.open("return func(next echo.HandlerFunc) echo.HandlerFunc {");
-    w.line("handlers := make([]echo.HandlerFunc, len(policies))");
-    w.open("for i, p := range policies {");
-    w.line("handlers[i] = p(next)");
-    w.close("}");
-    w.open("return func(c echo.Context) error {");
-    w.open("if p, ok := routingPath(c.Request()); ok {");
-    w.open("if i := policyFor(p); i >= 0 {");
-    w.line("return handlers[i](c)");
-    w.close("}");
-    w.close("}");
-    w.line("return next(c)");
-    w.close("}");
-    w.close("}");
-    w.close("}");
+    let doc = [
+        "// Middleware is for e.Use: each request goes through the Echo CORS middleware of the",
+        "// policy whose scope covers its path; other paths reach next untouched.",
+    ];
+    go::middleware(w, plan, &doc, "echo.MiddlewareFunc", |w| {
+        w.open("return func(next echo.HandlerFunc) echo.HandlerFunc {");
+        w.line("handlers := make([]echo.HandlerFunc, len(policies))");
+        w.open("for i, p := range policies {");
+        w.line("handlers[i] = p(next)");
+        w.close("}");
+        w.open("return func(c echo.Context) error {");
+        w.open("if p, ok := routingPath(c.Request()); ok {");
+        w.open("if i := policyFor(p); i >= 0 {");
+        w.line("return handlers[i](c)");
+        w.close("}");
+        w.close("}");
+        w.line("return next(c)");
+        w.close("}");
+        w.close("}");
+    });
 }

@@ -133,20 +133,17 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     go::router_dispatch(w, plan, "the list Middleware builds");
-    w.line("// Middleware is for r.Use: each request goes through the gin-contrib/cors handler of");
-    w.line("// the policy whose scope covers its path; other paths reach the routes untouched.");
-    w.open("func Middleware() gin.HandlerFunc {");
-    w.items(
-        "policies := []gin.HandlerFunc{",
-        plan.policies.iter().map(|p| format!("{}Cors()", p.ident)),
-        "}",
-    );
-    w.open("return func(c *gin.Context) {");
-    w.open("if p, ok := routingPath(c.Request); ok {");
-    w.open("if i := policyFor(p); i >= 0 {");
-    w.line("policies[i](c)");
-    w.close("}");
-    w.close("}");
-    w.close("}");
-    w.close("}");
+    let doc = [
+        "// Middleware is for r.Use: each request goes through the gin-contrib/cors handler of",
+        "// the policy whose scope covers its path; other paths reach the routes untouched.",
+    ];
+    go::middleware(w, plan, &doc, "gin.HandlerFunc", |w| {
+        w.open("return func(c *gin.Context) {");
+        w.open("if p, ok := routingPath(c.Request); ok {");
+        w.open("if i := policyFor(p); i >= 0 {");
+        w.line("policies[i](c)");
+        w.close("}");
+        w.close("}");
+        w.close("}");
+    });
 }
