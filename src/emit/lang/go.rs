@@ -177,8 +177,7 @@ pub fn common_fields(
     max_age: impl FnOnce(u64) -> String,
 ) {
     if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        fields.push((expose, string_slice(&e)));
+        fields.push((expose, list_slice(list)));
     }
     if p.credentials {
         fields.push(("AllowCredentials", "true".into()));
@@ -186,6 +185,13 @@ pub fn common_fields(
     if let Some(age) = p.max_age {
         fields.push(("MaxAge", max_age(age)));
     }
+}
+
+/// A policy's list (of methods or headers, as the plan keeps it) as a `[]string{…}` literal.
+#[must_use]
+pub fn list_slice(list: &str) -> String {
+    let v: Vec<&str> = items(list).collect();
+    string_slice(&v)
 }
 
 /// Writes policy `p` for rs/cors and its fork go-chi/cors, which take the same `cors.Options`

@@ -31,7 +31,7 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Allow, Plan, PolicyPlan};
+use crate::emit::plan::{Allow, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
@@ -122,10 +122,7 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     match &p.headers {
         // An empty list would echo every requested header.
         Allow::Omit => fields.push(("AllowHeaders", go::string_slice(&["Origin"]))),
-        Allow::Static(list) => {
-            let h: Vec<&str> = items(list).collect();
-            fields.push(("AllowHeaders", go::string_slice(&h)));
-        }
+        Allow::Static(list) => fields.push(("AllowHeaders", go::list_slice(list))),
         // Left empty: Echo echoes the requested headers (the plan refuses the form that must
         // keep `authorization` out).
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {}

@@ -28,7 +28,7 @@ use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Allow, Plan, PolicyPlan};
+use crate::emit::plan::{Allow, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
@@ -111,12 +111,10 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
     // The plan refuses the echoing forms (mirror, `*` with credentials): what is left is a
     // list, `*` among it or not, sent as written.
     if let Allow::Static(list) = &p.methods {
-        let m: Vec<&str> = items(list).collect();
-        fields.push(("AllowMethods", go::string_slice(&m)));
+        fields.push(("AllowMethods", go::list_slice(list)));
     }
     if let Allow::Static(list) = &p.headers {
-        let h: Vec<&str> = items(list).collect();
-        fields.push(("AllowHeaders", go::string_slice(&h)));
+        fields.push(("AllowHeaders", go::list_slice(list)));
     }
     go::common_fields(&mut fields, p, "ExposeHeaders", |age| {
         format!("{age} * time.Second")
