@@ -458,6 +458,20 @@ mod tests {
         assert_eq!(regex_literal(r"^a\.b$"), r"`^a\.b$`");
         assert_eq!(regex_literal("^a`b$"), "\"^a`b$\"");
         assert_eq!(string_slice(&["a", "b"]), r#"[]string{"a", "b"}"#);
+        assert_eq!(list_slice("PUT, X-\"Y"), r#"[]string{"PUT", "X-\"Y"}"#);
+    }
+
+    #[test]
+    fn libraries_that_check_actual_requests_always_list_the_safelisted_methods() {
+        let listed = Allow::Static("PUT, DELETE".into());
+        assert_eq!(
+            methods_with_safelisted(&listed),
+            ["DELETE", "GET", "HEAD", "POST", "PUT"]
+        );
+        assert_eq!(
+            methods_with_safelisted(&Allow::Omit),
+            ["GET", "HEAD", "POST"]
+        );
     }
 
     #[test]
