@@ -161,7 +161,7 @@ pub fn origins_field(
 /// drops the CORS headers of any other: the policy's, with `GET`, `HEAD` and `POST` always,
 /// sorted.
 #[must_use]
-pub fn methods_with_safelisted<'a>(methods: &'a Allow) -> Vec<&'a str> {
+pub fn methods_with_safelisted(methods: &Allow) -> Vec<&str> {
     let mut v = with_safelisted(methods);
     v.sort_unstable();
     v
