@@ -288,9 +288,10 @@ pub fn router_dispatch(w: &mut Writer, plan: &Plan<'_>, list: &str) {
     w.blank();
 }
 
-/// Writes `func Middleware() {ty}` for a router's `Use`, after the comment lines `doc`: it
-/// builds `policies`, each policy's `{id}Cors()` in order (the indices [`policy_for`] returns),
-/// then `body` writes what it returns.
+/// Writes the dispatcher of a router's `Use` ([`router_dispatch`]), then
+/// `func Middleware() {ty}` after the comment lines `doc`: it builds `policies`, each policy's
+/// `{id}Cors()` in order (the indices [`policy_for`] returns), then `body` writes what it
+/// returns.
 pub fn middleware(
     w: &mut Writer,
     plan: &Plan<'_>,
@@ -298,6 +299,7 @@ pub fn middleware(
     ty: &str,
     body: impl FnOnce(&mut Writer),
 ) {
+    router_dispatch(w, plan, "the list Middleware builds");
     for line in doc {
         w.line(*line);
     }
@@ -401,7 +403,7 @@ pub fn imports(w: &mut Writer, std: &[&str], others: &[&str]) {
 /// dispatcher.
 pub struct Package {
     pub meta: &'static TargetMeta,
-    /// The notes on how to use the package, after the header.
+    /// The notes on how to use the package, after the header and a blank line.
     pub usage: &'static [&'static str],
     /// The standard packages the body needs (usually [`std_imports`]).
     pub std: fn(&str) -> Vec<&'static str>,
@@ -419,7 +421,10 @@ pub fn package(
     dispatcher: impl FnOnce(&mut Writer, &Plan<'_>),
 ) -> Output {
     let mut w = Writer::new();
-    w.app_module_header("//", provenance, pkg.meta, pkg.usage, plan.owner);
+    let notes: Vec<&str> = std::iter::once("")
+        .chain(pkg.usage.iter().copied())
+        .collect();
+    w.app_module_header("//", provenance, pkg.meta, &notes, plan.owner);
     w.line("// Package corspolicy answers CORS as the policy file says.");
     w.line("package corspolicy");
     let mut body = Writer::new();

@@ -85,7 +85,6 @@ pub static META: TargetMeta = TargetMeta {
 static PACKAGE: go::Package = go::Package {
     meta: &META,
     usage: &[
-        "",
         "Use: put this file in a package directory `corspolicy`, then, before the",
         "routes, `r.Use(corspolicy.Handler)` on the root chi.Router (not on a Mount or Route).",
     ],

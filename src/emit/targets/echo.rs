@@ -84,7 +84,6 @@ pub static META: TargetMeta = TargetMeta {
 static PACKAGE: go::Package = go::Package {
     meta: &META,
     usage: &[
-        "",
         "Use: put this file in a package directory `corspolicy`, then",
         "`e.Use(corspolicy.Middleware())` on the *echo.Echo (not on a group).",
     ],
@@ -142,7 +141,6 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    go::router_dispatch(w, plan, "the list Middleware builds");
     let doc = [
         "// Middleware is for e.Use: each request goes through the Echo CORS middleware of the",
         "// policy whose scope covers its path; other paths reach next untouched.",

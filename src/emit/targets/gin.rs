@@ -83,7 +83,6 @@ pub static META: TargetMeta = TargetMeta {
 static PACKAGE: go::Package = go::Package {
     meta: &META,
     usage: &[
-        "",
         "Use: put this file in a package directory `corspolicy`, then, before the",
         "routes, `r.Use(corspolicy.Middleware())` on the gin.Engine (not on a group).",
     ],
@@ -130,7 +129,6 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    go::router_dispatch(w, plan, "the list Middleware builds");
     let doc = [
         "// Middleware is for r.Use: each request goes through the gin-contrib/cors handler of",
         "// the policy whose scope covers its path; other paths reach the routes untouched.",

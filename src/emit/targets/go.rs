@@ -80,7 +80,6 @@ pub static META: TargetMeta = TargetMeta {
 static PACKAGE: go::Package = go::Package {
     meta: &META,
     usage: &[
-        "",
         "Use: put this file in a package directory `corspolicy`, then",
         "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
     ],
