@@ -1,12 +1,50 @@
 //! Go code beyond strings that the Go targets write alike: regex and slice literals, the
-//! origin check handed to a CORS library as a function, the path dispatcher, import blocks
-//! and gofmt's indentation.
+//! origin check handed to a CORS library as a function, the method and header lists, each
+//! policy's constructor, the path dispatcher and the `net/http` handler, import blocks,
+//! gofmt's indentation and the package file around them all.
 
 use super::strings;
-use crate::emit::plan::Plan;
-use crate::emit::scopes::{policy_for_body, Branches};
+use crate::emit::capability::{Capabilities, RegexDialect, Syntax};
+use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::lists::{star_or_listed, with_safelisted};
+use crate::emit::meta::TargetMeta;
+use crate::emit::output::Output;
+use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
+use crate::emit::provenance::Provenance;
+use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::writer::{pad, Writer};
 use crate::fetch::MAX_ORIGIN_BYTES;
+use crate::regex::Engine;
+
+/// What the Go targets' capability tables start from: origins matched by Go's `regexp` (RE2),
+/// written by [`regex_literal`] in a library's API.
+pub const CAPABILITIES: Capabilities = Capabilities {
+    regex_dialect: RegexDialect::Engine(Engine::Re2),
+    syntax: Syntax {
+        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
+        // mark anywhere but at the start of a source file.
+        regex_forbidden: &["\u{feff}"],
+        // RE2: "invalid repeat count" past 1000.
+        max_regex_repeat: 1000,
+        ..Syntax::LIBRARY_API
+    },
+    ..Capabilities::COMMON
+};
+
+/// The names of a Go target's package. Each policy derives four package-level names from its
+/// camel-case stem (`a-b` and `a--b` would both be `aB`): [`origin_check`]'s three and
+/// [`cors_constructor`]'s. None may meet another's, a Go keyword or predeclared name, or one
+/// in `reserved`: an imported package or the package's own functions.
+#[must_use]
+pub const fn policy_idents(reserved: &'static [&'static str]) -> IdentScheme {
+    IdentScheme {
+        style: Style::Camel,
+        derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
+        reserved,
+        keywords: GO_RESERVED,
+        fixed_code: &[],
+    }
+}
 
 /// A regex as a Go raw string (no escaping to undo) when it is printable ASCII without a
 /// backquote; otherwise as an interpreted string.
@@ -96,6 +134,115 @@ pub fn origin_check(w: &mut Writer, id: &str, name: &str, exact: &[String], rege
     w.close("}");
 }
 
+/// The field that gives a policy's origins to a CORS library: `any` for `origins *`; for a
+/// list, [`origin_check`] is written first and `func` turns the name of the check
+/// (`{id}AllowsOrigin`) into the library's origin function.
+pub fn origins_field(
+    w: &mut Writer,
+    p: &PolicyPlan<'_>,
+    any: (&'static str, String),
+    func: impl FnOnce(&str) -> String,
+) -> (&'static str, String) {
+    match &p.origins {
+        Origins::Any => any,
+        // Patterns and regexes as one alternation (a list would be tried in turn).
+        Origins::List {
+            exact, alternation, ..
+        } => {
+            let id = &p.ident;
+            origin_check(w, id, p.name, exact, alternation);
+            w.blank();
+            ("AllowOriginFunc", func(&format!("{id}AllowsOrigin")))
+        }
+    }
+}
+
+/// The methods for a library that also checks actual requests' methods against its list and
+/// drops the CORS headers of any other: the policy's, with `GET`, `HEAD` and `POST` always,
+/// sorted.
+#[must_use]
+pub fn methods_with_safelisted(methods: &Allow) -> Vec<&str> {
+    let mut v = with_safelisted(methods);
+    v.sort_unstable();
+    v
+}
+
+/// Appends the options the Go CORS libraries write alike but for the name of the exposed
+/// headers' (`expose`): those headers, `AllowCredentials` and `MaxAge` (`max_age` writes its
+/// seconds).
+pub fn common_fields(
+    fields: &mut Vec<(&'static str, String)>,
+    p: &PolicyPlan<'_>,
+    expose: &'static str,
+    max_age: impl FnOnce(u64) -> String,
+) {
+    if let Some(list) = &p.expose {
+        fields.push((expose, list_slice(list)));
+    }
+    if p.credentials {
+        fields.push(("AllowCredentials", "true".into()));
+    }
+    if let Some(age) = p.max_age {
+        fields.push(("MaxAge", max_age(age)));
+    }
+}
+
+/// A policy's list (of methods or headers, as the plan keeps it) as a `[]string{…}` literal.
+#[must_use]
+pub fn list_slice(list: &str) -> String {
+    let v: Vec<&str> = items(list).collect();
+    string_slice(&v)
+}
+
+/// Writes policy `p` for rs/cors and its fork go-chi/cors, which take the same `cors.Options`
+/// and return a `*cors.Cors`; `origin_func` turns the name of the origin check into their
+/// `AllowOriginFunc` (whose parameters differ). Both also check actual requests' methods
+/// against their list ([`methods_with_safelisted`]), and both fill an empty header list with
+/// defaults of their own: a policy without `request-headers` lists `Origin` instead, which
+/// scripts can never set, so nothing is granted.
+pub fn rs_cors_policy(w: &mut Writer, p: &PolicyPlan<'_>, origin_func: fn(&str) -> String) {
+    let mut fields = vec![origins_field(
+        w,
+        p,
+        ("AllowedOrigins", string_slice(&["*"])),
+        origin_func,
+    )];
+    let methods = methods_with_safelisted(&p.methods);
+    fields.push(("AllowedMethods", string_slice(&methods)));
+    let headers = match &p.headers {
+        Allow::Omit => vec!["Origin"],
+        listed => star_or_listed(listed),
+    };
+    fields.push(("AllowedHeaders", string_slice(&headers)));
+    common_fields(&mut fields, p, "ExposedHeaders", |age| age.to_string());
+    cors_constructor(w, p, "*cors.Cors", "cors.New(cors.Options", None, &fields);
+}
+
+/// Writes `func {id}Cors() {returns}`, which builds policy `p`'s CORS handler with `{new}{`,
+/// the options `fields` and `})`; `note` is a comment line for after the doc comment.
+pub fn cors_constructor(
+    w: &mut Writer,
+    p: &PolicyPlan<'_>,
+    returns: &str,
+    new: &str,
+    note: Option<&str>,
+    fields: &[(&str, String)],
+) {
+    let id = &p.ident;
+    w.comment_with(
+        "//",
+        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
+    );
+    if let Some(note) = note {
+        w.line(note);
+    }
+    w.open(format!("func {id}Cors() {returns} {{"));
+    w.open(format!("return {new}{{"));
+    self::fields(w, fields);
+    w.close("})");
+    w.close("}");
+}
+
 /// Writes a composite literal's `Key: value,` lines with the values aligned, as gofmt does.
 pub fn fields(w: &mut Writer, fields: &[(&str, String)]) {
     let width = fields.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0);
@@ -115,15 +262,81 @@ const POLICY_FOR: Branches = Branches {
     none: "return -1",
 };
 
-/// Writes `policyFor(path string) int`: the index of the policy whose scope is the most
-/// specific for a routing path, -1 outside every scope.
+/// Writes `policyFor(path string) int`, documented: the index of the policy whose scope is
+/// the most specific for a routing path, -1 outside every scope.
 pub fn policy_for(w: &mut Writer, plan: &Plan<'_>, list: &str) {
     w.line(format!(
         "// policyFor returns which policy answers a request path (an index into {list}):"
     ));
     w.line("// the most specific scope that covers it, -1 outside every scope.");
+    policy_for_func(w, plan);
+}
+
+/// Writes `policyFor(path string) int` without a doc comment.
+pub fn policy_for_func(w: &mut Writer, plan: &Plan<'_>) {
     w.open("func policyFor(path string) int {");
     policy_for_body(w, plan, &POLICY_FOR);
+    w.close("}");
+}
+
+/// Writes what a Go router's dispatcher calls: [`policy_for`] (into `list`) and
+/// [`ROUTER_PATH`], each followed by a blank line.
+pub fn router_dispatch(w: &mut Writer, plan: &Plan<'_>, list: &str) {
+    policy_for(w, plan, list);
+    w.blank();
+    w.text(ROUTER_PATH);
+    w.blank();
+}
+
+/// Writes the dispatcher of a router's `Use` ([`router_dispatch`]), then
+/// `func Middleware() {ty}` after the comment lines `doc`: it builds `policies`, each policy's
+/// `{id}Cors()` in order (the indices [`policy_for`] returns), then `body` writes what it
+/// returns.
+pub fn middleware(
+    w: &mut Writer,
+    plan: &Plan<'_>,
+    doc: &[&str],
+    ty: &str,
+    body: impl FnOnce(&mut Writer),
+) {
+    router_dispatch(w, plan, "the list Middleware builds");
+    for line in doc {
+        w.line(*line);
+    }
+    w.open(format!("func Middleware() {ty} {{"));
+    w.items(
+        format!("policies := []{ty}{{"),
+        plan.policies.iter().map(|p| format!("{}Cors()", p.ident)),
+        "}",
+    );
+    body(w);
+    w.close("}");
+}
+
+/// Writes `func Handler(next http.Handler) http.Handler`, after the comment lines `doc`: each
+/// request goes through the `*cors.Cors` (of rs/cors or a fork) of the policy [`policy_for`]
+/// picks for its routing path, other requests go to `next` untouched.
+pub fn http_handler(w: &mut Writer, plan: &Plan<'_>, doc: &[&str]) {
+    for line in doc {
+        w.line(*line);
+    }
+    w.open("func Handler(next http.Handler) http.Handler {");
+    w.items(
+        "policies := []http.Handler{",
+        plan.policies
+            .iter()
+            .map(|p| format!("{}Cors().Handler(next)", p.ident)),
+        "}",
+    );
+    w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
+    w.open("if p, ok := routingPath(r); ok {");
+    w.open("if i := policyFor(p); i >= 0 {");
+    w.line("policies[i].ServeHTTP(w, r)");
+    w.line("return");
+    w.close("}");
+    w.close("}");
+    w.line("next.ServeHTTP(w, r)");
+    w.close("})");
     w.close("}");
 }
 
@@ -186,6 +399,49 @@ pub fn imports(w: &mut Writer, std: &[&str], others: &[&str]) {
     w.line(")");
 }
 
+/// What one Go target's file `corspolicy.go` holds besides the per-policy code and the
+/// dispatcher.
+pub struct Package {
+    pub meta: &'static TargetMeta,
+    /// The notes on how to use the package, after the header and a blank line.
+    pub usage: &'static [&'static str],
+    /// The standard packages the body needs (usually [`std_imports`]).
+    pub std: fn(&str) -> Vec<&'static str>,
+    /// The other packages it imports.
+    pub modules: &'static [&'static str],
+}
+
+/// The file `corspolicy.go` of a Go target: the header, `package corspolicy`, the imports and,
+/// indented by gofmt's rule, each policy's code (`policy`) then the dispatcher.
+pub fn package(
+    plan: &Plan<'_>,
+    provenance: &Provenance,
+    pkg: &Package,
+    policy: impl FnMut(&mut Writer, &PolicyPlan<'_>),
+    dispatcher: impl FnOnce(&mut Writer, &Plan<'_>),
+) -> Output {
+    let mut w = Writer::new();
+    let notes: Vec<&str> = std::iter::once("")
+        .chain(pkg.usage.iter().copied())
+        .collect();
+    w.app_module_header("//", provenance, pkg.meta, &notes, plan.owner);
+    w.line("// Package corspolicy answers CORS as the policy file says.");
+    w.line("package corspolicy");
+    let mut body = Writer::new();
+    body.each_policy(plan, policy);
+    dispatcher(&mut body, plan);
+    let body = body.finish();
+    w.blank();
+    imports(&mut w, &(pkg.std)(&body), pkg.modules);
+    w.blank();
+    w.text(&body);
+    Output::one(
+        "corspolicy.go",
+        "a package `corspolicy` of the application",
+        gofmt_tabs(&w.finish()),
+    )
+}
+
 /// Writer text (four spaces a level) indented with tabs, as gofmt writes Go.
 #[must_use]
 pub fn gofmt_tabs(text: &str) -> String {
@@ -207,6 +463,20 @@ mod tests {
         assert_eq!(regex_literal(r"^a\.b$"), r"`^a\.b$`");
         assert_eq!(regex_literal("^a`b$"), "\"^a`b$\"");
         assert_eq!(string_slice(&["a", "b"]), r#"[]string{"a", "b"}"#);
+        assert_eq!(list_slice("PUT, X-\"Y"), r#"[]string{"PUT", "X-\"Y"}"#);
+    }
+
+    #[test]
+    fn libraries_that_check_actual_requests_always_list_the_safelisted_methods() {
+        let listed = Allow::Static("PUT, DELETE".into());
+        assert_eq!(
+            methods_with_safelisted(&listed),
+            ["DELETE", "GET", "HEAD", "POST", "PUT"]
+        );
+        assert_eq!(
+            methods_with_safelisted(&Allow::Omit),
+            ["GET", "HEAD", "POST"]
+        );
     }
 
     #[test]

@@ -24,39 +24,27 @@
 //! - **`max-age 0`** cannot be sent by Echo 4.10 (it leaves out 0) and is refused; private
 //!   network access does not exist in Echo's CORS middleware and is refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
-use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::capability::{Capabilities, Support};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::go;
 use crate::emit::limits::Limit;
-use crate::emit::lists::with_safelisted;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{Allow, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Echo (middleware.CORSWithConfig) target.
 pub struct Echo;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "Echo 4.10.0 (github.com/labstack/echo/v4)",
-    regex_dialect: RegexDialect::Engine(Engine::Re2),
     private_network: Support::No,
     routing: crate::eval::Routing::GoRouter,
     modules: &["github.com/labstack/echo/v4"],
-    syntax: Syntax {
-        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
-        // mark anywhere but at the start of a source file.
-        regex_forbidden: &["\u{feff}"],
-        // RE2: "invalid repeat count" past 1000.
-        max_regex_repeat: 1000,
-        ..Syntax::LIBRARY_API
-    },
-    ..Capabilities::COMMON
+    ..go::CAPABILITIES
 };
 
 static LIMITS: &[Limit] = &[
@@ -66,27 +54,19 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
-/// Each policy derives four package-level names from its camel-case stem; none may meet
-/// another's, a Go keyword or predeclared name, an imported package, or the package's own
-/// functions.
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Camel,
-    derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
-    reserved: &[
-        "policyFor",
-        "routingPath",
-        "Middleware",
-        "echo",
-        "middleware",
-        "http",
-        "path",
-        "regexp",
-        "strings",
-        "corspolicy",
-    ],
-    keywords: GO_RESERVED,
-    fixed_code: &[],
-};
+/// Reserved: the package's own functions and the packages it imports.
+static IDENTS: IdentScheme = go::policy_idents(&[
+    "policyFor",
+    "routingPath",
+    "Middleware",
+    "echo",
+    "middleware",
+    "http",
+    "path",
+    "regexp",
+    "strings",
+    "corspolicy",
+]);
 
 /// The `echo` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -100,138 +80,85 @@ pub static META: TargetMeta = TargetMeta {
     idents: &IDENTS,
 };
 
+/// The `corspolicy.go` file around the policies.
+static PACKAGE: go::Package = go::Package {
+    meta: &META,
+    usage: &[
+        "Use: put this file in a package directory `corspolicy`, then",
+        "`e.Use(corspolicy.Middleware())` on the *echo.Echo (not on a group).",
+    ],
+    std: go::std_imports,
+    modules: &[
+        "github.com/labstack/echo/v4",
+        "github.com/labstack/echo/v4/middleware",
+    ],
+};
+
 impl Target for Echo {
     fn meta(&self) -> &'static TargetMeta {
         &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.app_module_header(
-            "//",
-            provenance,
-            &META,
-            &[
-                "",
-                "Use: put this file in a package directory `corspolicy`, then",
-                "`e.Use(corspolicy.Middleware())` on the *echo.Echo (not on a group).",
-            ],
-            plan.owner,
-        );
-        w.line("// Package corspolicy answers CORS as the policy file says.");
-        w.line("package corspolicy");
-        let mut body = Writer::new();
-        body.each_policy(plan, policy);
-        dispatcher(&mut body, plan);
-        let body = body.finish();
-        w.blank();
-        go::imports(
-            &mut w,
-            &go::std_imports(&body),
-            &[
-                "github.com/labstack/echo/v4",
-                "github.com/labstack/echo/v4/middleware",
-            ],
-        );
-        w.blank();
-        w.text(&body);
-        Output::one(
-            "corspolicy.go",
-            "a package `corspolicy` of the application",
-            go::gofmt_tabs(&w.finish()),
-        )
+        go::package(plan, provenance, &PACKAGE, policy, dispatcher)
     }
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let id = &p.ident;
-    let mut fields: Vec<(&str, String)> = Vec::new();
-    match &p.origins {
-        Origins::Any => fields.push(("AllowOrigins", go::string_slice(&["*"]))),
-        Origins::List {
-            exact, alternation, ..
-        } => {
-            go::origin_check(w, id, p.name, exact, alternation);
-            w.blank();
-            fields.push((
-                "AllowOriginFunc",
-                format!("func(origin string) (bool, error) {{ return {id}AllowsOrigin(origin), nil }}"),
-            ));
-        }
-    }
+    let mut fields = vec![go::origins_field(
+        w,
+        p,
+        ("AllowOrigins", go::string_slice(&["*"])),
+        |check| format!("func(origin string) (bool, error) {{ return {check}(origin), nil }}"),
+    )];
     // Never empty: Echo fills an empty list with its defaults. `*` alone stays `*`; the plan
     // refuses the echoed form (with credentials).
     let methods = match &p.methods {
         Allow::Static(s) if s.starts_with('*') => vec!["*"],
-        m => {
-            let mut v = with_safelisted(m);
-            v.sort_unstable();
-            v
-        }
+        m => go::methods_with_safelisted(m),
     };
     fields.push(("AllowMethods", go::string_slice(&methods)));
     match &p.headers {
-        // Scripts can never set `Origin`: listing it grants nothing, where an empty list
-        // would echo every requested header.
+        // An empty list would echo every requested header.
         Allow::Omit => fields.push(("AllowHeaders", go::string_slice(&["Origin"]))),
-        Allow::Static(list) => {
-            let h: Vec<&str> = items(list).collect();
-            fields.push(("AllowHeaders", go::string_slice(&h)));
-        }
+        Allow::Static(list) => fields.push(("AllowHeaders", go::list_slice(list))),
         // Left empty: Echo echoes the requested headers (the plan refuses the form that must
         // keep `authorization` out).
         Allow::Mirror | Allow::MirrorUnlessAuthorization => {}
     }
-    if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        fields.push(("ExposeHeaders", go::string_slice(&e)));
-    }
-    if p.credentials {
-        fields.push(("AllowCredentials", "true".into()));
-    }
-    if let Some(age) = p.max_age {
-        fields.push(("MaxAge", age.to_string()));
-    }
-    w.comment_with(
-        "//",
-        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
+    go::common_fields(&mut fields, p, "ExposeHeaders", |age| age.to_string());
+    let note = matches!(p.headers, Allow::Mirror | Allow::MirrorUnlessAuthorization).then_some(
+        "// AllowHeaders is left empty on purpose: Echo then echoes the requested headers.",
     );
-    if matches!(p.headers, Allow::Mirror | Allow::MirrorUnlessAuthorization) {
-        w.line("// AllowHeaders is left empty on purpose: Echo then echoes the requested headers.");
-    }
-    w.open(format!("func {id}Cors() echo.MiddlewareFunc {{"));
-    w.open("return middleware.CORSWithConfig(middleware.CORSConfig{");
-    go::fields(w, &fields);
-    w.close("})");
-    w.close("}");
+    go::cors_constructor(
+        w,
+        p,
+        "echo.MiddlewareFunc",
+        "middleware.CORSWithConfig(middleware.CORSConfig",
+        note,
+        &fields,
+    );
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    go::policy_for(w, plan, "the list Middleware builds");
-    w.blank();
-    w.text(go::ROUTER_PATH);
-    w.blank();
-    w.line("// Middleware is for e.Use: each request goes through the Echo CORS middleware of the");
-    w.line("// policy whose scope covers its path; other paths reach next untouched.");
-    w.open("func Middleware() echo.MiddlewareFunc {");
-    w.items(
-        "policies := []echo.MiddlewareFunc{",
-        plan.policies.iter().map(|p| format!("{}Cors()", p.ident)),
-        "}",
-    );
-    w.open("return func(next echo.HandlerFunc) echo.HandlerFunc {");
-    w.line("handlers := make([]echo.HandlerFunc, len(policies))");
-    w.open("for i, p := range policies {");
-    w.line("handlers[i] = p(next)");
-    w.close("}");
-    w.open("return func(c echo.Context) error {");
-    w.open("if p, ok := routingPath(c.Request()); ok {");
-    w.open("if i := policyFor(p); i >= 0 {");
-    w.line("return handlers[i](c)");
-    w.close("}");
-    w.close("}");
-    w.line("return next(c)");
-    w.close("}");
-    w.close("}");
-    w.close("}");
+    let doc = [
+        "// Middleware is for e.Use: each request goes through the Echo CORS middleware of the",
+        "// policy whose scope covers its path; other paths reach next untouched.",
+    ];
+    go::middleware(w, plan, &doc, "echo.MiddlewareFunc", |w| {
+        w.open("return func(next echo.HandlerFunc) echo.HandlerFunc {");
+        w.line("handlers := make([]echo.HandlerFunc, len(policies))");
+        w.open("for i, p := range policies {");
+        w.line("handlers[i] = p(next)");
+        w.close("}");
+        w.open("return func(c echo.Context) error {");
+        w.open("if p, ok := routingPath(c.Request()); ok {");
+        w.open("if i := policyFor(p); i >= 0 {");
+        w.line("return handlers[i](c)");
+        w.close("}");
+        w.close("}");
+        w.line("return next(c)");
+        w.close("}");
+        w.close("}");
+    });
 }

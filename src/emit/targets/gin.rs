@@ -21,39 +21,28 @@
 //! - **`max-age 0`** cannot be sent (the library leaves it out for 0) and is refused; the
 //!   private network header would be sent to every preflight, asked or not: refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
-use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
+use crate::emit::capability::{Capabilities, Support};
+use crate::emit::idents::IdentScheme;
 use crate::emit::lang::go;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{Allow, Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::scopes_text;
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
-use crate::regex::Engine;
 
 /// The Gin (gin-contrib/cors) target.
 pub struct Gin;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "gin-contrib/cors 1.4.0 on Gin 1.8.2",
-    regex_dialect: RegexDialect::Engine(Engine::Re2),
     header_mirroring: Support::No,
     private_network: Support::No,
     routing: crate::eval::Routing::GoRouter,
     modules: &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
-    syntax: Syntax {
-        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
-        // mark anywhere but at the start of a source file.
-        regex_forbidden: &["\u{feff}"],
-        // RE2: "invalid repeat count" past 1000.
-        max_regex_repeat: 1000,
-        ..Syntax::LIBRARY_API
-    },
-    ..Capabilities::COMMON
+    ..go::CAPABILITIES
 };
 
 static LIMITS: &[Limit] = &[
@@ -62,39 +51,43 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
-/// Each policy derives three package-level names from its camel-case stem; none may meet
-/// another's, a Go keyword or predeclared name, an imported package, or the package's own
-/// functions.
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Camel,
-    derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
-    reserved: &[
-        "policyFor",
-        "routingPath",
-        "Middleware",
-        "cors",
-        "gin",
-        "http",
-        "path",
-        "regexp",
-        "strings",
-        "time",
-        "corspolicy",
-    ],
-    keywords: GO_RESERVED,
-    fixed_code: &[],
-};
+/// Reserved: the package's own functions and the packages it imports.
+static IDENTS: IdentScheme = go::policy_idents(&[
+    "policyFor",
+    "routingPath",
+    "Middleware",
+    "cors",
+    "gin",
+    "http",
+    "path",
+    "regexp",
+    "strings",
+    "time",
+    "corspolicy",
+]);
 
 /// The `gin` target, as data.
 pub static META: TargetMeta = TargetMeta {
     id: "gin",
     aliases: &[],
     name: "Gin (gin-contrib/cors)",
-    doc_short: "a Go package with gin-contrib/cors per policy and a gin.HandlerFunc applying them by path",
+    doc_short:
+        "a Go package with gin-contrib/cors per policy and a gin.HandlerFunc applying them by path",
     layer: Layer::App,
     capabilities: &CAPS,
     limits: LIMITS,
     idents: &IDENTS,
+};
+
+/// The `corspolicy.go` file around the policies.
+static PACKAGE: go::Package = go::Package {
+    meta: &META,
+    usage: &[
+        "Use: put this file in a package directory `corspolicy`, then, before the",
+        "routes, `r.Use(corspolicy.Middleware())` on the gin.Engine (not on a group).",
+    ],
+    std: go::std_imports,
+    modules: &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
 };
 
 impl Target for Gin {
@@ -103,103 +96,50 @@ impl Target for Gin {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.app_module_header(
-            "//",
-            provenance,
-            &META,
-            &[
-                "",
-                "Use: put this file in a package directory `corspolicy`, then, before the",
-                "routes, `r.Use(corspolicy.Middleware())` on the gin.Engine (not on a group).",
-            ],
-            plan.owner,
-        );
-        w.line("// Package corspolicy answers CORS as the policy file says.");
-        w.line("package corspolicy");
-        let mut body = Writer::new();
-        body.each_policy(plan, policy);
-        dispatcher(&mut body, plan);
-        let body = body.finish();
-        w.blank();
-        go::imports(
-            &mut w,
-            &go::std_imports(&body),
-            &["github.com/gin-contrib/cors", "github.com/gin-gonic/gin"],
-        );
-        w.blank();
-        w.text(&body);
-        Output::one(
-            "corspolicy.go",
-            "a package `corspolicy` of the application",
-            go::gofmt_tabs(&w.finish()),
-        )
+        go::package(plan, provenance, &PACKAGE, policy, dispatcher)
     }
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let id = &p.ident;
-    let mut fields: Vec<(&str, String)> = Vec::new();
-    match &p.origins {
-        Origins::Any => fields.push(("AllowAllOrigins", "true".into())),
-        Origins::List {
-            exact, alternation, ..
-        } => {
-            go::origin_check(w, id, p.name, exact, alternation);
-            w.blank();
-            fields.push(("AllowOriginFunc", format!("{id}AllowsOrigin")));
-        }
-    }
+    let mut fields = vec![go::origins_field(
+        w,
+        p,
+        ("AllowAllOrigins", "true".into()),
+        str::to_owned,
+    )];
     // The plan refuses the echoing forms (mirror, `*` with credentials): what is left is a
     // list, `*` among it or not, sent as written.
     if let Allow::Static(list) = &p.methods {
-        let m: Vec<&str> = items(list).collect();
-        fields.push(("AllowMethods", go::string_slice(&m)));
+        fields.push(("AllowMethods", go::list_slice(list)));
     }
     if let Allow::Static(list) = &p.headers {
-        let h: Vec<&str> = items(list).collect();
-        fields.push(("AllowHeaders", go::string_slice(&h)));
+        fields.push(("AllowHeaders", go::list_slice(list)));
     }
-    if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        fields.push(("ExposeHeaders", go::string_slice(&e)));
-    }
-    if p.credentials {
-        fields.push(("AllowCredentials", "true".into()));
-    }
-    if let Some(age) = p.max_age {
-        fields.push(("MaxAge", format!("{age} * time.Second")));
-    }
-    w.comment_with(
-        "//",
-        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
+    go::common_fields(&mut fields, p, "ExposeHeaders", |age| {
+        format!("{age} * time.Second")
+    });
+    go::cors_constructor(
+        w,
+        p,
+        "gin.HandlerFunc",
+        "cors.New(cors.Config",
+        None,
+        &fields,
     );
-    w.open(format!("func {id}Cors() gin.HandlerFunc {{"));
-    w.open("return cors.New(cors.Config{");
-    go::fields(w, &fields);
-    w.close("})");
-    w.close("}");
 }
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
-    go::policy_for(w, plan, "the list Middleware builds");
-    w.blank();
-    w.text(go::ROUTER_PATH);
-    w.blank();
-    w.line("// Middleware is for r.Use: each request goes through the gin-contrib/cors handler of");
-    w.line("// the policy whose scope covers its path; other paths reach the routes untouched.");
-    w.open("func Middleware() gin.HandlerFunc {");
-    w.items(
-        "policies := []gin.HandlerFunc{",
-        plan.policies.iter().map(|p| format!("{}Cors()", p.ident)),
-        "}",
-    );
-    w.open("return func(c *gin.Context) {");
-    w.open("if p, ok := routingPath(c.Request); ok {");
-    w.open("if i := policyFor(p); i >= 0 {");
-    w.line("policies[i](c)");
-    w.close("}");
-    w.close("}");
-    w.close("}");
-    w.close("}");
+    let doc = [
+        "// Middleware is for r.Use: each request goes through the gin-contrib/cors handler of",
+        "// the policy whose scope covers its path; other paths reach the routes untouched.",
+    ];
+    go::middleware(w, plan, &doc, "gin.HandlerFunc", |w| {
+        w.open("return func(c *gin.Context) {");
+        w.open("if p, ok := routingPath(c.Request); ok {");
+        w.open("if i := policyFor(p); i >= 0 {");
+        w.line("policies[i](c)");
+        w.close("}");
+        w.close("}");
+        w.close("}");
+    });
 }

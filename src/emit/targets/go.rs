@@ -23,40 +23,27 @@
 //! - **`max-age 0`** cannot be sent (rs/cors omits 0) and is refused; private network access
 //!   does not exist in rs/cors 1.7 and is refused.
 
-use crate::emit::capability::{Capabilities, RegexDialect, Support, Syntax};
-use crate::emit::idents::{IdentScheme, Style, GO_RESERVED};
-use crate::emit::lang::{go, strings};
+use crate::emit::capability::{Capabilities, Support};
+use crate::emit::idents::IdentScheme;
+use crate::emit::lang::go;
 use crate::emit::limits::Limit;
-use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{items, Allow, Origins, Plan, PolicyPlan};
+use crate::emit::plan::{Plan, PolicyPlan};
 use crate::emit::provenance::Provenance;
-use crate::emit::scopes::{policy_for_body, scopes_text, Branches};
 use crate::emit::target::Target;
-use crate::emit::writer::{pad, Writer};
-use crate::fetch::MAX_ORIGIN_BYTES;
-use crate::regex::Engine;
+use crate::emit::writer::Writer;
 
 /// The Go (rs/cors) target.
 pub struct Go;
 
 static CAPS: Capabilities = Capabilities {
     min_version: "1.7 (github.com/rs/cors; go 1.13 in go.mod)",
-    regex_dialect: RegexDialect::Engine(Engine::Re2),
     private_network: Support::No,
     routing: crate::eval::Routing::Go,
     modules: &["github.com/rs/cors"],
-    syntax: Syntax {
-        // A regex is written as a raw string literal, and the Go compiler refuses a byte order
-        // mark anywhere but at the start of a source file.
-        regex_forbidden: &["\u{feff}"],
-        // RE2: "invalid repeat count" past 1000.
-        max_regex_repeat: 1000,
-        ..Syntax::LIBRARY_API
-    },
-    ..Capabilities::COMMON
+    ..go::CAPABILITIES
 };
 
 static LIMITS: &[Limit] = &[
@@ -66,24 +53,16 @@ static LIMITS: &[Limit] = &[
     Limit::MaxAgeZeroOmitted,
 ];
 
-/// Each policy derives four package-level names from its camel-case stem (`a-b` and `a--b`
-/// would both be `aB`); none may meet another's, a Go keyword or predeclared name, an
-/// imported package, or the package's own `policyFor` and `Handler`.
-static IDENTS: IdentScheme = IdentScheme {
-    style: Style::Camel,
-    derived: &["{}Exact", "{}Regexps", "{}AllowsOrigin", "{}Cors"],
-    reserved: &[
-        "policyFor",
-        "Handler",
-        "cors",
-        "http",
-        "regexp",
-        "strings",
-        "corspolicy",
-    ],
-    keywords: GO_RESERVED,
-    fixed_code: &[],
-};
+/// Reserved: the package's own `policyFor` and `Handler`, and the packages it imports.
+static IDENTS: IdentScheme = go::policy_idents(&[
+    "policyFor",
+    "Handler",
+    "cors",
+    "http",
+    "regexp",
+    "strings",
+    "corspolicy",
+]);
 
 /// The `go` target, as data.
 pub static META: TargetMeta = TargetMeta {
@@ -97,220 +76,53 @@ pub static META: TargetMeta = TargetMeta {
     idents: &IDENTS,
 };
 
+/// The `corspolicy.go` file around the policies.
+static PACKAGE: go::Package = go::Package {
+    meta: &META,
+    usage: &[
+        "Use: put this file in a package directory `corspolicy`, then",
+        "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
+    ],
+    std: std_imports,
+    modules: &["github.com/rs/cors"],
+};
+
 impl Target for Go {
     fn meta(&self) -> &'static TargetMeta {
         &META
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut w = Writer::new();
-        w.app_module_header(
-            "//",
-            provenance,
-            &META,
-            &[
-                "",
-                "Use: put this file in a package directory `corspolicy`, then",
-                "`http.ListenAndServe(addr, corspolicy.Handler(app))`.",
-            ],
-            plan.owner,
-        );
-        w.line("// Package corspolicy answers CORS as the policy file says.");
-        w.line("package corspolicy");
-        let mut body = Writer::new();
-        body.each_policy(plan, policy);
-        dispatcher(&mut body, plan);
-        let body = body.finish();
-        w.blank();
-        w.line("import (");
-        w.line("\t\"net/http\"");
-        if body.contains("path.Clean") {
-            w.line("\t\"path\"");
-        }
-        if body.contains("regexp.") {
-            w.line("\t\"regexp\"");
-        }
-        if body.contains("strings.") {
-            w.line("\t\"strings\"");
-        }
-        w.blank();
-        w.line("\t\"github.com/rs/cors\"");
-        w.line(")");
-        w.blank();
-        w.text(&body);
-        // gofmt indents with tabs.
-        let text: String = w
-            .finish()
-            .lines()
-            .map(|l| {
-                let body = l.trim_start_matches(' ');
-                let depth = (l.len() - body.len()) / 4;
-                format!("{}{body}\n", "\t".repeat(depth))
-            })
-            .collect();
-        Output::one(
-            "corspolicy.go",
-            "a package `corspolicy` of the application",
-            text,
-        )
+        go::package(plan, provenance, &PACKAGE, policy, dispatcher)
     }
+}
+
+/// The standard packages the body calls, but never `time`: rs/cors takes `MaxAge` in seconds.
+fn std_imports(body: &str) -> Vec<&'static str> {
+    let mut std = go::std_imports(body);
+    std.retain(|p| *p != "time");
+    std
 }
 
 fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
-    let id = &p.ident;
-    let mut fields: Vec<(String, String)> = Vec::new();
-    match &p.origins {
-        Origins::Any => fields.push(("AllowedOrigins".into(), go::string_slice(&["*"]))),
-        // Patterns and regexes as one alternation (a list would be tried in turn).
-        Origins::List {
-            exact,
-            alternation: regexes,
-            ..
-        } => {
-            w.comment_with(
-                "//",
-                format!("{id}Exact holds the exact origins of policy `{}`.", p.name),
-            );
-            if exact.is_empty() {
-                w.line(format!("var {id}Exact = map[string]bool{{}}"));
-            } else {
-                w.open(format!("var {id}Exact = map[string]bool{{"));
-                // gofmt aligns the values of consecutive keys.
-                let width = exact
-                    .iter()
-                    .map(|e| strings::go(e).len() + 1)
-                    .max()
-                    .unwrap_or(0);
-                for e in exact {
-                    w.line(format!(
-                        "{} true,",
-                        pad(&format!("{}:", strings::go(e)), width)
-                    ));
-                }
-                w.close("}");
-            }
-            if !regexes.is_empty() {
-                w.blank();
-                w.line(format!(
-                    "// {id}Regexps are its patterns and regexes as one alternation, anchored: a full match."
-                ));
-                w.items(
-                    format!("var {id}Regexps = []*regexp.Regexp{{"),
-                    regexes
-                        .iter()
-                        .map(|r| format!("regexp.MustCompile({})", go::regex_literal(r))),
-                    "}",
-                );
-            }
-            w.blank();
-            w.comment_with(
-                "//",
-                format!(
-                    "{id}AllowsOrigin says whether policy `{}` allows an Origin, as sent.",
-                    p.name
-                ),
-            );
-            w.open(format!("func {id}AllowsOrigin(origin string) bool {{"));
-            if regexes.is_empty() {
-                w.line(format!("return {id}Exact[origin]"));
-            } else {
-                w.open(format!("if {id}Exact[origin] {{"));
-                w.line("return true");
-                w.close("}");
-                w.line(format!(
-                    "// No browser sends an Origin over {MAX_ORIGIN_BYTES} bytes; every corsc target refuses one before its patterns."
-                ));
-                w.open(format!("if len(origin) > {MAX_ORIGIN_BYTES} {{"));
-                w.line("return false");
-                w.close("}");
-                w.open(format!("for _, re := range {id}Regexps {{"));
-                w.open("if re.MatchString(origin) {");
-                w.line("return true");
-                w.close("}");
-                w.close("}");
-                w.line("return false");
-            }
-            w.close("}");
-            w.blank();
-            fields.push(("AllowOriginFunc".into(), format!("{id}AllowsOrigin")));
-        }
-    }
-    let mut methods = with_safelisted(&p.methods);
-    methods.sort_unstable();
-    fields.push(("AllowedMethods".into(), go::string_slice(&methods)));
-    let headers = match &p.headers {
-        // Scripts can never set `Origin`: listing it grants nothing, where an empty list
-        // would grant rs/cors' four defaults.
-        Allow::Omit => vec!["Origin"],
-        listed => star_or_listed(listed),
-    };
-    fields.push(("AllowedHeaders".into(), go::string_slice(&headers)));
-    if let Some(list) = &p.expose {
-        let e: Vec<&str> = items(list).collect();
-        fields.push(("ExposedHeaders".into(), go::string_slice(&e)));
-    }
-    if p.credentials {
-        fields.push(("AllowCredentials".into(), "true".into()));
-    }
-    if let Some(age) = p.max_age {
-        fields.push(("MaxAge".into(), age.to_string()));
-    }
-    let width = fields.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0);
-    w.comment_with(
-        "//",
-        format!("{id}Cors is policy `{}` ({}).", p.name, scopes_text(p)),
-    );
-    w.open(format!("func {id}Cors() *cors.Cors {{"));
-    w.open("return cors.New(cors.Options{");
-    for (k, v) in &fields {
-        w.line(format!("{} {v},", pad(&format!("{k}:"), width)));
-    }
-    w.close("})");
-    w.close("}");
+    go::rs_cors_policy(w, p, str::to_owned);
 }
-
-/// The branches of `policyFor` in Go.
-const POLICY_FOR: Branches = Branches {
-    quote: strings::go,
-    exact: |p| format!("if path == {p} {{"),
-    prefix: |p| format!("if strings.HasPrefix(path, {p}) {{"),
-    found: |i| format!("return {i}"),
-    last: |i| format!("return {i}"),
-    path_used: "_ = path",
-    none: "return -1",
-};
 
 fn dispatcher(w: &mut Writer, plan: &Plan<'_>) {
     w.line("// policyFor returns which policy answers a request path (an index into the list");
     w.line("// Handler builds): the most specific scope that covers it, -1 outside every scope.");
-    w.open("func policyFor(path string) int {");
-    policy_for_body(w, plan, &POLICY_FOR);
-    w.close("}");
+    go::policy_for_func(w, plan);
     w.blank();
     w.text(ROUTING_PATH);
     w.blank();
-    w.line(
-        "// Handler wraps the application: each request goes through the rs/cors handler of the",
+    go::http_handler(
+        w,
+        plan,
+        &[
+            "// Handler wraps the application: each request goes through the rs/cors handler of the",
+            "// policy whose scope covers its path; other paths reach next untouched.",
+        ],
     );
-    w.line("// policy whose scope covers its path; other paths reach next untouched.");
-    w.open("func Handler(next http.Handler) http.Handler {");
-    w.items(
-        "policies := []http.Handler{",
-        plan.policies
-            .iter()
-            .map(|p| format!("{}Cors().Handler(next)", p.ident)),
-        "}",
-    );
-    w.open("return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {");
-    w.open("if p, ok := routingPath(r); ok {");
-    w.open("if i := policyFor(p); i >= 0 {");
-    w.line("policies[i].ServeHTTP(w, r)");
-    w.line("return");
-    w.close("}");
-    w.close("}");
-    w.line("next.ServeHTTP(w, r)");
-    w.close("})");
-    w.close("}");
 }
 
 /// The path as `http.ServeMux` routes it. The mux of Go 1.22+ cleans the escaped path and
