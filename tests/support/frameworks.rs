@@ -387,7 +387,9 @@ pub const HOSTILE_NAMES: &[&[&str]] = &[
 
 /// One policy file per name set of [`HOSTILE_NAMES`]: each policy has its own path scope and
 /// its own exact origin (every other one with credentials), so a policy that took another's
-/// variables, flags or functions answers with the wrong origins and `verify` says so.
+/// variables, flags or functions answers with the wrong origins and `verify` says so. The
+/// origins read like library calls (`strings.`, `time.`, `path.`, `regexp.`, `http.`): an
+/// output that picks its imports from its text would import what it never calls.
 pub fn hostile_name_sets() -> Vec<(String, String)> {
     HOSTILE_NAMES
         .iter()
@@ -396,7 +398,7 @@ pub fn hostile_name_sets() -> Vec<(String, String)> {
             let mut text = format!("# policy names that collide once mangled, set {k}\n");
             for (i, name) in names.iter().enumerate() {
                 text.push_str(&format!(
-                    "policy {name} {{\n    paths \"/h{i}/*\"\n    origins \"https://h{i}.names{k}.example\"\n    methods PUT\n{}}}\n",
+                    "policy {name} {{\n    paths \"/h{i}/*\"\n    origins \"https://h{i}.names{k}.strings.time.path.regexp.http.example\"\n    methods PUT\n{}}}\n",
                     if i % 2 == 0 { "    credentials true\n" } else { "" }
                 ));
             }

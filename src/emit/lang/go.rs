@@ -368,9 +368,20 @@ func routingPath(r *http.Request) (string, bool) {
 }"#;
 
 /// The standard-library packages `body` uses, in gofmt's order: those of
-/// `net/http`, `path`, `regexp`, `strings` and `time` whose name it calls.
+/// `net/http`, `path`, `regexp`, `strings` and `time` whose name it calls. Only code counts:
+/// a policy's origin (`"https://strings.example.com"`) or a comment naming `time.` would
+/// otherwise import a package nothing uses, which Go refuses to compile.
 #[must_use]
 pub fn std_imports(body: &str) -> Vec<&'static str> {
+    let code = code_only(body);
+    let calls = |name: &str| {
+        code.match_indices(name).any(|(at, _)| {
+            !code[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        })
+    };
     [
         ("net/http", "http."),
         ("path", "path."),
@@ -379,9 +390,66 @@ pub fn std_imports(body: &str) -> Vec<&'static str> {
         ("time", "time."),
     ]
     .into_iter()
-    .filter(|(_, used)| body.contains(used))
+    .filter(|(_, used)| calls(used))
     .map(|(pkg, _)| pkg)
     .collect()
+}
+
+/// `body` with its string, raw string and rune literals and its comments blanked out (each
+/// character a space, line breaks kept), so what is left is Go code alone.
+fn code_only(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                out.push(' ');
+                while let Some(d) = chars.next() {
+                    out.push(blank(d));
+                    if d == '\\' {
+                        if let Some(e) = chars.next() {
+                            out.push(blank(e));
+                        }
+                    } else if d == c || d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '`' => {
+                out.push(' ');
+                for d in chars.by_ref() {
+                    out.push(blank(d));
+                    if d == '`' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                out.push(' ');
+                while let Some(&d) = chars.peek() {
+                    if d == '\n' {
+                        break;
+                    }
+                    out.push(' ');
+                    chars.next();
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                out.push(' ');
+                let mut prev = ' ';
+                for d in chars.by_ref() {
+                    out.push(blank(d));
+                    if prev == '*' && d == '/' {
+                        break;
+                    }
+                    prev = d;
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Writes an import block: the standard packages, a blank line, the others.
@@ -486,6 +554,15 @@ mod tests {
             ["regexp", "strings"]
         );
         assert!(std_imports("return true").is_empty());
+    }
+
+    #[test]
+    fn imports_follow_code_not_strings_or_comments() {
+        // An origin or a name that reads like a selector imports nothing.
+        let body = "o := \"https://strings.example.com\"\n// time.Second is not used\nr := `path.x`\n/* regexp.X */ q := \"\\\"strings.\"\nmytime.X()\n";
+        assert_eq!(std_imports(body), Vec::<&str>::new(), "{body}");
+        let body = "o := \"a\" + strings.ToLower(x) // time.\n";
+        assert_eq!(std_imports(body), ["strings"]);
         assert_eq!(
             gofmt_tabs("a {\n    b\n        c\n}"),
             "a {\n\tb\n\t\tc\n}\n"
