@@ -38,21 +38,19 @@
 //!   a policy `api`) never set or clear each other's flags. Server-level `Header always set`
 //!   (HSTS, `X-Frame-Options`) is merged into every `<Location>`, so nothing needs repeating.
 
-use crate::emit::dropin::Namespace;
 use crate::emit::capability::{Capabilities, Lookup, RegexDialect, Shape, Support, Syntax};
+use crate::emit::dropin::Namespace;
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::lang::strings::apache as quote;
 use crate::emit::limits::Limit;
 use crate::emit::meta::TargetMeta;
 use crate::emit::output::{Output, Part};
 use crate::emit::ownership::Layer;
-use crate::emit::plan::{
-    Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS,
-};
+use crate::emit::plan::{Allow, Origins, Plan, PolicyPlan, Scope, CORS_RESPONSE_HEADERS};
 use crate::emit::provenance::Provenance;
+use crate::emit::regex_text::written_len;
 use crate::emit::scopes::title;
 use crate::emit::target::Target;
-use crate::emit::regex_text::written_len;
 use crate::emit::trie;
 use crate::emit::writer::Writer;
 use crate::fetch::MAX_ORIGIN_BYTES;
@@ -153,7 +151,14 @@ impl Target for Apache {
             }
             for p in &plan.policies {
                 w.blank();
-                body(&mut w, ns, p, Some(title(p)), HTACCESS_TRIE_BYTES, guard.as_deref());
+                body(
+                    &mut w,
+                    ns,
+                    p,
+                    Some(title(p)),
+                    HTACCESS_TRIE_BYTES,
+                    guard.as_deref(),
+                );
             }
             w.blank();
             rewrite(&mut w, ns, plan);
@@ -240,7 +245,10 @@ fn env(ns: &str, p: &PolicyPlan<'_>, suffix: &str) -> String {
 /// One of the output's own variables (`IN`, `PREFLIGHT`, `ROUTE_RAW`, …), in its namespace.
 fn global(ns: &str, name: &str) -> String {
     let bare = format!("CORSC_{name}");
-    debug_assert!(IDENTS.reserved.contains(&bare.as_str()), "{bare} is not reserved");
+    debug_assert!(
+        IDENTS.reserved.contains(&bare.as_str()),
+        "{bare} is not reserved"
+    );
     format!("CORSC_{}_{name}", ns.to_ascii_uppercase())
 }
 
@@ -344,7 +352,10 @@ fn body(
             // PCRE tries the few characters that can follow at each step, so a line costs the
             // same however many origins it holds.
             for run in runs(exact, budget) {
-                w.line(format!("SetEnvIf Origin {} {origin_flag}", quote(&trie_of(run))));
+                w.line(format!(
+                    "SetEnvIf Origin {} {origin_flag}",
+                    quote(&trie_of(run))
+                ));
             }
             for r in regexes {
                 // The lookahead refuses an overlong Origin before the pattern runs; with `^`
@@ -441,7 +452,10 @@ fn body(
 fn rewrite(w: &mut Writer, ns: &str, plan: &Plan<'_>) {
     w.line("RewriteEngine On");
     route_guard(w, ns, plan);
-    w.line(format!("RewriteCond %{{ENV:{}}} =1", global(ns, "PREFLIGHT")));
+    w.line(format!(
+        "RewriteCond %{{ENV:{}}} =1",
+        global(ns, "PREFLIGHT")
+    ));
     w.line("RewriteRule ^ - [R=204,L]");
 }
 

@@ -86,7 +86,8 @@ pub static META: TargetMeta = TargetMeta {
     id: "caddy",
     aliases: &["caddyfile"],
     name: "Caddy",
-    doc_short: "a Caddyfile fragment to import in a site: header matchers, deferred header, respond 204",
+    doc_short:
+        "a Caddyfile fragment to import in a site: header matchers, deferred header, respond 204",
     // A reverse proxy: it removes upstream CORS headers in its scopes.
     layer: Layer::Proxy,
     capabilities: &CAPS,
@@ -125,7 +126,9 @@ impl Target for Caddy {
         w.comment("Preflights in a scope are answered here (204) and never reach the application;");
         w.comment("every other request goes on to the site's handler, and its CORS headers are");
         w.comment("replaced by the ones below. A path Caddy would read otherwise than the");
-        w.comment("application (upper case, `%` escapes, `//`, `.` or `..` segments) gets no CORS.");
+        w.comment(
+            "application (upper case, `%` escapes, `//`, `.` or `..` segments) gets no CORS.",
+        );
         w.comment(format!(
             "Every matcher and variable here starts with corsc_{ns}_ (the namespace; `--namespace` sets it)."
         ));

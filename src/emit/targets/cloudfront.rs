@@ -114,7 +114,9 @@ impl Target for Cloudfront {
         w.provenance(provenance, &META, Shape::Cloudformation, "");
         w.comment("");
         w.comment("Use: deploy, then set the cache behaviors that serve the policy's paths to");
-        w.comment("`ResponseHeadersPolicyId: <the CorsResponseHeadersPolicyId output>` (and let them");
+        w.comment(
+            "`ResponseHeadersPolicyId: <the CorsResponseHeadersPolicyId output>` (and let them",
+        );
         w.comment("forward OPTIONS). The application behind CloudFront must send no CORS headers:");
         w.comment("CloudFront replaces them only where it answers CORS itself.");
         // Serializing a tree of strings, numbers, lists and mappings cannot fail.

@@ -47,10 +47,10 @@ use crate::emit::ownership::Layer;
 use crate::emit::plan::{items, regex_escape, Allow, Origins, Plan, PolicyPlan, Scope};
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::title;
-use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::emit::target::Target;
 use crate::emit::trie;
 use crate::emit::writer::Writer;
+use crate::fetch::MAX_ORIGIN_BYTES;
 use crate::regex::Engine;
 
 /// The Django target.
@@ -142,13 +142,15 @@ impl Target for Django {
                 w.comment("list): CORS_ALLOWED_ORIGINS ignores the scheme's case.");
                 w.line("CORS_ALLOWED_ORIGINS = []");
                 let words: Vec<&str> = exact.iter().map(String::as_str).collect();
-                let exact = (!words.is_empty())
-                    .then(|| format!("(?:{})\\Z", trie::regex(&words)));
+                let exact = (!words.is_empty()).then(|| format!("(?:{})\\Z", trie::regex(&words)));
                 // Patterns and regexes as one alternation: the library tries its list in turn.
                 let regexes = alternation.iter().map(|r| python::regex(r));
                 w.items(
                     "CORS_ALLOWED_ORIGIN_REGEXES = [",
-                    exact.into_iter().chain(regexes).map(|r| strings::python(&r)),
+                    exact
+                        .into_iter()
+                        .chain(regexes)
+                        .map(|r| strings::python(&r)),
                     "]",
                 );
             }
@@ -227,7 +229,11 @@ fn middleware(plan: &Plan<'_>, provenance: &Provenance) -> Output {
     }
     w.close("}");
     w.blank();
-    python::scopes_table(&mut w, plan, "the `path_info` Django's URL resolver matches");
+    python::scopes_table(
+        &mut w,
+        plan,
+        "the `path_info` Django's URL resolver matches",
+    );
     w.blank();
     w.blank();
     w.text(MIDDLEWARE);

@@ -63,7 +63,6 @@ static CAPS: Capabilities = Capabilities {
 
 static LIMITS: &[Limit] = &[Limit::WildcardHeadersEchoAll, Limit::PlainScopePaths];
 
-
 static IDENTS: IdentScheme = IdentScheme {
     style: Style::Snake,
     derived: &["{}"],
@@ -78,7 +77,8 @@ pub static META: TargetMeta = TargetMeta {
     id: "envoy",
     aliases: &[],
     name: "Envoy (CORS filter, per-route CorsPolicy)",
-    doc_short: "an Envoy RouteConfiguration: a route per scope with the CORS filter's per-route policy",
+    doc_short:
+        "an Envoy RouteConfiguration: a route per scope with the CORS filter's per-route policy",
     layer: Layer::Proxy,
     capabilities: &CAPS,
     limits: LIMITS,
@@ -94,7 +94,11 @@ impl Target for Envoy {
     }
 
     fn render(&self, plan: &Plan<'_>, provenance: &Provenance) -> Output {
-        let mut routes = vec![route("not_plain", "safe_regex", crate::eval::NOT_PLAIN_PATH)];
+        let mut routes = vec![route(
+            "not_plain",
+            "safe_regex",
+            crate::eval::NOT_PLAIN_PATH,
+        )];
         // Most specific first: Envoy takes the first route that matches.
         for l in plan.locations.iter().rev() {
             let p = &plan.policies[l.policy];
@@ -128,12 +132,18 @@ impl Target for Envoy {
         w.provenance(provenance, &META, plan.options.shape, "");
         w.comment("");
         w.comment("Use: the route_config of an HTTP connection manager whose http_filters list");
-        w.comment("`envoy.filters.http.cors` (typed_config: envoy.extensions.filters.http.cors.v3.Cors)");
+        w.comment(
+            "`envoy.filters.http.cors` (typed_config: envoy.extensions.filters.http.cors.v3.Cors)",
+        );
         w.comment("before `envoy.filters.http.router`; replace the cluster `app` with yours.");
         w.comment("Every route removes the application's CORS headers and appends `Vary: Origin`.");
         // Serializing a tree of strings, numbers, lists and mappings cannot fail.
         w.text(&yaml_serde::to_string(&config).unwrap_or_default());
-        Output::one("envoy-routes.yaml", "the route_config of an HTTP connection manager", w.finish())
+        Output::one(
+            "envoy-routes.yaml",
+            "the route_config of an HTTP connection manager",
+            w.finish(),
+        )
     }
 }
 
@@ -153,7 +163,14 @@ fn route(name: &str, kind: &str, path: &str) -> Value {
         ("route", map([("cluster", s("app"))])),
         (
             "response_headers_to_remove",
-            list(CORS_RESPONSE_HEADERS.iter().map(|h| h.to_ascii_lowercase()).collect::<Vec<_>>().iter().map(String::as_str)),
+            list(
+                CORS_RESPONSE_HEADERS
+                    .iter()
+                    .map(|h| h.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str),
+            ),
         ),
         (
             "response_headers_to_add",
@@ -169,7 +186,10 @@ fn cors_policy(p: &PolicyPlan<'_>) -> Value {
     let origins: Vec<Value> = match &p.origins {
         Origins::Any => vec![map([("exact", s("*"))])],
         // The plan admits no pattern or regex here: exact origins only.
-        Origins::List { exact, .. } => exact.iter().map(|o| map([("exact", s(o.clone()))])).collect(),
+        Origins::List { exact, .. } => exact
+            .iter()
+            .map(|o| map([("exact", s(o.clone()))]))
+            .collect(),
     };
     let mut c = map([
         ("@type", s(CORS_POLICY)),
@@ -193,7 +213,11 @@ fn cors_policy(p: &PolicyPlan<'_>) -> Value {
     if p.private_network {
         push(&mut c, "allow_private_network_access", Value::Bool(true));
     }
-    push(&mut c, "forward_not_matching_preflights", Value::Bool(false));
+    push(
+        &mut c,
+        "forward_not_matching_preflights",
+        Value::Bool(false),
+    );
     c
 }
 

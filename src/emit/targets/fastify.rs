@@ -114,7 +114,9 @@ impl Target for Fastify {
         js::scope_list(
             &mut w,
             "const scopes =",
-            routed_scopes(plan).iter().map(|s| js::scope_entry(s, "policy")),
+            routed_scopes(plan)
+                .iter()
+                .map(|s| js::scope_entry(s, "policy")),
         );
         w.text(PLUGIN);
         w.line(js::exports_policies(plan));
@@ -332,7 +334,10 @@ mod tests {
 
     #[test]
     fn private_network_and_any_origin_with_credentials_are_refused_naming_the_library() {
-        test_support::refuses_private_network_and_any_origin_with_credentials(&super::Fastify, "@fastify/cors");
+        test_support::refuses_private_network_and_any_origin_with_credentials(
+            &super::Fastify,
+            "@fastify/cors",
+        );
     }
 
     #[test]

@@ -81,7 +81,8 @@ pub static META: TargetMeta = TargetMeta {
     id: "gateway-api",
     aliases: &["httproute"],
     name: "Gateway API (HTTPRoute CORS filter)",
-    doc_short: "Kubernetes Gateway API HTTPRoutes with the CORS filter, one per policy, a rule per scope",
+    doc_short:
+        "Kubernetes Gateway API HTTPRoutes with the CORS filter, one per policy, a rule per scope",
     layer: Layer::Proxy,
     capabilities: &CAPS,
     limits: LIMITS,
@@ -142,7 +143,12 @@ fn route(plan: &Plan<'_>, index: usize, p: &PolicyPlan<'_>) -> Value {
         // `PathPrefix` `/x/` also matches `/x`: that path keeps the policy the set gives it.
         if let Scope::Prefix(x) = &l.scope {
             let bare = x.trim_end_matches('/');
-            if !bare.is_empty() && !plan.locations.iter().any(|o| o.scope == Scope::Exact(bare.to_string())) {
+            if !bare.is_empty()
+                && !plan
+                    .locations
+                    .iter()
+                    .any(|o| o.scope == Scope::Exact(bare.to_string()))
+            {
                 let owner = policy_at(&plan.locations, bare).map(|i| &plan.policies[i]);
                 rules.push(rule("Exact", bare, owner));
             }
@@ -155,7 +161,10 @@ fn route(plan: &Plan<'_>, index: usize, p: &PolicyPlan<'_>) -> Value {
         (
             "spec",
             map([
-                ("parentRefs", Value::Sequence(vec![map([("name", s("gateway"))])])),
+                (
+                    "parentRefs",
+                    Value::Sequence(vec![map([("name", s("gateway"))])]),
+                ),
                 ("rules", Value::Sequence(rules)),
             ]),
         ),

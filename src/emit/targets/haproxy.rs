@@ -151,13 +151,20 @@ impl Target for Haproxy {
             w.line(format!("http-request set-var({}) bool(true)", v("scoped")));
         } else {
             for t in scoped {
-                w.line(format!("http-request set-var({}) bool(true) if {t}", v("scoped")));
+                w.line(format!(
+                    "http-request set-var({}) bool(true) if {t}",
+                    v("scoped")
+                ));
             }
         }
         w.comment("The scope of the request, most specific first, only for a path every reading agrees on.");
         for (k, loc) in plan.locations.iter().enumerate().rev() {
             let p = &plan.policies[loc.policy];
-            w.comment(format!("{k}: policy `{}`, {}", p.name, describe(&loc.scope)));
+            w.comment(format!(
+                "{k}: policy `{}`, {}",
+                p.name,
+                describe(&loc.scope)
+            ));
             let test = path_test(&loc.scope, "").map_or_else(String::new, |t| format!(" {t}"));
             w.line(format!(
                 "http-request set-var({scope}) int({k}) if !{{ var({scope}) -m found }}{test} {{ path -m reg {} }}",
@@ -190,7 +197,10 @@ impl Target for Haproxy {
         }
         for (k, loc) in plan.locations.iter().enumerate() {
             let p = &plan.policies[loc.policy];
-            w.comment(format!("{k}: is the origin allowed by policy `{}`?", p.name));
+            w.comment(format!(
+                "{k}: is the origin allowed by policy `{}`?",
+                p.name
+            ));
             let here = format!("{{ var({scope}) -m int {k} }}");
             allow(&mut w, &here, &origin, &ok, p);
         }
@@ -223,7 +233,8 @@ impl Target for Haproxy {
         Output {
             parts: vec![Part {
                 file_name: "corsc-haproxy.cfg",
-                placement: "pasted into the frontend or backend section in front of the application",
+                placement:
+                    "pasted into the frontend or backend section in front of the application",
                 text: w.finish(),
             }],
         }
@@ -354,7 +365,9 @@ fn headers(w: &mut Writer, here: &str, vars: &Vars<'_>, p: &PolicyPlan<'_>) {
         ));
     }
     if p.vary_origin() {
-        w.line(format!("http-after-response add-header Vary 'Origin' if {here}"));
+        w.line(format!(
+            "http-after-response add-header Vary 'Origin' if {here}"
+        ));
     }
     for v in p.preflight_vary().into_iter().filter(|v| *v != "Origin") {
         w.line(format!(

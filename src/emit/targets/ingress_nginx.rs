@@ -54,11 +54,7 @@ static CAPS: Capabilities = Capabilities {
     ..Capabilities::COMMON
 };
 
-static LIMITS: &[Limit] = &[
-    Limit::PlainNames,
-    Limit::HostnameOrigins,
-    Limit::PlainPaths,
-];
+static LIMITS: &[Limit] = &[Limit::PlainNames, Limit::HostnameOrigins, Limit::PlainPaths];
 
 static IDENTS: IdentScheme = IdentScheme {
     style: Style::Snake,
@@ -109,11 +105,7 @@ impl Target for IngressNginx {
             .map(|(i, p)| ingress(plan, i, p))
             .collect();
         w.text(&k8s::documents(&docs));
-        Output::one(
-            "ingress.yaml",
-            "Kubernetes objects to apply",
-            w.finish(),
-        )
+        Output::one("ingress.yaml", "Kubernetes objects to apply", w.finish())
     }
 }
 
@@ -145,11 +137,15 @@ fn ingress(plan: &Plan<'_>, index: usize, p: &PolicyPlan<'_>) -> Value {
             };
             put("cors-allow-headers", headers);
             if let Some(e) = &p.expose {
-                put("cors-expose-headers", items(e).collect::<Vec<_>>().join(", "));
+                put(
+                    "cors-expose-headers",
+                    items(e).collect::<Vec<_>>().join(", "),
+                );
             }
             put(
                 "cors-max-age",
-                p.max_age.map_or_else(|| "-1".to_string(), |m| m.to_string()),
+                p.max_age
+                    .map_or_else(|| "-1".to_string(), |m| m.to_string()),
             );
         }
     }
@@ -182,7 +178,10 @@ fn ingress(plan: &Plan<'_>, index: usize, p: &PolicyPlan<'_>) -> Value {
                 ("ingressClassName", s("nginx")),
                 (
                     "rules",
-                    Value::Sequence(vec![map([("http", map([("paths", Value::Sequence(paths))]))])]),
+                    Value::Sequence(vec![map([(
+                        "http",
+                        map([("paths", Value::Sequence(paths))]),
+                    )])]),
                 ),
             ]),
         ),

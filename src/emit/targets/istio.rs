@@ -104,20 +104,23 @@ impl Target for Istio {
             ("metadata", map([("name", s("corsc-cors"))])),
             (
                 "spec",
-                map([
-                    ("hosts", list(["app"])),
-                    ("http", Value::Sequence(http)),
-                ]),
+                map([("hosts", list(["app"])), ("http", Value::Sequence(http))]),
             ),
         ]);
         let mut w = Writer::new();
         w.provenance(provenance, &META, plan.options.shape, "");
         w.comment("");
-        w.comment("Use: kubectl apply -f this file, after replacing the host `app` (in `hosts` and");
+        w.comment(
+            "Use: kubectl apply -f this file, after replacing the host `app` (in `hosts` and",
+        );
         w.comment("in each route's destination) with your service. Every route removes the");
         w.comment("application's CORS headers and adds `Vary: Origin`.");
         w.text(&k8s::documents(&[vs]));
-        Output::one("istio-virtualservice.yaml", "Kubernetes objects to apply", w.finish())
+        Output::one(
+            "istio-virtualservice.yaml",
+            "Kubernetes objects to apply",
+            w.finish(),
+        )
     }
 }
 
@@ -148,7 +151,10 @@ fn cors_policy(p: &PolicyPlan<'_>) -> Value {
     let origins: Vec<Value> = match &p.origins {
         Origins::Any => vec![map([("exact", s("*"))])],
         // The plan admits no pattern or regex here: exact origins only.
-        Origins::List { exact, .. } => exact.iter().map(|o| map([("exact", s(o.clone()))])).collect(),
+        Origins::List { exact, .. } => exact
+            .iter()
+            .map(|o| map([("exact", s(o.clone()))]))
+            .collect(),
     };
     let mut c = map([("allowOrigins", Value::Sequence(origins))]);
     if let Some(m) = list_of(&p.methods) {

@@ -110,7 +110,9 @@ impl Target for Koa {
         js::scope_list(
             &mut w,
             "const scopes =",
-            routed_scopes(plan).iter().map(|s| js::scope_entry(s, "handler")),
+            routed_scopes(plan)
+                .iter()
+                .map(|s| js::scope_entry(s, "handler")),
         );
         w.blank();
         w.text(DISPATCH);
@@ -218,7 +220,10 @@ mod tests {
         // No methods: '' (never the six defaults); no headers: the echo is removed.
         assert!(out.contains("methods: '',"), "{out}");
         assert!(out.contains("allowedHeaders: [],"), "{out}");
-        assert!(out.contains("ctx.remove('Access-Control-Allow-Headers')"), "{out}");
+        assert!(
+            out.contains("ctx.remove('Access-Control-Allow-Headers')"),
+            "{out}"
+        );
         // max-age 0 goes as a string: @koa/cors drops a falsy number.
         assert!(out.contains("maxAge: 0,"), "{out}");
         assert!(out.contains("String(spec.maxAge)"), "{out}");

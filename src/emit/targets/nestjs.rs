@@ -57,11 +57,11 @@ use crate::emit::meta::TargetMeta;
 use crate::emit::output::Output;
 use crate::emit::ownership::Layer;
 use crate::emit::plan::{Origins, Plan, PolicyPlan};
-use crate::eval::Routing;
 use crate::emit::provenance::Provenance;
 use crate::emit::scopes::{routed_scopes_on, title};
 use crate::emit::target::Target;
 use crate::emit::writer::Writer;
+use crate::eval::Routing;
 
 /// The NestJS target.
 pub struct Nestjs;
@@ -134,7 +134,11 @@ impl Target for Nestjs {
         scopes(&mut w, plan);
         w.blank();
         w.text(RUNTIME);
-        Output::one("corsc-nestjs.ts", "next to the Nest app's main.ts", w.finish())
+        Output::one(
+            "corsc-nestjs.ts",
+            "next to the Nest app's main.ts",
+            w.finish(),
+        )
     }
 }
 
@@ -530,10 +534,8 @@ mod tests {
 
     #[test]
     fn regex_text_reaches_the_typescript_as_an_escaped_literal() {
-        let out = compile(
-            "policy p {\n  origins regex \"^https://pr-[0-9]+\\.a\\.example$\"\n}\n",
-        )
-        .expect("compiles");
+        let out = compile("policy p {\n  origins regex \"^https://pr-[0-9]+\\.a\\.example$\"\n}\n")
+            .expect("compiles");
         let line = out
             .lines()
             .map(str::trim)

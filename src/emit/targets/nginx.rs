@@ -44,8 +44,8 @@
 //!   to their `proxy_pass`: no location, no upstream file. Which policy answers is the path's
 //!   (the same route maps), and each header's value is selected by it.
 
-use crate::emit::dropin::Namespace;
 use crate::emit::capability::{Capabilities, RegexDialect, Shape, Syntax};
+use crate::emit::dropin::Namespace;
 use crate::emit::idents::{IdentScheme, Style};
 use crate::emit::lang::strings::nginx as quote;
 use crate::emit::limits::Limit;
@@ -199,7 +199,11 @@ impl Target for Nginx {
                 );
                 h.comment(format!(
                     "The {} part ({}) reads the variables defined here.",
-                    if snippet { "location-level" } else { "server-level" },
+                    if snippet {
+                        "location-level"
+                    } else {
+                        "server-level"
+                    },
                     if snippet {
                         "corsc-snippet.conf"
                     } else {
@@ -226,7 +230,14 @@ impl Target for Nginx {
                     provenance,
                     &META,
                     plan.options.shape,
-                    &format!(", part {total} of {total}: {}", if snippet { "inside your location" } else { "server level" }),
+                    &format!(
+                        ", part {total} of {total}: {}",
+                        if snippet {
+                            "inside your location"
+                        } else {
+                            "server level"
+                        }
+                    ),
                 );
                 if snippet {
                     snippet_part(&mut s, &n, plan);
@@ -268,10 +279,15 @@ impl Target for Nginx {
 
 /// Says which namespace the output's variables carry, and why.
 fn namespace_note(w: &mut Writer, n: &Names) {
-    w.comment(format!("Every variable defined here starts with $corsc_{}_", n.ns));
+    w.comment(format!(
+        "Every variable defined here starts with $corsc_{}_",
+        n.ns
+    ));
     w.comment("(the namespace; `--namespace` sets it): outputs compiled with different namespaces");
     w.comment("can be included into one nginx without sharing a variable. Each adds variables to");
-    w.comment("nginx's one variables hash: if nginx warns \"could not build optimal variables_hash\",");
+    w.comment(
+        "nginx's one variables hash: if nginx warns \"could not build optimal variables_hash\",",
+    );
     w.comment("set `variables_hash_max_size 2048;` (once) in http { }.");
 }
 
@@ -339,14 +355,20 @@ const LONGEST_SUFFIX: usize = 8;
 
 impl Names {
     fn new(ns: String, plan: &Plan<'_>) -> Names {
-        let fits = |stem: &str| "corsc_".len() + ns.len() + 1 + stem.len() + LONGEST_SUFFIX <= MAX_VARIABLE;
+        let fits = |stem: &str| {
+            "corsc_".len() + ns.len() + 1 + stem.len() + LONGEST_SUFFIX <= MAX_VARIABLE
+        };
         let short = !plan.policies.iter().all(|p| fits(&p.ident));
         let stems = plan
             .policies
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let stem = if short { format!("p{i}") } else { p.ident.clone() };
+                let stem = if short {
+                    format!("p{i}")
+                } else {
+                    p.ident.clone()
+                };
                 (p.ident.clone(), stem)
             })
             .collect();
@@ -799,13 +821,7 @@ fn route_maps(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
     w.comment("Which policy each reading of the path selects: nginx's own (the normalized path),");
     w.comment("the path as sent, the same ignoring case, and the normalized path ignoring case.");
     w.comment("The application behind receives the path as sent and routes it its own way.");
-    map(
-        w,
-        "$uri",
-        &n.v("route_uri"),
-        "none",
-        &entries(false, false),
-    );
+    map(w, "$uri", &n.v("route_uri"), "none", &entries(false, false));
     map(
         w,
         "$request_uri",
@@ -901,10 +917,7 @@ fn cors_headers(n: &Names, p: &PolicyPlan<'_>) -> Vec<(&'static str, String)> {
         headers.push(("Access-Control-Max-Age", n.var(p, "max_age")));
     }
     if p.private_network {
-        headers.push((
-            "Access-Control-Allow-Private-Network",
-            n.var(p, "pna"),
-        ));
+        headers.push(("Access-Control-Allow-Private-Network", n.var(p, "pna")));
     }
     let actual = if p.vary_origin() { "Origin" } else { "" };
     let pre = p.preflight_vary().join(", ");
@@ -931,7 +944,9 @@ const SENT: &[(&str, &str)] = &[
 /// The snippet's http-level maps: which policy answers (none when the path's readings
 /// disagree), whether a preflight is one to answer, and each header's value for that policy.
 fn snippet_maps(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
-    w.comment("The policy that answers in the snippet: the one nginx's reading of the path selects,");
+    w.comment(
+        "The policy that answers in the snippet: the one nginx's reading of the path selects,",
+    );
     w.comment("or none when another reading selects another (then no CORS header is sent).");
     let answers: Vec<(String, String)> = (0..plan.policies.len())
         .map(|i| (quote(&format!("0:{i}")), i.to_string()))
@@ -979,11 +994,17 @@ fn snippet_maps(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
 fn snippet_part(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
     w.comment("Include inside your own location, next to its proxy_pass, e.g.");
     w.comment("  location /api/ { proxy_pass http://app; include corsc-snippet.conf; }");
-    w.comment("It needs the http-level part (corsc-http.conf). The policy answering a request is the");
-    w.comment("one whose scope holds the path; outside every scope nothing is added. Preflights in");
+    w.comment(
+        "It needs the http-level part (corsc-http.conf). The policy answering a request is the",
+    );
+    w.comment(
+        "one whose scope holds the path; outside every scope nothing is added. Preflights in",
+    );
     w.comment("a scope are answered here with 204 and never reach your proxy_pass.");
     w.blank();
-    w.comment("A path nginx and the application behind could route to different policies is refused.");
+    w.comment(
+        "A path nginx and the application behind could route to different policies is refused.",
+    );
     w.open(format!("if ({}) {{", n.v("route_bad")));
     w.line("return 400;");
     w.close("}");
@@ -1006,7 +1027,11 @@ fn snippet_part(w: &mut Writer, n: &Names, plan: &Plan<'_>) {
         .max()
         .unwrap_or(0);
     for (header, var) in &used {
-        w.line(format!("add_header {} {} always;", pad(header, width), n.v(var)));
+        w.line(format!(
+            "add_header {} {} always;",
+            pad(header, width),
+            n.v(var)
+        ));
     }
     kept_headers(w, plan, width);
     for h in CORS_RESPONSE_HEADERS {

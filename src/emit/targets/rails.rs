@@ -214,8 +214,14 @@ fn policy(w: &mut Writer, p: &PolicyPlan<'_>) {
         .collect();
     w.line(format!("methods: {}.freeze,", ruby::array(&methods)));
     let rh = &p.policy.request_headers.value;
-    let listed: Vec<String> = rh.list.iter().map(|h| h.node.to_ascii_lowercase()).collect();
-    let headers = if rh.mirror.is_some() || (rh.any.is_some() && listed.iter().any(|h| h == "authorization")) {
+    let listed: Vec<String> = rh
+        .list
+        .iter()
+        .map(|h| h.node.to_ascii_lowercase())
+        .collect();
+    let headers = if rh.mirror.is_some()
+        || (rh.any.is_some() && listed.iter().any(|h| h == "authorization"))
+    {
         ":any".to_string()
     } else if rh.any.is_some() {
         ":any_but_authorization".to_string()
@@ -287,7 +293,9 @@ fn allow(w: &mut Writer, plan: &Plan<'_>, index: usize) {
             strings::ruby(&path)
         ));
         w.indent();
-        w.line(format!("if: ->(env) {{ CorscCors.answers?({name}, env) }},"));
+        w.line(format!(
+            "if: ->(env) {{ CorscCors.answers?({name}, env) }},"
+        ));
         w.line(format!("methods: {},", ruby::array(&methods)));
         w.line(format!("headers: {headers},"));
         if let Some(e) = &p.expose {

@@ -32,8 +32,8 @@
 //! `cloudformation`, a template whose bucket carries the rule in CloudFormation's spelling.
 
 use crate::emit::capability::{Capabilities, Lookup, Shape, Support, Syntax};
-use crate::emit::lang::k8s::{list, map, push, s};
 use crate::emit::idents::IdentScheme;
+use crate::emit::lang::k8s::{list, map, push, s};
 use crate::emit::limits::Limit;
 use crate::emit::lists::{star_or_listed, with_safelisted};
 use crate::emit::meta::TargetMeta;
@@ -83,7 +83,8 @@ pub static META: TargetMeta = TargetMeta {
     id: "s3",
     aliases: &[],
     name: "Amazon S3 bucket CORS",
-    doc_short: "the JSON of `aws s3api put-bucket-cors --cors-configuration` (one rule, bucket-wide)",
+    doc_short:
+        "the JSON of `aws s3api put-bucket-cors --cors-configuration` (one rule, bucket-wide)",
     layer: Layer::Proxy,
     capabilities: &CAPS,
     limits: LIMITS,

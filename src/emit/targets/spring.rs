@@ -97,7 +97,8 @@ impl Target for Spring {
         // ASCII only: javac reads the file in the build's encoding, which may be ASCII.
         let mut w = Writer::new();
         let package = plan.options.java_package.as_str();
-        let scanning = format!("component scanning find package `{package}`). It replaces the CORS");
+        let scanning =
+            format!("component scanning find package `{package}`). It replaces the CORS");
         let mut notes = vec![
             "",
             "Use: `@Import(CorscCorsConfiguration.class)` on the application class (or let",
@@ -144,7 +145,9 @@ impl Target for Spring {
         for i in 0..plan.policies.len() {
             w.line(format!("Policy p{i} = policy{i}();"));
         }
-        w.line("Map<String, CorsConfiguration> m = new LinkedHashMap<String, CorsConfiguration>();");
+        w.line(
+            "Map<String, CorsConfiguration> m = new LinkedHashMap<String, CorsConfiguration>();",
+        );
         w.comment_with("//", "The most specific scope comes first.");
         for loc in plan.locations.iter().rev() {
             let path = match &loc.scope {
@@ -235,7 +238,10 @@ fn policy(w: &mut Writer, i: usize, p: &PolicyPlan<'_>) {
         java::list(star_or_listed(&p.headers))
     ));
     if let Some(list) = &p.expose {
-        w.line(format!("p{i}.setExposedHeaders({});", java::list(items(list))));
+        w.line(format!(
+            "p{i}.setExposedHeaders({});",
+            java::list(items(list))
+        ));
     }
     if p.credentials {
         w.line(format!("p{i}.setAllowCredentials(true);"));

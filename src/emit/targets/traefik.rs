@@ -80,7 +80,6 @@ pub static META: TargetMeta = TargetMeta {
     idents: &IDENTS,
 };
 
-
 impl Target for Traefik {
     fn meta(&self) -> &'static TargetMeta {
         &META
@@ -96,7 +95,9 @@ impl Target for Traefik {
             w.comment("`middlewares` of the IngressRoutes (or the router annotation) serving the");
             w.comment("policy's paths.");
         } else {
-            w.comment("Use: put this file in the directory of Traefik's file provider (or merge its");
+            w.comment(
+                "Use: put this file in the directory of Traefik's file provider (or merge its",
+            );
             w.comment("`http.middlewares`), then add the middleware to the routers serving the");
             w.comment("policy's paths: `middlewares: [NAME@file]`.");
         }
@@ -120,16 +121,17 @@ impl Target for Traefik {
             for p in &plan.policies {
                 middlewares.insert(s(name(p)), map([("headers", headers(p))]));
             }
-            let doc = map([(
-                "http",
-                map([("middlewares", Value::Mapping(middlewares))]),
-            )]);
+            let doc = map([("http", map([("middlewares", Value::Mapping(middlewares))]))]);
             // Serializing a tree of strings, numbers, lists and mappings cannot fail.
             yaml_serde::to_string(&doc).unwrap_or_default()
         };
         w.text(&text);
         if kubernetes {
-            Output::one("traefik-middleware.yaml", "Kubernetes objects to apply", w.finish())
+            Output::one(
+                "traefik-middleware.yaml",
+                "Kubernetes objects to apply",
+                w.finish(),
+            )
         } else {
             Output::one(
                 "traefik-cors.yaml",

@@ -339,13 +339,24 @@ mod tests {
         // Fetched responses have immutable headers: copied before any edit.
         assert!(out.contains("new Response(res.body, res)"), "{out}");
         for h in crate::emit::plan::CORS_RESPONSE_HEADERS {
-            assert!(out.contains(&format!("\"{h}\",")), "{h} not removed:\n{out}");
+            assert!(
+                out.contains(&format!("\"{h}\",")),
+                "{h} not removed:\n{out}"
+            );
         }
         // Vary is appended to, never replaced.
         assert!(out.contains("headers.append('Vary', name)"), "{out}");
         assert!(!out.contains("set('Vary'"), "{out}");
-        assert!(out.contains("fetch: withCors(async (request: Request): Promise<Response> => fetch(request))"), "{out}");
-        assert!(out.contains("exact: [\n        \"https://a.example\",\n    ],"), "{out}");
+        assert!(
+            out.contains(
+                "fetch: withCors(async (request: Request): Promise<Response> => fetch(request))"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("exact: [\n        \"https://a.example\",\n    ],"),
+            "{out}"
+        );
     }
 
     #[test]

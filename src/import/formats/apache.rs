@@ -266,9 +266,10 @@ impl Reader {
                 Kind::Directive => {
                     if hidden
                         && lname == "header"
-                        && line.args.iter().any(|a| {
-                            CORS_HEADERS.contains(&a.text.to_ascii_lowercase().as_str())
-                        })
+                        && line
+                            .args
+                            .iter()
+                            .any(|a| CORS_HEADERS.contains(&a.text.to_ascii_lowercase().as_str()))
                     {
                         cx.narrowed(
                             at,
@@ -297,11 +298,11 @@ impl Reader {
         let arg = line.args.first();
         let argloc = arg.map_or(at, |a| Loc::new(at.file, a.span.start, a.span.end));
         match lname.as_str() {
-            "virtualhost" | "ifmodule" | "ifdefine" | "ifversion" | "ifdirective"
-            | "ifsection" | "iffile" => Frame::Into(parent, lname),
+            "virtualhost" | "ifmodule" | "ifdefine" | "ifversion" | "ifdirective" | "ifsection"
+            | "iffile" => Frame::Into(parent, lname),
             "location" | "locationmatch" if parent == 0 => {
-                let regex = lname == "locationmatch"
-                    || line.args.len() == 2 && line.args[0].text == "~";
+                let regex =
+                    lname == "locationmatch" || line.args.len() == 2 && line.args[0].text == "~";
                 let pat = line.args.last().map(|a| a.text.clone()).unwrap_or_default();
                 let paths = if regex {
                     path_of_regex(&pat).map(|p| vec![p])
@@ -316,10 +317,7 @@ impl Reader {
                     );
                     return Frame::Skip(lname);
                 };
-                let paths = paths
-                    .into_iter()
-                    .map(|p| Noted::at(p, argloc))
-                    .collect();
+                let paths = paths.into_iter().map(|p| Noted::at(p, argloc)).collect();
                 self.push_scope(parent, Some(paths), argloc, &pat, None);
                 Frame::Into(self.scopes.len() - 1, lname)
             }
@@ -402,7 +400,9 @@ impl Reader {
             }
             "setenv" => {
                 if let Some(v) = args.first() {
-                    self.scopes[scope].env.push((v.text.clone(), Setter::Always));
+                    self.scopes[scope]
+                        .env
+                        .push((v.text.clone(), Setter::Always));
                 }
             }
             "setenvif" | "setenvifnocase" => {
@@ -454,8 +454,14 @@ impl Reader {
             }
             "header" => self.header(cx, line, at, scope),
             "rewritecond" => {
-                let test = args.first().map(|a| a.text.to_ascii_uppercase()).unwrap_or_default();
-                let pat = args.get(1).map(|a| a.text.to_ascii_uppercase()).unwrap_or_default();
+                let test = args
+                    .first()
+                    .map(|a| a.text.to_ascii_uppercase())
+                    .unwrap_or_default();
+                let pat = args
+                    .get(1)
+                    .map(|a| a.text.to_ascii_uppercase())
+                    .unwrap_or_default();
                 if (test == "%{REQUEST_METHOD}" && pat.trim_matches(['^', '$', '=']) == "OPTIONS")
                     || (test.starts_with("%{ENV:") && test.ends_with("PREFLIGHT}") && pat == "=1")
                 {
@@ -463,7 +469,10 @@ impl Reader {
                 }
             }
             "rewriterule" => {
-                let flags = args.get(2).map(|a| a.text.to_ascii_uppercase()).unwrap_or_default();
+                let flags = args
+                    .get(2)
+                    .map(|a| a.text.to_ascii_uppercase())
+                    .unwrap_or_default();
                 let local = flags
                     .trim_matches(['[', ']'])
                     .split(',')
@@ -511,10 +520,16 @@ impl Reader {
             Some(c) if c.text.starts_with("expr=") => Cond::Expr(c.text[5..].to_string()),
             Some(_) => Cond::Unknown,
         };
-        if matches!(action.as_str(), "edit" | "edit*" | "echo" | "setifempty" | "note") {
+        if matches!(
+            action.as_str(),
+            "edit" | "edit*" | "echo" | "setifempty" | "note"
+        ) {
             cx.narrowed(
                 at,
-                format!("`Header {action} {}` changes the header in a way corsc does not follow", name.text),
+                format!(
+                    "`Header {action} {}` changes the header in a way corsc does not follow",
+                    name.text
+                ),
                 "it is left out; the policy allows what the other lines send",
             );
             return;
@@ -535,7 +550,9 @@ impl Reader {
                 &codes::IMPORT_INCLUDE,
                 Severity::Warning,
                 at,
-                format!("includes nest deeper than {MAX_INCLUDE_DEPTH} files; `{pattern}` is not read"),
+                format!(
+                    "includes nest deeper than {MAX_INCLUDE_DEPTH} files; `{pattern}` is not read"
+                ),
                 "import the included file on its own",
             );
             return;
@@ -552,7 +569,10 @@ impl Reader {
         let name = full.file_name().map(|n| n.to_string_lossy().into_owned());
         match name {
             Some(n) if n.contains(['*', '?']) => {
-                let dir = full.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+                let dir = full
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default();
                 if let Ok(entries) = std::fs::read_dir(&dir) {
                     for e in entries.flatten() {
                         let fname = e.file_name().to_string_lossy().into_owned();
@@ -580,7 +600,10 @@ impl Reader {
                     &codes::IMPORT_INCLUDE,
                     Severity::Warning,
                     at,
-                    format!("`{}` was not found; what it configures is not in the policy", full.display()),
+                    format!(
+                        "`{}` was not found; what it configures is not in the policy",
+                        full.display()
+                    ),
                     "import the file it names too, or run the import where the configuration lives",
                 );
             }
@@ -635,7 +658,9 @@ impl Reader {
                     paths: p.clone(),
                     ..Gate::default()
                 },
-                Setter::Origin { regex, nocase, at, .. } => Gate {
+                Setter::Origin {
+                    regex, nocase, at, ..
+                } => Gate {
                     origins: Some(searched(regex, *nocase, *at)),
                     ..Gate::default()
                 },
@@ -747,7 +772,9 @@ impl Reader {
         };
         let vars = match other {
             Cond::Env(v) => vec![v.clone()],
-            Cond::Expr(e) => expr_terms(e, Loc::new(0, 0, 0)).map(|t| t.0).unwrap_or_default(),
+            Cond::Expr(e) => expr_terms(e, Loc::new(0, 0, 0))
+                .map(|t| t.0)
+                .unwrap_or_default(),
             _ => return false,
         };
         self.needs(s, &vars, target, 0)
@@ -771,7 +798,9 @@ impl Reader {
     fn finish(self, cx: &mut Context) -> Draft {
         let mut policies: Vec<DraftPolicy> = Vec::new();
         let touched: Vec<usize> = (0..self.scopes.len())
-            .filter(|&s| s == 0 || !self.scopes[s].headers.is_empty() || self.scopes[s].origin_cond.is_some())
+            .filter(|&s| {
+                s == 0 || !self.scopes[s].headers.is_empty() || self.scopes[s].origin_cond.is_some()
+            })
             .collect();
         let mut reported: Vec<Loc> = Vec::new();
         for s in touched {
@@ -786,7 +815,8 @@ impl Reader {
                     let mut p = DraftPolicy::new(scope.name.clone(), Some(at));
                     p.paths = paths.clone();
                     p.placeholders.push(Noted::at(
-                        "this section sends no Access-Control-Allow-Origin corsc can read".to_string(),
+                        "this section sends no Access-Control-Allow-Origin corsc can read"
+                            .to_string(),
                         at,
                     ));
                     policies.push(p);
@@ -816,14 +846,19 @@ impl Reader {
                     f(cx);
                 }
             };
-            let Some(acao) = entries.get("access-control-allow-origin").filter(|l| !l.is_empty()) else {
+            let Some(acao) = entries
+                .get("access-control-allow-origin")
+                .filter(|l| !l.is_empty())
+            else {
                 return;
             };
             let scope = &self.scopes[s];
             // Two values reach the browser together when they share a condition, or one has none.
             let doubled = acao.iter().enumerate().find(|(i, e)| {
                 acao[..*i].iter().any(|f| {
-                    matches!(f.cond, Cond::None) || matches!(e.cond, Cond::None) || f.cond.key() == e.cond.key()
+                    matches!(f.cond, Cond::None)
+                        || matches!(e.cond, Cond::None)
+                        || f.cond.key() == e.cond.key()
                 })
             });
             if let Some((_, second)) = doubled {
@@ -845,115 +880,124 @@ impl Reader {
                 return;
             }
             for op in acao {
-            let mut p = DraftPolicy::new(scope.name.clone(), scope.at.or(Some(op.at)));
-            let pick = |name: &str| {
-                entries
-                    .get(name)
-                    .and_then(|l| l.iter().rev().find(|e| self.related(s, &e.cond, &op.cond)))
-            };
-            let gate = self.gate(s, &op.cond, op.at);
-            if gate.unknown {
-                report(cx, op.at, &|cx| {
-                    cx.narrowed(
+                let mut p = DraftPolicy::new(scope.name.clone(), scope.at.or(Some(op.at)));
+                let pick = |name: &str| {
+                    entries
+                        .get(name)
+                        .and_then(|l| l.iter().rev().find(|e| self.related(s, &e.cond, &op.cond)))
+                };
+                let gate = self.gate(s, &op.cond, op.at);
+                if gate.unknown {
+                    report(cx, op.at, &|cx| {
+                        cx.narrowed(
                         op.at,
                         "`Access-Control-Allow-Origin` is sent under a condition corsc does not follow",
                         "the policy allows no origin for it; write the origins by hand",
                     );
-                });
-                continue;
-            }
-            let Some(origins) = self.origins_of(cx, s, op, &gate, &mut p) else {
-                continue;
-            };
-            p.origins = origins;
-            p.paths = match (&scope.paths, &gate.paths) {
-                (None, None) => Vec::new(),
-                (Some(a), None) => a.clone(),
-                (None, Some(b)) => b.clone(),
-                (Some(a), Some(_)) => a.clone(),
-            };
-            let local = scope.local_preflight.or(self.scopes[0].local_preflight);
-            // What a preflight carries: with Apache answering it, the `always` table only.
-            let on_preflight = |e: &HeaderOp| local.is_none() || e.always;
-            if !op.always {
-                report(cx, op.at, &|cx| {
-                    cx.narrowed(
+                    });
+                    continue;
+                }
+                let Some(origins) = self.origins_of(cx, s, op, &gate, &mut p) else {
+                    continue;
+                };
+                p.origins = origins;
+                p.paths = match (&scope.paths, &gate.paths) {
+                    (None, None) => Vec::new(),
+                    (Some(a), None) => a.clone(),
+                    (None, Some(b)) => b.clone(),
+                    (Some(a), Some(_)) => a.clone(),
+                };
+                let local = scope.local_preflight.or(self.scopes[0].local_preflight);
+                // What a preflight carries: with Apache answering it, the `always` table only.
+                let on_preflight = |e: &HeaderOp| local.is_none() || e.always;
+                if !op.always {
+                    report(cx, op.at, &|cx| {
+                        cx.narrowed(
                         op.at,
                         "`Header set` without `always`: responses httpd makes itself (errors, redirects, a 204 from a RewriteRule) do not carry `Access-Control-Allow-Origin`",
                         "write `Header always set` so error responses reach the page too; the policy describes the 2xx responses",
                     );
-                });
-            }
-            if !op.always {
-                p.comments.push("`Header set` without `always`: error responses httpd makes itself carry none of these headers.".to_string());
-            }
-            let preflight_ok = on_preflight(op);
-            if local.is_some() && !preflight_ok {
-                p.comments.push("Preflights are answered by a RewriteRule before `Header set` applies: they fail, so only requests without a preflight are allowed.".to_string());
-            }
-            if let (Some(at), false) = (local, preflight_ok) {
-                report(cx, at, &|cx| {
-                    cx.narrowed(
+                    });
+                }
+                if !op.always {
+                    p.comments.push("`Header set` without `always`: error responses httpd makes itself carry none of these headers.".to_string());
+                }
+                let preflight_ok = on_preflight(op);
+                if local.is_some() && !preflight_ok {
+                    p.comments.push("Preflights are answered by a RewriteRule before `Header set` applies: they fail, so only requests without a preflight are allowed.".to_string());
+                }
+                if let (Some(at), false) = (local, preflight_ok) {
+                    report(cx, at, &|cx| {
+                        cx.narrowed(
                         at,
                         "this rule answers preflights with 204 before `Header set` (without `always`) applies: the answer has no `Access-Control-Allow-Origin`, so every preflight fails",
                         "use `Header always set`; the policy allows only requests that need no preflight",
                     );
-                });
-            }
-            let cred = pick("access-control-allow-credentials")
-                .filter(|e| !self.gate(s, &e.cond, e.at).unknown);
-            if let Some(c) = cred {
-                let v = c.value.as_ref().map(|v| v.text.trim()).unwrap_or_default();
-                if v == "true" {
-                    p.credentials = Some(Noted::at(true, c.at));
-                    if !on_preflight(c) && preflight_ok {
-                        report(cx, c.at, &|cx| {
-                            cx.narrowed(
+                    });
+                }
+                let cred = pick("access-control-allow-credentials")
+                    .filter(|e| !self.gate(s, &e.cond, e.at).unknown);
+                if let Some(c) = cred {
+                    let v = c.value.as_ref().map(|v| v.text.trim()).unwrap_or_default();
+                    if v == "true" {
+                        p.credentials = Some(Noted::at(true, c.at));
+                        if !on_preflight(c) && preflight_ok {
+                            report(cx, c.at, &|cx| {
+                                cx.narrowed(
                                 c.at,
                                 "`Access-Control-Allow-Credentials` is not on the preflight Apache answers itself, so credentialed preflights fail",
                                 "use `Header always set`; the policy allows only requests that need no preflight",
                             );
-                        });
-                    }
-                } else {
-                    report(cx, c.at, &|cx| {
-                        cx.ignored(
+                            });
+                        }
+                    } else {
+                        report(cx, c.at, &|cx| {
+                            cx.ignored(
                             c.at,
                             "`Access-Control-Allow-Credentials` other than `true` grants nothing",
                             "send `true`, or remove the line",
                         );
-                    });
+                        });
+                    }
                 }
-            }
-            let cred_ok = cred.is_none_or(&on_preflight);
-            let preflight = |name: &str| {
-                pick(name)
-                    .filter(|e| preflight_ok && cred_ok && on_preflight(e))
+                let cred_ok = cred.is_none_or(&on_preflight);
+                let preflight = |name: &str| {
+                    pick(name)
+                        .filter(|e| preflight_ok && cred_ok && on_preflight(e))
+                        .filter(|e| !self.gate(s, &e.cond, e.at).unknown)
+                };
+                if let Some(m) = preflight("access-control-allow-methods") {
+                    p.methods = Some(list(m, "Access-Control-Request-Method", "*"));
+                }
+                if let Some(h) = preflight("access-control-allow-headers") {
+                    let unless_auth =
+                        matches!(&h.cond, Cond::Expr(e) if e.contains("authorization"));
+                    p.request_headers = Some(list(
+                        h,
+                        "Access-Control-Request-Headers",
+                        if unless_auth { "*" } else { "mirror" },
+                    ));
+                }
+                if let Some(a) = preflight("access-control-max-age") {
+                    if let Some(n) = a
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.text.trim().parse::<u64>().ok())
+                    {
+                        p.max_age = Some(Noted::at(n, a.at));
+                    }
+                }
+                if let Some(a) = preflight("access-control-allow-private-network") {
+                    if a.value.as_ref().is_some_and(|v| v.text.trim() == "true") {
+                        p.private_network = Some(Noted::at(true, a.at));
+                    }
+                }
+                if let Some(e) = pick("access-control-expose-headers")
                     .filter(|e| !self.gate(s, &e.cond, e.at).unknown)
-            };
-            if let Some(m) = preflight("access-control-allow-methods") {
-                p.methods = Some(list(m, "Access-Control-Request-Method", "*"));
-            }
-            if let Some(h) = preflight("access-control-allow-headers") {
-                let unless_auth = matches!(&h.cond, Cond::Expr(e) if e.contains("authorization"));
-                p.request_headers = Some(list(h, "Access-Control-Request-Headers", if unless_auth { "*" } else { "mirror" }));
-            }
-            if let Some(a) = preflight("access-control-max-age") {
-                if let Some(n) = a.value.as_ref().and_then(|v| v.text.trim().parse::<u64>().ok()) {
-                    p.max_age = Some(Noted::at(n, a.at));
+                {
+                    p.expose_headers = Some(list(e, "", "*"));
                 }
-            }
-            if let Some(a) = preflight("access-control-allow-private-network") {
-                if a.value.as_ref().is_some_and(|v| v.text.trim() == "true") {
-                    p.private_network = Some(Noted::at(true, a.at));
-                }
-            }
-            if let Some(e) = pick("access-control-expose-headers")
-                .filter(|e| !self.gate(s, &e.cond, e.at).unknown)
-            {
-                p.expose_headers = Some(list(e, "", "*"));
-            }
-            policies.push(p);
+                policies.push(p);
             }
         }
     }
@@ -982,7 +1026,10 @@ impl Reader {
         }
         let reflect = matches!(
             lower.as_str(),
-            "%{origin}i" | "expr=%{req:origin}" | "expr=%{http:origin}" | "expr=%{req_novary:origin}"
+            "%{origin}i"
+                | "expr=%{req:origin}"
+                | "expr=%{http:origin}"
+                | "expr=%{req_novary:origin}"
         );
         if reflect {
             return Some(restrict(vec![Noted::at(OriginValue::Any, vat)]));
@@ -1023,7 +1070,8 @@ impl Reader {
                 }
             }
             if out.is_empty() {
-                p.placeholders.push(Noted::at(format!("{v} (see the import's findings)"), vat));
+                p.placeholders
+                    .push(Noted::at(format!("{v} (see the import's findings)"), vat));
             }
             return Some(match &gate.origins {
                 Some(g) if out.iter().any(|o| o.value == OriginValue::Any) => g.clone(),
@@ -1045,7 +1093,8 @@ impl Reader {
                 "several origins in one `Access-Control-Allow-Origin` value: a browser accepts exactly one origin, so this allows none",
                 "check `Origin` with `SetEnvIf Origin \"^(https://a\\.example|https://b\\.example)$\" CORS_OK` and send `expr=%{req:Origin}` under `env=CORS_OK`",
             );
-            p.placeholders.push(Noted::at(format!("several origins in one value: {v}"), vat));
+            p.placeholders
+                .push(Noted::at(format!("several origins in one value: {v}"), vat));
             return Some(Vec::new());
         }
         if v == "null" {
@@ -1080,7 +1129,8 @@ fn list(e: &HeaderOp, request: &str, mirror: &str) -> Vec<Noted<String>> {
 }
 
 fn and(a: Gate, b: Gate) -> Gate {
-    let pick = |x: Option<Vec<Noted<OriginValue>>>, y: Option<Vec<Noted<OriginValue>>>| match (x, y) {
+    let pick = |x: Option<Vec<Noted<OriginValue>>>, y: Option<Vec<Noted<OriginValue>>>| match (x, y)
+    {
         (None, y) => (y, false),
         (x, None) => (x, false),
         (Some(x), Some(y)) => {
@@ -1101,8 +1151,10 @@ fn and(a: Gate, b: Gate) -> Gate {
         (x, None) => (x, false),
         (Some(x), Some(y)) => {
             // Both say paths: those both say (scopes written alike), else unknown.
-            let both: Vec<Noted<String>> =
-                x.into_iter().filter(|p| y.iter().any(|q| q.value == p.value)).collect();
+            let both: Vec<Noted<String>> = x
+                .into_iter()
+                .filter(|p| y.iter().any(|q| q.value == p.value))
+                .collect();
             if both.is_empty() {
                 (None, true)
             } else {
@@ -1255,13 +1307,19 @@ fn expr_terms(e: &str, at: Loc) -> Option<(Vec<String>, Vec<Noted<OriginValue>>)
 /// `%{HTTP:Origin} =~ m#re#[i]`, `=~ /re/`, `== 'origin'`, `in { 'a', 'b' }`.
 fn origin_test(e: &str, at: Loc) -> Option<Vec<Noted<OriginValue>>> {
     let e = e.trim();
-    let rest = ["%{HTTP:Origin}", "%{HTTP_ORIGIN}", "%{req:Origin}", "req('Origin')", "http('Origin')"]
-        .iter()
-        .find_map(|p| {
-            e.get(..p.len())
-                .filter(|h| h.eq_ignore_ascii_case(p))
-                .map(|_| e[p.len()..].trim())
-        })?;
+    let rest = [
+        "%{HTTP:Origin}",
+        "%{HTTP_ORIGIN}",
+        "%{req:Origin}",
+        "req('Origin')",
+        "http('Origin')",
+    ]
+    .iter()
+    .find_map(|p| {
+        e.get(..p.len())
+            .filter(|h| h.eq_ignore_ascii_case(p))
+            .map(|_| e[p.len()..].trim())
+    })?;
     if let Some(r) = rest.strip_prefix("=~") {
         let r = r.trim();
         let (delim, body) = if let Some(b) = r.strip_prefix('m') {
@@ -1343,7 +1401,10 @@ fn is_everything(re: &str) -> bool {
         .trim_end_matches('$')
         .trim_start_matches('(')
         .trim_end_matches(')');
-    matches!(core, "" | ".*" | ".+" | "." | ".*?" | ".+?" | "?:.*" | "?:.+")
+    matches!(
+        core,
+        "" | ".*" | ".+" | "." | ".*?" | ".+?" | "?:.*" | "?:.+"
+    )
 }
 
 /// What `VAR=value` of `SetEnvIf Origin "re"` puts in `Access-Control-Allow-Origin`, as the
@@ -1383,7 +1444,10 @@ fn full(regex: &str, nocase: bool, at: Loc) -> Vec<Noted<OriginValue>> {
     }
     let prefix = if nocase { "(?i)" } else { "" };
     vec![Noted::at(
-        OriginValue::Regex(format!("{prefix}^(?:{})$", regex.trim_start_matches('^').trim_end_matches('$'))),
+        OriginValue::Regex(format!(
+            "{prefix}^(?:{})$",
+            regex.trim_start_matches('^').trim_end_matches('$')
+        )),
         at,
     )]
 }
@@ -1392,7 +1456,12 @@ fn full(regex: &str, nocase: bool, at: Loc) -> Vec<Noted<OriginValue>> {
 /// and at most [`MAX_EXPANDED`]: corsc's tries of exact origins read back as the origins.
 fn finite(re: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::{Class, HirKind, Look};
-    fn walk(h: &regex_syntax::hir::Hir, edges: &mut (bool, bool), first: bool, last: bool) -> Option<Vec<Vec<u8>>> {
+    fn walk(
+        h: &regex_syntax::hir::Hir,
+        edges: &mut (bool, bool),
+        first: bool,
+        last: bool,
+    ) -> Option<Vec<Vec<u8>>> {
         match h.kind() {
             HirKind::Empty => Some(vec![Vec::new()]),
             HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
@@ -1478,7 +1547,10 @@ fn finite(re: &str) -> Option<Vec<String>> {
     if edges != (true, true) {
         return None;
     }
-    words.into_iter().map(|w| String::from_utf8(w).ok()).collect()
+    words
+        .into_iter()
+        .map(|w| String::from_utf8(w).ok())
+        .collect()
 }
 
 /// Whether `name` matches a glob of `*` and `?` (httpd's `Include` wildcards, one segment).
@@ -1502,7 +1574,10 @@ mod tests {
     #[test]
     fn tries_read_back_as_their_origins() {
         let w = finite(r"^(?:https://a(?:dmin|pp)\.example\.com)\z").unwrap();
-        assert_eq!(w, vec!["https://admin.example.com", "https://app.example.com"]);
+        assert_eq!(
+            w,
+            vec!["https://admin.example.com", "https://app.example.com"]
+        );
         assert!(finite(r"https://a\.example").is_none());
         assert!(finite(r"^https://a\.example").is_none());
         assert!(finite(r"^https://[a-z]+\.example$").is_none());
@@ -1511,13 +1586,29 @@ mod tests {
     #[test]
     fn searched_regexes_keep_their_width() {
         let at = Loc::new(0, 0, 0);
-        let v = |r: &str, nc: bool| searched(r, nc, at).into_iter().map(|n| n.value).collect::<Vec<_>>();
-        assert_eq!(v(r"example\.com", false), vec![OriginValue::Regex(r".*(?:example\.com).*".into())]);
-        assert_eq!(v(r"^https://a\.example\.com$", true), vec![OriginValue::Regex(r"(?i)^https://a\.example\.com$".into())]);
+        let v = |r: &str, nc: bool| {
+            searched(r, nc, at)
+                .into_iter()
+                .map(|n| n.value)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            v(r"example\.com", false),
+            vec![OriginValue::Regex(r".*(?:example\.com).*".into())]
+        );
+        assert_eq!(
+            v(r"^https://a\.example\.com$", true),
+            vec![OriginValue::Regex(r"(?i)^https://a\.example\.com$".into())]
+        );
         assert_eq!(v("(.*)", false), vec![OriginValue::Any]);
         assert_eq!(
-            v(r"^(?=[\s\S]{0,512}\z)(?:^https://([a-z0-9-]+\.)+example\.com$)", false),
-            vec![OriginValue::Regex(r"^(?:^https://([a-z0-9-]+\.)+example\.com$)".into())]
+            v(
+                r"^(?=[\s\S]{0,512}\z)(?:^https://([a-z0-9-]+\.)+example\.com$)",
+                false
+            ),
+            vec![OriginValue::Regex(
+                r"^(?:^https://([a-z0-9-]+\.)+example\.com$)".into()
+            )]
         );
     }
 

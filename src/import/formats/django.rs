@@ -132,7 +132,9 @@ fn strings(cx: &mut Context, item: &Item, what: &str) -> Option<Vec<(String, Loc
                     }
                     _ => cx.ignored(
                         i.at,
-                        format!("{what}: this entry is not a string; django-cors-headers cannot use it"),
+                        format!(
+                            "{what}: this entry is not a string; django-cors-headers cannot use it"
+                        ),
                         "remove it",
                     ),
                 }
@@ -192,12 +194,20 @@ fn words(
             let d = default?;
             cx.implicit(
                 turned_on,
-                format!("`{name}` is not set: django-cors-headers uses its default ({})", d.join(", ")),
+                format!(
+                    "`{name}` is not set: django-cors-headers uses its default ({})",
+                    d.join(", ")
+                ),
                 format!("set `{name}` to the values you mean"),
             );
             Some(
                 d.iter()
-                    .map(|v| Noted::implied((*v).to_string(), format!("django-cors-headers' default {name}")))
+                    .map(|v| {
+                        Noted::implied(
+                            (*v).to_string(),
+                            format!("django-cors-headers' default {name}"),
+                        )
+                    })
                     .collect(),
             )
         }
@@ -208,7 +218,11 @@ fn words(
 /// can never match.
 fn split_origin(s: &str) -> Option<(String, bool)> {
     let (scheme, rest) = s.split_once("://")?;
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
         return None;
     }
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -216,7 +230,10 @@ fn split_origin(s: &str) -> Option<(String, bool)> {
     if netloc.is_empty() {
         return None;
     }
-    Some((format!("{}://{netloc}", scheme.to_ascii_lowercase()), end < rest.len()))
+    Some((
+        format!("{}://{netloc}", scheme.to_ascii_lowercase()),
+        end < rest.len(),
+    ))
 }
 
 fn origins(cx: &mut Context, s: &HashMap<String, Item>, p: &mut DraftPolicy) {
@@ -252,14 +269,20 @@ fn origins(cx: &mut Context, s: &HashMap<String, Item>, p: &mut DraftPolicy) {
             None => {
                 cx.runtime(
                     item.at,
-                    format!("CORS_ALLOWED_ORIGINS is computed at run time: `{}`", runtime_text(item)),
+                    format!(
+                        "CORS_ALLOWED_ORIGINS is computed at run time: `{}`",
+                        runtime_text(item)
+                    ),
                     "write the origins it gives in the policy by hand",
                 );
                 p.placeholders.push(Noted::at(runtime_text(item), item.at));
             }
         }
     }
-    if let Some(item) = get(s, &["CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"]) {
+    if let Some(item) = get(
+        s,
+        &["CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"],
+    ) {
         match &item.value {
             Value::List(items) => {
                 for i in items {
@@ -269,7 +292,10 @@ fn origins(cx: &mut Context, s: &HashMap<String, Item>, p: &mut DraftPolicy) {
                         _ => {
                             cx.runtime(
                                 i.at,
-                                format!("an origin regex is computed at run time: `{}`", runtime_text(i)),
+                                format!(
+                                    "an origin regex is computed at run time: `{}`",
+                                    runtime_text(i)
+                                ),
                                 "write the regex in the policy by hand",
                             );
                             p.placeholders.push(Noted::at(runtime_text(i), i.at));
@@ -282,7 +308,10 @@ fn origins(cx: &mut Context, s: &HashMap<String, Item>, p: &mut DraftPolicy) {
             _ => {
                 cx.runtime(
                     item.at,
-                    format!("CORS_ALLOWED_ORIGIN_REGEXES is computed at run time: `{}`", runtime_text(item)),
+                    format!(
+                        "CORS_ALLOWED_ORIGIN_REGEXES is computed at run time: `{}`",
+                        runtime_text(item)
+                    ),
                     "write the regexes in the policy by hand",
                 );
                 p.placeholders.push(Noted::at(runtime_text(item), item.at));
@@ -296,7 +325,10 @@ fn origins(cx: &mut Context, s: &HashMap<String, Item>, p: &mut DraftPolicy) {
 fn regex_origin(p: &mut DraftPolicy, pat: &str, icase: bool, at: Loc) {
     if !icase {
         if let Some(list) = literal_strings(pat, MAX_EXPANDED) {
-            if list.iter().all(|o| !o.chars().any(|c| c.is_ascii_uppercase())) {
+            if list
+                .iter()
+                .all(|o| !o.chars().any(|c| c.is_ascii_uppercase()))
+            {
                 for o in list {
                     p.origins.push(Noted::at(OriginValue::Origin(o), at));
                 }
@@ -357,13 +389,24 @@ fn policy(cx: &mut Context, m: &Module, s: &HashMap<String, Item>) -> Option<Dra
         .filter(|(k, _)| k.starts_with("CORS_"))
         .map(|(_, v)| v.at)
         .min_by_key(|l| l.span.start)?;
-    let mut p = DraftPolicy::new("django", Some(Loc::new(m.file, first.span.start, first.span.start)));
+    let mut p = DraftPolicy::new(
+        "django",
+        Some(Loc::new(m.file, first.span.start, first.span.start)),
+    );
     p.comments.push("django-cors-headers settings".to_string());
     if !paths(cx, s, &mut p) {
         return None;
     }
-    let credentials = boolean(cx, s.get("CORS_ALLOW_CREDENTIALS"), "CORS_ALLOW_CREDENTIALS");
-    let all = boolean(cx, get(s, &["CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"]), "CORS_ALLOW_ALL_ORIGINS");
+    let credentials = boolean(
+        cx,
+        s.get("CORS_ALLOW_CREDENTIALS"),
+        "CORS_ALLOW_CREDENTIALS",
+    );
+    let all = boolean(
+        cx,
+        get(s, &["CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"]),
+        "CORS_ALLOW_ALL_ORIGINS",
+    );
     let turned_on = match &all {
         Some(a) if a.value => {
             let comment = if credentials.as_ref().is_some_and(|c| c.value) {
@@ -380,21 +423,47 @@ fn policy(cx: &mut Context, m: &Module, s: &HashMap<String, Item>) -> Option<Dra
         }
         _ => {
             origins(cx, s, &mut p);
-            get(s, &["CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"])
-                .map_or(first, |i| i.at)
+            get(
+                s,
+                &[
+                    "CORS_ALLOWED_ORIGINS",
+                    "CORS_ORIGIN_WHITELIST",
+                    "CORS_ALLOWED_ORIGIN_REGEXES",
+                    "CORS_ORIGIN_REGEX_WHITELIST",
+                ],
+            )
+            .map_or(first, |i| i.at)
         }
     };
-    p.methods = words(cx, s, "CORS_ALLOW_METHODS", Some(DEFAULT_METHODS), turned_on);
-    p.request_headers = words(cx, s, "CORS_ALLOW_HEADERS", Some(DEFAULT_HEADERS), turned_on);
-    p.expose_headers = words(cx, s, "CORS_EXPOSE_HEADERS", None, turned_on).filter(|v| !v.is_empty());
+    p.methods = words(
+        cx,
+        s,
+        "CORS_ALLOW_METHODS",
+        Some(DEFAULT_METHODS),
+        turned_on,
+    );
+    p.request_headers = words(
+        cx,
+        s,
+        "CORS_ALLOW_HEADERS",
+        Some(DEFAULT_HEADERS),
+        turned_on,
+    );
+    p.expose_headers =
+        words(cx, s, "CORS_EXPOSE_HEADERS", None, turned_on).filter(|v| !v.is_empty());
     p.credentials = credentials;
     match s.get("CORS_PREFLIGHT_MAX_AGE") {
-        Some(Item { value: Value::Int(n), at }) => {
+        Some(Item {
+            value: Value::Int(n),
+            at,
+        }) => {
             if *n > 0 {
                 p.max_age = Some(Noted::at(n.unsigned_abs(), *at));
             }
         }
-        Some(Item { value: Value::None, .. }) => {}
+        Some(Item {
+            value: Value::None, ..
+        }) => {}
         Some(i) => cx.runtime(
             i.at,
             "CORS_PREFLIGHT_MAX_AGE is computed at run time; the policy sends no max-age",
@@ -406,24 +475,43 @@ fn policy(cx: &mut Context, m: &Module, s: &HashMap<String, Item>) -> Option<Dra
                 "`CORS_PREFLIGHT_MAX_AGE` is not set: django-cors-headers sends 86400 (one day)",
                 "set `CORS_PREFLIGHT_MAX_AGE` to what you mean",
             );
-            p.max_age = Some(Noted::implied(86400, "django-cors-headers' default max-age"));
+            p.max_age = Some(Noted::implied(
+                86400,
+                "django-cors-headers' default max-age",
+            ));
         }
     }
-    p.private_network = boolean(cx, s.get("CORS_ALLOW_PRIVATE_NETWORK"), "CORS_ALLOW_PRIVATE_NETWORK")
-        .filter(|b| b.value);
+    p.private_network = boolean(
+        cx,
+        s.get("CORS_ALLOW_PRIVATE_NETWORK"),
+        "CORS_ALLOW_PRIVATE_NETWORK",
+    )
+    .filter(|b| b.value);
     Some(p)
 }
 
 /// corsc's own `corsc_cors.py`: `_POLICIES` (name → the values django-cors-headers would be
 /// given) and `_SCOPES` (exact, prefix, name).
 fn generated(cx: &mut Context, s: &HashMap<String, Item>) -> Vec<DraftPolicy> {
-    let (Some(Item { value: Value::Dict(policies), .. }), Some(Item { value: scopes, at: scopes_at })) =
-        (s.get("_POLICIES"), s.get("_SCOPES"))
+    let (
+        Some(Item {
+            value: Value::Dict(policies),
+            ..
+        }),
+        Some(Item {
+            value: scopes,
+            at: scopes_at,
+        }),
+    ) = (s.get("_POLICIES"), s.get("_SCOPES"))
     else {
         return Vec::new();
     };
     let Value::List(scopes) = scopes else {
-        cx.narrowed(*scopes_at, "_SCOPES is not a list; no policy is read", "compile the policy again");
+        cx.narrowed(
+            *scopes_at,
+            "_SCOPES is not a list; no policy is read",
+            "compile the policy again",
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -439,11 +527,23 @@ fn generated(cx: &mut Context, s: &HashMap<String, Item>) -> Vec<DraftPolicy> {
         let mut p = DraftPolicy::new(name.clone(), Some(k.at));
         for sc in scopes {
             if let Value::List(t) = &sc.value {
-                if let [Item { value: Value::Bool(exact), .. }, Item { value: Value::Str(path), .. }, Item { value: Value::Str(n), .. }] =
-                    t.as_slice()
+                if let [Item {
+                    value: Value::Bool(exact),
+                    ..
+                }, Item {
+                    value: Value::Str(path),
+                    ..
+                }, Item {
+                    value: Value::Str(n),
+                    ..
+                }] = t.as_slice()
                 {
                     if n == name {
-                        let path = if *exact { path.clone() } else { format!("{path}*") };
+                        let path = if *exact {
+                            path.clone()
+                        } else {
+                            format!("{path}*")
+                        };
                         p.paths.push(Noted::at(path, sc.at));
                     }
                 }
@@ -452,17 +552,32 @@ fn generated(cx: &mut Context, s: &HashMap<String, Item>) -> Vec<DraftPolicy> {
         if p.paths.is_empty() {
             continue;
         }
-        if matches!(field("any_origin"), Some(Item { value: Value::Bool(true), .. })) {
+        if matches!(
+            field("any_origin"),
+            Some(Item {
+                value: Value::Bool(true),
+                ..
+            })
+        ) {
             p.origins.push(Noted::at(OriginValue::Any, k.at));
         }
-        if let Some(Item { value: Value::List(l), .. }) = field("exact") {
+        if let Some(Item {
+            value: Value::List(l),
+            ..
+        }) = field("exact")
+        {
             for i in l {
                 if let Value::Str(o) = &i.value {
-                    p.origins.push(Noted::at(OriginValue::Origin(o.clone()), i.at));
+                    p.origins
+                        .push(Noted::at(OriginValue::Origin(o.clone()), i.at));
                 }
             }
         }
-        if let Some(Item { value: Value::List(l), .. }) = field("regexes") {
+        if let Some(Item {
+            value: Value::List(l),
+            ..
+        }) = field("regexes")
+        {
             for i in l {
                 if let Value::Str(r) = &i.value {
                     regex_origin(&mut p, r, false, i.at);
@@ -471,7 +586,10 @@ fn generated(cx: &mut Context, s: &HashMap<String, Item>) -> Vec<DraftPolicy> {
         }
         let list = |f: &str| -> Option<Vec<Noted<String>>> {
             match field(f) {
-                Some(Item { value: Value::List(l), .. }) => Some(
+                Some(Item {
+                    value: Value::List(l),
+                    ..
+                }) => Some(
                     l.iter()
                         .filter_map(|i| match &i.value {
                             Value::Str(x) => Some(Noted::at(x.clone(), i.at)),
@@ -485,15 +603,27 @@ fn generated(cx: &mut Context, s: &HashMap<String, Item>) -> Vec<DraftPolicy> {
         p.methods = list("methods");
         p.request_headers = list("headers");
         p.expose_headers = list("expose").filter(|v| !v.is_empty());
-        if let Some(Item { value: Value::Bool(c), at }) = field("credentials") {
+        if let Some(Item {
+            value: Value::Bool(c),
+            at,
+        }) = field("credentials")
+        {
             p.credentials = Some(Noted::at(c, at));
         }
-        if let Some(Item { value: Value::Int(n), at }) = field("max_age") {
+        if let Some(Item {
+            value: Value::Int(n),
+            at,
+        }) = field("max_age")
+        {
             if n > 0 {
                 p.max_age = Some(Noted::at(n.unsigned_abs(), at));
             }
         }
-        if let Some(Item { value: Value::Bool(true), at }) = field("private_network") {
+        if let Some(Item {
+            value: Value::Bool(true),
+            at,
+        }) = field("private_network")
+        {
             p.private_network = Some(Noted::at(true, at));
         }
         out.push(p);

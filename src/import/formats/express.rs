@@ -24,7 +24,6 @@ use super::super::syntax_tree::named_children;
 use std::collections::HashSet;
 use tree_sitter::Node;
 
-
 /// The format's description.
 pub static META: FormatMeta = FormatMeta {
     id: "express",
@@ -141,7 +140,9 @@ impl<'p> App<'p, '_> {
             .map_or("", |x| p.text(x))
             .to_ascii_lowercase();
         let first = named_children(args).into_iter().next();
-        let path = first.filter(|a| *a != used_as).map(|a| (self.js.value(a, 0), a));
+        let path = first
+            .filter(|a| *a != used_as)
+            .map(|a| (self.js.value(a, 0), a));
         let paths = match path {
             None => None,
             Some(((Val::Str(s), _), at)) => Some(vec![(s, self.js.loc(at))]),
@@ -235,7 +236,10 @@ impl<'p> App<'p, '_> {
         };
         // A route-level middleware is narrowed to requests without a preflight below, where
         // no request header is allowed: the default of echoing them does not apply there.
-        if !self.js.read_options(cx, &props, at, &mut pol, route_method.is_none()) {
+        if !self
+            .js
+            .read_options(cx, &props, at, &mut pol, route_method.is_none())
+        {
             return;
         }
         let get = |k: &str| props.get(k).copied();
@@ -292,9 +296,7 @@ impl<'p> App<'p, '_> {
             "write the policy for this route by hand, with `paths` that cover no more than it",
         );
     }
-
 }
-
 
 /// Where a `cors` middleware runs.
 enum Mount {

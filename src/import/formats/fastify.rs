@@ -18,7 +18,6 @@ use super::super::syntax_tree::named_children;
 use std::collections::HashSet;
 use tree_sitter::Node;
 
-
 /// The format's description.
 pub static META: FormatMeta = FormatMeta {
     id: "fastify",

@@ -72,12 +72,21 @@ impl Importer for Flask {
 }
 
 /// Every node of the module, without recursion (a hostile file may nest deeply).
-fn walk(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>, config: &[Setting], draft: &mut Draft) {
+fn walk(
+    cx: &mut Context,
+    m: &Module,
+    consts: &HashMap<String, Value>,
+    config: &[Setting],
+    draft: &mut Draft,
+) {
     let mut stack = vec![m.root()];
     while let Some(n) = stack.pop() {
         match n.kind() {
             "call" => {
-                let f = n.child_by_field_name("function").map(|f| m.src(f)).unwrap_or("");
+                let f = n
+                    .child_by_field_name("function")
+                    .map(|f| m.src(f))
+                    .unwrap_or("");
                 if f == "CORS" || f.ends_with(".init_app") && f != "app.init_app" {
                     let item = m.eval(n, consts);
                     if let Value::Call(_, pos, kw) = item.value {
@@ -131,15 +140,24 @@ fn extension(cx: &mut Context, kw: &mut Options, at: Loc, draft: &mut Draft) {
             );
             draft.policies.push(policy(cx, kw, Vec::new(), at, "flask"));
         }
-        Some(Item { value: Value::Dict(pairs), .. }) => {
+        Some(Item {
+            value: Value::Dict(pairs),
+            ..
+        }) => {
             for (k, v) in pairs {
                 let (key, opts) = match (&k.value, &v.value) {
                     (Value::Str(s), Value::Dict(o)) => (Some((s.clone(), true)), o.clone()),
-                    (Value::Regex(s, false), Value::Dict(o)) => (Some((s.clone(), false)), o.clone()),
+                    (Value::Regex(s, false), Value::Dict(o)) => {
+                        (Some((s.clone(), false)), o.clone())
+                    }
                     _ => (None, Vec::new()),
                 };
                 let Some((key, plain)) = key else {
-                    cx.runtime(k.at, "a resource computed at run time is left out", "write it in the policy by hand");
+                    cx.runtime(
+                        k.at,
+                        "a resource computed at run time is left out",
+                        "write it in the policy by hand",
+                    );
                     continue;
                 };
                 let Some(paths) = resource_paths(cx, &key, plain, k.at) else {
@@ -154,13 +172,20 @@ fn extension(cx: &mut Context, kw: &mut Options, at: Loc, draft: &mut Draft) {
                 draft.policies.push(policy(cx, &merged, paths, k.at, &key));
             }
         }
-        Some(Item { value: Value::Str(s), at: kat }) => {
+        Some(Item {
+            value: Value::Str(s),
+            at: kat,
+        }) => {
             if let Some(paths) = resource_paths(cx, &s, true, kat) {
                 draft.policies.push(policy(cx, kw, paths, kat, &s));
             }
         }
         Some(i) => {
-            cx.runtime(i.at, "`resources` is computed at run time; no policy is written for it", "write the paths in the policy by hand");
+            cx.runtime(
+                i.at,
+                "`resources` is computed at run time; no policy is written for it",
+                "write the paths in the policy by hand",
+            );
         }
     }
 }
@@ -175,7 +200,9 @@ fn resource_paths(cx: &mut Context, key: &str, plain: bool, at: Loc) -> Option<V
         Some(p) => Some(
             p.into_iter()
                 .map(|s| {
-                    let c = format!("resource `{key}`: re.match on the path, anchored at the start only");
+                    let c = format!(
+                        "resource `{key}`: re.match on the path, anchored at the start only"
+                    );
                     Noted::at(s, at).with_comment(c)
                 })
                 .collect(),
@@ -183,7 +210,9 @@ fn resource_paths(cx: &mut Context, key: &str, plain: bool, at: Loc) -> Option<V
         None => {
             cx.narrowed(
                 at,
-                format!("the resource `{key}` is a path regex the policy cannot say; it is left out"),
+                format!(
+                    "the resource `{key}` is a path regex the policy cannot say; it is left out"
+                ),
                 "write the policy's `paths` by hand (exact paths or prefixes ending in `*`)",
             );
             None
@@ -191,16 +220,14 @@ fn resource_paths(cx: &mut Context, key: &str, plain: bool, at: Loc) -> Option<V
     }
 }
 
-fn words(
-    cx: &mut Context,
-    o: &Options,
-    name: &str,
-    at: Loc,
-) -> Option<(Vec<(String, Loc)>, Loc)> {
+fn words(cx: &mut Context, o: &Options, name: &str, at: Loc) -> Option<(Vec<(String, Loc)>, Loc)> {
     let item = opt(o, name)?;
     match &item.value {
         Value::Str(s) => Some((
-            s.split(',').map(|x| (x.trim().to_string(), item.at)).filter(|(x, _)| !x.is_empty()).collect(),
+            s.split(',')
+                .map(|x| (x.trim().to_string(), item.at))
+                .filter(|(x, _)| !x.is_empty())
+                .collect(),
             item.at,
         )),
         Value::List(l) => {
@@ -208,14 +235,22 @@ fn words(
             for i in l {
                 match &i.value {
                     Value::Str(s) => out.push((s.clone(), i.at)),
-                    _ => cx.runtime(i.at, format!("a `{name}` entry is computed at run time; it is left out"), "write it by hand"),
+                    _ => cx.runtime(
+                        i.at,
+                        format!("a `{name}` entry is computed at run time; it is left out"),
+                        "write it by hand",
+                    ),
                 }
             }
             Some((out, item.at))
         }
         Value::None => None,
         _ => {
-            cx.runtime(item.at, format!("`{name}` is computed at run time; the policy lists nothing for it"), "write it by hand");
+            cx.runtime(
+                item.at,
+                format!("`{name}` is computed at run time; the policy lists nothing for it"),
+                "write it by hand",
+            );
             let _ = at;
             Some((Vec::new(), item.at))
         }
@@ -228,13 +263,23 @@ fn flag(cx: &mut Context, o: &Options, name: &str) -> Option<Noted<bool>> {
         Value::Bool(b) => Some(Noted::at(b, i.at)),
         Value::None => Some(Noted::at(false, i.at)),
         _ => {
-            cx.runtime(i.at, format!("`{name}` is computed at run time; the policy says false"), "write it by hand");
+            cx.runtime(
+                i.at,
+                format!("`{name}` is computed at run time; the policy says false"),
+                "write it by hand",
+            );
             Some(Noted::at(false, i.at))
         }
     }
 }
 
-fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, name: &str) -> DraftPolicy {
+fn policy(
+    cx: &mut Context,
+    o: &Options,
+    paths: Vec<Noted<String>>,
+    at: Loc,
+    name: &str,
+) -> DraftPolicy {
     let mut p = DraftPolicy::new(name, Some(at));
     p.paths = paths;
     let credentials = flag(cx, o, "supports_credentials");
@@ -264,9 +309,12 @@ fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, nam
             };
             for i in items {
                 match &i.value {
-                    Value::Str(s) if s == "*" || s == ".*" => p.origins.push(Noted::at(OriginValue::Any, i.at)),
+                    Value::Str(s) if s == "*" || s == ".*" => {
+                        p.origins.push(Noted::at(OriginValue::Any, i.at))
+                    }
                     Value::Str(s) if !s.contains(REGEX_CHARS) => {
-                        p.origins.push(Noted::at(OriginValue::Origin(s.to_ascii_lowercase()), i.at));
+                        p.origins
+                            .push(Noted::at(OriginValue::Origin(s.to_ascii_lowercase()), i.at));
                     }
                     Value::Str(s) => origin_regex(&mut p, s, true, i.at),
                     Value::Regex(s, icase) => origin_regex(&mut p, s, *icase, i.at),
@@ -276,7 +324,11 @@ fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, nam
                             Value::Call(f, _, _) => format!("{f}(…)"),
                             _ => "a value that is not an origin".to_string(),
                         };
-                        cx.runtime(i.at, format!("origins computed at run time: `{text}`"), "write the origins it gives in the policy by hand");
+                        cx.runtime(
+                            i.at,
+                            format!("origins computed at run time: `{text}`"),
+                            "write the origins it gives in the policy by hand",
+                        );
                         p.placeholders.push(Noted::at(text, i.at));
                     }
                 }
@@ -285,7 +337,10 @@ fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, nam
     }
     // Methods.
     p.methods = Some(match words(cx, o, "methods", at) {
-        Some((list, _)) => list.into_iter().map(|(m, a)| Noted::at(m.to_ascii_uppercase(), a)).collect(),
+        Some((list, _)) => list
+            .into_iter()
+            .map(|(m, a)| Noted::at(m.to_ascii_uppercase(), a))
+            .collect(),
         None => ALL_METHODS
             .iter()
             .map(|m| Noted::implied((*m).to_string(), "Flask-CORS' default methods"))
@@ -299,7 +354,10 @@ fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, nam
                 "no `allow_headers`: Flask-CORS echoes every requested header, Authorization and Cookie-bearing ones too",
                 "pass `allow_headers=[…]` with the headers your clients send",
             );
-            vec![Noted::implied("mirror".to_string(), "Flask-CORS' default allow_headers `*` echoes every requested header")]
+            vec![Noted::implied(
+                "mirror".to_string(),
+                "Flask-CORS' default allow_headers `*` echoes every requested header",
+            )]
         }
         Some(item) => {
             let items: Vec<Item> = match &item.value {
@@ -309,26 +367,42 @@ fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, nam
             let mut out = Vec::new();
             for i in items {
                 match &i.value {
-                    Value::Str(s) if s == "*" || s == ".*" => out.push(Noted::at("mirror".to_string(), i.at)),
+                    Value::Str(s) if s == "*" || s == ".*" => {
+                        out.push(Noted::at("mirror".to_string(), i.at))
+                    }
                     // `re.compile(r".*")` (corsc's own output) matches every header name too:
                     // Flask-CORS then echoes what was asked.
                     Value::Regex(r, _) if r == ".*" || r == "^.*$" => {
                         out.push(Noted::at("mirror".to_string(), i.at));
                     }
-                    Value::Str(s) if !s.contains(REGEX_CHARS) => out.push(Noted::at(s.to_ascii_lowercase(), i.at)),
+                    Value::Str(s) if !s.contains(REGEX_CHARS) => {
+                        out.push(Noted::at(s.to_ascii_lowercase(), i.at))
+                    }
                     Value::Call(f, args, _) if f == "_header" => {
-                        if let Some(Item { value: Value::Str(h), .. }) = args.first() {
+                        if let Some(Item {
+                            value: Value::Str(h),
+                            ..
+                        }) = args.first()
+                        {
                             out.push(Noted::at(h.to_ascii_lowercase(), i.at));
                         }
                     }
-                    _ => cx.narrowed(i.at, "a request-header pattern the policy cannot say is left out", "list the header names by hand"),
+                    _ => cx.narrowed(
+                        i.at,
+                        "a request-header pattern the policy cannot say is left out",
+                        "list the header names by hand",
+                    ),
                 }
             }
             out
         }
     });
     p.expose_headers = words(cx, o, "expose_headers", at)
-        .map(|(l, _)| l.into_iter().map(|(h, a)| Noted::at(h, a)).collect::<Vec<_>>())
+        .map(|(l, _)| {
+            l.into_iter()
+                .map(|(h, a)| Noted::at(h, a))
+                .collect::<Vec<_>>()
+        })
         .filter(|l| !l.is_empty());
     p.credentials = credentials;
     if let Some(i) = opt(o, "max_age") {
@@ -338,11 +412,16 @@ fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, nam
                 p.max_age = s.parse::<u64>().ok().map(|n| Noted::at(n, i.at));
             }
             Value::Int(_) | Value::None => {}
-            _ => cx.runtime(i.at, "`max_age` is computed at run time; the policy sends none", "write `max-age` by hand"),
+            _ => cx.runtime(
+                i.at,
+                "`max_age` is computed at run time; the policy sends none",
+                "write `max-age` by hand",
+            ),
         }
     }
     p.private_network = flag(cx, o, "allow_private_network").filter(|b| b.value);
-    if creds && opt(o, "send_wildcard").is_some_and(|w| w.value == Value::Bool(true))
+    if creds
+        && opt(o, "send_wildcard").is_some_and(|w| w.value == Value::Bool(true))
         && p.origins.iter().any(|x| x.value == OriginValue::Any)
     {
         cx.unreadable(at, "Flask-CORS refuses supports_credentials with send_wildcard and origins `*` (ValueError at start-up)", "list the origins that need credentials");
@@ -353,7 +432,10 @@ fn policy(cx: &mut Context, o: &Options, paths: Vec<Noted<String>>, at: Loc, nam
 fn origin_regex(p: &mut DraftPolicy, s: &str, icase: bool, at: Loc) {
     if !icase {
         if let Some(list) = literal_strings(s, 100_000) {
-            if list.iter().all(|o| !o.chars().any(|c| c.is_ascii_uppercase())) {
+            if list
+                .iter()
+                .all(|o| !o.chars().any(|c| c.is_ascii_uppercase()))
+            {
                 for o in list {
                     p.origins.push(Noted::at(OriginValue::Origin(o), at));
                 }
@@ -366,51 +448,97 @@ fn origin_regex(p: &mut DraftPolicy, s: &str, icase: bool, at: Loc) {
     } else {
         "re.match: anchored at the start only"
     };
-    p.origins.push(Noted::at(OriginValue::Regex(match_regex(s, icase)), at).with_comment(comment));
+    p.origins
+        .push(Noted::at(OriginValue::Regex(match_regex(s, icase)), at).with_comment(comment));
 }
 
 /// `@cross_origin(…)` with the route it decorates.
-fn decorated(cx: &mut Context, m: &Module, n: Node<'_>, consts: &HashMap<String, Value>, config: &[Setting], draft: &mut Draft) {
+fn decorated(
+    cx: &mut Context,
+    m: &Module,
+    n: Node<'_>,
+    consts: &HashMap<String, Value>,
+    config: &[Setting],
+    draft: &mut Draft,
+) {
     let mut cursor = n.walk();
-    let decorators: Vec<Node<'_>> = n.named_children(&mut cursor).filter(|c| c.kind() == "decorator").collect();
+    let decorators: Vec<Node<'_>> = n
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "decorator")
+        .collect();
     let mut cross = None;
     let mut routes = Vec::new();
     for d in decorators {
         let Some(e) = d.named_child(0) else { continue };
         let (fname, item) = match e.kind() {
             "call" => {
-                let f = e.child_by_field_name("function").map(|f| m.src(f)).unwrap_or("");
+                let f = e
+                    .child_by_field_name("function")
+                    .map(|f| m.src(f))
+                    .unwrap_or("");
                 (f.to_string(), m.eval(e, consts))
             }
-            _ => (m.src(e).to_string(), Item { value: Value::Call(m.src(e).to_string(), Vec::new(), Vec::new()), at: m.loc(e) }),
+            _ => (
+                m.src(e).to_string(),
+                Item {
+                    value: Value::Call(m.src(e).to_string(), Vec::new(), Vec::new()),
+                    at: m.loc(e),
+                },
+            ),
         };
         if fname == "cross_origin" || fname.ends_with(".cross_origin") {
             cross = Some(item);
-        } else if fname.ends_with(".route") || fname.ends_with(".get") || fname.ends_with(".post") || fname.ends_with(".put") || fname.ends_with(".delete") || fname.ends_with(".patch") {
+        } else if fname.ends_with(".route")
+            || fname.ends_with(".get")
+            || fname.ends_with(".post")
+            || fname.ends_with(".put")
+            || fname.ends_with(".delete")
+            || fname.ends_with(".patch")
+        {
             if let Value::Call(_, pos, _) = &item.value {
                 match pos.first() {
-                    Some(Item { value: Value::Str(r), at }) => routes.push((r.clone(), *at)),
-                    Some(i) => cx.runtime(i.at, "a route computed at run time", "write the path by hand"),
+                    Some(Item {
+                        value: Value::Str(r),
+                        at,
+                    }) => routes.push((r.clone(), *at)),
+                    Some(i) => cx.runtime(
+                        i.at,
+                        "a route computed at run time",
+                        "write the path by hand",
+                    ),
                     None => {}
                 }
             }
         }
     }
     let Some(cross) = cross else { return };
-    let Value::Call(_, _, own) = cross.value else { return };
+    let Value::Call(_, _, own) = cross.value else {
+        return;
+    };
     // `@cross_origin` reads the app's settings on every request: all of them, then its own.
-    let mut kw: Options = config.iter().map(|c| (c.option.clone(), c.item.clone())).collect();
+    let mut kw: Options = config
+        .iter()
+        .map(|c| (c.option.clone(), c.item.clone()))
+        .collect();
     kw.extend(own);
     let mut paths = Vec::new();
     for (r, at) in routes {
         if r.contains('<') {
-            cx.narrowed(at, format!("the route `{r}` has variable parts the policy cannot say; it is left out"), "write the policy's paths by hand");
+            cx.narrowed(
+                at,
+                format!("the route `{r}` has variable parts the policy cannot say; it is left out"),
+                "write the policy's paths by hand",
+            );
         } else {
             paths.push(Noted::at(r, at));
         }
     }
     if paths.is_empty() {
-        cx.narrowed(cross.at, "@cross_origin on a view whose route cannot be read: no policy is written for it", "write the policy by hand");
+        cx.narrowed(
+            cross.at,
+            "@cross_origin on a view whose route cannot be read: no policy is written for it",
+            "write the policy by hand",
+        );
         return;
     }
     let name = paths[0].value.clone();
@@ -445,7 +573,8 @@ fn config_option(key: &str) -> Option<String> {
         "CORS_ALWAYS_SEND",
         "CORS_ALLOW_PRIVATE_NETWORK",
     ];
-    KEYS.contains(&key).then(|| key.to_ascii_lowercase().replacen("cors_", "", 1))
+    KEYS.contains(&key)
+        .then(|| key.to_ascii_lowercase().replacen("cors_", "", 1))
 }
 
 /// Whether the expression is `<something>.config`.
@@ -474,7 +603,11 @@ fn config(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>) -> Vec<
     let push = |key: &str, item: Item, before: usize, out: &mut Vec<Setting>| {
         if let Some(option) = config_option(key) {
             if item.value != Value::None {
-                out.push(Setting { option, item, before });
+                out.push(Setting {
+                    option,
+                    item,
+                    before,
+                });
             }
         }
     };
@@ -482,13 +615,18 @@ fn config(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>) -> Vec<
         match n.kind() {
             // app.config["CORS_ORIGINS"] = […]
             "assignment" => {
-                let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+                let (Some(left), Some(right)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
                     continue;
                 };
                 if left.kind() != "subscript" || !is_config(m, left.child_by_field_name("value")) {
                     continue;
                 }
-                let Some(key) = left.child_by_field_name("subscript") else { continue };
+                let Some(key) = left.child_by_field_name("subscript") else {
+                    continue;
+                };
                 match m.eval(key, consts).value {
                     Value::Str(k) => push(&k, m.eval(right, consts), n.start_byte(), &mut out),
                     _ => cx.runtime(
@@ -500,12 +638,16 @@ fn config(cx: &mut Context, m: &Module, consts: &HashMap<String, Value>) -> Vec<
             }
             // app.config.update(…), .from_mapping(…), .from_object(…), .from_pyfile(…)
             "call" => {
-                let Some(f) = n.child_by_field_name("function") else { continue };
+                let Some(f) = n.child_by_field_name("function") else {
+                    continue;
+                };
                 if f.kind() != "attribute" || !is_config(m, f.child_by_field_name("object")) {
                     continue;
                 }
                 let method = f.child_by_field_name("attribute").map_or("", |a| m.src(a));
-                let Value::Call(_, pos, kw) = m.eval(n, consts).value else { continue };
+                let Value::Call(_, pos, kw) = m.eval(n, consts).value else {
+                    continue;
+                };
                 match method {
                     "update" | "from_mapping" => {
                         for p in &pos {

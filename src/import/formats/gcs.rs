@@ -40,7 +40,13 @@ static SERVICE: Service = Service {
 
 /// The JSON keys of one rule: `responseHeader` is both the request headers and the exposed
 /// headers.
-const KEYS: json::Keys = ["origin", "method", "responseHeader", "responseHeader", "maxAgeSeconds"];
+const KEYS: json::Keys = [
+    "origin",
+    "method",
+    "responseHeader",
+    "responseHeader",
+    "maxAgeSeconds",
+];
 
 impl Importer for Gcs {
     fn meta(&self) -> &'static FormatMeta {
@@ -58,7 +64,8 @@ impl Importer for Gcs {
 fn method_ok(m: &str) -> bool {
     m == "*"
         || (!m.is_empty()
-            && m.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+            && m.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
             && !m.contains('*'))
 }
 

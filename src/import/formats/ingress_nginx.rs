@@ -57,13 +57,11 @@ const DEFAULT_MAX_AGE: u64 = 1_728_000;
 fn re(s: &str) -> regex::Regex {
     regex::Regex::new(s).unwrap_or_else(|_| regex::Regex::new("$^").expect("a valid regex"))
 }
-static ORIGIN_VALIDATOR: LazyLock<regex::Regex> = LazyLock::new(|| {
-    re(r"^((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]*(:\d+)?,?)|null)+)|\*)?$")
-});
+static ORIGIN_VALIDATOR: LazyLock<regex::Regex> =
+    LazyLock::new(|| re(r"^((((([a-z]+://)?(\*\.)?[A-Za-z0-9\-.]*(:\d+)?,?)|null)+)|\*)?$"));
 static ORIGIN: LazyLock<regex::Regex> =
     LazyLock::new(|| re(r"^([a-z]+://(\*\.)?[A-Za-z0-9\-.]*(:\d+)?|\*|null)?$"));
-static METHODS: LazyLock<regex::Regex> =
-    LazyLock::new(|| re(r"^([A-Za-z]+,?[\t\n\x0C\r ]?)+$"));
+static METHODS: LazyLock<regex::Regex> = LazyLock::new(|| re(r"^([A-Za-z]+,?[\t\n\x0C\r ]?)+$"));
 static EXPOSE: LazyLock<regex::Regex> =
     LazyLock::new(|| re(r"^(([A-Za-z0-9\-_]+|\*),?[\t\n\x0C\r ]?)+$"));
 static HEADERS: LazyLock<regex::Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9_, \-]*$"));
@@ -184,7 +182,10 @@ impl Finder<'_> {
             let at = from + i;
             from = at + key.len();
             let before = hay[..at].chars().next_back();
-            if !matches!(before, None | Some(' ' | '\t' | '\n' | '"' | '\'' | '-' | '{' | ',')) {
+            if !matches!(
+                before,
+                None | Some(' ' | '\t' | '\n' | '"' | '\'' | '-' | '{' | ',')
+            ) {
                 continue;
             }
             let mut rest = at + key.len();
@@ -307,7 +308,10 @@ fn read_file(cx: &mut Context, file: usize, draft: &mut Draft) {
                 let at = e.location().map_or(0, |l| l.index().min(text.len()));
                 cx.unreadable(
                     Loc::new(file, at, at),
-                    format!("this is not valid YAML: {}", e.to_string().lines().next().unwrap_or_default()),
+                    format!(
+                        "this is not valid YAML: {}",
+                        e.to_string().lines().next().unwrap_or_default()
+                    ),
                     "`corsc import --from ingress-nginx` reads Kubernetes Ingress manifests (YAML)",
                 );
                 return;
@@ -345,9 +349,14 @@ fn read_file(cx: &mut Context, file: usize, draft: &mut Draft) {
                 continue;
             }
             let kind = as_str(item.get("kind"));
-            let annotations = string_at(item, &["metadata", "annotations"]).and_then(Value::as_mapping);
+            let annotations =
+                string_at(item, &["metadata", "annotations"]).and_then(Value::as_mapping);
             let ann_keys: Vec<String> = annotations
-                .map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_string)).collect())
+                .map(|m| {
+                    m.keys()
+                        .filter_map(|k| k.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
             let ann_n: BTreeMap<String, usize> =
                 ann_keys.iter().map(|k| (k.clone(), count(k))).collect();
@@ -364,13 +373,18 @@ fn read_file(cx: &mut Context, file: usize, draft: &mut Draft) {
                 Some(other) => {
                     cx.ignored(
                         kind_at,
-                        format!("a `{}` is not an Ingress; it is skipped", crate::import::render::comment_text(other)),
+                        format!(
+                            "a `{}` is not an Ingress; it is skipped",
+                            crate::import::render::comment_text(other)
+                        ),
                         "only Ingress objects carry ingress-nginx's CORS annotations",
                     );
                     continue;
                 }
             }
-            let name = as_str(string_at(item, &["metadata", "name"])).unwrap_or("ingress").to_string();
+            let name = as_str(string_at(item, &["metadata", "name"]))
+                .unwrap_or("ingress")
+                .to_string();
             let ing_at = finder
                 .key((cursor, range.1), "name", 0)
                 .map_or(kind_at, |(k, v)| Loc::new(file, k.span.start, v.span.end));
@@ -381,7 +395,9 @@ fn read_file(cx: &mut Context, file: usize, draft: &mut Draft) {
             if let Some(m) = annotations {
                 for (k, v) in m {
                     let Some(k) = k.as_str() else { continue };
-                    let Some(short) = k.strip_prefix(PREFIX) else { continue };
+                    let Some(short) = k.strip_prefix(PREFIX) else {
+                        continue;
+                    };
                     let at = finder
                         .key(range, k, ann_n.get(k).copied().unwrap_or(0))
                         .map_or(ing_at, |(_, v)| v);
@@ -399,7 +415,13 @@ fn read_file(cx: &mut Context, file: usize, draft: &mut Draft) {
                     };
                     match v.as_str() {
                         Some(s) => {
-                            anns.insert(short, Ann { value: s.to_string(), at });
+                            anns.insert(
+                                short,
+                                Ann {
+                                    value: s.to_string(),
+                                    at,
+                                },
+                            );
                         }
                         None => {
                             cx.unreadable(
@@ -424,7 +446,17 @@ fn read_file(cx: &mut Context, file: usize, draft: &mut Draft) {
                 .is_some_and(|a| go_bool(&a.value) == Some(true))
                 || anns.contains_key("rewrite-target");
             let beta = as_str(item.get("apiVersion")).is_some_and(|v| v.contains("v1beta1"));
-            read_rules(cx, item, &finder, (cursor, range.1), ing_at, cfg_idx, regex_mode, beta, &mut scopes);
+            read_rules(
+                cx,
+                item,
+                &finder,
+                (cursor, range.1),
+                ing_at,
+                cfg_idx,
+                regex_mode,
+                beta,
+                &mut scopes,
+            );
         }
     }
     build(cx, draft, &cfgs, &names, scopes);
@@ -443,7 +475,9 @@ fn read_rules(
     scopes: &mut Vec<Scope>,
 ) {
     let rules = string_at(item, &["spec", "rules"]).and_then(Value::as_sequence);
-    if string_at(item, &["spec", "defaultBackend"]).is_some() || string_at(item, &["spec", "backend"]).is_some() {
+    if string_at(item, &["spec", "defaultBackend"]).is_some()
+        || string_at(item, &["spec", "backend"]).is_some()
+    {
         cx.ignored(
             ing_at,
             "the Ingress's default backend is not read: its CORS headers are not imported",
@@ -458,7 +492,11 @@ fn read_rules(
             let path = as_str(p.get("path")).unwrap_or("/").to_string();
             let at = finder.path(range, from, &path).unwrap_or(ing_at);
             from = at.span.end.max(from);
-            let ty = as_str(p.get("pathType")).unwrap_or(if beta { "ImplementationSpecific" } else { "Prefix" });
+            let ty = as_str(p.get("pathType")).unwrap_or(if beta {
+                "ImplementationSpecific"
+            } else {
+                "Prefix"
+            });
             let mut push = |s: String, implied_exact: bool| {
                 scopes.push(Scope {
                     path: s,
@@ -472,7 +510,10 @@ fn read_rules(
             if !path.starts_with('/') {
                 cx.narrowed(
                     at,
-                    format!("`{}` is not an absolute path; its scope is left out", crate::import::render::comment_text(&path)),
+                    format!(
+                        "`{}` is not an absolute path; its scope is left out",
+                        crate::import::render::comment_text(&path)
+                    ),
                     "Ingress paths start with `/`",
                 );
                 continue;
@@ -512,7 +553,10 @@ fn read_rules(
                 "ImplementationSpecific" => push(format!("{path}*"), false),
                 other => cx.narrowed(
                     at,
-                    format!("unknown pathType `{}`; this scope is left out", crate::import::render::comment_text(other)),
+                    format!(
+                        "unknown pathType `{}`; this scope is left out",
+                        crate::import::render::comment_text(other)
+                    ),
                     "pathType is `Exact`, `Prefix` or `ImplementationSpecific`",
                 ),
             }
@@ -527,8 +571,7 @@ type Group = (Option<usize>, String, Vec<(String, Loc)>);
 /// Turns the scopes into policies: one per Ingress and rule path, paths of Ingresses without
 /// CORS only where a broader CORS scope would otherwise answer, and a scope two Ingresses
 /// configure differently allowing no origin.
-fn build(
-    cx: &mut Context, draft: &mut Draft, cfgs: &[Cors], names: &[String], scopes: Vec<Scope>) {
+fn build(cx: &mut Context, draft: &mut Draft, cfgs: &[Cors], names: &[String], scopes: Vec<Scope>) {
     let hosts: Vec<&Option<String>> = {
         let mut h: Vec<&Option<String>> = scopes.iter().map(|s| &s.host).collect();
         h.dedup();
@@ -570,7 +613,8 @@ fn build(
             }
         }
     }
-    let answer: BTreeMap<String, Option<usize>> = answer.into_iter().map(|(k, v)| (k, v.0)).collect();
+    let answer: BTreeMap<String, Option<usize>> =
+        answer.into_iter().map(|(k, v)| (k, v.0)).collect();
     let mut order: Vec<String> = Vec::new();
     for s in &scopes {
         if !order.contains(&s.path) {
@@ -587,7 +631,10 @@ fn build(
     let mut groups: Vec<Group> = Vec::new();
     for path in &order {
         let c = answer[path];
-        let Some(s) = scopes.iter().find(|s| &s.path == path && (c.is_none() || Some(s.cfg) == c)) else {
+        let Some(s) = scopes
+            .iter()
+            .find(|s| &s.path == path && (c.is_none() || Some(s.cfg) == c))
+        else {
             continue;
         };
         // Paths without CORS matter only under a broader CORS scope.
@@ -623,7 +670,10 @@ fn build(
                 p
             }
         };
-        p.name = format!("{} {rule_path}", c.map_or("conflict", |c| names[c].as_str()));
+        p.name = format!(
+            "{} {rule_path}",
+            c.map_or("conflict", |c| names[c].as_str())
+        );
         p.paths = paths.into_iter().map(|(s, at)| Noted::at(s, at)).collect();
         draft.policies.push(p);
     }
@@ -638,7 +688,10 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
             if go_bool(&a.value).is_none() {
                 cx.ignored(
                     a.at,
-                    format!("`{}` is not a boolean ingress-nginx reads, so CORS stays off", crate::import::render::comment_text(&a.value)),
+                    format!(
+                        "`{}` is not a boolean ingress-nginx reads, so CORS stays off",
+                        crate::import::render::comment_text(&a.value)
+                    ),
                     "write `\"true\"` to enable CORS",
                 );
             }
@@ -669,16 +722,21 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
     match anns.get("cors-allow-origin") {
         None => {
             defaults.push("any origin (`*`)");
-            p.origins.push(implied.of(OriginValue::Any, "ingress-nginx's default cors-allow-origin, *"));
+            p.origins.push(implied.of(
+                OriginValue::Any,
+                "ingress-nginx's default cors-allow-origin, *",
+            ));
         }
         Some(a) => {
             let raw = &a.value;
             let norm = normalize(raw);
             if (!raw.is_empty() && !valid(&ORIGIN_VALIDATOR, raw)) || norm.is_empty() {
                 invalid(cx, a, "cors-allow-origin", "any origin (`*`)");
-                p.origins.push(Noted::at(OriginValue::Any, a.at).with_comment(
-                    "ingress-nginx's default: the annotation's value was refused",
-                ));
+                p.origins.push(
+                    Noted::at(OriginValue::Any, a.at).with_comment(
+                        "ingress-nginx's default: the annotation's value was refused",
+                    ),
+                );
             } else {
                 origins(cx, a, &norm, &mut p);
             }
@@ -694,7 +752,10 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
             Some(b) => Some(Noted::at(b, a.at)),
             None => {
                 invalid(cx, a, "cors-allow-credentials", "true");
-                Some(Noted::at(true, a.at).with_comment("ingress-nginx's default: the value was refused"))
+                Some(
+                    Noted::at(true, a.at)
+                        .with_comment("ingress-nginx's default: the value was refused"),
+                )
             }
         },
     };
@@ -707,7 +768,10 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
         }
         Some(a) => {
             let norm = normalize(&a.value);
-            if (!a.value.is_empty() && !valid(&METHODS, &a.value)) || norm.is_empty() || !METHODS.is_match(&norm) {
+            if (!a.value.is_empty() && !valid(&METHODS, &a.value))
+                || norm.is_empty()
+                || !METHODS.is_match(&norm)
+            {
                 invalid(cx, a, "cors-allow-methods", DEFAULT_METHODS);
                 None
             } else {
@@ -720,7 +784,12 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
         Some((v, at)) => list(v, *at, &mut preflight_ok),
         None => DEFAULT_METHODS
             .split(',')
-            .map(|m| implied.of(m.trim().to_string(), "ingress-nginx's default cors-allow-methods"))
+            .map(|m| {
+                implied.of(
+                    m.trim().to_string(),
+                    "ingress-nginx's default cors-allow-methods",
+                )
+            })
             .collect(),
     });
     // Request headers.
@@ -731,7 +800,10 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
         }
         Some(a) => {
             let norm = normalize(&a.value);
-            if (!a.value.is_empty() && !valid(&HEADERS, &a.value)) || norm.is_empty() || !HEADERS.is_match(&norm) {
+            if (!a.value.is_empty() && !valid(&HEADERS, &a.value))
+                || norm.is_empty()
+                || !HEADERS.is_match(&norm)
+            {
                 invalid(cx, a, "cors-allow-headers", "nine common request headers");
                 None
             } else {
@@ -747,7 +819,11 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
             .collect(),
     });
     if !preflight_ok {
-        let at = methods.as_ref().map(|m| m.1).or(headers.as_ref().map(|h| h.1)).unwrap_or(on_at);
+        let at = methods
+            .as_ref()
+            .map(|m| m.1)
+            .or(headers.as_ref().map(|h| h.1))
+            .unwrap_or(on_at);
         cx.narrowed(
             at,
             "a listed method or header holds a space inside one item; browsers refuse the whole header, so no preflight succeeds: the policy allows only requests that need none",
@@ -759,7 +835,10 @@ fn cors_config(cx: &mut Context, anns: &BTreeMap<&str, Ann>, name: &str, ing_at:
     // Exposed headers.
     if let Some(a) = anns.get("cors-expose-headers") {
         let norm = normalize(&a.value);
-        if (!a.value.is_empty() && !valid(&EXPOSE, &a.value)) || norm.is_empty() || !EXPOSE.is_match(&norm) {
+        if (!a.value.is_empty() && !valid(&EXPOSE, &a.value))
+            || norm.is_empty()
+            || !EXPOSE.is_match(&norm)
+        {
             cx.ignored(
                 a.at,
                 "ingress-nginx refuses this `cors-expose-headers` value and exposes no header",
@@ -852,7 +931,10 @@ fn origins(cx: &mut Context, a: &Ann, norm: &str, p: &mut DraftPolicy) {
         if !ORIGIN.is_match(o) {
             cx.narrowed(
                 a.at,
-                format!("ingress-nginx drops the origin `{}`: it is not `scheme://host[:port]`", crate::import::render::comment_text(o)),
+                format!(
+                    "ingress-nginx drops the origin `{}`: it is not `scheme://host[:port]`",
+                    crate::import::render::comment_text(o)
+                ),
                 "separate origins with commas and write each as `https://host[:port]`",
             );
             continue;
@@ -863,13 +945,18 @@ fn origins(cx: &mut Context, a: &Ann, norm: &str, p: &mut DraftPolicy) {
             ));
             continue;
         }
-        let Some((scheme, rest)) = o.split_once("://") else { continue };
+        let Some((scheme, rest)) = o.split_once("://") else {
+            continue;
+        };
         let rest = rest.to_ascii_lowercase();
         let (host, port) = match rest.rsplit_once(':') {
             Some((h, p)) => (h.to_string(), Some(p.to_string())),
             None => (rest.clone(), None),
         };
-        let default_port = matches!((scheme, port.as_deref()), ("https", Some("443")) | ("http", Some("80")));
+        let default_port = matches!(
+            (scheme, port.as_deref()),
+            ("https", Some("443")) | ("http", Some("80"))
+        );
         let bare = host.strip_prefix("*.").unwrap_or(&host);
         if bare.is_empty() || default_port {
             cx.ignored(
@@ -883,13 +970,20 @@ fn origins(cx: &mut Context, a: &Ann, norm: &str, p: &mut DraftPolicy) {
             let port = port.map(|p| format!(":{p}")).unwrap_or_default();
             list.push(
                 Noted::at(
-                    OriginValue::Regex(format!("^{scheme}://[a-z0-9-]+\\.{}{}$", regex::escape(base), regex::escape(&port))),
+                    OriginValue::Regex(format!(
+                        "^{scheme}://[a-z0-9-]+\\.{}{}$",
+                        regex::escape(base),
+                        regex::escape(&port)
+                    )),
                     a.at,
                 )
                 .with_comment(format!("ingress-nginx's `{o}`: one label, never the apex")),
             );
         } else {
-            list.push(Noted::at(OriginValue::Origin(format!("{scheme}://{rest}")), a.at));
+            list.push(Noted::at(
+                OriginValue::Origin(format!("{scheme}://{rest}")),
+                a.at,
+            ));
         }
     }
     if list.is_empty() {

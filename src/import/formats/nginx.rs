@@ -47,7 +47,8 @@ use std::path::{Path, PathBuf};
 pub static META: FormatMeta = FormatMeta {
     id: "nginx",
     name: "nginx",
-    reads: "nginx configuration (nginx.conf, conf.d/*.conf, site files, snippets), following include",
+    reads:
+        "nginx configuration (nginx.conf, conf.d/*.conf, site files, snippets), following include",
 };
 
 /// The nginx importer.
@@ -76,7 +77,12 @@ impl Importer for Nginx {
         // A value read through several paths (a map used twice) is reported once.
         let mut seen = std::collections::HashSet::new();
         a.cx.diagnostics.retain(|(f, d)| {
-            seen.insert((*f, d.primary.span.start, d.primary.span.end, d.message.clone()))
+            seen.insert((
+                *f,
+                d.primary.span.start,
+                d.primary.span.end,
+                d.message.clone(),
+            ))
         });
         Draft {
             header: Vec::new(),
@@ -140,9 +146,11 @@ impl<'a> Loader<'a> {
                 by_path.insert(p, f);
             }
         }
-        let prefix = files
-            .first()
-            .and_then(|&f| Path::new(&cx.sources[f].name).parent().map(Path::to_path_buf));
+        let prefix = files.first().and_then(|&f| {
+            Path::new(&cx.sources[f].name)
+                .parent()
+                .map(Path::to_path_buf)
+        });
         Loader {
             cx,
             by_path,
@@ -156,17 +164,18 @@ impl<'a> Loader<'a> {
     /// The directives of file `f`, includes spliced in; `None` when it is not nginx syntax.
     fn file(&mut self, f: usize) -> Option<Vec<Node>> {
         if !self.parsed.contains_key(&f) {
-            let parsed = match parse::parse(self.cx.text(f)) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    self.cx.unreadable(
+            let parsed =
+                match parse::parse(self.cx.text(f)) {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        self.cx.unreadable(
                         Loc { file: f, span: e.span },
                         format!("this is not nginx configuration: {}", e.message),
                         "check the file with `nginx -t`; `--from nginx` reads nginx's own syntax",
                     );
-                    None
-                }
-            };
+                        None
+                    }
+                };
             self.parsed.insert(f, parsed);
         }
         let dirs = self.parsed.get(&f).cloned().flatten()?;
@@ -180,7 +189,10 @@ impl<'a> Loader<'a> {
         let mut out = Vec::new();
         for d in dirs {
             if d.name() == "include" && d.block.is_none() {
-                let at = Loc { file: f, span: d.span };
+                let at = Loc {
+                    file: f,
+                    span: d.span,
+                };
                 match d.args() {
                     [w] => {
                         let pattern = w.value.clone();
@@ -269,7 +281,10 @@ impl<'a> Loader<'a> {
                     Err(e) => {
                         self.not_followed(
                             at,
-                            format!("`include {pattern}`: `{}` could not be read: {e}", p.display()),
+                            format!(
+                                "`include {pattern}`: `{}` could not be read: {e}",
+                                p.display()
+                            ),
                         );
                         continue;
                     }
@@ -278,7 +293,9 @@ impl<'a> Loader<'a> {
             if self.stack.contains(&index) {
                 self.not_followed(
                     at,
-                    format!("`include {pattern}` includes a file that is already being read (a loop)"),
+                    format!(
+                        "`include {pattern}` includes a file that is already being read (a loop)"
+                    ),
                 );
                 continue;
             }
@@ -689,7 +706,11 @@ impl Analysis<'_> {
             .iter()
             .any(|h| CORS_HEADERS.contains(&h.name.as_str()));
         let here = Level {
-            add: if add.is_empty() { parent.add.clone() } else { add.clone() },
+            add: if add.is_empty() {
+                parent.add.clone()
+            } else {
+                add.clone()
+            },
             more: {
                 let mut m = parent.more.clone();
                 m.retain(|h| !more.iter().any(|o| o.name == h.name));
@@ -701,7 +722,11 @@ impl Analysis<'_> {
         let ifs: Vec<(Cond, &Node)> = nodes
             .iter()
             .filter(|n| n.name() == "if")
-            .flat_map(|n| self.conditions(n, &here.sets).into_iter().map(move |c| (c, n)))
+            .flat_map(|n| {
+                self.conditions(n, &here.sets)
+                    .into_iter()
+                    .map(move |c| (c, n))
+            })
             .collect();
         let if_cors = ifs.iter().any(|(_, n)| {
             let (a, m) = own_headers(n.children());
@@ -718,7 +743,15 @@ impl Analysis<'_> {
                 "repeat the CORS add_header lines here, or move this header to the outer level",
             );
         }
-        if own_cors || if_cors || trap || (is_root && here.more.iter().any(|h| CORS_HEADERS.contains(&h.name.as_str()))) {
+        if own_cors
+            || if_cors
+            || trap
+            || (is_root
+                && here
+                    .more
+                    .iter()
+                    .any(|h| CORS_HEADERS.contains(&h.name.as_str())))
+        {
             self.policy(&here, &ifs, &paths, name, at);
         }
         let cors_here = here
@@ -837,8 +870,18 @@ impl Analysis<'_> {
         actual.push((None, all(level)));
         for (cond, n) in ifs {
             let (add, more) = own_headers(n.children());
-            let mut hs: Vec<Header> = if add.is_empty() { level.add.clone() } else { add };
-            hs.extend(level.more.iter().filter(|h| !more.iter().any(|m| m.name == h.name)).cloned());
+            let mut hs: Vec<Header> = if add.is_empty() {
+                level.add.clone()
+            } else {
+                add
+            };
+            hs.extend(
+                level
+                    .more
+                    .iter()
+                    .filter(|h| !more.iter().any(|m| m.name == h.name))
+                    .cloned(),
+            );
             hs.extend(more);
             match cond {
                 Cond::Preflight => {
@@ -847,7 +890,9 @@ impl Analysis<'_> {
                 }
                 Cond::Origin(k) => actual.push((Some(k.clone()), hs)),
                 Cond::Other => {
-                    if hs.iter().any(|h| CORS_HEADERS.contains(&h.name.as_str())) && !own_headers(n.children()).0.is_empty() {
+                    if hs.iter().any(|h| CORS_HEADERS.contains(&h.name.as_str()))
+                        && !own_headers(n.children()).0.is_empty()
+                    {
                         actual.push((None, hs));
                     }
                 }
@@ -876,7 +921,11 @@ impl Analysis<'_> {
             if let Some(n) = note {
                 v = v.with_comment(n.clone());
                 if let Some(a) = at {
-                    self.cx.narrowed(a, n.clone(), "use `location /x/` or `location = /x` for an exact scope");
+                    self.cx.narrowed(
+                        a,
+                        n.clone(),
+                        "use `location /x/` or `location = /x` for an exact scope",
+                    );
                 }
             }
             p.paths.push(v);
@@ -913,7 +962,10 @@ impl Analysis<'_> {
             }
         }
         if origin_headers.is_empty() {
-            p.comments.push("nginx sends no Access-Control-Allow-Origin here, so it grants no origin".to_string());
+            p.comments.push(
+                "nginx sends no Access-Control-Allow-Origin here, so it grants no origin"
+                    .to_string(),
+            );
         }
         // Credentials, exposed headers: the actual response.
         for (_, hs) in &actual {
@@ -991,8 +1043,12 @@ impl Analysis<'_> {
             return true;
         }
         self.maps.get(&v).is_some_and(|m| {
-            m.entries.iter().any(|(_, x, _)| self.mirrors(x, var, depth + 1))
-                || m.default.as_ref().is_some_and(|(x, _)| self.mirrors(x, var, depth + 1))
+            m.entries
+                .iter()
+                .any(|(_, x, _)| self.mirrors(x, var, depth + 1))
+                || m.default
+                    .as_ref()
+                    .is_some_and(|(x, _)| self.mirrors(x, var, depth + 1))
         })
     }
 
@@ -1005,7 +1061,10 @@ impl Analysis<'_> {
                 Out::Lit(s) if !s.trim().is_empty() => out.push((s, a.at)),
                 Out::Runtime(e) if !e.contains("$http_access_control_request") => self.cx.runtime(
                     a.at,
-                    format!("`{}` sends `{e}`, computed at run time; it is left out", h.name),
+                    format!(
+                        "`{}` sends `{e}`, computed at run time; it is left out",
+                        h.name
+                    ),
                     "write the value this variable holds as a literal",
                 ),
                 _ => {}
@@ -1024,16 +1083,32 @@ impl Analysis<'_> {
         depth: usize,
     ) -> Vec<Alt> {
         if depth > 32 {
-            return vec![Alt { cond, out: Out::Runtime(value.to_string()), at }];
+            return vec![Alt {
+                cond,
+                out: Out::Runtime(value.to_string()),
+                at,
+            }];
         }
         if !value.contains('$') {
-            return vec![Alt { cond, out: Out::Lit(value.to_string()), at }];
+            return vec![Alt {
+                cond,
+                out: Out::Lit(value.to_string()),
+                at,
+            }];
         }
         let Some(var) = var_name(value) else {
-            return vec![Alt { cond, out: Out::Runtime(value.to_string()), at }];
+            return vec![Alt {
+                cond,
+                out: Out::Runtime(value.to_string()),
+                at,
+            }];
         };
         if var == "http_origin" {
-            return vec![Alt { cond, out: Out::Reflect, at }];
+            return vec![Alt {
+                cond,
+                out: Out::Reflect,
+                at,
+            }];
         }
         if let Some(m) = self.maps.get(&var).cloned() {
             if self.depends_on(&var, &["uri", "request_uri", "document_uri"], 0) {
@@ -1088,7 +1163,11 @@ impl Analysis<'_> {
                             }
                         }
                         Out::Lit(l) => {
-                            if !m.entries.iter().any(|(k, _, _)| k.matches(l) != Some(false)) {
+                            if !m
+                                .entries
+                                .iter()
+                                .any(|(k, _, _)| k.matches(l) != Some(false))
+                            {
                                 out.push(a);
                             }
                         }
@@ -1128,7 +1207,11 @@ impl Analysis<'_> {
             }
             return out;
         }
-        vec![Alt { cond, out: Out::Runtime(value.to_string()), at }]
+        vec![Alt {
+            cond,
+            out: Out::Runtime(value.to_string()),
+            at,
+        }]
     }
 
     /// Whether a map source is the request's Origin (itself, or a map that passes it on and
@@ -1145,9 +1228,12 @@ impl Analysis<'_> {
         }
         self.maps.get(&v).is_some_and(|m| {
             self.is_origin(&m.source, depth + 1)
-                && m.default.as_ref().is_some_and(|(d, _)| var_name(d).as_deref() == Some("http_origin"))
+                && m.default
+                    .as_ref()
+                    .is_some_and(|(d, _)| var_name(d).as_deref() == Some("http_origin"))
                 && m.entries.iter().all(|(k, v, _)| {
-                    k.matches_no_browser_origin() && (v.is_empty() || var_name(v).as_deref() == Some("http_origin"))
+                    k.matches_no_browser_origin()
+                        && (v.is_empty() || var_name(v).as_deref() == Some("http_origin"))
                 })
         })
     }
@@ -1324,15 +1410,27 @@ fn collect_sets(nodes: &[Node], cond: Cond, out: &mut Vec<SetStmt>) {
             ("if", args) => {
                 let parts = if_parts(args);
                 let c = match parts.as_slice() {
-                    [v, op, value] if var_name(v).as_deref() == Some("http_origin") => match op.as_str() {
-                        "=" => Cond::Origin(Key::Exact(value.clone())),
-                        "~" => Cond::Origin(Key::Regex { re: value.clone(), ci: false }),
-                        "~*" => Cond::Origin(Key::Regex { re: value.clone(), ci: true }),
-                        _ => Cond::Unreadable,
-                    },
+                    [v, op, value] if var_name(v).as_deref() == Some("http_origin") => {
+                        match op.as_str() {
+                            "=" => Cond::Origin(Key::Exact(value.clone())),
+                            "~" => Cond::Origin(Key::Regex {
+                                re: value.clone(),
+                                ci: false,
+                            }),
+                            "~*" => Cond::Origin(Key::Regex {
+                                re: value.clone(),
+                                ci: true,
+                            }),
+                            _ => Cond::Unreadable,
+                        }
+                    }
                     _ => Cond::Other,
                 };
-                let c = if cond == Cond::Always || c == Cond::Unreadable { c } else { cond.clone() };
+                let c = if cond == Cond::Always || c == Cond::Unreadable {
+                    c
+                } else {
+                    cond.clone()
+                };
                 collect_sets(n.children(), c, out);
             }
             _ => {}
@@ -1388,7 +1486,9 @@ fn flag_conditions(sets: &[SetStmt], var: &str, value: Option<&str>) -> Option<V
 fn subtree_has_cors(nodes: &[Node]) -> bool {
     nodes.iter().any(|n| {
         let (a, m) = own_headers(std::slice::from_ref(n));
-        a.iter().chain(&m).any(|h| CORS_HEADERS.contains(&h.name.as_str()))
+        a.iter()
+            .chain(&m)
+            .any(|h| CORS_HEADERS.contains(&h.name.as_str()))
             || subtree_has_cors(n.children())
     })
 }
@@ -1407,18 +1507,30 @@ mod tests {
 
     #[test]
     fn map_keys_read_as_nginx_reads_them() {
-        assert_eq!(Key::of("https://A.example").matches("https://a.example"), Some(true));
+        assert_eq!(
+            Key::of("https://A.example").matches("https://a.example"),
+            Some(true)
+        );
         assert_eq!(Key::of("~*^https://A").matches("https://a"), Some(true));
         assert_eq!(Key::of("~^https://A").matches("https://a"), Some(false));
-        assert_eq!(Key::of("~example.com").matches("https://example.com.evil.test"), Some(true));
+        assert_eq!(
+            Key::of("~example.com").matches("https://example.com.evil.test"),
+            Some(true)
+        );
         assert!(Key::of("~[A-Z]").matches_no_browser_origin());
         assert!(!Key::of("~evil").matches_no_browser_origin());
     }
 
     #[test]
     fn if_conditions_lose_one_parenthesis_each_side() {
-        let d = parse::parse("if ($http_origin ~* ^https://(a|b)$) {}\nif ($http_origin ~ \"^(x)$\") {}").unwrap();
-        assert_eq!(if_parts(d[0].args()), ["$http_origin", "~*", "^https://(a|b)$"]);
+        let d = parse::parse(
+            "if ($http_origin ~* ^https://(a|b)$) {}\nif ($http_origin ~ \"^(x)$\") {}",
+        )
+        .unwrap();
+        assert_eq!(
+            if_parts(d[0].args()),
+            ["$http_origin", "~*", "^https://(a|b)$"]
+        );
         assert_eq!(if_parts(d[1].args()), ["$http_origin", "~", "^(x)$"]);
     }
 

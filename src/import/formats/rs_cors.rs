@@ -36,9 +36,14 @@ impl Importer for RsCors {
     }
 
     fn read(&self, cx: &mut Context, files: &[usize]) -> Draft {
-        syntax_tree::read_files(cx, files, |_| Lang::Go, |cx, parsed, draft| {
-            Reader::new(parsed).read(cx, draft);
-        })
+        syntax_tree::read_files(
+            cx,
+            files,
+            |_| Lang::Go,
+            |cx, parsed, draft| {
+                Reader::new(parsed).read(cx, draft);
+            },
+        )
     }
 }
 
@@ -68,7 +73,8 @@ impl<'p, 't> Reader<'p, 't> {
                         .into_iter()
                         .filter(|c| c.kind() == "identifier")
                         .collect();
-                    if let (Some(name), Some(value)) = (names.first(), n.child_by_field_name("value"))
+                    if let (Some(name), Some(value)) =
+                        (names.first(), n.child_by_field_name("value"))
                     {
                         if let Some(v) = named_children(value).into_iter().next() {
                             vars.insert(p.text(*name), v);
@@ -111,7 +117,9 @@ impl<'p, 't> Reader<'p, 't> {
                 None => Strs::Unknown(at, p.text(n).to_string()),
             },
             "selector_expression" if p.text(n).starts_with("http.Method") => Strs::Known(vec![(
-                p.text(n).trim_start_matches("http.Method").to_ascii_uppercase(),
+                p.text(n)
+                    .trim_start_matches("http.Method")
+                    .to_ascii_uppercase(),
                 at,
             )]),
             "composite_literal" => {
@@ -143,7 +151,9 @@ impl<'p, 't> Reader<'p, 't> {
             if n.kind() != "call_expression" {
                 continue;
             }
-            let f = n.child_by_field_name("function").map_or("", |f| self.p.text(f));
+            let f = n
+                .child_by_field_name("function")
+                .map_or("", |f| self.p.text(f));
             let (scope_paths, name) = match scopes.as_ref() {
                 Some(s) => {
                     let func = self.enclosing_func(n);
@@ -201,8 +211,10 @@ impl<'p, 't> Reader<'p, 't> {
                             "the rs/cors options are built at run time",
                             "write `cors.Options{…}` as a literal in the call",
                         );
-                        pol.placeholders
-                            .push(Noted::at(short(self.p.text(arg)).to_string(), self.loc(arg)));
+                        pol.placeholders.push(Noted::at(
+                            short(self.p.text(arg)).to_string(),
+                            self.loc(arg),
+                        ));
                         draft.policies.push(pol);
                         continue;
                     }
@@ -254,12 +266,13 @@ impl<'p, 't> Reader<'p, 't> {
                 && n.child_by_field_name("function").is_some_and(|f| {
                     f.kind() == "selector_expression"
                         && f.child_by_field_name("field").map(|x| p.text(x)) == Some("Handler")
-                        && f.child_by_field_name("operand").is_some_and(|o| {
-                            o == call || var.is_some_and(|v| p.text(o) == v)
-                        })
+                        && f.child_by_field_name("operand")
+                            .is_some_and(|o| o == call || var.is_some_and(|v| p.text(o) == v))
                 })
         })?;
-        let args = handler_call.parent().filter(|a| a.kind() == "argument_list")?;
+        let args = handler_call
+            .parent()
+            .filter(|a| a.kind() == "argument_list")?;
         let outer = args.parent()?;
         let f = outer.child_by_field_name("function")?;
         let method = f.child_by_field_name("field").map_or("", |x| p.text(x));
@@ -404,16 +417,23 @@ impl<'p, 't> Reader<'p, 't> {
             pol.credentials = Some(Noted::at(credentials, self.loc(*v)));
         }
         // Origins.
-        let func = ["AllowOriginFunc", "AllowOriginRequestFunc", "AllowOriginVaryRequestFunc"]
-            .iter()
-            .find_map(|k| fields.get(k).copied());
+        let func = [
+            "AllowOriginFunc",
+            "AllowOriginRequestFunc",
+            "AllowOriginVaryRequestFunc",
+        ]
+        .iter()
+        .find_map(|k| fields.get(k).copied());
         if let Some(f) = func {
             match self.generated_origins(f) {
                 Some(origins) => pol.origins = origins,
                 None => {
                     cx.runtime(
                         self.loc(f),
-                        format!("the allowed origins are decided by `{}` at run time", short(p.text(f))),
+                        format!(
+                            "the allowed origins are decided by `{}` at run time",
+                            short(p.text(f))
+                        ),
                         "list the origins in `AllowedOrigins` to import them; until then the \
                          policy allows no real origin",
                     );
@@ -441,8 +461,10 @@ impl<'p, 't> Reader<'p, 't> {
                     }
                 }
                 Some(Strs::Known(list)) if list.is_empty() => {
-                    pol.origins
-                        .push(Noted::implied(OriginValue::Any, "an empty AllowedOrigins allows every origin"));
+                    pol.origins.push(Noted::implied(
+                        OriginValue::Any,
+                        "an empty AllowedOrigins allows every origin",
+                    ));
                 }
                 Some(Strs::Known(list)) => {
                     for (s, l) in list {
@@ -470,15 +492,22 @@ impl<'p, 't> Reader<'p, 't> {
                 Some(Strs::Unknown(l, text)) => {
                     cx.runtime(
                         l,
-                        format!("`AllowedOrigins` comes from `{}`, known only at run time", short(&text)),
+                        format!(
+                            "`AllowedOrigins` comes from `{}`, known only at run time",
+                            short(&text)
+                        ),
                         "list the origins as literals to import them",
                     );
-                    pol.placeholders.push(Noted::at(short(&text).to_string(), l));
+                    pol.placeholders
+                        .push(Noted::at(short(&text).to_string(), l));
                 }
             }
         }
         // Methods.
-        match fields.get("AllowedMethods").map(|v| (self.strings(*v, 0), *v)) {
+        match fields
+            .get("AllowedMethods")
+            .map(|v| (self.strings(*v, 0), *v))
+        {
             Some((Strs::Known(list), node)) if !list.is_empty() => {
                 let missing: Vec<&str> = ["GET", "HEAD", "POST"]
                     .into_iter()
@@ -506,7 +535,10 @@ impl<'p, 't> Reader<'p, 't> {
             Some((Strs::Unknown(l, text), _)) => {
                 cx.runtime(
                     l,
-                    format!("`AllowedMethods` comes from `{}`, known only at run time", short(&text)),
+                    format!(
+                        "`AllowedMethods` comes from `{}`, known only at run time",
+                        short(&text)
+                    ),
                     "list the methods as literals",
                 );
                 pol.methods = Some(Vec::new());
@@ -539,7 +571,10 @@ impl<'p, 't> Reader<'p, 't> {
             Some(Strs::Unknown(l, text)) => {
                 cx.runtime(
                     l,
-                    format!("`AllowedHeaders` comes from `{}`, known only at run time", short(&text)),
+                    format!(
+                        "`AllowedHeaders` comes from `{}`, known only at run time",
+                        short(&text)
+                    ),
                     "list the headers as literals",
                 );
                 pol.request_headers = Some(Vec::new());
@@ -548,7 +583,9 @@ impl<'p, 't> Reader<'p, 't> {
                 pol.request_headers = Some(
                     ["Content-Type"]
                         .iter()
-                        .map(|h| Noted::implied((*h).to_string(), "rs/cors' default request headers"))
+                        .map(|h| {
+                            Noted::implied((*h).to_string(), "rs/cors' default request headers")
+                        })
                         .collect(),
                 );
             }
@@ -599,7 +636,10 @@ impl<'p, 't> Reader<'p, 't> {
                 }
                 let k = named_children(e).into_iter().next()?;
                 let k = named_children(k).into_iter().next().unwrap_or(k);
-                out.push(Noted::at(OriginValue::Origin(go_string(self.p, k)?), self.loc(k)));
+                out.push(Noted::at(
+                    OriginValue::Origin(go_string(self.p, k)?),
+                    self.loc(k),
+                ));
             }
         }
         let re_name = format!("{id}Regexps");
@@ -609,7 +649,10 @@ impl<'p, 't> Reader<'p, 't> {
                     let arg = c
                         .child_by_field_name("arguments")
                         .and_then(|a| named_children(a).into_iter().next())?;
-                    out.push(Noted::at(OriginValue::Regex(go_string(self.p, arg)?), self.loc(arg)));
+                    out.push(Noted::at(
+                        OriginValue::Regex(go_string(self.p, arg)?),
+                        self.loc(arg),
+                    ));
                 }
             }
         }
@@ -637,7 +680,9 @@ fn go_string(p: &Parsed<'_>, n: Node<'_>) -> Option<String> {
                     't' => out.push('\t'),
                     'r' => out.push('\r'),
                     'x' => out.push(char::from_u32(u32::from_str_radix(&body[1..], 16).ok()?)?),
-                    'u' | 'U' => out.push(char::from_u32(u32::from_str_radix(&body[1..], 16).ok()?)?),
+                    'u' | 'U' => {
+                        out.push(char::from_u32(u32::from_str_radix(&body[1..], 16).ok()?)?)
+                    }
                     other => out.push(other),
                 }
             }

@@ -45,7 +45,13 @@ static SERVICE: Service = Service {
 };
 
 /// The JSON keys of one rule, as `aws s3api get-bucket-cors` prints them.
-const KEYS: json::Keys = ["AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposeHeaders", "MaxAgeSeconds"];
+const KEYS: json::Keys = [
+    "AllowedOrigins",
+    "AllowedMethods",
+    "AllowedHeaders",
+    "ExposeHeaders",
+    "MaxAgeSeconds",
+];
 
 impl Importer for S3 {
     fn meta(&self) -> &'static FormatMeta {
@@ -83,7 +89,10 @@ fn xml(cx: &mut Context, file: usize, text: &str) -> Option<Vec<Rule>> {
         let r = root.range();
         cx.unreadable(
             Loc::new(file, r.start, r.start),
-            format!("the root element is <{}>, not <CORSConfiguration>", comment_text(root.tag_name().name())),
+            format!(
+                "the root element is <{}>, not <CORSConfiguration>",
+                comment_text(root.tag_name().name())
+            ),
             "`corsc import --from s3` reads the XML <CORSConfiguration> of a bucket",
         );
         return None;
@@ -101,7 +110,10 @@ fn xml(cx: &mut Context, file: usize, text: &str) -> Option<Vec<Rule>> {
         for f in r.children().filter(|n| n.is_element()) {
             let text: String = f.text().unwrap_or_default().trim().to_string();
             let fr = f.range();
-            let v = Val { text, at: Loc::new(file, fr.start, fr.end) };
+            let v = Val {
+                text,
+                at: Loc::new(file, fr.start, fr.end),
+            };
             match f.tag_name().name() {
                 "AllowedOrigin" => rule.origins.push(v),
                 "AllowedMethod" => rule.methods.push(v),
@@ -140,14 +152,30 @@ fn origin(cx: &mut Context, o: &Val) -> Option<OriginValue> {
         return Some(OriginValue::Origin(s.to_string()));
     }
     if stars > 1 {
-        cx.unreadable(o.at, format!("`{}` holds more than one `*`, which S3 refuses", comment_text(s)), "S3 takes one `*` per origin");
+        cx.unreadable(
+            o.at,
+            format!(
+                "`{}` holds more than one `*`, which S3 refuses",
+                comment_text(s)
+            ),
+            "S3 takes one `*` per origin",
+        );
         return None;
     }
     if let Some((scheme, rest)) = s.split_once("://*.") {
-        if !rest.is_empty() && !scheme.contains('*') && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':')) {
+        if !rest.is_empty()
+            && !scheme.contains('*')
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'))
+        {
             return Some(OriginValue::Origin(s.to_string()));
         }
     }
     let (a, b) = s.split_once('*').unwrap_or((s, ""));
-    Some(OriginValue::Regex(format!("^{}.*{}$", regex::escape(a), regex::escape(b))))
+    Some(OriginValue::Regex(format!(
+        "^{}.*{}$",
+        regex::escape(a),
+        regex::escape(b)
+    )))
 }

@@ -40,12 +40,17 @@ impl Importer for Spring {
     }
 
     fn read(&self, cx: &mut Context, files: &[usize]) -> Draft {
-        syntax_tree::read_files(cx, files, |_| Lang::Java, |cx, parsed, draft| {
-            let r = Reader::new(parsed);
-            r.registrations(cx, draft);
-            r.cross_origin(cx, draft);
-            r.configurations(cx, draft);
-        })
+        syntax_tree::read_files(
+            cx,
+            files,
+            |_| Lang::Java,
+            |cx, parsed, draft| {
+                let r = Reader::new(parsed);
+                r.registrations(cx, draft);
+                r.cross_origin(cx, draft);
+                r.configurations(cx, draft);
+            },
+        )
     }
 }
 
@@ -137,9 +142,10 @@ impl<'p, 't> Reader<'p, 't> {
             }
             for d in named_children(*n) {
                 if d.kind() == "variable_declarator" {
-                    if let (Some(name), Some(v)) =
-                        (d.child_by_field_name("name"), d.child_by_field_name("value"))
-                    {
+                    if let (Some(name), Some(v)) = (
+                        d.child_by_field_name("name"),
+                        d.child_by_field_name("value"),
+                    ) {
                         consts.insert(p.text(name), v);
                     }
                 }
@@ -192,7 +198,9 @@ impl<'p, 't> Reader<'p, 't> {
                     Strs::Unknown(at, p.text(n).to_string())
                 }
             }
-            "array_initializer" | "array_creation_expression" | "element_value_array_initializer" => {
+            "array_initializer"
+            | "array_creation_expression"
+            | "element_value_array_initializer" => {
                 let items: Vec<Node<'p>> = if n.kind() == "array_creation_expression" {
                     n.child_by_field_name("value")
                         .map(named_children)
@@ -431,7 +439,9 @@ impl<'p, 't> Reader<'p, 't> {
                 );
             }
             if let Some(paths) = self.paths(cx, path) {
-                let name = paths.first().map_or("cors".to_string(), |p| p.value.clone());
+                let name = paths
+                    .first()
+                    .map_or("cors".to_string(), |p| p.value.clone());
                 draft
                     .policies
                     .push(cfg.into_policy(&name, self.loc(last), paths));
@@ -552,8 +562,7 @@ impl<'p, 't> Reader<'p, 't> {
                     continue;
                 }
                 let ann = self.annotations(m);
-                let Some((kind, mapping)) = ann.iter().find(|(n, _)| n.ends_with("Mapping"))
-                else {
+                let Some((kind, mapping)) = ann.iter().find(|(n, _)| n.ends_with("Mapping")) else {
                     continue;
                 };
                 let own = ann.iter().find(|(n, _)| *n == "CrossOrigin");
@@ -574,7 +583,10 @@ impl<'p, 't> Reader<'p, 't> {
                             methods
                                 .into_iter()
                                 .map(|m| {
-                                    Noted::implied(m, "the handler's own methods (@CrossOrigin's default)")
+                                    Noted::implied(
+                                        m,
+                                        "the handler's own methods (@CrossOrigin's default)",
+                                    )
                                 })
                                 .collect(),
                         );
@@ -618,7 +630,9 @@ impl<'p, 't> Reader<'p, 't> {
                 } else if paths.is_empty() {
                     continue;
                 }
-                let name = m.child_by_field_name("name").map_or("cors", |x| self.p.text(x));
+                let name = m
+                    .child_by_field_name("name")
+                    .map_or("cors", |x| self.p.text(x));
                 draft
                     .policies
                     .push(cfg.into_policy(name, self.loc(cross), paths));
@@ -691,9 +705,10 @@ impl<'p, 't> Reader<'p, 't> {
         for &n in &self.nodes {
             match n.kind() {
                 "variable_declarator" => {
-                    let (Some(name), Some(v)) =
-                        (n.child_by_field_name("name"), n.child_by_field_name("value"))
-                    else {
+                    let (Some(name), Some(v)) = (
+                        n.child_by_field_name("name"),
+                        n.child_by_field_name("value"),
+                    ) else {
                         continue;
                     };
                     let key = (method_of(n), p.text(name));
@@ -751,7 +766,9 @@ impl<'p, 't> Reader<'p, 't> {
             };
             if let Some(paths) = self.paths(cx, args[0]) {
                 let name = paths.first().map_or(key.1.to_string(), |x| x.value.clone());
-                draft.policies.push(cfg.into_policy(&name, self.loc(n), paths));
+                draft
+                    .policies
+                    .push(cfg.into_policy(&name, self.loc(n), paths));
             }
         }
     }
@@ -765,7 +782,8 @@ impl<'p, 't> Reader<'p, 't> {
             return cfg;
         }
         if self.p.text(args[0]) == "true" {
-            cfg.origins.push(Noted::at(OriginValue::Any, self.loc(args[0])));
+            cfg.origins
+                .push(Noted::at(OriginValue::Any, self.loc(args[0])));
         }
         for (i, arg) in args[1..].iter().enumerate() {
             match self.strings(*arg, 0) {
@@ -782,10 +800,14 @@ impl<'p, 't> Reader<'p, 't> {
                 Strs::Unknown(l, text) => {
                     cx.runtime(
                         l,
-                        format!("the origins come from `{}`, known only at run time", short(&text)),
+                        format!(
+                            "the origins come from `{}`, known only at run time",
+                            short(&text)
+                        ),
                         "write the origins as literals",
                     );
-                    cfg.placeholders.push(Noted::at(short(&text).to_string(), l));
+                    cfg.placeholders
+                        .push(Noted::at(short(&text).to_string(), l));
                 }
             }
         }
@@ -811,7 +833,10 @@ fn exact_origin(cx: &mut Context, cfg: &mut Config, s: &str, at: Loc) {
     if s.contains('*') || s.contains(' ') {
         cx.ignored(
             at,
-            format!("`{}` is compared as it is; a `*` or a space in it matches no origin", short(&s)),
+            format!(
+                "`{}` is compared as it is; a `*` or a space in it matches no origin",
+                short(&s)
+            ),
             "use `allowedOriginPatterns` for wildcards",
         );
         return;
@@ -839,7 +864,8 @@ fn pattern_origin(cx: &mut Context, cfg: &mut Config, s: &str, at: Loc) {
             );
             return;
         }
-        cfg.origins.push(Noted::at(OriginValue::Origin(s.to_string()), at));
+        cfg.origins
+            .push(Noted::at(OriginValue::Origin(s.to_string()), at));
         return;
     }
     let mut re = String::from("^");
@@ -853,10 +879,17 @@ fn pattern_origin(cx: &mut Context, cfg: &mut Config, s: &str, at: Loc) {
             let ports: Vec<&str> = rest[1..end].split(',').map(str::trim).collect();
             if ports == ["*"] {
                 re.push_str("[0-9]+");
-            } else if ports.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+            } else if ports
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            {
                 re.push_str(&format!("(?:{})", ports.join("|")));
             } else {
-                cx.ignored(at, "a port list that is not numbers matches nothing", "list port numbers");
+                cx.ignored(
+                    at,
+                    "a port list that is not numbers matches nothing",
+                    "list port numbers",
+                );
                 return;
             }
             rest = &rest[end + 1..];
@@ -869,10 +902,11 @@ fn pattern_origin(cx: &mut Context, cfg: &mut Config, s: &str, at: Loc) {
         }
     }
     re.push('$');
-    cfg.origins.push(
-        Noted::at(OriginValue::Regex(re), at)
-            .with_comment(format!("allowedOriginPatterns(\"{}\"): `*` is any characters, dots too", short(s))),
-    );
+    cfg.origins
+        .push(Noted::at(OriginValue::Regex(re), at).with_comment(format!(
+            "allowedOriginPatterns(\"{}\"): `*` is any characters, dots too",
+            short(s)
+        )));
 }
 
 /// Spring's comma-separated values (commas inside `[…]` port lists kept).
@@ -926,7 +960,11 @@ fn spring_path(s: &str) -> Option<Option<String>> {
 fn join_paths(a: &str, b: &str) -> String {
     let a = a.trim_end_matches('/');
     if b.is_empty() {
-        return if a.is_empty() { "/".to_string() } else { a.to_string() };
+        return if a.is_empty() {
+            "/".to_string()
+        } else {
+            a.to_string()
+        };
     }
     if b.starts_with('/') {
         format!("{a}{b}")

@@ -98,7 +98,9 @@ impl Rule for CredentialsAcrossSites {
             // Each site with the first entry on it, in policy order.
             let mut sites: Vec<(Site, Span, String)> = Vec::new();
             for e in p.origins.value.iter() {
-                let Some(site) = site_of(&e.kind) else { continue };
+                let Some(site) = site_of(&e.kind) else {
+                    continue;
+                };
                 if !sites.iter().any(|(s, _, _)| *s == site) {
                     sites.push((site, e.span, e.raw().to_string()));
                 }

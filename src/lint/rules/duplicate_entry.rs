@@ -112,7 +112,11 @@ fn origins(p: &Policy, in_sets: &mut HashSet<Span>, cx: &mut LintContext<'_>) {
         .filter(|&i| key(&entries[i]).is_some())
         .filter_map(|i| u32::try_from(i).ok())
         .collect();
-    order.sort_by(|&a, &b| key(&entries[a as usize]).cmp(&key(&entries[b as usize])).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        key(&entries[a as usize])
+            .cmp(&key(&entries[b as usize]))
+            .then(a.cmp(&b))
+    });
     let mut sites = Sites::new(p);
     for w in order.windows(2) {
         let (first, later) = (&entries[w[0] as usize], &entries[w[1] as usize]);
@@ -182,7 +186,10 @@ fn names(
             .map_or("*", |x| x.node.as_str());
         let mut d = LintContext::diag(
             &META,
-            format!("`{value}` is listed twice in `{list}` of policy `{}`", p.name.node),
+            format!(
+                "`{value}` is listed twice in `{list}` of policy `{}`",
+                p.name.node
+            ),
             r.span,
         )
         .with_label("listed again here")

@@ -95,7 +95,9 @@ impl Rule for MaxAgeExceedsBrowserCap {
                 span,
             )
             .with_label(per_engine(secs))
-            .with_help("use `2h` or less: Chromium caps the cache at 2 hours, WebKit at 10 minutes");
+            .with_help(
+                "use `2h` or less: Chromium caps the cache at 2 hours, WebKit at 10 minutes",
+            );
             if secs > FIREFOX {
                 d.severity = Severity::Warning;
             }

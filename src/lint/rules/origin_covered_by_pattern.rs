@@ -127,7 +127,8 @@ fn check_policy(p: &Policy, cx: &mut LintContext<'_>) {
         };
         let host = o.host();
         // The host itself (a port pattern), then each suffix after a dot (a subdomain base).
-        let bases = std::iter::once(host).chain(host.match_indices('.').map(|(i, _)| &host[i + 1..]));
+        let bases =
+            std::iter::once(host).chain(host.match_indices('.').map(|(i, _)| &host[i + 1..]));
         let by_pattern = bases
             .filter_map(|b| patterns.get(&(o.scheme(), b)))
             .flatten()
@@ -136,7 +137,11 @@ fn check_policy(p: &Policy, cx: &mut LintContext<'_>) {
         if let Some(pe) = by_pattern {
             // A pattern only a profile's `+=` adds does not cover the base list's entry.
             let covers_everywhere = in_main_directive(p, pe) || !in_main_directive(p, e);
-            let fix = if covers_everywhere { sites.removal(e) } else { None };
+            let fix = if covers_everywhere {
+                sites.removal(e)
+            } else {
+                None
+            };
             report(p, e, pe, fix, cx);
             continue;
         }

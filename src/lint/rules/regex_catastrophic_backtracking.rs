@@ -14,7 +14,8 @@ static META: RuleMeta = RuleMeta {
     category: Category::Security,
     default_level: Level::Error,
     fixable: false,
-    summary: "a `regex` origin that a backtracking engine can take exponential or polynomial time on",
+    summary:
+        "a `regex` origin that a backtracking engine can take exponential or polynomial time on",
     docs: r#"## What it does
 Flags a `regex "…"` origin on which a backtracking engine (PCRE for nginx and Apache,
 JavaScript for Express and Fastify, Python's `re` for Django, Flask and Starlette, Java) can take
@@ -85,7 +86,9 @@ impl Rule for RegexCatastrophicBacktracking {
             let fragment = &src[found.start..found.end];
             let (message, label, help) = match found.growth {
                 Growth::Exponential => (
-                    format!("`{fragment}` in this regex can take exponential time to refuse an origin"),
+                    format!(
+                        "`{fragment}` in this regex can take exponential time to refuse an origin"
+                    ),
                     "its iterations can read the same text in more than one way".to_string(),
                     "let every text be read one way: one repetition, not two nested (`[a-z0-9]+`, \
                      not `([a-z0-9]+)+`), alternatives that never read the same character, and a \

@@ -56,7 +56,8 @@ pub fn check_and_lint(source: &Source) -> Option<Vec<String>> {
             // An internal error here means the fast and the detailed grammar disagree about
             // the file, or the lowering met a pair the grammar should not have produced.
             assert!(
-                d.iter().all(|d| d.code != corsc::diagnostics::codes::INTERNAL.code),
+                d.iter()
+                    .all(|d| d.code != corsc::diagnostics::codes::INTERNAL.code),
                 "internal error while parsing: {d:?}"
             );
             render_all(source, &d);
@@ -66,7 +67,10 @@ pub fn check_and_lint(source: &Source) -> Option<Vec<String>> {
     let profiles = corsc::check::profile_names(&file);
     let analysis = pipeline::analyze(&file, &LintConfig::default(), None);
     for run in &analysis.runs {
-        let has_errors = run.diagnostics.iter().any(|d| d.severity == Severity::Error);
+        let has_errors = run
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
         assert_eq!(
             run.policies.is_some(),
             !has_errors,

@@ -225,9 +225,18 @@ mod tests {
             vec![
                 (
                     "Header".into(),
-                    vec!["always".into(), "set".into(), "X".into(), "a \"b\\.c".into(), "env=Y".into()]
+                    vec![
+                        "always".into(),
+                        "set".into(),
+                        "X".into(),
+                        "a \"b\\.c".into(),
+                        "env=Y".into()
+                    ]
                 ),
-                ("SetEnvIf".into(), vec!["Origin".into(), "^a\\.b$".into(), "V=1".into()]),
+                (
+                    "SetEnvIf".into(),
+                    vec!["Origin".into(), "^a\\.b$".into(), "V=1".into()]
+                ),
                 ("Location".into(), vec!["/a/".into()]),
                 ("Location".into(), vec![]),
             ]

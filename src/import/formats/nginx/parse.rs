@@ -211,7 +211,12 @@ pub fn parse(text: &str) -> Result<Vec<Directive>, Error> {
     Ok(out)
 }
 
-fn block(toks: &[Token], pos: &mut usize, depth: usize, end: usize) -> Result<Vec<Directive>, Error> {
+fn block(
+    toks: &[Token],
+    pos: &mut usize,
+    depth: usize,
+    end: usize,
+) -> Result<Vec<Directive>, Error> {
     let mut out = Vec::new();
     let mut words: Vec<Word> = Vec::new();
     while let Some(t) = toks.get(*pos) {
@@ -296,7 +301,13 @@ mod tests {
 
     fn names(d: &[Directive]) -> Vec<String> {
         d.iter()
-            .map(|d| d.words.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join("|"))
+            .map(|d| {
+                d.words
+                    .iter()
+                    .map(|w| w.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
             .collect()
     }
 
@@ -307,7 +318,10 @@ mod tests {
         )
         .unwrap();
         let inner = d[0].block.as_ref().unwrap();
-        assert_eq!(names(inner), ["add_header|A|x\"y|always", "if|($http_origin|~*|^a$|)"]);
+        assert_eq!(
+            names(inner),
+            ["add_header|A|x\"y|always", "if|($http_origin|~*|^a$|)"]
+        );
         assert_eq!(names(inner[1].block.as_ref().unwrap()), ["set|$x|${y}z"]);
     }
 
@@ -315,13 +329,23 @@ mod tests {
     fn spans_point_at_the_words() {
         let t = "a  'b c';";
         let d = parse(t).unwrap();
-        assert_eq!(&t[d[0].words[1].span.start..d[0].words[1].span.end], "'b c'");
+        assert_eq!(
+            &t[d[0].words[1].span.start..d[0].words[1].span.end],
+            "'b c'"
+        );
         assert_eq!(d[0].span, Span::new(0, 9));
     }
 
     #[test]
     fn broken_files_are_errors_with_places() {
-        for (t, at) in [("a {", 2), ("a;}", 2), ("a \"b", 2), ("a b", 0), ("a \"b\"c;", 5), ("{", 0)] {
+        for (t, at) in [
+            ("a {", 2),
+            ("a;}", 2),
+            ("a \"b", 2),
+            ("a b", 0),
+            ("a \"b\"c;", 5),
+            ("{", 0),
+        ] {
             let e = parse(t).unwrap_err();
             assert_eq!(e.span.start, at, "{t}: {e:?}");
         }
