@@ -167,15 +167,26 @@ fn in_xml(name: &str) -> String {
         .collect()
 }
 
+/// The folder of the [`inputs`], their names, and the counters and issues a parser read.
+type ReadBack = (tempfile::TempDir, Vec<String>, Value, Vec<Value>);
+
+/// `corsc lint -f FORMAT` over the [`inputs`], read back by Warnings NG's parser for it
+/// (`None` when skipped). The parser must report no error.
+fn read_back(test: &str, format: &str) -> Option<ReadBack> {
+    let cp = consumer(test)?;
+    let (d, names) = inputs();
+    let path = report(d.path(), &names, format, &format!("{format}.xml"));
+    let (head, issues) = consume(&cp, &[Path::new(format), &path]);
+    assert_eq!(head["errors"], serde_json::json!([]), "the parser's errors");
+    Some((d, names, head["counters"].clone(), issues))
+}
+
 #[test]
 fn warnings_ng_reads_every_checkstyle_finding_as_json_has_it() {
-    let Some(cp) = consumer("checkstyle through Warnings NG") else {
+    let Some((d, names, _, issues)) = read_back("checkstyle through Warnings NG", "checkstyle")
+    else {
         return;
     };
-    let (d, names) = inputs();
-    let path = report(d.path(), &names, "checkstyle", "checkstyle.xml");
-    let (head, issues) = consume(&cp, &[Path::new("checkstyle"), &path]);
-    assert_eq!(head["errors"], serde_json::json!([]), "the parser's errors");
 
     let mut expected: Vec<Value> = findings(d.path(), &names)
         .into_iter()
@@ -213,17 +224,18 @@ fn warnings_ng_reads_every_checkstyle_finding_as_json_has_it() {
     }
     assert!(read.iter().any(|i| i["file"] == "ev<&\"'/u{1}il.cors"));
     assert!(read.len() >= 12, "{} findings", read.len());
+    eprintln!(
+        "checkstyle: Warnings NG read {} findings of {} files, as --format json has them",
+        read.len(),
+        names.len()
+    );
 }
 
 #[test]
 fn warnings_ng_reads_the_junit_report_with_a_test_case_per_finding() {
-    let Some(cp) = consumer("junit through Warnings NG") else {
+    let Some((d, names, counters, issues)) = read_back("junit through Warnings NG", "junit") else {
         return;
     };
-    let (d, names) = inputs();
-    let path = report(d.path(), &names, "junit", "junit.xml");
-    let (head, issues) = consume(&cp, &[Path::new("junit"), &path]);
-    assert_eq!(head["errors"], serde_json::json!([]), "the parser's errors");
 
     let all = findings(d.path(), &names);
     let mut per_file: BTreeMap<&str, usize> = names.iter().map(|n| (n.as_str(), 0)).collect();
@@ -235,7 +247,7 @@ fn warnings_ng_reads_the_junit_report_with_a_test_case_per_finding() {
     let clean = per_file.values().filter(|n| **n == 0).count();
     assert!(clean >= 4, "the examples are clean: {per_file:?}");
     assert_eq!(
-        head["counters"],
+        counters,
         serde_json::json!({
             "totalTests": all.len() + clean,
             "passedTests": clean,
@@ -256,6 +268,10 @@ fn warnings_ng_reads_the_junit_report_with_a_test_case_per_finding() {
     expected.sort();
     read.sort();
     assert_eq!(read, expected);
+    eprintln!(
+        "junit: Warnings NG read {counters} over {} files",
+        names.len()
+    );
 }
 
 #[test]

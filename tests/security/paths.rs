@@ -419,8 +419,9 @@ fn flask_answers_with_the_policy_of_the_route_it_picks() {
 
 /// rack-cors (the `rails` target's initializer, through `tests/conformance/rack/serve.rb` on
 /// Puma) in front of a router that reads the path as rack-cors does (decoded, cleaned), and in
-/// front of one that reads it as Rails' router does (as sent, slashes squeezed): neither gets
-/// another route's policy for any spelling.
+/// front of one that normalises it as Rails' router does (Journey's `normalize_path`,
+/// transcribed in `serve.rb`: as sent, slashes squeezed, escapes kept; Rails is not loaded):
+/// neither gets another route's policy for any spelling.
 #[test]
 fn rack_cors_answers_with_the_policy_of_the_route_each_router_picks() {
     let test = "rails path attack";
